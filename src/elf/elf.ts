@@ -1,0 +1,242 @@
+// Bounds-checked reader of ELF64 little-endian x86-64 files: header, segments, sections (zlib-compressed too), symbols.
+import { readFileSync } from 'node:fs';
+import { gunzipSync, inflateSync } from 'node:zlib';
+import { ByteReader, stringAt } from '../dwarf/reader.js';
+import { FormatError, UserError, errorMessage } from '../util/errors.js';
+
+export const SHT_NOBITS = 8;
+export const SHT_SYMTAB = 2;
+export const SHT_DYNSYM = 11;
+export const SHF_COMPRESSED = 0x800;
+export const PT_LOAD = 1;
+export const PT_NOTE = 4;
+const EM_X86_64 = 62;
+const ELFCOMPRESS_ZLIB = 1;
+/** Guard against absurd sizes in hostile files: nothing we read is larger than this. */
+const MAX_DECOMPRESSED = 4 * 1024 * 1024 * 1024 - 1;
+
+export interface ElfSection {
+  index: number;
+  name: string;
+  type: number;
+  flags: number;
+  addr: bigint;
+  offset: number;
+  size: number;
+  link: number;
+  info: number;
+  entsize: number;
+}
+
+export interface ElfSegment {
+  type: number;
+  flags: number;
+  offset: number;
+  vaddr: bigint;
+  paddr: bigint;
+  filesz: number;
+  memsz: number;
+}
+
+export interface ElfSymbol {
+  name: string;
+  value: bigint;
+  size: number;
+  /** STT_* */
+  type: number;
+  /** STB_* */
+  bind: number;
+  shndx: number;
+}
+
+export class ElfFile {
+  readonly type: number;
+  readonly entry: bigint;
+  readonly sections: ElfSection[] = [];
+  readonly segments: ElfSegment[] = [];
+  private readonly contents = new Map<number, Uint8Array>();
+  private symbolCache?: ElfSymbol[];
+
+  /** `path` is used only in messages. */
+  constructor(readonly bytes: Uint8Array, readonly path: string) {
+    const r = new ByteReader(bytes, 'ELF header');
+    if (bytes.length < 64) r.fail(`not an ELF file (only ${bytes.length} bytes)`, 0);
+    if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) r.fail('not an ELF file (bad magic)', 0);
+    if (bytes[4] !== 2) r.fail('32-bit ELF files are not supported (need ELF64)', 4);
+    if (bytes[5] !== 1) r.fail('big-endian ELF files are not supported', 5);
+    r.pos = 16;
+    this.type = r.u16();
+    const machine = r.u16();
+    if (machine !== EM_X86_64) r.fail(`machine ${machine} is not x86-64`, 18);
+    r.u32(); // version
+    this.entry = r.u64();
+    const phoff = r.u64n();
+    const shoff = r.u64n();
+    r.u32(); // flags
+    r.u16(); // ehsize
+    const phentsize = r.u16();
+    const phnum = r.u16();
+    const shentsize = r.u16();
+    let shnum = r.u16();
+    let shstrndx = r.u16();
+
+    if (phnum) {
+      if (phentsize < 56) r.fail(`program header size ${phentsize} too small`, 54);
+      const p = new ByteReader(bytes, 'program headers');
+      for (let i = 0; i < phnum; i++) {
+        p.pos = checkedOffset(p, phoff + i * phentsize, 56);
+        const type = p.u32();
+        const flags = p.u32();
+        const offset = p.u64n();
+        const vaddr = p.u64();
+        const paddr = p.u64();
+        const filesz = p.u64n();
+        const memsz = p.u64n();
+        this.segments.push({ type, flags, offset, vaddr, paddr, filesz, memsz });
+      }
+    }
+
+    if (shoff) {
+      if (shentsize < 64) r.fail(`section header size ${shentsize} too small`, 58);
+      const s = new ByteReader(bytes, 'section headers');
+      if (shnum === 0) {
+        // Extended numbering: the real count lives in section 0's sh_size.
+        s.pos = checkedOffset(s, shoff, 64);
+        s.skip(32);
+        shnum = s.u64n();
+      }
+      if (shnum * shentsize > bytes.length) s.fail(`${shnum} section headers do not fit in the file`, shoff);
+      const raw: Omit<ElfSection, 'name'>[] = [];
+      const nameOffsets: number[] = [];
+      for (let i = 0; i < shnum; i++) {
+        s.pos = checkedOffset(s, shoff + i * shentsize, 64);
+        nameOffsets.push(s.u32());
+        const type = s.u32();
+        const flags = Number(s.u64() & 0xffffffffn);
+        const addr = s.u64();
+        const offset = s.u64n();
+        const size = s.u64n();
+        const link = s.u32();
+        const info = s.u32();
+        s.u64(); // addralign
+        const entsize = s.u64n();
+        if (type !== SHT_NOBITS && size > 0 && (offset > bytes.length || size > bytes.length - offset)) {
+          s.fail(`section ${i} (offset 0x${offset.toString(16)}, size 0x${size.toString(16)}) extends past the end of the file`, shoff + i * shentsize);
+        }
+        raw.push({ index: i, type, flags, addr, offset, size, link, info, entsize });
+      }
+      if (shstrndx === 0xffff) shstrndx = raw[0]?.link ?? 0;
+      const strtab = raw[shstrndx];
+      const strBytes = strtab && strtab.type !== SHT_NOBITS ? bytes.subarray(strtab.offset, strtab.offset + strtab.size) : undefined;
+      raw.forEach((sec, i) => {
+        const name = strBytes && nameOffsets[i]! < strBytes.length ? stringAt(strBytes, nameOffsets[i]!, '.shstrtab') : '';
+        this.sections.push({ ...sec, name });
+      });
+    }
+  }
+
+  section(name: string): ElfSection | undefined {
+    return this.sections.find((s) => s.name === name);
+  }
+
+  /** The bytes of a section, decompressed when SHF_COMPRESSED (or a legacy .zdebug_ section); cached. */
+  data(sec: ElfSection): Uint8Array {
+    let d = this.contents.get(sec.index);
+    if (d) return d;
+    if (sec.type === SHT_NOBITS) d = new Uint8Array(0);
+    else {
+      const raw = this.bytes.subarray(sec.offset, sec.offset + sec.size);
+      d = sec.flags & SHF_COMPRESSED ? decompress(raw, sec.name) : raw;
+    }
+    this.contents.set(sec.index, d);
+    return d;
+  }
+
+  /** Bytes of the named section, or undefined when absent. */
+  sectionData(name: string): Uint8Array | undefined {
+    const s = this.section(name);
+    return s ? this.data(s) : undefined;
+  }
+
+  /** Symbols from .symtab (or .dynsym when stripped). */
+  symbols(): ElfSymbol[] {
+    if (this.symbolCache) return this.symbolCache;
+    const tab = this.sections.find((s) => s.type === SHT_SYMTAB) ?? this.sections.find((s) => s.type === SHT_DYNSYM);
+    const out: ElfSymbol[] = [];
+    if (tab) {
+      const strsec = this.sections[tab.link];
+      const strs = strsec ? this.data(strsec) : new Uint8Array(0);
+      const r = new ByteReader(this.data(tab), tab.name);
+      while (r.remaining >= 24) {
+        const nameOff = r.u32();
+        const info = r.u8();
+        r.u8(); // other
+        const shndx = r.u16();
+        const value = r.u64();
+        const size = r.u64n();
+        const name = nameOff && nameOff < strs.length ? stringAt(strs, nameOff, strsec!.name) : '';
+        out.push({ name, value, size, type: info & 0xf, bind: info >> 4, shndx });
+      }
+    }
+    return (this.symbolCache = out);
+  }
+
+  /** File bytes backing a virtual address range from PT_LOAD segments (for reading .text without a target). */
+  readVirtual(addr: bigint, len: number): Uint8Array | undefined {
+    for (const seg of this.segments) {
+      if (seg.type !== PT_LOAD) continue;
+      if (addr >= seg.vaddr && addr + BigInt(len) <= seg.vaddr + BigInt(seg.filesz)) {
+        const off = seg.offset + Number(addr - seg.vaddr);
+        if (off + len <= this.bytes.length) return this.bytes.subarray(off, off + len);
+      }
+    }
+    return undefined;
+  }
+}
+
+function checkedOffset(r: ByteReader, offset: number, len: number): number {
+  if (offset < 0 || offset + len > r.bytes.length) r.fail(`header at 0x${offset.toString(16)} extends past the end of the file`, offset);
+  return offset;
+}
+
+function decompress(raw: Uint8Array, name: string): Uint8Array {
+  const r = new ByteReader(raw, name);
+  const type = r.u32();
+  r.u32(); // reserved
+  const size = r.u64n();
+  r.u64(); // addralign
+  if (type !== ELFCOMPRESS_ZLIB) r.fail(`unsupported compression type ${type}`, 0);
+  if (size > MAX_DECOMPRESSED) r.fail(`claims an absurd uncompressed size 0x${size.toString(16)}`, 8);
+  try {
+    const out = inflateSync(raw.subarray(24), { maxOutputLength: Math.max(size, 1) });
+    if (out.length !== size) r.fail(`decompressed to ${out.length} bytes, header says ${size}`, 8);
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  } catch (e) {
+    if (e instanceof FormatError) throw e;
+    return r.fail(`cannot decompress: ${errorMessage(e)}`, 24);
+  }
+}
+
+/** Open an ELF file from disk; a gzip-compressed image (kernel.gz) is opened transparently. */
+export function openElf(path: string): ElfFile {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`${path}: ${code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : errorMessage(e)}.`);
+  }
+  try {
+    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      try {
+        bytes = gunzipSync(bytes, { maxOutputLength: MAX_DECOMPRESSED });
+      } catch (e) {
+        throw new FormatError(`cannot gunzip: ${errorMessage(e)}`, { section: 'gzip stream' });
+      }
+    }
+    return new ElfFile(bytes, path);
+  } catch (e) {
+    if (e instanceof FormatError) throw new FormatError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
