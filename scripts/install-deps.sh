@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what duster-tui needs on Debian 12: the system packages (compiler, gdb/gdbserver, tmux...) and the npm ones, then builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+PACKAGES=(gcc libc6-dev make binutils gdb gdbserver tmux ncurses-term libxen-dev)
+missing=()
+for p in "${PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# --include=optional: koffi ships its prebuilt binary in an optional dependency.
+npm ci --include=optional --no-audit --no-fund
+npm run build
+if [ -f native-shim/Makefile ] && [ -f /usr/include/xenctrl.h ]; then make -s -C native-shim; fi

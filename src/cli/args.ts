@@ -1,0 +1,83 @@
+// Command-line parsing: gdb's spellings (-ex, -x, --batch), ours (--gdb, --domain) and the talk's Duster ones (-path=, -id=).
+import { UserError } from '../util/errors.js';
+
+export interface CliOptions {
+  path?: string;
+  gdb?: { host: string; port: number };
+  domain?: string;
+  batch: boolean;
+  tui: boolean | undefined; // undefined: decide from whether stdin/stdout are terminals
+  commands: { kind: 'ex' | 'file'; text: string }[];
+  breakpoints?: 'trap' | 'spin';
+  theme?: string;
+  leavePaused: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+export const USAGE = `Usage: duster-tui --path ELF [--gdb HOST:PORT | --domain ID|NAME] [options]
+
+  --path ELF            the program's ELF image (kernel.gz accepted)
+  --gdb HOST:PORT       debug a target speaking the GDB remote protocol (gdbserver, QEMU, gdbsx)
+  --domain ID|NAME      debug a Xen PV domain (needs root and libxenctrl)
+  --batch               run the -ex/-x commands, then exit (no prompt)
+  -ex CMD               run CMD (repeatable; in order with -x)
+  -x FILE               run the commands in FILE
+  --no-tui              line mode with a (duster) prompt instead of the full-screen UI
+  --tui                 full-screen UI even when not detected as a terminal
+  --breakpoints trap|spin   software breakpoint strategy (default: trap over gdb-remote)
+  --theme NAME          colour theme (dark, light, high-contrast)
+  --leave-paused        leave a Xen guest paused on exit
+  -h, --help            this text
+  The talk's Duster spelling works too: -path=stardust.gz -id=23`;
+
+function parseHostPort(v: string): { host: string; port: number } {
+  const m = /^(?:([^:]*):)?(\d+)$/.exec(v);
+  if (!m) throw new UserError(`--gdb expects HOST:PORT, got "${v}"`);
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) throw new UserError(`--gdb: port ${port} out of range`);
+  return { host: m[1] || '127.0.0.1', port };
+}
+
+export function parseArgs(argv: string[]): CliOptions {
+  const o: CliOptions = { batch: false, tui: undefined, commands: [], leavePaused: false, help: false, version: false };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i]!;
+    let inline: string | undefined;
+    const eq = a.indexOf('=');
+    if (a.startsWith('-') && eq > 0) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined) throw new UserError(`option ${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '--path': case '-path': o.path = value(); break;
+      case '--gdb': case '--remote': o.gdb = parseHostPort(value()); break;
+      case '--domain': case '-id': case '--id': o.domain = value(); break;
+      case '--batch': case '-batch': o.batch = true; break;
+      case '-ex': case '--ex': case '--eval-command': o.commands.push({ kind: 'ex', text: value() }); break;
+      case '-x': case '--command': o.commands.push({ kind: 'file', text: value() }); break;
+      case '--no-tui': o.tui = false; break;
+      case '--tui': o.tui = true; break;
+      case '--breakpoints': {
+        const v = value();
+        if (v !== 'trap' && v !== 'spin') throw new UserError(`--breakpoints must be trap or spin, not "${v}"`);
+        o.breakpoints = v;
+        break;
+      }
+      case '--theme': o.theme = value(); break;
+      case '--leave-paused': o.leavePaused = true; break;
+      case '-h': case '--help': o.help = true; break;
+      case '--version': o.version = true; break;
+      default:
+        if (!a.startsWith('-') && o.path === undefined) o.path = a; // gdb-style positional program
+        else throw new UserError(`unknown option "${argv[i]}" (try --help)`);
+    }
+  }
+  return o;
+}

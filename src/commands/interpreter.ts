@@ -1,0 +1,56 @@
+// Runs command lines: comments, empty-line repeat, errors reported as one line while the session goes on.
+import { UserError, errorMessage } from '../util/errors.js';
+import type { CommandContext } from './context.js';
+import type { CommandTable } from './registry.js';
+
+/** Thrown by `quit` so that whoever drives the interpreter can clean up and leave. */
+export class QuitRequest extends Error {
+  override name = 'QuitRequest';
+}
+
+export class Interpreter {
+  private lastRepeatable: string | undefined;
+
+  constructor(readonly table: CommandTable, readonly ctx: CommandContext) {}
+
+  /**
+   * Executes one line. Returns false when the command failed (the message was already printed).
+   * User errors and target memory errors print one line; anything else is a bug, printed with
+   * its message only, and the session goes on. QuitRequest propagates.
+   */
+  async execute(line: string, opts: { fromTerminal?: boolean } = {}): Promise<boolean> {
+    let text = line.replace(/\r$/, '');
+    if (/^\s*#/.test(text)) return true;
+    if (!text.trim()) {
+      if (!opts.fromTerminal || !this.lastRepeatable) return true;
+      text = this.lastRepeatable;
+    }
+    try {
+      const { command, args } = this.table.resolve(text);
+      this.lastRepeatable = command.repeatable ? text : undefined;
+      await command.run!(args, this.ctx);
+      return true;
+    } catch (e) {
+      if (e instanceof QuitRequest) throw e;
+      this.lastRepeatable = undefined;
+      this.ctx.out.error(e instanceof UserError || (e instanceof Error && e.name === 'MemoryError') ? errorMessage(e) : `internal error: ${errorMessage(e)}`);
+      if (!(e instanceof UserError) && !(e instanceof Error && e.name === 'MemoryError') && process.env.DUSTER_DEBUG) console.error(e);
+      return false;
+    }
+  }
+}
+
+/** gdb's `echo` escapes: \n \t \\ \" \a, octal \NNN; a trailing backslash is dropped. */
+export function unescapeEcho(text: string): string {
+  return text.replace(/\\(n|t|a|\\|"|'|[0-7]{1,3}|$)/g, (_, c: string) => {
+    switch (c) {
+      case 'n': return '\n';
+      case 't': return '\t';
+      case 'a': return '\x07';
+      case '': return '';
+      default: return /^[0-7]+$/.test(c) ? String.fromCharCode(parseInt(c, 8)) : c;
+    }
+  });
+}
+
+export { UserError };

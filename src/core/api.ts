@@ -1,0 +1,77 @@
+// The Session's public face for front ends (line mode, TUI): events, state and queries. No backend types leak here.
+
+export type SessionState = 'stopped' | 'running' | 'exited' | 'detached';
+
+/** A code location as users see it. */
+export interface CodeLocation {
+  address: bigint;
+  function?: string;
+  /** File name as in the debug info (e.g. "kernel.c"), and the resolved path when found on disk. */
+  file?: string;
+  fullPath?: string;
+  line?: number;
+}
+
+export type StopCause =
+  | { kind: 'breakpoint'; breakpoint: number }
+  | { kind: 'step' } // step, next, stepi, nexti, until, advance completed
+  | { kind: 'finish'; returned?: string } // "Value returned is $1 = ..." text
+  | { kind: 'signal'; signal: string; description: string }
+  | { kind: 'interrupted' }
+  | { kind: 'attached' };
+
+export interface StopInfo {
+  vcpu: number;
+  cause: StopCause;
+  location: CodeLocation;
+}
+
+export type SessionEvent =
+  | { type: 'stopped'; stop: StopInfo }
+  | { type: 'running'; vcpu?: number }
+  | { type: 'exited'; code?: number; signal?: string; text: string }
+  | { type: 'output'; text: string; stream: 'target' | 'console' }
+  | { type: 'breakpoints-changed' }
+  | { type: 'frame-selected'; level: number }
+  | { type: 'error'; message: string };
+
+export interface BreakpointInfo {
+  id: number;
+  /** What the user typed: "kernel.c:73", "demo", "*0x401136". */
+  spec: string;
+  enabled: boolean;
+  temporary: boolean;
+  condition?: string;
+  ignoreCount: number;
+  hits: number;
+  locations: CodeLocation[];
+}
+
+export interface FrameInfo {
+  level: number;
+  pc: bigint;
+  cfa?: bigint;
+  location: CodeLocation;
+  /** Arguments already formatted gdb-style: "n=5". */
+  args: { name: string; value: string }[];
+}
+
+/** One row of the variables tree; children are fetched on expand. */
+export interface VariableNode {
+  name: string;
+  /** Expression that re-evaluates this node (for watches and "print"). */
+  expression: string;
+  type: string;
+  value: string;
+  expandable: boolean;
+  children(): Promise<VariableNode[]>;
+}
+
+export interface RegisterValue {
+  name: string;
+  value: bigint;
+  /** Width in bytes. */
+  size: number;
+}
+
+export type Listener = (event: SessionEvent) => void;
