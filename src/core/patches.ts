@@ -1,0 +1,114 @@
+// The only writer of breakpoint bytes into target memory: records originals, masks reads, restores on every way out.
+import type { Target } from '../target/contract.js';
+
+export interface Patch {
+  address: bigint;
+  original: Uint8Array;
+  bytes: Uint8Array;
+}
+
+/**
+ * Patched ranges never overlap: callers ask `conflicts()` first. Originals are kept so that
+ * memory shown to the user is masked and so that every patch can be undone.
+ */
+export class PatchTable {
+  private readonly patches = new Map<bigint, Patch>();
+
+  constructor(private readonly target: Target) {}
+
+  get size(): number {
+    return this.patches.size;
+  }
+
+  has(address: bigint): boolean {
+    return this.patches.has(address);
+  }
+
+  addresses(): IterableIterator<bigint> {
+    return this.patches.keys();
+  }
+
+  get(address: bigint): Patch | undefined {
+    return this.patches.get(address);
+  }
+
+  /** The installed patch that overlaps [address, address+len), if any (other than one exactly at address). */
+  conflicts(address: bigint, len: number): Patch | undefined {
+    for (const p of this.patches.values()) {
+      if (p.address === address && p.bytes.length === len) continue;
+      if (p.address < address + BigInt(len) && address < p.address + BigInt(p.bytes.length)) return p;
+    }
+    return undefined;
+  }
+
+  async apply(address: bigint, bytes: Uint8Array): Promise<void> {
+    if (this.patches.has(address)) return;
+    const original = await this.target.readMemory(address, bytes.length);
+    // Record before writing: if the write half-happens, restoring the original is still right.
+    this.patches.set(address, { address, original: Uint8Array.from(original), bytes: Uint8Array.from(bytes) });
+    try {
+      await this.target.writeMemory(address, bytes);
+    } catch (e) {
+      this.patches.delete(address);
+      throw e;
+    }
+  }
+
+  async revert(address: bigint): Promise<void> {
+    const p = this.patches.get(address);
+    if (!p) return;
+    await this.target.writeMemory(address, p.original);
+    this.patches.delete(address);
+  }
+
+  /** Restores every patch, continuing past failures; returns the addresses that could not be restored. */
+  async revertAll(): Promise<bigint[]> {
+    const failed: bigint[] = [];
+    for (const p of [...this.patches.values()]) {
+      try {
+        await this.revert(p.address);
+      } catch {
+        failed.push(p.address);
+      }
+    }
+    return failed;
+  }
+
+  /** Replaces patched bytes inside `data` (read from `address`) with the originals. */
+  mask(address: bigint, data: Uint8Array): Uint8Array {
+    if (this.patches.size === 0) return data;
+    const end = address + BigInt(data.length);
+    let out = data;
+    for (const p of this.patches.values()) {
+      const pEnd = p.address + BigInt(p.bytes.length);
+      if (p.address >= end || pEnd <= address) continue;
+      if (out === data) out = Uint8Array.from(data);
+      for (let i = 0; i < p.bytes.length; i++) {
+        const a = p.address + BigInt(i);
+        if (a >= address && a < end) out[Number(a - address)] = p.original[i]!;
+      }
+    }
+    return out;
+  }
+
+  /** Reads target memory as the program sees it without our patches. */
+  async read(address: bigint, len: number): Promise<Uint8Array> {
+    return this.mask(address, await this.target.readMemory(address, len));
+  }
+
+  /** A user write: bytes falling on a patch update its saved original and leave the patch in place. */
+  async write(address: bigint, data: Uint8Array): Promise<void> {
+    const end = address + BigInt(data.length);
+    const toTarget = Uint8Array.from(data);
+    for (const p of this.patches.values()) {
+      for (let i = 0; i < p.bytes.length; i++) {
+        const a = p.address + BigInt(i);
+        if (a >= address && a < end) {
+          p.original[i] = data[Number(a - address)]!;
+          toTarget[Number(a - address)] = p.bytes[i]!;
+        }
+      }
+    }
+    await this.target.writeMemory(address, toTarget);
+  }
+}

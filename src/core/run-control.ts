@@ -1,0 +1,239 @@
+// Resuming and stopping, once for every backend: planting sites for a strategy, stepping over them, spin polling.
+import type { RegisterSet, StopEvent, Target } from '../target/contract.js';
+import type { PatchTable } from './patches.js';
+import type { BreakpointStrategy } from './strategy.js';
+
+/** What happened, refined from the backend's report. */
+export type RawStop =
+  | { kind: 'site'; vcpu: number; address: bigint } // a breakpoint site was reached (pc already at the site)
+  | { kind: 'stepped'; vcpu: number }
+  | { kind: 'signal'; vcpu: number; signal: number; name: string }
+  | { kind: 'interrupted'; vcpu: number }
+  | { kind: 'exited'; code: number }
+  | { kind: 'killed'; signal: number; name: string };
+
+/** How the core single-steps without hardware help (spin strategy): decode, then emulate or plant on successors. */
+export interface InstructionStepper {
+  /**
+   * For the instruction at the vCPU's pc: either its exact effect (one-byte instructions are emulated,
+   * never patched) or every address execution may reach next. Undefined: cannot predict.
+   */
+  plan(regs: RegisterSet, read: (a: bigint, n: number) => Promise<Uint8Array>):
+    Promise<{ emulate: { registers: RegisterSet; memoryWrites: { address: bigint; bytes: Uint8Array }[] } } | { successors: bigint[] } | undefined>;
+  /** Length of the instruction at an address (for `fits`). */
+  lengthAt(address: bigint, read: (a: bigint, n: number) => Promise<Uint8Array>): Promise<number>;
+}
+
+const POLL_FIRST_MS = 0.2;
+const POLL_MAX_MS = 50;
+
+export class RunControl {
+  /** Desired sites: address -> owners ("bp:3", "temp:finish", ...). */
+  private readonly owners = new Map<bigint, Set<string>>();
+  private userInterrupt = false;
+  private pendingWait: Promise<StopEvent> | undefined;
+
+  constructor(
+    readonly target: Target,
+    readonly patches: PatchTable,
+    readonly strategy: BreakpointStrategy,
+    private readonly stepper: InstructionStepper,
+    private readonly onInternalError: (message: string) => void = () => {},
+  ) {}
+
+  readonly isSite = (a: bigint): boolean => this.owners.has(a);
+
+  addSite(address: bigint, owner: string): void {
+    let s = this.owners.get(address);
+    if (!s) this.owners.set(address, (s = new Set()));
+    s.add(owner);
+  }
+
+  removeSite(address: bigint, owner: string): void {
+    const s = this.owners.get(address);
+    if (!s) return;
+    s.delete(owner);
+    if (!s.size) this.owners.delete(address);
+  }
+
+  /** Drops every site owned by owners starting with `prefix` (e.g. all temporaries). */
+  removeOwnersWithPrefix(prefix: string): void {
+    for (const [a, s] of this.owners) {
+      for (const o of [...s]) if (o.startsWith(prefix)) s.delete(o);
+      if (!s.size) this.owners.delete(a);
+    }
+  }
+
+  ownersAt(address: bigint): ReadonlySet<string> {
+    return this.owners.get(address) ?? new Set();
+  }
+
+  /** Can the current strategy plant at this address? (spin needs an instruction of 2+ bytes) */
+  async canPlant(address: bigint): Promise<boolean> {
+    if (this.strategy.fits(1)) return true;
+    return this.strategy.fits(await this.stepper.lengthAt(address, (a, n) => this.patches.read(a, n)));
+  }
+
+  /**
+   * Makes target memory match the desired sites, leaving out `except`. Step temporaries win a
+   * conflict with an overlapping site (a 2-byte spin on a 1-byte instruction next to another).
+   */
+  async sync(except?: bigint): Promise<void> {
+    for (const p of [...this.patches.addresses()]) {
+      if (!this.owners.has(p) || p === except) await this.patches.revert(p);
+    }
+    const isTemp = (a: bigint) => [...this.ownersAt(a)].some((o) => o.startsWith('temp:'));
+    const wanted = [...this.owners.keys()].filter((a) => a !== except).sort((x, y) => Number(isTemp(y)) - Number(isTemp(x)));
+    for (const a of wanted) {
+      if (this.patches.has(a)) continue;
+      const clash = this.patches.conflicts(a, this.strategy.bytes.length);
+      if (clash) {
+        if (!isTemp(a) || isTemp(clash.address)) continue;
+        await this.patches.revert(clash.address);
+      }
+      await this.patches.apply(a, this.strategy.bytes);
+    }
+  }
+
+  /** Removes every patch (used before detach and on every way out). */
+  async removeAll(): Promise<bigint[]> {
+    return this.patches.revertAll();
+  }
+
+  /** Ask a running target to stop (Ctrl-C, F12). */
+  async interrupt(): Promise<void> {
+    this.userInterrupt = true;
+    await this.target.interrupt();
+  }
+
+  /**
+   * Executes exactly one instruction on `vcpu` (others stay stopped), stepping off any site at pc.
+   * Used by stepi and by the stepping algorithms.
+   */
+  async stepInstruction(vcpu: number): Promise<RawStop> {
+    const regs = await this.target.readRegisters(vcpu);
+    const pc = regs.get('rip')!;
+    if (this.strategy.name === 'trap' && this.target.capabilities.hardwareStep) {
+      await this.sync(pc);
+      return this.resumeAndWait({ step: vcpu, only: vcpu });
+    }
+    const plan = await this.stepper.plan(regs, (a, n) => this.patches.read(a, n));
+    if (!plan) throw new Error(`cannot predict where the instruction at 0x${pc.toString(16)} goes; stepping it is not possible with spin breakpoints`);
+    if ('emulate' in plan) {
+      for (const w of plan.emulate.memoryWrites) await this.patches.write(w.address, w.bytes);
+      await this.target.writeRegisters(vcpu, plan.emulate.registers);
+      return { kind: 'stepped', vcpu };
+    }
+    const temps = plan.successors.filter((a) => !this.owners.has(a));
+    for (const a of temps) this.addSite(a, 'temp:stepi');
+    try {
+      await this.sync(pc);
+      const stop = await this.resumeAndWait({ only: vcpu });
+      if (stop.kind === 'site' && stop.vcpu === vcpu && plan.successors.includes(stop.address)) {
+        const own = this.ownersAt(stop.address);
+        // Only our step temporaries here: the step simply completed.
+        if ([...own].every((o) => o === 'temp:stepi')) return { kind: 'stepped', vcpu };
+      }
+      return stop;
+    } finally {
+      for (const a of temps) this.removeSite(a, 'temp:stepi');
+    }
+  }
+
+  /** Resume all vCPUs (stepping off a site under `vcpu`'s pc first) and wait for the next stop. */
+  async continueAll(vcpu: number): Promise<RawStop> {
+    const pc = (await this.target.readRegisters(vcpu)).get('rip')!;
+    if (this.owners.has(pc) || this.patches.has(pc)) {
+      const s = await this.stepInstruction(vcpu);
+      if (s.kind !== 'stepped') return s;
+    }
+    await this.sync();
+    return this.resumeAndWait({});
+  }
+
+  /** Resume (all or one vCPU, optionally a hardware step) and wait, turning the backend's report into a RawStop. */
+  async resumeAndWait(opts: { step?: number; only?: number }): Promise<RawStop> {
+    this.userInterrupt = false;
+    await this.target.resume(opts);
+    if (this.strategy.name === 'spin' && opts.step === undefined) return this.pollSpin(opts);
+    return this.refine(await this.target.waitForStop(), opts.step !== undefined);
+  }
+
+  private async refine(ev: StopEvent, stepping: boolean): Promise<RawStop> {
+    const r = ev.reason;
+    const vcpu = ev.vcpu ?? 0;
+    switch (r.kind) {
+      case 'exited': return { kind: 'exited', code: r.code };
+      case 'killed': return { kind: 'killed', signal: r.signal, name: r.name };
+      case 'interrupted': return { kind: 'interrupted', vcpu };
+      case 'spin': return { kind: 'site', vcpu, address: r.address };
+      case 'signal':
+        if (this.userInterrupt && (r.signal === 2 || r.signal === 0)) return { kind: 'interrupted', vcpu };
+        return { kind: 'signal', vcpu, signal: r.signal, name: r.name };
+      case 'trap': {
+        const regs = await this.target.readRegisters(vcpu);
+        const pc = regs.get('rip')!;
+        const hit = this.strategy.hitAddress(pc, (a) => this.patches.has(a) && this.strategy.name === 'trap');
+        if (hit !== undefined) {
+          if (hit !== pc) await this.target.writeRegisters(vcpu, new Map([['rip', hit]]));
+          return { kind: 'site', vcpu, address: hit };
+        }
+        if (stepping) return { kind: 'stepped', vcpu };
+        return { kind: 'signal', vcpu, signal: 5, name: 'SIGTRAP' };
+      }
+    }
+  }
+
+  /**
+   * Spin strategy: nothing reports the hit, so look. Backends that can read registers of a
+   * running vCPU (Xen) are sampled; others (gdb-remote) are interrupted, read and resumed.
+   * The interval starts sub-millisecond and backs off while the target runs long.
+   */
+  private async pollSpin(opts: { only?: number }): Promise<RawStop> {
+    let interval = POLL_FIRST_MS;
+    let wait = this.target.waitForStop();
+    const vcpus = opts.only !== undefined ? [opts.only] : (await this.target.listVcpus()).filter((v) => v.online).map((v) => v.id);
+    for (;;) {
+      const ev = await Promise.race([wait, sleep(interval).then(() => undefined)]);
+      if (ev) return this.refine(ev, false);
+      interval = Math.min(interval * 2, POLL_MAX_MS);
+      if (this.target.capabilities.cheapRunningRegisterReads) {
+        const hit = await this.findSpinner(vcpus);
+        if (hit) {
+          await this.target.interrupt();
+          await wait;
+          return hit;
+        }
+        continue;
+      }
+      await this.target.interrupt();
+      const stopped = await wait;
+      const r = stopped.reason;
+      const ours = r.kind === 'interrupted' || (r.kind === 'signal' && (r.signal === 2 || r.signal === 0));
+      if (!ours) return this.refine(stopped, false);
+      const hit = await this.findSpinner(vcpus);
+      if (hit) return hit;
+      if (this.userInterrupt) return { kind: 'interrupted', vcpu: stopped.vcpu ?? vcpus[0] ?? 0 };
+      await this.target.resume(opts);
+      wait = this.target.waitForStop();
+    }
+  }
+
+  private async findSpinner(vcpus: number[]): Promise<RawStop | undefined> {
+    for (const v of vcpus) {
+      let pc: bigint | undefined;
+      try {
+        pc = (await this.target.readRegisters(v)).get('rip');
+      } catch (e) {
+        this.onInternalError(`reading vCPU ${v}: ${(e as Error).message}`);
+        continue;
+      }
+      if (pc !== undefined && this.patches.has(pc)) return { kind: 'site', vcpu: v, address: pc };
+    }
+    return undefined;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,35 @@
+// The two software breakpoint strategies (DESIGN.md): `trap` = int3 reported by the target, `spin` = `jmp .` found by polling.
+
+export type StrategyName = 'trap' | 'spin';
+
+export interface BreakpointStrategy {
+  readonly name: StrategyName;
+  /** Bytes written at a breakpoint address. */
+  readonly bytes: Uint8Array;
+  /** Whether an instruction of this length can carry the patch without touching the next one. */
+  fits(instructionLength: number): boolean;
+  /**
+   * Given the pc a vCPU reports after a trap, the breakpoint address it hit (trap: pc-1,
+   * because int3 is a trap and rip points past it), or undefined.
+   */
+  hitAddress(pc: bigint, isSite: (a: bigint) => boolean): bigint | undefined;
+}
+
+export const TRAP: BreakpointStrategy = {
+  name: 'trap',
+  bytes: Uint8Array.of(0xcc),
+  fits: () => true,
+  hitAddress: (pc, isSite) => (isSite(pc - 1n) ? pc - 1n : undefined),
+};
+
+export const SPIN: BreakpointStrategy = {
+  name: 'spin',
+  bytes: Uint8Array.of(0xeb, 0xfe),
+  fits: (len) => len >= 2,
+  // A vCPU spinning on `jmp .` sits exactly at the site: no rewind.
+  hitAddress: (pc, isSite) => (isSite(pc) ? pc : undefined),
+};
+
+export function strategyByName(name: StrategyName): BreakpointStrategy {
+  return name === 'trap' ? TRAP : SPIN;
+}
