@@ -1,0 +1,73 @@
+// .debug_abbrev: abbreviation tables (tag, children flag, attribute specs), parsed once per table offset.
+import { ByteReader } from './reader.js';
+import { DW_AT, DW_FORM } from './constants.js';
+
+export interface AttrSpec {
+  at: number;
+  form: number;
+  /** The value of a DW_FORM_implicit_const (stored in the abbreviation, not in .debug_info). */
+  implicitConst?: bigint;
+}
+
+export interface Abbrev {
+  code: number;
+  tag: number;
+  hasChildren: boolean;
+  specs: AttrSpec[];
+  /** Index of DW_AT_sibling in specs, or -1. */
+  siblingIndex: number;
+  /** Size in bytes of all attribute values when every form has a fixed size for the unit's encoding (cached per encoding key). */
+  fixedSize?: Map<number, number | null>;
+}
+
+/** One abbreviation table: codes are usually dense 1..N, so an array gives O(1) lookups. */
+export class AbbrevTable {
+  private readonly dense: (Abbrev | undefined)[] = [];
+  private readonly sparse = new Map<number, Abbrev>();
+
+  constructor(readonly offset: number) {}
+
+  add(a: Abbrev): void {
+    if (a.code < 100_000) this.dense[a.code] = a;
+    else this.sparse.set(a.code, a);
+  }
+
+  get(code: number): Abbrev | undefined {
+    return code < 100_000 ? this.dense[code] : this.sparse.get(code);
+  }
+
+  *all(): Iterable<Abbrev> {
+    for (const a of this.dense) if (a) yield a;
+    yield* this.sparse.values();
+  }
+}
+
+/** Parse the abbreviation table that starts at `offset` in .debug_abbrev. */
+export function parseAbbrevTable(data: Uint8Array, offset: number): AbbrevTable {
+  const r = new ByteReader(data, '.debug_abbrev');
+  if (offset < 0 || offset >= data.length) r.fail(`abbreviation table offset 0x${offset.toString(16)} out of range`, offset);
+  r.pos = offset;
+  const table = new AbbrevTable(offset);
+  for (;;) {
+    const at0 = r.pos;
+    const code = r.uleb();
+    if (code === 0) break;
+    const tag = r.uleb();
+    const children = r.u8();
+    if (children > 1) r.fail(`bad DW_CHILDREN value ${children} for abbreviation ${code}`, r.pos - 1);
+    const specs: AttrSpec[] = [];
+    let siblingIndex = -1;
+    for (;;) {
+      const at = r.uleb();
+      const form = r.uleb();
+      if (at === 0 && form === 0) break;
+      const spec: AttrSpec = { at, form };
+      if (form === DW_FORM.implicit_const) spec.implicitConst = r.slebBig();
+      if (at === DW_AT.sibling) siblingIndex = specs.length;
+      specs.push(spec);
+    }
+    if (table.get(code)) r.fail(`duplicate abbreviation code ${code}`, at0);
+    table.add({ code, tag, hasChildren: children === 1, specs, siblingIndex });
+  }
+  return table;
+}

@@ -1,0 +1,193 @@
+// DwarfFile: the DWARF sections of an ElfFile, unit headers read at open, DIEs/lines/index parsed lazily on demand.
+import type { ElfFile } from '../elf/elf.js';
+import { ByteReader, stringAt } from './reader.js';
+import { FormatError } from '../util/errors.js';
+import { AbbrevTable, parseAbbrevTable } from './abbrev.js';
+import { DW_UT, DW_TAG } from './constants.js';
+import { Unit, type UnitSection } from './unit.js';
+import type { Die } from './die.js';
+import { NameIndex } from './index.js';
+import { LineTable, parseLineTable } from './line.js';
+import { parseAranges, type Arange } from './aranges.js';
+
+export type DwarfSectionName =
+  | '.debug_info' | '.debug_types' | '.debug_abbrev' | '.debug_str' | '.debug_line_str' | '.debug_str_offsets'
+  | '.debug_addr' | '.debug_ranges' | '.debug_rnglists' | '.debug_loc' | '.debug_loclists' | '.debug_line'
+  | '.debug_aranges' | '.debug_frame' | '.eh_frame';
+
+const EMPTY = new Uint8Array(0);
+
+export class DwarfFile {
+  /** Every unit: .debug_info units in file order, then .debug_types units. Sorted by offset. */
+  readonly units: Unit[] = [];
+  private readonly sections = new Map<string, Uint8Array>();
+  private readonly abbrevTables = new Map<number, AbbrevTable>();
+  private readonly lineTables = new Map<number, LineTable>();
+  private sigs?: Map<bigint, Unit>;
+  private indexCache?: NameIndex;
+  private arangeCache?: Arange[];
+
+  private constructor(readonly elf: ElfFile) {
+    const info = this.sectionBytes('.debug_info');
+    this.readUnits({ name: '.debug_info', bytes: info, base: 0 });
+    const types = this.sectionBytes('.debug_types');
+    if (types.length) this.readUnits({ name: '.debug_types', bytes: types, base: info.length });
+  }
+
+  /** Read the unit headers (only) of an ELF file's DWARF. A file without .debug_info gives no units. */
+  static open(elf: ElfFile): DwarfFile {
+    return new DwarfFile(elf);
+  }
+
+  get hasDebugInfo(): boolean {
+    return this.units.length > 0;
+  }
+
+  /** Compile (and partial) units: the ones with code and variables. */
+  get compileUnits(): Unit[] {
+    return this.units.filter((u) => !u.isTypeUnit && u.unitType !== DW_UT.skeleton);
+  }
+
+  /** Section bytes (decompressed), or an empty array when the section is absent. */
+  sectionBytes(name: DwarfSectionName): Uint8Array {
+    let d = this.sections.get(name);
+    if (!d) {
+      d = this.elf.sectionData(name) ?? EMPTY;
+      this.sections.set(name, d);
+    }
+    return d;
+  }
+
+  abbrevTable(offset: number): AbbrevTable {
+    let t = this.abbrevTables.get(offset);
+    if (!t) {
+      t = parseAbbrevTable(this.sectionBytes('.debug_abbrev'), offset);
+      this.abbrevTables.set(offset, t);
+    }
+    return t;
+  }
+
+  /** String at `offset` of .debug_str or .debug_line_str. */
+  strAt(section: '.debug_str' | '.debug_line_str', offset: number): string {
+    return stringAt(this.sectionBytes(section), offset, section);
+  }
+
+  /** The unit containing `offset` (DwarfFile offset space), by binary search. */
+  unitAt(offset: number): Unit | undefined {
+    const us = this.units;
+    let lo = 0;
+    let hi = us.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const u = us[mid]!;
+      if (offset < u.offset) hi = mid - 1;
+      else if (offset >= u.end) lo = mid + 1;
+      else return u;
+    }
+    return undefined;
+  }
+
+  /** The DIE at `offset`; a FormatError when no DIE starts there (a bad reference). */
+  dieAt(offset: number): Die {
+    const u = this.unitAt(offset);
+    const d = u?.dieAt(offset);
+    if (!d) throw new FormatError(`no DIE at offset 0x${offset.toString(16)}`, { section: u?.section.name ?? '.debug_info', offset });
+    return d;
+  }
+
+  /** The type unit with signature `sig` (DWARF 4 .debug_types or DWARF 5 DW_UT_type). */
+  typeUnit(sig: bigint): Unit | undefined {
+    if (!this.sigs) {
+      this.sigs = new Map();
+      for (const u of this.units) if (u.isTypeUnit && u.typeSignature !== undefined) this.sigs.set(u.typeSignature, u);
+    }
+    return this.sigs.get(sig);
+  }
+
+  /** The name index (functions, variables, types, CU names), built on first use by scanning top-level DIEs only. */
+  get index(): NameIndex {
+    return (this.indexCache ??= NameIndex.build(this));
+  }
+
+  /** The unit's line table (header + rows decoded on first use of rows), or undefined without DW_AT_stmt_list. */
+  lineTable(unit: Unit): LineTable | undefined {
+    const b = unit.bases;
+    if (b.stmtList === undefined) return undefined;
+    let t = this.lineTables.get(b.stmtList);
+    if (!t) {
+      t = parseLineTable(this, b.stmtList, { addressSize: unit.addressSize, compDir: b.compDir ?? '', cuName: b.name ?? '' });
+      this.lineTables.set(b.stmtList, t);
+    }
+    return t;
+  }
+
+  /** .debug_aranges entries sorted by start (empty when the section is absent). */
+  get aranges(): Arange[] {
+    return (this.arangeCache ??= parseAranges(this.sectionBytes('.debug_aranges')));
+  }
+
+  /** The compile unit whose code covers `pc`: .debug_aranges first, then the units' own ranges. */
+  unitForPc(pc: bigint): Unit | undefined {
+    const ar = this.aranges;
+    let lo = 0;
+    let hi = ar.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const a = ar[mid]!;
+      if (pc < a.start) hi = mid - 1;
+      else if (pc >= a.end) lo = mid + 1;
+      else return this.unitAt(a.unitOffset);
+    }
+    const covered = new Set(ar.map((a) => a.unitOffset));
+    for (const u of this.compileUnits) {
+      if (covered.has(u.offset)) continue;
+      if (u.rootTag !== DW_TAG.compile_unit) continue;
+      if (u.root.containsPc(pc)) return u;
+    }
+    return undefined;
+  }
+
+  private readUnits(sec: UnitSection): void {
+    const r = new ByteReader(sec.bytes, sec.name);
+    while (r.remaining > 0) {
+      const start = r.pos;
+      let length = r.u32();
+      let offsetSize = 4;
+      if (length === 0xffffffff) {
+        length = r.u64n();
+        offsetSize = 8;
+      } else if (length >= 0xfffffff0) r.fail(`reserved unit length 0x${length.toString(16)}`, start);
+      if (length === 0) continue; // padding between units (some linkers)
+      const body = r.sub(length);
+      const end = body.end;
+      const version = body.u16();
+      if (version < 2 || version > 5) r.fail(`unsupported DWARF version ${version}`, start);
+      let unitType: number = sec.name === '.debug_types' ? DW_UT.type : DW_UT.compile;
+      let addressSize: number;
+      let abbrevOffset: number;
+      let typeSignature: bigint | undefined;
+      let typeOffset: number | undefined;
+      if (version >= 5) {
+        unitType = body.u8();
+        addressSize = body.u8();
+        abbrevOffset = offsetSize === 8 ? body.u64n() : body.u32();
+        if (unitType === DW_UT.skeleton || unitType === DW_UT.split_compile) body.u64();
+        else if (unitType === DW_UT.type || unitType === DW_UT.split_type) {
+          typeSignature = body.u64();
+          typeOffset = offsetSize === 8 ? body.u64n() : body.u32();
+        }
+      } else {
+        abbrevOffset = offsetSize === 8 ? body.u64n() : body.u32();
+        addressSize = body.u8();
+        if (sec.name === '.debug_types') {
+          typeSignature = body.u64();
+          typeOffset = offsetSize === 8 ? body.u64n() : body.u32();
+        }
+      }
+      if (addressSize !== 4 && addressSize !== 8) r.fail(`unsupported address size ${addressSize}`, start);
+      const base = sec.base;
+      this.units.push(new Unit(this, sec, start + base, end + base, version, unitType, addressSize, offsetSize, abbrevOffset,
+        body.pos + base, typeSignature, typeOffset === undefined ? undefined : start + base + typeOffset));
+    }
+  }
+}
