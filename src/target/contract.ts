@@ -49,6 +49,11 @@ export interface TargetCapabilities {
 export interface Target {
   readonly description: string;
   readonly capabilities: TargetCapabilities;
+  /**
+   * Program output the target forwards while running (gdb-remote 'O' packets), as UTF-8 text in
+   * arrival order. Set by the client; backends that never see program output ignore it.
+   */
+  onOutput?: (text: string) => void;
 
   /** vCPUs (threads) of the target. */
   listVcpus(): Promise<VcpuInfo[]>;

@@ -1,0 +1,78 @@
+// What a remote stub offers: qSupported parsing, vCont? actions, and the options of a gdb-remote connection.
+
+export interface GdbRemoteOptions {
+  /** Reply timeout for every non-resume request, ms (default 10000). A silent stub fails after this. */
+  timeoutMs?: number;
+  /** Largest packet accepted from the stub, bytes (default 1 MiB). */
+  maxPacketBytes?: number;
+  /** Retransmissions per packet in ack mode (default 3). */
+  maxRetries?: number;
+  /** Use target.xml when offered (default true); false forces the built-in amd64 layout. */
+  useTargetXml?: boolean;
+  /** Negotiate QStartNoAckMode when offered (default true). */
+  noAckMode?: boolean;
+  /** Use vCont when offered (default true); false forces Hc + c/s. */
+  useVCont?: boolean;
+  /** Use binary X writes when accepted (default true); false forces M. */
+  useBinaryWrites?: boolean;
+  /** Probe Z0 support at connect (default true); false reports nativeBreakpoints = false. */
+  useZ0?: boolean;
+  /** Receives program output (O packets). Same as setting target.onOutput. */
+  onOutput?: (text: string) => void;
+}
+
+export const DEFAULTS = {
+  timeoutMs: 10_000,
+  maxPacketBytes: 1 << 20,
+  maxRetries: 3,
+};
+
+/** Packet size gdb assumes when the stub does not say (remote.c's historic default). */
+export const DEFAULT_PACKET_SIZE = 400;
+
+/** The client's qSupported request: what we understand. */
+export const QSUPPORTED_REQUEST = 'qSupported:multiprocess-;swbreak+;hwbreak+;qRelocInsn-;xmlRegisters=i386;vContSupported+';
+
+export interface StubFeatures {
+  packetSize?: number;
+  noAckMode: boolean;
+  swbreak: boolean;
+  hwbreak: boolean;
+  targetXml: boolean;
+  vContSupported: boolean;
+  multiprocess: boolean;
+  /** Every feature as sent: name -> '+', '-', '?' or the value after '='. */
+  raw: Map<string, string>;
+}
+
+/** Parses a qSupported reply ("" when the stub does not know qSupported: nothing is offered). */
+export function parseQSupported(reply: string): StubFeatures {
+  const raw = new Map<string, string>();
+  if (!reply.startsWith('E')) {
+    for (const item of reply.split(';')) {
+      if (!item) continue;
+      const eq = item.indexOf('=');
+      if (eq >= 0) raw.set(item.slice(0, eq), item.slice(eq + 1));
+      else if (/[+\-?]$/.test(item)) raw.set(item.slice(0, -1), item.slice(-1));
+    }
+  }
+  const on = (name: string): boolean => raw.get(name) === '+';
+  const sizeText = raw.get('PacketSize');
+  const size = sizeText && /^[0-9a-fA-F]{1,8}$/.test(sizeText) ? parseInt(sizeText, 16) : undefined;
+  return {
+    packetSize: size !== undefined && size >= 32 ? size : undefined,
+    noAckMode: on('QStartNoAckMode'),
+    swbreak: on('swbreak'),
+    hwbreak: on('hwbreak'),
+    targetXml: on('qXfer:features:read'),
+    vContSupported: on('vContSupported'),
+    multiprocess: on('multiprocess'),
+    raw,
+  };
+}
+
+/** Parses a vCont? reply ("vCont;c;C;s;S;t;r") into the set of actions; empty when unsupported. */
+export function parseVContActions(reply: string): Set<string> {
+  if (!reply.startsWith('vCont')) return new Set();
+  return new Set(reply.slice(5).split(';').filter((a) => a !== ''));
+}

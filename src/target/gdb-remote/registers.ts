@@ -1,0 +1,163 @@
+// Register layouts of a remote stub: parsed from target.xml (with xi:include) or gdb's built-in amd64 g-packet order.
+import { PacketError, bigIntToLeBytes, fromHex, leBytesToBigInt } from './packets.js';
+
+export interface RegisterDef {
+  name: string;
+  /** The stub's register number (p/P packets, expedited T-packet registers). */
+  regnum: number;
+  bitsize: number;
+  /** Byte offset in the g packet (registers are laid out in regnum order). */
+  offset: number;
+  type?: string;
+  group?: string;
+}
+
+/** Registers of one target description, in regnum order. */
+export class RegisterLayout {
+  readonly byName = new Map<string, RegisterDef>();
+  readonly byNumber = new Map<number, RegisterDef>();
+  /** Size of a g packet holding every register, in bytes. */
+  readonly fullSize: number;
+
+  constructor(readonly registers: readonly RegisterDef[], readonly source: string, readonly architecture?: string) {
+    for (const r of registers) {
+      this.byName.set(r.name, r);
+      this.byNumber.set(r.regnum, r);
+    }
+    const last = registers[registers.length - 1];
+    this.fullSize = last ? last.offset + last.bitsize / 8 : 0;
+  }
+
+  /** Builds a layout from (name, bits, regnum?) entries; regnums default to previous + 1, offsets follow regnum order. */
+  static fromList(entries: readonly Omit<RegisterDef, 'offset'>[], source: string, architecture?: string): RegisterLayout {
+    const sorted = [...entries].sort((a, b) => a.regnum - b.regnum);
+    let offset = 0;
+    const regs: RegisterDef[] = [];
+    for (const e of sorted) {
+      if (e.bitsize <= 0 || e.bitsize % 8 !== 0) continue; // sub-byte registers cannot be in a g packet
+      regs.push({ ...e, offset });
+      offset += e.bitsize / 8;
+    }
+    return new RegisterLayout(regs, source, architecture);
+  }
+
+  /**
+   * Decodes a g reply. Registers beyond the reply's end (short g packets are allowed) and those
+   * marked unavailable ("xx") are left out.
+   */
+  decodeG(hex: string): Map<string, bigint> {
+    if (hex.length % 2 !== 0) throw new PacketError('Malformed g reply from remote (odd length)');
+    const values = new Map<string, bigint>();
+    for (const r of this.registers) {
+      const start = r.offset * 2;
+      const end = start + r.bitsize / 4;
+      if (end > hex.length) break;
+      const text = hex.slice(start, end);
+      if (text.includes('x')) continue;
+      values.set(r.name, leBytesToBigInt(fromHex(text)));
+    }
+    return values;
+  }
+
+  /** Patches `values` into a g reply (hex), for a G packet. Unknown names or registers outside the reply throw. */
+  patchG(hex: string, values: ReadonlyMap<string, bigint>): string {
+    let out = hex;
+    for (const [name, value] of values) {
+      const r = this.byName.get(name);
+      if (!r) throw new Error(`Unknown register ${name}`);
+      const start = r.offset * 2;
+      const end = start + r.bitsize / 4;
+      if (end > out.length) throw new Error(`Register ${name} is not in the stub's g packet`);
+      out = out.slice(0, start) + encodeRegister(r, value) + out.slice(end);
+    }
+    return out;
+  }
+
+  /** Decodes one register's raw bytes (p reply, expedited T-packet value). */
+  decodeValue(raw: Uint8Array): bigint {
+    return leBytesToBigInt(raw);
+  }
+}
+
+/** Hex of a register value in target (little-endian) order, sized to the register. */
+export function encodeRegister(r: RegisterDef, value: bigint): string {
+  return bigIntToLeBytes(value, r.bitsize / 8).toString('hex');
+}
+
+/**
+ * gdb's amd64 layout without a target description: the order gdbserver, gdbsx and most stubs use.
+ * gdbsx sends only up to gs; short g packets are fine.
+ */
+export function builtinAmd64Layout(): RegisterLayout {
+  const list: Omit<RegisterDef, 'offset'>[] = [];
+  const add = (name: string, bitsize: number, group: string): void => {
+    list.push({ name, bitsize, regnum: list.length, group });
+  };
+  for (const n of ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp']) add(n, 64, 'general');
+  for (let i = 8; i < 16; i++) add(`r${i}`, 64, 'general');
+  add('rip', 64, 'general');
+  add('eflags', 32, 'general');
+  for (const n of ['cs', 'ss', 'ds', 'es', 'fs', 'gs']) add(n, 32, 'general');
+  for (let i = 0; i < 8; i++) add(`st${i}`, 80, 'float');
+  for (const n of ['fctrl', 'fstat', 'ftag', 'fiseg', 'fioff', 'foseg', 'fooff', 'fop']) add(n, 32, 'float');
+  for (let i = 0; i < 16; i++) add(`xmm${i}`, 128, 'vector');
+  add('mxcsr', 32, 'vector');
+  return RegisterLayout.fromList(list, 'built-in amd64', 'i386:x86-64');
+}
+
+/** Fetches an XML document of the target description by name ("target.xml", "64bit-core.xml"). */
+export type XmlFetcher = (annex: string) => Promise<string>;
+
+const MAX_INCLUDE_DEPTH = 8;
+const MAX_XML_FILES = 64;
+
+/** Parses target.xml and everything it includes into a layout. */
+export async function parseTargetDescription(fetch: XmlFetcher, annex = 'target.xml'): Promise<RegisterLayout> {
+  const entries: Omit<RegisterDef, 'offset'>[] = [];
+  const state = { next: 0, files: 0, architecture: undefined as string | undefined };
+  await walk(fetch, annex, 0, entries, state);
+  if (entries.length === 0) throw new PacketError(`Target description ${annex} defines no registers`);
+  return RegisterLayout.fromList(entries, annex, state.architecture);
+}
+
+async function walk(
+  fetch: XmlFetcher,
+  annex: string,
+  depth: number,
+  out: Omit<RegisterDef, 'offset'>[],
+  state: { next: number; files: number; architecture: string | undefined },
+): Promise<void> {
+  if (depth > MAX_INCLUDE_DEPTH) throw new PacketError(`Target description includes nest too deeply (${annex})`);
+  if (++state.files > MAX_XML_FILES) throw new PacketError('Target description includes too many files');
+  const xml = (await fetch(annex)).replace(/<!--[\s\S]*?-->/g, '');
+  const token = /<(xi:include|reg|architecture)\b([^>]*?)\/?>(?:([^<]*)<\/architecture>)?/g;
+  for (let m = token.exec(xml); m; m = token.exec(xml)) {
+    const attrs = parseAttributes(m[2] ?? '');
+    if (m[1] === 'architecture') {
+      state.architecture ??= (m[3] ?? '').trim() || undefined;
+    } else if (m[1] === 'xi:include') {
+      const href = attrs.get('href');
+      if (href) await walk(fetch, href, depth + 1, out, state);
+    } else {
+      const name = attrs.get('name');
+      const bits = Number(attrs.get('bitsize'));
+      if (!name || !Number.isInteger(bits) || bits <= 0 || bits > 4096) {
+        throw new PacketError(`Malformed <reg> in target description ${annex}`);
+      }
+      const regnumText = attrs.get('regnum');
+      const regnum = regnumText === undefined ? state.next : Number(regnumText);
+      if (!Number.isInteger(regnum) || regnum < 0 || regnum > 100_000) {
+        throw new PacketError(`Malformed regnum for ${name} in ${annex}`);
+      }
+      state.next = regnum + 1;
+      out.push({ name, bitsize: bits, regnum, type: attrs.get('type'), group: attrs.get('group') });
+    }
+  }
+}
+
+function parseAttributes(text: string): Map<string, string> {
+  const attrs = new Map<string, string>();
+  const re = /([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) attrs.set(m[1]!, m[2] ?? m[3] ?? '');
+  return attrs;
+}

@@ -1,0 +1,421 @@
+// GdbRemoteTarget: the Target contract over the GDB remote serial protocol (gdbserver, QEMU's gdbstub, Xen's gdbsx).
+import {
+  GENERAL_REGISTERS, TargetGoneError,
+  type RegisterSet, type StopEvent, type StopReason, type Target, type TargetCapabilities, type VcpuInfo,
+} from '../contract.js';
+import { UserError } from '../../util/errors.js';
+import { RemoteConnection, RemoteError } from './connection.js';
+import {
+  DEFAULTS, DEFAULT_PACKET_SIZE, QSUPPORTED_REQUEST, parseQSupported, parseVContActions,
+  type GdbRemoteOptions, type StubFeatures,
+} from './features.js';
+import { RemoteMemory } from './memory.js';
+import { fromHex, preview } from './packets.js';
+import { RegisterLayout, builtinAmd64Layout, encodeRegister, parseTargetDescription } from './registers.js';
+import { SIGINT, SIGSTOP, SIGTRAP, isStopReply, parseStopReply, parseThreadId, signalName, type StopReply, type ThreadId } from './stop-reply.js';
+import { readXfer, remoteFailure } from './util.js';
+
+export type { GdbRemoteOptions } from './features.js';
+
+/**
+ * A connected remote stub in all-stop mode. vCPU numbers are the stub's thread ids (hex on the wire):
+ * Linux LWP ids under gdbserver, CPU index + 1 under QEMU, vCPU index under gdbsx.
+ *
+ * resume({ step: v }) single-steps v while the others continue (vCont;s:v;c); add only: v to keep
+ * the others stopped. Without vCont, 'Hc' + 's'/'c' is used and the stub decides what the others do.
+ */
+export class GdbRemoteTarget implements Target {
+  readonly description: string;
+  readonly capabilities: TargetCapabilities;
+  onOutput?: (text: string) => void;
+  /** The last stop reply (with the registers the stub expedited), or the initial '?' answer. */
+  lastStop: StopReply | undefined;
+
+  private readonly memory: RemoteMemory;
+  private readonly threads = new Map<number, ThreadId>();
+  private readonly regCache = new Map<number, Map<string, bigint>>();
+  private readonly decoder = new TextDecoder();
+  private currentG: number | undefined;
+  private currentC: string | undefined;
+  private stopVcpu: number | undefined;
+  private running = false;
+  private exited = false;
+  private interruptRequested = false;
+  private pendingStop: Promise<StopEvent> | undefined;
+  private vCont = new Set<string>();
+  private pSupported = true;
+  private bigPSupported = true;
+  private hSupported = true;
+  private threadInfoSupported = true;
+  private extraInfoSupported = true;
+  private pid: number | undefined;
+
+  private constructor(
+    private readonly conn: RemoteConnection,
+    readonly features: StubFeatures,
+    readonly layout: RegisterLayout,
+    private readonly opts: GdbRemoteOptions,
+    nativeBreakpoints: boolean,
+  ) {
+    this.description = `remote ${conn.address}`;
+    this.capabilities = { trapBreakpoints: true, hardwareStep: true, nativeBreakpoints, cheapRunningRegisterReads: false };
+    this.memory = new RemoteMemory((p) => this.request(p), features.packetSize ?? DEFAULT_PACKET_SIZE, opts.useBinaryWrites !== false);
+    this.onOutput = opts.onOutput;
+  }
+
+  /**
+   * Connects and negotiates: qSupported, no-ack mode, the initial stop ('?'), the register layout,
+   * vCont? and Z0. Fails with a one-line UserError ("Connection refused: 127.0.0.1:1234") or a
+   * TargetGoneError when the stub misbehaves; never hangs longer than the timeouts.
+   */
+  static async connect(host: string, port: number, opts: GdbRemoteOptions = {}): Promise<GdbRemoteTarget> {
+    const timeoutMs = opts.timeoutMs ?? DEFAULTS.timeoutMs;
+    const conn = await RemoteConnection.open(host, port, {
+      timeoutMs,
+      maxPacketBytes: opts.maxPacketBytes ?? DEFAULTS.maxPacketBytes,
+      maxRetries: opts.maxRetries ?? DEFAULTS.maxRetries,
+    });
+    try {
+      const features = parseQSupported(await conn.request(QSUPPORTED_REQUEST));
+      if (features.noAckMode && opts.noAckMode !== false) {
+        if ((await conn.request('QStartNoAckMode')) === 'OK') conn.noAck = true;
+      }
+      let initial = await conn.request('?');
+      while (initial.startsWith('O') && isStopReply(initial)) initial = (await conn.nextPacket('?')).toString('latin1');
+      if (!isStopReply(initial)) throw new RemoteError(`Unexpected reply to '?' from remote: ${preview(initial) || '(empty)'}`);
+      const stop = parseStopReply(initial);
+      if (stop.kind === 'exited' || stop.kind === 'terminated') throw new UserError('The remote target has no running program');
+      const request = (p: string): Promise<string> => conn.request(p);
+      const layout =
+        features.targetXml && opts.useTargetXml !== false
+          ? await parseTargetDescription((annex) => readXfer(request, 'features', annex, features.packetSize ?? DEFAULT_PACKET_SIZE))
+          : builtinAmd64Layout();
+      const target = new GdbRemoteTarget(conn, features, layout, opts, await probeZ0(conn, opts));
+      if (opts.useVCont !== false) {
+        const actions = parseVContActions(await conn.request('vCont?'));
+        if (actions.has('c') && actions.has('s')) target.vCont = actions;
+      }
+      target.noteStop(stop);
+      return target;
+    } catch (e) {
+      conn.close();
+      throw e;
+    }
+  }
+
+  async listVcpus(): Promise<VcpuInfo[]> {
+    if (this.exited || this.running) return this.vcpuInfos();
+    this.checkUsable();
+    if (this.threadInfoSupported) {
+      const found: ThreadId[] = [];
+      let reply = await this.request('qfThreadInfo');
+      for (let page = 0; reply.startsWith('m') && page < 10_000; page++) {
+        for (const t of reply.slice(1).split(',')) if (t) found.push(parseThreadId(t));
+        reply = await this.request('qsThreadInfo');
+      }
+      if (reply === 'l' || reply.startsWith('m')) {
+        this.threads.clear();
+        for (const t of found) this.rememberThread(t);
+      } else this.threadInfoSupported = false; // "" or E: the stub has no thread list
+    }
+    if (this.threads.size === 0) this.rememberThread(parseThreadId((this.stopVcpu ?? 0).toString(16)));
+    const infos = this.vcpuInfos();
+    for (const info of infos) {
+      if (!this.extraInfoSupported) break;
+      const reply = await this.request(`qThreadExtraInfo,${this.threadText(info.id)}`);
+      if (reply === '') this.extraInfoSupported = false;
+      else if (!reply.startsWith('E') && /^([0-9a-fA-F]{2})+$/.test(reply)) info.name += ` (${fromHex(reply).toString('utf8')})`;
+    }
+    return infos;
+  }
+
+  async readRegisters(vcpu: number): Promise<RegisterSet> {
+    this.checkStopped();
+    const cached = this.regCache.get(vcpu);
+    if (cached) return new Map(cached);
+    await this.selectThread(vcpu);
+    const reply = await this.request('g');
+    if (reply === '' || reply.startsWith('E')) throw remoteFailure('g', reply, `Cannot read the registers of vCPU ${vcpu}`);
+    const values = this.layout.decodeG(reply);
+    // Registers core needs that the g packet did not carry: ask for them one by one.
+    for (const name of GENERAL_REGISTERS) {
+      const def = this.layout.byName.get(name);
+      if (!def || values.has(name) || !this.pSupported) continue;
+      const r = await this.request(`p${def.regnum.toString(16)}`);
+      if (r === '') this.pSupported = false;
+      else if (/^([0-9a-fA-F]{2})+$/.test(r) && r.length === def.bitsize / 4) values.set(name, this.layout.decodeValue(fromHex(r)));
+    }
+    this.regCache.set(vcpu, values);
+    return new Map(values);
+  }
+
+  async writeRegisters(vcpu: number, regs: RegisterSet): Promise<void> {
+    this.checkStopped();
+    for (const name of regs.keys()) if (!this.layout.byName.has(name)) throw new UserError(`Invalid register \`${name}'`);
+    await this.selectThread(vcpu);
+    this.regCache.delete(vcpu);
+    const rest = new Map(regs);
+    for (const [name, value] of regs) {
+      if (!this.bigPSupported) break;
+      const def = this.layout.byName.get(name)!;
+      const reply = await this.request(`P${def.regnum.toString(16)}=${encodeRegister(def, value)}`);
+      if (reply === '') this.bigPSupported = false;
+      else if (reply !== 'OK') throw remoteFailure('P', reply, `Cannot write register ${name}`);
+      else rest.delete(name);
+    }
+    if (rest.size === 0) return;
+    const g = await this.request('g');
+    if (g === '' || g.startsWith('E')) throw remoteFailure('g', g, `Cannot read the registers of vCPU ${vcpu}`);
+    let patched: string;
+    try {
+      patched = this.layout.patchG(g, rest);
+    } catch (e) {
+      throw new UserError(e instanceof Error ? e.message : String(e));
+    }
+    const reply = await this.request(`G${patched}`);
+    if (reply !== 'OK') throw remoteFailure('G', reply, `Cannot write the registers of vCPU ${vcpu}`);
+  }
+
+  readMemory(addr: bigint, len: number): Promise<Uint8Array> {
+    this.checkStopped();
+    return this.memory.read(addr, len);
+  }
+
+  writeMemory(addr: bigint, data: Uint8Array): Promise<void> {
+    this.checkStopped();
+    return this.memory.write(addr, data);
+  }
+
+  insertBreakpoint(addr: bigint): Promise<void> {
+    return this.zPacket('Z', addr);
+  }
+
+  removeBreakpoint(addr: bigint): Promise<void> {
+    return this.zPacket('z', addr);
+  }
+
+  async resume(opts: { step?: number; only?: number }): Promise<void> {
+    this.checkStopped();
+    let packet: string;
+    if (this.vCont.size > 0) {
+      const actions: string[] = [];
+      if (opts.step !== undefined) actions.push(`s:${this.threadText(opts.step)}`);
+      if (opts.only === undefined) actions.push('c');
+      else if (opts.only !== opts.step) actions.push(`c:${this.threadText(opts.only)}`);
+      packet = `vCont;${actions.join(';')}`;
+    } else {
+      const which = opts.step ?? opts.only;
+      await this.selectResumeThread(which === undefined ? '-1' : this.threadText(which));
+      packet = opts.step !== undefined ? 's' : 'c';
+    }
+    this.regCache.clear();
+    this.currentG = undefined;
+    this.interruptRequested = false;
+    this.conn.send(packet);
+    this.running = true;
+    const pending = this.pumpUntilStop(packet);
+    pending.catch(() => undefined); // observed by waitForStop(); never an unhandled rejection
+    this.pendingStop = pending;
+  }
+
+  waitForStop(): Promise<StopEvent> {
+    const pending = this.pendingStop;
+    if (!pending) return Promise.reject(new Error('waitForStop() without a resume()'));
+    this.pendingStop = undefined;
+    return pending;
+  }
+
+  async interrupt(): Promise<void> {
+    if (!this.running || this.conn.closed) return;
+    this.interruptRequested = true;
+    this.conn.sendInterrupt();
+  }
+
+  /** Sends a monitor command (qRcmd) and returns its console output. */
+  async monitor(command: string): Promise<string> {
+    this.checkStopped();
+    this.conn.send(`qRcmd,${Buffer.from(command, 'utf8').toString('hex')}`);
+    let text = '';
+    for (;;) {
+      const reply = (await this.conn.nextPacket('qRcmd')).toString('latin1');
+      if (reply === 'OK') return text;
+      if (reply === '' || reply.startsWith('E')) throw remoteFailure('qRcmd', reply, `Monitor command failed`);
+      if (reply.startsWith('O') && isStopReply(reply)) text += fromHex(reply.slice(1)).toString('utf8');
+      else if (/^([0-9a-fA-F]{2})+$/.test(reply)) return text + fromHex(reply).toString('utf8');
+      if (text.length > 1 << 20) throw new RemoteError('Monitor command output too long');
+    }
+  }
+
+  /** Stops a running target first; 'D' lets it run on. leavePaused is not expressible in the protocol. */
+  async detach(_opts?: { leavePaused?: boolean }): Promise<void> {
+    if (this.conn.closed || this.exited) return this.close();
+    await this.stopIfRunning();
+    try {
+      const reply = await this.request('D');
+      if (reply !== 'OK' && reply !== '') throw remoteFailure('D', reply, 'Cannot detach');
+    } catch (e) {
+      if (!(e instanceof TargetGoneError)) throw e; // a stub that hangs up at once has detached
+    } finally {
+      this.close();
+    }
+  }
+
+  /** vKill (the stub ignores the pid unless multiprocess), else 'k', which many stubs never answer. */
+  async kill(): Promise<void> {
+    if (this.conn.closed || this.exited) return this.close();
+    try {
+      await this.stopIfRunning();
+      const reply = await this.request(`vKill;${(this.pid ?? this.firstThreadId() ?? 1).toString(16)}`);
+      if (reply !== 'OK') {
+        this.conn.send('k');
+        await this.conn.nextPacket('k', Math.min(this.timeoutMs, 2000), false).catch(() => undefined);
+      }
+    } catch (e) {
+      if (!(e instanceof TargetGoneError)) throw e;
+    } finally {
+      this.exited = true;
+      this.close();
+    }
+  }
+
+  close(): void {
+    this.running = false;
+    this.conn.close();
+  }
+
+  private get timeoutMs(): number {
+    return this.opts.timeoutMs ?? DEFAULTS.timeoutMs;
+  }
+
+  private request(packet: string | Uint8Array): Promise<string> {
+    return this.conn.request(packet);
+  }
+
+  private checkUsable(): void {
+    if (this.exited) throw new TargetGoneError('The program is not being run.');
+    if (this.conn.closed) throw new TargetGoneError('Remote connection closed');
+  }
+
+  private checkStopped(): void {
+    this.checkUsable();
+    if (this.running) throw new UserError('Cannot do that while the target is running; interrupt it first');
+  }
+
+  private async stopIfRunning(): Promise<void> {
+    if (!this.running) return;
+    await this.interrupt();
+    const pending = this.waitForStop();
+    const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new RemoteError('The target did not stop')), this.timeoutMs).unref());
+    await Promise.race([pending, timer]);
+  }
+
+  private async zPacket(op: 'Z' | 'z', addr: bigint): Promise<void> {
+    this.checkStopped();
+    if (!this.capabilities.nativeBreakpoints) throw new UserError('The remote stub does not support Z0 breakpoints');
+    const reply = await this.request(`${op}0,${addr.toString(16)},1`);
+    if (reply === 'OK') return;
+    if (reply === '') throw new UserError('The remote stub does not support Z0 breakpoints');
+    throw remoteFailure(`${op}0`, reply, `Cannot ${op === 'Z' ? 'insert' : 'remove'} breakpoint at 0x${addr.toString(16)}`);
+  }
+
+  private async selectThread(vcpu: number): Promise<void> {
+    if (this.currentG === vcpu || !this.hSupported) return;
+    const reply = await this.request(`Hg${this.threadText(vcpu)}`);
+    if (reply === '') this.hSupported = false;
+    else if (reply !== 'OK') throw new UserError(`Unknown vCPU ${vcpu}`);
+    this.currentG = vcpu;
+  }
+
+  private async selectResumeThread(text: string): Promise<void> {
+    if (this.currentC === text || !this.hSupported) return;
+    const reply = await this.request(`Hc${text}`);
+    if (reply === '') this.hSupported = false;
+    else if (reply !== 'OK' && text !== '-1') throw new UserError(`Unknown vCPU ${parseThreadId(text).tid}`);
+    this.currentC = text;
+  }
+
+  /** Reads packets until the stop reply, passing O packets to onOutput as they come. */
+  private async pumpUntilStop(what: string): Promise<StopEvent> {
+    try {
+      for (;;) {
+        const text = (await this.conn.nextPacket(what, undefined)).toString('latin1');
+        if (!isStopReply(text)) {
+          if (text === '' || text.startsWith('E')) throw remoteFailure(what, text, 'Cannot resume the target');
+          continue; // e.g. a stray OK: nothing to act on
+        }
+        const reply = parseStopReply(text);
+        if (reply.kind === 'output') this.emitOutput(reply.bytes);
+        else if (reply.kind === 'no-resumed') throw new RemoteError('The remote stub has no thread to resume');
+        else {
+          this.running = false;
+          return this.noteStop(reply);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private emitOutput(bytes: Uint8Array): void {
+    const text = this.decoder.decode(bytes, { stream: true });
+    if (!text || !this.onOutput) return;
+    try {
+      this.onOutput(text);
+    } catch {
+      // a listener's bug must not stop the target's event stream
+    }
+  }
+
+  private noteStop(reply: StopReply): StopEvent {
+    this.lastStop = reply;
+    const wasInterrupted = this.interruptRequested;
+    this.interruptRequested = false;
+    if (reply.kind === 'exited' || reply.kind === 'terminated') {
+      this.exited = true;
+      this.pid ??= reply.pid;
+      const reason: StopReason =
+        reply.kind === 'exited'
+          ? { kind: 'exited', code: reply.code }
+          : { kind: 'killed', signal: reply.signal, name: signalName(reply.signal) };
+      return { reason };
+    }
+    if (reply.kind !== 'signal') throw new RemoteError('Unexpected stop reply');
+    if (reply.thread && reply.thread.tid >= 0) {
+      this.rememberThread(reply.thread);
+      this.stopVcpu = reply.thread.tid;
+    }
+    let reason: StopReason;
+    if (reply.signal === SIGTRAP || reply.reason !== undefined) reason = { kind: 'trap' };
+    else if (reply.signal === 0 || (wasInterrupted && (reply.signal === SIGINT || reply.signal === SIGSTOP))) reason = { kind: 'interrupted' };
+    else reason = { kind: 'signal', signal: reply.signal, name: signalName(reply.signal) };
+    return { vcpu: this.stopVcpu, reason };
+  }
+
+  private rememberThread(t: ThreadId): void {
+    if (t.tid < 0) return;
+    this.threads.set(t.tid, t);
+    if (t.pid !== undefined && t.pid > 0) this.pid ??= t.pid;
+  }
+
+  private threadText(vcpu: number): string {
+    return this.threads.get(vcpu)?.text ?? vcpu.toString(16);
+  }
+
+  private firstThreadId(): number | undefined {
+    for (const id of this.threads.keys()) return id;
+    return undefined;
+  }
+
+  private vcpuInfos(): VcpuInfo[] {
+    if (this.exited) return [];
+    return [...this.threads.values()].map((t) => ({ id: t.tid, name: `Thread ${t.tid}`, online: true }));
+  }
+}
+
+/** Z0 at address 0: "" means unsupported; OK (then removed) or E NN means the stub knows Z0. */
+async function probeZ0(conn: RemoteConnection, opts: GdbRemoteOptions): Promise<boolean> {
+  if (opts.useZ0 === false) return false;
+  const reply = await conn.request('Z0,0,1');
+  if (reply === 'OK') await conn.request('z0,0,1');
+  return reply !== '';
+}
