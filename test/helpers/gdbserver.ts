@@ -1,0 +1,91 @@
+// Test helper: runs a program under a real gdbserver on a loopback port and captures its output apart from gdbserver's.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface GdbserverHandle {
+  host: string;
+  /** The port gdbserver listens on (connect once: it runs with --once). */
+  port: number;
+  proc: ChildProcess;
+  /** What the program wrote to stdout so far. */
+  readonly stdout: string;
+  /** What the program wrote to stderr so far. */
+  readonly stderr: string;
+  /** gdbserver's own messages ("Process ... created", "Listening on port", "Child exited ..."). */
+  readonly log: string;
+  /** Resolves with gdbserver's exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** Kills gdbserver (and with it the program) if still running; waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** A wrapper gdbserver execs the program through: sends the program's stderr to fd 3. */
+function stderrWrapper(): string {
+  const dir = join(tmpdir(), 'duster-tui-test-gdbserver');
+  const path = join(dir, 'stderr-to-fd3.sh');
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${path}.${process.pid}`;
+    writeFileSync(tmp, '#!/bin/sh\nexec "$@" 2>&3\n');
+    chmodSync(tmp, 0o755);
+    renameSync(tmp, path); // atomic: parallel test files never run a half-written script
+  }
+  return path;
+}
+
+/**
+ * Starts `gdbserver --once 127.0.0.1:0 exe ...args` and resolves once it listens. gdbserver picks a
+ * free port itself (port 0), so parallel tests never collide. The program starts stopped at its
+ * first instruction (in ld.so for dynamic executables); connect with GdbRemoteTarget.connect(host, port).
+ *
+ *   const gs = await startGdbserver(exe, ['3']);
+ *   try { const t = await GdbRemoteTarget.connect(gs.host, gs.port); ... } finally { await gs.stop(); }
+ */
+export function startGdbserver(exe: string, args: string[] = [], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<GdbserverHandle> {
+  const host = '127.0.0.1';
+  const proc = spawn('gdbserver', ['--once', '--wrapper', stderrWrapper(), '--', `${host}:0`, exe, ...args], {
+    cwd: opts.cwd,
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let log = '';
+  proc.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  (proc.stdio[3] as NodeJS.ReadableStream).setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`gdbserver did not start listening within ${opts.timeoutMs ?? 10_000} ms:\n${log}`));
+    }, opts.timeoutMs ?? 10_000);
+    proc.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`gdbserver exited (${code}) before listening:\n${log}`));
+    });
+    proc.stderr!.setEncoding('utf8').on('data', (s: string) => {
+      log += s;
+      const m = /Listening on port (\d+)/.exec(log);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        host,
+        port: Number(m[1]),
+        proc,
+        get stdout() { return stdout; },
+        get stderr() { return stderr; },
+        get log() { return log; },
+        exited,
+        async stop() {
+          if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+          await exited;
+        },
+      });
+    });
+  });
+}
