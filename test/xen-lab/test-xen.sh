@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# test-xen.sh - `npm run test:xen`: the Xen integration tests, end to end.
+#  1. checks the prerequisites, builds the lab or finds it in the cache (build.sh);
+#  2. compiles the project (npm run build) and, on the host with the machine's gcc, the demo
+#     unikernel at -g -O0 and -g -O2 plus the gdbsx probe, into the VM's /lab/guest;
+#  3. for each hypervisor (stock, then gdbsx): boots the VM (start.sh), creates the demo
+#     guest paused (xl create -p), runs every dist/test-xen/*.test.js inside dom0 in one
+#     node process (run.sh), stops the VM;
+#  4. prints a timing summary. Exit status: 0 only if every run passed.
+# The VM is stopped on every way out (EXIT/INT/TERM traps, plus start.sh's watchdog on this
+# process's PID in case this script is SIGKILLed).
+# Env: DUSTER_LAB_HYPERVISORS ("stock gdbsx"), DUSTER_LAB_TESTS (file name filter),
+#      LAB_TEST_TIMEOUT (s per hypervisor run, default 900), plus those of lib.sh/start.sh.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+HYPERVISORS=${DUSTER_LAB_HYPERVISORS:-stock gdbsx}
+GUEST=duster-demo
+TEST_TIMEOUT=${LAB_TEST_TIMEOUT:-900}
+# A run directory of our own, so a VM someone started by hand is left alone.
+export DUSTER_LAB_RUN=${DUSTER_LAB_TEST_RUN:-$LAB_CACHE/test-run}
+LAB_RUN=$DUSTER_LAB_RUN
+export LAB_OWNER_PID=$$
+
+summary=()
+record() { summary+=("$(printf '%-34s %s' "$1" "$2")"); }
+print_summary() {
+  echo "==== xen-lab timing summary ===="
+  printf '%s\n' "${summary[@]}"
+  echo "cache: $LAB_CACHE ($(du -sh "$LAB_CACHE" 2>/dev/null | cut -f1) on disk)"
+}
+cleanup() {
+  local rc=$?
+  "$LAB_DIR/stop.sh" >/dev/null 2>&1 || true
+  [ ${#summary[@]} -gt 0 ] && print_summary
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+# ---- 1. prerequisites and the lab images ----
+need_cmd qemu-system-x86_64 qemu-system-x86
+need_cmd gcc build-essential
+need_cmd make build-essential
+need_cmd npm nodejs
+need_cmd bc bc
+[ -e /usr/include/xen/xen.h ] && [ -e /usr/include/xencall.h ] || \
+  die "Xen headers missing; install them with: apt-get install -y libxen-dev"
+t=$(now)
+"$LAB_DIR/build.sh"
+record "lab build (0 when cached)" "$(since "$t") s"
+
+# ---- 2. host-side builds ----
+t=$(now)
+if ! (cd "$PROJECT_ROOT" && npm run --silent build); then
+  [ -e "$PROJECT_ROOT/dist/test-xen/run.js" ] || die "npm run build failed and produced no dist/test-xen"
+  note "WARNING: npm run build reported errors; using what tsc emitted"
+fi
+record "npm run build (host)" "$(since "$t") s"
+
+t=$(now)
+GUEST_DIR=$LAB_RUN/share/guest
+rm -rf "$GUEST_DIR"
+mkdir -p "$GUEST_DIR"
+UK=$PROJECT_ROOT/test/fixtures/unikernel
+make -s -C "$UK" OUT="$GUEST_DIR" OPT=-O0
+make -s -C "$UK" OUT="$GUEST_DIR" OPT=-O2
+rm -rf "$GUEST_DIR"/obj-*
+gcc -O1 -Wall -o "$GUEST_DIR/gdbsx-status" "$LAB_DIR/probes/gdbsx-status.c" -lxencall
+cat > "$GUEST_DIR/$GUEST.cfg" <<CFG
+# xl config of the duster-tui demo unikernel (written by test/xen-lab/test-xen.sh)
+name = "$GUEST"
+type = "pv"
+kernel = "/lab/guest/kernel-O0.elf"
+memory = 16
+vcpus = 1
+on_crash = "preserve"
+on_poweroff = "destroy"
+CFG
+record "unikernel -O0/-O2 + probe (host)" "$(since "$t") s"
+
+# ---- 3. one VM per hypervisor ----
+failed=()
+for hv in $HYPERVISORS; do
+  echo "==== xen-lab: $hv hypervisor ===="
+  t=$(now)
+  if ! "$LAB_DIR/start.sh" "$hv"; then
+    record "$hv: boot" "FAILED"
+    failed+=("$hv (boot)")
+    "$LAB_DIR/stop.sh" || true
+    continue
+  fi
+  record "$hv: boot to dom0 ready" "$(cat "$LAB_RUN/boot_seconds") s"
+  t=$(now)
+  rc=0
+  LAB_RUN_TIMEOUT=$TEST_TIMEOUT "$LAB_DIR/run.sh" "
+set -e
+rm -f /var/log/xen/console/guest-$GUEST*.log
+xl create -p /lab/guest/$GUEST.cfg
+domid=\$(xl domid $GUEST)
+echo \"guest $GUEST created paused, domid \$domid\"
+cd /project
+export DUSTER_LAB_HYPERVISOR=$hv DUSTER_LAB_GUEST=$GUEST DUSTER_LAB_DOMID=\$domid \
+       DUSTER_LAB_GUEST_DIR=/lab/guest DUSTER_LAB_SOURCE_DIR=/project/test/fixtures/unikernel \
+       DUSTER_LAB_TESTS='${DUSTER_LAB_TESTS:-}'
+node --test-reporter=spec dist/test-xen/run.js
+" || rc=$?
+  record "$hv: tests in dom0" "$(since "$t") s (exit $rc)"
+  if [ $rc != 0 ]; then
+    failed+=("$hv (tests, exit $rc)")
+    echo "---- last lines of the serial console ----"
+    tail -40 "$LAB_RUN/serial.log" 2>/dev/null | tr -d '\r' || true
+  fi
+  "$LAB_DIR/stop.sh"
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "xen-lab: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "xen-lab: all Xen tests passed ($HYPERVISORS)"
