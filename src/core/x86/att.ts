@@ -70,7 +70,8 @@ const SUFFIXED = new Set(['mov', 'add', 'sub', 'and', 'or', 'xor', 'cmp', 'test'
 const SHIFTS = new Set(['shl', 'shr', 'sar', 'sal', 'rol', 'ror', 'rcl', 'rcr', 'shld', 'shrd']);
 /** 64-bit-mode stack / branch instructions objdump prints without the `q`. */
 const NO_Q = new Map([['callq', 'call'], ['retq', 'ret'], ['pushq', 'push'], ['popq', 'pop'], ['jmpq', 'jmp'],
-  ['leaveq', 'leave'], ['pushfq', 'pushf'], ['popfq', 'popf'], ['lretq', 'lretq'], ['enterq', 'enter']]);
+  ['leaveq', 'leave'], ['pushfq', 'pushf'], ['popfq', 'popf'], ['lretq', 'lretq'], ['enterq', 'enter'],
+  ['ljmpl', 'ljmp'], ['lcalll', 'lcall'], ['lretl', 'lret']]);
 const STRING_OPS = /^(movs|cmps|stos|lods|scas|ins|outs)[bwlq]$/;
 const LEGACY_PREFIX = new Set([0x66, 0x67, 0xf2, 0xf3, 0x2e, 0x3e, 0x26, 0x36, 0x64, 0x65, 0xf0]);
 
@@ -176,6 +177,7 @@ export function formatAtt(mnemonicIn: string, opStr: string, bytes: Uint8Array):
   if (p66 > 1 && mn.startsWith('nop')) for (let k = 1; k < p66; k++) prefixes.unshift('data16');
   if (bytes[0] === 0xf3 && mn === 'ret' && !prefixes.includes('repz')) prefixes.push('repz');
   if (bytes[0] === 0x67 && (mn === 'call' || mn === 'jmp') && !indirect) prefixes.push('addr32');
+  if (opcodeByte(bytes) === 0xd7 && mn === 'xlatb') return { mnemonic: [...prefixes, 'xlat'].join(' '), operands: '%ds:(%rbx)', ops, indirect };
   if (bytes[0] === 0x66 && bytes[1] === 0x90 && bytes.length === 2) return { mnemonic: 'xchg', operands: '%ax,%ax', ops: [], indirect };
   if (bytes[0] === 0x3e && indirect && (mn === 'jmp' || mn === 'call')) prefixes.push('notrack');
   const modrm = modrmOf(bytes);

@@ -35,13 +35,13 @@ const MAX_INSN = 15;
 function classify(mn: string): InsnKind {
   const m = mn.split(' ').at(-1)!;
   if (m === '(bad)') return 'invalid';
-  if (m === 'jmp' || m === 'ljmp') return 'jump';
+  if (m === 'jmp' || /^ljmp[lqw]?$/.test(m)) return 'jump';
   if (/^j[a-z]+$/.test(m) || /^loop(n?e|n?z)?$/.test(m) || m === 'xbegin') return 'cond-jump';
-  if (m === 'call' || m === 'lcall') return 'call';
-  if (m === 'ret' || m === 'lret' || m === 'lretq' || m === 'retf') return 'ret';
+  if (m === 'call' || /^lcall[lqw]?$/.test(m)) return 'call';
+  if (m === 'ret' || /^lret[lqw]?$/.test(m) || m === 'retf') return 'ret';
   if (/^iret[lqw]?$/.test(m)) return 'iret';
-  if (/^(syscall|sysenter|sysret[lq]?|sysexit[lq]?|vmcall|vmmcall)$/.test(m)) return 'syscall';
-  if (/^(int|int1|int3|into|ud0|ud1|ud2|icebp)$/.test(m)) return 'int';
+  if (/^(syscall|sysenter|sysret[lq]?|sysexit[lq]?|vmcall|vmmcall|vmlaunch|vmresume|vmrun|rsm|enclu|enclv)$/.test(m)) return 'syscall';
+  if (/^(int|int1|int3|into|ud[012][bwlq]?|icebp)$/.test(m)) return 'int';
   if (m === 'hlt') return 'hlt';
   return 'other';
 }

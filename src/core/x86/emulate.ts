@@ -54,7 +54,12 @@ class Machine {
     this.out.set(name, v & MASK64);
   }
   async load(addr: bigint, len: number): Promise<bigint> {
-    const b = await this.read(addr & MASK64, len);
+    let b: Uint8Array;
+    try {
+      b = await this.read(addr & MASK64, len);
+    } catch {
+      throw new Missing(`memory at 0x${addr.toString(16)}`);
+    }
     if (b.length < len) throw new Missing(`memory at 0x${addr.toString(16)}`);
     return leUint(b, 0, len);
   }
