@@ -1,0 +1,97 @@
+// Call-stack unwinding: CFI first (.debug_frame/.eh_frame), the rbp chain only where no CFI covers a pc.
+import { Cfi, unwindFrame } from '../dwarf/cfi.js';
+import { DW_REG_RBP, DW_REG_RIP, DW_REG_RSP, dwarfRegName, dwarfRegNumber } from '../dwarf/dwarf-regs.js';
+import type { RegisterSet } from '../target/contract.js';
+
+export interface Frame {
+  level: number;
+  pc: bigint;
+  /** Canonical frame address (the caller's rsp before the call); frames are identified by it. */
+  cfa: bigint | undefined;
+  /** Known registers of this frame by DWARF number (frame 0: all; callers: what unwinding recovered). */
+  regs: Map<number, bigint>;
+}
+
+const MAX_FRAMES = 512;
+
+function le64(b: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
+  return v;
+}
+
+export function frameZeroRegs(regs: RegisterSet): Map<number, bigint> {
+  const m = new Map<number, bigint>();
+  for (const [name, v] of regs) {
+    const n = dwarfRegNumber(name);
+    if (n !== undefined) m.set(n, v);
+  }
+  return m;
+}
+
+/** Name -> value view of a frame's registers (for expression evaluation and `info frame`). */
+export function frameRegisterByName(frame: Frame, name: string): bigint | undefined {
+  const n = dwarfRegNumber(name);
+  return n === undefined ? undefined : frame.regs.get(n);
+}
+
+export { dwarfRegName };
+
+export class Unwinder {
+  constructor(
+    private readonly cfi: Cfi,
+    private readonly readMemory: (a: bigint, n: number) => Promise<Uint8Array>,
+    /** True for pcs at which the stack ends (outside any known code, or past main). */
+    private readonly isOutermost: (pc: bigint) => boolean,
+  ) {}
+
+  /** Computes the CFA of frame 0 (needed by DW_OP_call_frame_cfa) without unwinding further. */
+  async cfaOf(frame: Frame): Promise<bigint | undefined> {
+    const r = await this.unwindOne(frame);
+    return r?.cfa;
+  }
+
+  /** Frames from the innermost outwards, up to `limit`. */
+  async backtrace(regs: RegisterSet, limit = MAX_FRAMES): Promise<Frame[]> {
+    const first: Frame = { level: 0, pc: regs.get('rip') ?? 0n, cfa: undefined, regs: frameZeroRegs(regs) };
+    const frames: Frame[] = [first];
+    let cur = first;
+    while (frames.length < limit) {
+      const next = await this.unwindOne(cur).catch(() => undefined);
+      cur.cfa = next?.cfa;
+      if (!next || next.caller === undefined) break;
+      if (this.isOutermost(cur.pc)) break;
+      const caller = next.caller;
+      // Guard against loops: the stack grows down, so a caller's CFA must be above ours.
+      const prev = frames[frames.length - 1]!;
+      if (caller.pc === 0n || (prev.cfa !== undefined && caller.regs.get(DW_REG_RSP) !== undefined && caller.regs.get(DW_REG_RSP)! < (prev.regs.get(DW_REG_RSP) ?? 0n))) break;
+      frames.push(caller);
+      cur = caller;
+    }
+    if (cur.cfa === undefined && frames.length < limit) cur.cfa = (await this.unwindOne(cur).catch(() => undefined))?.cfa;
+    return frames;
+  }
+
+  private async unwindOne(frame: Frame): Promise<{ cfa: bigint; caller: Frame | undefined } | undefined> {
+    const access = {
+      readRegister: async (reg: number) => frame.regs.get(reg),
+      readMemory: this.readMemory,
+    };
+    const u = await unwindFrame(this.cfi, frame.pc, access, { isReturnAddress: frame.level > 0 });
+    if (u) {
+      const caller = u.returnAddress !== undefined && u.returnAddress !== 0n
+        ? { level: frame.level + 1, pc: u.returnAddress, cfa: undefined, regs: u.registers }
+        : undefined;
+      return { cfa: u.cfa, caller };
+    }
+    // No CFI here: follow the frame-pointer chain (push %rbp; mov %rsp,%rbp).
+    const rbp = frame.regs.get(DW_REG_RBP);
+    if (rbp === undefined || rbp === 0n) return undefined;
+    const saved = await this.readMemory(rbp, 16);
+    const callerRbp = le64(saved.subarray(0, 8));
+    const ret = le64(saved.subarray(8, 16));
+    const cfa = rbp + 16n;
+    const regs = new Map<number, bigint>([[DW_REG_RBP, callerRbp], [DW_REG_RSP, cfa], [DW_REG_RIP, ret]]);
+    return { cfa, caller: ret ? { level: frame.level + 1, pc: ret, cfa: undefined, regs } : undefined };
+  }
+}

@@ -1,0 +1,239 @@
+// next, step, finish, until, advance, stepi, nexti: written once over RunControl, as gdb and Delve do it.
+import { UserError } from '../util/errors.js';
+import type { StopCause, StopInfo } from './api.js';
+import type { RawStop } from './run-control.js';
+import type { Session } from './session.js';
+import { instructionAt } from './x86-stepper.js';
+import { resolveLocationSpec } from './locations.js';
+import { frameZeroRegs } from './frames.js';
+
+interface Temp {
+  address: bigint;
+  /** Extra test at the hit (frame checks for recursion); true when omitted. */
+  check?: (vcpu: number) => Promise<boolean>;
+}
+
+type Outcome = { raw: RawStop; cause?: StopCause };
+
+const MAX_INSTRUCTIONS_PER_LINE = 1_000_000;
+
+export class Stepping {
+  /** Formats the value a function returned (set by the eval layer); undefined for void. */
+  returnValue: ((fnDieOffset: number, vcpu: number) => Promise<string | undefined>) | undefined;
+
+  constructor(private readonly s: Session) {}
+
+  private regs(vcpu: number) {
+    return this.s.target.readRegisters(vcpu);
+  }
+
+  private async pc(vcpu: number): Promise<bigint> {
+    return (await this.regs(vcpu)).get('rip')!;
+  }
+
+  private async rsp(vcpu: number): Promise<bigint> {
+    return (await this.regs(vcpu)).get('rsp')!;
+  }
+
+  /** Resume everything until a user breakpoint triggers, a temp is reached (and its check holds), or the target stops otherwise. */
+  private async runToTemps(vcpu: number, temps: Temp[]): Promise<Outcome & { temp?: Temp }> {
+    const run = this.s.run;
+    for (const t of temps) run.addSite(t.address, 'temp:run');
+    try {
+      let v = vcpu;
+      for (;;) {
+        const raw = await run.continueAll(v);
+        if (raw.kind !== 'site') return { raw };
+        v = raw.vcpu;
+        const bp = await this.s.userBreakpointTriggers(raw.address);
+        if (bp) return { raw, cause: { kind: 'breakpoint', breakpoint: bp.id } };
+        for (const t of temps) {
+          if (t.address === raw.address && (!t.check || (await t.check(raw.vcpu)))) return { raw, temp: t };
+        }
+      }
+    } finally {
+      run.removeOwnersWithPrefix('temp:run');
+    }
+  }
+
+  /** One instruction; a user breakpoint at the new pc ends a step the way gdb reports it. */
+  private async oneInstruction(vcpu: number): Promise<Outcome> {
+    const raw = await this.s.run.stepInstruction(vcpu);
+    if (raw.kind !== 'stepped' && raw.kind !== 'site') return { raw };
+    const pc = await this.pc(vcpu);
+    if (this.s.breakpoints.at(pc).length) {
+      const bp = await this.s.userBreakpointTriggers(pc);
+      if (bp) return { raw: { kind: 'site', vcpu, address: pc }, cause: { kind: 'breakpoint', breakpoint: bp.id } };
+    }
+    return { raw: { kind: 'stepped', vcpu } };
+  }
+
+  /** Run until the call at pc returns (the stack pointer back where it was: recursion-safe). */
+  private async stepOverCall(vcpu: number, returnAddress: bigint): Promise<Outcome> {
+    const rspBefore = await this.rsp(vcpu);
+    const r = await this.runToTemps(vcpu, [{ address: returnAddress, check: async (v) => (await this.rsp(v)) >= rspBefore }]);
+    return r.temp ? { raw: { kind: 'stepped', vcpu } } : r;
+  }
+
+  /** Run until the function we just entered (pc at its first instruction) returns. */
+  private async returnFromEntry(vcpu: number): Promise<Outcome> {
+    const rsp = await this.rsp(vcpu);
+    const ret = await this.readU64(rsp);
+    const r = await this.runToTemps(vcpu, [{ address: ret, check: async (v) => (await this.rsp(v)) > rsp }]);
+    return r.temp ? { raw: { kind: 'stepped', vcpu } } : r;
+  }
+
+  private async readU64(address: bigint): Promise<bigint> {
+    const b = await this.s.readMemory(address, 8);
+    return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+  }
+
+  async stepi(count = 1, over = false): Promise<StopInfo | undefined> {
+    return this.s.execute(async (vcpu) => {
+      let last: Outcome = { raw: { kind: 'stepped', vcpu } };
+      for (let i = 0; i < count; i++) {
+        const pc = await this.pc(vcpu);
+        const insn = await instructionAt(pc, (a, n) => this.s.readMemory(a, n));
+        last = over && insn.kind === 'call' ? await this.stepOverCall(vcpu, insn.fallThrough) : await this.oneInstruction(vcpu);
+        if (last.raw.kind !== 'stepped') break;
+      }
+      return last;
+    });
+  }
+
+  async continue(ignoreCurrent?: number): Promise<StopInfo | undefined> {
+    if (ignoreCurrent !== undefined) {
+      const cur = this.s.lastStop?.cause;
+      if (cur?.kind === 'breakpoint') this.s.setIgnoreCount(cur.breakpoint, ignoreCurrent - 1);
+    }
+    return this.s.execute((vcpu) => this.runToTemps(vcpu, []));
+  }
+
+  /** gdb's step/next: range stepping over the current line, stepping over or into calls. */
+  async line(over: boolean, count = 1): Promise<StopInfo | undefined> {
+    return this.s.execute(async (vcpu) => {
+      let out: Outcome = { raw: { kind: 'stepped', vcpu } };
+      for (let i = 0; i < count; i++) {
+        out = await this.oneLine(vcpu, over);
+        if (out.raw.kind !== 'stepped') break;
+      }
+      return out;
+    });
+  }
+
+  private async oneLine(vcpu: number, over: boolean): Promise<Outcome> {
+    const prog = this.s.program;
+    let pc = await this.pc(vcpu);
+    let sal = prog.lineForPc(pc);
+    if (!sal || !sal.line) {
+      const fn = prog.symbols.lookup(pc)?.symbol.name;
+      this.s.emit({ type: 'output', stream: 'console', text: `Single stepping until exit from function ${fn ?? '??'},\nwhich has no line number information.\n` });
+      return this.finishFrom(vcpu, false);
+    }
+    let range = { start: sal.pc, end: sal.end, line: sal.line, file: sal.file.path };
+    let frameSp = await this.frameCfa(vcpu);
+    for (let n = 0; n < MAX_INSTRUCTIONS_PER_LINE; n++) {
+      const insn = await instructionAt(pc, (a, k) => this.s.readMemory(a, k));
+      let r: Outcome;
+      if (insn.kind === 'call' && over) {
+        r = await this.stepOverCall(vcpu, insn.fallThrough);
+      } else {
+        r = await this.oneInstruction(vcpu);
+        if (r.raw.kind === 'stepped' && insn.kind === 'call') {
+          // Stepped into a function: stop after its prologue if it has line info, else come back out.
+          const entry = await this.pc(vcpu);
+          const fn = prog.functionAt(entry);
+          if (fn && prog.lineForPc(entry)?.line) {
+            const post = prog.functionBreakpoints(fn.name).find((b) => fn.ranges.some((x) => b.address >= x.start && b.address < x.end))?.address ?? entry;
+            if (post !== entry) {
+              const t = await this.runToTemps(vcpu, [{ address: post }]);
+              return t.temp ? { raw: { kind: 'stepped', vcpu } } : t;
+            }
+            return r;
+          }
+          r = await this.returnFromEntry(vcpu);
+        }
+      }
+      if (r.raw.kind !== 'stepped') return r;
+      pc = await this.pc(vcpu);
+      if (pc >= range.start && pc < range.end) continue;
+      sal = prog.lineForPc(pc);
+      if (!sal || !sal.line) {
+        // Returned into code without line info (e.g. libc calling main): run until code with line info or the end.
+        return this.finishFrom(vcpu, false);
+      }
+      const sp = await this.frameCfa(vcpu);
+      const atStart = pc === sal.pc;
+      const newLine = sal.line !== range.line || sal.file.path !== range.file;
+      if (atStart && sal.isStmt && (newLine || (sp !== undefined && frameSp !== undefined && sp !== frameSp))) {
+        return r;
+      }
+      // Mid-line (or the same line again): take this line's range and keep going, as gdb does.
+      range = { start: sal.pc, end: sal.end, line: sal.line, file: sal.file.path };
+      frameSp = sp;
+    }
+    throw new UserError('Stepping gave up after too many instructions in one line.');
+  }
+
+  private async frameCfa(vcpu: number): Promise<bigint | undefined> {
+    const regs = await this.regs(vcpu);
+    const frame = { level: 0, pc: regs.get('rip')!, cfa: undefined, regs: frameZeroRegs(regs) };
+    return this.s.unwinder.cfaOf(frame).catch(() => undefined);
+  }
+
+  /** Run until the selected frame (or frame 0) returns to its caller. */
+  private async finishFrom(vcpu: number, report: boolean, level = 0): Promise<Outcome> {
+    const frames = await this.s.unwinder.backtrace(await this.regs(vcpu), level + 2);
+    const frame = frames[level];
+    const caller = frames[level + 1];
+    if (!frame || !caller) {
+      if (report) throw new UserError('"finish" not meaningful in the outermost frame.');
+      return this.runToTemps(vcpu, []);
+    }
+    const cfa = frame.cfa;
+    const fn = this.s.program.functionAt(frame.pc);
+    const r = await this.runToTemps(vcpu, [{ address: caller.pc, check: async (v) => cfa === undefined || (await this.rsp(v)) >= cfa }]);
+    if (!r.temp) return r;
+    if (!report) return { raw: { kind: 'stepped', vcpu } };
+    let returned: string | undefined;
+    if (fn && this.returnValue) returned = await this.returnValue(fn.dieOffset, vcpu).catch(() => undefined);
+    return { raw: { kind: 'stepped', vcpu }, cause: { kind: 'finish', ...(returned !== undefined ? { returned } : {}) } };
+  }
+
+  async finish(): Promise<StopInfo | undefined> {
+    const level = this.s.selectedFrame;
+    return this.s.execute((vcpu) => this.finishFrom(vcpu, true, level));
+  }
+
+  /** `until` without argument: next, but never stop at a line before the current one in this frame (loops). */
+  async untilNext(): Promise<StopInfo | undefined> {
+    return this.s.execute(async (vcpu) => {
+      const startPc = await this.pc(vcpu);
+      const startCfa = await this.frameCfa(vcpu);
+      for (;;) {
+        const r = await this.oneLine(vcpu, true);
+        if (r.raw.kind !== 'stepped' || r.cause) return r;
+        const pc = await this.pc(vcpu);
+        const cfa = await this.frameCfa(vcpu);
+        if (pc > startPc || cfa !== startCfa) return r;
+      }
+    });
+  }
+
+  /** `until LOCATION` / `advance LOCATION`: run to the location, or until the current frame returns. */
+  async runTo(spec: string, onlyThisFrame: boolean): Promise<StopInfo | undefined> {
+    const locs = await resolveLocationSpec(this.s, spec);
+    return this.s.execute(async (vcpu) => {
+      const frames = await this.s.unwinder.backtrace(await this.regs(vcpu), 2);
+      const cfa = frames[0]?.cfa;
+      const temps: Temp[] = locs.map((l) => ({
+        address: l.address,
+        check: onlyThisFrame && cfa !== undefined ? async (v: number) => ((await this.frameCfa(v)) ?? cfa) >= cfa : undefined,
+      }));
+      const caller = frames[1];
+      if (caller) temps.push({ address: caller.pc, check: async (v) => cfa === undefined || (await this.rsp(v)) >= cfa });
+      const r = await this.runToTemps(vcpu, temps);
+      return r.temp ? { raw: { kind: 'stepped', vcpu } } : r;
+    });
+  }
+}

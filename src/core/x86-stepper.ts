@@ -1,0 +1,37 @@
+// InstructionStepper for x86-64: decode at pc, emulate one-byte instructions, otherwise predict successors.
+import type { RegisterSet } from '../target/contract.js';
+import { decodeOne, type Instruction } from './x86/decode.js';
+import { emulate } from './x86/emulate.js';
+import { successors } from './x86/successors.js';
+import type { InstructionStepper } from './run-control.js';
+
+type Read = (a: bigint, n: number) => Promise<Uint8Array>;
+
+/** Reads up to 15 bytes at `address`, fewer when the page after it is unreadable. */
+export async function instructionAt(address: bigint, read: Read): Promise<Instruction> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await read(address, 15);
+  } catch {
+    const toPage = Number(0x1000n - (address & 0xfffn));
+    bytes = await read(address, Math.min(15, toPage));
+  }
+  return decodeOne(bytes, address);
+}
+
+export const x86Stepper: InstructionStepper = {
+  async plan(regs: RegisterSet, read: Read) {
+    const pc = regs.get('rip')!;
+    const insn = await instructionAt(pc, read);
+    if (insn.size === 1) {
+      const e = await emulate(insn, regs, read);
+      if (e) return { emulate: e };
+    }
+    const s = await successors(insn, regs, read);
+    if (s.unpredictable || s.addresses.length === 0) return undefined;
+    return { successors: s.addresses };
+  },
+  async lengthAt(address: bigint, read: Read) {
+    return (await instructionAt(address, read)).size;
+  },
+};
