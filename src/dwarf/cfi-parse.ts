@@ -128,12 +128,13 @@ export class CfiTable {
   cieAt(offset: number): Cie {
     const cached = this.cies.get(offset);
     if (cached) return cached;
-    const e = this.parseEntry(offset);
+    const e = this.parseEntry(offset, true);
     if (!e.cie) throw new FormatError('CIE pointer does not point at a CIE', { section: this.section, offset });
     return e.cie;
   }
 
-  private parseEntry(offset: number): { next: number; cie?: Cie; fde?: Fde } {
+  /** Parses the entry at `offset`; with `onlyCie`, an FDE there is not parsed (a CIE pointer must not lead to one). */
+  private parseEntry(offset: number, onlyCie = false): { next: number; cie?: Cie; fde?: Fde } {
     const r = new ByteReader(this.data, this.section);
     if (offset < 0 || offset + 4 > this.data.length) r.fail('CFI entry offset out of range', offset);
     r.pos = offset;
@@ -157,6 +158,7 @@ export class CfiTable {
       this.cies.set(offset, cie);
       return { next, cie };
     }
+    if (onlyCie) return { next };
     const ciePos = eh ? idPos - Number(id) : Number(id);
     if (ciePos < 0 || ciePos >= this.data.length || id > BigInt(Number.MAX_SAFE_INTEGER)) body.fail(`bad CIE pointer 0x${id.toString(16)}`, idPos);
     return { next, fde: this.parseFde(body, offset, this.cieAt(ciePos)) };

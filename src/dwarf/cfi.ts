@@ -60,12 +60,17 @@ export interface UnwoundFrame {
   registers: Map<number, bigint>;
   /** The caller's pc (value of the return-address column); undefined in the outermost frame. */
   returnAddress: bigint | undefined;
+  /**
+   * Pass as `isReturnAddress` when unwinding the caller: false when this frame is a signal trampoline
+   * ('S' augmentation), whose caller was interrupted at an exact pc rather than after a call.
+   */
+  callerPcIsReturnAddress: boolean;
 }
 
 export interface UnwindOptions {
   /**
-   * `pc` is a return address (every frame but the innermost, unless a signal frame): the
-   * call may be the last instruction of a function, so the FDE and row are looked up at pc-1.
+   * `pc` is a return address (every frame but the innermost, and not the caller of a signal
+   * frame): the call may be the last instruction of a function, so FDE and row are looked up at pc-1.
    */
   isReturnAddress?: boolean;
   addressSize?: number;
@@ -85,12 +90,7 @@ function le(bytes: Uint8Array, size: number): bigint {
  */
 export async function unwindFrame(cfi: Cfi, pc: bigint, access: UnwindAccess, opts: UnwindOptions = {}): Promise<UnwoundFrame | undefined> {
   const addressSize = opts.addressSize ?? 8;
-  let lookup = opts.isReturnAddress && pc > 0n ? pc - 1n : pc;
-  let found = cfi.rowAt(lookup);
-  if (found && lookup !== pc && found.fde.cie.signalFrame) {
-    lookup = pc;
-    found = cfi.rowAt(pc);
-  }
+  const found = cfi.rowAt(opts.isReturnAddress && pc > 0n ? pc - 1n : pc);
   if (!found) return undefined;
   const { table, fde, row } = found;
   const exprOpts = { addressSize, section: table.section };
@@ -136,7 +136,7 @@ export async function unwindFrame(cfi: Cfi, pc: bigint, access: UnwindAccess, op
   const returnAddress = raRule && raRule.kind !== 'undefined' ? registers.get(fde.cie.raColumn) : undefined;
   if (returnAddress !== undefined) registers.set(DW_REG_RIP, returnAddress);
   else registers.delete(DW_REG_RIP);
-  return { table, fde, row, cfa, registers, returnAddress };
+  return { table, fde, row, cfa, registers, returnAddress, callerPcIsReturnAddress: !fde.cie.signalFrame };
 }
 
 /** The value a CFI expression computes: the address of its memory location, or its stack value. */
