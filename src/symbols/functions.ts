@@ -1,0 +1,239 @@
+// Functions, lexical blocks, inlined instances and their variables, built from one unit's DIEs on demand.
+import { DW_AT, DW_FORM, DW_TAG } from '../dwarf/constants.js';
+import type { Die } from '../dwarf/die.js';
+import type { AttrValue } from '../dwarf/forms.js';
+import type { AddrRange } from '../dwarf/ranges.js';
+import type { Unit } from '../dwarf/unit.js';
+
+/** What a location-list reader needs about the unit a list belongs to. */
+export interface LocListUnit {
+  version: number;
+  addressSize: number;
+  offsetSize: number;
+  /** DW_AT_low_pc of the unit: base for offset_pair entries. */
+  baseAddress: bigint;
+  addrBase: number;
+  loclistsBase: number;
+}
+
+/**
+ * Where a variable lives, kept raw for the expression evaluator:
+ * a single expression, a location list (offset already resolved from loclistx), a constant, or nothing.
+ */
+export type Location =
+  | { kind: 'expr'; bytes: Uint8Array }
+  | { kind: 'loclist'; form: number; value: number; section: '.debug_loc' | '.debug_loclists'; offset: number; unit: LocListUnit }
+  | { kind: 'const'; value: AttrValue; form: number }
+  | { kind: 'optimizedOut' };
+
+export type VariableKind = 'param' | 'local' | 'static-local' | 'file-static' | 'global';
+
+export interface Variable {
+  name: string;
+  kind: VariableKind;
+  /** DW_AT_type as a DIE offset (undefined for void / missing). */
+  typeOffset?: number;
+  location: Location;
+  declFile?: string;
+  declLine?: number;
+  external: boolean;
+  dieOffset: number;
+  unit: Unit;
+}
+
+export interface Block {
+  kind: 'function' | 'inlined' | 'lexical';
+  /** The function name for function and inlined blocks. */
+  name?: string;
+  dieOffset: number;
+  ranges: AddrRange[];
+  /** Lowest address of the first range (gdb's BLOCK_ENTRY_PC). */
+  entryPc: bigint;
+  variables: Variable[];
+  children: Block[];
+  parent?: Block;
+  /** Inlined blocks: where the call was. */
+  callFile?: string;
+  callLine?: number;
+  declFile?: string;
+  declLine?: number;
+}
+
+export interface FunctionInfo {
+  name: string;
+  dieOffset: number;
+  unit: Unit;
+  ranges: AddrRange[];
+  low: bigint;
+  high: bigint;
+  entryPc: bigint;
+  external: boolean;
+  declFile?: string;
+  declLine?: number;
+  /** DW_AT_frame_base (usually DW_OP_call_frame_cfa). */
+  frameBase?: Location;
+  returnTypeOffset?: number;
+  /** The function's own block: parameters and locals, nested lexical and inlined blocks. */
+  block: Block;
+  params: Variable[];
+}
+
+/** Path of file `index` of the unit's line table (DW_AT_decl_file / call_file). */
+export function unitFileName(unit: Unit, index: number | undefined): string | undefined {
+  if (index === undefined) return undefined;
+  const lt = unit.dwarf.lineTable(unit);
+  return lt?.files[index]?.path;
+}
+
+export function locationOf(die: Die): Location {
+  const a = die.attr(DW_AT.location);
+  if (a) {
+    const v = a.value;
+    if (v.kind === 'exprloc' || v.kind === 'block') return { kind: 'expr', bytes: v.value };
+    const u = die.unit;
+    const b = u.bases;
+    const unit: LocListUnit = { version: u.version, addressSize: u.addressSize, offsetSize: u.offsetSize, baseAddress: b.baseAddress, addrBase: b.addrBase, loclistsBase: b.loclistsBase };
+    if (v.kind === 'loclistx') return { kind: 'loclist', form: a.form, value: v.value, section: '.debug_loclists', offset: u.loclistOffset(v.value), unit };
+    if (v.kind === 'secOffset' || v.kind === 'unsigned') {
+      const off = Number(v.value);
+      return { kind: 'loclist', form: a.form, value: off, section: u.version >= 5 ? '.debug_loclists' : '.debug_loc', offset: off, unit };
+    }
+  }
+  const c = die.inherited(DW_AT.const_value) ?? die.attr(DW_AT.const_value);
+  if (c) return { kind: 'const', value: c.value, form: c.form };
+  return { kind: 'optimizedOut' };
+}
+
+function variableOf(die: Die, kind: VariableKind): Variable | undefined {
+  const name = die.resolvedName;
+  if (name === undefined) return undefined;
+  const typeAttr = die.inherited(DW_AT.type);
+  const typeOffset = typeAttr?.value.kind === 'ref' ? typeAttr.value.value : typeAttr?.value.kind === 'sig8' ? die.unit.dwarf.typeUnit(typeAttr.value.value)?.typeOffset : undefined;
+  const fileAttr = die.inherited(DW_AT.decl_file)?.value;
+  const lineAttr = die.inherited(DW_AT.decl_line)?.value;
+  const extAttr = die.inherited(DW_AT.external)?.value;
+  return {
+    name,
+    kind,
+    ...(typeOffset !== undefined ? { typeOffset } : {}),
+    location: locationOf(die),
+    ...(fileAttr && (fileAttr.kind === 'unsigned' || fileAttr.kind === 'signed') ? { declFile: unitFileName(die.unit, Number(fileAttr.value)) } : {}),
+    ...(lineAttr && (lineAttr.kind === 'unsigned' || lineAttr.kind === 'signed') ? { declLine: Number(lineAttr.value) } : {}),
+    external: extAttr?.kind === 'flag' && extAttr.value,
+    dieOffset: die.offset,
+    unit: die.unit,
+  };
+}
+
+/** A top-level (or unit-scope) variable DIE as a global or file static; undefined for declarations without location. */
+export function globalOf(die: Die): Variable | undefined {
+  if (die.flag(DW_AT.declaration)) return undefined;
+  const ext = die.inherited(DW_AT.external)?.value;
+  return variableOf(die, ext?.kind === 'flag' && ext.value ? 'global' : 'file-static');
+}
+
+function numAttr(die: Die, at: number): number | undefined {
+  const v = die.inherited(at)?.value;
+  return v && (v.kind === 'unsigned' || v.kind === 'signed') ? Number(v.value) : undefined;
+}
+
+function buildBlock(die: Die, kind: Block['kind'], parent: Block | undefined): Block {
+  const ranges = die.pcRanges();
+  const block: Block = { kind, dieOffset: die.offset, ranges, entryPc: ranges[0]?.start ?? 0n, variables: [], children: [] };
+  if (parent) block.parent = parent;
+  if (kind !== 'lexical') {
+    const n = die.resolvedName;
+    if (n !== undefined) block.name = n;
+    const df = unitFileName(die.unit, numAttr(die, DW_AT.decl_file));
+    if (df) block.declFile = df;
+    const dl = numAttr(die, DW_AT.decl_line);
+    if (dl !== undefined) block.declLine = dl;
+  }
+  if (kind === 'inlined') {
+    const cf = unitFileName(die.unit, die.num(DW_AT.call_file));
+    if (cf) block.callFile = cf;
+    const cl = die.num(DW_AT.call_line);
+    if (cl !== undefined) block.callLine = cl;
+  }
+  for (const c of die.children()) {
+    switch (c.tag) {
+      case DW_TAG.formal_parameter: {
+        const v = variableOf(c, 'param');
+        if (v) block.variables.push(v);
+        break;
+      }
+      case DW_TAG.variable: {
+        if (c.flag(DW_AT.declaration) && !c.has(DW_AT.location)) break;
+        const loc = c.value(DW_AT.location);
+        const isStatic = loc?.kind === 'exprloc' && loc.value[0] === 0x03; // DW_OP_addr: storage with a fixed address
+        const v = variableOf(c, isStatic ? 'static-local' : 'local');
+        if (v) block.variables.push(v);
+        break;
+      }
+      case DW_TAG.lexical_block:
+        if (c.pcRanges().length) block.children.push(buildBlock(c, 'lexical', block));
+        else for (const cc of buildBlock(c, 'lexical', block).variables) block.variables.push(cc); // a block without code: gdb merges it
+        break;
+      case DW_TAG.inlined_subroutine:
+        if (c.pcRanges().length) block.children.push(buildBlock(c, 'inlined', block));
+        break;
+    }
+  }
+  return block;
+}
+
+/** Every function with code in the unit (top-level subprograms, including out-of-line copies of inline functions). */
+export function unitFunctions(unit: Unit): FunctionInfo[] {
+  const out: FunctionInfo[] = [];
+  for (const d of unit.root.children()) {
+    if (d.tag !== DW_TAG.subprogram) continue;
+    const ranges = d.pcRanges();
+    if (!ranges.length) continue;
+    const name = d.resolvedName ?? '??';
+    const block = buildBlock(d, 'function', undefined);
+    let low = ranges[0]!.start;
+    let high = ranges[0]!.end;
+    for (const r of ranges) {
+      if (r.start < low) low = r.start;
+      if (r.end > high) high = r.end;
+    }
+    const fb = d.attr(DW_AT.frame_base);
+    const ext = d.inherited(DW_AT.external)?.value;
+    const typeOffset = d.inherited(DW_AT.type)?.value;
+    const f: FunctionInfo = {
+      name, dieOffset: d.offset, unit, ranges, low, high, entryPc: ranges[0]!.start,
+      external: ext?.kind === 'flag' && ext.value,
+      block,
+      params: block.variables.filter((v) => v.kind === 'param'),
+    };
+    if (block.declFile) f.declFile = block.declFile;
+    if (block.declLine !== undefined) f.declLine = block.declLine;
+    if (fb) f.frameBase = fb.value.kind === 'exprloc' || fb.value.kind === 'block' ? { kind: 'expr', bytes: fb.value.value } : locationOf(d);
+    if (typeOffset?.kind === 'ref') f.returnTypeOffset = typeOffset.value;
+    out.push(f);
+  }
+  return out.sort((a, b) => (a.low < b.low ? -1 : a.low > b.low ? 1 : 0));
+}
+
+/** True when a unit uses location lists for some variable (gdb then trusts line-table locations: no prologue skipping). */
+export function unitHasLocLists(unit: Unit): boolean {
+  const n = unit.dieCount;
+  for (let i = 0; i < n; i++) {
+    const d = unit.entry(i);
+    if (d.tag !== DW_TAG.variable && d.tag !== DW_TAG.formal_parameter) continue;
+    const a = d.attr(DW_AT.location);
+    if (a && (a.form === DW_FORM.sec_offset || a.form === DW_FORM.loclistx || (unit.version < 4 && (a.form === DW_FORM.data4 || a.form === DW_FORM.data8)))) return true;
+  }
+  return false;
+}
+
+/** The chain of blocks containing pc, innermost first, within `f`. */
+export function blocksAt(f: FunctionInfo, pc: bigint): Block[] {
+  const chain: Block[] = [];
+  let b: Block | undefined = f.block;
+  while (b) {
+    chain.unshift(b);
+    b = b.children.find((c) => c.ranges.some((r) => pc >= r.start && pc < r.end));
+  }
+  return chain;
+}

@@ -1,0 +1,396 @@
+// Program: the program model from ELF + DWARF (source files, line <-> address with gdb semantics, functions, scopes, globals).
+import { posix } from 'node:path';
+import type { ElfFile } from '../elf/elf.js';
+import { DwarfFile } from '../dwarf/dwarf.js';
+import { DW_AT, DW_TAG } from '../dwarf/constants.js';
+import type { Unit } from '../dwarf/unit.js';
+import { UserError } from '../util/errors.js';
+import { ElfSymbols } from './elfsyms.js';
+import { buildSubFiles, findLineCommon, findPcLine, type PcLine, type SubFile } from './lines.js';
+import { blocksAt, globalOf, unitFunctions, unitHasLocLists, type Block, type FunctionInfo, type Variable } from './functions.js';
+
+export interface SourceFile {
+  /** Full path. */
+  path: string;
+  /** Units whose line tables mention the file. */
+  units: Unit[];
+}
+
+/** One breakpoint location as gdb's `break` would place it. */
+export interface BreakLocation {
+  address: bigint;
+  file: string;
+  line: number;
+  /** Enclosing (outermost, non-inlined) function name, when known. */
+  function?: string;
+}
+
+/** An `info line` answer: a range of code, or an address for a line without code. */
+export type InfoLine =
+  | { kind: 'range'; file: string; line: number; start: bigint; end: bigint }
+  | { kind: 'noCode'; file: string; line: number; address: bigint }
+  | { kind: 'outOfRange'; file: string; line: number }
+  | { kind: 'noLineInfo'; address: bigint };
+
+interface UnitModel {
+  files: SubFile[];
+  functions?: FunctionInfo[];
+  locationsValid?: boolean;
+  statics?: Variable[];
+}
+
+export class Program {
+  readonly dwarf: DwarfFile;
+  readonly symbols: ElfSymbols;
+  private readonly models = new Map<number, UnitModel>();
+  private fileCache?: SourceFile[];
+
+  constructor(readonly elf: ElfFile) {
+    this.dwarf = DwarfFile.open(elf);
+    this.symbols = new ElfSymbols(elf);
+  }
+
+  private model(u: Unit): UnitModel {
+    let m = this.models.get(u.offset);
+    if (!m) {
+      const lt = this.dwarf.lineTable(u);
+      m = { files: lt ? buildSubFiles(lt) : [] };
+      this.models.set(u.offset, m);
+    }
+    return m;
+  }
+
+  /** Functions with code in a unit (parses that unit's DIEs). */
+  functionsOf(u: Unit): FunctionInfo[] {
+    const m = this.model(u);
+    return (m.functions ??= unitFunctions(u));
+  }
+
+  private locationsValid(u: Unit): boolean {
+    const m = this.model(u);
+    return (m.locationsValid ??= unitHasLocLists(u));
+  }
+
+  /** Every source file named in a line table header (only headers are read, not line programs). */
+  sourceFiles(): SourceFile[] {
+    if (this.fileCache) return this.fileCache;
+    const byPath = new Map<string, SourceFile>();
+    for (const u of this.dwarf.compileUnits) {
+      const lt = this.dwarf.lineTable(u);
+      if (!lt) continue;
+      for (const f of lt.files) {
+        let s = byPath.get(f.path);
+        if (!s) byPath.set(f.path, (s = { path: f.path, units: [] }));
+        if (!s.units.includes(u)) s.units.push(u);
+      }
+    }
+    return (this.fileCache = [...byPath.values()]);
+  }
+
+  /** Files matching a user's spelling: the same path, a path suffix at a '/' boundary, or the basename. */
+  findSourceFiles(spec: string): SourceFile[] {
+    const norm = posix.normalize(spec);
+    return this.sourceFiles().filter((f) => f.path === norm || f.path.endsWith(`/${norm}`) || (!norm.includes('/') && posix.basename(f.path) === norm));
+  }
+
+  /** The per-unit line tables of a file (gdb's symtabs for it), decoding only those units' line programs. */
+  private symtabsFor(spec: string): { unit: Unit; sub: SubFile }[] {
+    const files = this.findSourceFiles(spec);
+    if (!files.length) throw new UserError(`No source file named ${spec}.`);
+    const out: { unit: Unit; sub: SubFile }[] = [];
+    for (const f of files) {
+      for (const u of f.units) {
+        const sub = this.model(u).files.find((s) => s.path === f.path);
+        if (sub) out.push({ unit: u, sub });
+      }
+    }
+    return out;
+  }
+
+  /** gdb's find_pc_line: the line whose range contains pc, with the range. */
+  lineForPc(pc: bigint): (PcLine & { unit: Unit }) | undefined {
+    const u = this.dwarf.unitForPc(pc);
+    if (!u) return undefined;
+    const fn = this.functionAt(pc);
+    const r = findPcLine(this.model(u).files, pc, fn?.high ?? pc + 1n);
+    return r ? { ...r, unit: u } : undefined;
+  }
+
+  /** The (outermost) function whose ranges contain pc. */
+  functionAt(pc: bigint): FunctionInfo | undefined {
+    const u = this.dwarf.unitForPc(pc);
+    if (!u) return undefined;
+    return this.functionsOf(u).find((f) => f.ranges.some((r) => pc >= r.start && pc < r.end));
+  }
+
+  /** Blocks containing pc, innermost first (lexical, inlined, then the function). */
+  blocksAt(pc: bigint): Block[] {
+    const f = this.functionAt(pc);
+    return f ? blocksAt(f, pc) : [];
+  }
+
+  /** `info line FILE:LINE` (gdb list-mode semantics): one answer per unit whose line table has the file. */
+  infoLine(fileSpec: string, line: number): InfoLine[] {
+    const tabs = this.symtabsFor(fileSpec);
+    const out: InfoLine[] = [];
+    // gdb lists the most recently read units first.
+    for (const t of [...tabs].reverse()) {
+      // gdb's find_line_symtab: an exact match in this table, else in any table, else the closest later line.
+      let best: { sub: SubFile; index: number; line: number } | undefined;
+      for (const c of [t, ...tabs.filter((x) => x !== t)]) {
+        const r = findLineCommon(c.sub.entries, line);
+        if (r.index < 0) continue;
+        const l = c.sub.entries[r.index]!.line;
+        if (r.exact) {
+          best = { sub: c.sub, index: r.index, line: l };
+          break;
+        }
+        if (!best || l < best.line) best = { sub: c.sub, index: r.index, line: l };
+      }
+      const file = t.sub.displayName;
+      if (!best) out.push({ kind: 'outOfRange', file, line });
+      else out.push(this.rangeOf(best.sub.entries[best.index]!.pc, line, file));
+    }
+    return out;
+  }
+
+  private rangeOf(start: bigint, line: number, file: string): InfoLine {
+    const found = this.lineForPc(start);
+    if (!found) return { kind: 'noLineInfo', address: start };
+    if (found.line !== line) return { kind: 'noCode', file, line, address: found.pc };
+    return { kind: 'range', file, line, start: found.pc, end: found.end };
+  }
+
+  /** `info line *ADDR`. */
+  infoLineAt(pc: bigint): InfoLine {
+    const found = this.lineForPc(pc);
+    if (!found) return { kind: 'noLineInfo', address: pc };
+    return { kind: 'range', file: found.file.displayName, line: found.line, start: found.pc, end: found.end };
+  }
+
+  /** `info line FUNCTION`: the line range at each instance's entry (out-of-line copies and inlined instances). */
+  infoLineFunction(name: string): InfoLine[] {
+    return this.functionInstances(name).map((inst) => {
+      const found = this.lineForPc(inst.entryPc);
+      if (!found) return { kind: 'noLineInfo', address: inst.entryPc };
+      return { kind: 'range', file: found.file.displayName, line: found.line, start: found.pc, end: found.end };
+    });
+  }
+
+  /** Out-of-line functions named `name`, then its inlined instances, each sorted by entry pc (gdb's order). */
+  functionInstances(name: string): { entryPc: bigint; block: Block; function: FunctionInfo; inlined: boolean }[] {
+    const out: { entryPc: bigint; block: Block; function: FunctionInfo; inlined: boolean }[] = [];
+    const units = new Set<Unit>();
+    for (const e of this.dwarf.index.functions.get(name) ?? []) units.add(e.unit);
+    for (const u of units) {
+      for (const f of this.functionsOf(u)) {
+        if (f.name === name) out.push({ entryPc: f.entryPc, block: f.block, function: f, inlined: false });
+        const walk = (b: Block): void => {
+          for (const c of b.children) {
+            if (c.kind === 'inlined' && c.name === name) out.push({ entryPc: c.entryPc, block: c, function: f, inlined: true });
+            walk(c);
+          }
+        };
+        walk(f.block);
+      }
+    }
+    return out.sort((a, b) => (a.inlined !== b.inlined ? (a.inlined ? 1 : -1) : a.entryPc < b.entryPc ? -1 : a.entryPc > b.entryPc ? 1 : 0));
+  }
+
+  /** gdb's amd64 prologue analysis: after `[endbr64] push %rbp; mov %rsp,%rbp`, else the entry itself. */
+  private analyzePrologue(entry: bigint): bigint {
+    const code = this.elf.readVirtual(entry, 8);
+    if (!code) return entry;
+    let i = 0;
+    if (code[0] === 0xf3 && code[1] === 0x0f && code[2] === 0x1e && code[3] === 0xfa) i = 4;
+    if (code.length < i + 4 || code[i] !== 0x55) return entry;
+    const a = code[i + 1];
+    const b = code[i + 2];
+    const c = code[i + 3];
+    if (a === 0x48 && ((b === 0x89 && c === 0xe5) || (b === 0x8b && c === 0xec))) return entry + BigInt(i + 4);
+    if ((a === 0x89 && b === 0xe5) || (a === 0x8b && b === 0xec)) return entry + BigInt(i + 3);
+    return entry;
+  }
+
+  /** gdb's skip_prologue_sal for the function containing pc: the address after the prologue, or undefined to keep pc. */
+  private postPrologue(f: FunctionInfo): bigint {
+    const entry = f.entryPc;
+    if (this.locationsValid(f.unit)) return entry;
+    let pc = this.analyzePrologue(entry);
+    const sal = this.lineForPc(pc);
+    if (sal && sal.pc !== pc && entry <= sal.end && sal.end < f.high) pc = sal.end;
+    return pc;
+  }
+
+  /** `break FUNCTION`: one location per out-of-line copy (after its prologue) and per inlined instance. */
+  functionBreakpoints(name: string): BreakLocation[] {
+    const out: BreakLocation[] = [];
+    for (const inst of this.functionInstances(name)) {
+      const address = inst.inlined ? inst.entryPc : this.postPrologue(inst.function);
+      const sal = this.lineForPc(address);
+      out.push({ address, file: sal ? sal.file.displayName : '', line: sal?.line ?? 0, function: inst.function.name });
+    }
+    return out;
+  }
+
+  /** `break FILE:LINE`: the lowest is_stmt address of the line (or the next line with code) in each block, prologue skipped. */
+  lineBreakpoints(fileSpec: string, line: number): BreakLocation[] {
+    const tabs = this.symtabsFor(fileSpec);
+    const collect = (l: number): { pcs: { pc: bigint; sub: SubFile }[]; bestLine: number } => {
+      const pcs: { pc: bigint; sub: SubFile }[] = [];
+      let bestLine = 0;
+      for (const t of tabs) {
+        let start = 0;
+        for (;;) {
+          const r = findLineCommon(t.sub.entries, l, start);
+          if (r.index < 0) break;
+          const e = t.sub.entries[r.index]!;
+          if (!r.exact) {
+            if (bestLine === 0 || e.line < bestLine) bestLine = e.line;
+            break;
+          }
+          pcs.push({ pc: e.pc, sub: t.sub });
+          start = r.index + 1;
+        }
+      }
+      return { pcs, bestLine };
+    };
+    let { pcs, bestLine } = collect(line);
+    let usedLine = line;
+    if (!pcs.length && bestLine) {
+      usedLine = bestLine;
+      pcs = collect(bestLine).pcs;
+    }
+    // One location per gdb block: later pcs in the same innermost block are dropped.
+    const seen = new Set<string>();
+    const out: BreakLocation[] = [];
+    for (const p of pcs) {
+      const chain = this.blocksAt(p.pc);
+      const gdbBlock = chain.find((b) => b.kind !== 'lexical' || b.variables.length > 0);
+      const key = gdbBlock ? `${gdbBlock.dieOffset}` : `pc${p.pc}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const f = this.functionAt(p.pc);
+      let address = p.pc;
+      let reportLine = usedLine;
+      if (f) {
+        const post = this.postPrologue(f);
+        if (address < post) {
+          address = post;
+          reportLine = this.lineForPc(post)?.line ?? usedLine;
+        }
+      }
+      out.push({ address, file: p.sub.displayName, line: reportLine, ...(f ? { function: f.name } : {}) });
+    }
+    return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  }
+
+  /** Globals and file statics of every unit named `name` (via the name index). */
+  lookupGlobal(name: string): Variable[] {
+    const out: Variable[] = [];
+    for (const e of this.dwarf.index.variables.get(name) ?? []) {
+      const v = globalOf(this.dwarf.dieAt(e.offset));
+      if (v) out.push(v);
+    }
+    return out;
+  }
+
+  /** File-scope variables (globals and statics) of one unit. */
+  unitStatics(u: Unit): Variable[] {
+    const m = this.model(u);
+    if (!m.statics) {
+      m.statics = [];
+      for (const d of u.root.children()) {
+        if (d.tag !== DW_TAG.variable) continue;
+        const v = globalOf(d);
+        if (v) m.statics.push(v);
+      }
+    }
+    return m.statics;
+  }
+
+  /**
+   * Variables visible at pc: innermost block first, up to the function's parameters and locals
+   * (an inlined block's variables then its caller's), then the unit's statics, then other units' globals.
+   */
+  scopeAt(pc: bigint): Variable[] {
+    const out: Variable[] = [];
+    const seen = new Set<string>();
+    const add = (v: Variable): void => {
+      if (seen.has(v.name)) return;
+      seen.add(v.name);
+      out.push(v);
+    };
+    for (const b of this.blocksAt(pc)) for (const v of b.variables) add(v);
+    const u = this.dwarf.unitForPc(pc);
+    if (u) for (const v of this.unitStatics(u)) add(v);
+    for (const [name, entries] of this.dwarf.index.variables) {
+      if (seen.has(name)) continue;
+      for (const e of entries) {
+        if (!e.external || !e.defined) continue;
+        const v = globalOf(this.dwarf.dieAt(e.offset));
+        if (v && v.kind === 'global') {
+          add(v);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** `info scope LOCATION` data: the symbols of the blocks at pc, innermost first, up to the first function block. */
+  infoScope(pc: bigint): Variable[] {
+    const out: Variable[] = [];
+    for (const b of this.blocksAt(pc)) {
+      out.push(...b.variables);
+      if (b.kind !== 'lexical') break;
+    }
+    return out;
+  }
+
+  /** `info functions REGEX` data: debug functions grouped by file (sorted), then non-debugging ELF function symbols. */
+  searchFunctions(regex: RegExp): { files: { file: string; functions: { name: string; line?: number; external: boolean; dieOffset: number }[] }[]; nonDebugging: { name: string; address: bigint }[] } {
+    const byFile = new Map<string, Map<string, { name: string; line?: number; external: boolean; dieOffset: number }>>();
+    const debugNames = new Set<string>();
+    for (const [name, entries] of this.dwarf.index.functions) {
+      for (const e of entries) {
+        if (!e.defined && !e.declaration) continue;
+        if (e.defined) debugNames.add(name);
+        if (!e.defined || !regex.test(name)) continue;
+        const d = this.dwarf.dieAt(e.offset);
+        const declFile = d.inherited(DW_AT.decl_file)?.value;
+        const declLine = d.inherited(DW_AT.decl_line)?.value;
+        const lt = this.dwarf.lineTable(e.unit);
+        const path = declFile && (declFile.kind === 'unsigned' || declFile.kind === 'signed') ? lt?.files[Number(declFile.value)]?.path : undefined;
+        const file = path ?? e.unit.bases.name ?? '??';
+        let m = byFile.get(file);
+        if (!m) byFile.set(file, (m = new Map()));
+        const line = declLine && (declLine.kind === 'unsigned' || declLine.kind === 'signed') ? Number(declLine.value) : undefined;
+        m.set(`${name}:${line}`, { name, ...(line !== undefined ? { line } : {}), external: e.external, dieOffset: d.offset });
+      }
+    }
+    const files = [...byFile.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([file, m]) => ({ file, functions: [...m.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) }));
+    const nonDebugging = this.symbols.functions()
+      .filter((s) => !debugNames.has(s.name) && regex.test(s.name))
+      .map((s) => ({ name: s.name, address: s.value }));
+    return { files, nonDebugging };
+  }
+
+  /** gdb's `0x1294 <demo+151>` form of an address. */
+  formatAddress(addr: bigint): string {
+    const sym = this.symbols.describe(addr);
+    return `0x${addr.toString(16)}${sym ? ` ${sym}` : ''}`;
+  }
+
+  /** gdb's text for an `info line` answer. */
+  formatInfoLine(r: InfoLine): string {
+    switch (r.kind) {
+      case 'range': return `Line ${r.line} of "${r.file}" starts at address ${this.formatAddress(r.start)} and ends at ${this.formatAddress(r.end)}.`;
+      case 'noCode': return `Line ${r.line} of "${r.file}" is at address ${this.formatAddress(r.address)} but contains no code.`;
+      case 'outOfRange': return `Line number ${r.line} is out of range for "${r.file}".`;
+      case 'noLineInfo': return `No line number information available for address ${this.formatAddress(r.address)}`;
+    }
+  }
+}
