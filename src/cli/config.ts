@@ -1,0 +1,135 @@
+// The config file ($XDG_CONFIG_HOME/duster-tui/config.json): keys, theme, pane sizes, breakpoint strategy; bad entries warn and fall back.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseKeyOverrides, type KeyOverrides } from '../ui/keymap.js';
+
+export type OptionalPane = 'disassembly' | 'memory' | 'output';
+
+export interface PaneSizes {
+  /** Width of the source column, percent of the terminal (30-85). */
+  sourceWidth: number;
+  /** Rows of the command pane including its title (3-30); 0 = automatic. */
+  commandHeight: number;
+  /** Relative heights (1-10) of the side panes. */
+  variables: number;
+  registers: number;
+  stack: number;
+  breakpoints: number;
+  /** Optional panes shown at start. */
+  show: OptionalPane[];
+}
+
+export interface Config {
+  theme?: string;
+  keys: KeyOverrides;
+  panes: PaneSizes;
+  breakpoints?: 'trap' | 'spin';
+}
+
+export const DEFAULT_PANES: PaneSizes = { sourceWidth: 60, commandHeight: 0, variables: 4, registers: 3, stack: 2, breakpoints: 2, show: [] };
+
+export function defaultConfig(): Config {
+  return { keys: {}, panes: { ...DEFAULT_PANES, show: [] } };
+}
+
+/** $XDG_CONFIG_HOME/duster-tui/config.json (default ~/.config/duster-tui/config.json). */
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  return join(base, 'duster-tui', 'config.json');
+}
+
+/** "line 3 column 5" for a JSON.parse error position, when the message has one. */
+function jsonWhere(text: string, message: string): string {
+  const m = /position (\d+)/.exec(message);
+  if (!m) {
+    // Newer V8 quotes the text instead of giving a position: keep the message on one line.
+    const one = message.replace(/, "[\s\S]*" is not valid JSON$/, '').replace(/\s+/g, ' ');
+    return one.length > 100 ? one.slice(0, 100) + '...' : one;
+  }
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos).split('\n');
+  return `${message.replace(/ in JSON at position \d+.*$/s, '')} at line ${before.length} column ${before[before.length - 1]!.length + 1}`;
+}
+
+const RANGES: Record<Exclude<keyof PaneSizes, 'show'>, [number, number]> = {
+  sourceWidth: [30, 85], commandHeight: [0, 30], variables: [1, 10], registers: [1, 10], stack: [1, 10], breakpoints: [1, 10],
+};
+
+/** Validates a parsed config object. Every bad entry gives one warning naming its key; its default is kept. */
+export function parseConfig(data: unknown, file = 'config.json'): { config: Config; warnings: string[] } {
+  const config = defaultConfig();
+  const warnings: string[] = [];
+  const warn = (key: string, what: string): void => {
+    warnings.push(`${file}: "${key}" ${what}; using the default`);
+  };
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { config, warnings: [`${file}: must hold a JSON object; using defaults`] };
+  }
+  for (const [key, v] of Object.entries(data as Record<string, unknown>)) {
+    switch (key) {
+      case 'theme':
+        if (typeof v === 'string' && v.trim()) config.theme = v;
+        else warn('theme', 'must be a theme name such as "dark", "light" or "high-contrast"');
+        break;
+      case 'breakpoints':
+        if (v === 'trap' || v === 'spin') config.breakpoints = v;
+        else warn('breakpoints', 'must be "trap" or "spin"');
+        break;
+      case 'keys': {
+        const r = parseKeyOverrides(v, 'keys');
+        config.keys = r.overrides;
+        for (const w of r.warnings) warnings.push(`${file}: ${w}; using the default`);
+        break;
+      }
+      case 'panes': {
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+          warn('panes', 'must be an object like {"sourceWidth": 60, "commandHeight": 8}');
+          break;
+        }
+        for (const [pk, pv] of Object.entries(v as Record<string, unknown>)) {
+          if (pk === 'show') {
+            const ok = Array.isArray(pv) && pv.every((x) => x === 'disassembly' || x === 'memory' || x === 'output');
+            if (ok) config.panes.show = [...new Set(pv as OptionalPane[])];
+            else warn('panes.show', 'must be a list of "disassembly", "memory", "output"');
+            continue;
+          }
+          const range = RANGES[pk as keyof typeof RANGES];
+          if (!range) {
+            warn(`panes.${pk}`, `is not a pane setting (${[...Object.keys(RANGES), 'show'].join(', ')})`);
+            continue;
+          }
+          if (typeof pv === 'number' && Number.isInteger(pv) && pv >= range[0] && pv <= range[1]) config.panes[pk as keyof typeof RANGES] = pv;
+          else warn(`panes.${pk}`, `must be a whole number from ${range[0]} to ${range[1]}`);
+        }
+        break;
+      }
+      default:
+        warnings.push(`${file}: "${key}" is not a setting (theme, keys, panes, breakpoints); ignored`);
+    }
+  }
+  return { config, warnings };
+}
+
+/**
+ * Reads the config file. A missing file is the defaults, silently; unreadable or invalid JSON
+ * is one warning and the defaults. Never throws.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, path = configPath(env)): { config: Config; warnings: string[]; path: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { config: defaultConfig(), warnings: [], path };
+    return { config: defaultConfig(), warnings: [`${path}: cannot read (${code ?? String(e)}); using defaults`], path };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { config: defaultConfig(), warnings: [`${path}: invalid JSON: ${jsonWhere(text, e instanceof Error ? e.message : String(e))}; using defaults`], path };
+  }
+  const r = parseConfig(data, path);
+  return { ...r, path };
+}

@@ -1,0 +1,134 @@
+// runTui: the full-screen debugger. Wires Session events -> model -> views, keys -> controller -> commands; resolves on quit.
+import type { Interpreter } from '../commands/interpreter.js';
+import { defaultConfig, type Config } from '../cli/config.js';
+import { disassemble, formatInstruction } from '../core/x86/decode.js';
+import type { Program } from '../symbols/program.js';
+import { History, historyPath, type CompletionSources } from './command-line.js';
+import { Controller } from './controller.js';
+import { Keymap } from './keymap.js';
+import { UiModel, type DisasmLine } from './model.js';
+import type { ProgramPort, SessionPort } from './ports.js';
+import { ProgramAdapter } from './program-adapter.js';
+import { TuiScreen } from './screen.js';
+import { loadTheme } from './theme.js';
+import { View } from './view.js';
+
+export interface TuiOptions {
+  session: SessionPort;
+  interpreter: Pick<Interpreter, 'execute' | 'ctx' | 'table'>;
+  /** Theme name or path (--theme); overrides the config file's. */
+  theme?: string;
+  config?: Config;
+  /** Warnings from loading the config, shown in the command log. */
+  configWarnings?: string[];
+  /** Shown in the status line: "gdbserver 127.0.0.1:2345", "Xen domain 23". */
+  target?: string;
+  /** The program model; defaults to the interpreter's. */
+  program?: Program;
+  /** Terminal streams (default: process.stdin/stdout) and environment (TERM, NO_COLOR, XDG_*). */
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  env?: NodeJS.ProcessEnv;
+  /** Called after every frame is flushed (benchmarks, tests). */
+  onFrame?: () => void;
+}
+
+function disassembler(program: Program | undefined): (bytes: Uint8Array, addr: bigint) => Promise<DisasmLine[]> {
+  const symbolize = (a: bigint): string | undefined => program?.symbols.describe(a).replace(/^<|>$/g, '') || undefined;
+  return async (bytes, addr) => (await disassemble(bytes, addr, { count: 400 })).map((i) => ({ address: i.address, text: formatInstruction(i, symbolize) }));
+}
+
+/** Runs the full-screen UI until the user quits (after detaching) or types `quit`. */
+export function runTui(opts: TuiOptions): Promise<void> {
+  const env = opts.env ?? process.env;
+  const config = opts.config ?? defaultConfig();
+  const program = opts.program ?? (opts.interpreter.ctx.program as Program | undefined);
+  const port: ProgramPort | undefined = program ? new ProgramAdapter(program) : undefined;
+  const screen = new TuiScreen({ input: opts.input, output: opts.output, env });
+  const { theme, warnings: themeWarnings } = loadTheme(opts.theme ?? config.theme, screen.colors, env);
+  const keymap = new Keymap(config.keys);
+  const history = new History(historyPath(env));
+
+  let scheduled = false;
+  let view: View | undefined;
+  const renderNow = (): void => {
+    scheduled = false;
+    if (!view || done) return;
+    view.render();
+    opts.onFrame?.();
+  };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(renderNow);
+  };
+
+  const model = new UiModel(opts.session, port, schedule, disassembler(program));
+  model.shown = [...config.panes.show];
+  const completion: CompletionSources = {
+    commands: opts.interpreter.table,
+    symbols: () => port?.symbolNames() ?? [],
+    files: () => port?.sourceFiles().map((f) => f.name) ?? [],
+    lines: (file) => port?.linesWithCode(file) ?? [],
+  };
+
+  let done = false;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+
+  const ctl = new Controller(model, keymap, opts.interpreter, history, completion, {
+    render: schedule,
+    redraw: () => screen.redraw(),
+    layoutChanged: () => view?.relayout(),
+    bodyHeight: (p) => view?.bodyHeight(p) ?? 0,
+    rowCount: (p) => view?.rowCount(p) ?? 0,
+    quit: (detach) => void quit(detach),
+  });
+  view = new View(screen, model, ctl, theme, config, opts.target ?? 'target');
+
+  // Command output goes to the log while the UI runs; so does anything printed with console.*.
+  const ctx = opts.interpreter.ctx;
+  const savedOut = ctx.out;
+  ctx.out = { print: (t) => model.addLog(t, 'out'), error: (t) => model.addLog(t, 'err') };
+  const savedConsole = { log: console.log, error: console.error, warn: console.warn, info: console.info };
+  const toLog = (kind: 'out' | 'err') => (...args: unknown[]): void => model.addLog(args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : String(a))).join(' '), kind);
+  console.log = toLog('out');
+  console.info = toLog('out');
+  console.warn = toLog('err');
+  console.error = toLog('err');
+
+  const unsubscribe = opts.session.on((e) => model.onEvent(e));
+  screen.onKey((key, ch) => {
+    if (!done) ctl.handleKey(key, ch);
+  });
+  screen.onResize(() => {
+    view?.relayout();
+    renderNow();
+  });
+
+  for (const w of [...screen.warnings, ...themeWarnings, ...keymap.warnings, ...(opts.configWarnings ?? [])]) model.addLog(w, 'err');
+  model.addLog(`duster-tui: ${opts.target ?? 'target'}. F5 continue, F9 breakpoint, F10 next, F11 step, ? help, q quit.`, 'info');
+  model.syncState();
+  renderNow();
+
+  async function quit(detach: boolean): Promise<void> {
+    if (done) return;
+    if (detach && (opts.session.state === 'stopped' || opts.session.state === 'running')) {
+      model.addLog('Detaching...', 'info');
+      renderNow();
+      try {
+        await opts.interpreter.execute('detach');
+      } catch {
+        // QuitRequest or a failure: we are leaving anyway; the CLI's cleanup restores the target.
+      }
+    }
+    done = true;
+    unsubscribe();
+    ctx.out = savedOut;
+    Object.assign(console, savedConsole);
+    screen.destroy();
+    finish();
+  }
+
+  return finished;
+}

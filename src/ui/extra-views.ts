@@ -1,0 +1,125 @@
+// Renderers for the command pane, program output, disassembly, memory hex view and overlays (help, confirm, file picker).
+import { Line, merge } from './text.js';
+import type { Theme } from './theme.js';
+import type { DisasmLine, LogLine } from './model.js';
+
+const blank = (width: number, t: Theme): string => new Line(width, t.style('text')).toString(t.style('text'));
+
+/** Log lines (newest at the bottom, `scroll` lines back) then the input line with its cursor cell. */
+export function renderCommand(o: {
+  width: number; height: number; log: readonly LogLine[]; scroll: number; prompt: string; input: string; cursor: number; focused: boolean; busy?: string; theme: Theme;
+}): string[] {
+  const t = o.theme;
+  const logH = Math.max(0, o.height - 1);
+  const end = Math.max(0, o.log.length - o.scroll);
+  const start = Math.max(0, end - logH);
+  const out: string[] = [];
+  for (let i = 0; i < logH - (end - start); i++) out.push(blank(o.width, t));
+  for (let i = start; i < end; i++) {
+    const l = o.log[i]!;
+    const line = new Line(o.width, t.style('text'));
+    if (l.kind === 'err') line.add(l.text, t.style('error'));
+    else if (l.kind === 'cmd') line.add(l.text, t.style('prompt'));
+    else if (l.kind === 'info') line.add(l.text, t.style('muted'));
+    else line.add(l.text);
+    out.push(line.toString(t.style('text')));
+  }
+  const line = new Line(o.width, t.style('text'));
+  line.add(o.prompt, t.style('prompt'));
+  if (!o.focused && !o.input) {
+    line.add(o.busy ? o.busy : 'press : to type a command', t.style('muted'));
+    out.push(line.toString(t.style('text')));
+    return out;
+  }
+  // Keep the cursor visible on long input: show the tail.
+  const room = o.width - o.prompt.length - 1;
+  const shift = Math.max(0, o.cursor - room);
+  const shown = o.input.slice(shift);
+  const c = o.cursor - shift;
+  line.add(shown.slice(0, c), t.style('input'));
+  if (o.focused) line.add(shown[c] ?? ' ', merge(t.style('input'), { inverse: true }));
+  else line.add(shown[c] ?? '', t.style('input'));
+  line.add(shown.slice(c + 1), t.style('input'));
+  out.push(line.toString(t.style('text')));
+  return out;
+}
+
+/** A scrolled window of plain text lines. */
+export function renderText(lines: readonly string[], width: number, height: number, top: number, t: Theme, empty = ''): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < height; i++) {
+    const text = lines[top + i];
+    const line = new Line(width, t.style('text'));
+    if (text !== undefined) line.add(text);
+    else if (i === 0 && !lines.length && empty) line.add(empty, t.style('muted'));
+    out.push(line.toString(t.style('text')));
+  }
+  return out;
+}
+
+/** Disassembly rows; the instruction at `pc` carries '>' and the current-line style. */
+export function renderDisasm(lines: readonly DisasmLine[], pc: bigint | undefined, width: number, height: number, top: number, t: Theme, error?: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < height; i++) {
+    const d = lines[top + i];
+    const isPc = d !== undefined && d.address === pc;
+    const st = isPc ? merge(t.style('text'), t.style('currentLine')) : t.style('text');
+    const line = new Line(width, st);
+    if (d) {
+      line.add(isPc ? '>' : ' ', t.style('pcMarker'));
+      line.add(`0x${d.address.toString(16).padStart(12, '0')}  `, isPc ? {} : t.style('address'));
+      line.add(d.text);
+    } else if (i === 0 && !lines.length) line.add(error ? `Cannot disassemble: ${error}` : 'No code to show', error ? t.style('error') : t.style('muted'));
+    out.push(line.toString(st));
+  }
+  return out;
+}
+
+/** "address: 16 hex bytes |ascii|" rows (fewer bytes per row on narrow panes). */
+export function hexRows(addr: bigint, bytes: Uint8Array, width: number): string[] {
+  const per = width >= 78 ? 16 : width >= 46 ? 8 : 4;
+  const rows: string[] = [];
+  for (let off = 0; off < bytes.length; off += per) {
+    const chunk = bytes.subarray(off, off + per);
+    const hex = [...chunk].map((b) => b.toString(16).padStart(2, '0')).join(' ').padEnd(per * 3 - 1);
+    const ascii = [...chunk].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+    rows.push(`${(addr + BigInt(off)).toString(16).padStart(12, '0')}  ${hex}  ${ascii}`);
+  }
+  return rows;
+}
+
+export interface OverlayInput {
+  title: string;
+  lines: readonly string[];
+  width: number;
+  height: number;
+  top: number;
+  /** Highlighted row (file picker). */
+  selected?: number;
+  footer?: string;
+  theme: Theme;
+}
+
+/** A framed overlay body: title row, lines, footer row. */
+export function renderOverlay(o: OverlayInput): string[] {
+  const t = o.theme;
+  const st = t.style('overlay');
+  const out: string[] = [];
+  const title = new Line(o.width, t.style('overlayTitle'));
+  title.add(` ${o.title}`);
+  out.push(title.toString(t.style('overlayTitle')));
+  const bodyH = o.height - 2;
+  for (let i = 0; i < bodyH; i++) {
+    const idx = o.top + i;
+    const text = o.lines[idx];
+    const sel = idx === o.selected;
+    const base = sel ? merge(st, t.style('selection')) : st;
+    const line = new Line(o.width, base);
+    if (text !== undefined) line.add(`${sel ? '>' : ' '} ${text}`, text.startsWith('# ') ? { bold: true } : {});
+    out.push(line.toString(base));
+  }
+  const foot = new Line(o.width, t.style('overlayTitle'));
+  foot.add(` ${o.footer ?? ''}`);
+  out.push(foot.toString(t.style('overlayTitle')));
+  return out;
+}

@@ -1,0 +1,283 @@
+// UI state: what the panes show, updated from Session events and queries (the only place that asks the Session for data).
+import { basename } from 'node:path';
+import type { BreakpointInfo, FrameInfo, RegisterValue, SessionEvent, SessionState, StopInfo } from '../core/api.js';
+import type { OptionalPane } from '../cli/config.js';
+import type { ProgramPort, SessionPort, SourceFileRef } from './ports.js';
+import { SourceCache, type SourceFile } from './source-file.js';
+import { scrollTo } from './source-view.js';
+import { VarTree } from './var-tree.js';
+import type { Radix } from './registers-view.js';
+
+export type LogKind = 'out' | 'err' | 'cmd' | 'info';
+export interface LogLine {
+  text: string;
+  kind: LogKind;
+}
+
+export interface ListState {
+  cursor: number;
+  top: number;
+}
+
+export interface DisasmLine {
+  address: bigint;
+  text: string;
+}
+
+export const LOG_MAX = 5000;
+
+export class UiModel {
+  state: SessionState | 'starting' = 'starting';
+  stop: StopInfo | undefined;
+  exitText: string | undefined;
+  frames: FrameInfo[] = [];
+  selectedFrame = 0;
+  breakpoints: BreakpointInfo[] = [];
+  regs: RegisterValue[] = [];
+  /** Register values at the previous stop (for change marks). */
+  prevRegs = new Map<string, bigint>();
+  radix: Radix = 'hex';
+  readonly vars = new VarTree();
+  readonly log: LogLine[] = [];
+  logScroll = 0;
+  readonly output: string[] = [];
+  private outputPartial = '';
+
+  // Source pane
+  readonly sources = new SourceCache();
+  file: SourceFile | undefined;
+  fileName: string | undefined;
+  top = 1;
+  cursor = 1;
+  search: string | undefined;
+
+  readonly lists: Record<'variables' | 'registers' | 'stack' | 'breakpoints' | 'disassembly' | 'memory' | 'output', ListState> = {
+    variables: { cursor: 0, top: 0 }, registers: { cursor: 0, top: 0 }, stack: { cursor: 0, top: 0 }, breakpoints: { cursor: 0, top: 0 },
+    disassembly: { cursor: 0, top: 0 }, memory: { cursor: 0, top: 0 }, output: { cursor: 0, top: 0 },
+  };
+  shown: OptionalPane[] = [];
+  disasm: DisasmLine[] = [];
+  disasmError: string | undefined;
+  memoryExpr: string | undefined;
+  memoryAddr: bigint | undefined;
+  memory: Uint8Array | undefined;
+  memoryError: string | undefined;
+  /** Incremented on every stop/run so late answers of an older refresh are dropped. */
+  private generation = 0;
+
+  constructor(readonly session: SessionPort, readonly program: ProgramPort | undefined, private readonly changed: () => void, private readonly disassembler?: (bytes: Uint8Array, addr: bigint) => Promise<DisasmLine[]>) {}
+
+  addLog(text: string, kind: LogKind): void {
+    const lines = text.replace(/\n$/, '').split('\n');
+    for (const l of lines) this.log.push({ text: l, kind });
+    if (this.log.length > LOG_MAX) this.log.splice(0, this.log.length - LOG_MAX);
+    this.logScroll = 0;
+    this.changed();
+  }
+
+  addOutput(text: string): void {
+    const parts = (this.outputPartial + text).split('\n');
+    this.outputPartial = parts.pop()!;
+    this.output.push(...parts);
+    if (this.output.length > LOG_MAX) this.output.splice(0, this.output.length - LOG_MAX);
+  }
+
+  /** Program output including the line still being written. */
+  outputLines(): string[] {
+    return this.outputPartial ? [...this.output, this.outputPartial] : this.output;
+  }
+
+  /** Applies a Session event; data that needs queries is fetched asynchronously. */
+  onEvent(e: SessionEvent): void {
+    switch (e.type) {
+      case 'stopped':
+        this.state = 'stopped';
+        this.stop = e.stop;
+        this.exitText = undefined;
+        this.selectedFrame = 0;
+        this.showLocation(e.stop.location.fullPath ?? e.stop.location.file, e.stop.location.file, e.stop.location.line);
+        void this.refresh(true);
+        break;
+      case 'running':
+        this.state = 'running';
+        this.generation++;
+        break;
+      case 'exited':
+        this.state = 'exited';
+        this.exitText = e.text;
+        this.generation++;
+        this.frames = [];
+        this.regs = [];
+        this.vars.clear('The program is not running.');
+        this.addLog(e.text, 'info');
+        break;
+      case 'output':
+        this.addOutput(e.text);
+        if (e.stream === 'console') this.addLog(e.text, 'out');
+        break;
+      case 'breakpoints-changed':
+        this.breakpoints = this.session.breakpoints();
+        break;
+      case 'frame-selected':
+        this.selectedFrame = e.level;
+        void this.refresh(false);
+        break;
+      case 'error':
+        this.addLog(e.message, 'err');
+        break;
+    }
+    this.changed();
+  }
+
+  /** Re-reads the session's current state (at start, or after a command that changed it). */
+  syncState(): void {
+    this.state = this.session.state;
+    this.stop = this.session.lastStop;
+    this.breakpoints = this.session.breakpoints();
+    if (this.state === 'stopped' && this.stop) {
+      this.selectedFrame = this.session.selectedFrame;
+      const l = this.stop.location;
+      this.showLocation(l.fullPath ?? l.file, l.file, l.line);
+      void this.refresh(true);
+    }
+    this.changed();
+  }
+
+  /** Shows `path` in the source pane with `line` visible (and the cursor on it). */
+  showLocation(path: string | undefined, name: string | undefined, line: number | undefined, height = 20): void {
+    const file = this.sources.get(path);
+    this.file = file;
+    this.fileName = name ?? path;
+    if (file && line !== undefined) {
+      this.cursor = line;
+      this.top = scrollTo(line, this.top, this.sourceHeight || height, file.lineCount);
+    }
+  }
+
+  /** Rows of the source pane's body, set by the layout (for scrolling maths). */
+  sourceHeight = 0;
+
+  /** The selected frame's location (innermost when no frames are known yet). */
+  get frameLocation(): { path?: string; name?: string; line?: number; address?: bigint; function?: string } | undefined {
+    const f = this.frames[this.selectedFrame];
+    const loc = f?.location ?? this.stop?.location;
+    if (!loc) return undefined;
+    return { path: loc.fullPath ?? loc.file, name: loc.file, line: loc.line, address: loc.address, function: loc.function };
+  }
+
+  async refresh(isStop: boolean): Promise<void> {
+    const gen = ++this.generation;
+    const s = this.session;
+    this.breakpoints = s.breakpoints();
+    try {
+      const frames = await s.backtrace();
+      if (gen !== this.generation) return;
+      this.frames = frames;
+    } catch (e) {
+      if (gen !== this.generation) return;
+      this.frames = [];
+      this.addLog(`backtrace: ${e instanceof Error ? e.message : String(e)}`, 'err');
+    }
+    const f = this.frames[this.selectedFrame];
+    if (!isStop && f) this.showLocation(f.location.fullPath ?? f.location.file, f.location.file, f.location.line);
+    this.lists.stack.cursor = this.selectedFrame;
+    if (isStop) {
+      try {
+        const regs = await s.registers();
+        if (gen !== this.generation) return;
+        this.prevRegs = new Map(this.regs.map((r) => [r.name, r.value]));
+        this.regs = regs;
+      } catch (e) {
+        if (gen !== this.generation) return;
+        this.regs = [];
+        this.addLog(`registers: ${e instanceof Error ? e.message : String(e)}`, 'err');
+      }
+    }
+    this.changed();
+    const scope = f ? `${f.location.function ?? '?'}@${f.cfa ?? f.level}` : 'none';
+    await this.vars.refresh(s, scope, isStop);
+    if (gen !== this.generation) return;
+    this.changed();
+    await this.refreshExtras(gen);
+  }
+
+  /** Disassembly and memory, when their panes are shown. */
+  async refreshExtras(gen = this.generation): Promise<void> {
+    if (this.state !== 'stopped') return;
+    if (this.shown.includes('disassembly') && this.disassembler) {
+      const pc = this.frames[this.selectedFrame]?.pc ?? this.stop?.location.address;
+      if (pc !== undefined) {
+        const start0 = this.program?.functionStart?.(pc);
+        const start = start0 !== undefined && pc - start0 < 2048n ? start0 : pc;
+        try {
+          const bytes = await this.session.readMemory(start, Number(pc - start) + 256);
+          const lines = await this.disassembler(bytes, start);
+          if (gen !== this.generation) return;
+          this.disasm = lines;
+          this.disasmError = undefined;
+        } catch (e) {
+          this.disasm = [];
+          this.disasmError = e instanceof Error ? e.message : String(e);
+        }
+      }
+    }
+    if (this.shown.includes('memory') && this.memoryExpr) await this.refreshMemory(gen);
+    this.changed();
+  }
+
+  async refreshMemory(gen = this.generation): Promise<void> {
+    if (!this.memoryExpr) return;
+    try {
+      const node = await this.session.watch(this.memoryExpr);
+      const addr = addressOf(node.value);
+      if (addr === undefined) throw new Error(`"${this.memoryExpr}" = ${node.value} is not an address`);
+      const bytes = await this.session.readMemory(addr, 512);
+      if (gen !== this.generation) return;
+      this.memoryAddr = addr;
+      this.memory = bytes;
+      this.memoryError = undefined;
+    } catch (e) {
+      this.memory = undefined;
+      this.memoryError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  /** After a command: pick up what it changed that no event reported. */
+  afterCommand(): void {
+    const s = this.session;
+    this.breakpoints = s.breakpoints();
+    if (s.state !== this.state) {
+      this.syncState();
+      return;
+    }
+    if (this.state === 'stopped' && s.selectedFrame !== this.selectedFrame) {
+      this.selectedFrame = s.selectedFrame;
+      void this.refresh(false);
+    }
+    this.changed();
+  }
+
+  /** Whether a breakpoint location (debug-info name or full path) is the file shown in the source pane. */
+  isShownFile(file: string | undefined, fullPath: string | undefined): boolean {
+    if (!this.file) return false;
+    if (fullPath && fullPath === this.file.path) return true;
+    if (!file) return false;
+    return file === this.fileName || file === this.file.path || basename(file) === basename(this.file.path);
+  }
+
+  sourceFiles(): SourceFileRef[] {
+    try {
+      return this.program?.sourceFiles() ?? [];
+    } catch {
+      return [];
+    }
+  }
+}
+
+/** The address in a printed value: "(struct test *) 0x4052a0", "0x7ffe...", "4210848". */
+export function addressOf(value: string): bigint | undefined {
+  const hex = /0x[0-9a-fA-F]+/.exec(value);
+  if (hex) return BigInt(hex[0]);
+  const dec = /^\s*(\d+)\s*$/.exec(value);
+  return dec ? BigInt(dec[1]!) : undefined;
+}

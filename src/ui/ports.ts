@@ -1,0 +1,41 @@
+// What the UI needs from the debug core and the program model: the Session surface it renders and queries.
+import type { BreakpointInfo, FrameInfo, Listener, RegisterValue, SessionState, StopInfo, VariableNode } from '../core/api.js';
+
+/** A source file of the program, as the file picker and completion show it. */
+export interface SourceFileRef {
+  /** The name as in the debug info ("kernel.c"); used in "break kernel.c:73". */
+  name: string;
+  /** The file on disk, when found. */
+  fullPath?: string;
+}
+
+/** The questions the UI asks about the program (answered by src/symbols through an adapter). */
+export interface ProgramPort {
+  sourceFiles(): SourceFileRef[];
+  /** Lines of `file` with code, ascending (for file:line completion). */
+  linesWithCode(file: string): number[];
+  /** Function and global variable names (for completion). */
+  symbolNames(): string[];
+  /** Start address of the function containing `pc` (for the disassembly window). */
+  functionStart?(pc: bigint): bigint | undefined;
+}
+
+/** The Session surface the UI uses (src/core/session.ts implements it). */
+export interface SessionPort {
+  on(listener: Listener): () => void;
+  readonly state: SessionState;
+  readonly lastStop: StopInfo | undefined;
+  readonly selectedFrame: number;
+  breakpoints(): BreakpointInfo[];
+  backtrace(): Promise<FrameInfo[]>;
+  variables(): Promise<VariableNode[]>;
+  watch(expr: string): Promise<VariableNode>;
+  registers(): Promise<RegisterValue[]>;
+  readMemory(addr: bigint, len: number): Promise<Uint8Array>;
+  interrupt(): Promise<void>;
+}
+
+/** Runs command lines of the command language, printing to the output it is given. */
+export interface CommandRunner {
+  execute(line: string, opts?: { fromTerminal?: boolean }): Promise<boolean>;
+}

@@ -1,0 +1,108 @@
+// Registers pane: x86-64 registers in groups, rflags decoded into flag names, hex/decimal, changes marked.
+import type { RegisterValue } from '../core/api.js';
+import { Line } from './text.js';
+import type { Theme } from './theme.js';
+
+export type Radix = 'hex' | 'dec';
+
+const GP = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
+const SEGMENTS = ['cs', 'ss', 'ds', 'es', 'fs', 'gs'];
+const BASES = ['fs_base', 'gs_base'];
+const FLAG_NAMES = ['eflags', 'rflags'];
+
+/** rflags bits with names, in gdb's order. */
+export const FLAGS: readonly [number, string][] = [
+  [0, 'CF'], [2, 'PF'], [4, 'AF'], [6, 'ZF'], [7, 'SF'], [8, 'TF'], [9, 'IF'], [10, 'DF'], [11, 'OF'],
+];
+
+/** "[ PF ZF IF ]" as gdb prints it. */
+export function decodeFlags(value: bigint): string {
+  const set = FLAGS.filter(([bit]) => (value >> BigInt(bit)) & 1n).map(([, n]) => n);
+  return `[ ${set.join(' ')}${set.length ? ' ' : ''}]`;
+}
+
+/** A register value as text: zero-padded hex of its width, or signed decimal. */
+export function formatRegister(r: RegisterValue, radix: Radix): string {
+  const bits = BigInt(r.size * 8);
+  const v = BigInt.asUintN(Number(bits), r.value);
+  if (radix === 'hex') return '0x' + v.toString(16).padStart(r.size * 2, '0');
+  return BigInt.asIntN(Number(bits), v).toString(10);
+}
+
+export interface RegisterCell {
+  name: string;
+  text: string;
+  changed: boolean;
+  /** Takes a whole row (rflags with its decoded flags). */
+  wide?: boolean;
+}
+
+/** Orders registers into groups (general purpose, rip, rflags, segments, bases, others). */
+export function registerCells(regs: readonly RegisterValue[], previous: ReadonlyMap<string, bigint>, radix: Radix): RegisterCell[][] {
+  const byName = new Map(regs.map((r) => [r.name, r]));
+  const used = new Set<string>();
+  const cell = (name: string): RegisterCell | undefined => {
+    const r = byName.get(name);
+    if (!r) return undefined;
+    used.add(name);
+    const prev = previous.get(name);
+    const changed = prev !== undefined && prev !== r.value;
+    if (FLAG_NAMES.includes(name)) return { name, text: `${formatRegister(r, 'hex').replace(/^0x0+(?=.)/, '0x')} ${decodeFlags(r.value)}`, changed, wide: true };
+    return { name, text: formatRegister(r, radix), changed };
+  };
+  const group = (names: string[]): RegisterCell[] => names.map(cell).filter((c): c is RegisterCell => !!c);
+  const groups = [group(GP), group(['rip', ...FLAG_NAMES]), group(SEGMENTS), group(BASES)];
+  groups.push(group(regs.map((r) => r.name).filter((n) => !used.has(n))));
+  return groups.filter((g) => g.length);
+}
+
+export interface RegistersViewInput {
+  width: number;
+  height: number;
+  top: number;
+  regs: readonly RegisterValue[];
+  previous: ReadonlyMap<string, bigint>;
+  radix: Radix;
+  theme: Theme;
+  /** Why there is nothing to show ("running", "no target"). */
+  empty?: string;
+}
+
+/** All rows of the pane (the caller shows rows top..top+height). Changed registers carry a '*' glyph. */
+export function registerRows(v: Omit<RegistersViewInput, 'height' | 'top'>): string[] {
+  const t = v.theme;
+  if (!v.regs.length) return [new Line(v.width, t.style('text')).add(v.empty ?? 'No registers', t.style('muted')).toString(t.style('text'))];
+  const groups = registerCells(v.regs, v.previous, v.radix);
+  const nameW = Math.max(3, ...v.regs.map((r) => r.name.length));
+  const valueW = Math.max(...groups.flat().filter((c) => !c.wide).map((c) => c.text.length), 4);
+  const cellW = 1 + nameW + 1 + valueW;
+  const cols = Math.max(1, Math.floor((v.width + 2) / (cellW + 2)));
+  const rows: string[] = [];
+  const put = (line: Line, c: RegisterCell, w: number): void => {
+    line.add(c.changed ? '*' : ' ', t.style('changed'));
+    line.add(c.name.padEnd(nameW + 1), t.style('name'));
+    line.add(c.wide ? c.text : c.text.padStart(valueW), c.changed ? t.style('changed') : t.style('value'));
+    line.pad(w - (1 + nameW + 1 + (c.wide ? c.text.length : valueW)));
+  };
+  for (const g of groups) {
+    let i = 0;
+    while (i < g.length) {
+      const line = new Line(v.width, t.style('text'));
+      if (g[i]!.wide) {
+        put(line, g[i]!, v.width);
+        i++;
+      } else {
+        for (let c = 0; c < cols && i < g.length && !g[i]!.wide; c++, i++) put(line, g[i]!, cellW + 2);
+      }
+      rows.push(line.toString(t.style('text')));
+    }
+  }
+  return rows;
+}
+
+export function renderRegisters(v: RegistersViewInput): string[] {
+  const all = registerRows(v);
+  const out = all.slice(v.top, v.top + v.height);
+  while (out.length < v.height) out.push(new Line(v.width, v.theme.style('text')).toString(v.theme.style('text')));
+  return out;
+}

@@ -1,0 +1,145 @@
+// The blessed boundary: creates the screen (with a terminfo blessed can parse), one box per pane, and pushes rendered lines.
+import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import { prepareTerminal, type TerminalSetup } from './terminfo.js';
+import type { Rect } from './layout.js';
+import { keyOf } from './keymap.js';
+
+export interface ScreenOptions {
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  term?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One rectangle of text on the screen whose content we render ourselves. */
+export class Surface {
+  private last = '';
+  private rect: Rect | undefined;
+
+  constructor(private readonly box: Widgets.BoxElement) {}
+
+  /** Places the surface, or hides it when `rect` is undefined. */
+  place(rect: Rect | undefined): void {
+    const same = rect && this.rect && rect.left === this.rect.left && rect.top === this.rect.top && rect.width === this.rect.width && rect.height === this.rect.height;
+    if (same) return;
+    this.rect = rect;
+    if (!rect || rect.width <= 0 || rect.height <= 0) {
+      this.box.hide();
+      return;
+    }
+    this.box.left = rect.left;
+    this.box.top = rect.top;
+    this.box.width = rect.width;
+    this.box.height = rect.height;
+    this.box.show();
+    this.last = '';
+  }
+
+  get visible(): boolean {
+    return !!this.rect && this.rect.width > 0 && this.rect.height > 0;
+  }
+
+  get size(): Rect | undefined {
+    return this.rect;
+  }
+
+  /** Sets the content (exactly the rect's size; lines already padded). Skips unchanged content. */
+  set(lines: readonly string[]): void {
+    const text = lines.join('\n');
+    if (text === this.last) return;
+    this.last = text;
+    this.box.setContent(text);
+  }
+
+  front(): void {
+    this.box.setFront();
+  }
+}
+
+export type KeyHandler = (key: string, ch: string | undefined) => void;
+
+type TputStatic = { ipaths: (string | string[])[] };
+
+export class TuiScreen {
+  readonly screen: Widgets.Screen;
+  readonly setup: TerminalSetup;
+  private readonly surfaces = new Map<string, Surface>();
+  /** Messages blessed wanted to print (terminfo problems): shown in the log, never on stderr. */
+  readonly warnings: string[] = [];
+
+  constructor(opts: ScreenOptions = {}) {
+    const env = opts.env ?? process.env;
+    this.setup = prepareTerminal(opts.term ?? env.TERM, env);
+    if (this.setup.note) this.warnings.push(this.setup.note);
+    const tput = (blessed as unknown as { Tput: TputStatic }).Tput;
+    if (this.setup.dir && !tput.ipaths.includes(this.setup.dir)) tput.ipaths.unshift(this.setup.dir);
+    this.screen = blessed.screen({
+      input: opts.input as Widgets.IScreenOptions['input'],
+      output: opts.output as Widgets.IScreenOptions['output'],
+      terminal: this.setup.terminal,
+      smartCSR: true,
+      fullUnicode: false,
+      autoPadding: false,
+      warnings: false,
+      dockBorders: false,
+      resizeTimeout: 50,
+      title: 'duster-tui',
+    } as Widgets.IScreenOptions);
+    this.screen.on('warning', (text: string) => this.warnings.push(text));
+    this.screen.program.hideCursor();
+  }
+
+  get cols(): number {
+    return this.screen.width as number;
+  }
+
+  get rows(): number {
+    return this.screen.height as number;
+  }
+
+  get colors(): number {
+    const n = (this.screen.program as unknown as { tput: { colors: number } }).tput.colors;
+    return typeof n === 'number' ? n : 8;
+  }
+
+  surface(id: string): Surface {
+    let s = this.surfaces.get(id);
+    if (!s) {
+      const box = blessed.box({ parent: this.screen, tags: false, wrap: false, hidden: true, left: 0, top: 0, width: 1, height: 1 } as Widgets.BoxOptions);
+      s = new Surface(box);
+      this.surfaces.set(id, s);
+    }
+    return s;
+  }
+
+  onKey(handler: KeyHandler): void {
+    this.screen.on('keypress', (ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined) => {
+      handler(keyOf(ch, key), ch);
+    });
+  }
+
+  onResize(handler: () => void): void {
+    this.screen.on('resize', handler);
+  }
+
+  render(): void {
+    this.screen.render();
+  }
+
+  /** Forces a full repaint (Ctrl-L). */
+  redraw(): void {
+    this.screen.realloc();
+    this.screen.render();
+  }
+
+  /** Leaves the alternate screen, shows the cursor and restores the terminal modes. */
+  destroy(): void {
+    try {
+      this.screen.program.showCursor();
+      this.screen.destroy();
+    } catch {
+      // the terminal may be gone (SIGHUP)
+    }
+  }
+}

@@ -1,0 +1,103 @@
+// Styled, fixed-width text lines for blessed content: SGR escapes (numeric colours), truncation, padding.
+
+/** A cell style: 256-palette colours (numbers only — see DEPENDENCIES.md) and attributes. */
+export interface Style {
+  fg?: number;
+  bg?: number;
+  bold?: boolean;
+  underline?: boolean;
+  inverse?: boolean;
+}
+
+export const PLAIN: Style = {};
+
+/** The SGR sequence that selects exactly `s` (always starting from a reset). */
+export function sgr(s: Style): string {
+  let codes = '0';
+  if (s.bold) codes += ';1';
+  if (s.underline) codes += ';4';
+  if (s.inverse) codes += ';7';
+  if (s.fg !== undefined) codes += `;38;5;${s.fg}`;
+  if (s.bg !== undefined) codes += `;48;5;${s.bg}`;
+  return `\x1b[${codes}m`;
+}
+
+/** `over` on top of `base`: colours of `over` win when set, attributes add up. */
+export function merge(base: Style, over: Style): Style {
+  return {
+    fg: over.fg ?? base.fg,
+    bg: over.bg ?? base.bg,
+    bold: !!(base.bold || over.bold),
+    underline: !!(base.underline || over.underline),
+    inverse: !!(base.inverse || over.inverse),
+  };
+}
+
+/** Removes SGR sequences (for tests and width checks). */
+export function stripSgr(s: string): string {
+  return s.replace(/\x1b\[[\d;]*m/g, '');
+}
+
+/** Replaces control characters and expands tabs so one UTF-16 unit is one cell. */
+export function sanitize(text: string, tabStop = 8, startCol = 0): string {
+  if (!/[\x00-\x1f\x7f-\x9f\t]/.test(text)) return text;
+  let out = '';
+  for (const ch of text) {
+    if (ch === '\t') {
+      const col = startCol + out.length;
+      out += ' '.repeat(tabStop - (col % tabStop));
+    } else if (/[\x00-\x1f\x7f-\x9f]/.test(ch)) out += '?';
+    else out += ch;
+  }
+  return out;
+}
+
+/** Builds one line of exactly `width` cells. Text beyond the width is cut. */
+export class Line {
+  private parts = '';
+  private used = 0;
+
+  constructor(readonly width: number, private readonly base: Style = PLAIN) {}
+
+  get length(): number {
+    return this.used;
+  }
+
+  get room(): number {
+    return this.width - this.used;
+  }
+
+  /** Appends text in `style` (merged over the line's base style). */
+  add(text: string, style: Style = PLAIN): this {
+    if (this.used >= this.width || !text) return this;
+    const t = sanitize(text, 8, this.used);
+    const cut = t.length > this.width - this.used ? t.slice(0, this.width - this.used) : t;
+    this.parts += sgr(merge(this.base, style)) + cut;
+    this.used += cut.length;
+    return this;
+  }
+
+  /** Appends text right-aligned in the remaining room (or cut from the left if too long). */
+  addRight(text: string, style: Style = PLAIN): this {
+    const room = this.width - this.used;
+    if (room <= 0) return this;
+    const t = text.length > room ? text.slice(text.length - room) : text;
+    this.pad(room - t.length);
+    return this.add(t, style);
+  }
+
+  pad(n: number, style: Style = PLAIN): this {
+    return n > 0 ? this.add(' '.repeat(Math.min(n, this.width - this.used)), style) : this;
+  }
+
+  /** Pads to the full width and returns the content string. */
+  toString(fill: Style = PLAIN): string {
+    if (this.used < this.width) this.pad(this.width - this.used, fill);
+    return this.parts + '\x1b[0m';
+  }
+}
+
+/** `text` padded or cut to exactly `width` cells (plain). */
+export function fit(text: string, width: number): string {
+  return text.length >= width ? text.slice(0, width) : text + ' '.repeat(width - text.length);
+}

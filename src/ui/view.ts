@@ -1,0 +1,180 @@
+// Draws the whole UI from the model and controller state into the screen's surfaces (views only render state).
+import type { Config } from '../cli/config.js';
+import type { Controller, FocusPane } from './controller.js';
+import { renderCommand, renderDisasm, renderText, hexRows } from './extra-views.js';
+import { computeLayout, tooSmallLines, type Layout, type PaneId } from './layout.js';
+import { follow, renderBreakpointRow, renderFrameRow, renderStatus, renderTitle } from './lists.js';
+import type { UiModel } from './model.js';
+import { overlayRect, renderOverlayFor } from './overlays.js';
+import { renderRegisters, registerRows } from './registers-view.js';
+import type { TuiScreen } from './screen.js';
+import { gutterMarks, renderSource } from './source-view.js';
+import { Line } from './text.js';
+import type { Theme } from './theme.js';
+import { renderTreeRow } from './var-tree.js';
+import { displayKey } from './keymap.js';
+
+const TITLES: Record<PaneId, string> = {
+  source: 'Source', variables: 'Variables', registers: 'Registers', stack: 'Call stack', breakpoints: 'Breakpoints',
+  command: 'Command', disassembly: 'Disassembly', memory: 'Memory', output: 'Program output',
+};
+const ALL: PaneId[] = ['source', 'variables', 'registers', 'stack', 'breakpoints', 'command', 'disassembly', 'memory', 'output'];
+
+export class View {
+  layout: Layout;
+
+  constructor(private readonly screen: TuiScreen, private readonly model: UiModel, private readonly ctl: Controller, private readonly theme: Theme, private readonly config: Config, private readonly target: string) {
+    this.layout = this.relayout();
+  }
+
+  relayout(): Layout {
+    this.layout = computeLayout(this.screen.cols, this.screen.rows, this.config.panes, this.model.shown);
+    for (const id of ALL) this.screen.surface(id).place(this.layout.panes[id]);
+    this.layout.separators.forEach((r, i) => this.screen.surface(`sep${i}`).place(r));
+    for (let i = this.layout.separators.length; i < 3; i++) this.screen.surface(`sep${i}`).place(undefined);
+    this.screen.surface('status').place(this.layout.tooSmall ? undefined : this.layout.status);
+    this.screen.surface('small').place(this.layout.tooSmall ? { left: 0, top: 0, width: this.layout.cols, height: this.layout.rows } : undefined);
+    this.model.sourceHeight = this.bodyHeight('source');
+    return this.layout;
+  }
+
+  bodyHeight(p: FocusPane): number {
+    const r = this.layout.panes[p];
+    return r ? Math.max(0, r.height - 1) : 0;
+  }
+
+  /** Rows a scrolling pane holds at its current width. */
+  rowCount(p: Exclude<FocusPane, 'source' | 'command'>): number {
+    const m = this.model;
+    const w = this.layout.panes[p]?.width ?? 80;
+    switch (p) {
+      case 'variables': return m.vars.rows().length;
+      case 'stack': return m.frames.length;
+      case 'breakpoints': return m.breakpoints.length;
+      case 'registers': return registerRows({ width: w, regs: m.regs, previous: m.prevRegs, radix: m.radix, theme: this.theme }).length;
+      case 'disassembly': return m.disasm.length;
+      case 'memory': return m.memory ? hexRows(m.memoryAddr ?? 0n, m.memory, w).length : 0;
+      case 'output': return m.outputLines().length;
+    }
+  }
+
+  private pane(id: PaneId, right: string, body: (w: number, h: number) => string[]): void {
+    const r = this.layout.panes[id];
+    if (!r) return;
+    const focused = this.ctl.focus === id && !this.ctl.overlay;
+    this.screen.surface(id).set([renderTitle(TITLES[id], r.width, focused, this.theme, right), ...body(r.width, r.height - 1)]);
+  }
+
+  render(): void {
+    const t = this.theme;
+    const m = this.model;
+    const ctl = this.ctl;
+    const L = this.layout;
+    if (L.tooSmall) {
+      const lines = tooSmallLines(L.cols, L.rows);
+      const top = Math.max(0, Math.floor((L.rows - lines.length) / 2));
+      const out: string[] = [];
+      for (let y = 0; y < L.rows; y++) {
+        const text = lines[y - top] ?? '';
+        const line = new Line(L.cols, t.style('text'));
+        line.pad(Math.max(0, Math.floor((L.cols - text.length) / 2)));
+        line.add(text, y === top ? t.style('error') : t.style('text'));
+        out.push(line.toString(t.style('text')));
+      }
+      this.screen.surface('small').set(out);
+      this.screen.surface('overlay').place(undefined);
+      this.screen.render();
+      return;
+    }
+    const running = m.state === 'running';
+    const stale = running ? 'running' : m.state === 'exited' ? 'not running' : '';
+
+    this.pane('source', m.file ? m.file.path : m.fileName ?? '', (w, h) => {
+      const loc = m.frameLocation;
+      const execHere = loc && loc.line !== undefined && (m.isShownFile(loc.name, loc.path)) && !running;
+      return renderSource({
+        width: w, height: h, file: m.file, top: m.top, cursor: m.cursor, theme: t, focused: ctl.focus === 'source',
+        execLine: execHere ? loc.line : undefined, execIsInnermost: m.selectedFrame === 0,
+        marks: gutterMarks(m.breakpoints, (f, p) => m.isShownFile(f, p)), search: m.search,
+        missing: m.state === 'starting' ? { reason: 'Waiting for the target' } : running ? { reason: 'The program is running', name: undefined } : loc
+          ? { reason: loc.path ? 'Source not available' : 'No line information', name: loc.path, address: loc.address, function: loc.function }
+          : { reason: m.state === 'exited' ? 'The program is not running' : 'No source file shown' },
+      });
+    });
+
+    this.pane('variables', stale, (w, h) => {
+      const rows = m.vars.rows();
+      const st = m.lists.variables;
+      st.cursor = Math.max(0, Math.min(st.cursor, rows.length - 1));
+      st.top = follow(st.cursor, st.top, h, rows.length);
+      const out: string[] = [];
+      for (let i = 0; i < h; i++) {
+        const row = rows[st.top + i];
+        if (row) out.push(renderTreeRow(row, w, ctl.focus === 'variables' && st.top + i === st.cursor, t));
+        else out.push(new Line(w, t.style('text')).add(i === 0 && !rows.length ? (running ? '' : m.vars.message ?? 'No locals.') : '', t.style('muted')).toString(t.style('text')));
+      }
+      return out;
+    });
+
+    this.pane('registers', `${m.radix === 'hex' ? 'hex' : 'dec'}${stale ? ' ' + stale : ''}`, (w, h) =>
+      renderRegisters({ width: w, height: h, top: m.lists.registers.top, regs: m.regs, previous: m.prevRegs, radix: m.radix, theme: t, empty: running ? '' : 'No registers' }));
+
+    this.pane('stack', stale, (w, h) => {
+      const st = m.lists.stack;
+      st.top = follow(st.cursor, st.top, h, m.frames.length);
+      const out: string[] = [];
+      for (let i = 0; i < h; i++) {
+        const f = m.frames[st.top + i];
+        out.push(f ? renderFrameRow(f, w, f.level === m.selectedFrame, ctl.focus === 'stack' && st.top + i === st.cursor, t) : new Line(w, t.style('text')).add(i === 0 && !m.frames.length && !running ? 'No stack.' : '', t.style('muted')).toString(t.style('text')));
+      }
+      return out;
+    });
+
+    this.pane('breakpoints', `${m.breakpoints.length || ''}`, (w, h) => {
+      const st = m.lists.breakpoints;
+      st.cursor = Math.max(0, Math.min(st.cursor, m.breakpoints.length - 1));
+      st.top = follow(st.cursor, st.top, h, m.breakpoints.length);
+      const out: string[] = [];
+      for (let i = 0; i < h; i++) {
+        const bp = m.breakpoints[st.top + i];
+        out.push(bp ? renderBreakpointRow(bp, w, ctl.focus === 'breakpoints' && st.top + i === st.cursor, t) : new Line(w, t.style('text')).add(i === 0 && !m.breakpoints.length ? 'No breakpoints (F9 or space sets one).' : '', t.style('muted')).toString(t.style('text')));
+      }
+      return out;
+    });
+
+    this.pane('command', ctl.busy ? `running: ${ctl.busy}` : m.logScroll ? `scrolled back ${m.logScroll}` : '', (w, h) =>
+      renderCommand({ width: w, height: h, log: m.log, scroll: m.logScroll, prompt: ctl.prompt?.label ?? '(duster) ', input: ctl.editor.text, cursor: ctl.editor.cursor, focused: ctl.focus === 'command', busy: ctl.busy ? `running "${ctl.busy}" (F12/Ctrl-C interrupts)` : undefined, theme: t }));
+
+    this.pane('disassembly', stale, (w, h) => renderDisasm(m.disasm, m.frames[m.selectedFrame]?.pc ?? m.stop?.location.address, w, h, m.lists.disassembly.top, t, m.disasmError));
+    this.pane('memory', m.memoryExpr ?? '', (w, h) => {
+      if (m.memoryError) return renderText([`${m.memoryError}`], w, h, 0, t);
+      return renderText(m.memory ? hexRows(m.memoryAddr ?? 0n, m.memory, w) : [], w, h, m.lists.memory.top, t, 'e: choose an expression to follow');
+    });
+    this.pane('output', '', (w, h) => {
+      const lines = m.outputLines();
+      const st = m.lists.output;
+      const top = ctl.focus === 'output' ? st.top : Math.max(0, lines.length - h);
+      return renderText(lines, w, h, top, t, 'No output from the program (yet).');
+    });
+
+    L.separators.forEach((r, i) => this.screen.surface(`sep${i}`).set(Array.from({ length: r.height }, () => new Line(1, t.style('separator')).add('\u2502').toString())));
+
+    const k = (a: Parameters<typeof this.ctl.keymap.keysFor>[0]): string => displayKey(ctl.keymap.keysFor(a)[0] ?? '');
+    const hints: [string, string][] = running
+      ? [[k('interrupt'), 'interrupt'], ['?', 'help']]
+      : [[k('continue'), 'cont'], [k('next'), 'next'], [k('step'), 'step'], [k('toggle-breakpoint'), 'break'], ['Tab', 'pane'], [':', 'cmd'], ['?', 'help'], ['q', 'quit']];
+    this.screen.surface('status').set([renderStatus({ width: L.cols, target: this.target, state: m.state, stop: m.stop, note: m.state === 'exited' ? m.exitText : undefined, hints, theme: t })]);
+
+    const ov = ctl.overlay;
+    const surf = this.screen.surface('overlay');
+    if (ov) {
+      const help = ctl.keymap.helpLines();
+      const files = m.sourceFiles();
+      const rect = ov.kind === 'confirm-quit' ? overlayRect(L.cols, L.rows, 78, 7) : ov.kind === 'help' ? overlayRect(L.cols, L.rows, 90, help.length + 2) : overlayRect(L.cols, L.rows, 80, files.length + 2);
+      surf.place(rect);
+      surf.front();
+      surf.set(renderOverlayFor(ov, rect, help, files, t));
+    } else surf.place(undefined);
+    this.screen.render();
+  }
+}
