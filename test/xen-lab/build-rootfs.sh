@@ -71,7 +71,7 @@ fi
 
 # The image depends on the base tree, the dom0 scripts and the node binary.
 inputs_hash=$(
-  { stat -c '%Y' "$LAB_BASE/.duster-base-done"; cat "$LAB_DIR"/dom0/*; sha256sum "$NODE_BIN"; } | sha256sum | cut -c1-16)
+  { stat -c %Y "$LAB_BASE/.duster-base-done"; cat "$LAB_DIR/dom0/lab-init" "$LAB_DIR/dom0/lab-agent"; sha256sum "$NODE_BIN"; } | sha256sum | cut -c1-16)
 if [ -e "$LAB_OUT/rootfs.img" ] && [ "$(cat "$LAB_OUT/rootfs.stamp" 2>/dev/null)" = "$inputs_hash" ]; then
   note "dom0 image cached ($LAB_OUT/rootfs.img)"
   exit 0

@@ -25,7 +25,7 @@ note() { echo "xen-lab: $*" >&2; }
 # need_cmd CMD PACKAGE: fail with an install hint when a program is missing.
 need_cmd() {
   command -v "$1" >/dev/null 2>&1 || \
-    die "'$1' not found; install it with: apt-get install -y $2   (see test/xen-lab/README or docs/LAB.md)"
+    die "'$1' not found; install it with: apt-get install -y $2   (see docs/LAB.md)"
 }
 
 # need_disk DIR MIB: fail unless DIR's file system has MIB MiB free.

@@ -10,7 +10,8 @@
 # The VM is stopped on every way out (EXIT/INT/TERM traps, plus start.sh's watchdog on this
 # process's PID in case this script is SIGKILLed).
 # Env: DUSTER_LAB_HYPERVISORS ("stock gdbsx"), DUSTER_LAB_TESTS (file name filter),
-#      LAB_TEST_TIMEOUT (s per hypervisor run, default 900), plus those of lib.sh/start.sh.
+#      LAB_TEST_TIMEOUT (s per hypervisor run, default 900), LAB_KEEP_VM=1 (leave the last
+#      VM running for manual work, see docs/LAB.md), plus those of lib.sh/start.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +21,8 @@ TEST_TIMEOUT=${LAB_TEST_TIMEOUT:-900}
 # A run directory of our own, so a VM someone started by hand is left alone.
 export DUSTER_LAB_RUN=${DUSTER_LAB_TEST_RUN:-$LAB_CACHE/test-run}
 LAB_RUN=$DUSTER_LAB_RUN
-export LAB_OWNER_PID=$$
+KEEP_VM=${LAB_KEEP_VM:-0}
+[ "$KEEP_VM" = 1 ] || export LAB_OWNER_PID=$$
 
 summary=()
 record() { summary+=("$(printf '%-34s %s' "$1" "$2")"); }
@@ -31,7 +33,13 @@ print_summary() {
 }
 cleanup() {
   local rc=$?
-  "$LAB_DIR/stop.sh" >/dev/null 2>&1 || true
+  if [ "$KEEP_VM" = 1 ] && [ $rc = 0 ] && qemu_alive; then
+    echo "xen-lab: VM left running (LAB_KEEP_VM=1). Use it with:"
+    echo "  DUSTER_LAB_RUN=$LAB_RUN npm run lab:run -- 'bash /lab/guest/run-tests.sh'"
+    echo "  DUSTER_LAB_RUN=$LAB_RUN npm run lab:stop"
+  else
+    "$LAB_DIR/stop.sh" >/dev/null 2>&1 || true
+  fi
   [ ${#summary[@]} -gt 0 ] && print_summary
   exit $rc
 }
@@ -68,6 +76,7 @@ make -s -C "$UK" OUT="$GUEST_DIR" OPT=-O0
 make -s -C "$UK" OUT="$GUEST_DIR" OPT=-O2
 rm -rf "$GUEST_DIR"/obj-*
 gcc -O1 -Wall -o "$GUEST_DIR/gdbsx-status" "$LAB_DIR/probes/gdbsx-status.c" -lxencall
+install -m 755 "$LAB_DIR/dom0/run-tests.sh" "$GUEST_DIR/run-tests.sh"
 cat > "$GUEST_DIR/$GUEST.cfg" <<CFG
 # xl config of the duster-tui demo unikernel (written by test/xen-lab/test-xen.sh)
 name = "$GUEST"
@@ -94,24 +103,21 @@ for hv in $HYPERVISORS; do
   record "$hv: boot to dom0 ready" "$(cat "$LAB_RUN/boot_seconds") s"
   t=$(now)
   rc=0
-  LAB_RUN_TIMEOUT=$TEST_TIMEOUT "$LAB_DIR/run.sh" "
-set -e
-rm -f /var/log/xen/console/guest-$GUEST*.log
-xl create -p /lab/guest/$GUEST.cfg
-domid=\$(xl domid $GUEST)
-echo \"guest $GUEST created paused, domid \$domid\"
-cd /project
-export DUSTER_LAB_HYPERVISOR=$hv DUSTER_LAB_GUEST=$GUEST DUSTER_LAB_DOMID=\$domid \
-       DUSTER_LAB_GUEST_DIR=/lab/guest DUSTER_LAB_SOURCE_DIR=/project/test/fixtures/unikernel \
-       DUSTER_LAB_TESTS='${DUSTER_LAB_TESTS:-}'
-node --test-reporter=spec dist/test-xen/run.js
-" || rc=$?
+  # env.sh: the tests' environment, also handy for manual runs (. /lab/guest/env.sh)
+  cat > "$GUEST_DIR/env.sh" <<ENV
+export DUSTER_LAB_HYPERVISOR=$hv DUSTER_LAB_GUEST=$GUEST DUSTER_LAB_GUEST_DIR=/lab/guest
+export DUSTER_LAB_SOURCE_DIR=/project/test/fixtures/unikernel
+export DUSTER_LAB_DOMID=\$(xl domid $GUEST 2>/dev/null)
+ENV
+  LAB_RUN_TIMEOUT=$TEST_TIMEOUT "$LAB_DIR/run.sh" \
+    "DUSTER_LAB_TESTS='${DUSTER_LAB_TESTS:-}' bash /lab/guest/run-tests.sh" || rc=$?
   record "$hv: tests in dom0" "$(since "$t") s (exit $rc)"
   if [ $rc != 0 ]; then
     failed+=("$hv (tests, exit $rc)")
     echo "---- last lines of the serial console ----"
     tail -40 "$LAB_RUN/serial.log" 2>/dev/null | tr -d '\r' || true
   fi
+  if [ "$KEEP_VM" = 1 ] && [ "$hv" = "${HYPERVISORS##* }" ]; then break; fi
   "$LAB_DIR/stop.sh"
 done
 
