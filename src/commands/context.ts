@@ -1,5 +1,7 @@
 // What a command sees: the program model (always), the live session (when a target is attached) and an output sink.
+import type { Session } from '../core/session.js';
 import type { Program } from '../symbols/program.js';
+import type { SourceFiles } from './source-files.js';
 
 export interface Output {
   /** Normal answers (stdout in line mode). Text includes its own newlines. */
@@ -8,7 +10,23 @@ export interface Output {
   error(text: string): void;
 }
 
+/** Where `list` continues from (gdb keeps this between commands). */
+export interface ListState {
+  file?: string;
+  /** Next line `list` without arguments shows. */
+  next?: number;
+  /** First line shown by the last listing (for `list -`). */
+  first?: number;
+}
+
 export interface CommandContext {
   program: Program | undefined;
+  session: Session | undefined;
+  sources: SourceFiles;
   out: Output;
+  list: ListState;
+  /** Set by the TUI: session events are shown in panes, not printed. */
+  quiet?: boolean;
+  /** Ask the front end to end the session (quit/detach). */
+  requestQuit?: () => void;
 }

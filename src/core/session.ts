@@ -303,7 +303,21 @@ export class Session {
     return out;
   }
 
+  /** Formats a frame's arguments ("n=5"); plugged in by the eval layer. */
   argsFormatter: ((f: Frame) => Promise<{ name: string; value: string }[]>) | undefined;
+  /** Formats a frame's locals as "name = value" lines (bt full); plugged in by the eval layer. */
+  localsFormatter: ((level: number) => Promise<string[]>) | undefined;
+
+  async selectVcpu(id: number): Promise<void> {
+    this.requireStopped();
+    const vcpus = await this.target.listVcpus();
+    if (!vcpus.some((v) => v.id === id)) throw new UserError(`Invalid thread ID: ${id}`);
+    this.vcpu = id;
+    this.selectedFrame = 0;
+    this.frameCache = undefined;
+    if (this.lastStop) this.lastStop = { ...this.lastStop, vcpu: id, location: await this.locationOfPc(id) };
+    this.emit({ type: 'frame-selected', level: 0 });
+  }
 
   // ---- execution ---------------------------------------------------------------------------
 

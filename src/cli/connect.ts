@@ -1,0 +1,31 @@
+// Connects the backend the options ask for: gdb-remote (TCP) or Xen (loaded only when asked for).
+import { GdbRemoteTarget } from '../target/gdb-remote/target.js';
+import type { Target } from '../target/contract.js';
+import type { StrategyName } from '../core/strategy.js';
+import { UserError } from '../util/errors.js';
+import type { CliOptions } from './args.js';
+
+export interface Connection {
+  target: Target;
+  strategy: StrategyName;
+  pid?: number;
+}
+
+export async function connectTarget(opts: CliOptions, out: { print(t: string): void; error(t: string): void }): Promise<Connection> {
+  if (opts.gdb) {
+    const target = await GdbRemoteTarget.connect(opts.gdb.host, opts.gdb.port);
+    const pid = (target as unknown as { processId?: number }).processId;
+    return { target, strategy: opts.breakpoints ?? 'trap', ...(pid !== undefined ? { pid } : {}) };
+  }
+  if (opts.domain !== undefined) {
+    let mod: { connectXen(opts: CliOptions, out: { print(t: string): void; error(t: string): void }): Promise<Connection> };
+    try {
+      const path = '../target/xen/connect.js'; // resolved at run time: the Xen backend is optional
+      mod = (await import(path)) as typeof mod;
+    } catch (e) {
+      throw new UserError(`The Xen backend is not available in this build: ${(e as Error).message}`);
+    }
+    return mod.connectXen(opts, out);
+  }
+  throw new UserError('No target given: use --gdb HOST:PORT or --domain ID.');
+}

@@ -1,0 +1,55 @@
+// Line mode: a "(duster) " prompt with history, for --no-tui and when stdin/stdout are not terminals.
+import { createInterface } from 'node:readline';
+import { existsSync, mkdirSync, readFileSync, appendFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandContext } from '../commands/context.js';
+import { QuitRequest, type Interpreter } from '../commands/interpreter.js';
+
+export function historyFile(): string {
+  const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(base, 'duster-tui', 'history');
+}
+
+function loadHistory(): string[] {
+  try {
+    const f = historyFile();
+    return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).slice(-1000).reverse() : [];
+  } catch {
+    return [];
+  }
+}
+
+function saveHistory(line: string): void {
+  try {
+    const f = historyFile();
+    mkdirSync(join(f, '..'), { recursive: true });
+    appendFileSync(f, line + '\n');
+  } catch {
+    // History is a convenience: never fail a command over it.
+  }
+}
+
+export async function runLineMode(interpreter: Interpreter, ctx: CommandContext): Promise<void> {
+  const terminal = !!(process.stdin.isTTY && process.stdout.isTTY);
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal, history: terminal ? loadHistory() : [], historySize: 1000, prompt: '(duster) ' });
+  rl.on('SIGINT', () => {
+    if (ctx.session?.state === 'running') void ctx.session.interrupt();
+    else {
+      process.stdout.write('^C\n');
+      rl.prompt();
+    }
+  });
+  rl.prompt();
+  try {
+    for await (const line of rl) {
+      if (terminal && line.trim()) saveHistory(line);
+      await interpreter.execute(line, { fromTerminal: true });
+      rl.prompt();
+    }
+  } catch (e) {
+    if (!(e instanceof QuitRequest)) throw e;
+  } finally {
+    rl.close();
+  }
+}

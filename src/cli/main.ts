@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// duster-tui entry point: parse arguments, open the program, attach to the target, then batch, line or full-screen mode.
+import { readFileSync } from 'node:fs';
+import { parseArgs, USAGE, type CliOptions } from './args.js';
+import { openElf } from '../elf/elf.js';
+import { Program } from '../symbols/program.js';
+import { Session } from '../core/session.js';
+import type { Target } from '../target/contract.js';
+import { buildCommandTable } from '../commands/index.js';
+import { Interpreter, QuitRequest } from '../commands/interpreter.js';
+import type { CommandContext } from '../commands/context.js';
+import { SourceFiles } from '../commands/source-files.js';
+import { installEvalHooks } from '../commands/eval-hooks.js';
+import { UserError, errorMessage } from '../util/errors.js';
+import { runLineMode } from './line-mode.js';
+import { installExitHandlers, shutdown } from './lifecycle.js';
+import { connectTarget } from './connect.js';
+
+async function main(argv: string[]): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`duster-tui: ${errorMessage(e)}\n`);
+    return 1;
+  }
+  if (opts.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const out = {
+    print: (t: string) => void process.stdout.write(t),
+    error: (t: string) => void process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+  };
+  let program: Program | undefined;
+  if (opts.path) {
+    try {
+      program = new Program(openElf(opts.path));
+      if (!program.dwarf.hasDebugInfo) out.error(`(No debugging symbols found in ${opts.path})`);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      out.error(`duster-tui: ${e.message}`);
+      return 1;
+    }
+  }
+  const ctx: CommandContext = { program, session: undefined, sources: new SourceFiles([process.cwd()]), out, list: {} };
+  const interpreter = new Interpreter(buildCommandTable(), ctx);
+
+  let target: Target | undefined;
+  if (opts.gdb || opts.domain !== undefined) {
+    if (!program) {
+      out.error('duster-tui: --path ELF is needed to debug a target (the program image with its debug info).');
+      return 1;
+    }
+    try {
+      const conn = await connectTarget(opts, out);
+      target = conn.target;
+      const session = await Session.start({ program, target, strategy: conn.strategy, ...(conn.pid !== undefined ? { pid: conn.pid } : {}) });
+      ctx.session = session;
+      installEvalHooks(ctx, session);
+      session.on((e) => {
+        if (e.type === 'output' && !ctx.quiet) out.print(e.text);
+        else if (e.type === 'exited' && !ctx.quiet) out.print(e.text + '\n');
+        else if (e.type === 'error') out.error(e.message);
+      });
+    } catch (e) {
+      if (!(e instanceof UserError) && !(e instanceof Error && e.name === 'TargetGoneError')) throw e;
+      target?.close();
+      out.error(`duster-tui: ${errorMessage(e)}`);
+      return 1;
+    }
+  }
+  installExitHandlers(ctx, opts);
+
+  // -ex and -x commands, in order.
+  for (const c of opts.commands) {
+    const lines = c.kind === 'ex' ? [c.text] : readCommandFile(c.text, out);
+    for (const line of lines) {
+      try {
+        await interpreter.execute(line);
+      } catch (e) {
+        if (e instanceof QuitRequest) return shutdown(ctx, opts, 0);
+        throw e;
+      }
+    }
+  }
+  if (opts.batch) return shutdown(ctx, opts, 0);
+
+  const interactive = process.stdin.isTTY && process.stdout.isTTY;
+  const tui = opts.tui ?? interactive;
+  if (tui && ctx.session) {
+    const { runTui } = await import('../ui/app.js');
+    ctx.quiet = true; // the TUI shows session events itself
+    await runTui({ session: ctx.session, interpreter, ...(opts.theme ? { theme: opts.theme } : {}) });
+    return shutdown(ctx, opts, 0);
+  }
+  await runLineMode(interpreter, ctx);
+  return shutdown(ctx, opts, 0);
+}
+
+function readCommandFile(path: string, out: { error(t: string): void }): string[] {
+  try {
+    return readFileSync(path, 'utf8').split('\n');
+  } catch (e) {
+    out.error(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : errorMessage(e)}.`);
+    return [];
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`duster-tui: internal error: ${errorMessage(e)}\n`);
+    if (process.env.DUSTER_DEBUG) console.error(e);
+    process.exit(1);
+  },
+);

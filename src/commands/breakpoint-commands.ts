@@ -1,0 +1,133 @@
+// Breakpoint commands: break/tbreak, delete, remove (Duster), enable, disable, condition, ignore, info breakpoints.
+import type { Session } from '../core/session.js';
+import type { Breakpoint } from '../core/breakpoints.js';
+import { resolveLocationSpec } from '../core/locations.js';
+import { UserError } from '../util/errors.js';
+import type { CommandContext } from './context.js';
+import type { Command } from './registry.js';
+import { needSession } from './run-commands.js';
+
+/** "kernel.c:73 if x > 3" -> spec and condition. */
+function splitCondition(args: string): { spec: string; condition?: string } {
+  const idx = args.search(/(^|\s)if(\s|\(|$)/);
+  if (idx < 0) return { spec: args.trim() };
+  const spec = args.slice(0, idx).trim();
+  const condition = args.slice(idx).trim().slice(2).trim();
+  return condition ? { spec, condition } : { spec };
+}
+
+export function breakpointAnnouncement(bp: Breakpoint): string {
+  const kind = bp.temporary ? 'Temporary breakpoint' : 'Breakpoint';
+  if (bp.locations.length > 1) return `${kind} ${bp.id} at 0x${bp.locations[0]!.address.toString(16)}: ${bp.spec}. (${bp.locations.length} locations)`;
+  const l = bp.locations[0]!;
+  return l.file && l.line ? `${kind} ${bp.id} at 0x${l.address.toString(16)}: file ${l.file}, line ${l.line}.` : `${kind} ${bp.id} at 0x${l.address.toString(16)}`;
+}
+
+async function createBreakpoint(args: string, ctx: CommandContext, temporary: boolean): Promise<void> {
+  const s = needSession(ctx);
+  const { spec, condition } = splitCondition(args);
+  const bp = await s.addBreakpoint(spec || defaultSpec(s), { temporary, ...(condition ? { condition } : {}) });
+  ctx.out.print(breakpointAnnouncement(bp) + '\n');
+}
+
+function defaultSpec(s: Session): string {
+  const pc = s.lastStop?.location.address;
+  if (pc === undefined) throw new UserError('No default breakpoint location now selected.');
+  return `*0x${pc.toString(16)}`;
+}
+
+function hex16(a: bigint): string {
+  return '0x' + a.toString(16).padStart(16, '0');
+}
+
+export function formatBreakpointTable(bps: readonly Breakpoint[]): string {
+  if (!bps.length) return 'No breakpoints or watchpoints.\n';
+  const rows = ['Num     Type           Disp Enb Address            What'];
+  for (const b of bps) {
+    const disp = b.temporary ? 'del ' : 'keep';
+    const enb = b.enabled ? 'y' : 'n';
+    const where = (l: Breakpoint['locations'][number]) => (l.file && l.line ? `in ${l.function ?? '??'} at ${l.file}:${l.line}` : l.function ? `<${l.function}>` : '');
+    if (b.locations.length === 1) {
+      const l = b.locations[0]!;
+      rows.push(`${String(b.id).padEnd(8)}breakpoint     ${disp} ${enb}   ${hex16(l.address)} ${where(l)}`);
+    } else {
+      rows.push(`${String(b.id).padEnd(8)}breakpoint     ${disp} ${enb}   <MULTIPLE>         `);
+    }
+    if (b.condition) rows.push(`\tstop only if ${b.condition}`);
+    if (b.hits) rows.push(`\tbreakpoint already hit ${b.hits} time${b.hits === 1 ? '' : 's'}`);
+    if (b.ignoreCount) rows.push(`\tWill ignore next ${b.ignoreCount} crossings of breakpoint.`);
+    if (b.locations.length > 1) {
+      b.locations.forEach((l, i) => rows.push(`${`${b.id}.${i + 1}`.padEnd(20)}${enb}   ${hex16(l.address)} ${where(l)}`));
+    }
+  }
+  return rows.join('\n') + '\n';
+}
+
+function forIds(args: string, ctx: CommandContext, fn: (s: Session, id: number) => void | Promise<void>): Promise<void> {
+  const s = needSession(ctx);
+  return (async () => {
+    for (const id of s.breakpoints.parseIds(args)) await fn(s, id);
+  })();
+}
+
+export const breakpointCommands: Command[] = [
+  { name: 'break', aliases: ['b', 'br', 'bre', 'brea'], help: 'Set a breakpoint: break FILE:LINE | LINE | FUNCTION | *ADDRESS [if COND].', run: (a, ctx) => createBreakpoint(a, ctx, false) },
+  { name: 'tbreak', aliases: ['tb'], help: 'Set a temporary breakpoint (deleted when hit).', run: (a, ctx) => createBreakpoint(a, ctx, true) },
+  {
+    name: 'delete', aliases: ['d'], help: 'Delete breakpoints: delete [N...] (all when none given).',
+    run: (a, ctx) => {
+      const words = a.trim().split(/\s+/);
+      const rest = words[0] && 'breakpoints'.startsWith(words[0]) && words[0].length >= 1 && !/^\d/.test(words[0]) ? words.slice(1).join(' ') : a;
+      return forIds(rest, ctx, (s, id) => s.deleteBreakpoint(id));
+    },
+  },
+  {
+    name: 'clear', help: 'Delete the breakpoints at a location: clear FILE:LINE | FUNCTION.',
+    run: async (a, ctx) => {
+      const s = needSession(ctx);
+      const addrs = new Set((await resolveLocationSpec(s, a)).map((l) => l.address));
+      const victims = s.breakpoints.all().filter((b) => b.locations.some((l) => addrs.has(l.address)));
+      if (!victims.length) throw new UserError(`No breakpoint at ${a.trim()}.`);
+      for (const b of victims) await s.deleteBreakpoint(b.id);
+      ctx.out.print(`Deleted breakpoint${victims.length > 1 ? 's' : ''} ${victims.map((b) => b.id).join(' ')} \n`);
+    },
+  },
+  {
+    name: 'remove', help: "Duster's name: remove a breakpoint by number or location (remove kernel.c:73).",
+    run: async (a, ctx) => {
+      const s = needSession(ctx);
+      if (/^\s*\d+(\s+\d+)*\s*$/.test(a)) return forIds(a, ctx, (x, id) => x.deleteBreakpoint(id));
+      const addrs = new Set((await resolveLocationSpec(s, a)).map((l) => l.address));
+      const victims = s.breakpoints.all().filter((b) => b.locations.some((l) => addrs.has(l.address)));
+      if (!victims.length) throw new UserError(`No breakpoint at ${a.trim()}.`);
+      for (const b of victims) await s.deleteBreakpoint(b.id);
+      ctx.out.print(`Breakpoint removed @ ${a.trim()}\n`);
+    },
+  },
+  { name: 'enable', aliases: ['en'], help: 'Enable breakpoints: enable [N...].', run: (a, ctx) => forIds(a.replace(/^\s*(breakpoints?|once|delete)\b/, ''), ctx, (s, id) => s.setBreakpointEnabled(id, true)) },
+  { name: 'disable', aliases: ['disa', 'dis'], help: 'Disable breakpoints: disable [N...].', run: (a, ctx) => forIds(a.replace(/^\s*breakpoints?\b/, ''), ctx, (s, id) => s.setBreakpointEnabled(id, false)) },
+  {
+    name: 'condition', help: 'condition N [EXPR]: stop at breakpoint N only if EXPR is true (no EXPR: unconditional).',
+    run: (a, ctx) => {
+      const s = needSession(ctx);
+      const m = /^\s*(\d+)\s*(.*)$/s.exec(a);
+      if (!m) throw new UserError('Argument required (breakpoint number).');
+      const id = Number(m[1]);
+      const cond = m[2]!.trim();
+      s.setCondition(id, cond || undefined);
+      if (!cond) ctx.out.print(`Breakpoint ${id} now unconditional.\n`);
+    },
+  },
+  {
+    name: 'ignore', help: 'ignore N COUNT: ignore the next COUNT crossings of breakpoint N.',
+    run: (a, ctx) => {
+      const s = needSession(ctx);
+      const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(a);
+      if (!m) throw new UserError('Argument required (a breakpoint number).');
+      const id = Number(m[1]);
+      const n = Number(m[2]);
+      s.setIgnoreCount(id, n);
+      ctx.out.print(n === 0 ? `Will stop next time breakpoint ${id} is reached.\n` : n === 1 ? `Will ignore next crossing of breakpoint ${id}.\n` : `Will ignore next ${n} crossings of breakpoint ${id}.\n`);
+    },
+  },
+];

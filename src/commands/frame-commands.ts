@@ -1,0 +1,220 @@
+// Frame and thread commands: backtrace, frame/up/down, thread, disassemble; info frame/registers/threads/breakpoints.
+import { decodeOne, disassemble, formatInstruction } from '../core/x86/decode.js';
+import { EFLAGS_NAMES } from './flags.js';
+import { UserError } from '../util/errors.js';
+import { formatBreakpointTable } from './breakpoint-commands.js';
+import type { CommandContext } from './context.js';
+import type { Command } from './registry.js';
+import { backtraceLine, frameDescription, sourceLine } from './report.js';
+import { needSession } from './run-commands.js';
+
+async function printSelectedFrame(ctx: CommandContext): Promise<void> {
+  const s = needSession(ctx);
+  const f = (await s.backtrace(s.selectedFrame + 1))[s.selectedFrame];
+  if (!f) return;
+  const loc = { ...f.location };
+  ctx.out.print(`${backtraceLine(f)}\n`);
+  const line = sourceLine(ctx.sources, { ...loc, ...(f.level > 0 ? { address: f.pc - 1n } : {}) }, false);
+  if (line) ctx.out.print(line + '\n');
+}
+
+function hexPad(v: bigint): string {
+  return `0x${v.toString(16)}`;
+}
+
+export function eflagsText(v: bigint): string {
+  const names = EFLAGS_NAMES.filter(([bit]) => (v >> BigInt(bit)) & 1n).map(([, n]) => n);
+  return `[ ${names.join(' ')}${names.length ? ' ' : ''}]`;
+}
+
+const POINTER_REGS = new Set(['rbp', 'rsp']);
+
+async function infoRegisters(args: string, ctx: CommandContext, all: boolean): Promise<void> {
+  const s = needSession(ctx);
+  s.requireStopped();
+  const regs = await s.registers();
+  const wanted = args.trim().split(/\s+/).filter(Boolean).map((r) => r.replace(/^\$/, ''));
+  const rows: string[] = [];
+  const frame = await s.frame();
+  for (const r of regs) {
+    if (wanted.length && !wanted.includes(r.name)) continue;
+    if (!wanted.length && !all && !/^(r[a-z0-9]+|e?flags|[c-gs]s|fs_base|gs_base|k[0-7])$/.test(r.name)) continue;
+    let v = r.value;
+    // Outer frames: registers recovered by unwinding.
+    if (s.selectedFrame > 0) {
+      const { dwarfRegNumber } = await import('../dwarf/dwarf-regs.js');
+      const n = dwarfRegNumber(r.name);
+      const fv = n === undefined ? undefined : frame.regs.get(n);
+      if (fv === undefined) continue;
+      v = fv;
+    }
+    let natural: string;
+    if (r.name === 'rip') natural = s.program.formatAddress(v);
+    else if (r.name === 'eflags') natural = eflagsText(v);
+    else if (POINTER_REGS.has(r.name)) natural = hexPad(v);
+    else natural = BigInt.asIntN(64, v).toString();
+    rows.push(`${r.name.padEnd(15)}${hexPad(v).padEnd(19)}${natural}`);
+  }
+  if (wanted.length && !rows.length) throw new UserError(`Invalid register \`${wanted[0]}'`);
+  ctx.out.print(rows.join('\n') + '\n');
+}
+
+export const frameCommands: Command[] = [
+  {
+    name: 'backtrace', aliases: ['bt', 'where'], help: 'Print the call stack: backtrace [N] [full].',
+    run: async (a, ctx) => {
+      const s = needSession(ctx);
+      s.requireStopped();
+      const words = a.trim().split(/\s+/).filter(Boolean);
+      const full = words.includes('full') || words.includes('-full');
+      const nWord = words.find((w) => /^-?\d+$/.test(w));
+      const frames = await s.backtrace();
+      const n = nWord ? Number(nWord) : frames.length;
+      const shown = n >= 0 ? frames.slice(0, n) : frames.slice(n);
+      const out: string[] = [];
+      for (const f of shown) {
+        out.push(backtraceLine(f));
+        if (full && s.localsFormatter) {
+          const locals = await s.localsFormatter(f.level).catch((e: Error) => [`<${e.message}>`]);
+          out.push(...(locals.length ? locals.map((l) => `        ${l}`) : ['No locals.']));
+        }
+      }
+      if (n >= 0 && n < frames.length) out.push('(More stack frames follow...)');
+      ctx.out.print(out.join('\n') + '\n');
+    },
+  },
+  {
+    name: 'frame', aliases: ['f'], help: 'Select and print a stack frame: frame [N].',
+    run: async (a, ctx) => {
+      const s = needSession(ctx);
+      if (a.trim()) {
+        const n = Number(a.trim().replace(/^level\s+/, ''));
+        if (!Number.isInteger(n)) throw new UserError(`Invalid frame number "${a.trim()}".`);
+        await s.selectFrame(n);
+      }
+      await printSelectedFrame(ctx);
+    },
+  },
+  {
+    name: 'up', help: 'Select the caller of the selected frame: up [N].',
+    run: async (a, ctx) => {
+      const s = needSession(ctx);
+      const n = a.trim() ? Number(a) : 1;
+      const frames = await s.frames();
+      if (s.selectedFrame + n >= frames.length) throw new UserError('Initial frame selected; you cannot go up.');
+      await s.selectFrame(s.selectedFrame + n);
+      await printSelectedFrame(ctx);
+    },
+  },
+  {
+    name: 'down', aliases: ['do'], help: 'Select the frame called by the selected one: down [N].',
+    run: async (a, ctx) => {
+      const s = needSession(ctx);
+      const n = a.trim() ? Number(a) : 1;
+      if (s.selectedFrame - n < 0) throw new UserError('Bottom (innermost) frame selected; you cannot go down.');
+      await s.selectFrame(s.selectedFrame - n);
+      await printSelectedFrame(ctx);
+    },
+  },
+  {
+    name: 'thread', help: 'Select a thread / vCPU: thread N.',
+    run: async (a, ctx) => {
+      const s = needSession(ctx);
+      const vcpus = await s.target.listVcpus();
+      if (!a.trim()) {
+        const i = vcpus.findIndex((v) => v.id === s.vcpu);
+        ctx.out.print(`[Current thread is ${i + 1} (${vcpus[i]?.name ?? s.vcpu})]\n`);
+        return;
+      }
+      const n = Number(a.trim());
+      const v = vcpus[n - 1];
+      if (!v) throw new UserError(`Invalid thread ID: ${a.trim()}`);
+      await s.selectVcpu(v.id);
+      const f = (await s.backtrace(1))[0];
+      ctx.out.print(`[Switching to thread ${n} (${v.name})]\n${f ? backtraceLine(f) : ''}\n`);
+    },
+  },
+  {
+    name: 'disassemble', aliases: ['disas'], help: 'Disassemble the function around pc, or: disassemble FUNCTION | START,END | START,+LEN.',
+    run: async (a, ctx) => {
+      const s = needSession(ctx);
+      s.requireStopped();
+      const pc = (await s.frame()).pc;
+      let start: bigint;
+      let end: bigint;
+      let title: string;
+      const arg = a.replace(/\/\w+/, '').trim();
+      const range = /^(\S+)\s*,\s*(\+?)(\S+)$/.exec(arg);
+      if (range) {
+        start = BigInt(range[1]!);
+        end = range[2] ? start + BigInt(range[3]!) : BigInt(range[3]!);
+        title = `Dump of assembler code from 0x${start.toString(16)} to 0x${end.toString(16)}:`;
+      } else {
+        const at = arg ? (/^(0x[0-9a-f]+|\d+)$/i.test(arg) ? BigInt(arg) : s.program.functionBreakpoints(arg)[0]?.address) : pc;
+        if (at === undefined) throw new UserError(`No symbol "${arg}" in current context.`);
+        const fn = s.program.functionAt(at);
+        if (!fn) throw new UserError(`No function contains specified address.`);
+        start = fn.low;
+        end = fn.high;
+        title = `Dump of assembler code for function ${fn.name}:`;
+      }
+      if (end - start > 1_000_000n) throw new UserError('Range too large to disassemble.');
+      const bytes = await s.readMemory(start, Number(end - start));
+      const insns = await disassemble(bytes, start, { end });
+      const sym = (x: bigint) => {
+        const d = s.program.symbols.describe(x);
+        return d || undefined;
+      };
+      const rows = insns.map((i) => {
+        const off = s.program.symbols.lookup(i.address);
+        const tag = off ? `<+${off.offset}>` : '';
+        return `${i.address === pc ? '=> ' : '   '}0x${i.address.toString(16).padStart(16, '0')} ${tag}:\t${formatInstruction(i, sym)}`;
+      });
+      ctx.out.print(`${title}\n${rows.join('\n')}\nEnd of assembler dump.\n`);
+    },
+  },
+];
+
+export const sessionInfoCommands: Command[] = [
+  { name: 'breakpoints', aliases: ['b', 'break'], help: 'List breakpoints with hit counts.', run: (_a, ctx) => ctx.out.print(formatBreakpointTable(needSession(ctx).breakpoints.all())) },
+  { name: 'registers', aliases: ['r'], help: 'General registers of the selected frame: info registers [NAME...].', run: (a, ctx) => infoRegisters(a, ctx, false) },
+  { name: 'all-registers', help: 'Every register the target reports.', run: (a, ctx) => infoRegisters(a, ctx, true) },
+  {
+    name: 'threads', help: 'List threads / vCPUs.',
+    run: async (_a, ctx) => {
+      const s = needSession(ctx);
+      s.requireStopped();
+      const vcpus = await s.target.listVcpus();
+      const rows = ['  Id   Target Id         Frame '];
+      for (const [i, v] of vcpus.entries()) {
+        const regs = await s.target.readRegisters(v.id).catch(() => undefined);
+        const pc = regs?.get('rip');
+        const loc = pc === undefined ? undefined : s.describe(pc);
+        const atStart = pc !== undefined && s.program.lineForPc(pc)?.pc === pc;
+        rows.push(`${v.id === s.vcpu ? '*' : ' '} ${String(i + 1).padEnd(4)} ${v.name.padEnd(17)} ${loc ? frameDescription(loc, undefined, !atStart) : '(running)'}`);
+      }
+      ctx.out.print(rows.join('\n') + '\n');
+    },
+  },
+  {
+    name: 'frame', aliases: ['f'], help: 'Describe the selected frame.',
+    run: async (_a, ctx) => {
+      const s = needSession(ctx);
+      const frames = await s.frames();
+      const f = frames[s.selectedFrame]!;
+      const caller = frames[s.selectedFrame + 1];
+      const loc = s.describe(f.level > 0 ? f.pc - 1n : f.pc);
+      const where = loc.function ? ` in ${loc.function}${loc.fullPath ? ` (${loc.fullPath}:${loc.line})` : ''}` : '';
+      const lines = [
+        `Stack level ${f.level}, frame at 0x${(f.cfa ?? 0n).toString(16)}:`,
+        ` rip = 0x${f.pc.toString(16)}${where}; saved rip = 0x${(caller?.pc ?? 0n).toString(16)}`,
+      ];
+      if (caller) lines.push(` called by frame at 0x${(caller.cfa ?? 0n).toString(16)}`);
+      if (f.level > 0) lines.push(` caller of frame at 0x${(frames[f.level - 1]!.cfa ?? 0n).toString(16)}`);
+      lines.push(' source language c.');
+      ctx.out.print(lines.join('\n') + '\n');
+    },
+  },
+];
+
+export { decodeOne };

@@ -1,0 +1,24 @@
+// The whole command language, assembled into one table (line mode, batch mode and the TUI share it).
+import { basicCommands } from './basic-commands.js';
+import { breakpointCommands } from './breakpoint-commands.js';
+import { CommandTable } from './registry.js';
+import { runCommands } from './run-commands.js';
+import { staticCommands, staticInfoCommands } from './static-commands.js';
+import { sessionInfoCommands, frameCommands } from './frame-commands.js';
+import { dataCommands, dataInfoCommands } from './data-commands.js';
+
+export function buildCommandTable(): CommandTable {
+  const table = new CommandTable();
+  const info = new CommandTable('info');
+  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands);
+  table.add(
+    ...basicCommands(() => table),
+    ...runCommands,
+    ...breakpointCommands,
+    ...frameCommands,
+    ...staticCommands,
+    ...dataCommands,
+    { name: 'info', aliases: ['i', 'inf'], help: 'Show things about the program: info breakpoints, registers, frame, line, source, locals ...', sub: info },
+  );
+  return table;
+}

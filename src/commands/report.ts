@@ -1,0 +1,69 @@
+// gdb-style text for stops and frames: "Breakpoint 1, demo () at kernel.c:73" followed by the source line.
+import type { CodeLocation, FrameInfo, StopInfo } from '../core/api.js';
+import type { Session } from '../core/session.js';
+import type { SourceFiles } from './source-files.js';
+
+export function hex16(a: bigint): string {
+  return '0x' + a.toString(16).padStart(16, '0');
+}
+
+/** "demo () at kernel.c:73" / "0x... in main (argc=1) at kernel.c:82" / "0x... in puts ()" */
+export function frameDescription(loc: CodeLocation, args: { name: string; value: string }[] | undefined, showPc: boolean): string {
+  const fn = loc.function ?? '??';
+  const a = `(${(args ?? []).map((x) => `${x.name}=${x.value}`).join(', ')})`;
+  const pre = showPc ? `${hex16(loc.address)} in ` : '';
+  if (loc.file && loc.line) return `${pre}${fn} ${a} at ${loc.file}:${loc.line}`;
+  return `${pre}${fn} ()`;
+}
+
+/** "73\t    printf(...)" or gdb's message when the file is missing. */
+export function sourceLine(sources: SourceFiles, loc: CodeLocation, midLine: boolean): string | undefined {
+  if (!loc.line || !loc.fullPath) return undefined;
+  const text = sources.line(loc.fullPath, loc.line);
+  const prefix = midLine ? `${hex16(loc.address)}\t` : '';
+  if (text === undefined) return `${prefix}${loc.line}\tin ${loc.fullPath}`;
+  return `${prefix}${loc.line}\t${text}`;
+}
+
+export function backtraceLine(f: FrameInfo): string {
+  return `#${f.level}  ${frameDescription(f.location, f.args, f.level > 0 || isMidLine(f.location))}`;
+}
+
+function isMidLine(_loc: CodeLocation): boolean {
+  return false;
+}
+
+/** Text printed when the target stops, given where the previous command started. */
+export async function describeStop(session: Session, sources: SourceFiles, stop: StopInfo, started: CodeLocation | undefined): Promise<string> {
+  const loc = stop.location;
+  const lines: string[] = [];
+  const cause = stop.cause;
+  const atLineStart = session.program.lineForPc(loc.address)?.pc === loc.address;
+  const args = async () => (await session.backtrace(1).catch(() => []))[0]?.args;
+  let header: string | undefined;
+  switch (cause.kind) {
+    case 'breakpoint': {
+      const bp = session.breakpoints.all().find((b) => b.id === cause.breakpoint);
+      header = `\n${bp && !bp.temporary ? 'Breakpoint' : 'Temporary breakpoint'} ${cause.breakpoint}, ${frameDescription(loc, await args(), !atLineStart)}`;
+      break;
+    }
+    case 'signal':
+      header = `\nProgram received signal ${cause.signal}, ${cause.description}.\n${frameDescription(loc, await args(), !atLineStart)}`;
+      break;
+    case 'interrupted':
+      header = `\nProgram received signal SIGINT, Interrupt.\n${frameDescription(loc, await args(), !atLineStart)}`;
+      break;
+    case 'finish':
+    case 'step':
+    case 'attached':
+      if (cause.kind !== 'step' || started?.function !== loc.function || !loc.line) {
+        header = frameDescription(loc, await args(), !atLineStart);
+      }
+      break;
+  }
+  if (header !== undefined) lines.push(header);
+  const src = sourceLine(sources, loc, header === undefined && !atLineStart);
+  if (src) lines.push(src);
+  if (cause.kind === 'finish' && cause.returned !== undefined) lines.push(`Value returned is ${cause.returned}`);
+  return lines.join('\n') + '\n';
+}
