@@ -1,0 +1,228 @@
+// C arithmetic as gdb does it: promotions, usual conversions, pointer math, comparisons, casts.
+import { UserError } from '../util/errors.js';
+import {
+  builtin, resolve, sizeOf, isIntegral, isSigned, pointerTo, type Type, type FloatType, type PointerType,
+} from '../symbols/types.js';
+import { Value, unpackLong, unpackDouble, bytesToBigInt } from './value.js';
+
+const INT_SIZE = 4;
+
+/** Arrays in memory decay to a pointer to their first element; functions to a pointer to themselves. */
+export function coerceArray(v: Value): Value {
+  const t = resolve(v.type);
+  if (t.kind === 'array' && v.address !== undefined) return Value.fromBigInt(pointerTo(t.element), v.address);
+  if (t.kind === 'function' && v.address !== undefined) return Value.fromBigInt(pointerTo(v.type), v.address);
+  return v;
+}
+
+function isNumeric(t: Type): boolean {
+  const k = resolve(t).kind;
+  return k === 'int' || k === 'bool' || k === 'enum' || k === 'float' || k === 'flags';
+}
+
+/** gdb's binop_promote for C: the type both operands are converted to. */
+export function binopPromote(a: Type, b: Type): Type {
+  const ra = resolve(a);
+  const rb = resolve(b);
+  if (ra.kind === 'float' || rb.kind === 'float') {
+    if (ra.kind !== 'float') return rb;
+    if (rb.kind !== 'float') return ra;
+    return ra.size >= rb.size ? ra : rb;
+  }
+  let len1 = sizeOf(ra) ?? INT_SIZE;
+  let len2 = sizeOf(rb) ?? INT_SIZE;
+  let u1 = !isSigned(ra);
+  let u2 = !isSigned(rb);
+  if (len1 < INT_SIZE) { u1 = false; len1 = INT_SIZE; }
+  if (len2 < INT_SIZE) { u2 = false; len2 = INT_SIZE; }
+  let unsigned: boolean;
+  let len: number;
+  if (len1 > len2) { unsigned = u1; len = len1; }
+  else if (len2 > len1) { unsigned = u2; len = len2; }
+  else { unsigned = u1 || u2; len = len1; }
+  if (len <= INT_SIZE) return unsigned ? builtin.unsignedInt : builtin.int;
+  if (len <= 8) return unsigned ? builtin.unsignedLong : builtin.long;
+  return unsigned ? builtin.unsignedInt128 : builtin.int128;
+}
+
+/** gdb's unop_promote: integers narrower than int become int. */
+export function unopPromote(v: Value): Value {
+  const t = resolve(v.type);
+  if (isIntegral(t) && (sizeOf(t) ?? 4) < INT_SIZE) return Value.fromBigInt(builtin.int, unpackLong(v));
+  return v;
+}
+
+function fromFloat(t: FloatType, n: number): Value {
+  return Value.fromNumber(t, t.format === 'ieee32' ? Math.fround(n) : n);
+}
+
+const notNumber = (): UserError => new UserError('Argument to arithmetic operation not a number or boolean.');
+
+/** Arithmetic, bitwise and comparison operators on two fetched scalar values; `warn` receives gdb's warnings. */
+export function binop(op: string, a: Value, b: Value, warn?: (msg: string) => void): Value {
+  a = coerceArray(a);
+  b = coerceArray(b);
+  const ta = resolve(a.type);
+  const tb = resolve(b.type);
+  if (ta.kind === 'pointer' || tb.kind === 'pointer') return pointerBinop(op, a, b);
+  if (!isNumeric(ta) || !isNumeric(tb)) {
+    if (isComparison(op)) throw new UserError('Argument to comparison operation not a number, boolean or pointer.');
+    throw notNumber();
+  }
+  const rt = binopPromote(ta, tb);
+  const r = resolve(rt);
+  if (r.kind === 'float') {
+    const x = unpackDouble(a);
+    const y = unpackDouble(b);
+    switch (op) {
+      case '+': return fromFloat(r, x + y);
+      case '-': return fromFloat(r, x - y);
+      case '*': return fromFloat(r, x * y);
+      case '/': return fromFloat(r, x / y);
+      case '==': return bool(x === y);
+      case '!=': return bool(x !== y);
+      case '<': return bool(x < y);
+      case '>': return bool(x > y);
+      case '<=': return bool(x <= y);
+      case '>=': return bool(x >= y);
+      default: throw new UserError('Integer-only operation.');
+    }
+  }
+  const size = sizeOf(r) ?? 4;
+  if (size > 8) throw new UserError('That operation is not available on integers of more than 8 bytes.');
+  const signed = isSigned(r);
+  const bits = size * 8;
+  const norm = (n: bigint): bigint => (signed ? BigInt.asIntN(bits, n) : BigInt.asUintN(bits, n));
+  const x = norm(unpackLong(a));
+  const y = norm(unpackLong(b));
+  const make = (n: bigint): Value => Value.fromBigInt(rt, norm(n));
+  switch (op) {
+    case '+': return make(x + y);
+    case '-': return make(x - y);
+    case '*': return make(x * y);
+    case '/':
+      if (y === 0n) throw new UserError('Division by zero');
+      return make(x / y);
+    case '%':
+      if (y === 0n) throw new UserError('Division by zero');
+      return make(x % y);
+    case '&': return make(x & y);
+    case '|': return make(x | y);
+    case '^': return make(x ^ y);
+    case '<<':
+    case '>>': {
+      // gdb warns and yields 0 for negative or too-wide shift counts.
+      if (y < 0n) {
+        warn?.(`${op === '<<' ? 'left' : 'right'} shift count is negative`);
+        return make(0n);
+      }
+      if (y >= BigInt(bits)) {
+        warn?.(`${op === '<<' ? 'left' : 'right'} shift count >= width of type`);
+        return make(0n);
+      }
+      return make(op === '<<' ? x << y : x >> y);
+    }
+    case '==': return bool(x === y);
+    case '!=': return bool(x !== y);
+    case '<': return bool(x < y);
+    case '>': return bool(x > y);
+    case '<=': return bool(x <= y);
+    case '>=': return bool(x >= y);
+    default: throw new UserError(`Unknown operator ${op}.`);
+  }
+}
+
+function isComparison(op: string): boolean {
+  return op === '==' || op === '!=' || op === '<' || op === '>' || op === '<=' || op === '>=';
+}
+
+function bool(b: boolean): Value {
+  return Value.fromBigInt(builtin.int, b ? 1n : 0n);
+}
+
+/** Size of a pointer's target for arithmetic (void and functions count 1, as in gdb). */
+function targetSize(p: PointerType): number {
+  const s = sizeOf(p.target);
+  return s === undefined || s === 0 ? 1 : s;
+}
+
+function pointerBinop(op: string, a: Value, b: Value): Value {
+  const ta = resolve(a.type);
+  const tb = resolve(b.type);
+  const addrA = BigInt.asUintN(64, unpackLong(a));
+  const addrB = BigInt.asUintN(64, unpackLong(b));
+  if (isComparison(op)) {
+    switch (op) {
+      case '==': return bool(addrA === addrB);
+      case '!=': return bool(addrA !== addrB);
+      case '<': return bool(addrA < addrB);
+      case '>': return bool(addrA > addrB);
+      case '<=': return bool(addrA <= addrB);
+      default: return bool(addrA >= addrB);
+    }
+  }
+  if (op === '+' && ta.kind === 'pointer' && isIntegral(tb)) return ptrAdd(a, ta, unpackLong(b));
+  if (op === '+' && tb.kind === 'pointer' && isIntegral(ta)) return ptrAdd(b, tb, unpackLong(a));
+  if (op === '-' && ta.kind === 'pointer' && isIntegral(tb)) return ptrAdd(a, ta, -unpackLong(b));
+  if (op === '-' && ta.kind === 'pointer' && tb.kind === 'pointer') {
+    const sa = targetSize(ta);
+    if (sa !== targetSize(tb)) {
+      throw new UserError('First argument of `-\' is a pointer and second argument is neither\nan integer nor a pointer of the same type.');
+    }
+    return Value.fromBigInt(builtin.long, BigInt.asIntN(64, addrA - addrB) / BigInt(sa));
+  }
+  throw notNumber();
+}
+
+/** value_ptradd: pointer + n elements, keeping the pointer's type. */
+export function ptrAdd(p: Value, t: PointerType, n: bigint): Value {
+  const addr = BigInt.asUintN(64, unpackLong(p) + n * BigInt(targetSize(t)));
+  return Value.fromBigInt(p.type, addr);
+}
+
+/** value_logical_not: true when the value is zero. */
+export function isZero(v: Value): boolean {
+  const t = resolve(v.type);
+  if (t.kind === 'float') return unpackDouble(v) === 0;
+  if (t.kind === 'struct' || t.kind === 'union' || t.kind === 'array' && v.address === undefined) {
+    throw new UserError('Argument to logical not not a number or boolean.');
+  }
+  const c = coerceArray(v);
+  return bytesToBigInt(c.bytes, false) === 0n;
+}
+
+/** Unary -, +, ~ on a fetched value. */
+export function unop(op: '-' | '+' | '~', v: Value): Value {
+  const t = resolve(v.type);
+  if (op === '~') {
+    if (!isIntegral(t)) throw new UserError('Argument to complement operation not an integer, boolean.');
+    const p = unopPromote(v);
+    return Value.fromBigInt(p.type, ~unpackLong(p));
+  }
+  if (!isNumeric(t)) throw notNumber();
+  const p = unopPromote(v);
+  const rt = resolve(p.type);
+  if (op === '+') return p;
+  if (rt.kind === 'float') return fromFloat(rt, -unpackDouble(p));
+  return Value.fromBigInt(p.type, -unpackLong(p));
+}
+
+/** value_cast for C: numbers, pointers, enums, same-type aggregates, void. */
+export function cast(to: Type, v: Value): Value {
+  const r = resolve(to);
+  const from = resolve(v.type);
+  if (r.kind === 'void') return Value.fromBytes(to, new Uint8Array(0));
+  if (r.kind === 'struct' || r.kind === 'union' || r.kind === 'array') {
+    if (from === r) return v.isLazy && v.address !== undefined ? Value.at(to, v.address) : Value.fromBytes(to, v.bytes, v.lval);
+    throw new UserError('Invalid cast.');
+  }
+  const src = coerceArray(v);
+  const sk = resolve(src.type).kind;
+  if (sk === 'struct' || sk === 'union' || sk === 'void' || sk === 'array') throw new UserError('Invalid cast.');
+  if (r.kind === 'float') return fromFloat(r, unpackDouble(src));
+  if (r.kind === 'int' || r.kind === 'enum' || r.kind === 'bool' || r.kind === 'pointer' || r.kind === 'flags') {
+    return Value.fromBigInt(to, unpackLong(src));
+  }
+  if (r.kind === 'function') throw new UserError('Invalid cast.');
+  throw new UserError('Invalid cast.');
+}

@@ -1,0 +1,341 @@
+// The C expression evaluator: walks the AST against an EvalScope, lazily reading memory like gdb.
+import { UserError } from '../util/errors.js';
+import { MemoryError } from '../target/contract.js';
+import {
+  builtin, resolve, sizeOf, arrayOf, pointerTo, isIntegral, type Type, type ArrayType,
+} from '../symbols/types.js';
+import { Value, unpackLong, bigIntToBytes, bytesToBigInt } from './value.js';
+import { binop, unop, cast, coerceArray, isZero, ptrAdd } from './arith.js';
+import { findMember, memberPathValue } from './members.js';
+import { registerInfo } from './registers.js';
+import { typeName } from '../symbols/type-format.js';
+import type { Expr } from './parser.js';
+import type { EvalScope } from './scope.js';
+
+/** gdb's max-value-size: larger values are refused rather than read. */
+export const MAX_VALUE_SIZE = 65536;
+
+export interface EvalOptions {
+  /** Evaluate for the type only (sizeof, whatis, ptype): no writes, no reads that can be avoided. */
+  noSideEffects?: boolean;
+}
+
+export class Evaluator {
+  /** gdb's warnings raised while evaluating ("left shift count >= width of type"). */
+  readonly warnings: string[] = [];
+
+  constructor(private readonly scope: EvalScope, private readonly opts: EvalOptions = {}) {}
+
+  /** The bytes of `v`, reading memory when lazy (refusing absurd sizes like gdb). */
+  async fetch(v: Value): Promise<Value> {
+    if (v.isLazy) {
+      const t = resolve(v.type);
+      if (t.kind === 'function' || t.kind === 'void') return v;
+      const n = sizeOf(v.type) ?? 0;
+      if (n > MAX_VALUE_SIZE) throw new UserError(`value requires ${n} bytes, which is more than max-value-size`);
+      await v.fetch(this.scope.readMemory);
+    }
+    return v;
+  }
+
+  /** Replace run-time (VLA) array bounds by their values in this scope. */
+  async concrete(t: Type): Promise<Type> {
+    const r = resolve(t);
+    if (r.kind !== 'array') return t;
+    const element = await this.concrete(r.element);
+    if (r.bound.kind === 'dynamic') {
+      const n = await this.scope.resolveBound?.(r.bound);
+      return arrayOf(element, n ?? 0);
+    }
+    return element === r.element ? t : ({ ...r, element } as ArrayType);
+  }
+
+  /** Evaluate a whole expression; like gdb's parser, unknown identifiers fail even where they would not be evaluated. */
+  async run(e: Expr): Promise<Value> {
+    const names = new Set<string>();
+    collectIdentifiers(e, names);
+    for (const n of names) {
+      if (this.scope.lookupFunction(n) || (await this.scope.lookupVariable(n))) continue;
+      if (this.scope.lookupTypedef(n)) continue;
+      throw new UserError(`No symbol "${n}" in current context.`);
+    }
+    return this.eval(e);
+  }
+
+  async eval(e: Expr): Promise<Value> {
+    switch (e.kind) {
+      case 'int': return Value.fromBigInt(e.type, e.value);
+      case 'float': return cast(e.type, Value.fromNumber(builtin.double, e.value));
+      case 'char': return Value.fromBigInt(builtin.char, BigInt(e.value));
+      case 'string': {
+        const b = new Uint8Array(e.bytes.length + 1);
+        b.set(e.bytes);
+        return Value.fromBytes(arrayOf(builtin.char, b.length), b);
+      }
+      case 'ident': return this.identifier(e.name);
+      case 'dollar': return this.dollar(e.name);
+      case 'type': throw new UserError('Attempt to use a type name as an expression');
+      case 'comma':
+        await this.eval(e.left);
+        return this.eval(e.right);
+      case 'ternary': {
+        const c = await this.fetch(await this.eval(e.cond));
+        return this.eval(isZero(c) ? e.else : e.then);
+      }
+      case 'binary': return this.binary(e.op, e.left, e.right);
+      case 'unary': return this.unary(e.op, e.operand);
+      case 'assign': return this.assign(e.op, e.left, e.right);
+      case 'member': return this.member(await this.eval(e.object), e.name, e.arrow);
+      case 'index': return this.index(await this.eval(e.object), await this.fetch(await this.eval(e.index)));
+      case 'call': {
+        await this.eval(e.fn);
+        throw new UserError("You can't do that without a process to debug.");
+      }
+      case 'cast': return cast(await this.concrete(e.type), await this.fetchUnlessAggregate(await this.eval(e.operand), e.type));
+      case 'brace': {
+        const v = coerceArray(await this.fetch(await this.eval(e.operand)));
+        return Value.at(await this.concrete(e.type), BigInt.asUintN(64, unpackLong(v)));
+      }
+      case 'sizeof':
+      case 'alignof': {
+        let t: Type;
+        if (e.type) t = await this.concrete(e.type);
+        else t = (await new Evaluator(this.scope, { noSideEffects: true }).eval(e.operand!)).type;
+        const r = resolve(t);
+        if (r.kind === 'struct' && r.incomplete) throw new UserError(`Attempt to use a type name as an expression`);
+        let n = sizeOf(t) ?? 1;
+        if (e.kind === 'alignof') n = alignOf(t);
+        return Value.fromBigInt(builtin.int, BigInt(n));
+      }
+    }
+  }
+
+  private async fetchUnlessAggregate(v: Value, to: Type): Promise<Value> {
+    const k = resolve(to).kind;
+    const from = resolve(v.type).kind;
+    if ((k === 'struct' || k === 'union' || k === 'array') && v.address !== undefined) return v;
+    if (from === 'array' || from === 'function') return v;
+    return this.fetch(v);
+  }
+
+  private async identifier(name: string): Promise<Value> {
+    const v = await this.scope.lookupVariable(name);
+    if (v) {
+      const t = await this.concrete(v.type);
+      return t === v.type ? v : new Value(t, v.lval, v.isLazy ? undefined : v.bytes, v.byteState);
+    }
+    const f = this.scope.lookupFunction(name);
+    if (f) return Value.at(f.type, f.address);
+    if (this.scope.lookupTypedef(name)) throw new UserError('Attempt to use a type name as an expression');
+    throw new UserError(`No symbol "${name}" in current context.`);
+  }
+
+  private async dollar(name: string): Promise<Value> {
+    const h = this.scope.history;
+    if (name === '') return h.relative(0);
+    if (name === '$') return h.relative(1);
+    if (/^\$\d+$/.test(name)) return h.relative(Number(name.slice(1)));
+    if (/^\d+$/.test(name)) return h.absolute(Number(name));
+    const reg = registerInfo(name);
+    if (reg) {
+      const raw = await this.scope.readRegister?.(reg.base);
+      if (raw === undefined) throw new UserError('No registers.');
+      const bits = (raw >> BigInt(reg.shift)) & ((1n << BigInt(reg.bits)) - 1n);
+      const size = sizeOf(reg.type) ?? 8;
+      return new Value(reg.type, { kind: 'register', name }, bigIntToBytes(bits, size));
+    }
+    return h.getVar(name);
+  }
+
+  private async binary(op: string, l: Expr, r: Expr): Promise<Value> {
+    if (op === '&&' || op === '||') {
+      const a = await this.fetch(await this.eval(l));
+      const za = isZero(a);
+      if (op === '&&' && za) return Value.fromBigInt(builtin.int, 0n);
+      if (op === '||' && !za) return Value.fromBigInt(builtin.int, 1n);
+      const b = await this.fetch(await this.eval(r));
+      return Value.fromBigInt(builtin.int, isZero(b) ? 0n : 1n);
+    }
+    const a = await this.eval(l);
+    if (op === '@') return this.artificialArray(a, await this.fetch(await this.eval(r)));
+    const av = resolve(a.type).kind === 'array' && a.address !== undefined ? a : await this.fetch(a);
+    const bRaw = await this.eval(r);
+    const bv = resolve(bRaw.type).kind === 'array' && bRaw.address !== undefined ? bRaw : await this.fetch(bRaw);
+    return binop(op, av, bv, (w) => this.warnings.push(w));
+  }
+
+  private artificialArray(left: Value, count: Value): Value {
+    if (left.address === undefined || left.bitfield) throw new UserError("Only values in memory can be extended with '@'.");
+    const n = Number(unpackLong(count));
+    if (n <= 0) throw new UserError('Non-positive repeat count.');
+    return Value.at(arrayOf(left.type, n), left.address);
+  }
+
+  private async unary(op: string, operand: Expr): Promise<Value> {
+    switch (op) {
+      case '&': return this.addressOf(await this.eval(operand));
+      case '*': return this.deref(await this.eval(operand));
+      case '!': return Value.fromBigInt(builtin.int, isZero(await this.fetch(await this.eval(operand))) ? 1n : 0n);
+      case '-': case '+': case '~': return unop(op, await this.fetch(await this.eval(operand)));
+      default: {
+        const one: Expr = { kind: 'int', value: 1n, type: builtin.int };
+        const isInc = op.endsWith('++');
+        if (op.startsWith('pre')) return this.assign(isInc ? '+=' : '-=', operand, one);
+        const old = await this.fetch(await this.eval(operand));
+        const copy = Value.fromBytes(old.type, old.bytes.slice());
+        await this.assign(isInc ? '+=' : '-=', operand, one);
+        return copy;
+      }
+    }
+  }
+
+  addressOf(v: Value): Value {
+    const t = resolve(v.type);
+    if (t.kind === 'function' && v.address !== undefined) return Value.fromBigInt(pointerTo(v.type), v.address);
+    if (v.address === undefined || v.bitfield) throw new UserError('Attempt to take address of value not located in memory.');
+    return Value.fromBigInt(pointerTo(v.type), v.address);
+  }
+
+  async deref(v: Value): Promise<Value> {
+    const t = resolve(v.type);
+    if (t.kind === 'function') return v;
+    if (t.kind === 'array' && v.address === undefined) {
+      const el = t.element;
+      return Value.fromBytes(el, (await this.fetch(v)).bytes.subarray(0, sizeOf(el) ?? 0));
+    }
+    const p = coerceArray(await this.fetchUnlessArray(v));
+    const pt = resolve(p.type);
+    if (pt.kind === 'pointer') {
+      const target = resolve(pt.target);
+      if (target.kind === 'void') throw new UserError('Attempt to dereference a generic pointer.');
+      return Value.at(await this.concrete(pt.target), BigInt.asUintN(64, unpackLong(p)));
+    }
+    if (pt.kind === 'int') return Value.at(builtin.int, BigInt.asUintN(64, unpackLong(p)));
+    throw new UserError('Attempt to take contents of a non-pointer value.');
+  }
+
+  private async fetchUnlessArray(v: Value): Promise<Value> {
+    return resolve(v.type).kind === 'array' && v.address !== undefined ? v : this.fetch(v);
+  }
+
+  async member(obj: Value, name: string, arrow: boolean): Promise<Value> {
+    let v = obj;
+    let t = resolve(v.type);
+    if (t.kind === 'pointer') {
+      v = await this.deref(v);
+      t = resolve(v.type);
+    } else if (arrow && t.kind !== 'struct' && t.kind !== 'union') {
+      throw new UserError(`The -> operator must be applied to a pointer or a structure.`);
+    }
+    if (t.kind !== 'struct' && t.kind !== 'union') {
+      throw new UserError(`Attempt to extract a component of a value that is not a structure${arrow ? ' pointer' : ''}.`);
+    }
+    const path = findMember(t, name);
+    if (!path) throw new UserError(`There is no member named ${name}.`);
+    if (path.some((m) => m.bitSize)) await this.fetch(v);
+    const mv = memberPathValue(v, path);
+    const ct = await this.concrete(mv.type);
+    return ct === mv.type ? mv : new Value(ct, mv.lval, mv.isLazy ? undefined : mv.bytes, mv.byteState);
+  }
+
+  async index(obj: Value, idx: Value): Promise<Value> {
+    const t = resolve(obj.type);
+    if (!isIntegral(idx.type)) {
+      if (isIntegral(obj.type) && resolve(idx.type).kind !== 'int') return this.index(idx, await this.fetch(obj));
+      throw new UserError('Argument to arithmetic operation not a number or boolean.');
+    }
+    const i = unpackLong(idx);
+    if (t.kind === 'array') {
+      const el = t.element;
+      const es = sizeOf(el) ?? 0;
+      if (obj.address !== undefined && !obj.bitfield) return Value.at(el, obj.address + i * BigInt(es));
+      const n = t.bound.kind === 'count' ? t.bound.count : 0;
+      if (i < 0n || i >= BigInt(n)) throw new UserError('no such vector element');
+      await this.fetch(obj);
+      return obj.component(el, Number(i) * es, es);
+    }
+    if (t.kind === 'pointer') {
+      const p = await this.fetch(obj);
+      return this.deref(ptrAdd(p, t, i));
+    }
+    throw new UserError(`cannot subscript something of type \`${typeName(obj.type)}'`);
+  }
+
+  private async assign(op: string, l: Expr, r: Expr): Promise<Value> {
+    const left = await this.eval(l);
+    let right = await this.eval(r);
+    if (op !== '=') {
+      const lv = await this.fetch(left);
+      right = binop(op.slice(0, -1), coerceArray(lv), await this.fetch(right), (w) => this.warnings.push(w));
+    }
+    if (left.lval.kind === 'internalvar' || (l.kind === 'dollar' && !registerInfo(l.name) && !/^\$?\d*$/.test(l.name))) {
+      const name = l.kind === 'dollar' ? l.name : left.lval.kind === 'internalvar' ? left.lval.name : '';
+      const v = await this.fetch(right);
+      const stored = new Value(v.type, { kind: 'internalvar', name }, v.bytes.slice(), v.byteState);
+      if (!this.opts.noSideEffects) this.scope.history.setVar(name, stored);
+      return stored;
+    }
+    const rt = resolve(left.type);
+    const nv = rt.kind === 'struct' || rt.kind === 'union' || rt.kind === 'array'
+      ? await this.fetch(cast(left.type, right))
+      : cast(left.type, await this.fetchUnlessAggregate(right, left.type));
+    if (this.opts.noSideEffects) return new Value(left.type, left.lval, nv.bytes);
+    await this.write(left, nv.bytes);
+    return new Value(left.type, left.lval, nv.bytes.slice(), undefined, left.bitfield);
+  }
+
+  private async write(left: Value, bytes: Uint8Array): Promise<void> {
+    const lv = left.lval;
+    if (lv.kind === 'memory') {
+      let addr = lv.address;
+      let data = bytes;
+      if (left.bitfield) {
+        const { bitPos, bitSize } = left.bitfield;
+        const first = Math.floor(bitPos / 8);
+        const last = Math.floor((bitPos + bitSize - 1) / 8);
+        addr += BigInt(first);
+        const cur = await this.scope.readMemory(addr, last - first + 1);
+        let word = bytesToBigInt(cur, false);
+        const shift = BigInt(bitPos - first * 8);
+        const mask = ((1n << BigInt(bitSize)) - 1n) << shift;
+        word = (word & ~mask) | ((bytesToBigInt(bytes, false) << shift) & mask);
+        data = bigIntToBytes(word, cur.length);
+      }
+      if (!this.scope.writeMemory) throw new MemoryError(addr);
+      await this.scope.writeMemory(addr, data);
+      return;
+    }
+    if (lv.kind === 'register') {
+      const reg = registerInfo(lv.name)!;
+      const old = (await this.scope.readRegister?.(reg.base)) ?? 0n;
+      const mask = ((1n << BigInt(reg.bits)) - 1n) << BigInt(reg.shift);
+      const nv = (old & ~mask) | ((bytesToBigInt(bytes, false) << BigInt(reg.shift)) & mask);
+      if (!this.scope.writeRegister) throw new UserError('No registers.');
+      await this.scope.writeRegister(reg.base, nv);
+      return;
+    }
+    throw new UserError('Left operand of assignment is not an lvalue.');
+  }
+}
+
+function collectIdentifiers(e: Expr, out: Set<string>): void {
+  switch (e.kind) {
+    case 'ident': out.add(e.name); return;
+    case 'unary': case 'cast': case 'brace': collectIdentifiers(e.operand, out); return;
+    case 'sizeof': case 'alignof': if (e.operand) collectIdentifiers(e.operand, out); return;
+    case 'binary': case 'assign': case 'comma': collectIdentifiers(e.left, out); collectIdentifiers(e.right, out); return;
+    case 'ternary': collectIdentifiers(e.cond, out); collectIdentifiers(e.then, out); collectIdentifiers(e.else, out); return;
+    case 'member': collectIdentifiers(e.object, out); return;
+    case 'index': collectIdentifiers(e.object, out); collectIdentifiers(e.index, out); return;
+    case 'call': collectIdentifiers(e.fn, out); for (const a of e.args) collectIdentifiers(a, out); return;
+    default: return;
+  }
+}
+
+function alignOf(t: Type): number {
+  const r = resolve(t);
+  if (r.kind === 'array') return alignOf(r.element);
+  if (r.kind === 'struct' || r.kind === 'union') return Math.max(1, ...r.members.map((m) => alignOf(m.type)));
+  return Math.min(sizeOf(r) ?? 1, 16) || 1;
+}
+

@@ -1,0 +1,49 @@
+// EvalScope: everything the evaluator asks of the outside world (symbols, memory, registers, history).
+import type { ArrayBound, FunctionType, Type } from '../symbols/types.js';
+import type { ReadMemory, Value, WriteMemory } from './value.js';
+import type { TypeLookup } from './parse-type.js';
+import type { ValueHistory } from './history.js';
+
+export interface FunctionSymbol {
+  type: FunctionType;
+  address: bigint;
+}
+
+/**
+ * The context an expression is evaluated in. core builds one from a live frame; tests build one
+ * from an ELF file's initialised data (see static-scope.ts).
+ */
+export interface EvalScope extends TypeLookup {
+  readMemory: ReadMemory;
+  /** Absent: writes fail with "Cannot access memory at address 0x...", as gdb on an unstarted program. */
+  writeMemory?: WriteMemory;
+  /**
+   * A variable (or enumerator constant) visible here: locals, then file statics, then globals — the
+   * caller decides the order. Memory variables are best returned lazy (Value.at).
+   */
+  lookupVariable(name: string): Promise<Value | undefined> | Value | undefined;
+  /** A function by name (its type and entry address). */
+  lookupFunction(name: string): FunctionSymbol | undefined;
+  /** gdb's <symbol+offset> for an address (ELF symbols: functions and data objects), or undefined. */
+  symbolize(addr: bigint): string | undefined;
+  /**
+   * A 64-bit register of the selected frame by its base name (rax, rip, eflags...). Undefined when the
+   * program has no registers (not running): the evaluator then reports "No registers.".
+   */
+  readRegister?(name: string): Promise<bigint | undefined>;
+  writeRegister?(name: string, value: bigint): Promise<void>;
+  /** The element count of an array whose bound is only known at run time (a VLA), in this frame. */
+  resolveBound?(bound: ArrayBound): Promise<number | undefined>;
+  /** Value history ($1, $, $$n) and convenience variables ($foo); shared across evaluations. */
+  history: ValueHistory;
+}
+
+/** The type of a register as gdb presents it on x86-64. */
+export interface RegisterInfo {
+  /** Base register holding the bits (rax for eax). */
+  base: string;
+  type: Type;
+  /** Bit offset and width inside the base register. */
+  shift: number;
+  bits: number;
+}

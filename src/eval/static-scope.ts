@@ -1,0 +1,116 @@
+// An EvalScope over a program file alone (no process): globals read from the ELF's initialised data, as gdb does.
+import { MemoryError } from '../target/contract.js';
+import { SHT_NOBITS } from '../elf/elf.js';
+
+const SHF_ALLOC = 2;
+import { evaluate as evalLocation, type ExprStep } from '../dwarf/expr.js';
+import type { Program } from '../symbols/program.js';
+import type { Variable } from '../symbols/functions.js';
+import { DwarfTypes } from '../symbols/types-dwarf.js';
+import { resolve, type FunctionType, type Type } from '../symbols/types.js';
+import { ValueHistory } from './history.js';
+import { Value, bigIntToBytes } from './value.js';
+import type { EvalScope, FunctionSymbol } from './scope.js';
+
+/** Static memory image of the file as gdb reads it without a process: allocated sections (.bss as zeros). */
+export function fileMemory(program: Program): (addr: bigint, len: number) => Promise<Uint8Array> {
+  const elf = program.elf;
+  const secs = elf.sections.filter((s) => s.flags & SHF_ALLOC && s.addr !== 0n && s.size > 0);
+  const byteAt = (a: bigint): number | undefined => {
+    for (const s of secs) {
+      if (a < s.addr || a >= s.addr + BigInt(s.size)) continue;
+      if (s.type === SHT_NOBITS) return 0;
+      return elf.data(s)[Number(a - s.addr)];
+    }
+    return undefined;
+  };
+  return async (addr, len) => {
+    const out = new Uint8Array(len);
+    for (const s of secs) {
+      // Fast path: the whole range inside one section.
+      if (addr >= s.addr && addr + BigInt(len) <= s.addr + BigInt(s.size)) {
+        if (s.type === SHT_NOBITS) return out;
+        const off = Number(addr - s.addr);
+        return elf.data(s).slice(off, off + len);
+      }
+    }
+    for (let i = 0; i < len; i++) {
+      const b = byteAt(addr + BigInt(i));
+      if (b === undefined) throw new MemoryError(addr + BigInt(i));
+      out[i] = b;
+    }
+    return out;
+  };
+}
+
+/** The address of a static variable's DW_AT_location (DW_OP_addr / DW_OP_addrx), when it has one. */
+export function staticAddress(v: Variable): bigint | undefined {
+  if (v.location.kind !== 'expr') return undefined;
+  let step: ExprStep = evalLocation(v.location.bytes, { addressSize: v.unit.addressSize, offsetSize: v.unit.offsetSize, version: v.unit.version });
+  for (let i = 0; i < 16; i++) {
+    if (step.kind === 'complete') {
+      const p = step.pieces[0];
+      return step.pieces.length === 1 && p?.kind === 'memory' ? p.address : undefined;
+    }
+    if (step.kind === 'need-addrx') step = step.resume(v.unit.addrx(step.index));
+    else return undefined;
+  }
+  return undefined;
+}
+
+export class StaticScope implements EvalScope {
+  readonly types: DwarfTypes;
+  readonly readMemory: (addr: bigint, len: number) => Promise<Uint8Array>;
+
+  constructor(readonly program: Program, readonly history = new ValueHistory()) {
+    this.types = new DwarfTypes(program.dwarf);
+    this.readMemory = fileMemory(program);
+  }
+
+  lookupVariable(name: string): Value | undefined {
+    const vars = this.program.lookupGlobal(name);
+    const v = vars.find((x) => x.kind === 'global') ?? vars[0];
+    if (v) {
+      const type = this.types.typeAt(v.typeOffset);
+      if (v.location.kind === 'const') return constValue(type, v.location.value);
+      const addr = staticAddress(v);
+      if (addr !== undefined) return Value.at(type, addr);
+      return Value.optimizedOut(type);
+    }
+    const e = this.types.lookupEnumerator(name);
+    if (e) return Value.fromBigInt(e.type, e.value);
+    return undefined;
+  }
+
+  lookupFunction(name: string): FunctionSymbol | undefined {
+    for (const e of this.program.dwarf.index.definedFunctions(name)) {
+      const die = this.program.dwarf.dieAt(e.offset);
+      const address = e.lowPc ?? die.pcRanges()[0]?.start;
+      if (address === undefined) continue;
+      const type: FunctionType = this.types.functionType(die);
+      return { type, address };
+    }
+    return undefined;
+  }
+
+  symbolize(addr: bigint): string | undefined {
+    const s = this.program.symbols.lookup(addr);
+    if (!s) return undefined;
+    return s.offset === 0n ? s.symbol.name : `${s.symbol.name}+${s.offset}`;
+  }
+
+  lookupTypedef(name: string): Type | undefined {
+    return this.types.lookupTypedef(name);
+  }
+
+  lookupTag(kind: 'struct' | 'union' | 'enum', name: string): Type | undefined {
+    return this.types.lookupTag(kind, name);
+  }
+}
+
+function constValue(type: Type, v: { kind: string; value: unknown }): Value {
+  const size = 'size' in resolve(type) ? (resolve(type) as { size: number }).size : 8;
+  if (v.kind === 'block' && v.value instanceof Uint8Array) return Value.fromBytes(type, v.value.slice(0, size));
+  if (typeof v.value === 'number' || typeof v.value === 'bigint') return Value.fromBytes(type, bigIntToBytes(BigInt(v.value), size));
+  return Value.optimizedOut(type);
+}

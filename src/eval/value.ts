@@ -1,0 +1,173 @@
+// Values: a type plus bytes (fetched lazily from memory) and where they live; independent of any target.
+import { MemoryError } from '../target/contract.js';
+import { UserError } from '../util/errors.js';
+import { resolve, sizeOf, isSigned, type Type, type FloatType } from '../symbols/types.js';
+import { floatToNumber, numberToFloatBytes } from './floats.js';
+
+/** Reads target memory; throws MemoryError ("Cannot access memory at address 0x...") when it cannot. */
+export type ReadMemory = (addr: bigint, len: number) => Promise<Uint8Array>;
+export type WriteMemory = (addr: bigint, data: Uint8Array) => Promise<void>;
+
+/** Where a value lives (gdb's lval kinds). */
+export type Lval =
+  | { kind: 'memory'; address: bigint }
+  | { kind: 'register'; name: string }
+  | { kind: 'internalvar'; name: string }
+  | { kind: 'none' };
+
+/** Per-byte availability: 0 valid, 1 optimized out, 2 synthetic pointer, 3 unavailable. */
+export const BYTE_OK = 0;
+export const BYTE_OPTIMIZED_OUT = 1;
+export const BYTE_SYNTHETIC = 2;
+export const BYTE_UNAVAILABLE = 3;
+
+export interface Bitfield {
+  /** Bit position relative to the lval's address (little-endian numbering). */
+  bitPos: number;
+  bitSize: number;
+}
+
+export class Value {
+  private contents?: Uint8Array;
+
+  constructor(
+    readonly type: Type,
+    readonly lval: Lval,
+    contents?: Uint8Array,
+    /** Availability of each byte (absent: every byte valid). */
+    readonly byteState?: Uint8Array,
+    /** Set when this value is a bitfield extracted from the container at `lval`. */
+    readonly bitfield?: Bitfield,
+  ) {
+    this.contents = contents;
+  }
+
+  static fromBytes(type: Type, bytes: Uint8Array, lval: Lval = { kind: 'none' }): Value {
+    return new Value(type, lval, bytes);
+  }
+
+  /** A lazy value in memory: bytes are read on first use. */
+  static at(type: Type, address: bigint): Value {
+    return new Value(type, { kind: 'memory', address });
+  }
+
+  static fromBigInt(type: Type, n: bigint): Value {
+    return new Value(type, { kind: 'none' }, bigIntToBytes(n, sizeOf(type) ?? 8));
+  }
+
+  static fromNumber(type: FloatType, n: number): Value {
+    return new Value(type, { kind: 'none' }, numberToFloatBytes(n, type.format, type.size));
+  }
+
+  /** A value whose every byte is optimized out (prints as <optimized out>). */
+  static optimizedOut(type: Type): Value {
+    const n = sizeOf(type) ?? 0;
+    return new Value(type, { kind: 'none' }, new Uint8Array(n), new Uint8Array(n).fill(BYTE_OPTIMIZED_OUT));
+  }
+
+  get isLazy(): boolean {
+    return this.contents === undefined;
+  }
+
+  get address(): bigint | undefined {
+    return this.lval.kind === 'memory' ? this.lval.address : undefined;
+  }
+
+  get size(): number {
+    const s = sizeOf(this.type);
+    if (s === undefined) throw new UserError('value has an unknown size');
+    return s;
+  }
+
+  /** The bytes, reading memory when lazy. */
+  async fetch(read: ReadMemory): Promise<Uint8Array> {
+    if (this.contents) return this.contents;
+    if (this.lval.kind !== 'memory') throw new Error('lazy value not in memory');
+    const n = this.size;
+    this.contents = n === 0 ? new Uint8Array(0) : await read(this.lval.address, n);
+    return this.contents;
+  }
+
+  /** Bytes already known (throws when lazy: call fetch first). */
+  get bytes(): Uint8Array {
+    if (!this.contents) throw new Error('value not fetched');
+    return this.contents;
+  }
+
+  /** A component `len` bytes at `offset` with `type` (lazy when this is lazy). */
+  component(type: Type, offset: number, len = sizeOf(type) ?? 0): Value {
+    const lval: Lval = this.lval.kind === 'memory' ? { kind: 'memory', address: this.lval.address + BigInt(offset) } : this.lval;
+    if (!this.contents) return new Value(type, lval);
+    const state = this.byteState?.subarray(offset, offset + len);
+    return new Value(type, lval, this.contents.subarray(offset, offset + len), state);
+  }
+
+  /** Worst state over a byte range (BYTE_OK when all valid). */
+  stateOf(offset = 0, len = this.contents?.length ?? 0): number {
+    if (!this.byteState) return BYTE_OK;
+    let worst = BYTE_OK;
+    for (let i = offset; i < offset + len && i < this.byteState.length; i++) if (this.byteState[i]! !== BYTE_OK) worst = this.byteState[i]!;
+    return worst;
+  }
+
+  /** True when every byte is optimized out. */
+  get entirelyOptimizedOut(): boolean {
+    return !!this.byteState && this.byteState.length > 0 && this.byteState.every((b) => b === BYTE_OPTIMIZED_OUT);
+  }
+}
+
+/** Two's-complement little-endian encoding of `n` in `size` bytes. */
+export function bigIntToBytes(n: bigint, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let v = BigInt.asUintN(size * 8, n);
+  for (let i = 0; i < size; i++) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+export function bytesToBigInt(b: Uint8Array, signed: boolean): bigint {
+  let v = 0n;
+  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
+  return signed && b.length ? BigInt.asIntN(b.length * 8, v) : v;
+}
+
+/** gdb's unpack_long: an integral/pointer/float value as an integer (floats truncate toward zero). */
+export function unpackLong(v: Value): bigint {
+  const t = resolve(v.type);
+  const b = v.bytes;
+  if (t.kind === 'float') {
+    const f = floatToNumber(b, t.format);
+    if (!Number.isFinite(f)) return 0n;
+    return BigInt(Math.trunc(f));
+  }
+  if (t.kind === 'complex') return unpackLong(Value.fromBytes(t.part, b.subarray(0, t.part.size)));
+  return bytesToBigInt(b, isSigned(t));
+}
+
+/** A numeric value as a JS number (for float arithmetic). */
+export function unpackDouble(v: Value): number {
+  const t = resolve(v.type);
+  if (t.kind === 'float') return floatToNumber(v.bytes, t.format);
+  return Number(unpackLong(v));
+}
+
+/** Read target memory, reporting a MemoryError at the first unreadable byte (like gdb's partial reads). */
+export async function readPartial(read: ReadMemory, addr: bigint, len: number): Promise<{ bytes: Uint8Array; error?: MemoryError }> {
+  try {
+    return { bytes: await read(addr, len) };
+  } catch (e) {
+    if (!(e instanceof MemoryError)) throw e;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < len; i++) {
+    try {
+      out.push((await read(addr + BigInt(i), 1))[0]!);
+    } catch (e) {
+      if (e instanceof MemoryError) return { bytes: Uint8Array.from(out), error: new MemoryError(addr + BigInt(i)) };
+      throw e;
+    }
+  }
+  return { bytes: Uint8Array.from(out) };
+}
