@@ -1,8 +1,10 @@
 // runTui: the full-screen debugger. Wires Session events -> model -> views, keys -> controller -> commands; resolves on quit.
 import type { Interpreter } from '../commands/interpreter.js';
-import { defaultConfig, type Config } from '../cli/config.js';
+import { loadConfig, type Config } from '../cli/config.js';
 import { disassemble, formatInstruction } from '../core/x86/decode.js';
+import type { Session } from '../core/session.js';
 import type { Program } from '../symbols/program.js';
+import { SessionAdapter, type ValueSource } from './session-adapter.js';
 import { History, historyPath, type CompletionSources } from './command-line.js';
 import { Controller } from './controller.js';
 import { Keymap } from './keymap.js';
@@ -14,7 +16,10 @@ import { loadTheme } from './theme.js';
 import { View } from './view.js';
 
 export interface TuiOptions {
-  session: SessionPort;
+  /** The core Session (wrapped in a SessionAdapter) or anything implementing SessionPort. */
+  session: Session | SessionPort;
+  /** Provides locals/arguments and watch expressions when the Session itself does not. */
+  values?: ValueSource;
   interpreter: Pick<Interpreter, 'execute' | 'ctx' | 'table'>;
   /** Theme name or path (--theme); overrides the config file's. */
   theme?: string;
@@ -41,7 +46,11 @@ function disassembler(program: Program | undefined): (bytes: Uint8Array, addr: b
 /** Runs the full-screen UI until the user quits (after detaching) or types `quit`. */
 export function runTui(opts: TuiOptions): Promise<void> {
   const env = opts.env ?? process.env;
-  const config = opts.config ?? defaultConfig();
+  const session: SessionPort = 'breakpointList' in opts.session ? new SessionAdapter(opts.session, opts.values) : opts.session;
+  const sources = (opts.interpreter.ctx as { sources?: { locate(path: string): string | undefined } }).sources;
+  const loaded = opts.config ? { config: opts.config, warnings: opts.configWarnings ?? [] } : loadConfig(env);
+  const config = loaded.config;
+  const targetLabel = opts.target ?? ('target' in opts.session ? opts.session.target.description : 'target');
   const program = opts.program ?? (opts.interpreter.ctx.program as Program | undefined);
   const port: ProgramPort | undefined = program ? new ProgramAdapter(program) : undefined;
   const screen = new TuiScreen({ input: opts.input, output: opts.output, env });
@@ -63,7 +72,8 @@ export function runTui(opts: TuiOptions): Promise<void> {
     setImmediate(renderNow);
   };
 
-  const model = new UiModel(opts.session, port, schedule, disassembler(program));
+  const model = new UiModel(session, port, schedule, disassembler(program));
+  if (sources) model.sources.locate = (p) => sources.locate(p);
   model.shown = [...config.panes.show];
   const completion: CompletionSources = {
     commands: opts.interpreter.table,
@@ -84,11 +94,14 @@ export function runTui(opts: TuiOptions): Promise<void> {
     rowCount: (p) => view?.rowCount(p) ?? 0,
     quit: (detach) => void quit(detach),
   });
-  view = new View(screen, model, ctl, theme, config, opts.target ?? 'target');
+  view = new View(screen, model, ctl, theme, config, targetLabel);
 
   // Command output goes to the log while the UI runs; so does anything printed with console.*.
   const ctx = opts.interpreter.ctx;
   const savedOut = ctx.out;
+  const ctxQuit = ctx as { requestQuit?: () => void };
+  const savedQuit = ctxQuit.requestQuit;
+  ctxQuit.requestQuit = () => void quit(false);
   ctx.out = { print: (t) => model.addLog(t, 'out'), error: (t) => model.addLog(t, 'err') };
   const savedConsole = { log: console.log, error: console.error, warn: console.warn, info: console.info };
   const toLog = (kind: 'out' | 'err') => (...args: unknown[]): void => model.addLog(args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : String(a))).join(' '), kind);
@@ -97,7 +110,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
   console.warn = toLog('err');
   console.error = toLog('err');
 
-  const unsubscribe = opts.session.on((e) => model.onEvent(e));
+  const unsubscribe = session.on((e) => model.onEvent(e));
   screen.onKey((key, ch) => {
     if (!done) ctl.handleKey(key, ch);
   });
@@ -106,25 +119,20 @@ export function runTui(opts: TuiOptions): Promise<void> {
     renderNow();
   });
 
-  for (const w of [...screen.warnings, ...themeWarnings, ...keymap.warnings, ...(opts.configWarnings ?? [])]) model.addLog(w, 'err');
-  model.addLog(`duster-tui: ${opts.target ?? 'target'}. F5 continue, F9 breakpoint, F10 next, F11 step, ? help, q quit.`, 'info');
+  for (const w of [...screen.warnings, ...themeWarnings, ...keymap.warnings, ...loaded.warnings]) model.addLog(w, 'err');
+  model.addLog(`duster-tui: ${targetLabel}. F5 continue, F9 breakpoint, F10 next, F11 step, ? help, q quit.`, 'info');
   model.syncState();
   renderNow();
 
-  async function quit(detach: boolean): Promise<void> {
+  /** Leaves the UI; the caller (cli) then detaches from the target, restoring every patched byte. */
+  async function quit(_confirmed: boolean): Promise<void> {
     if (done) return;
-    if (detach && (opts.session.state === 'stopped' || opts.session.state === 'running')) {
-      model.addLog('Detaching...', 'info');
-      renderNow();
-      try {
-        await opts.interpreter.execute('detach');
-      } catch {
-        // QuitRequest or a failure: we are leaving anyway; the CLI's cleanup restores the target.
-      }
-    }
+    model.addLog('Detaching...', 'info');
+    renderNow();
     done = true;
     unsubscribe();
     ctx.out = savedOut;
+    ctxQuit.requestQuit = savedQuit;
     Object.assign(console, savedConsole);
     screen.destroy();
     finish();

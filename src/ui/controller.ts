@@ -240,6 +240,10 @@ export class Controller {
     } finally {
       this.busy = undefined;
     }
+    if (m.session.state === 'detached') {
+      this.hooks.quit(false);
+      return;
+    }
     m.afterCommand();
     this.hooks.render();
   }

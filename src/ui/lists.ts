@@ -32,12 +32,16 @@ export function renderFrameRow(f: FrameInfo, width: number, isSelectedFrame: boo
   const line = new Line(width, b);
   line.add(isSelectedFrame ? '>' : ' ', t.style('pcMarker'));
   line.add(`#${f.level}`.padEnd(3) + ' ', t.style('muted'));
-  line.add(f.location.function ?? '??', isSelectedFrame ? merge(t.style('name'), { bold: true }) : t.style('name'));
-  line.add(' (' + f.args.map((a) => `${a.name}=${a.value}`).join(', ') + ')', t.style('value'));
-  if (f.location.file && f.location.line !== undefined) {
-    line.add(' at ', t.style('muted'));
-    line.add(`${f.location.file}:${f.location.line}`, t.style('address'));
-  } else line.add(` 0x${f.pc.toString(16)}`, t.style('address'));
+  const fn = f.location.function ?? '??';
+  const where = f.location.file && f.location.line !== undefined ? `${f.location.file}:${f.location.line}` : `0x${f.pc.toString(16)}`;
+  // The arguments give way first, so file:line stays visible in a narrow pane.
+  let args = f.args.map((a) => `${a.name}=${a.value}`).join(', ');
+  const budget = width - (1 + 4 + fn.length + 3 + 4 + where.length);
+  if (args.length > budget) args = budget > 4 ? args.slice(0, budget - 3) + '...' : '...';
+  line.add(fn, isSelectedFrame ? merge(t.style('name'), { bold: true }) : t.style('name'));
+  line.add(` (${args})`, t.style('value'));
+  line.add(f.location.file ? ' at ' : ' ', t.style('muted'));
+  line.add(where, t.style('address'));
   return line.toString(b);
 }
 

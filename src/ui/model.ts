@@ -146,6 +146,21 @@ export class UiModel {
   /** Shows `path` in the source pane with `line` visible (and the cursor on it). */
   showLocation(path: string | undefined, name: string | undefined, line: number | undefined, height = 20): void {
     const file = this.sources.get(path);
+    if (!path && this.showingMain) return;
+    this.showingMain = false;
+    if (!file && !path && !this.file) {
+      // No line information here (ld.so, start-up code): show main's source instead of nothing.
+      const main = this.program?.mainLocation?.();
+      const mf = main && this.sources.get(main.path);
+      if (main && mf) {
+        this.file = mf;
+        this.showingMain = true;
+        this.fileName = main.name;
+        this.cursor = main.line;
+        this.top = scrollTo(main.line, this.top, this.sourceHeight || height, mf.lineCount);
+        return;
+      }
+    }
     this.file = file;
     this.fileName = name ?? path;
     if (file && line !== undefined) {
@@ -153,6 +168,9 @@ export class UiModel {
       this.top = scrollTo(line, this.top, this.sourceHeight || height, file.lineCount);
     }
   }
+
+  /** The source pane shows main's file because the stop had no line information. */
+  private showingMain = false;
 
   /** Rows of the source pane's body, set by the layout (for scrolling maths). */
   sourceHeight = 0;

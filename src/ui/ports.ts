@@ -16,6 +16,8 @@ export interface ProgramPort {
   linesWithCode(file: string): number[];
   /** Function and global variable names (for completion). */
   symbolNames(): string[];
+  /** Where main is, shown while the program is stopped somewhere without source (e.g. in ld.so at start). */
+  mainLocation?(): { name: string; path: string; line: number } | undefined;
   /** Start address of the function containing `pc` (for the disassembly window). */
   functionStart?(pc: bigint): bigint | undefined;
 }

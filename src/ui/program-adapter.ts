@@ -56,6 +56,16 @@ export class ProgramAdapter implements ProgramPort {
     return (this.names = [...set].sort());
   }
 
+  mainLocation(): { name: string; path: string; line: number } | undefined {
+    try {
+      const at = this.program.functionBreakpoints('main')[0];
+      const sal = at && this.program.lineForPc(at.address);
+      return sal ? { name: posix.basename(sal.file.path), path: sal.file.path, line: sal.line } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   functionStart(pc: bigint): bigint | undefined {
     return this.program.functionAt(pc)?.low;
   }

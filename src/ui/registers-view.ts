@@ -73,11 +73,9 @@ export function registerRows(v: Omit<RegistersViewInput, 'height' | 'top'>): str
   const t = v.theme;
   if (!v.regs.length) return [new Line(v.width, t.style('text')).add(v.empty ?? 'No registers', t.style('muted')).toString(t.style('text'))];
   const groups = registerCells(v.regs, v.previous, v.radix);
-  const nameW = Math.max(3, ...v.regs.map((r) => r.name.length));
   const valueW = Math.max(...groups.flat().filter((c) => !c.wide).map((c) => c.text.length), 4);
-  const cellW = 1 + nameW + 1 + valueW;
-  const cols = Math.max(1, Math.floor((v.width + 2) / (cellW + 2)));
   const rows: string[] = [];
+  let nameW = 3;
   const put = (line: Line, c: RegisterCell, w: number): void => {
     line.add(c.changed ? '*' : ' ', t.style('changed'));
     line.add(c.name.padEnd(nameW + 1), t.style('name'));
@@ -85,14 +83,19 @@ export function registerRows(v: Omit<RegistersViewInput, 'height' | 'top'>): str
     line.pad(w - (1 + nameW + 1 + (c.wide ? c.text.length : valueW)));
   };
   for (const g of groups) {
+    // Names are as wide as the group's widest (rax..r15: 3; fs_base: 7), so more columns fit.
+    nameW = Math.max(3, ...g.filter((c) => !c.wide).map((c) => c.name.length));
+    const cellW = 1 + nameW + 1 + valueW;
+    const cols = Math.max(1, Math.floor((v.width + 1) / (cellW + 1)));
     let i = 0;
     while (i < g.length) {
       const line = new Line(v.width, t.style('text'));
       if (g[i]!.wide) {
+        nameW = Math.max(3, g[i]!.name.length);
         put(line, g[i]!, v.width);
         i++;
       } else {
-        for (let c = 0; c < cols && i < g.length && !g[i]!.wide; c++, i++) put(line, g[i]!, cellW + 2);
+        for (let c = 0; c < cols && i < g.length && !g[i]!.wide; c++, i++) put(line, g[i]!, cellW + 1);
       }
       rows.push(line.toString(t.style('text')));
     }

@@ -115,6 +115,8 @@ export class TuiScreen {
 
   onKey(handler: KeyHandler): void {
     this.screen.on('keypress', (ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined) => {
+      // blessed reports a carriage return twice: as "enter" and again as "return".
+      if (key?.name === 'return') return;
       handler(keyOf(ch, key), ch);
     });
   }

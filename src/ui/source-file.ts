@@ -38,8 +38,12 @@ export function parseSource(path: string, text: string): SourceFile {
 /** Reads files on demand; re-reads when the file changed on disk (size or mtime). */
 export class SourceCache {
   private readonly files = new Map<string, { file: SourceFile | undefined; stamp: string }>();
+  /** Finds a debug-info path on disk (search directories); identity by default. */
+  locate: (path: string) => string | undefined = (p) => p;
 
-  get(path: string | undefined): SourceFile | undefined {
+  get(debugPath: string | undefined): SourceFile | undefined {
+    if (!debugPath) return undefined;
+    const path = this.locate(debugPath);
     if (!path) return undefined;
     let stamp: string;
     try {
