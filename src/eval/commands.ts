@@ -48,9 +48,15 @@ export async function printCommand(scope: EvalScope, arg: string, opts: PrintOpt
   else v = await evaluateExpression(scope, expression, warnings);
   const ev = new Evaluator(scope);
   await ev.fetch(v);
-  const text = await formatValue(v, scope, { ...opts, ...(format ? { format } : {}) });
   const n = scope.history.record(v);
-  return warnings.map((w) => `warning: ${w}\n`).join('') + `$${n} = ${text}`;
+  const head = warnings.map((w) => `warning: ${w}\n`).join('') + `$${n} = `;
+  try {
+    return head + (await formatValue(v, scope, { ...opts, ...(format ? { format } : {}) }));
+  } catch (e) {
+    // gdb has already written "$N = " when printing fails; the error message follows it.
+    if (e instanceof UserError || e instanceof MemoryError) throw new UserError(head + e.message);
+    throw e;
+  }
 }
 
 /** `output[/FMT] expr`: the value's text alone (no history, no newline). */

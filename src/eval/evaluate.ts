@@ -198,7 +198,10 @@ export class Evaluator {
 
   async deref(v: Value): Promise<Value> {
     const t = resolve(v.type);
-    if (t.kind === 'function') return v;
+    if (t.kind === 'function') {
+      if (this.opts.noSideEffects) throw new UserError('Attempt to take contents of a non-pointer value.');
+      return v;
+    }
     if (t.kind === 'array' && v.address === undefined) {
       const el = t.element;
       return Value.fromBytes(el, (await this.fetch(v)).bytes.subarray(0, sizeOf(el) ?? 0));

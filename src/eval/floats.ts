@@ -39,7 +39,7 @@ export function decodeFloat(bytes: Uint8Array, format: FloatFormat): Decoded {
   const bias = (1 << (l.expBits - 1)) - 1;
   const fracBits = l.explicitInt ? l.manBits - 1 : l.manBits;
   const frac = l.explicitInt ? mant & ((1n << BigInt(fracBits)) - 1n) : mant;
-  if (l.explicitInt && expField !== 0 && ((mant >> BigInt(fracBits)) & 1n) === 0n) return { kind: 'invalid' };
+  if (l.explicitInt && (expField === 0) !== (((mant >> BigInt(fracBits)) & 1n) === 0n)) return { kind: 'invalid' };
   if (expField === expMax) {
     if (frac === 0n) return { kind: 'inf', negative };
     return { kind: 'nan', negative, mantissaHex: mantissaHex(mant, l.manBits) };

@@ -134,8 +134,7 @@ function guard(v: Value, f: () => string): string {
 }
 
 function printInt(v: Value, c: Ctx): string {
-  if (c.format === 's') return guard(v, () => bytesToBigInt(v.bytes, (resolve(v.type) as { signed: boolean }).signed).toString());
-  if (c.format) return scalarFormatted(v, c, c.format);
+  if (c.format && c.format !== 's') return scalarFormatted(v, c, c.format);
   return guard(v, () => {
     const t = resolve(v.type);
     const n = bytesToBigInt(v.bytes, t.kind === 'int' && t.signed);

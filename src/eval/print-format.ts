@@ -31,6 +31,8 @@ export function printScalarFormatted(v: Value, fmt: string, addressText: (addr: 
     format = '';
   }
   const unsigned = bytesToBigInt(bytes, false);
+  // A function's "value" is its first code byte, which gdb treats as signed.
+  const signed = t.kind === 'function' || isSigned(t);
   switch (format) {
     case 'x': return `0x${hex(unsigned)}`;
     case 'z': return `0x${hex(unsigned).padStart(len * 2, '0')}`;
@@ -39,11 +41,9 @@ export function printScalarFormatted(v: Value, fmt: string, addressText: (addr: 
     case 'd': return bytesToBigInt(bytes, true).toString();
     case 'u': return unsigned.toString();
     case 'f':
-      if (t.kind === 'float') return formatFloatBytes(bytes, t.format);
-      return bytesToBigInt(bytes, isSigned(t)).toString();
     case '':
       if (t.kind === 'float') return formatFloatBytes(bytes, t.format);
-      return bytesToBigInt(bytes, isSigned(t)).toString();
+      return bytesToBigInt(bytes, signed).toString();
     case 'c': {
       const n = unpackLong(v);
       const unsignedType = !isSigned(t) && t.kind !== 'float';
@@ -51,7 +51,7 @@ export function printScalarFormatted(v: Value, fmt: string, addressText: (addr: 
       return `${ch} ${charLiteral(Number(BigInt.asUintN(8, n)))}`;
     }
     case 'a': return addressText(BigInt.asUintN(64, unpackLong(v)));
-    case 's': return bytesToBigInt(bytes, isSigned(t)).toString();
+    case 's': return bytesToBigInt(bytes, signed).toString();
     default:
       throw new UserError(`Undefined output format "${format}".`);
   }

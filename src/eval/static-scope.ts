@@ -94,6 +94,8 @@ export class StaticScope implements EvalScope {
   }
 
   symbolize(addr: bigint): string | undefined {
+    // Like gdb's msymbol lookup: only addresses inside a section of the program have a symbol.
+    if (!this.program.elf.sections.some((s) => s.flags & SHF_ALLOC && s.addr !== 0n && addr >= s.addr && addr < s.addr + BigInt(s.size))) return undefined;
     const s = this.program.symbols.lookup(addr);
     if (!s) return undefined;
     return s.offset === 0n ? s.symbol.name : `${s.symbol.name}+${s.offset}`;

@@ -133,17 +133,21 @@ export function bytesToBigInt(b: Uint8Array, signed: boolean): bigint {
   return signed && b.length ? BigInt.asIntN(b.length * 8, v) : v;
 }
 
-/** gdb's unpack_long: an integral/pointer/float value as an integer (floats truncate toward zero). */
+/** gdb's unpack_long: an integral/pointer/float value as an integer (floats truncate, saturating like gdb). */
 export function unpackLong(v: Value): bigint {
   const t = resolve(v.type);
   const b = v.bytes;
   if (t.kind === 'float') {
     const f = floatToNumber(b, t.format);
-    if (!Number.isFinite(f)) return 0n;
+    if (f >= 2 ** 63 || Number.isNaN(f)) return (1n << 63n) - 1n;
+    if (f < -(2 ** 63)) return -(1n << 63n);
     return BigInt(Math.trunc(f));
   }
-  if (t.kind === 'complex') return unpackLong(Value.fromBytes(t.part, b.subarray(0, t.part.size)));
-  return bytesToBigInt(b, isSigned(t));
+  if (t.kind === 'int' || t.kind === 'enum' || t.kind === 'bool' || t.kind === 'pointer' || t.kind === 'flags') {
+    if (b.length > 8) throw new UserError('That operation is not available on integers of more than 8 bytes.');
+    return bytesToBigInt(b, isSigned(t));
+  }
+  throw new UserError("Value can't be converted to integer.");
 }
 
 /** A numeric value as a JS number (for float arithmetic). */

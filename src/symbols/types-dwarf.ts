@@ -56,7 +56,14 @@ export class DwarfTypes {
   }
 
   /** The type of a function (DW_TAG_subprogram or subroutine_type DIE). */
-  functionType(die: Die): FunctionType {
+  functionType(concrete: Die): FunctionType {
+    // Out-of-line copies of inlined functions keep their parameters on the abstract instance.
+    let die = concrete;
+    for (let i = 0; i < 8; i++) {
+      const origin = die.refDie(DW_AT.abstract_origin) ?? die.refDie(DW_AT.specification);
+      if (!origin) break;
+      die = origin;
+    }
     const params: Type[] = [];
     let varargs = false;
     for (const c of die.children()) {
