@@ -90,7 +90,7 @@ export function parseStyle(v: unknown, where: string, maxColor: number): { style
   return { style, warnings };
 }
 
-function parseSection(obj: unknown, section: string, maxColor: number, warnings: string[]): Partial<Record<Role, Style>> {
+function parseSection(obj: unknown, section: string, maxColor: number, warnings: string[], fallback?: Partial<Record<Role, Style>>): Partial<Record<Role, Style>> {
   const out: Partial<Record<Role, Style>> = {};
   if (obj === undefined) return out;
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
@@ -104,7 +104,8 @@ function parseSection(obj: unknown, section: string, maxColor: number, warnings:
     }
     const r = parseStyle(v, `${section}.${role}`, maxColor);
     warnings.push(...r.warnings);
-    out[role as Role] = r.style;
+    // A style with a bad field keeps the fallback's other fields: {"bg": 300} must not erase the role.
+    out[role as Role] = r.warnings.length ? { ...fallback?.[role as Role], ...r.style } : r.style;
   }
   return out;
 }
@@ -125,7 +126,7 @@ export function buildTheme(name: string, file: ThemeFile, mode: ColorMode, base?
     const max = mode === 'color256' ? 255 : 15;
     const sink: string[] = [];
     if (base) Object.assign(table, parseSection(base[key], key, max, sink));
-    Object.assign(table, parseSection(file[key], key, max, warnings));
+    Object.assign(table, parseSection(file[key], key, max, warnings, { ...table }));
   }
   // Validate the other section too, so a typo is reported whatever the terminal.
   if (mode !== 'color256') parseSection(file.styles, 'styles', 255, warnings);

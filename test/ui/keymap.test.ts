@@ -1,0 +1,70 @@
+// Keys are one table: help is generated from it, the config rebinds it, and lookups follow the focused pane.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_BINDINGS, Keymap, bindingName, displayKey, keyOf, parseKeyName } from '../../src/ui/keymap.js';
+
+test('the defaults of DESIGN.md are bound', () => {
+  const k = new Keymap();
+  assert.equal(k.lookup('f5', 'source'), 'continue');
+  assert.equal(k.lookup('f9', 'variables'), 'toggle-breakpoint');
+  assert.equal(k.lookup('f10', 'command'), 'next');
+  assert.equal(k.lookup('f11', 'stack'), 'step');
+  assert.equal(k.lookup('S-f11', 'source'), 'finish');
+  assert.equal(k.lookup('f12', 'source'), 'interrupt');
+  assert.equal(k.lookup('C-c', 'command'), 'interrupt');
+  for (const [key, action] of [['c', 'continue'], ['n', 'next'], ['s', 'step'], ['f', 'finish'], ['u', 'until'], ['space', 'toggle-breakpoint'], ['j', 'down'], ['k', 'up'], ['g', 'top'], ['G', 'bottom'], ['C-d', 'half-page-down'], ['C-u', 'half-page-up'], ['/', 'search'], [':', 'command-line'], ['i', 'command-line'], ['?', 'help'], ['q', 'quit'], ['tab', 'next-pane'], ['S-tab', 'prev-pane']] as const) {
+    assert.equal(k.lookup(key, 'source'), action, key);
+  }
+  assert.equal(k.lookup('escape', 'command'), 'leave');
+});
+
+test('single-letter keys do not fire while typing on the command line', () => {
+  const k = new Keymap();
+  for (const key of ['c', 'n', 's', 'q', '?', 'j', ':', 'i', 'G']) assert.equal(k.lookup(key, 'command'), undefined, key);
+  assert.equal(k.lookup('tab', 'command'), 'complete');
+});
+
+test('the help text lists every binding with its keys and description', () => {
+  const help = new Keymap().helpLines().join('\n');
+  for (const b of DEFAULT_BINDINGS) {
+    assert.ok(help.includes(b.description), b.description);
+    for (const key of b.keys) assert.ok(help.includes(displayKey(key)), `${displayKey(key)} for ${bindingName(b)}`);
+  }
+  assert.match(help, /Shift-F11 +Finish the current function/);
+  assert.match(help, /F12 Ctrl-C +Interrupt/);
+});
+
+test('config overrides rebind, unbind, and show up in help', () => {
+  const k = new Keymap({ continue: ['f6'], 'source.next': [] });
+  assert.equal(k.lookup('f6', 'source'), 'continue');
+  assert.equal(k.lookup('f5', 'source'), undefined);
+  assert.equal(k.lookup('n', 'source'), undefined);
+  assert.match(k.helpLines().join('\n'), /F6 +Continue/);
+});
+
+test('a key bound twice in one context is reported', () => {
+  const k = new Keymap({ 'source.next': ['c'] });
+  assert.equal(k.warnings.length, 1);
+  assert.match(k.warnings[0]!, /key c is bound twice in "source"/);
+});
+
+test('key names: what users write and what blessed reports meet in one canonical form', () => {
+  assert.equal(parseKeyName('F5'), 'f5');
+  assert.equal(parseKeyName('Shift-F11'), 'S-f11');
+  assert.equal(parseKeyName('S-f11'), 'S-f11');
+  assert.equal(parseKeyName('Ctrl-C'), 'C-c');
+  assert.equal(parseKeyName('Shift-g'), 'G');
+  assert.equal(parseKeyName('Esc'), 'escape');
+  assert.equal(parseKeyName('PgUp'), 'pageup');
+  assert.equal(parseKeyName(' '), 'space');
+  assert.equal(parseKeyName('?'), '?');
+  assert.equal(parseKeyName('Hyper-X'), undefined);
+  assert.equal(parseKeyName('F13'), undefined);
+  assert.equal(keyOf('G', { full: 'S-g', name: 'g', shift: true }), 'G');
+  assert.equal(keyOf('\r', { full: 'enter', name: 'enter' }), 'enter');
+  assert.equal(keyOf(undefined, { full: 'S-f11', name: 'f11' }), 'S-f11');
+  assert.equal(keyOf('\x03', { full: 'C-c', name: 'c', ctrl: true }), 'C-c');
+  assert.equal(keyOf(' ', { full: 'space', name: 'space' }), 'space');
+  assert.equal(displayKey('S-f11'), 'Shift-F11');
+  assert.equal(displayKey('C-d'), 'Ctrl-D');
+});

@@ -1,0 +1,39 @@
+// Registers: rflags decoded into flag names, hex/decimal, changes marked with '*' (and colour), groups laid out in columns.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RegisterValue } from '../../src/core/api.js';
+import { decodeFlags, formatRegister, registerRows, FLAGS } from '../../src/ui/registers-view.js';
+import { stripSgr } from '../../src/ui/text.js';
+import { loadTheme } from '../../src/ui/theme.js';
+
+const theme = loadTheme('dark', 256, { NO_COLOR: '1' }).theme;
+const r = (name: string, value: bigint): RegisterValue => ({ name, value, size: 8 });
+
+test('rflags decode to gdb\'s flag names', () => {
+  assert.equal(decodeFlags(0x246n), '[ PF ZF IF ]');
+  assert.equal(decodeFlags(0x2n), '[ ]');
+  assert.equal(decodeFlags(0xfd5n), '[ CF PF AF ZF SF TF IF DF OF ]');
+  assert.deepEqual(FLAGS.map(([, n]) => n), ['CF', 'PF', 'AF', 'ZF', 'SF', 'TF', 'IF', 'DF', 'OF']);
+});
+
+test('hex is zero-padded to the register width; decimal is signed', () => {
+  assert.equal(formatRegister(r('rax', 0x1234n), 'hex'), '0x0000000000001234');
+  assert.equal(formatRegister(r('rax', 0xffffffffffffffffn), 'dec'), '-1');
+  assert.equal(formatRegister({ name: 'cs', value: 0x33n, size: 4 }, 'hex'), '0x00000033');
+});
+
+test('groups: general purpose, rip + decoded rflags, segments, fs/gs base; changed values carry *', () => {
+  const regs = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'eflags', 'cs', 'ss', 'ds', 'es', 'fs', 'gs', 'fs_base', 'gs_base'].map((n, i) => r(n, n === 'eflags' ? 0x246n : BigInt(i)));
+  const prev = new Map(regs.map((x) => [x.name, x.value]));
+  prev.set('rbx', 99n);
+  const rows = registerRows({ width: 50, regs, previous: prev, radix: 'hex', theme }).map(stripSgr);
+  const text = rows.join('\n');
+  assert.match(text, /\*rbx/);
+  assert.doesNotMatch(text, /\*rax/);
+  assert.match(text, /eflags\s+0x246 \[ PF ZF IF \]/);
+  assert.match(text, /fs_base/);
+  assert.match(rows[0]!, /rax .*rbx/, 'two columns at 50 cells');
+  for (const row of rows) assert.equal(row.length, 50);
+  const dec = registerRows({ width: 50, regs, previous: prev, radix: 'dec', theme }).map(stripSgr).join('\n');
+  assert.match(dec, /rcx\s+2\b/);
+});
