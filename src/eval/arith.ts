@@ -4,6 +4,7 @@ import {
   builtin, resolve, sizeOf, isIntegral, isSigned, pointerTo, type Type, type FloatType, type PointerType,
 } from '../symbols/types.js';
 import { Value, unpackLong, unpackDouble, bytesToBigInt } from './value.js';
+import { exactBinop, exactCompare, exactFromFloat, exactFromInt, encodeExact, type Exact } from './float-arith.js';
 
 const INT_SIZE = 4;
 
@@ -11,6 +12,8 @@ const INT_SIZE = 4;
 export function coerceArray(v: Value): Value {
   const t = resolve(v.type);
   if (t.kind === 'array' && v.address !== undefined) return Value.fromBigInt(pointerTo(t.element), v.address);
+  // gdb would copy the array into the inferior's memory first.
+  if (t.kind === 'array') throw new UserError('evaluation of this expression requires the target program to be active');
   if (t.kind === 'function' && v.address !== undefined) return Value.fromBigInt(pointerTo(v.type), v.address);
   return v;
 }
@@ -52,14 +55,32 @@ export function unopPromote(v: Value): Value {
   return v;
 }
 
-function fromFloat(t: FloatType, n: number): Value {
-  return Value.fromNumber(t, t.format === 'ieee32' ? Math.fround(n) : n);
+/** A float or integer value, exactly. */
+export function exactOf(v: Value): Exact {
+  const t = resolve(v.type);
+  if (t.kind === 'float') return exactFromFloat(v.bytes, t.format);
+  return exactFromInt(unpackLong(v));
+}
+
+function fromExact(t: FloatType, x: Exact): Value {
+  return Value.fromBytes(t, encodeExact(x, t.format, t.size));
+}
+
+function isAggregateValue(v: Value): boolean {
+  const k = resolve(v.type).kind;
+  return k === 'struct' || k === 'union';
+}
+
+/** gdb looks for a C++ operator when an operand is a struct or union. */
+export function noOperator(op: string): UserError {
+  return new UserError(`Structure has no component named operator${op}.`);
 }
 
 const notNumber = (): UserError => new UserError('Argument to arithmetic operation not a number or boolean.');
 
 /** Arithmetic, bitwise and comparison operators on two fetched scalar values; `warn` receives gdb's warnings. */
 export function binop(op: string, a: Value, b: Value, warn?: (msg: string) => void): Value {
+  if (isAggregateValue(a) || isAggregateValue(b)) throw noOperator(op);
   a = coerceArray(a);
   b = coerceArray(b);
   const ta = resolve(a.type);
@@ -69,24 +90,24 @@ export function binop(op: string, a: Value, b: Value, warn?: (msg: string) => vo
     if (isComparison(op)) throw new UserError('Argument to comparison operation not a number, boolean or pointer.');
     throw notNumber();
   }
-  const rt = binopPromote(ta, tb);
+  const shift = op === '<<' || op === '>>';
+  const rt = shift ? unopPromote(a).type : binopPromote(ta, tb);
   const r = resolve(rt);
-  if (r.kind === 'float') {
-    const x = unpackDouble(a);
-    const y = unpackDouble(b);
-    switch (op) {
-      case '+': return fromFloat(r, x + y);
-      case '-': return fromFloat(r, x - y);
-      case '*': return fromFloat(r, x * y);
-      case '/': return fromFloat(r, x / y);
-      case '==': return bool(x === y);
-      case '!=': return bool(x !== y);
-      case '<': return bool(x < y);
-      case '>': return bool(x > y);
-      case '<=': return bool(x <= y);
-      case '>=': return bool(x >= y);
-      default: throw new UserError('Integer-only operation.');
+  if (r.kind === 'float' || (shift && resolve(b.type).kind === 'float')) {
+    if (isComparison(op)) {
+      const c = exactCompare(exactOf(a), exactOf(b));
+      switch (op) {
+        case '==': return bool(c === 0);
+        case '!=': return bool(c !== 0);
+        case '<': return bool(c === -1);
+        case '>': return bool(c === 1);
+        case '<=': return bool(c === -1 || c === 0);
+        default: return bool(c === 1 || c === 0);
+      }
     }
+    const x = r.kind === 'float' ? exactBinop(op, exactOf(a), exactOf(b)) : undefined;
+    if (!x || r.kind !== 'float') throw new UserError('Integer-only operation on floating point number.');
+    return fromExact(r, x);
   }
   const size = sizeOf(r) ?? 4;
   if (size > 8) throw new UserError('That operation is not available on integers of more than 8 bytes.');
@@ -193,6 +214,7 @@ export function isZero(v: Value): boolean {
 
 /** Unary -, +, ~ on a fetched value. */
 export function unop(op: '-' | '+' | '~', v: Value): Value {
+  if (isAggregateValue(v)) throw noOperator(op);
   const t = resolve(v.type);
   if (op === '~') {
     if (!isIntegral(t)) throw new UserError('Argument to complement operation not an integer, boolean.');
@@ -203,7 +225,13 @@ export function unop(op: '-' | '+' | '~', v: Value): Value {
   const p = unopPromote(v);
   const rt = resolve(p.type);
   if (op === '+') return p;
-  if (rt.kind === 'float') return fromFloat(rt, -unpackDouble(p));
+  if (rt.kind === 'float') {
+    // Negation flips the sign bit, NaNs and zeros included.
+    const b = Uint8Array.from(p.bytes);
+    const signByte = rt.format === 'x87' ? 9 : rt.size - 1;
+    b[signByte]! ^= 0x80;
+    return Value.fromBytes(p.type, b);
+  }
   return Value.fromBigInt(p.type, -unpackLong(p));
 }
 
@@ -212,17 +240,18 @@ export function cast(to: Type, v: Value): Value {
   const r = resolve(to);
   const from = resolve(v.type);
   if (r.kind === 'void') return Value.fromBytes(to, new Uint8Array(0));
-  if (r.kind === 'struct' || r.kind === 'union' || r.kind === 'array') {
-    if (from === r) return v.isLazy && v.address !== undefined ? Value.at(to, v.address) : Value.fromBytes(to, v.bytes, v.lval);
-    throw new UserError('Invalid cast.');
-  }
-  const src = coerceArray(v);
-  const sk = resolve(src.type).kind;
-  if (sk === 'struct' || sk === 'union' || sk === 'void' || sk === 'array') throw new UserError('Invalid cast.');
-  if (r.kind === 'float') return fromFloat(r, unpackDouble(src));
-  if (r.kind === 'int' || r.kind === 'enum' || r.kind === 'bool' || r.kind === 'pointer' || r.kind === 'flags') {
+  const sameAggregate = (r.kind === 'struct' || r.kind === 'union' || r.kind === 'array') && from === r;
+  if (sameAggregate) return v.isLazy && v.address !== undefined ? Value.at(to, v.address) : Value.fromBytes(to, v.bytes, v.lval);
+  const scalarTarget = r.kind === 'float' || r.kind === 'int' || r.kind === 'enum' || r.kind === 'bool' || r.kind === 'pointer' || r.kind === 'flags';
+  const sk = from.kind;
+  const scalarSource = sk === 'int' || sk === 'enum' || sk === 'bool' || sk === 'pointer' || sk === 'float' || sk === 'flags' || sk === 'array' || sk === 'function';
+  if (scalarTarget && scalarSource) {
+    const src = coerceArray(v);
+    if (r.kind === 'float') return fromExact(r, exactOf(src));
+    if (r.kind === 'bool') return Value.fromBigInt(to, unpackLong(src) !== 0n ? 1n : 0n);
     return Value.fromBigInt(to, unpackLong(src));
   }
-  if (r.kind === 'function') throw new UserError('Invalid cast.');
+  // Anything else in memory is reinterpreted in place (gdb's value_at_lazy fallback).
+  if (v.address !== undefined && !v.bitfield) return Value.at(to, v.address);
   throw new UserError('Invalid cast.');
 }

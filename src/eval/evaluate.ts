@@ -5,7 +5,8 @@ import {
   builtin, resolve, sizeOf, arrayOf, pointerTo, isIntegral, type Type, type ArrayType,
 } from '../symbols/types.js';
 import { Value, unpackLong, bigIntToBytes, bytesToBigInt } from './value.js';
-import { binop, unop, cast, coerceArray, isZero, ptrAdd } from './arith.js';
+import { binop, unop, cast, coerceArray, isZero, ptrAdd, noOperator } from './arith.js';
+import { encodeExact, exactFromLiteral } from './float-arith.js';
 import { findMember, memberPathValue } from './members.js';
 import { registerInfo } from './registers.js';
 import { typeName } from '../symbols/type-format.js';
@@ -65,7 +66,7 @@ export class Evaluator {
   async eval(e: Expr): Promise<Value> {
     switch (e.kind) {
       case 'int': return Value.fromBigInt(e.type, e.value);
-      case 'float': return cast(e.type, Value.fromNumber(builtin.double, e.value));
+      case 'float': return Value.fromBytes(e.type, encodeExact(exactFromLiteral(e.text), e.type.format, e.type.size));
       case 'char': return Value.fromBigInt(builtin.char, BigInt(e.value));
       case 'string': {
         const b = new Uint8Array(e.bytes.length + 1);
@@ -167,7 +168,7 @@ export class Evaluator {
   private artificialArray(left: Value, count: Value): Value {
     if (left.address === undefined || left.bitfield) throw new UserError("Only values in memory can be extended with '@'.");
     const n = Number(unpackLong(count));
-    if (n <= 0) throw new UserError('Non-positive repeat count.');
+    if (n <= 0) throw new UserError(`Invalid number ${n} of repetitions.`);
     return Value.at(arrayOf(left.type, n), left.address);
   }
 
@@ -175,14 +176,19 @@ export class Evaluator {
     switch (op) {
       case '&': return this.addressOf(await this.eval(operand));
       case '*': return this.deref(await this.eval(operand));
-      case '!': return Value.fromBigInt(builtin.int, isZero(await this.fetch(await this.eval(operand))) ? 1n : 0n);
+      case '!': {
+        const v = await this.fetch(await this.eval(operand));
+        const k = resolve(v.type).kind;
+        if (k === 'struct' || k === 'union') throw noOperator('!');
+        return Value.fromBigInt(builtin.int, isZero(v) ? 1n : 0n);
+      }
       case '-': case '+': case '~': return unop(op, await this.fetch(await this.eval(operand)));
       default: {
         const one: Expr = { kind: 'int', value: 1n, type: builtin.int };
         const isInc = op.endsWith('++');
         if (op.startsWith('pre')) return this.assign(isInc ? '+=' : '-=', operand, one);
         const old = await this.fetch(await this.eval(operand));
-        const copy = Value.fromBytes(old.type, old.bytes.slice());
+        const copy = Value.fromBytes(old.type, Uint8Array.from(old.bytes));
         await this.assign(isInc ? '+=' : '-=', operand, one);
         return copy;
       }
@@ -192,7 +198,17 @@ export class Evaluator {
   addressOf(v: Value): Value {
     const t = resolve(v.type);
     if (t.kind === 'function' && v.address !== undefined) return Value.fromBigInt(pointerTo(v.type), v.address);
-    if (v.address === undefined || v.bitfield) throw new UserError('Attempt to take address of value not located in memory.');
+    if (t.kind === 'array' && v.address === undefined && v.lval.kind === 'none') {
+      throw new UserError('evaluation of this expression requires the target program to be active');
+    }
+    if (v.address !== undefined && v.bitfield) {
+      // gdb gives the address of the bitfield's container, aligned to the field type's size.
+      const bits = (sizeOf(v.type) ?? 4) * 8;
+      const { bitPos, bitSize } = v.bitfield;
+      const inner = (bitPos % bits) + bitSize <= bits ? bitPos % bits : bitPos % 8;
+      return Value.fromBigInt(pointerTo(v.type), v.address + BigInt((bitPos - inner) / 8));
+    }
+    if (v.address === undefined) throw new UserError('Attempt to take address of value not located in memory.');
     return Value.fromBigInt(pointerTo(v.type), v.address);
   }
 
@@ -201,6 +217,9 @@ export class Evaluator {
     if (t.kind === 'function') {
       if (this.opts.noSideEffects) throw new UserError('Attempt to take contents of a non-pointer value.');
       return v;
+    }
+    if (t.kind === 'array' && v.address === undefined && v.lval.kind === 'none') {
+      throw new UserError('evaluation of this expression requires the target program to be active');
     }
     if (t.kind === 'array' && v.address === undefined) {
       const el = t.element;
@@ -228,7 +247,7 @@ export class Evaluator {
       v = await this.deref(v);
       t = resolve(v.type);
     } else if (arrow && t.kind !== 'struct' && t.kind !== 'union') {
-      throw new UserError(`The -> operator must be applied to a pointer or a structure.`);
+      throw new UserError('Attempt to extract a component of a value that is not a structure pointer.');
     }
     if (t.kind !== 'struct' && t.kind !== 'union') {
       throw new UserError(`Attempt to extract a component of a value that is not a structure${arrow ? ' pointer' : ''}.`);
@@ -273,8 +292,9 @@ export class Evaluator {
     }
     if (left.lval.kind === 'internalvar' || (l.kind === 'dollar' && !registerInfo(l.name) && !/^\$?\d*$/.test(l.name))) {
       const name = l.kind === 'dollar' ? l.name : left.lval.kind === 'internalvar' ? left.lval.name : '';
-      const v = await this.fetch(right);
-      const stored = new Value(v.type, { kind: 'internalvar', name }, v.bytes.slice(), v.byteState);
+      // Arrays in memory decay to pointers when stored in a convenience variable.
+      const v = await this.fetch(resolve(right.type).kind === 'array' && right.address !== undefined ? coerceArray(right) : right);
+      const stored = new Value(v.type, { kind: 'internalvar', name }, Uint8Array.from(v.bytes), v.byteState);
       if (!this.opts.noSideEffects) this.scope.history.setVar(name, stored);
       return stored;
     }
@@ -284,7 +304,7 @@ export class Evaluator {
       : cast(left.type, await this.fetchUnlessAggregate(right, left.type));
     if (this.opts.noSideEffects) return new Value(left.type, left.lval, nv.bytes);
     await this.write(left, nv.bytes);
-    return new Value(left.type, left.lval, nv.bytes.slice(), undefined, left.bitfield);
+    return new Value(left.type, left.lval, Uint8Array.from(nv.bytes), undefined, left.bitfield);
   }
 
   private async write(left: Value, bytes: Uint8Array): Promise<void> {

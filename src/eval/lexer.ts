@@ -45,7 +45,7 @@ function intType(value: bigint, decimal: boolean, u: boolean, longs: number): Ty
 }
 
 function lexNumber(s: string, pos: number): { tok: Token; end: number } {
-  const m = /^(0[xX][0-9a-fA-F]*\.?[0-9a-fA-F]*(?:[pP][+-]?\d+)?|0[bB][01]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)([a-zA-Z_]\w*)?/.exec(s.slice(pos));
+  const m = /^(0[xX][0-9a-fA-F]*\.?[0-9a-fA-F]*(?:[pP][+-]?\d+)?|0[bB][01]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d*)?)([a-zA-Z_]\w*)?/.exec(s.slice(pos));
   if (!m) throw syntaxError(s, pos);
   const body = m[1]!;
   const suffix = (m[2] ?? '').toLowerCase();
@@ -144,7 +144,7 @@ export function tokenize(s: string): Token[] {
     }
     if (c === "'") {
       const start = p;
-      if (s[p + 1] === "'") throw new UserError('Empty character constant.');
+      if (s[p + 1] === "'") throw new UserError('A character constant must contain at least one character.');
       if (p + 1 >= s.length) throw new UserError('Unmatched single quote.');
       const { bytes, next } = lexCharBody(s, p + 1);
       if (s[next] !== "'") {

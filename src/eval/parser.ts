@@ -8,7 +8,7 @@ export type { TypeLookup } from './parse-type.js';
 
 export type Expr =
   | { kind: 'int'; value: bigint; type: Type }
-  | { kind: 'float'; value: number; type: FloatType }
+  | { kind: 'float'; value: number; text: string; type: FloatType }
   | { kind: 'char'; value: number }
   | { kind: 'string'; bytes: Uint8Array }
   | { kind: 'ident'; name: string }
@@ -81,6 +81,8 @@ class Parser {
       const t = this.types.parseTypeName();
       e = { kind: 'type', type: t };
     } else e = this.parseComma();
+    // gdb's lexer ends the expression at an unbalanced ')'.
+    if (this.isPunct(')')) throw new UserError('Junk after end of expression.');
     if (this.peek().kind !== 'eof') this.fail();
     return e;
   }
@@ -206,7 +208,7 @@ class Parser {
     const t = this.next();
     switch (t.kind) {
       case 'int': return { kind: 'int', value: t.value, type: t.type };
-      case 'float': return { kind: 'float', value: t.value, type: t.type };
+      case 'float': return { kind: 'float', value: t.value, text: t.text, type: t.type };
       case 'char': return { kind: 'char', value: t.value };
       case 'string': {
         const parts = [t.bytes];

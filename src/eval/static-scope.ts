@@ -31,7 +31,7 @@ export function fileMemory(program: Program): (addr: bigint, len: number) => Pro
       if (addr >= s.addr && addr + BigInt(len) <= s.addr + BigInt(s.size)) {
         if (s.type === SHT_NOBITS) return out;
         const off = Number(addr - s.addr);
-        return elf.data(s).slice(off, off + len);
+        return Uint8Array.from(elf.data(s).subarray(off, off + len));
       }
     }
     for (let i = 0; i < len; i++) {
@@ -112,7 +112,7 @@ export class StaticScope implements EvalScope {
 
 function constValue(type: Type, v: { kind: string; value: unknown }): Value {
   const size = 'size' in resolve(type) ? (resolve(type) as { size: number }).size : 8;
-  if (v.kind === 'block' && v.value instanceof Uint8Array) return Value.fromBytes(type, v.value.slice(0, size));
+  if (v.kind === 'block' && v.value instanceof Uint8Array) return Value.fromBytes(type, Uint8Array.from(v.value.subarray(0, size)));
   if (typeof v.value === 'number' || typeof v.value === 'bigint') return Value.fromBytes(type, bigIntToBytes(BigInt(v.value), size));
   return Value.optimizedOut(type);
 }

@@ -3,6 +3,7 @@ import { MemoryError } from '../target/contract.js';
 import { UserError } from '../util/errors.js';
 import { resolve, sizeOf, isSigned, type Type, type FloatType } from '../symbols/types.js';
 import { floatToNumber, numberToFloatBytes } from './floats.js';
+import { exactFromFloat, exactToLongest } from './float-arith.js';
 
 /** Reads target memory; throws MemoryError ("Cannot access memory at address 0x...") when it cannot. */
 export type ReadMemory = (addr: bigint, len: number) => Promise<Uint8Array>;
@@ -138,10 +139,7 @@ export function unpackLong(v: Value): bigint {
   const t = resolve(v.type);
   const b = v.bytes;
   if (t.kind === 'float') {
-    const f = floatToNumber(b, t.format);
-    if (f >= 2 ** 63 || Number.isNaN(f)) return (1n << 63n) - 1n;
-    if (f < -(2 ** 63)) return -(1n << 63n);
-    return BigInt(Math.trunc(f));
+    return exactToLongest(exactFromFloat(b, t.format));
   }
   if (t.kind === 'int' || t.kind === 'enum' || t.kind === 'bool' || t.kind === 'pointer' || t.kind === 'flags') {
     if (b.length > 8) throw new UserError('That operation is not available on integers of more than 8 bytes.');
