@@ -1,5 +1,152 @@
-// Data commands: print/read/der, x, set var, display, info locals/args (C expressions through src/eval).
+// Data commands: print/read/der, output, x, set var, display, ptype/whatis, info locals/args/display.
+import { evaluateExpression, outputCommand, printCommand, ptypeCommand, setVarCommand, whatisCommand } from '../eval/commands.js';
+import { Evaluator } from '../eval/evaluate.js';
+import { unpackLong } from '../eval/value.js';
+import { UserError } from '../util/errors.js';
+import type { CommandContext } from './context.js';
+import { currentScope, frameScope, localsText } from './eval-hooks.js';
 import type { Command } from './registry.js';
+import { needSession } from './run-commands.js';
+import { examineMemory, parseExamineFormat, type ExamineState } from './examine.js';
 
-export const dataCommands: Command[] = [];
-export const dataInfoCommands: Command[] = [];
+function needProgram(ctx: CommandContext): void {
+  if (!ctx.program) throw new UserError('No symbol table is loaded.  Use the "file" command.');
+}
+
+async function print(a: string, ctx: CommandContext): Promise<void> {
+  needProgram(ctx);
+  ctx.out.print((await printCommand(await currentScope(ctx), a)) + '\n');
+}
+
+/** Auto-display expressions, shown after every stop (gdb's display). */
+export interface Display {
+  id: number;
+  expression: string;
+  format?: string;
+}
+const displays: Display[] = [];
+let nextDisplay = 1;
+
+export async function showDisplays(ctx: CommandContext, only?: Display): Promise<void> {
+  for (const d of only ? [only] : displays) {
+    try {
+      const text = await printCommand(await currentScope(ctx), `${d.format ? `/${d.format} ` : ''}${d.expression}`);
+      ctx.out.print(`${d.id}: ${d.format ? `/${d.format} ` : ''}${d.expression} = ${text.replace(/^\$\d+ = /, '')}\n`);
+    } catch (e) {
+      ctx.out.print(`${d.id}: ${d.expression} = <error: ${(e as Error).message}>\n`);
+    }
+  }
+}
+
+const examine: ExamineState = {};
+
+export const dataCommands: Command[] = [
+  { name: 'print', aliases: ['p', 'inspect'], help: 'Evaluate an expression and print its value: print[/FMT] EXPR.', run: print },
+  { name: 'read', help: "Duster's name for print: read VARIABLE.", run: print },
+  {
+    name: 'der', help: "Duster's dereference: der POINTER prints what it points to (print *POINTER).",
+    run: (a, ctx) => {
+      if (!a.trim()) throw new UserError('Argument required (a pointer variable).');
+      return print(`*(${a.trim()})`, ctx);
+    },
+  },
+  {
+    name: 'output', help: 'Print a value without history or newline: output[/FMT] EXPR.',
+    run: async (a, ctx) => {
+      needProgram(ctx);
+      ctx.out.print(await outputCommand(await currentScope(ctx), a));
+    },
+  },
+  {
+    name: 'set', help: 'set var EXPR = VALUE: change a variable, register ($rax) or memory.',
+    run: async (a, ctx) => {
+      needProgram(ctx);
+      const m = /^(?:var(?:iable)?\s+)?(.*)$/s.exec(a.trim())!;
+      if (!m[1]!.includes('=')) throw new UserError(`"set" needs an assignment: set var NAME = VALUE`);
+      needSession(ctx).requireStopped();
+      await setVarCommand(await currentScope(ctx), m[1]!);
+    },
+  },
+  {
+    name: 'x', help: 'Examine memory: x/NFU ADDRESS (F: x d u o t a c f s i; U: b h w g).',
+    run: async (a, ctx) => {
+      needProgram(ctx);
+      const s = needSession(ctx);
+      s.requireStopped();
+      const { spec, expression } = parseExamineFormat(a, examine);
+      let addr: bigint;
+      if (expression) {
+        const scope = await currentScope(ctx);
+        const v = await evaluateExpression(scope, expression);
+        await new Evaluator(scope).fetch(v);
+        addr = BigInt.asUintN(64, unpackLong(v));
+      } else if (examine.next !== undefined) addr = examine.next;
+      else throw new UserError('Argument required (starting display address).');
+      ctx.out.print(await examineMemory(s, await currentScope(ctx), addr, spec, examine));
+    },
+  },
+  {
+    name: 'display', help: 'Print EXPR after every stop: display[/FMT] EXPR (no argument: show them now).',
+    run: async (a, ctx) => {
+      needProgram(ctx);
+      if (!a.trim()) return showDisplays(ctx);
+      const m = /^\/(\w+)\s+(.*)$/s.exec(a.trim());
+      const d: Display = { id: nextDisplay++, expression: (m ? m[2]! : a).trim(), ...(m ? { format: m[1]! } : {}) };
+      displays.push(d);
+      if (ctx.session?.state === 'stopped') await showDisplays(ctx, d);
+    },
+  },
+  {
+    name: 'undisplay', help: 'Stop displaying: undisplay [N...] (all when none given).',
+    run: (a, _ctx) => {
+      const ids = a.trim() ? a.trim().split(/\s+/).map(Number) : displays.map((d) => d.id);
+      for (const id of ids) {
+        const i = displays.findIndex((d) => d.id === id);
+        if (i < 0) throw new UserError(`No display number ${id}.`);
+        displays.splice(i, 1);
+      }
+    },
+  },
+  {
+    name: 'ptype', help: 'Print the full type of an expression or type name: ptype EXPR | ptype struct NAME.',
+    run: async (a, ctx) => {
+      needProgram(ctx);
+      ctx.out.print((await ptypeCommand(await currentScope(ctx), a)) + '\n');
+    },
+  },
+  {
+    name: 'whatis', help: 'Print the type name of an expression or type.',
+    run: async (a, ctx) => {
+      needProgram(ctx);
+      ctx.out.print((await whatisCommand(await currentScope(ctx), a)) + '\n');
+    },
+  },
+];
+
+export const dataInfoCommands: Command[] = [
+  {
+    name: 'locals', help: 'Local variables of the selected frame.',
+    run: async (_a, ctx) => {
+      const s = needSession(ctx);
+      s.requireStopped();
+      const lines = await localsText(await frameScope(s, s.selectedFrame), false);
+      ctx.out.print(lines.length ? lines.join('\n') + '\n' : 'No locals.\n');
+    },
+  },
+  {
+    name: 'args', help: 'Arguments of the selected frame.',
+    run: async (_a, ctx) => {
+      const s = needSession(ctx);
+      s.requireStopped();
+      const lines = await localsText(await frameScope(s, s.selectedFrame), true);
+      ctx.out.print(lines.length ? lines.join('\n') + '\n' : 'No arguments.\n');
+    },
+  },
+  {
+    name: 'display', help: 'Expressions shown after every stop.',
+    run: (_a, ctx) => {
+      if (!displays.length) return ctx.out.print('There are no auto-display expressions now.\n');
+      ctx.out.print('Auto-display expressions now in effect:\nNum Enb Expression\n' + displays.map((d) => `${d.id}:   y  ${d.format ? `/${d.format} ` : ''}${d.expression}`).join('\n') + '\n');
+    },
+  },
+];

@@ -53,7 +53,7 @@ async function infoRegisters(args: string, ctx: CommandContext, all: boolean): P
     else if (r.name === 'eflags') natural = eflagsText(v);
     else if (POINTER_REGS.has(r.name)) natural = hexPad(v);
     else natural = BigInt.asIntN(64, v).toString();
-    rows.push(`${r.name.padEnd(15)}${hexPad(v).padEnd(19)}${natural}`);
+    rows.push(`${r.name.padEnd(15)}${hexPad(v).padEnd(19)} ${natural}`);
   }
   if (wanted.length && !rows.length) throw new UserError(`Invalid register \`${wanted[0]}'`);
   ctx.out.print(rows.join('\n') + '\n');

@@ -46,7 +46,9 @@ export const runCommands: Command[] = [
     run: async (_a, ctx) => {
       const s = needSession(ctx);
       s.requireStopped();
-      const f = (await s.backtrace(s.selectedFrame + 1))[s.selectedFrame];
+      const frames = await s.backtrace(s.selectedFrame + 2);
+      if (frames.length <= s.selectedFrame + 1) throw new UserError('"finish" not meaningful in the outermost frame.');
+      const f = frames[s.selectedFrame];
       if (f) ctx.out.print(`Run till exit from #${f.level}  ${frameDescription(f.location, f.args, f.level > 0)}\n`);
       await runAndReport(ctx, (x) => x.stepping.finish());
     },

@@ -51,8 +51,11 @@ export class Unwinder {
     return r?.cfa;
   }
 
-  /** Frames from the innermost outwards, up to `limit`. */
-  async backtrace(regs: RegisterSet, limit = MAX_FRAMES): Promise<Frame[]> {
+  /**
+   * Frames from the innermost outwards, up to `limit`. Like gdb's backtrace, the list ends at main
+   * unless `pastMain` (finish and until need main's caller too).
+   */
+  async backtrace(regs: RegisterSet, limit = MAX_FRAMES, pastMain = false): Promise<Frame[]> {
     const first: Frame = { level: 0, pc: regs.get('rip') ?? 0n, cfa: undefined, regs: frameZeroRegs(regs) };
     const frames: Frame[] = [first];
     let cur = first;
@@ -60,7 +63,7 @@ export class Unwinder {
       const next = await this.unwindOne(cur).catch(() => undefined);
       cur.cfa = next?.cfa;
       if (!next || next.caller === undefined) break;
-      if (this.isOutermost(cur.pc)) break;
+      if (!pastMain && this.isOutermost(cur.pc)) break;
       const caller = next.caller;
       // Guard against loops: the stack grows down, so a caller's CFA must be above ours.
       const prev = frames[frames.length - 1]!;

@@ -183,7 +183,7 @@ export class Stepping {
 
   /** Run until the selected frame (or frame 0) returns to its caller. */
   private async finishFrom(vcpu: number, report: boolean, level = 0): Promise<Outcome> {
-    const frames = await this.s.unwinder.backtrace(await this.regs(vcpu), level + 2);
+    const frames = await this.s.unwinder.backtrace(await this.regs(vcpu), level + 2, true);
     const frame = frames[level];
     const caller = frames[level + 1];
     if (!frame || !caller) {
@@ -202,6 +202,7 @@ export class Stepping {
 
   async finish(): Promise<StopInfo | undefined> {
     const level = this.s.selectedFrame;
+    if ((await this.s.frames()).length <= level + 1) throw new UserError('"finish" not meaningful in the outermost frame.');
     return this.s.execute((vcpu) => this.finishFrom(vcpu, true, level));
   }
 
@@ -224,7 +225,7 @@ export class Stepping {
   async runTo(spec: string, onlyThisFrame: boolean): Promise<StopInfo | undefined> {
     const locs = await resolveLocationSpec(this.s, spec);
     return this.s.execute(async (vcpu) => {
-      const frames = await this.s.unwinder.backtrace(await this.regs(vcpu), 2);
+      const frames = await this.s.unwinder.backtrace(await this.regs(vcpu), 2, true);
       const cfa = frames[0]?.cfa;
       const temps: Temp[] = locs.map((l) => ({
         address: l.address,

@@ -1,0 +1,133 @@
+// gdb's x/NFU: memory shown in hex/decimal/octal/binary/char/float/address, strings and instructions.
+import type { Session } from '../core/session.js';
+import { disassemble, formatInstruction } from '../core/x86/decode.js';
+import { charLiteral } from '../eval/chars.js';
+import { readCString } from '../eval/format.js';
+import { formatFloatBytes } from '../eval/floats.js';
+import type { EvalScope } from '../eval/scope.js';
+import { UserError } from '../util/errors.js';
+
+export interface ExamineSpec {
+  count: number;
+  format: string;
+  size: number;
+}
+
+/** What x remembers between uses: last format and size, and where to continue. */
+export interface ExamineState {
+  format?: string;
+  size?: number;
+  next?: bigint;
+}
+
+const SIZES: Record<string, number> = { b: 1, h: 2, w: 4, g: 8 };
+const MAX_ITEMS = 100_000;
+
+export function parseExamineFormat(arg: string, state: ExamineState): { spec: ExamineSpec; expression: string } {
+  const m = /^\s*\/(\d*)([a-z]*)\s*(.*)$/s.exec(arg);
+  let count = 1;
+  let format = state.format ?? 'x';
+  let size = state.size ?? 4;
+  let expression = arg.trim();
+  if (m) {
+    if (m[1]) count = Number(m[1]);
+    for (const c of m[2]!) {
+      if (c in SIZES) size = SIZES[c]!;
+      else if ('xduotacfsi'.includes(c)) format = c;
+      else throw new UserError(`Invalid number "${c}".`);
+    }
+    if (format === 'a') size = 8;
+    if (format === 'c' && !/[bhwg]/.test(m[2]!)) size = 1;
+    expression = m[3]!.trim();
+  }
+  if (count > MAX_ITEMS) throw new UserError(`Count ${count} is too large.`);
+  state.format = format;
+  state.size = size;
+  return { spec: { count, format, size }, expression };
+}
+
+function label(scope: EvalScope, addr: bigint): string {
+  const sym = scope.symbolize(addr);
+  return `0x${addr.toString(16)}${sym ? ` <${sym}>` : ''}:`;
+}
+
+function le(bytes: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
+  return v;
+}
+
+function item(bytes: Uint8Array, format: string, scope: EvalScope): string {
+  const size = bytes.length;
+  const u = le(bytes);
+  const s = BigInt.asIntN(size * 8, u);
+  switch (format) {
+    case 'x': return `0x${u.toString(16).padStart(size * 2, '0')}`;
+    case 'd': return s.toString();
+    case 'u': return u.toString();
+    case 'o': return u === 0n ? '0' : `0${u.toString(8)}`;
+    case 't': return u.toString(2).padStart(size * 8, '0');
+    case 'c': return `${Number(BigInt.asIntN(8, u & 0xffn))} ${charLiteral(Number(u & 0xffn))}`;
+    case 'a': {
+      const sym = scope.symbolize(u);
+      return `0x${u.toString(16)}${sym ? ` <${sym}>` : ''}`;
+    }
+    case 'f':
+      if (size === 4) return formatFloatBytes(bytes, 'ieee32');
+      if (size === 8) return formatFloatBytes(bytes, 'ieee64');
+      return s.toString();
+    default: return `0x${u.toString(16)}`;
+  }
+}
+
+function perLine(format: string, size: number): number {
+  if (format === 'c') return 8;
+  if (format === 'a') return 2;
+  return size === 8 ? 2 : size === 4 ? 4 : 8;
+}
+
+export async function examineMemory(session: Session, scope: EvalScope, addr: bigint, spec: ExamineSpec, state: ExamineState): Promise<string> {
+  const lines: string[] = [];
+  if (spec.format === 's') {
+    let a = addr;
+    for (let i = 0; i < spec.count; i++) {
+      const text = await readCString(a, { env: scope, limit: 200, threshold: 10 });
+      lines.push(`${label(scope, a)}\t${text}`);
+      // Advance past the terminating NUL.
+      let len = 0;
+      for (;;) {
+        const chunk = await session.readMemory(a + BigInt(len), 64);
+        const z = chunk.indexOf(0);
+        if (z >= 0) {
+          len += z + 1;
+          break;
+        }
+        len += 64;
+        if (len > 1 << 20) break;
+      }
+      a += BigInt(len);
+    }
+    state.next = a;
+    return lines.join('\n') + '\n';
+  }
+  if (spec.format === 'i') {
+    const pc = (await session.frame()).pc;
+    const bytes = await session.readMemory(addr, Math.min(spec.count * 15, 4096));
+    const insns = await disassemble(bytes, addr, { count: spec.count });
+    for (const i of insns) lines.push(`${i.address === pc ? '=> ' : '   '}${label(scope, i.address)}\t${formatInstruction(i, (x) => scope.symbolize(x))}`);
+    const last = insns.at(-1);
+    state.next = last ? last.address + BigInt(last.size) : addr;
+    return lines.join('\n') + '\n';
+  }
+  const total = spec.count * spec.size;
+  const bytes = await session.readMemory(addr, total);
+  const n = perLine(spec.format, spec.size);
+  for (let i = 0; i < spec.count; i += n) {
+    const a = addr + BigInt(i * spec.size);
+    const items: string[] = [];
+    for (let j = i; j < Math.min(i + n, spec.count); j++) items.push(item(bytes.subarray(j * spec.size, (j + 1) * spec.size), spec.format, scope));
+    lines.push(`${label(scope, a)}\t${items.join('\t')}`);
+  }
+  state.next = addr + BigInt(total);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,76 @@
+// info scope LOCATION: the symbols of the blocks at a location, innermost first, with gdb's location descriptions.
+
+import type { Block, Variable } from '../symbols/functions.js';
+import type { Program } from '../symbols/program.js';
+import { checkTypedef } from '../symbols/type-format.js';
+import { DwarfTypes } from '../symbols/types-dwarf.js';
+import { sizeOf } from '../symbols/types.js';
+import { UserError } from '../util/errors.js';
+import type { CommandContext } from './context.js';
+import { describeSymbolLocation } from './describe-location.js';
+import { defaultFile, needProgram, parseAddressExpr } from './linespec-static.js';
+import type { Command } from './registry.js';
+
+export { describeSymbolLocation };
+
+/** The address gdb's info scope starts from: linespecs decoded with the prologue skipped (funfirstline). */
+function scopePc(ctx: CommandContext, program: Program, spec: string): bigint {
+  if (spec.startsWith('*')) return parseAddressExpr(program, spec.slice(1));
+  const m = /^(.+):(\d+)$/.exec(spec);
+  if (m || /^\d+$/.test(spec)) {
+    const file = m ? m[1]!.trim() : defaultFile(ctx, program);
+    if (!file) throw new UserError('No symbol table is loaded.  Use the "file" command.');
+    const line = Number(m ? m[2] : spec);
+    const locs = program.lineBreakpoints(file, line);
+    if (!locs.length) throw new UserError(`No line ${line} in file "${m ? file : file.split('/').pop()}".`);
+    return locs[0]!.address;
+  }
+  const fm = /^(.+):([A-Za-z_]\w*)$/.exec(spec);
+  const name = fm ? fm[2]! : spec;
+  const locs = /^[A-Za-z_]\w*$/.test(name) ? program.functionBreakpoints(name) : [];
+  if (locs.length) return locs[0]!.address;
+  const sym = program.symbols.functions().find((f) => f.name === name);
+  if (sym) return sym.value;
+  throw new UserError(`Function "${name}" not defined.`);
+}
+
+function lengthOf(types: DwarfTypes, v: Variable): number {
+  try {
+    return sizeOf(checkTypedef(types.typeAt(v.typeOffset))) ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+function infoScope(args: string, ctx: CommandContext): void {
+  const program = needProgram(ctx);
+  const spec = args.trim();
+  if (!spec) throw new UserError('requires an argument (an expression or variable): foo');
+  const pc = scopePc(ctx, program, spec);
+  const chain: Block[] = program.blocksAt(pc);
+  if (!chain.length) throw new UserError(`No function contains specified address.`);
+  const f = program.functionAt(pc);
+  const types = new DwarfTypes(program.dwarf);
+  let out = '';
+  let count = 0;
+  for (const b of chain) {
+    if (b.kind === 'inlined' && b.name) {
+      if (count++ === 0) out += `Scope for ${spec}:\n`;
+      out += `Symbol ${b.name} is a function at address 0x${b.entryPc.toString(16)}, length 1.\n`;
+    }
+    for (const v of b.variables) {
+      if (count++ === 0) out += `Scope for ${spec}:\n`;
+      const what = describeSymbolLocation(program, v, f, b.entryPc, true);
+      if (v.location.kind === 'optimizedOut') out += `Symbol ${v.name} is optimized out.\n`;
+      else out += `Symbol ${v.name} is ${what}, length ${lengthOf(types, v)}.\n`;
+    }
+    if (b.kind !== 'lexical') break;
+  }
+  if (!count) out = `Scope for ${spec}:\nSymbol ${spec} contains no locals.\n`;
+  ctx.out.print(out);
+}
+
+export const scopeInfoCommands: Command[] = [
+  { name: 'scope', help: 'The local variables of a location and where each lives: info scope LOCATION.', run: infoScope },
+];
+

@@ -1,0 +1,56 @@
+// Test helper: runs the real duster-tui CLI in batch mode against a program under a real gdbserver.
+import { spawn } from 'node:child_process';
+import { CLI } from './build.js';
+import { startGdbserver } from './gdbserver.js';
+
+export interface DusterRun {
+  /** What duster-tui printed on stdout / stderr. */
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  /** What the debugged program printed, and how gdbserver saw it end. */
+  programOut: string;
+  gdbserverCode: number | null;
+}
+
+/** Runs `duster-tui --path exe --gdb ... --batch -ex c1 -ex c2 ...` and waits for the program to end too. */
+export async function runDuster(exe: string, commands: string[], opts: { strategy?: 'trap' | 'spin'; args?: string[]; extra?: string[]; timeoutMs?: number } = {}): Promise<DusterRun> {
+  const gs = await startGdbserver(exe, opts.args ?? []);
+  try {
+    const argv = [CLI, '--path', exe, '--gdb', `${gs.host}:${gs.port}`, '--batch', ...(opts.strategy ? ['--breakpoints', opts.strategy] : []), ...(opts.extra ?? [])];
+    for (const c of commands) argv.push('-ex', c);
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    const timeout = opts.timeoutMs ?? 60_000;
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const t = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`duster-tui did not finish within ${timeout} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      }, timeout);
+      child.on('exit', (c) => {
+        clearTimeout(t);
+        resolve(c);
+      });
+    });
+    const gsCode = await Promise.race([gs.exited, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
+    return { stdout, stderr, code, programOut: gs.stdout, gdbserverCode: gsCode };
+  } finally {
+    await gs.stop();
+  }
+}
+
+/** The source lines ("73\t...") a debugger printed, in order: what step/next visited. */
+export function sourceLines(text: string): string[] {
+  return text.split('\n').filter((l) => /^(0x[0-9a-f]+\t)?\d+\t/.test(l)).map((l) => l.replace(/^0x[0-9a-f]+\t/, ''));
+}
+
+/** Frame headers with addresses and argument values normalised (stack addresses differ between runs). */
+export function normaliseFrames(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((l) => / at \S+:\d+$/.test(l) || /^#\d+/.test(l))
+    .map((l) => l.replace(/0x[0-9a-f]+/g, 'ADDR').replace(/^Breakpoint \d+, /, '').replace(/^Temporary breakpoint \d+, /, ''));
+}
