@@ -82,7 +82,7 @@ need_disk "$LAB_CACHE" 1800
 install -m 755 "$LAB_DIR/dom0/lab-init" "$LAB_BASE/sbin/lab-init"
 install -m 755 "$LAB_DIR/dom0/lab-agent" "$LAB_BASE/usr/local/sbin/lab-agent"
 install -m 755 "$NODE_BIN" "$LAB_BASE/usr/local/bin/node"
-chroot "$LAB_BASE" /usr/local/bin/node -e 'process.exit(0)' || \
+env -u NODE_EXTRA_CA_CERTS -u NODE_OPTIONS chroot "$LAB_BASE" /usr/local/bin/node -e 'process.exit(0)' || \
   die "the host's node binary does not run in the Debian chroot (needs a glibc build)"
 echo duster-dom0 > "$LAB_BASE/etc/hostname"
 : > "$LAB_BASE/etc/fstab"

@@ -46,6 +46,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
+# Run a long step in the background and wait for it, so that a signal reaches the traps
+# above at once instead of after the step ends.
+waitfor() { "$@" & wait $!; }
 
 # ---- 1. prerequisites and the lab images ----
 need_cmd qemu-system-x86_64 qemu-system-x86
@@ -94,7 +97,7 @@ failed=()
 for hv in $HYPERVISORS; do
   echo "==== xen-lab: $hv hypervisor ===="
   t=$(now)
-  if ! "$LAB_DIR/start.sh" "$hv"; then
+  if ! waitfor "$LAB_DIR/start.sh" "$hv"; then
     record "$hv: boot" "FAILED"
     failed+=("$hv (boot)")
     "$LAB_DIR/stop.sh" || true
@@ -109,7 +112,7 @@ export DUSTER_LAB_HYPERVISOR=$hv DUSTER_LAB_GUEST=$GUEST DUSTER_LAB_GUEST_DIR=/l
 export DUSTER_LAB_SOURCE_DIR=/project/test/fixtures/unikernel
 export DUSTER_LAB_DOMID=\$(xl domid $GUEST 2>/dev/null)
 ENV
-  LAB_RUN_TIMEOUT=$TEST_TIMEOUT "$LAB_DIR/run.sh" \
+  LAB_RUN_TIMEOUT=$TEST_TIMEOUT waitfor "$LAB_DIR/run.sh" \
     "DUSTER_LAB_TESTS='${DUSTER_LAB_TESTS:-}' bash /lab/guest/run-tests.sh" || rc=$?
   record "$hv: tests in dom0" "$(since "$t") s (exit $rc)"
   if [ $rc != 0 ]; then
