@@ -2,7 +2,7 @@
 import { UserError } from '../util/errors.js';
 import { MemoryError } from '../target/contract.js';
 import {
-  builtin, resolve, sizeOf, arrayOf, pointerTo, isIntegral, type Type, type ArrayType,
+  builtin, resolve, sizeOf, arrayOf, pointerTo, isIntegral, isSigned, type Type, type ArrayType,
 } from '../symbols/types.js';
 import { Value, unpackLong, bigIntToBytes, bytesToBigInt } from './value.js';
 import { binop, unop, cast, coerceArray, isZero, ptrAdd, noOperator } from './arith.js';
@@ -139,7 +139,9 @@ export class Evaluator {
     if (/^\d+$/.test(name)) return h.absolute(Number(name));
     const reg = registerInfo(name);
     if (reg) {
-      const raw = await this.scope.readRegister?.(reg.base);
+      const fb = name === 'fp' ? await this.scope.frameBase?.() : undefined;
+      let raw = fb ?? (await this.scope.readRegister?.(reg.base));
+      if (raw === undefined && this.opts.noSideEffects) raw = 0n;
       if (raw === undefined) throw new UserError('No registers.');
       const bits = (raw >> BigInt(reg.shift)) & ((1n << BigInt(reg.bits)) - 1n);
       const size = sizeOf(reg.type) ?? 8;
@@ -298,13 +300,31 @@ export class Evaluator {
       if (!this.opts.noSideEffects) this.scope.history.setVar(name, stored);
       return stored;
     }
+    if (!left.modifiable) throw new UserError('Left operand of assignment is not a modifiable lvalue.');
     const rt = resolve(left.type);
     const nv = rt.kind === 'struct' || rt.kind === 'union' || rt.kind === 'array'
       ? await this.fetch(cast(left.type, right))
       : cast(left.type, await this.fetchUnlessAggregate(right, left.type));
     if (this.opts.noSideEffects) return new Value(left.type, left.lval, nv.bytes);
-    await this.write(left, nv.bytes);
-    return new Value(left.type, left.lval, Uint8Array.from(nv.bytes), undefined, left.bitfield);
+    let bytes = nv.bytes;
+    if (left.bitfield) bytes = this.fitBitfield(left.type, left.bitfield.bitSize, bytes);
+    await this.write(left, bytes);
+    return new Value(left.type, left.lval, Uint8Array.from(bytes), undefined, left.bitfield);
+  }
+
+  /** gdb's modify_field: chop a fitting negative value, warn and truncate one that does not fit; sign-extend back. */
+  private fitBitfield(type: Type, bitSize: number, bytes: Uint8Array): Uint8Array {
+    const size = bytes.length;
+    let v = bytesToBigInt(bytes, true);
+    const mask = (1n << BigInt(bitSize)) - 1n;
+    const all = BigInt.asUintN(64, v);
+    if ((BigInt.asUintN(64, ~all) & BigInt.asUintN(64, ~(mask >> 1n))) === 0n) v = all & mask;
+    else if (v < 0n || (v & ~mask) !== 0n) {
+      this.warnings.push(`Value does not fit in ${bitSize} bits.`);
+      v &= mask;
+    }
+    const stored = isSigned(type) ? BigInt.asIntN(bitSize, v) : v & mask;
+    return bigIntToBytes(stored, size);
   }
 
   private async write(left: Value, bytes: Uint8Array): Promise<void> {

@@ -164,7 +164,7 @@ export function enumText(t: EnumType, val: bigint): string {
 
 function flagsText(t: FlagsType, val: bigint): string {
   let s = '[ ';
-  for (const f of t.fields) if ((val >> BigInt(f.bit)) & 1n) s += `${f.name} `;
+  for (const f of t.fields) if (f.name && (val >> BigInt(f.bit)) & 1n) s += `${f.name} `;
   return s + ']';
 }
 

@@ -14,7 +14,9 @@ export class ValueHistory {
 
   /** Record a (fetched) value; returns its number N for "$N = ...". */
   record(v: Value): number {
-    this.values.push(v);
+    const snapshot = new Value(v.type, v.lval, v.isLazy ? undefined : Uint8Array.from(v.bytes), v.byteState, v.bitfield);
+    snapshot.modifiable = false;
+    this.values.push(snapshot);
     return this.values.length;
   }
 

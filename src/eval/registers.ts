@@ -10,7 +10,7 @@ export const EFLAGS_TYPE: FlagsType = {
   fields: [
     ['CF', 0], ['', 1], ['PF', 2], ['AF', 4], ['ZF', 6], ['SF', 7], ['TF', 8], ['IF', 9], ['DF', 10], ['OF', 11],
     ['NT', 14], ['RF', 16], ['VM', 17], ['AC', 18], ['VIF', 19], ['VIP', 20], ['ID', 21],
-  ].filter(([n]) => n !== '').map(([name, bit]) => ({ name: name as string, bit: bit as number })),
+  ].map(([name, bit]) => ({ name: name as string, bit: bit as number })),
 };
 
 const TABLE = new Map<string, RegisterInfo>();

@@ -32,6 +32,8 @@ export interface EvalScope extends TypeLookup {
    */
   readRegister?(name: string): Promise<bigint | undefined>;
   writeRegister?(name: string, value: bigint): Promise<void>;
+  /** gdb's $fp: the selected frame's base address (not rbp). Without it $fp reads rbp. */
+  frameBase?(): Promise<bigint | undefined>;
   /** The element count of an array whose bound is only known at run time (a VLA), in this frame. */
   resolveBound?(bound: ArrayBound): Promise<number | undefined>;
   /** Value history ($1, $, $$n) and convenience variables ($foo); shared across evaluations. */

@@ -58,13 +58,45 @@ export function staticAddress(v: Variable): bigint | undefined {
   return undefined;
 }
 
+export interface StaticScopeOptions {
+  /** Accept writes into a private copy of the image (gdb cannot write without a process; tests and scratch sessions can). */
+  writable?: boolean;
+  /** Register values to present ($rax, $pc...); without them registers report "No registers.". */
+  registers?: Map<string, bigint>;
+}
+
 export class StaticScope implements EvalScope {
   readonly types: DwarfTypes;
   readonly readMemory: (addr: bigint, len: number) => Promise<Uint8Array>;
+  readonly writeMemory?: (addr: bigint, data: Uint8Array) => Promise<void>;
+  readonly readRegister?: (name: string) => Promise<bigint | undefined>;
+  readonly writeRegister?: (name: string, value: bigint) => Promise<void>;
 
-  constructor(readonly program: Program, readonly history = new ValueHistory()) {
+  constructor(readonly program: Program, readonly history = new ValueHistory(), opts: StaticScopeOptions = {}) {
     this.types = new DwarfTypes(program.dwarf);
-    this.readMemory = fileMemory(program);
+    const file = fileMemory(program);
+    if (opts.writable) {
+      const overlay = new Map<bigint, number>();
+      this.readMemory = async (addr, len) => {
+        const out = await file(addr, len);
+        for (let i = 0; i < len; i++) {
+          const b = overlay.get(addr + BigInt(i));
+          if (b !== undefined) out[i] = b;
+        }
+        return out;
+      };
+      this.writeMemory = async (addr, data) => {
+        await file(addr, data.length); // unmapped addresses fail like reads
+        data.forEach((b, i) => overlay.set(addr + BigInt(i), b));
+      };
+    } else this.readMemory = file;
+    const regs = opts.registers;
+    if (regs) {
+      this.readRegister = async (name) => regs.get(name);
+      this.writeRegister = async (name, value) => {
+        regs.set(name, BigInt.asUintN(64, value));
+      };
+    }
   }
 
   lookupVariable(name: string): Value | undefined {

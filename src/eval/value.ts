@@ -30,6 +30,8 @@ export interface Bitfield {
 
 export class Value {
   private contents?: Uint8Array;
+  /** False for history values ($1), which gdb refuses to assign to. */
+  modifiable = true;
 
   constructor(
     readonly type: Type,

@@ -144,6 +144,11 @@ function printBase(t: Type, show: number, level: number): string {
       return modifier(qualsOf(t), false, true) + u.name;
     case 'typedef':
       return u.name;
+    case 'flags': {
+      if (show <= 0) return u.name;
+      const body = u.fields.map((f) => `    bool ${f.name ? f.name + ' ' : ''}@${f.bit};\n`).join('');
+      return `flag ${u.name} {\n${body}}`;
+    }
     default:
       return modifier(qualsOf(t), false, true) + u.name;
   }

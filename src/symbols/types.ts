@@ -77,7 +77,7 @@ export interface FunctionType {
   readonly prototyped: boolean;
   readonly varargs: boolean;
 }
-/** A register-flags type (eflags): prints as [ IF ZF ]. */
+/** A register-flags type (eflags): prints as [ IF ZF ]; unnamed fields are reserved bits. */
 export interface FlagsType {
   readonly kind: 'flags';
   readonly name: string;
