@@ -66,7 +66,7 @@ function infoScope(args: string, ctx: CommandContext): void {
     }
     if (b.kind !== 'lexical') break;
   }
-  if (!count) out = `Scope for ${spec}:\nSymbol ${spec} contains no locals.\n`;
+  if (!count) out = `Scope for ${spec} contains no locals or arguments.\n`;
   ctx.out.print(out);
 }
 

@@ -4,7 +4,7 @@ import type { Die } from '../dwarf/die.js';
 import type { Unit } from '../dwarf/unit.js';
 import type { ElfSymbol } from '../elf/elf.js';
 import type { Program } from '../symbols/program.js';
-import { printType } from '../symbols/type-format.js';
+import { checkTypedef, printType } from '../symbols/type-format.js';
 import { DwarfTypes } from '../symbols/types-dwarf.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
@@ -86,7 +86,7 @@ function debugTypes(program: Program, types: DwarfTypes, re: RegExp | undefined,
       if (!name || (re && !re.test(name))) continue;
       const t = types.typeAt(d.offset);
       let text: string;
-      if (d.tag === DW_TAG.typedef) text = `typedef ${printType(types.typeAt(d.type), name, 0, 0)};`;
+      if (d.tag === DW_TAG.typedef) text = `typedef ${printType(checkTypedef(t), '', -1, 0)} ${name};`;
       else if (d.tag === DW_TAG.base_type) text = printType(t, '', -1, 0);
       else text = `${printType(t, '', 0, 0)};`;
       const line = d.tag === DW_TAG.base_type ? 0 : num(d, DW_AT.decl_line) ?? 0;

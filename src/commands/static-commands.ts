@@ -1,12 +1,15 @@
 // Questions answered from the program alone (no target): info line/source/functions/scope, list, ptype, whatis.
 import { DW_LANG } from '../dwarf/constants.js';
-import { ptypeCommand, whatisCommand } from '../eval/commands.js';
+import { evaluateExpression, ptypeCommand, whatisCommand } from '../eval/commands.js';
+import { Evaluator } from '../eval/evaluate.js';
+import { unpackLong } from '../eval/value.js';
 import { StaticScope, staticAddress } from '../eval/static-scope.js';
 import type { Program } from '../symbols/program.js';
+import { resolve } from '../symbols/types.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import { dataCommands } from './data-commands.js';
-import { displayNameOf, needProgram, nonDebugFunction, parseAddressExpr } from './linespec-static.js';
+import { displayNameOf, needProgram, nonDebugFunction } from './linespec-static.js';
 import { listCommands, listInfoCommands } from './list-command.js';
 import type { Command } from './registry.js';
 import { describeSymbolLocation, scopeInfoCommands } from './scope-command.js';
@@ -114,11 +117,22 @@ function sectionOf(program: Program, addr: bigint): string | undefined {
   return s?.name;
 }
 
-function infoSymbol(args: string, ctx: CommandContext): void {
+/** An address expression's value: plain numbers directly, anything else through the C evaluator (static scope). */
+async function addressValue(program: Program, text: string): Promise<bigint> {
+  if (/^(0x[0-9a-f]+|\d+)$/i.test(text)) return BigInt(text);
+  const scope = new StaticScope(program);
+  const v = await evaluateExpression(scope, text);
+  const t = resolve(v.type);
+  if ((t.kind === 'function' || t.kind === 'array') && v.lval.kind === 'memory') return v.lval.address;
+  await new Evaluator(scope).fetch(v);
+  return BigInt.asUintN(64, unpackLong(v));
+}
+
+async function infoSymbol(args: string, ctx: CommandContext): Promise<void> {
   const program = needProgram(ctx);
   const a = args.trim();
   if (!a) throw new UserError('Argument required (address).');
-  const addr = parseAddressExpr(program, a.replace(/^\*/, ''));
+  const addr = await addressValue(program, a);
   const section = sectionOf(program, addr);
   const plt = program.symbols.plt().find((s) => addr >= s.value && addr < s.value + BigInt(Math.max(s.size, 1)));
   const hit = plt ? { symbol: plt, offset: addr - plt.value } : program.symbols.lookup(addr);

@@ -1,5 +1,6 @@
 // ELF symbol table lookups: address -> symbol+offset (gdb's <demo+185>), and the "Non-debugging symbols" list.
 import type { ElfFile, ElfSymbol } from '../elf/elf.js';
+import { pltSymbols } from './plt.js';
 
 const STT_OBJECT = 1;
 const STT_FUNC = 2;
@@ -9,8 +10,9 @@ const STT_GNU_IFUNC = 10;
 export class ElfSymbols {
   /** Code and data symbols with an address, sorted by address. */
   readonly sorted: ElfSymbol[];
+  private pltCache?: ElfSymbol[];
 
-  constructor(elf: ElfFile) {
+  constructor(private readonly elf: ElfFile) {
     this.sorted = elf.symbols()
       .filter((s) => s.name && s.shndx !== 0 && s.shndx < 0xff00 && (s.type === STT_FUNC || s.type === STT_OBJECT || s.type === STT_NOTYPE || s.type === STT_GNU_IFUNC) && !s.name.startsWith('$'))
       .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
@@ -41,7 +43,8 @@ export class ElfSymbols {
 
   /** gdb's "<name+off>" (or "<name>") for an address, or '' when no symbol is near. */
   describe(addr: bigint): string {
-    const s = this.lookup(addr);
+    const p = this.plt().find((x) => addr >= x.value && addr < x.value + BigInt(x.size));
+    const s = p ? { symbol: p, offset: addr - p.value } : this.lookup(addr);
     if (!s) return '';
     return s.offset === 0n ? `<${s.symbol.name}>` : `<${s.symbol.name}+${s.offset}>`;
   }
@@ -49,5 +52,10 @@ export class ElfSymbols {
   /** Function symbols, for "Non-debugging symbols:". */
   functions(): ElfSymbol[] {
     return this.sorted.filter((s) => s.type === STT_FUNC || s.type === STT_GNU_IFUNC);
+  }
+
+  /** Synthetic name@plt symbols (not in .symtab; BFD and gdb derive them from the PLT and its relocations). */
+  plt(): ElfSymbol[] {
+    return (this.pltCache ??= pltSymbols(this.elf));
   }
 }
