@@ -83,8 +83,17 @@ export class Controller {
       }
       return;
     }
+    // A count before a motion in the source pane, as in vi: 73G goes to line 73, 5j moves 5 down.
+    if (this.focus === 'source' && ch && /^[0-9]$/.test(ch) && (this.count || ch !== '0') && !action) {
+      this.count = this.count * 10 + Number(ch);
+      return;
+    }
     if (action) this.act(action);
+    this.count = 0;
   }
+
+  /** Pending vi-style count (source pane). */
+  private count = 0;
 
   act(action: ActionId): void {
     const m = this.model;
@@ -322,6 +331,16 @@ export class Controller {
       if (!m.file) return;
       const n = m.file.lineCount;
       const before = m.cursor;
+      if (this.count && (action === 'bottom' || action === 'top')) {
+        m.cursor = clamp(this.count, 1, n);
+        m.top = scrollTo(m.cursor, m.top, h, n);
+        return;
+      }
+      if (this.count && (action === 'down' || action === 'up')) {
+        m.cursor = clamp(m.cursor + (action === 'down' ? this.count : -this.count), 1, n);
+        m.top = scrollTo(m.cursor, m.top, h, n);
+        return;
+      }
       m.cursor = clamp(Number.isFinite(step) ? m.cursor + step : step > 0 ? n : 1, 1, n);
       if (Math.abs(step) > 1 && Number.isFinite(step)) m.top = clamp(m.top + (m.cursor - before), 1, Math.max(1, n - h + 1));
       m.top = scrollTo(m.cursor, m.top, h, n);

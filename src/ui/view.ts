@@ -8,7 +8,7 @@ import type { UiModel } from './model.js';
 import { overlayRect, renderOverlayFor } from './overlays.js';
 import { renderRegisters, registerRows } from './registers-view.js';
 import type { TuiScreen } from './screen.js';
-import { gutterMarks, renderSource } from './source-view.js';
+import { gutterMarks, renderSource, scrollTo } from './source-view.js';
 import { Line } from './text.js';
 import type { Theme } from './theme.js';
 import { renderTreeRow } from './var-tree.js';
@@ -34,7 +34,10 @@ export class View {
     for (let i = this.layout.separators.length; i < 3; i++) this.screen.surface(`sep${i}`).place(undefined);
     this.screen.surface('status').place(this.layout.tooSmall ? undefined : this.layout.status);
     this.screen.surface('small').place(this.layout.tooSmall ? { left: 0, top: 0, width: this.layout.cols, height: this.layout.rows } : undefined);
-    this.model.sourceHeight = this.bodyHeight('source');
+    const m = this.model;
+    m.sourceHeight = this.bodyHeight('source');
+    // Keep the cursor (which follows the execution point) visible in the resized pane.
+    if (m.file && m.sourceHeight > 0) m.top = scrollTo(m.cursor, m.top, m.sourceHeight, m.file.lineCount);
     return this.layout;
   }
 

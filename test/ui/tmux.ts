@@ -1,0 +1,73 @@
+// Test helper: drives a program in a detached tmux session (send-keys, capture-pane, resize) with polling, never fixed sleeps.
+import { execFileSync, spawnSync } from 'node:child_process';
+
+let counter = 0;
+
+export interface TmuxStart {
+  cols?: number;
+  rows?: number;
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export class Tmux {
+  private constructor(readonly name: string) {}
+
+  /**
+   * Runs `command` (a shell command line) in a new detached session. After the command ends the
+   * pane prints "[exit N]" and stays, so the final terminal state can be inspected.
+   */
+  static start(command: string, opts: TmuxStart = {}): Tmux {
+    const name = `duster-ui-${process.pid}-${++counter}`;
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
+    const script = `${opts.cwd ? `cd ${quote(opts.cwd)} && ` : ''}${env ? `env ${env} ` : ''}${command}; echo "[exit $?]"; sleep 600`;
+    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(opts.cols ?? 120), '-y', String(opts.rows ?? 40), script]);
+    return new Tmux(name);
+  }
+
+  /** The pane's text (no attributes). */
+  text(): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+  }
+
+  /** The pane with SGR attributes and trailing cells (for style checks and screenshots). */
+  ansi(): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-e', '-N', '-t', this.name], { encoding: 'utf8' });
+  }
+
+  /** Sends tmux key names ("F9", "Enter", "C-c", "S-F11") or literal text with `literal`. */
+  keys(...keys: string[]): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
+  }
+
+  type(text: string): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', text]);
+  }
+
+  resize(cols: number, rows: number): void {
+    execFileSync('tmux', ['resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows)]);
+  }
+
+  /** "#{cursor_flag} #{alternate_on}" and similar pane formats. */
+  format(f: string): string {
+    return execFileSync('tmux', ['display-message', '-p', '-t', this.name, f], { encoding: 'utf8' }).trim();
+  }
+
+  /** Polls the pane until `check` accepts its text; returns that text. Fails with the last screen. */
+  async waitFor(check: RegExp | ((text: string) => boolean), timeoutMs = 30_000, what = String(check)): Promise<string> {
+    const t0 = Date.now();
+    let last = '';
+    for (;;) {
+      last = this.text();
+      if (typeof check === 'function' ? check(last) : check.test(last)) return last;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; screen:\n${last}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  kill(): void {
+    spawnSync('tmux', ['kill-session', '-t', this.name]);
+  }
+}
