@@ -4,7 +4,7 @@
 # exits with its exit code. Works through a 9p mailbox: the command goes to
 # $DUSTER_LAB_RUN/share/jobs/<id>.job, dom0's lab-agent runs it and writes <id>.out and
 # <id>.rc. Exit 124: LAB_RUN_TIMEOUT (s, default 1800) expired; 125: the VM is not running.
-set -uo pipefail
+set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ $# -ge 1 ] || { echo "usage: $0 'command'" >&2; exit 2; }

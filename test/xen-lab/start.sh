@@ -33,6 +33,8 @@ mkdir -p "$LAB_RUN/share/jobs" "$LAB_RUN/share/guest"
 rm -f "$LAB_RUN"/share/ready "$LAB_RUN"/share/xen_version "$LAB_RUN"/share/jobs/* \
       "$LAB_RUN"/serial.log "$LAB_RUN"/qemu.pid "$LAB_RUN"/*.sock
 echo "$HV" > "$LAB_RUN/hypervisor"
+# dom0 links this path to /project, so host paths in DWARF (comp_dir) resolve there too
+(cd "$PROJECT_DIR" && pwd -P) > "$LAB_RUN/share/host_project"
 
 if [ -n "${LAB_QEMU_ACCEL:-}" ]; then
   read -r -a ACCEL <<< "-accel $LAB_QEMU_ACCEL"
