@@ -30,8 +30,13 @@ export const DEFAULTS = {
 /** Packet size gdb assumes when the stub does not say (remote.c's historic default). */
 export const DEFAULT_PACKET_SIZE = 400;
 
-/** The client's qSupported request: what we understand. */
-export const QSUPPORTED_REQUEST = 'qSupported:multiprocess-;swbreak+;hwbreak+;qRelocInsn-;xmlRegisters=i386;vContSupported+';
+/**
+ * The client's qSupported request: what we understand. swbreak is deliberately not offered: with it,
+ * gdbserver rewinds rip for every int3 trap (even one core wrote itself), so the same int3 would leave
+ * rip at bp on gdbserver and at bp+1 on Xen. Without it gdbserver reports every int3 trap (its own
+ * Z0 ones included) with rip after the int3, exactly as Xen does.
+ */
+export const QSUPPORTED_REQUEST = 'qSupported:multiprocess-;hwbreak+;qRelocInsn-;xmlRegisters=i386;vContSupported+';
 
 export interface StubFeatures {
   packetSize?: number;

@@ -23,6 +23,10 @@ export type { GdbRemoteOptions } from './features.js';
  *
  * resume({ step: v }) single-steps v while the others continue (vCont;s:v;c); add only: v to keep
  * the others stopped. Without vCont, 'Hc' + 's'/'c' is used and the stub decides what the others do.
+ *
+ * Traps: on gdbserver an int3 trap, written by core or planted with Z0, stops with rip = address + 1
+ * (as on Xen; swbreak is not negotiated). QEMU's own Z0 breakpoints stop with rip = address (QEMU
+ * never executes an int3 for them), so core should accept a trap at rip or rip - 1, as gdb does.
  */
 export class GdbRemoteTarget implements Target {
   readonly description: string;
@@ -176,12 +180,12 @@ export class GdbRemoteTarget implements Target {
     if (reply !== 'OK') throw remoteFailure('G', reply, `Cannot write the registers of vCPU ${vcpu}`);
   }
 
-  readMemory(addr: bigint, len: number): Promise<Uint8Array> {
+  async readMemory(addr: bigint, len: number): Promise<Uint8Array> {
     this.checkStopped();
     return this.memory.read(addr, len);
   }
 
-  writeMemory(addr: bigint, data: Uint8Array): Promise<void> {
+  async writeMemory(addr: bigint, data: Uint8Array): Promise<void> {
     this.checkStopped();
     return this.memory.write(addr, data);
   }
