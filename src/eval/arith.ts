@@ -163,6 +163,10 @@ function bool(b: boolean): Value {
 
 /** Size of a pointer's target for arithmetic (void and functions count 1, as in gdb). */
 function targetSize(p: PointerType): number {
+  const t = resolve(p.target);
+  if ((t.kind === 'struct' || t.kind === 'union' || t.kind === 'enum') && t.incomplete) {
+    throw new UserError(`Cannot perform pointer math on incomplete type "${t.name ?? ''}", try casting to a known type, or void *.`);
+  }
   const s = sizeOf(p.target);
   return s === undefined || s === 0 ? 1 : s;
 }

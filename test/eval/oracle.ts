@@ -3,13 +3,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES } from '../helpers/build.js';
+import { FIXTURES, MATRIX } from '../helpers/build.js';
 import { openElf } from '../../src/elf/elf.js';
 import { Program } from '../../src/symbols/program.js';
 import { StaticScope } from '../../src/eval/static-scope.js';
 import { outputCommand, printCommand, ptypeCommand, setVarCommand, whatisCommand } from '../../src/eval/commands.js';
 import { errorMessage } from '../../src/util/errors.js';
 import type { EvalScope } from '../../src/eval/scope.js';
+
+/** The build matrix plus strict DWARF 2 (block member locations, DW_AT_bit_offset bitfields). */
+export const ZOO_BUILDS: { label: string; flags: string[] }[] = [...MATRIX, { label: 'dwarf2 strict -O0', flags: ['-g', '-gdwarf-2', '-gstrict-dwarf', '-O0'] }];
 
 /** The zoo's sources (relative to test/fixtures). */
 export const ZOO = ['types/zoo.c', 'types/zoo2.c'];
