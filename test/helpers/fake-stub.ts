@@ -11,6 +11,10 @@ export interface FakeStubOptions {
   onConnect?(conn: FakeStubConnection): void;
   /** Acknowledge requests with '+' (default true until the client asks for QStartNoAckMode and we said OK). */
   ack?: boolean;
+  /** The client sent '-' (bad checksum): default resends the last packet. */
+  onNak?(conn: FakeStubConnection): void;
+  /** The client sent the interrupt byte 0x03. */
+  onInterrupt?(conn: FakeStubConnection): void;
 }
 
 function checksum(s: Buffer): string {
@@ -38,20 +42,26 @@ export class FakeStubConnection {
     this.requests = requests;
   }
 
+  /** The last packet sent, resent when the client answers '-'. */
+  lastFrame: Buffer | undefined;
+
   send(action: StubAction): void {
     if (action === null || this.socket.destroyed) return;
     if (Array.isArray(action)) {
       for (const a of action) this.send(a);
-    } else if (typeof action === 'string') this.socket.write(frame(action));
+    } else if (typeof action === 'string') {
+      this.lastFrame = frame(action);
+      this.socket.write(this.lastFrame);
+    }
     else if ('raw' in action) this.socket.write(action.raw);
     else this.socket.write(Buffer.concat([Buffer.from(`$${action.badChecksum}#`, 'latin1'), Buffer.from('00')]));
   }
 }
 
 export class FakeStub {
-  readonly requests: string[] = [];
   connection: FakeStubConnection | undefined;
-  private constructor(private readonly server: Server, readonly port: number) {}
+  /** Every request received on any connection, in order. */
+  private constructor(private readonly server: Server, readonly port: number, readonly requests: string[]) {}
 
   static start(opts: FakeStubOptions): Promise<FakeStub> {
     const requests: string[] = [];
@@ -67,8 +77,15 @@ export class FakeStub {
         for (;;) {
           // Skip acks and count interrupts and naks.
           while (buf.length > 0 && buf[0] !== 0x24) {
-            if (buf[0] === 0x03) conn.interrupts++;
-            if (buf[0] === 0x2d) conn.naks++;
+            if (buf[0] === 0x03) {
+              conn.interrupts++;
+              opts.onInterrupt?.(conn);
+            }
+            if (buf[0] === 0x2d) {
+              conn.naks++;
+              if (opts.onNak) opts.onNak(conn);
+              else if (conn.lastFrame) socket.write(conn.lastFrame);
+            }
             buf = buf.subarray(1);
           }
           const end = buf.indexOf(0x23);
@@ -91,7 +108,7 @@ export class FakeStub {
     return new Promise((resolve) => {
       server.listen(0, '127.0.0.1', () => {
         const addr = server.address();
-        stub = new FakeStub(server, typeof addr === 'object' && addr ? addr.port : 0);
+        stub = new FakeStub(server, typeof addr === 'object' && addr ? addr.port : 0, requests);
         resolve(stub);
       });
     });

@@ -269,10 +269,10 @@ export class GdbRemoteTarget implements Target {
     if (this.conn.closed || this.exited) return this.close();
     try {
       await this.stopIfRunning();
-      const reply = await this.request(`vKill;${(this.pid ?? this.firstThreadId() ?? 1).toString(16)}`);
+      const reply = await this.request(`vKill;${(this.pid ?? 1).toString(16)}`);
       if (reply !== 'OK') {
-        this.conn.send('k');
-        await this.conn.nextPacket('k', Math.min(this.timeoutMs, 2000), false).catch(() => undefined);
+        this.conn.send('k'); // most stubs never answer k: give it a moment to arrive, then hang up
+        await this.conn.nextPacket('k', Math.min(this.timeoutMs, 300), false).catch(() => undefined);
       }
     } catch (e) {
       if (!(e instanceof TargetGoneError)) throw e;
@@ -403,11 +403,6 @@ export class GdbRemoteTarget implements Target {
 
   private threadText(vcpu: number): string {
     return this.threads.get(vcpu)?.text ?? vcpu.toString(16);
-  }
-
-  private firstThreadId(): number | undefined {
-    for (const id of this.threads.keys()) return id;
-    return undefined;
   }
 
   private vcpuInfos(): VcpuInfo[] {
