@@ -3,7 +3,8 @@ import {
   MemoryError, TargetGoneError,
   type RegisterSet, type StopEvent, type Target, type TargetCapabilities, type VcpuInfo,
 } from '../contract.js';
-import { DX_E, DX_F, DX_STOP, REG_INDEX, REGS_SIZE, type DomainInfo, type Shim, type StopReport, type VcpuState } from './ffi.js';
+import { DX_E, DX_F, DX_STOP, REG_INDEX, REGS_SIZE, type DomainInfo, type Shim, type StopReport } from './ffi.js';
+import type { XenDomainSnapshot, XenViews } from './views.js';
 
 const TF = 0x100n;
 const VGCF_IN_KERNEL = 1n << 2n;
@@ -16,18 +17,11 @@ const POLL = {
 const BUDGET_US = 250_000;
 const SHUTDOWN_NAMES = ['poweroff', 'reboot', 'suspend', 'crash', 'watchdog', 'soft_reset'];
 
-export interface XenDomainSnapshot {
-  domid: number;
-  name: string;
-  info: DomainInfo;
-  vcpus: (VcpuState & { id: number; rip?: bigint })[];
-}
-
-export class XenTarget implements Target {
+export class XenTarget implements Target, XenViews {
   readonly capabilities: TargetCapabilities;
   readonly description: string;
   /** Marks this object for the Xen views in the command language (duck typing, no import of koffi). */
-  readonly xen = true;
+  readonly xen = true as const;
   onOutput?: (text: string) => void;
 
   /** Controller pauses we hold and release on resume/detach (adopted at attach, ours, Xen's debug pauses). */
