@@ -25,6 +25,8 @@ export interface CommandContext {
   sources: SourceFiles;
   out: Output;
   list: ListState;
+  /** The running command was typed at a terminal (gdb's from_tty). */
+  fromTerminal?: boolean;
   /** Set by the TUI: session events are shown in panes, not printed. */
   quiet?: boolean;
   /** Ask the front end to end the session (quit/detach). */

@@ -1,5 +1,5 @@
 // Runs command lines: comments, empty-line repeat, errors reported as one line while the session goes on.
-import { UserError, errorMessage } from '../util/errors.js';
+import { FormatError, UserError, errorMessage } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import type { CommandTable } from './registry.js';
 
@@ -10,6 +10,8 @@ export class QuitRequest extends Error {
 
 export class Interpreter {
   private lastRepeatable: string | undefined;
+  /** The last malformed-file error a command met (the message as printed), if any. */
+  formatError: string | undefined;
 
   constructor(readonly table: CommandTable, readonly ctx: CommandContext) {}
 
@@ -28,11 +30,20 @@ export class Interpreter {
     try {
       const { command, args } = this.table.resolve(text);
       this.lastRepeatable = command.repeatable ? text : undefined;
+      // gdb's from_tty: chatter such as "Continuing." is for people at a terminal, not for -ex/-batch.
+      this.ctx.fromTerminal = !!opts.fromTerminal;
       await command.run!(args, this.ctx);
       return true;
     } catch (e) {
       if (e instanceof QuitRequest) throw e;
       this.lastRepeatable = undefined;
+      if (e instanceof FormatError) {
+        // A corrupt program file found by a lazy reader: name the file; batch mode treats it as fatal.
+        const path = this.ctx.program?.elf.path;
+        this.formatError = path && !e.message.startsWith(`${path}: `) ? `${path}: ${e.message}` : e.message;
+        this.ctx.out.error(this.formatError);
+        return false;
+      }
       this.ctx.out.error(e instanceof UserError || (e instanceof Error && e.name === 'MemoryError') ? errorMessage(e) : `internal error: ${errorMessage(e)}`);
       if (!(e instanceof UserError) && !(e instanceof Error && e.name === 'MemoryError') && process.env.DUSTER_DEBUG) console.error(e);
       return false;

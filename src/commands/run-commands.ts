@@ -33,7 +33,7 @@ export const runCommands: Command[] = [
     name: 'continue', aliases: ['c', 'cont', 'fg'], repeatable: true,
     help: 'Continue the program until a breakpoint, a signal or its end. "continue N" ignores the current breakpoint N-1 more times.',
     run: (args, ctx) => runAndReport(ctx, (s) => {
-      ctx.out.print('Continuing.\n');
+      if (ctx.fromTerminal) ctx.out.print('Continuing.\n');
       return s.stepping.continue(args.trim() ? count(args) : undefined);
     }),
   },
@@ -49,7 +49,7 @@ export const runCommands: Command[] = [
       const frames = await s.backtrace(s.selectedFrame + 2);
       if (frames.length <= s.selectedFrame + 1) throw new UserError('"finish" not meaningful in the outermost frame.');
       const f = frames[s.selectedFrame];
-      if (f) ctx.out.print(`Run till exit from #${f.level}  ${frameDescription(f.location, f.args, f.level > 0)}\n`);
+      if (f && ctx.fromTerminal) ctx.out.print(`Run till exit from #${f.level}  ${frameDescription(f.location, f.args, f.level > 0)}\n`);
       await runAndReport(ctx, (x) => x.stepping.finish());
     },
   },

@@ -14,7 +14,7 @@ export interface CodeLocation {
 
 export type StopCause =
   | { kind: 'breakpoint'; breakpoint: number }
-  | { kind: 'step' } // step, next, stepi, nexti, until, advance completed
+  | { kind: 'step'; showFrame?: boolean } // step, next, stepi, nexti, until, advance completed; showFrame: gdb prints the frame line (until/advance LOCATION)
   | { kind: 'finish'; returned?: string } // "Value returned is $1 = ..." text
   | { kind: 'signal'; signal: string; description: string }
   | { kind: 'interrupted' }

@@ -90,7 +90,7 @@ export class Session {
     const loc: CodeLocation = { address };
     const fn = this.program.functionAt(address);
     if (fn) loc.function = fn.name;
-    else {
+    else if (this.inProgramImage(address)) {
       const sym = this.program.symbols.lookup(address);
       if (sym) loc.function = sym.symbol.name;
     }
@@ -101,6 +101,11 @@ export class Session {
       loc.line = sal.line;
     }
     return loc;
+  }
+
+  /** True for addresses inside the program's own loaded sections (not a shared library's). */
+  inProgramImage(address: bigint): boolean {
+    return this.program.elf.sections.some((s) => s.flags & 2 && s.addr !== 0n && address >= s.addr && address < s.addr + BigInt(s.size));
   }
 
   private async locationOfPc(vcpu: number): Promise<CodeLocation> {

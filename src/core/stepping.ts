@@ -234,7 +234,7 @@ export class Stepping {
       const caller = frames[1];
       if (caller) temps.push({ address: caller.pc, check: async (v) => cfa === undefined || (await this.rsp(v)) >= cfa });
       const r = await this.runToTemps(vcpu, temps);
-      return r.temp ? { raw: { kind: 'stepped', vcpu } } : r;
+      return r.temp ? { raw: { kind: 'stepped', vcpu }, cause: { kind: 'step', showFrame: true } } : r;
     });
   }
 }
