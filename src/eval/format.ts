@@ -198,7 +198,9 @@ export async function readCString(addr: bigint, c: { env: PrintEnv; limit: numbe
   let foundNul = false;
   let a = addr;
   while (buf.length < limit && !foundNul) {
-    const n = Math.min(8, limit - buf.length);
+    // gdb fetches 8 characters at a time; reading on to the end of the page is equivalent (failures fall back to bytes).
+    const toPage = 4096 - Number(a & 4095n);
+    const n = Math.min(Math.max(8, Math.min(toPage, 64)), limit - buf.length);
     const r = await readPartial(c.env.readMemory, a, n);
     for (const b of r.bytes) {
       buf.push(b);

@@ -117,3 +117,30 @@ test('the value tree lists members, elements and pointees with expressions', asy
   const chars = await valueTree('s', 'g_str', (await scope.lookupVariable('g_str'))!, scope);
   assert.equal(chars.expandable, false);
 });
+
+test('values from DWARF location pieces: lazy memory, registers, stack values, composites with holes', async () => {
+  const { valueFromPieces } = await import('../../src/eval/pieces.js');
+  const e = env({ 0x3000: 9, 0x3001: 0, 0x3002: 0, 0x3003: 0 });
+  const io = { readMemory: e.readMemory, readRegister: async (reg: number) => Uint8Array.from([reg === 0 ? 42 : 7, 0, 0, 0, 0, 0, 0, 0]) };
+  const mem = await valueFromPieces(builtin.int, [{ kind: 'memory', address: 0x3000n }], io);
+  assert.equal(mem.isLazy, true);
+  assert.equal(await formatValue(mem, e), '9');
+  assert.equal(await formatValue(await valueFromPieces(builtin.int, [{ kind: 'register', reg: 0 }], io), e), '42');
+  assert.equal(await formatValue(await valueFromPieces(builtin.long, [{ kind: 'value', value: -3n }], io), e), '-3');
+  assert.equal(await formatValue(await valueFromPieces(builtin.int, [], io), e), '<optimized out>');
+  assert.equal(await formatValue(await valueFromPieces(pointerTo(builtin.int), [{ kind: 'implicit-pointer', dieOffset: 0, offset: 0n }], io), e), '(int *) <synthetic pointer>');
+  const s: StructType = {
+    kind: 'struct', name: 'trio', size: 12, incomplete: false,
+    members: [
+      { name: 'a', type: builtin.int, bitPos: 0, bitSize: 0 },
+      { name: 'b', type: builtin.int, bitPos: 32, bitSize: 0 },
+      { name: 'c', type: builtin.int, bitPos: 64, bitSize: 0 },
+    ],
+  };
+  const composite = await valueFromPieces(s, [
+    { kind: 'register', reg: 3, sizeBits: 32 },
+    { kind: 'optimized-out', sizeBits: 32 },
+    { kind: 'memory', address: 0x3000n, sizeBits: 32 },
+  ], io);
+  assert.equal(await formatValue(composite, e), '{a = 7, b = <optimized out>, c = 9}');
+});
