@@ -2,17 +2,10 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { TargetGoneError } from '../contract.js';
 import { UserError } from '../../util/errors.js';
-import { PacketError, PacketReader, decodePayload, framePacket, preview } from './packets.js';
+import { PacketError, RemoteError, RemoteProtocolError } from './errors.js';
+import { PacketReader, decodePayload, framePacket, preview } from './packets.js';
 
-/** The stub broke the protocol or stopped answering; the connection has been closed. */
-export class RemoteProtocolError extends TargetGoneError {
-  override name = 'RemoteProtocolError';
-}
-
-/** The stub answered a request with an error ("E NN") or something unusable; the connection stays up. */
-export class RemoteError extends UserError {
-  override name = 'RemoteError';
-}
+export { RemoteError, RemoteProtocolError };
 
 export interface ConnectionOptions {
   /** Reply timeout for requests, ms. */

@@ -1,4 +1,7 @@
 // GDB remote serial protocol framing: checksums, escaping, run-length decoding, hex, and a bounded incremental reader.
+import { PacketError } from './errors.js';
+
+export { PacketError };
 
 const DOLLAR = 0x24; // '$'
 const HASH = 0x23; // '#'
@@ -81,11 +84,6 @@ export function decodePayload(raw: Uint8Array, limit: number): Buffer {
     } else put(b);
   }
   return out.subarray(0, n);
-}
-
-/** A framing or encoding violation by the stub. */
-export class PacketError extends Error {
-  override name = 'PacketError';
 }
 
 export function toHex(data: Uint8Array): string {
