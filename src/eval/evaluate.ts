@@ -45,8 +45,9 @@ export class Evaluator {
     if (r.kind !== 'array') return t;
     const element = await this.concrete(r.element);
     if (r.bound.kind === 'dynamic') {
-      const n = await this.scope.resolveBound?.(r.bound);
-      return arrayOf(element, n ?? 0);
+      const v = await this.scope.resolveBound?.(r.bound);
+      const n = v === undefined ? 0 : r.bound.isCount ? Number(v) : Number(v) - r.lowerBound + 1;
+      return arrayOf(element, Math.max(0, n));
     }
     return element === r.element ? t : ({ ...r, element } as ArrayType);
   }

@@ -34,8 +34,8 @@ export interface EvalScope extends TypeLookup {
   writeRegister?(name: string, value: bigint): Promise<void>;
   /** gdb's $fp: the selected frame's base address (not rbp). Without it $fp reads rbp. */
   frameBase?(): Promise<bigint | undefined>;
-  /** The element count of an array whose bound is only known at run time (a VLA), in this frame. */
-  resolveBound?(bound: ArrayBound): Promise<number | undefined>;
+  /** The value of a run-time array bound (a VLA's DW_AT_upper_bound or DW_AT_count) in this frame. */
+  resolveBound?(bound: ArrayBound): Promise<bigint | undefined>;
   /** Value history ($1, $, $$n) and convenience variables ($foo); shared across evaluations. */
   history: ValueHistory;
 }

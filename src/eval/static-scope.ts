@@ -63,6 +63,8 @@ export interface StaticScopeOptions {
   writable?: boolean;
   /** Register values to present ($rax, $pc...); without them registers report "No registers.". */
   registers?: Map<string, bigint>;
+  /** Share an existing type reader (and its cache). */
+  types?: DwarfTypes;
 }
 
 export class StaticScope implements EvalScope {
@@ -73,7 +75,7 @@ export class StaticScope implements EvalScope {
   readonly writeRegister?: (name: string, value: bigint) => Promise<void>;
 
   constructor(readonly program: Program, readonly history = new ValueHistory(), opts: StaticScopeOptions = {}) {
-    this.types = new DwarfTypes(program.dwarf);
+    this.types = opts.types ?? new DwarfTypes(program.dwarf);
     const file = fileMemory(program);
     if (opts.writable) {
       const overlay = new Map<bigint, number>();

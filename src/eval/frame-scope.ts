@@ -1,0 +1,121 @@
+// An EvalScope for a live frame: locals, then the unit's statics, then globals, located by core's DWARF evaluation.
+import type { Piece } from '../dwarf/expr.js';
+import type { Unit } from '../dwarf/unit.js';
+import type { Program } from '../symbols/program.js';
+import { locationOf, type Variable } from '../symbols/functions.js';
+import type { DwarfTypes } from '../symbols/types-dwarf.js';
+import { sizeOf, type ArrayBound, type Type } from '../symbols/types.js';
+import { StaticScope } from './static-scope.js';
+import { ValueHistory } from './history.js';
+import { valueFromPieces } from './pieces.js';
+import { Value, bigIntToBytes, unpackLong, type ReadMemory, type WriteMemory } from './value.js';
+import type { EvalScope, FunctionSymbol } from './scope.js';
+
+/** What core supplies about the selected frame. */
+export interface FrameAccess {
+  /** The frame's pc (for a caller frame: the return address minus one, as gdb looks up blocks). */
+  pc: bigint;
+  readMemory: ReadMemory;
+  writeMemory?: WriteMemory;
+  /** A 64-bit register by name (rax, rip, eflags, fs_base...), unwound to this frame. */
+  readRegister(name: string): Promise<bigint | undefined>;
+  writeRegister?(name: string, value: bigint): Promise<void>;
+  /** Raw bytes of DWARF register `reg` in this frame (8 for general registers, 16 for xmm). */
+  readDwarfRegister(reg: number): Promise<Uint8Array>;
+  /** Evaluate a variable's location here (location lists at pc, DW_OP_fbreg, DW_OP_call_frame_cfa...). */
+  locate(v: Variable): Promise<Piece[]>;
+  /** Evaluate a DWARF expression of `unit` here (VLA bounds given as expressions). */
+  evaluateExpression?(expr: Uint8Array, unit: Unit): Promise<Piece[]>;
+  /** gdb's $fp (the frame base). */
+  frameBase?(): Promise<bigint | undefined>;
+}
+
+export class FrameScope implements EvalScope {
+  private readonly statics: StaticScope;
+  readonly readMemory: ReadMemory;
+  readonly writeMemory?: WriteMemory;
+
+  constructor(readonly program: Program, private readonly frame: FrameAccess, readonly history = new ValueHistory(), types?: DwarfTypes) {
+    this.statics = new StaticScope(program, history, types ? { types } : {});
+    this.readMemory = frame.readMemory;
+    if (frame.writeMemory) this.writeMemory = frame.writeMemory;
+  }
+
+  get types(): DwarfTypes {
+    return this.statics.types;
+  }
+
+  async lookupVariable(name: string): Promise<Value | undefined> {
+    const v = this.program.scopeAt(this.frame.pc).find((x) => x.name === name);
+    if (v) return this.valueOf(v);
+    return this.statics.lookupVariable(name);
+  }
+
+  /** The value of a variable of this frame (or a global), read through the frame. */
+  async valueOf(v: Variable): Promise<Value> {
+    const type: Type = this.types.typeAt(v.typeOffset);
+    if (v.location.kind === 'optimizedOut') return Value.optimizedOut(type);
+    if (v.location.kind === 'const') {
+      const c = v.location.value;
+      const size = sizeOf(type) ?? 8;
+      if (c.kind === 'block') return Value.fromBytes(type, Uint8Array.from(c.value.subarray(0, size)));
+      if (c.kind === 'unsigned' || c.kind === 'signed') return Value.fromBytes(type, bigIntToBytes(BigInt(c.value), size));
+      return Value.optimizedOut(type);
+    }
+    const pieces = await this.frame.locate(v);
+    return valueFromPieces(type, pieces, { readMemory: this.frame.readMemory, readRegister: (r) => this.frame.readDwarfRegister(r) });
+  }
+
+  lookupFunction(name: string): FunctionSymbol | undefined {
+    return this.statics.lookupFunction(name);
+  }
+
+  symbolize(addr: bigint): string | undefined {
+    return this.statics.symbolize(addr);
+  }
+
+  lookupTypedef(name: string): Type | undefined {
+    return this.statics.lookupTypedef(name);
+  }
+
+  lookupTag(kind: 'struct' | 'union' | 'enum', name: string): Type | undefined {
+    return this.statics.lookupTag(kind, name);
+  }
+
+  readRegister(name: string): Promise<bigint | undefined> {
+    return this.frame.readRegister(name);
+  }
+
+  async writeRegister(name: string, value: bigint): Promise<void> {
+    if (!this.frame.writeRegister) throw new Error('registers are read-only here');
+    await this.frame.writeRegister(name, value);
+  }
+
+  frameBase(): Promise<bigint | undefined> {
+    return this.frame.frameBase?.() ?? Promise.resolve(undefined);
+  }
+
+  /** A VLA bound's DWARF value (upper bound or count) in this frame. */
+  async resolveBound(bound: ArrayBound): Promise<bigint | undefined> {
+    if (bound.kind !== 'dynamic') return undefined;
+    if (bound.variableDie !== undefined) {
+      const die = this.program.dwarf.dieAt(bound.variableDie);
+      const v: Variable = { name: '', kind: 'local', ...(die.type !== undefined ? { typeOffset: die.type } : {}), location: locationOf(die), external: false, dieOffset: die.offset, unit: die.unit };
+      const value = await this.valueOf(v);
+      await value.fetch(this.frame.readMemory);
+      return unpackLong(value);
+    }
+    if (bound.expr && this.frame.evaluateExpression && bound.unitOffset !== undefined) {
+      const unit = this.program.dwarf.unitAt(bound.unitOffset);
+      if (!unit) return undefined;
+      const pieces = await this.frame.evaluateExpression(bound.expr, unit);
+      const p = pieces[0];
+      if (p?.kind === 'value') return p.value;
+      if (p?.kind === 'memory') {
+        const b = await this.frame.readMemory(p.address, 8);
+        return unpackLong(Value.fromBytes({ kind: 'int', name: 'long', size: 8, signed: true }, b));
+      }
+    }
+    return undefined;
+  }
+}
