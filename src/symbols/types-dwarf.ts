@@ -11,6 +11,7 @@ const TAG_OF = { struct: DW_TAG.structure_type, union: DW_TAG.union_type, enum: 
 
 export class DwarfTypes {
   private readonly cache = new Map<number, Type>();
+  private readonly building = new Set<number>();
 
   constructor(readonly dwarf: DwarfFile) {}
 
@@ -19,9 +20,16 @@ export class DwarfTypes {
     if (offset === undefined) return builtin.void;
     const hit = this.cache.get(offset);
     if (hit) return hit;
-    const t = this.build(this.dwarf.dieAt(offset));
-    this.cache.set(offset, t);
-    return t;
+    // A type that needs itself while being built (a corrupt file: DW_AT_type cycles) becomes an error type.
+    if (this.building.has(offset)) return { kind: 'error', name: '<cyclic type>' };
+    this.building.add(offset);
+    try {
+      const t = this.build(this.dwarf.dieAt(offset));
+      this.cache.set(offset, t);
+      return t;
+    } finally {
+      this.building.delete(offset);
+    }
   }
 
   /** The type of a DIE's DW_AT_type. */
