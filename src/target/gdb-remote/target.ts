@@ -13,7 +13,7 @@ import { RemoteMemory } from './memory.js';
 import { fromHex, preview } from './packets.js';
 import { RegisterLayout, builtinAmd64Layout, encodeRegister, parseTargetDescription } from './registers.js';
 import { SIGINT, SIGSTOP, SIGTRAP, isStopReply, parseStopReply, parseThreadId, signalName, type StopReply, type ThreadId } from './stop-reply.js';
-import { readXfer, remoteFailure } from './util.js';
+import { fetchThreadList, probeZ0, readXfer, remoteFailure } from './util.js';
 
 export type { GdbRemoteOptions } from './features.js';
 
@@ -94,7 +94,7 @@ export class GdbRemoteTarget implements Target {
         features.targetXml && opts.useTargetXml !== false
           ? await parseTargetDescription((annex) => readXfer(request, 'features', annex, features.packetSize ?? DEFAULT_PACKET_SIZE))
           : builtinAmd64Layout();
-      const target = new GdbRemoteTarget(conn, features, layout, opts, await probeZ0(conn, opts));
+      const target = new GdbRemoteTarget(conn, features, layout, opts, opts.useZ0 !== false && (await probeZ0(request)));
       if (opts.useVCont !== false) {
         const actions = parseVContActions(await conn.request('vCont?'));
         if (actions.has('c') && actions.has('s')) target.vCont = actions;
@@ -111,16 +111,11 @@ export class GdbRemoteTarget implements Target {
     if (this.exited || this.running) return this.vcpuInfos();
     this.checkUsable();
     if (this.threadInfoSupported) {
-      const found: ThreadId[] = [];
-      let reply = await this.request('qfThreadInfo');
-      for (let page = 0; reply.startsWith('m') && page < 10_000; page++) {
-        for (const t of reply.slice(1).split(',')) if (t) found.push(parseThreadId(t));
-        reply = await this.request('qsThreadInfo');
-      }
-      if (reply === 'l' || reply.startsWith('m')) {
+      const found = await fetchThreadList((p) => this.request(p));
+      if (found) {
         this.threads.clear();
         for (const t of found) this.rememberThread(t);
-      } else this.threadInfoSupported = false; // "" or E: the stub has no thread list
+      } else this.threadInfoSupported = false;
     }
     if (this.threads.size === 0) this.rememberThread(parseThreadId((this.stopVcpu ?? 0).toString(16)));
     const infos = this.vcpuInfos();
@@ -332,7 +327,8 @@ export class GdbRemoteTarget implements Target {
 
   private async selectResumeThread(text: string): Promise<void> {
     if (this.currentC === text || !this.hSupported) return;
-    const reply = await this.request(`Hc${text}`);
+    let reply = await this.request(`Hc${text}`);
+    if (reply.startsWith('E') && text === '-1') reply = await this.request('Hc0'); // gdbserver refuses -1; 0 = any
     if (reply === '') this.hSupported = false;
     else if (reply !== 'OK' && text !== '-1') throw new UserError(`Unknown vCPU ${parseThreadId(text).tid}`);
     this.currentC = text;
@@ -409,12 +405,4 @@ export class GdbRemoteTarget implements Target {
     if (this.exited) return [];
     return [...this.threads.values()].map((t) => ({ id: t.tid, name: `Thread ${t.tid}`, online: true }));
   }
-}
-
-/** Z0 at address 0: "" means unsupported; OK (then removed) or E NN means the stub knows Z0. */
-async function probeZ0(conn: RemoteConnection, opts: GdbRemoteOptions): Promise<boolean> {
-  if (opts.useZ0 === false) return false;
-  const reply = await conn.request('Z0,0,1');
-  if (reply === 'OK') await conn.request('z0,0,1');
-  return reply !== '';
 }

@@ -1,6 +1,27 @@
-// Small helpers of the gdb-remote backend: qXfer object reads and error replies turned into messages.
-import { RemoteError } from './connection.js';
+// Small helpers of the gdb-remote backend: qXfer reads, thread lists, the Z0 probe, error replies turned into messages.
+import { RemoteError } from './errors.js';
 import { preview } from './packets.js';
+import { parseThreadId, type ThreadId } from './stop-reply.js';
+
+type Requester = (packet: string) => Promise<string>;
+
+/** qfThreadInfo / qsThreadInfo pages; undefined when the stub has no thread list ("" or E NN). */
+export async function fetchThreadList(request: Requester): Promise<ThreadId[] | undefined> {
+  const found: ThreadId[] = [];
+  let reply = await request('qfThreadInfo');
+  for (let page = 0; reply.startsWith('m') && page < 10_000; page++) {
+    for (const t of reply.slice(1).split(',')) if (t) found.push(parseThreadId(t));
+    reply = await request('qsThreadInfo');
+  }
+  return reply === 'l' || reply.startsWith('m') ? found : undefined;
+}
+
+/** Z0 at address 0: "" means unsupported; OK (then removed) or E NN means the stub knows Z0. */
+export async function probeZ0(request: Requester): Promise<boolean> {
+  const reply = await request('Z0,0,1');
+  if (reply === 'OK') await request('z0,0,1');
+  return reply !== '';
+}
 
 /** Largest qXfer object we read (target descriptions are a few KiB). */
 const MAX_XFER_BYTES = 4 << 20;
@@ -10,7 +31,7 @@ const MAX_XFER_BYTES = 4 << 20;
  * Replies: 'm' + data (more follows), 'l' + data (last), E NN, or "" (unsupported).
  */
 export async function readXfer(
-  request: (packet: string) => Promise<string>,
+  request: Requester,
   object: string,
   annex: string,
   packetSize: number,
