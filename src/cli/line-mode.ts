@@ -44,7 +44,7 @@ export async function runLineMode(interpreter: Interpreter, ctx: CommandContext)
   try {
     for await (const line of rl) {
       if (terminal && line.trim()) saveHistory(line);
-      await interpreter.execute(line, { fromTerminal: true });
+      await interpreter.execute(line, { fromTerminal: terminal, repeatEmpty: true });
       rl.prompt();
     }
   } catch (e) {

@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
       if (!program.dwarf.hasDebugInfo) out.error(`(No debugging symbols found in ${opts.path})`);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      out.error(`duster-tui: ${e.message}`);
+      out.error(`duster-tui: ${e.message.startsWith(`${opts.path}: `) ? e.message : `${opts.path}: ${e.message}`}`);
       return 1;
     }
   }
@@ -82,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
         if (e instanceof QuitRequest) return shutdown(ctx, opts, 0);
         throw e;
       }
+      // A corrupt program file is fatal in batch mode: its one-line message was printed, exit status 1.
+      if (opts.batch && interpreter.formatError !== undefined) return shutdown(ctx, opts, 1);
     }
   }
   if (opts.batch) return shutdown(ctx, opts, 0);

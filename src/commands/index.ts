@@ -6,6 +6,7 @@ import { runCommands } from './run-commands.js';
 import { staticCommands, staticInfoCommands } from './static-commands.js';
 import { sessionInfoCommands, frameCommands } from './frame-commands.js';
 import { dataCommands, dataInfoCommands } from './data-commands.js';
+import { maintCommands } from './maint-commands.js';
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -16,8 +17,9 @@ export function buildCommandTable(): CommandTable {
     ...runCommands,
     ...breakpointCommands,
     ...frameCommands,
-    ...staticCommands,
     ...dataCommands,
+    ...staticCommands,
+    ...maintCommands,
     { name: 'info', aliases: ['i', 'inf'], help: 'Show things about the program: info breakpoints, registers, frame, line, source, locals ...', sub: info },
   );
   return table;

@@ -20,11 +20,11 @@ export class Interpreter {
    * User errors and target memory errors print one line; anything else is a bug, printed with
    * its message only, and the session goes on. QuitRequest propagates.
    */
-  async execute(line: string, opts: { fromTerminal?: boolean } = {}): Promise<boolean> {
+  async execute(line: string, opts: { fromTerminal?: boolean; repeatEmpty?: boolean } = {}): Promise<boolean> {
     let text = line.replace(/\r$/, '');
     if (/^\s*#/.test(text)) return true;
     if (!text.trim()) {
-      if (!opts.fromTerminal || !this.lastRepeatable) return true;
+      if (!(opts.fromTerminal || opts.repeatEmpty) || !this.lastRepeatable) return true;
       text = this.lastRepeatable;
     }
     try {

@@ -82,15 +82,18 @@ function debugTypes(program: Program, types: DwarfTypes, re: RegExp | undefined,
   for (const u of program.dwarf.compileUnits) {
     for (const d of u.root.children()) {
       if (!TYPE_TAGS.has(d.tag) || d.flag(DW_AT.declaration)) continue;
-      const name = d.name;
-      if (!name || (re && !re.test(name))) continue;
+      const name0 = d.name;
+      if (!name0) continue;
       const t = types.typeAt(d.offset);
+      // gdb names base types canonically ("unsigned long" for "long unsigned int") and searches that name.
+      const name = d.tag === DW_TAG.base_type ? printType(t, '', -1, 0) : name0;
+      if (re && !re.test(name)) continue;
       let text: string;
       if (d.tag === DW_TAG.typedef) text = `typedef ${printType(checkTypedef(t), '', -1, 0)} ${name};`;
       else if (d.tag === DW_TAG.base_type) text = printType(t, '', -1, 0);
       else text = `${printType(t, '', 0, 0)};`;
       const line = d.tag === DW_TAG.base_type ? 0 : num(d, DW_AT.decl_line) ?? 0;
-      out.push({ file: fileName(program, u, d.tag === DW_TAG.base_type ? undefined : num(d, DW_AT.decl_file)), block: 1, name: d.tag === DW_TAG.base_type ? text : name, line, text });
+      out.push({ file: fileName(program, u, d.tag === DW_TAG.base_type ? undefined : num(d, DW_AT.decl_file)), block: 1, name, line, text });
     }
   }
 }

@@ -42,6 +42,8 @@ export class Session {
   private frameCache: Frame[] | undefined;
   private readonly listeners = new Set<Listener>();
   private busy = false;
+  /** True while core examines a stop the user does not see yet (breakpoint conditions). */
+  private atInternalStop = false;
 
   private constructor(opts: SessionOptions) {
     this.program = opts.program;
@@ -116,7 +118,7 @@ export class Session {
   // ---- state guards --------------------------------------------------------------------------
 
   requireStopped(): void {
-    if (this.state === 'running') throw new UserError('The program is running; interrupt it first (Ctrl-C).');
+    if (this.state === 'running' && !this.atInternalStop) throw new UserError('The program is running; interrupt it first (Ctrl-C).');
     if (this.state === 'exited') throw new UserError('The program is not being run.');
     if (this.state === 'detached') throw new UserError('The program is not being run.');
   }
@@ -180,10 +182,15 @@ export class Session {
       if (bp.condition) {
         let ok = false;
         try {
+          this.atInternalStop = true;
+          this.frameCache = undefined;
           ok = this.conditionEvaluator ? await this.conditionEvaluator(bp.condition, this) : true;
         } catch (e) {
           this.emit({ type: 'error', message: `Error in testing condition for breakpoint ${bp.id}:\n${(e as Error).message}` });
           ok = true; // gdb stops when a condition cannot be evaluated
+        } finally {
+          this.atInternalStop = false;
+          this.frameCache = undefined;
         }
         if (!ok) continue;
       }
