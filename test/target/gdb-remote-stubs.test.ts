@@ -238,3 +238,49 @@ test('detach sends D and closes; kill falls back to k when vKill is unknown and 
     assert.ok(Date.now() - t0 < 2500);
   });
 });
+
+test('a QEMU-like stub: target.xml read in chunks with an xi:include, a g packet in its order, p for the rest', { timeout: 20_000 }, async () => {
+  const names = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip'];
+  const core = `<?xml version="1.0"?><!DOCTYPE feature SYSTEM "gdb-target.dtd"><feature name="org.gnu.gdb.i386.core">
+    ${names.map((n) => `<reg name="${n}" bitsize="64" type="int64"/>`).join('\n    ')}
+    <reg name="eflags" bitsize="32" type="i386_eflags"/>
+    <reg name="fs_base" bitsize="64" type="int64" regnum="40"/><reg name="gs_base" bitsize="64" type="int64"/></feature>`;
+  const files: Record<string, string> = {
+    'target.xml': '<?xml version="1.0"?><target><architecture>i386:x86-64</architecture><xi:include href="core.xml"/></target>',
+    'core.xml': core,
+  };
+  const xfers: string[] = [];
+  const fake = await FakeStub.start({
+    handle: (p) => {
+      if (p.startsWith('qSupported')) return 'PacketSize=100;qXfer:features:read+;vContSupported+';
+      const x = /^qXfer:features:read:([^:]+):([0-9a-f]+),([0-9a-f]+)$/.exec(p);
+      if (x) {
+        xfers.push(x[1]!);
+        const text = files[x[1]!];
+        if (text === undefined) return 'E00';
+        const off = parseInt(x[2]!, 16);
+        const part = text.slice(off, off + parseInt(x[3]!, 16));
+        return (off + part.length >= text.length ? 'l' : 'm') + part;
+      }
+      if (p === '?') return 'T05thread:01;';
+      if (p === 'g') return names.map((_, i) => le64(BigInt(i + 1))).join('') + le32(0x202); // up to eflags only
+      if (p === 'p28') return le64(0x7f0000001000n);
+      if (p === 'p29') return 'E14';
+      if (p.startsWith('Hg')) return 'OK';
+      return '';
+    },
+  });
+  const t = await GdbRemoteTarget.connect('127.0.0.1', fake.port, { timeoutMs: 2000 });
+  try {
+    assert.equal(t.layout.source, 'target.xml');
+    assert.ok(xfers.filter((f) => f === 'core.xml').length >= 3, 'core.xml read in several chunks');
+    const regs = await t.readRegisters(1);
+    assert.equal(regs.get('rip'), 17n);
+    assert.equal(regs.get('eflags'), 0x202n);
+    assert.equal(regs.get('fs_base'), 0x7f0000001000n); // fetched with p, regnum 40 = 0x28
+    assert.equal(regs.has('gs_base'), false); // E14: left out rather than failing the whole read
+  } finally {
+    t.close();
+    await fake.close();
+  }
+});

@@ -383,6 +383,7 @@ export class GdbRemoteTarget implements Target {
     if (reply.thread && reply.thread.tid >= 0) {
       this.rememberThread(reply.thread);
       this.stopVcpu = reply.thread.tid;
+      this.currentG = this.stopVcpu; // stubs make the stopping thread the general one (gdb assumes so too)
     }
     let reason: StopReason;
     if (reply.signal === SIGTRAP || reply.reason !== undefined) reason = { kind: 'trap' };
