@@ -12,6 +12,7 @@ import { UiModel, type DisasmLine } from './model.js';
 import type { ProgramPort, SessionPort } from './ports.js';
 import { ProgramAdapter } from './program-adapter.js';
 import { TuiScreen } from './screen.js';
+import { loadHighlighter } from './highlight.js';
 import { loadTheme } from './theme.js';
 import { View } from './view.js';
 
@@ -123,6 +124,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
   model.addLog(`duster-tui: ${targetLabel}. F5 continue, F9 breakpoint, F10 next, F11 step, ? help, q quit.`, 'info');
   model.syncState();
   renderNow();
+  void loadHighlighter().then(schedule, () => undefined);
 
   /** Leaves the UI; the caller (cli) then detaches from the target, restoring every patched byte. */
   async function quit(_confirmed: boolean): Promise<void> {

@@ -1,9 +1,26 @@
 // C syntax colouring with highlight.js 11 (core + C only): source text -> per-line segments tagged with theme roles.
-import hljs from 'highlight.js/lib/core';
-import c from 'highlight.js/lib/languages/c';
+import type { HLJSApi } from 'highlight.js';
 import type { Role } from './theme.js';
 
-hljs.registerLanguage('c', c);
+let hljs: HLJSApi | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Loads highlight.js (core + C) in the background: the first frame does not wait for it; code
+ * shows uncoloured until it is ready (a few ms later), then the caller re-renders.
+ */
+export function loadHighlighter(): Promise<void> {
+  loading ??= (async () => {
+    const [core, c] = await Promise.all([import('highlight.js/lib/core'), import('highlight.js/lib/languages/c')]);
+    core.default.registerLanguage('c', c.default);
+    hljs = core.default;
+  })();
+  return loading;
+}
+
+export function highlighterReady(): boolean {
+  return hljs !== undefined;
+}
 
 export interface Segment {
   text: string;
@@ -41,7 +58,7 @@ export const MAX_HIGHLIGHT_CHARS = 2_000_000;
  */
 export function highlightC(lines: readonly string[]): Segment[][] {
   const text = lines.join('\n');
-  if (text.length > MAX_HIGHLIGHT_CHARS) return lines.map((l) => [{ text: l }]);
+  if (!hljs || text.length > MAX_HIGHLIGHT_CHARS) return lines.map((l) => [{ text: l }]);
   let html: string;
   try {
     html = hljs.highlight(text, { language: 'c', ignoreIllegals: true }).value;

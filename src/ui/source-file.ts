@@ -1,6 +1,6 @@
 // Source files as the source pane needs them: read once, tabs expanded, colours computed lazily and cached.
 import { readFileSync, statSync } from 'node:fs';
-import { highlightC, type Segment } from './highlight.js';
+import { highlightC, highlighterReady, type Segment } from './highlight.js';
 
 export class SourceFile {
   private segments: Segment[][] | undefined;
@@ -9,7 +9,10 @@ export class SourceFile {
 
   /** Coloured segments of line `n` (1-based); highlights the whole file on first use. */
   line(n: number): Segment[] {
-    if (!this.segments) this.segments = highlightC(this.lines);
+    if (!this.segments) {
+      if (!highlighterReady()) return [{ text: this.lines[n - 1] ?? '' }];
+      this.segments = highlightC(this.lines);
+    }
     return this.segments[n - 1] ?? [];
   }
 

@@ -148,7 +148,14 @@ export class View {
     this.pane('command', ctl.busy ? `running: ${ctl.busy}` : m.logScroll ? `scrolled back ${m.logScroll}` : '', (w, h) =>
       renderCommand({ width: w, height: h, log: m.log, scroll: m.logScroll, prompt: ctl.prompt?.label ?? '(duster) ', input: ctl.editor.text, cursor: ctl.editor.cursor, focused: ctl.focus === 'command', busy: ctl.busy ? `running "${ctl.busy}" (F12/Ctrl-C interrupts)` : undefined, theme: t }));
 
-    this.pane('disassembly', stale, (w, h) => renderDisasm(m.disasm, m.frames[m.selectedFrame]?.pc ?? m.stop?.location.address, w, h, m.lists.disassembly.top, t, m.disasmError));
+    this.pane('disassembly', stale, (w, h) => {
+      const pc = m.frames[m.selectedFrame]?.pc ?? m.stop?.location.address;
+      const st = m.lists.disassembly;
+      const at = m.disasm.findIndex((d) => d.address === pc);
+      // Follow the pc (a third from the top) unless the user is scrolling the pane.
+      if (ctl.focus !== 'disassembly' && at >= 0 && (at < st.top || at >= st.top + h)) st.top = Math.max(0, Math.min(at - Math.floor(h / 3), m.disasm.length - h));
+      return renderDisasm(m.disasm, pc, w, h, st.top, t, m.disasmError);
+    });
     this.pane('memory', m.memoryExpr ?? '', (w, h) => {
       if (m.memoryError) return renderText([`${m.memoryError}`], w, h, 0, t);
       return renderText(m.memory ? hexRows(m.memoryAddr ?? 0n, m.memory, w) : [], w, h, m.lists.memory.top, t, 'e: choose an expression to follow');

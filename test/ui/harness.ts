@@ -3,6 +3,9 @@ import { runTui } from '../../src/ui/app.js';
 import { loadConfig } from '../../src/cli/config.js';
 import { FakeSession, fakeInterpreter } from './fake-session.js';
 
+// `node --test dist/test/` runs every .js under test/ as a test file: do nothing there.
+if (process.env.NODE_TEST_CONTEXT) process.exit(0);
+
 const args = process.argv.slice(2);
 const theme = args.includes('--theme') ? args[args.indexOf('--theme') + 1] : undefined;
 const session = new FakeSession();

@@ -3,13 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { BreakpointInfo } from '../../src/core/api.js';
-import { highlightC } from '../../src/ui/highlight.js';
+import { highlightC, loadHighlighter } from '../../src/ui/highlight.js';
 import { parseSource, expandTabs } from '../../src/ui/source-file.js';
 import { GLYPH, gutterMarks, renderSource, scrollTo, markOf } from '../../src/ui/source-view.js';
 import { stripSgr } from '../../src/ui/text.js';
 import { loadTheme } from '../../src/ui/theme.js';
 import { KERNEL_C } from './fake-session.js';
 
+await loadHighlighter();
 const mono = loadTheme('dark', 256, { NO_COLOR: '1' }).theme;
 const color = loadTheme('dark', 256, {}).theme;
 const file = parseSource(KERNEL_C, readFileSync(KERNEL_C, 'utf8'));

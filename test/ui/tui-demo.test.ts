@@ -75,7 +75,7 @@ test('the demo session in the full-screen UI', { timeout: 240_000 }, async (t) =
       ui.keys('Enter');
       const s = await ui.waitFor(/val = 20/, T, 'pointer_tester->val');
       assert.match(s, /- pointer_tester/);
-      ui.keys('S-Tab');
+      ui.keys('BTab');
     });
 
     await t.test('F10 steps to line 74; the stack pane shows demo and main', async () => {
