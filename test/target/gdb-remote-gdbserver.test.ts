@@ -48,12 +48,13 @@ async function firstVcpu(t: GdbRemoteTarget): Promise<number> {
   return v.id;
 }
 
-test('connecting to gdbserver negotiates no-ack mode, target.xml, vCont and Z0', { timeout: 60_000 }, async () => {
-  await withTarget(DEMO, [], async (t) => {
+test('connecting to gdbserver negotiates no-ack mode, target.xml, vCont and Z0, and knows the pid', { timeout: 60_000 }, async () => {
+  await withTarget(DEMO, [], async (t, gs) => {
     assert.ok(t.features.noAckMode && t.features.targetXml && t.features.packetSize! > 1000);
     assert.equal(t.layout.source, 'target.xml');
     assert.deepEqual(t.capabilities, { trapBreakpoints: true, hardwareStep: true, nativeBreakpoints: true, cheapRunningRegisterReads: false });
     assert.equal(t.lastStop?.kind, 'signal');
+    assert.equal(t.processId, Number(/pid = (\d+)/.exec(gs.log)?.[1]));
   });
 });
 

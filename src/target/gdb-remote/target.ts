@@ -34,6 +34,8 @@ export class GdbRemoteTarget implements Target {
   onOutput?: (text: string) => void;
   /** The last stop reply (with the registers the stub expedited), or the initial '?' answer. */
   lastStop: StopReply | undefined;
+  /** Thread of the initial stop: a Linux process's main thread, whose id is the pid. */
+  private initialThread: number | undefined;
 
   private readonly memory: RemoteMemory;
   private readonly threads = new Map<number, ThreadId>();
@@ -100,11 +102,17 @@ export class GdbRemoteTarget implements Target {
         if (actions.has('c') && actions.has('s')) target.vCont = actions;
       }
       target.noteStop(stop);
+      target.initialThread = target.stopVcpu;
       return target;
     } catch (e) {
       conn.close();
       throw e;
     }
+  }
+
+  /** The process id when the stub says (pPID.TID ids, W/X process:), else the initial thread's id (= pid under gdbserver). */
+  get processId(): number | undefined {
+    return this.pid ?? this.initialThread;
   }
 
   async listVcpus(): Promise<VcpuInfo[]> {
