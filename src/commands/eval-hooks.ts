@@ -1,6 +1,8 @@
 // Plugs C expression evaluation into the session: scopes per frame, breakpoint conditions, frame arguments, returned values.
 import type { Session } from '../core/session.js';
-import { FrameScope } from '../core/frame-scope.js';
+import { frameAccess } from '../core/frame-access.js';
+import type { Frame } from '../core/frames.js';
+import { FrameScope } from '../eval/frame-scope.js';
 import { evaluateExpression } from '../eval/commands.js';
 import { Evaluator } from '../eval/evaluate.js';
 import { formatInner, formatValue } from '../eval/format.js';
@@ -26,12 +28,17 @@ export async function currentScope(ctx: CommandContext): Promise<EvalScope> {
   const s = ctx.session;
   if (!ctx.program) throw new Error('no program');
   const statics = staticScopeOf(ctx.program);
-  if (s && s.state === 'stopped') return new FrameScope(s, await s.frame(), statics);
+  if (s && s.state === 'stopped') return scopeOfFrame(s, await s.frame());
   return statics;
 }
 
+export function scopeOfFrame(session: Session, frame: Frame): FrameScope {
+  const statics = staticScopeOf(session.program);
+  return new FrameScope(session.program, frameAccess(session, frame), statics.history, statics.types);
+}
+
 export async function frameScope(session: Session, level: number): Promise<FrameScope> {
-  return new FrameScope(session, await session.frame(level), staticScopeOf(session.program));
+  return scopeOfFrame(session, await session.frame(level));
 }
 
 /** gdb's frame-line argument values ("print frame-arguments scalars": aggregates show as "..."). */
@@ -79,9 +86,9 @@ export function installEvalHooks(_ctx: CommandContext, session: Session): void {
   session.argsFormatter = async (frame) => {
     const fn = session.program.functionAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
     if (!fn) return [];
-    const scope = new FrameScope(session, frame, statics);
+    const scope = scopeOfFrame(session, frame);
     const out: { name: string; value: string }[] = [];
-    for (const p of fn.params) out.push({ name: p.name, value: await formatArg(await scope.variableValue(p), scope) });
+    for (const p of fn.params) out.push({ name: p.name, value: await formatArg(await scope.valueOf(p), scope) });
     return out;
   };
   session.localsFormatter = async (level) => localsText(await frameScope(session, level), false);
@@ -100,14 +107,14 @@ export function installEvalHooks(_ctx: CommandContext, session: Session): void {
 
 /** "name = value" lines for info locals / info args / bt full (innermost block first, as gdb). */
 export async function localsText(scope: FrameScope, args: boolean): Promise<string[]> {
-  const vars = scope.visible().filter((v) => (args ? v.kind === 'param' : v.kind === 'local' || v.kind === 'static-local'));
+  const vars = scope.program.scopeAt(scope.pc).filter((v) => (args ? v.kind === 'param' : v.kind === 'local' || v.kind === 'static-local'));
   const out: string[] = [];
   const seen = new Set<string>();
   for (const v of vars) {
     if (seen.has(v.name)) continue;
     seen.add(v.name);
     try {
-      const val = await scope.variableValue(v);
+      const val = await scope.valueOf(v);
       out.push(`${v.name} = ${await formatInner(val, scope)}`);
     } catch (e) {
       out.push(`${v.name} = <error: ${(e as Error).message}>`);

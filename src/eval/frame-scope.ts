@@ -41,6 +41,11 @@ export class FrameScope implements EvalScope {
     if (frame.writeMemory) this.writeMemory = frame.writeMemory;
   }
 
+  /** The pc blocks are looked up at (a caller's: the call, pc-1). */
+  get pc(): bigint {
+    return this.frame.pc;
+  }
+
   get types(): DwarfTypes {
     return this.statics.types;
   }

@@ -132,7 +132,10 @@ export class StaticScope implements EvalScope {
     if (!this.program.elf.sections.some((s) => s.flags & SHF_ALLOC && s.addr !== 0n && addr >= s.addr && addr < s.addr + BigInt(s.size))) return undefined;
     const s = this.program.symbols.lookup(addr);
     if (!s) return undefined;
-    return s.offset === 0n ? s.symbol.name : `${s.symbol.name}+${s.offset}`;
+    // gdb names code by its debug-info function when one starts at the ELF symbol ("average", not "average.constprop.0").
+    const fn = this.program.functionAt(addr);
+    const name = fn && fn.low === s.symbol.value ? fn.name : s.symbol.name;
+    return s.offset === 0n ? name : `${name}+${s.offset}`;
   }
 
   lookupTypedef(name: string): Type | undefined {

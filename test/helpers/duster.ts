@@ -54,3 +54,14 @@ export function normaliseFrames(text: string): string[] {
     .filter((l) => / at \S+:\d+$/.test(l) || /^#\d+/.test(l))
     .map((l) => l.replace(/0x[0-9a-f]+/g, 'ADDR').replace(/^Breakpoint \d+, /, '').replace(/^Temporary breakpoint \d+, /, ''));
 }
+
+/** gdb itself driving a fresh gdbserver on the same program (same environment, so same stack addresses). */
+export async function runGdbRemote(exe: string, commands: string[], opts: { args?: string[] } = {}): Promise<string> {
+  const gs = await startGdbserver(exe, opts.args ?? []);
+  try {
+    const { gdbBatch } = await import('./build.js');
+    return gdbBatch(exe, [`target remote ${gs.host}:${gs.port}`, ...commands]);
+  } finally {
+    await gs.stop();
+  }
+}
