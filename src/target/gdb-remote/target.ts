@@ -256,8 +256,8 @@ export class GdbRemoteTarget implements Target {
   /** Stops a running target first; 'D' lets it run on. leavePaused is not expressible in the protocol. */
   async detach(_opts?: { leavePaused?: boolean }): Promise<void> {
     if (this.conn.closed || this.exited) return this.close();
-    await this.stopIfRunning();
     try {
+      await this.stopIfRunning();
       const reply = await this.request('D');
       if (reply !== 'OK' && reply !== '') throw remoteFailure('D', reply, 'Cannot detach');
     } catch (e) {
