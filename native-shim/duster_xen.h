@@ -64,12 +64,17 @@ struct dx_regs { uint64_t r[DX_NREGS]; };   /* 232 bytes; cr3 and ctx flags are 
 #define DX_STOP_SHUTDOWN 2   /* shut down (crash, poweroff, reboot...): reason in shutdown_reason */
 #define DX_STOP_GONE     3   /* destroyed / dying */
 #define DX_STOP_WOKEN    4   /* dx_wake() was called and the domain is not (yet) paused */
-struct dx_stop {                 /* 24 bytes */
+#define DX_EVENT_SPIN 0x100     /* dx_stop.event: a vCPU sat on a spin site; the waiter paused the domain */
+struct dx_stop {                 /* 56 bytes */
     uint32_t state;              /* DX_STOP_* (0 = still running when the budget ran out) */
     int32_t  vcpu;               /* vCPU with a gdbsx event (int3), or -1 */
     uint32_t event;              /* the gdbsx event (3 = int3), 0 none */
     uint32_t shutdown_reason;
     uint64_t polls;              /* how many times the domain was looked at */
+    uint64_t t_running_us;       /* CLOCK_MONOTONIC start of the last look that saw it running (0: none) */
+    uint64_t t_detect_us;        /* CLOCK_MONOTONIC end of the look that saw the stop */
+    uint64_t look_us;            /* duration of that look (the hypervisor's share of the latency) */
+    uint64_t address;            /* DX_EVENT_SPIN: the spin site */
 };
 
 int dx_abi_version(void);              /* bumps when a struct or signature changes */
@@ -102,4 +107,11 @@ int dx_flush_cache(int h);             /* forget cached translations (done on ev
  */
 int dx_wait_stop(int h, uint32_t first_us, uint32_t max_us, uint32_t budget_us, struct dx_stop *out);
 int dx_wake(int h);
+/*
+ * Spin breakpoints: addresses holding `jmp .` (EB FE). While sites are set, every look of
+ * dx_wait_stop also reads rip of each online vCPU; one sitting on a site makes it pause the
+ * domain and report DX_STOP_PAUSED with event DX_EVENT_SPIN (that pause is the caller's to undo).
+ */
+#define DX_MAX_SPIN_SITES 64
+int dx_set_spin_sites(int h, const uint64_t *addrs, uint32_t n);
 #endif

@@ -13,7 +13,7 @@ static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 _Static_assert(sizeof(struct dx_info) == 64, "dx_info layout");
 _Static_assert(sizeof(struct dx_vcpu) == 32, "dx_vcpu layout");
 _Static_assert(sizeof(struct dx_regs) == 232, "dx_regs layout");
-_Static_assert(sizeof(struct dx_stop) == 24, "dx_stop layout");
+_Static_assert(sizeof(struct dx_stop) == 56, "dx_stop layout");
 
 int dx_abi_version(void) { return DX_ABI_VERSION; }
 

@@ -24,17 +24,37 @@ static int look(struct dx_handle *d, struct dx_stop *out)
         out->shutdown_reason = (di.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
         return DX_STOP_SHUTDOWN;
     }
-    if (di.flags & XEN_DOMINF_paused) {
+    if (!(di.flags & XEN_DOMINF_paused)) {
+        uint64_t sites[DX_MAX_SPIN_SITES];
+        pthread_mutex_lock(&d->lock);
+        uint32_t n = d->nspin;
+        memcpy(sites, d->spin, n * sizeof(sites[0]));
+        pthread_mutex_unlock(&d->lock);
+        for (uint32_t v = 0; n && v <= di.max_vcpu_id; v++) {
+            vcpu_guest_context_any_t ctx;
+            if (xc_vcpu_getcontext(d->pxch, d->domid, v, &ctx) < 0) continue;  /* offline vCPU */
+            uint64_t rip = ctx.x64.user_regs.rip;
+            for (uint32_t i = 0; i < n; i++) {
+                if (rip != sites[i]) continue;
+                if (xc_domain_pause(d->pxch, d->domid) < 0) return dx_errno(-EIO);
+                out->vcpu = (int32_t)v;
+                out->event = DX_EVENT_SPIN;
+                out->address = rip;
+                return DX_STOP_PAUSED;
+            }
+        }
+        return 0;
+    }
+    {
         struct dx_stop st;
         memset(&st, 0, sizeof(st));
         /* which vCPU took an int3 (GDBSX hypervisors only; cleared by reading it) */
-        if (dx_gdbsx_domctl(d->pxcall, d->domid, XEN_DOMCTL_gdbsx_domstatus, 0, &st) == 0 && st.vcpu >= 0) {
+        if (d->nspin == 0 && dx_gdbsx_domctl(d->pxcall, d->domid, XEN_DOMCTL_gdbsx_domstatus, 0, &st) == 0 && st.vcpu >= 0) {
             out->vcpu = st.vcpu;
             out->event = st.event;
         }
         return DX_STOP_PAUSED;
     }
-    return 0;
 }
 
 int dx_wait_stop(int h, uint32_t first_us, uint32_t max_us, uint32_t budget_us, struct dx_stop *out)
@@ -62,8 +82,13 @@ int dx_wait_stop(int h, uint32_t first_us, uint32_t max_us, uint32_t budget_us, 
         int woken = d->wake;
         d->wake = 0;
         pthread_mutex_unlock(&d->lock);
+        uint64_t t_look = now_us();
         int st = look(d, out);
+        uint64_t t_end = now_us();
         if (st < 0) { rc = st; break; }
+        if (st == 0) out->t_running_us = t_look;
+        out->t_detect_us = t_end;
+        out->look_us = t_end - t_look;
         if (st == 0 && woken) st = DX_STOP_WOKEN;
         if (st) {
             out->state = (uint32_t)st;
@@ -91,6 +116,18 @@ int dx_wait_stop(int h, uint32_t first_us, uint32_t max_us, uint32_t budget_us, 
     pthread_cond_broadcast(&d->cond);
     pthread_mutex_unlock(&d->lock);
     return rc;
+}
+
+int dx_set_spin_sites(int h, const uint64_t *addrs, uint32_t n)
+{
+    struct dx_handle *d = dx_get(h);
+    if (!d) return DX_E_BADHANDLE;
+    if (n > DX_MAX_SPIN_SITES || (n && !addrs)) return DX_E_RANGE;
+    pthread_mutex_lock(&d->lock);
+    memcpy(d->spin, addrs, n * sizeof(d->spin[0]));
+    d->nspin = n;
+    pthread_mutex_unlock(&d->lock);
+    return 0;
 }
 
 int dx_wake(int h)

@@ -17,7 +17,10 @@ export const DX_F = {
 
 export const DX_STOP = { RUNNING: 0, PAUSED: 1, SHUTDOWN: 2, GONE: 3, WOKEN: 4 } as const;
 
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 3;
+/** StopReport.event: the waiter found a vCPU on a spin site and paused the domain. */
+export const DX_EVENT_SPIN = 0x100;
+export const MAX_SPIN_SITES = 64;
 export const REGS_SIZE = 232;
 /** Indices into the register block (duster_xen.h enum). */
 export const REG_INDEX = {
@@ -54,6 +57,12 @@ export interface StopReport {
   event: number;
   shutdownReason: number;
   polls: bigint;
+  /** CLOCK_MONOTONIC µs (same clock as process.hrtime): last look that saw it running (0n: none), end of the detecting look. */
+  tRunningUs: bigint;
+  tDetectUs: bigint;
+  lookUs: bigint;
+  /** DX_EVENT_SPIN: the spin site the vCPU sat on. */
+  address: bigint;
 }
 
 /** Typed view of the shim. Every method returns the C return code (>= 0 ok, < 0 error). */
@@ -84,6 +93,8 @@ export interface Shim {
   /** Runs on a koffi worker thread; resolves with the C return code and the report. */
   waitStop(h: number, firstUs: number, maxUs: number, budgetUs: number): Promise<{ rc: number; stop: StopReport }>;
   wake(h: number): number;
+  /** Spin sites the waiter checks every vCPU's rip against (at most MAX_SPIN_SITES). */
+  setSpinSites(h: number, addrs: bigint[]): number;
 }
 
 /** Where the shim is looked for: $DUSTER_XEN_SHIM, then native-shim/build/ of this package. */
@@ -100,7 +111,10 @@ export function shimPath(): string {
 }
 
 function decodeStop(b: Buffer): StopReport {
-  return { state: b.readUInt32LE(0), vcpu: b.readInt32LE(4), event: b.readUInt32LE(8), shutdownReason: b.readUInt32LE(12), polls: b.readBigUInt64LE(16) };
+  return {
+    state: b.readUInt32LE(0), vcpu: b.readInt32LE(4), event: b.readUInt32LE(8), shutdownReason: b.readUInt32LE(12), polls: b.readBigUInt64LE(16),
+    tRunningUs: b.readBigUInt64LE(24), tDetectUs: b.readBigUInt64LE(32), lookUs: b.readBigUInt64LE(40), address: b.readBigUInt64LE(48),
+  };
 }
 
 /**
@@ -139,6 +153,7 @@ export function loadShim(path = shimPath()): Shim {
   const flush = f('int dx_flush_cache(int h)');
   const wait = f('int dx_wait_stop(int h, uint32_t first_us, uint32_t max_us, uint32_t budget_us, void *out)');
   const wake = f('int dx_wake(int h)');
+  const setSpin = f('int dx_set_spin_sites(int h, void *addrs, uint32_t n)');
   return {
     path,
     strerror: (c) => String(strerror(c)),
@@ -172,7 +187,7 @@ export function loadShim(path = shimPath()): Shim {
     setDebugging: (h, on) => setDebugging(h, on ? 1 : 0),
     gdbsxProbe: (h) => probe(h),
     gdbsxStatus: (h) => {
-      const b = Buffer.alloc(24);
+      const b = Buffer.alloc(56);
       const rc = status(h, b) as number;
       return rc < 0 ? rc : decodeStop(b);
     },
@@ -185,10 +200,16 @@ export function loadShim(path = shimPath()): Shim {
     readFrame: (h, mfn, page) => (page.length < 4096 ? DX_E.RANGE : readFrame(h, mfn, page)),
     flushCache: (h) => flush(h),
     waitStop: (h, first, max, budget) => new Promise((res, rej) => {
-      const b = Buffer.alloc(24);
+      const b = Buffer.alloc(56);
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       wait.async(h, first, max, budget, b, (err: any, rc: number) => (err ? rej(err instanceof Error ? err : new Error(String(err))) : res({ rc, stop: decodeStop(b) })));
     }),
     wake: (h) => wake(h),
+    setSpinSites: (h, addrs) => {
+      if (addrs.length > MAX_SPIN_SITES) return DX_E.RANGE;
+      const b = Buffer.alloc(Math.max(8, addrs.length * 8));
+      addrs.forEach((a, i) => b.writeBigUInt64LE(BigInt.asUintN(64, a), i * 8));
+      return setSpin(h, b, addrs.length);
+    },
   };
 }

@@ -3,16 +3,20 @@ import {
   MemoryError, TargetGoneError,
   type RegisterSet, type StopEvent, type Target, type TargetCapabilities, type VcpuInfo,
 } from '../contract.js';
-import { DX_E, DX_F, DX_STOP, REG_INDEX, REGS_SIZE, type DomainInfo, type Shim, type StopReport } from './ffi.js';
+import { DX_E, DX_EVENT_SPIN, DX_F, DX_STOP, MAX_SPIN_SITES, REG_INDEX, REGS_SIZE, type DomainInfo, type Shim, type StopReport } from './ffi.js';
 import type { XenDomainSnapshot, XenViews } from './views.js';
 
 const TF = 0x100n;
 const VGCF_IN_KERNEL = 1n << 2n;
 const TRAP_INT3 = 3;
-/** Poll schedules (µs): trap = Xen pauses the domain itself, so look often; spin = core samples rip, we only watch for exits. */
+/**
+ * Poll schedules (µs), doubling from first to max. trap: Xen pauses the domain at int3/TF, a look
+ * is one getdomaininfo. spin: a look also reads rip of every vCPU and pauses at a spin site (core
+ * samples rip too, on its own slower schedule; whichever sees it first reports it).
+ */
 const POLL = {
   trap: { first: 20, max: Number(process.env.DUSTER_XEN_POLL_MAX_US ?? 1000) },
-  spin: { first: 1000, max: 50_000 },
+  spin: { first: 200, max: Number(process.env.DUSTER_XEN_SPIN_POLL_MAX_US ?? 5000) },
 };
 const BUDGET_US = 250_000;
 const SHUTDOWN_NAMES = ['poweroff', 'reboot', 'suspend', 'crash', 'watchdog', 'soft_reset'];
@@ -33,8 +37,12 @@ export class XenTarget implements Target, XenViews {
   private closed = false;
   private debugging = false;
   private memVcpu = 0;
+  /** Addresses that currently hold `jmp .` (seen in writeMemory): the shim's waiter watches them. */
+  private readonly spinSites = new Set<bigint>();
   /** Stop counters for `info xen` and the benchmarks. */
   readonly stats = { stops: 0, polls: 0n };
+  /** The shim's report of the last stop (timestamps for the benchmarks). */
+  lastStop: StopReport | undefined;
 
   constructor(
     readonly shim: Shim,
@@ -141,7 +149,14 @@ export class XenTarget implements Target, XenViews {
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
   }
 
+  private trackSpinSites(addr: bigint, data: Uint8Array): void {
+    if (this.strategy !== 'spin') return;
+    for (const a of [...this.spinSites]) if (a + 2n > addr && a < addr + BigInt(data.length)) this.spinSites.delete(a);
+    if (data.length === 2 && data[0] === 0xeb && data[1] === 0xfe) this.spinSites.add(addr);
+  }
+
   async writeMemory(addr: bigint, data: Uint8Array): Promise<void> {
+    this.trackSpinSites(addr, data);
     const fail = Buffer.alloc(8);
     // Never change code under a running vCPU: pause around the write when the domain runs.
     const pauseAround = this.running;
@@ -179,6 +194,7 @@ export class XenTarget implements Target, XenViews {
         if (this.shim.vcpuPause(this.handle, v.id) === 0) this.vcpusPausedByUs.push(v.id);
       }
     }
+    if (this.strategy === 'spin') this.shim.setSpinSites(this.handle, [...this.spinSites].slice(0, MAX_SPIN_SITES));
     this.interruptRequested = false;
     this.running = true;
     while (this.heldPauses > 0) {
@@ -202,6 +218,7 @@ export class XenTarget implements Target, XenViews {
       if (stop.state === DX_STOP.RUNNING || stop.state === DX_STOP.WOKEN) continue;
       this.running = false;
       this.stats.stops++;
+      this.lastStop = stop;
       return this.stopped(stop);
     }
   }
@@ -219,6 +236,11 @@ export class XenTarget implements Target, XenViews {
     // Whose pause is this? Ours (interrupt) is already counted; Xen's (int3, TF) or a stranger's is adopted.
     let vcpu = this.memVcpu;
     let reason: StopEvent['reason'] = { kind: 'interrupted' };
+    if (stop.event === DX_EVENT_SPIN && stop.vcpu >= 0) {
+      this.heldPauses++; // the waiter paused the domain
+      this.interruptRequested = false;
+      return { vcpu: stop.vcpu, reason: { kind: 'spin', address: stop.address } };
+    }
     if (stop.event === TRAP_INT3 && stop.vcpu >= 0) {
       this.heldPauses++;
       vcpu = stop.vcpu;
