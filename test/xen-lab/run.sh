@@ -29,7 +29,8 @@ while :; do
   if [ -e "$jobs/$id.out" ]; then
     size=$(stat -c %s "$jobs/$id.out")
     if [ "$size" -gt "$offset" ]; then
-      tail -c +"$((offset + 1))" "$jobs/$id.out" | head -c "$((size - offset))"
+      # one process, no pipe: a "tail | head" pipeline can die of SIGPIPE under pipefail
+      dd if="$jobs/$id.out" iflag=skip_bytes,count_bytes skip="$offset" count="$((size - offset))" status=none
       offset=$size
     fi
   fi
