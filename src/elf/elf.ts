@@ -226,6 +226,11 @@ export function openElf(path: string): ElfFile {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`${path}: ${code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : errorMessage(e)}.`);
   }
+  return openElfBytes(bytes, path);
+}
+
+/** An ELF image from bytes already in memory (gunzipped when gzip'd); errors are prefixed with `path`. */
+export function openElfBytes(bytes: Uint8Array, path: string): ElfFile {
   try {
     if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
       try {

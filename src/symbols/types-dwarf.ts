@@ -7,6 +7,9 @@ import {
   type StructType, type Type,
 } from './types.js';
 
+const DERIVED = new Set<number>([DW_TAG.pointer_type, DW_TAG.reference_type, DW_TAG.rvalue_reference_type, DW_TAG.const_type,
+  DW_TAG.volatile_type, DW_TAG.restrict_type, DW_TAG.atomic_type, DW_TAG.typedef, DW_TAG.array_type, DW_TAG.subroutine_type,
+  DW_TAG.subprogram]);
 const TAG_OF = { struct: DW_TAG.structure_type, union: DW_TAG.union_type, enum: DW_TAG.enumeration_type } as const;
 
 export class DwarfTypes {
@@ -24,12 +27,32 @@ export class DwarfTypes {
     if (this.building.has(offset)) return { kind: 'error', name: '<cyclic type>' };
     this.building.add(offset);
     try {
-      const t = this.build(this.dwarf.dieAt(offset));
+      const die = this.dwarf.dieAt(offset);
+      const t = this.derivedCycle(die) ? { kind: 'error' as const, name: '<cyclic type>' } : this.build(die);
       this.cache.set(offset, t);
       return t;
     } finally {
       this.building.delete(offset);
     }
+  }
+
+  /**
+   * True when the DW_AT_type chain of a derived type (pointer, qualifier, typedef, array, function) comes
+   * back to a DIE of the chain without passing through a struct/union/enum: only a corrupt file does that,
+   * and the lazily built targets would otherwise loop forever.
+   */
+  private derivedCycle(d: Die): boolean {
+    const seen = new Set<number>();
+    let cur: Die | undefined = d;
+    for (let hops = 0; cur && hops < 256; hops++) {
+      if (!DERIVED.has(cur.tag)) return false;
+      if (seen.has(cur.offset)) return true;
+      seen.add(cur.offset);
+      const next = cur.type;
+      if (next === undefined || (next !== d.offset && this.cache.has(next))) return false;
+      cur = this.dwarf.dieAt(next);
+    }
+    return cur !== undefined;
   }
 
   /** The type of a DIE's DW_AT_type. */
