@@ -97,7 +97,8 @@ function functionSals(program: Program, name: string, fileSpec?: string): Static
   const out: StaticSal[] = [];
   const all = program.functionInstances(name);
   // Out-of-line copies; a function that only exists inlined is listed at its inlined instances.
-  const chosen = all.some((i) => !i.inlined) ? all.filter((i) => !i.inlined) : all;
+  // (gdb 13 does not find inlined-only functions when the spec names a file.)
+  const chosen = all.some((i) => !i.inlined) || fileSpec ? all.filter((i) => !i.inlined) : all;
   for (const inst of chosen) {
     const sal = program.lineForPc(inst.entryPc);
     if (!sal) continue;
