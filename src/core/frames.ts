@@ -71,7 +71,7 @@ export class Unwinder {
       frames.push(caller);
       cur = caller;
     }
-    if (cur.cfa === undefined && frames.length < limit) cur.cfa = (await this.unwindOne(cur).catch(() => undefined))?.cfa;
+    if (cur.cfa === undefined) cur.cfa = (await this.unwindOne(cur).catch(() => undefined))?.cfa;
     return frames;
   }
 

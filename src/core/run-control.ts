@@ -152,14 +152,40 @@ export class RunControl {
   }
 
   /** Resume (all or one vCPU, optionally a hardware step) and wait, turning the backend's report into a RawStop. */
-  async resumeAndWait(opts: { step?: number; only?: number }): Promise<RawStop> {
+  async resumeAndWait(opts: { step?: number; only?: number; range?: { start: bigint; end: bigint } }): Promise<RawStop> {
     this.userInterrupt = false;
     await this.target.resume(opts);
     if (this.strategy.name === 'spin' && opts.step === undefined) return this.pollSpin(opts);
-    return this.refine(await this.target.waitForStop(), opts.step !== undefined);
+    return this.refine(await this.target.waitForStop(), opts.step === undefined ? false : opts.range ? 'range' : 'single');
   }
 
-  private async refine(ev: StopEvent, stepping: boolean): Promise<RawStop> {
+  /** Can whole source lines be stepped in one request (trap strategy on a stub with vCont;r)? */
+  get canRangeStep(): boolean {
+    return this.strategy.name === 'trap' && this.target.capabilities.hardwareStep && !!this.target.capabilities.rangeStep;
+  }
+
+  /** Steps `vcpu` (others stopped) until its pc leaves [start, end), a site fires or a signal arrives. */
+  async rangeStep(vcpu: number, start: bigint, end: bigint): Promise<RawStop> {
+    const pc = (await this.target.readRegisters(vcpu)).get('rip')!;
+    if (!this.owners.has(pc) && !this.patches.has(pc)) {
+      await this.sync();
+      return this.resumeAndWait({ step: vcpu, only: vcpu, range: { start, end } });
+    }
+    await this.sync(pc);
+    const first = await this.resumeAndWait({ step: vcpu, only: vcpu });
+    if (first.kind !== 'stepped') return first;
+    const now = (await this.target.readRegisters(vcpu)).get('rip')!;
+    if (now < start || now >= end) return first;
+    // The site under the old pc is back in place; the rest of the line runs in one request.
+    await this.sync();
+    return this.resumeAndWait({ step: vcpu, only: vcpu, range: { start, end } });
+  }
+
+  /**
+   * `stepping`: 'single' (one instruction, which cannot have been one of our int3s: the site under pc
+   * is lifted for the step), 'range' (many instructions: an int3 may have fired) or false.
+   */
+  private async refine(ev: StopEvent, stepping: false | 'single' | 'range'): Promise<RawStop> {
     const r = ev.reason;
     const vcpu = ev.vcpu ?? 0;
     switch (r.kind) {
@@ -171,6 +197,7 @@ export class RunControl {
         if (this.userInterrupt && (r.signal === 2 || r.signal === 0)) return { kind: 'interrupted', vcpu };
         return { kind: 'signal', vcpu, signal: r.signal, name: r.name };
       case 'trap': {
+        if (stepping === 'single') return { kind: 'stepped', vcpu };
         const regs = await this.target.readRegisters(vcpu);
         const pc = regs.get('rip')!;
         const hit = this.strategy.hitAddress(pc, (a) => this.patches.has(a) && this.strategy.name === 'trap');

@@ -39,7 +39,7 @@ export class Session {
   selectedFrame = 0;
   pid: number | undefined;
   conditionEvaluator: ConditionEvaluator | undefined;
-  private frameCache: Frame[] | undefined;
+  private frameCache: { frames: Frame[]; complete: boolean } | undefined;
   private readonly listeners = new Set<Listener>();
   private busy = false;
   /** True while core examines a stop the user does not see yet (breakpoint conditions). */
@@ -281,21 +281,28 @@ export class Session {
     if (this.lastStop) this.lastStop = { ...this.lastStop, location: await this.locationOfPc(this.vcpu) };
   }
 
-  async frames(): Promise<Frame[]> {
+  /**
+   * The call stack (innermost first), unwound lazily: only `limit` frames when that is all the
+   * caller needs (a stop report needs one), the whole stack otherwise.
+   */
+  async frames(limit?: number): Promise<Frame[]> {
     this.requireStopped();
-    if (!this.frameCache) this.frameCache = await this.unwinder.backtrace(await this.target.readRegisters(this.vcpu));
-    return this.frameCache;
+    const c = this.frameCache;
+    if (c && (c.complete || (limit !== undefined && c.frames.length >= limit))) return limit === undefined ? c.frames : c.frames.slice(0, limit);
+    const frames = await this.unwinder.backtrace(await this.target.readRegisters(this.vcpu), limit);
+    this.frameCache = { frames, complete: limit === undefined || frames.length < limit };
+    return frames;
   }
 
   async frame(level = this.selectedFrame): Promise<Frame> {
-    const fs = await this.frames();
+    const fs = await this.frames(level + 1);
     const f = fs[level];
     if (!f) throw new UserError('No frame at level ' + level + '.');
     return f;
   }
 
   async selectFrame(level: number): Promise<Frame> {
-    const fs = await this.frames();
+    const fs = await this.frames(level + 1);
     if (level < 0 || level >= fs.length) throw new UserError(level < 0 ? 'Bottom (innermost) frame selected; you cannot go down.' : 'Initial frame selected; you cannot go up.');
     this.selectedFrame = level;
     this.emit({ type: 'frame-selected', level });
@@ -304,7 +311,7 @@ export class Session {
 
   /** Frames for the UI; arguments are filled in by whoever owns value formatting (argsFormatter). */
   async backtrace(limit?: number): Promise<FrameInfo[]> {
-    const fs = await this.frames();
+    const fs = await this.frames(limit);
     const out: FrameInfo[] = [];
     for (const f of limit === undefined ? fs : fs.slice(0, limit)) {
       const args = this.argsFormatter ? await this.argsFormatter(f).catch(() => []) : [];

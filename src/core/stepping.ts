@@ -59,27 +59,14 @@ export class Stepping {
   /** One instruction; a user breakpoint at the new pc ends a step the way gdb reports it. */
   private async oneInstruction(vcpu: number): Promise<Outcome> {
     const raw = await this.s.run.stepInstruction(vcpu);
-    if (raw.kind !== 'stepped' && raw.kind !== 'site') return { raw };
-    const pc = await this.pc(vcpu);
-    if (this.s.breakpoints.at(pc).length) {
-      const bp = await this.s.userBreakpointTriggers(pc);
-      if (bp) return { raw: { kind: 'site', vcpu, address: pc }, cause: { kind: 'breakpoint', breakpoint: bp.id } };
-    }
-    return { raw: { kind: 'stepped', vcpu } };
+    if (raw.kind === 'site') return this.afterStep(vcpu, { kind: 'stepped', vcpu });
+    return this.afterStep(vcpu, raw);
   }
 
   /** Run until the call at pc returns (the stack pointer back where it was: recursion-safe). */
   private async stepOverCall(vcpu: number, returnAddress: bigint): Promise<Outcome> {
     const rspBefore = await this.rsp(vcpu);
     const r = await this.runToTemps(vcpu, [{ address: returnAddress, check: async (v) => (await this.rsp(v)) >= rspBefore }]);
-    return r.temp ? { raw: { kind: 'stepped', vcpu } } : r;
-  }
-
-  /** Run until the function we just entered (pc at its first instruction) returns. */
-  private async returnFromEntry(vcpu: number): Promise<Outcome> {
-    const rsp = await this.rsp(vcpu);
-    const ret = await this.readU64(rsp);
-    const r = await this.runToTemps(vcpu, [{ address: ret, check: async (v) => (await this.rsp(v)) > rsp }]);
     return r.temp ? { raw: { kind: 'stepped', vcpu } } : r;
   }
 
@@ -132,29 +119,34 @@ export class Stepping {
     }
     let range = { start: sal.pc, end: sal.end, line: sal.line, file: sal.file.path };
     let frameSp = await this.frameCfa(vcpu);
+    const ranged = this.s.run.canRangeStep;
     for (let n = 0; n < MAX_INSTRUCTIONS_PER_LINE; n++) {
-      const insn = await instructionAt(pc, (a, k) => this.s.readMemory(a, k));
       let r: Outcome;
-      if (insn.kind === 'call' && over) {
-        r = await this.stepOverCall(vcpu, insn.fallThrough);
-      } else {
-        r = await this.oneInstruction(vcpu);
-        if (r.raw.kind === 'stepped' && insn.kind === 'call') {
-          // Stepped into a function: stop after its prologue if it has line info, else come back out.
-          const entry = await this.pc(vcpu);
-          const fn = prog.functionAt(entry);
-          if (fn && prog.lineForPc(entry)?.line) {
-            const post = prog.functionBreakpoints(fn.name).find((b) => fn.ranges.some((x) => b.address >= x.start && b.address < x.end))?.address ?? entry;
-            if (post !== entry) {
-              const t = await this.runToTemps(vcpu, [{ address: post }]);
-              return t.temp ? { raw: { kind: 'stepped', vcpu } } : t;
-            }
-            return r;
-          }
-          r = await this.returnFromEntry(vcpu);
+      if (ranged) {
+        // The stub steps the whole range; a call inside it shows up as a stop at the callee's entry.
+        r = await this.afterStep(vcpu, await this.s.run.rangeStep(vcpu, range.start, range.end));
+        if (r.raw.kind !== 'stepped') return r;
+        const rsp = await this.rsp(vcpu);
+        const ret = await this.readU64(rsp).catch(() => 0n);
+        pc = await this.pc(vcpu);
+        if ((pc < range.start || pc >= range.end) && ret > range.start && ret <= range.end) {
+          r = await this.enteredCall(vcpu, over, ret, rsp);
+          if (r.raw.kind !== 'stepped' || r.cause) return r;
         }
+      } else {
+        const insn = await instructionAt(pc, (a, k) => this.s.readMemory(a, k));
+        if (insn.kind === 'call' && over) {
+          r = await this.stepOverCall(vcpu, insn.fallThrough);
+        } else {
+          r = await this.oneInstruction(vcpu);
+          if (r.raw.kind === 'stepped' && insn.kind === 'call') {
+            const rsp = await this.rsp(vcpu);
+            r = await this.enteredCall(vcpu, false, insn.fallThrough, rsp);
+            if (r.raw.kind !== 'stepped' || r.cause) return r;
+          }
+        }
+        if (r.raw.kind !== 'stepped') return r;
       }
-      if (r.raw.kind !== 'stepped') return r;
       pc = await this.pc(vcpu);
       if (pc >= range.start && pc < range.end) continue;
       sal = prog.lineForPc(pc);
@@ -173,6 +165,43 @@ export class Stepping {
       frameSp = sp;
     }
     throw new UserError('Stepping gave up after too many instructions in one line.');
+  }
+
+  /** A user breakpoint where a step ended is reported as hit, as gdb does. */
+  private async afterStep(vcpu: number, raw: RawStop): Promise<Outcome> {
+    if (raw.kind === 'site') {
+      const bp = await this.s.userBreakpointTriggers(raw.address);
+      if (bp) return { raw, cause: { kind: 'breakpoint', breakpoint: bp.id } };
+      return { raw: { kind: 'stepped', vcpu } };
+    }
+    if (raw.kind !== 'stepped') return { raw };
+    const pc = await this.pc(vcpu);
+    if (this.s.breakpoints.at(pc).length) {
+      const bp = await this.s.userBreakpointTriggers(pc);
+      if (bp) return { raw: { kind: 'site', vcpu, address: pc }, cause: { kind: 'breakpoint', breakpoint: bp.id } };
+    }
+    return { raw };
+  }
+
+  /**
+   * The vCPU is at the first instruction of a function called from the line being stepped.
+   * next: run until it returns. step: stop after its prologue when it has line info, else return.
+   * A result with a cause (or not 'stepped') ends the line step.
+   */
+  private async enteredCall(vcpu: number, over: boolean, returnAddress: bigint, rspAtEntry: bigint): Promise<Outcome> {
+    const prog = this.s.program;
+    const entry = await this.pc(vcpu);
+    const fn = over ? undefined : prog.functionAt(entry);
+    if (fn && prog.lineForPc(entry)?.line) {
+      const post = prog.functionBreakpoints(fn.name).find((b) => fn.ranges.some((x) => b.address >= x.start && b.address < x.end))?.address ?? entry;
+      if (post !== entry) {
+        const t = await this.runToTemps(vcpu, [{ address: post }]);
+        return t.temp ? { raw: { kind: 'stepped', vcpu }, cause: { kind: 'step' } } : t;
+      }
+      return { raw: { kind: 'stepped', vcpu }, cause: { kind: 'step' } };
+    }
+    const r = await this.runToTemps(vcpu, [{ address: returnAddress, check: async (v) => (await this.rsp(v)) > rspAtEntry }]);
+    return r.temp ? { raw: { kind: 'stepped', vcpu } } : r;
   }
 
   private async frameCfa(vcpu: number): Promise<bigint | undefined> {
@@ -202,7 +231,7 @@ export class Stepping {
 
   async finish(): Promise<StopInfo | undefined> {
     const level = this.s.selectedFrame;
-    if ((await this.s.frames()).length <= level + 1) throw new UserError('"finish" not meaningful in the outermost frame.');
+    if ((await this.s.frames(level + 2)).length <= level + 1) throw new UserError('"finish" not meaningful in the outermost frame.');
     return this.s.execute((vcpu) => this.finishFrom(vcpu, true, level));
   }
 

@@ -40,6 +40,8 @@ export interface TargetCapabilities {
   nativeBreakpoints: boolean;
   /** Poll for spin breakpoints by reading rip while running (Xen), vs. interrupt-and-read (gdb-remote). */
   cheapRunningRegisterReads: boolean;
+  /** The target can keep stepping while pc stays inside an address range (gdb-remote vCont;r). */
+  rangeStep?: boolean;
 }
 
 /**
@@ -68,8 +70,12 @@ export interface Target {
   insertBreakpoint?(addr: bigint): Promise<void>;
   removeBreakpoint?(addr: bigint): Promise<void>;
 
-  /** Resume every vCPU (or only `vcpu`), optionally single-stepping it. Returns at once. */
-  resume(opts: { step?: number; only?: number }): Promise<void>;
+  /**
+   * Resume every vCPU (or only `only`), optionally single-stepping `step`; with `range` (only when
+   * capabilities.rangeStep) the target keeps stepping `step` while its pc is in [start, end).
+   * Returns at once.
+   */
+  resume(opts: { step?: number; only?: number; range?: { start: bigint; end: bigint } }): Promise<void>;
   /** Resolves with the next stop. Call once after each resume(). */
   waitForStop(): Promise<StopEvent>;
   /** Ask a running target to stop; waitForStop() then reports it. Safe while running. */

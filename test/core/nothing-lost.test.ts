@@ -12,7 +12,7 @@ const TICKER = compileFixture(['core/ticker.c'], ['-g', '-O0', '-no-pie'], 'tick
  * is never true, so the program keeps running with the patch in place), lets it run, then ends the
  * debugger with `finish`. The program must still print the right total and exit 0.
  */
-async function endMidRun(strategy: 'trap' | 'spin', how: (child: ReturnType<typeof spawn>) => void, expectCode: number | 'any') {
+async function endMidRun(strategy: 'trap' | 'spin', how: (child: ReturnType<typeof spawn>, stopped: () => Promise<void>) => void, expectCode: number | 'any') {
   const gs = await startGdbserver(TICKER);
   try {
     const child = spawn(process.execPath, [CLI, '--path', TICKER, '--gdb', `${gs.host}:${gs.port}`, '--no-tui', '--breakpoints', strategy, '-ex', 'break work if i == 1000', ], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -25,7 +25,11 @@ async function endMidRun(strategy: 'trap' | 'spin', how: (child: ReturnType<type
     child.stdin!.write('continue\n');
     // Let it run a few rounds with the breakpoint planted and hit (and auto-continued) each round.
     await new Promise((r) => setTimeout(r, 400));
-    how(child);
+    // Resolves once duster-tui reports the interrupt (the program is stopped, the prompt is back).
+    const stopped = async () => {
+      for (let t0 = Date.now(); !out.includes('SIGINT, Interrupt') && Date.now() - t0 < 20_000; ) await new Promise((r) => setTimeout(r, 20));
+    };
+    how(child, stopped);
     const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000))]);
     assert.notEqual(code, 'timeout', `duster-tui did not exit\n${out}\n${err}`);
     if (expectCode !== 'any') assert.equal(code, expectCode, `${out}\n${err}`);
@@ -42,18 +46,18 @@ for (const strategy of ['trap', 'spin'] as const) {
   test(`[${strategy}] SIGTERM mid-run: breakpoints restored, the program finishes normally`, () => endMidRun(strategy, (c) => c.kill('SIGTERM'), 143));
   test(`[${strategy}] SIGHUP (a dropped SSH session) mid-run: the program finishes normally`, () => endMidRun(strategy, (c) => c.kill('SIGHUP'), 129));
   test(`[${strategy}] SIGINT interrupts the program; end of input then detaches and it finishes normally`, () =>
-    endMidRun(strategy, (c) => {
+    endMidRun(strategy, (c, stopped) => {
       c.kill('SIGINT');
-      setTimeout(() => c.stdin!.end('info breakpoints\n'), 300);
+      void stopped().then(() => c.stdin!.end('info breakpoints\n'));
     }, 0));
   test(`[${strategy}] quit while stopped at a breakpoint: the program finishes normally`, () =>
-    endMidRun(strategy, (c) => {
+    endMidRun(strategy, (c, stopped) => {
       c.kill('SIGINT');
-      setTimeout(() => c.stdin!.end('quit\n'), 300);
+      void stopped().then(() => c.stdin!.end('quit\n'));
     }, 0));
   test(`[${strategy}] an internal error in duster-tui still restores the program`, () =>
-    endMidRun(strategy, (c) => {
+    endMidRun(strategy, (c, stopped) => {
       c.kill('SIGINT');
-      setTimeout(() => c.stdin!.write('maint crash\n'), 300);
+      void stopped().then(() => c.stdin!.write('maint crash\n'));
     }, 1));
 }

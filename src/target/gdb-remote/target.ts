@@ -100,6 +100,7 @@ export class GdbRemoteTarget implements Target {
       if (opts.useVCont !== false) {
         const actions = parseVContActions(await conn.request('vCont?'));
         if (actions.has('c') && actions.has('s')) target.vCont = actions;
+        target.capabilities.rangeStep = target.vCont.has('r');
       }
       target.noteStop(stop);
       target.initialThread = target.stopVcpu;
@@ -201,12 +202,13 @@ export class GdbRemoteTarget implements Target {
     return this.zPacket('z', addr);
   }
 
-  async resume(opts: { step?: number; only?: number }): Promise<void> {
+  async resume(opts: { step?: number; only?: number; range?: { start: bigint; end: bigint } }): Promise<void> {
     this.checkStopped();
     let packet: string;
     if (this.vCont.size > 0) {
       const actions: string[] = [];
-      if (opts.step !== undefined) actions.push(`s:${this.threadText(opts.step)}`);
+      if (opts.step !== undefined && opts.range && this.vCont.has('r')) actions.push(`r${opts.range.start.toString(16)},${opts.range.end.toString(16)}:${this.threadText(opts.step)}`);
+      else if (opts.step !== undefined) actions.push(`s:${this.threadText(opts.step)}`);
       if (opts.only === undefined) actions.push('c');
       else if (opts.only !== opts.step) actions.push(`c:${this.threadText(opts.only)}`);
       packet = `vCont;${actions.join(';')}`;
