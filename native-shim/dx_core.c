@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xenstore.h>
 #include <xentoollog.h>
 
@@ -63,7 +64,11 @@ int dx_open(uint32_t domid)
     if (!d) return -ENOMEM;
     d->domid = domid;
     pthread_mutex_init(&d->lock, NULL);
-    pthread_cond_init(&d->cond, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);   /* sleeps immune to wall-clock jumps */
+    pthread_cond_init(&d->cond, &ca);
+    pthread_condattr_destroy(&ca);
     int rc;
     xentoollog_logger *log = dx_logger();
     d->xch = xc_interface_open(log, log, 0);

@@ -101,7 +101,7 @@ int dx_wait_stop(int h, uint32_t first_us, uint32_t max_us, uint32_t budget_us, 
         uint64_t sleep = interval < deadline - t ? interval : deadline - t;
         interval = interval * 2 < max_us ? interval * 2 : max_us;
         struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
+        clock_gettime(CLOCK_MONOTONIC, &until);
         uint64_t ns = (uint64_t)until.tv_nsec + sleep * 1000u;
         until.tv_sec += (time_t)(ns / 1000000000u);
         until.tv_nsec = (long)(ns % 1000000000u);
