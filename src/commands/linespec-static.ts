@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import type { ElfSymbol } from '../elf/elf.js';
 import type { Program } from '../symbols/program.js';
+import { primaryDisplayName } from '../symbols/lines.js';
 import { UserError } from '../util/errors.js';
 import { staticAddress } from '../eval/static-scope.js';
 import type { CommandContext } from './context.js';
@@ -48,7 +49,7 @@ export function parseAddressExpr(program: Program, text: string): bigint {
 function functionAddress(program: Program, t: string): bigint {
   const f = program.functionInstances(t).find((i) => !i.inlined);
   if (f) return f.entryPc;
-  const sym = program.symbols.sorted.find((s) => s.name === t) ?? nonDebugFunction(program, t);
+  const sym = program.symbols.named(t)[0] ?? nonDebugFunction(program, t);
   if (sym) return sym.value;
   throw new UserError(`No symbol "${t}" in current context.`);
 }
@@ -60,7 +61,7 @@ export function displayNameOf(program: Program, path: string): string {
   if (u) {
     const lt = program.dwarf.lineTable(u);
     const primary = lt?.files[0];
-    if (primary && primary.path === path) return primary.name;
+    if (lt && primary && primary.path === path) return primaryDisplayName(lt, u.bases);
     if (lt && lt.version < 5) {
       const e = lt.files.find((x) => x.path === path);
       if (e && e.dirIndex === 0) return e.name;
@@ -143,7 +144,7 @@ export function basename(p: string): string {
 
 /** An ELF function symbol without debug info, or the PLT entry `name@plt` (gdb matches "puts" to puts@plt). */
 export function nonDebugFunction(program: Program, name: string): ElfSymbol | undefined {
-  return program.symbols.functions().find((f) => f.name === name) ?? program.symbols.plt().find((f) => f.name === `${name}@plt`);
+  return program.symbols.named(name).find((f) => f.type === 2 || f.type === 10) ?? program.symbols.plt().find((f) => f.name === `${name}@plt`);
 }
 
 /** Where `info line` with no argument looks next (gdb's last_line_listed), per listing state. */

@@ -8,7 +8,7 @@ import { sizeOf } from '../symbols/types.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import { describeSymbolLocation } from './describe-location.js';
-import { defaultFile, needProgram, parseAddressExpr } from './linespec-static.js';
+import { defaultFile, needProgram, nonDebugFunction, parseAddressExpr } from './linespec-static.js';
 import type { Command } from './registry.js';
 
 export { describeSymbolLocation };
@@ -29,7 +29,7 @@ function scopePc(ctx: CommandContext, program: Program, spec: string): bigint {
   const name = fm ? fm[2]! : spec;
   const locs = /^[A-Za-z_]\w*$/.test(name) ? program.functionBreakpoints(name) : [];
   if (locs.length) return locs[0]!.address;
-  const sym = program.symbols.functions().find((f) => f.name === name);
+  const sym = nonDebugFunction(program, name);
   if (sym) return sym.value;
   throw new UserError(`Function "${name}" not defined.`);
 }

@@ -4,6 +4,7 @@ import type { Die } from '../dwarf/die.js';
 import type { Unit } from '../dwarf/unit.js';
 import type { ElfSymbol } from '../elf/elf.js';
 import type { Program } from '../symbols/program.js';
+import { primaryDisplayName } from '../symbols/lines.js';
 import { checkTypedef, printType } from '../symbols/type-format.js';
 import { DwarfTypes } from '../symbols/types-dwarf.js';
 import { UserError } from '../util/errors.js';
@@ -40,8 +41,8 @@ function fileName(program: Program, unit: Unit, index: number | undefined): stri
   const lt = program.dwarf.lineTable(unit);
   const f = index === undefined ? undefined : lt?.files[index];
   const primary = lt?.files[0];
-  if (!f || !lt) return primary?.name ?? unit.bases.name ?? '??';
-  if (primary && f.path === primary.path) return primary.name;
+  if (!f || !lt) return (lt ? primaryDisplayName(lt, unit.bases) : undefined) ?? unit.bases.name ?? '??';
+  if (primary && f.path === primary.path) return primaryDisplayName(lt, unit.bases);
   return lt.version >= 5 || f.dirIndex !== 0 ? f.path : f.name;
 }
 

@@ -104,7 +104,7 @@ function infoAddress(args: string, ctx: CommandContext): void {
     }
     return;
   }
-  const sym = program.symbols.sorted.find((s) => s.name === name) ?? nonDebugFunction(program, name);
+  const sym = program.symbols.named(name)[0] ?? nonDebugFunction(program, name);
   if (sym) {
     ctx.out.print(`Symbol "${name}" is at ${hexAddr(sym.value)} in a file compiled without debugging.\n`);
     return;

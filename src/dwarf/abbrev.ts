@@ -71,3 +71,36 @@ export function parseAbbrevTable(data: Uint8Array, offset: number): AbbrevTable 
   }
   return table;
 }
+
+/**
+ * The abbreviation `code` of the table at `offset`, parsing entries only up to it (for reading a unit's root DIE
+ * without building the unit's whole table). Undefined when the table has no such code.
+ */
+export function findAbbrev(data: Uint8Array, offset: number, wanted: number): Abbrev | undefined {
+  const r = new ByteReader(data, '.debug_abbrev');
+  if (offset < 0 || offset >= data.length) r.fail(`abbreviation table offset 0x${offset.toString(16)} out of range`, offset);
+  r.pos = offset;
+  for (;;) {
+    const code = r.uleb();
+    if (code === 0) return undefined;
+    const tag = r.uleb();
+    const children = r.u8();
+    if (children > 1) r.fail(`bad DW_CHILDREN value ${children} for abbreviation ${code}`, r.pos - 1);
+    const specs: AttrSpec[] = [];
+    let siblingIndex = -1;
+    for (;;) {
+      const at = r.uleb();
+      const form = r.uleb();
+      if (at === 0 && form === 0) break;
+      if (code !== wanted) {
+        if (form === DW_FORM.implicit_const) r.slebBig();
+        continue;
+      }
+      const spec: AttrSpec = { at, form };
+      if (form === DW_FORM.implicit_const) spec.implicitConst = r.slebBig();
+      if (at === DW_AT.sibling) siblingIndex = specs.length;
+      specs.push(spec);
+    }
+    if (code === wanted) return { code, tag, hasChildren: children === 1, specs, siblingIndex };
+  }
+}

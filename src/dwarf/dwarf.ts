@@ -6,7 +6,8 @@ import { AbbrevTable, parseAbbrevTable } from './abbrev.js';
 import { DW_UT, DW_TAG } from './constants.js';
 import { Unit, type UnitSection } from './unit.js';
 import type { Die } from './die.js';
-import { NameIndex } from './index.js';
+import { NameIndex, type IndexEntry } from './index.js';
+import { scanNamed, scanTypesNamed } from './name-scan.js';
 import { LineTable, parseLineTable } from './line.js';
 import { parseAranges, type Arange } from './aranges.js';
 
@@ -16,6 +17,9 @@ export type DwarfSectionName =
   | '.debug_aranges' | '.debug_frame' | '.eh_frame';
 
 const EMPTY = new Uint8Array(0);
+/** .debug_info at least this big is not indexed whole to answer one question. */
+const INDEX_LIMIT = 16 * 1024 * 1024;
+const SUBPROGRAM = new Set<number>([DW_TAG.subprogram]);
 
 export class DwarfFile {
   /** Every unit: .debug_info units in file order, then .debug_types units. Sorted by offset. */
@@ -26,10 +30,17 @@ export class DwarfFile {
   private sigs?: Map<bigint, Unit>;
   private indexCache?: NameIndex;
   private arangeCache?: Arange[];
+  private readonly typeScans = new Map<string, IndexEntry[]>();
+
+  /** Size of .debug_info (known without reading it). */
+  private readonly infoSize: number;
 
   private constructor(readonly elf: ElfFile) {
-    const info = this.sectionBytes('.debug_info');
-    this.readUnits({ name: '.debug_info', bytes: info, base: 0 });
+    // In a big file read lazily, .debug_info is read unit by unit, when a unit is first parsed.
+    const view = elf.sectionView('.debug_info');
+    const info = view?.bytes ?? this.sectionBytes('.debug_info');
+    this.infoSize = info.length;
+    this.readUnits({ name: '.debug_info', bytes: info, base: 0, ...(view ? { ensure: view.ensure } : {}) });
     const types = this.sectionBytes('.debug_types');
     if (types.length) this.readUnits({ name: '.debug_types', bytes: types, base: info.length });
   }
@@ -109,6 +120,38 @@ export class DwarfFile {
     return (this.indexCache ??= NameIndex.build(this));
   }
 
+  /**
+   * True when the whole-file name index is too costly to build for a single question (big .debug_info, index
+   * not built yet): lookups then scan for the one name they need and stop early. DUSTER_INDEX_LIMIT (bytes)
+   * overrides the threshold (tests use 0 to exercise the big-file paths on small fixtures).
+   */
+  get big(): boolean {
+    if (this.indexCache) return false;
+    const limit = Number(process.env.DUSTER_INDEX_LIMIT ?? INDEX_LIMIT);
+    return this.infoSize >= limit;
+  }
+
+  /** Top-level subprogram DIEs named `name` (declarations and abstract instances included), by a full scan. */
+  subprogramsNamed(name: string): IndexEntry[] {
+    if (!this.big) return this.index.functions.get(name) ?? [];
+    return scanNamed(this, name, SUBPROGRAM, () => false);
+  }
+
+  /**
+   * Named type DIEs (struct/union/enum tags, typedefs, base types) called `name`: from the index when it is
+   * cheap, else by a scan that stops at the first complete definition with one of `tags`.
+   */
+  typesNamed(name: string, tags: readonly number[]): IndexEntry[] {
+    if (!this.big) return this.index.types.get(name) ?? [];
+    const key = `${name}\0${tags.join(',')}`;
+    let hit = this.typeScans.get(key);
+    if (!hit) {
+      hit = scanTypesNamed(this, name, (found) => found.some((e) => !e.declaration && tags.includes(e.tag)));
+      this.typeScans.set(key, hit);
+    }
+    return hit;
+  }
+
   /** The unit's line table (header + rows decoded on first use of rows), or undefined without DW_AT_stmt_list. */
   lineTable(unit: Unit): LineTable | undefined {
     const b = unit.bases;
@@ -151,6 +194,7 @@ export class DwarfFile {
     const r = new ByteReader(sec.bytes, sec.name);
     while (r.remaining > 0) {
       const start = r.pos;
+      sec.ensure?.(start, 32); // the unit header
       let length = r.u32();
       let offsetSize = 4;
       if (length === 0xffffffff) {

@@ -1,6 +1,6 @@
 // Units of .debug_info (and v4 .debug_types): headers, base attributes of the root DIE, and the lazily parsed DIE tree.
 import { ByteReader } from './reader.js';
-import { AbbrevTable, type Abbrev } from './abbrev.js';
+import { AbbrevTable, findAbbrev, type Abbrev } from './abbrev.js';
 import { DW_AT, DW_UT, DW_TAG } from './constants.js';
 import { formFixedSize, readForm, skipForm, type AttrValue, type Encoding, type RawValue } from './forms.js';
 import { listxOffset, readDebugRanges, readRnglist, type AddrRange } from './ranges.js';
@@ -29,6 +29,8 @@ export interface UnitSection {
   bytes: Uint8Array;
   /** Added to section offsets to make DIE offsets of the DwarfFile's offset space. */
   base: number;
+  /** For a section read lazily: makes a byte range (section offsets) readable. */
+  ensure?: (offset: number, len: number) => void;
 }
 
 interface Tree {
@@ -44,6 +46,7 @@ export class Unit implements Encoding {
   private abbrevCache?: AbbrevTable;
   private basesCache?: UnitBases;
   private tree?: Tree;
+  private loaded = false;
   /** Key for per-encoding caches (fixed attribute sizes). */
   readonly encodingKey: number;
 
@@ -80,6 +83,10 @@ export class Unit implements Encoding {
   /** A reader over this unit's bytes, positioned at `offset` (DwarfFile offset space). */
   reader(offset: number): ByteReader {
     const s = this.section;
+    if (s.ensure && !this.loaded) {
+      s.ensure(this.offset - s.base, this.end - this.offset);
+      this.loaded = true;
+    }
     const r = new ByteReader(s.bytes, s.name, this.firstDieOffset - s.base, this.end - s.base);
     if (offset < this.firstDieOffset || offset > this.end) r.fail('DIE offset outside its unit', offset - s.base);
     r.pos = offset - s.base;
@@ -116,7 +123,28 @@ export class Unit implements Encoding {
 
   /** Raw attributes of the DIE at `offset` (no tree needed). */
   readRaw(offset: number): { abbrev: Abbrev; values: RawValue[] } | undefined {
-    const r = this.reader(offset);
+    const s = this.section;
+    // A lazily read section: try with the first bytes of the unit only, the whole unit if the DIE is longer.
+    if (s.ensure && !this.loaded && offset === this.firstDieOffset) {
+      const prefixEnd = Math.min(this.end, this.offset + 4096);
+      s.ensure(this.offset - s.base, prefixEnd - this.offset);
+      const r = new ByteReader(s.bytes, s.name, this.firstDieOffset - s.base, this.end - s.base);
+      try {
+        // Only the root's abbreviation is needed: do not parse the unit's whole table yet.
+        const code = r.uleb();
+        if (code === 0) return undefined;
+        const abbrev = this.abbrevCache?.get(code) ?? findAbbrev(this.dwarf.sectionBytes('.debug_abbrev'), this.abbrevOffset, code)
+          ?? r.fail(`abbreviation code ${code} not in the table at .debug_abbrev+0x${this.abbrevOffset.toString(16)}`, offset - s.base);
+        const got = { abbrev, values: abbrev.specs.map((x) => readForm(r, x.form, this, x.implicitConst)) };
+        if (r.pos + s.base <= prefixEnd) return got;
+      } catch {
+        // read past the prefix: retry with the whole unit below
+      }
+    }
+    return this.readRawWith(this.reader(offset), offset);
+  }
+
+  private readRawWith(r: ByteReader, offset: number): { abbrev: Abbrev; values: RawValue[] } | undefined {
     const code = r.uleb();
     if (code === 0) return undefined;
     const abbrev = this.abbrev(code, r, offset - this.section.base);
@@ -235,6 +263,11 @@ export class Unit implements Encoding {
       d = t.dies[i] = new Die(this, i, off, t.abbrevs[i]!);
     }
     return d;
+  }
+
+  /** Tag of DIE number `i` (no Die object made). */
+  tagAt(i: number): number {
+    return this.parseTree().abbrevs[i]?.tag ?? DW_TAG.null;
   }
 
   /** Index of the parent of entry `i`, or -1. */

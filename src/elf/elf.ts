@@ -1,5 +1,5 @@
 // Bounds-checked reader of ELF64 little-endian x86-64 files: header, segments, sections (zlib-compressed too), symbols.
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readFileSync } from 'node:fs';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { ByteReader, stringAt } from '../dwarf/reader.js';
 import { FormatError, UserError, errorMessage } from '../util/errors.js';
@@ -58,7 +58,12 @@ export class ElfFile {
   private symbolCache?: ElfSymbol[];
 
   /** `path` is used only in messages. */
-  constructor(readonly bytes: Uint8Array, readonly path: string) {
+  /**
+   * `load`, when given, makes `bytes` a lazily filled image of the file: it must be called for a range
+   * before the range is read (big files are not read whole; untouched pages of the buffer cost no memory).
+   */
+  constructor(readonly bytes: Uint8Array, readonly path: string, private readonly load?: (offset: number, len: number) => void) {
+    load?.(0, Math.min(64, bytes.length));
     const r = new ByteReader(bytes, 'ELF header');
     if (bytes.length < 64) r.fail(`not an ELF file (only ${bytes.length} bytes)`, 0);
     if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) r.fail('not an ELF file (bad magic)', 0);
@@ -82,6 +87,7 @@ export class ElfFile {
 
     if (phnum) {
       if (phentsize < 56) r.fail(`program header size ${phentsize} too small`, 54);
+      this.ensure(phoff, phnum * phentsize);
       const p = new ByteReader(bytes, 'program headers');
       for (let i = 0; i < phnum; i++) {
         p.pos = checkedOffset(p, phoff + i * phentsize, 56);
@@ -101,11 +107,13 @@ export class ElfFile {
       const s = new ByteReader(bytes, 'section headers');
       if (shnum === 0) {
         // Extended numbering: the real count lives in section 0's sh_size.
+        this.ensure(shoff, 64);
         s.pos = checkedOffset(s, shoff, 64);
         s.skip(32);
         shnum = s.u64n();
       }
       if (shnum * shentsize > bytes.length) s.fail(`${shnum} section headers do not fit in the file`, shoff);
+      this.ensure(shoff, shnum * shentsize);
       const raw: Omit<ElfSection, 'name'>[] = [];
       const nameOffsets: number[] = [];
       for (let i = 0; i < shnum; i++) {
@@ -127,12 +135,19 @@ export class ElfFile {
       }
       if (shstrndx === 0xffff) shstrndx = raw[0]?.link ?? 0;
       const strtab = raw[shstrndx];
+      if (strtab && strtab.type !== SHT_NOBITS) this.ensure(strtab.offset, strtab.size);
       const strBytes = strtab && strtab.type !== SHT_NOBITS ? bytes.subarray(strtab.offset, strtab.offset + strtab.size) : undefined;
       raw.forEach((sec, i) => {
         const name = strBytes && nameOffsets[i]! < strBytes.length ? stringAt(strBytes, nameOffsets[i]!, '.shstrtab') : '';
         this.sections.push({ ...sec, name });
       });
     }
+  }
+
+  /** Makes sure a byte range of a lazily read file is in `bytes` (clamped to the file). */
+  private ensure(offset: number, len: number): void {
+    if (!this.load || offset < 0 || offset >= this.bytes.length || len <= 0) return;
+    this.load(offset, Math.min(len, this.bytes.length - offset));
   }
 
   section(name: string): ElfSection | undefined {
@@ -145,11 +160,28 @@ export class ElfFile {
     if (d) return d;
     if (sec.type === SHT_NOBITS) d = new Uint8Array(0);
     else {
+      this.ensure(sec.offset, sec.size);
       const raw = this.bytes.subarray(sec.offset, sec.offset + sec.size);
       d = sec.flags & SHF_COMPRESSED ? decompress(raw, sec.name) : raw;
     }
     this.contents.set(sec.index, d);
     return d;
+  }
+
+  /**
+   * A section of a lazily read file that is not compressed: its bytes, filled only where `ensure` was called
+   * (offsets relative to the section). Undefined for files read whole and for compressed sections.
+   */
+  sectionView(name: string): { bytes: Uint8Array; ensure(offset: number, len: number): void } | undefined {
+    const sec = this.section(name);
+    if (!sec || !this.load || sec.type === SHT_NOBITS || sec.flags & SHF_COMPRESSED) return undefined;
+    return {
+      bytes: this.bytes.subarray(sec.offset, sec.offset + sec.size),
+      ensure: (offset, len) => {
+        const end = Math.min(offset + len, sec.size);
+        if (offset >= 0 && offset < end) this.ensure(sec.offset + offset, end - offset);
+      },
+    };
   }
 
   /** Bytes of the named section, or undefined when absent. */
@@ -187,7 +219,10 @@ export class ElfFile {
       if (seg.type !== PT_LOAD) continue;
       if (addr >= seg.vaddr && addr + BigInt(len) <= seg.vaddr + BigInt(seg.filesz)) {
         const off = seg.offset + Number(addr - seg.vaddr);
-        if (off + len <= this.bytes.length) return this.bytes.subarray(off, off + len);
+        if (off + len <= this.bytes.length) {
+          this.ensure(off, len);
+          return this.bytes.subarray(off, off + len);
+        }
       }
     }
     return undefined;
@@ -218,11 +253,17 @@ function decompress(raw: Uint8Array, name: string): Uint8Array {
 }
 
 /** Open an ELF file from disk; a gzip-compressed image (kernel.gz) is opened transparently. */
+/** Files at least this big are read lazily, section by section. */
+const LAZY_FROM = 32 * 1024 * 1024;
+
 export function openElf(path: string): ElfFile {
   let bytes: Uint8Array;
   try {
+    const lazy = openLazy(path);
+    if (lazy) return lazy;
     bytes = readFileSync(path);
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`${path}: ${code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : errorMessage(e)}.`);
   }
@@ -243,5 +284,42 @@ export function openElfBytes(bytes: Uint8Array, path: string): ElfFile {
   } catch (e) {
     if (e instanceof FormatError) throw new FormatError(`${path}: ${e.message}`);
     throw e;
+  }
+}
+
+/** A big, non-gzip'd file: an uninitialised buffer of the file's size, filled range by range on demand. */
+function openLazy(path: string): ElfFile | undefined {
+  const fd = openSync(path, 'r');
+  let keepOpen = false;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size < LAZY_FROM || st.size > 0xffffffff) return undefined;
+    const magic = Buffer.alloc(2);
+    readSync(fd, magic, 0, 2, 0);
+    if (magic[0] === 0x1f && magic[1] === 0x8b) return undefined;
+    const bytes = Buffer.allocUnsafeSlow(st.size);
+    const loaded: [number, number][] = [];
+    const byStart = new Map<number, number>();
+    const load = (offset: number, len: number): void => {
+      const end = offset + len;
+      if ((byStart.get(offset) ?? -1) >= end) return;
+      for (const [a, b] of loaded) if (a <= offset && end <= b) return;
+      for (let pos = offset; pos < end; ) {
+        const n = readSync(fd, bytes, pos, Math.min(end - pos, 1 << 30), pos);
+        if (n <= 0) throw new FormatError(`${path}: file shrank while reading`, { offset: pos });
+        pos += n;
+      }
+      loaded.push([offset, end]);
+      byStart.set(offset, Math.max(end, byStart.get(offset) ?? 0));
+    };
+    keepOpen = true;
+    try {
+      return new ElfFile(bytes, path, load);
+    } catch (e) {
+      if (e instanceof FormatError) throw new FormatError(`${path}: ${e.message}`);
+      throw e;
+    }
+  } finally {
+    if (!keepOpen) closeSync(fd);
   }
 }

@@ -1,5 +1,6 @@
 // ELF symbol table lookups: address -> symbol+offset (gdb's <demo+185>), and the "Non-debugging symbols" list.
-import type { ElfFile, ElfSymbol } from '../elf/elf.js';
+import { decodeUtf8 } from '../dwarf/reader.js';
+import { SHT_DYNSYM, SHT_SYMTAB, type ElfFile, type ElfSymbol } from '../elf/elf.js';
 import { pltSymbols } from './plt.js';
 
 const STT_OBJECT = 1;
@@ -7,38 +8,138 @@ const STT_FUNC = 2;
 const STT_NOTYPE = 0;
 const STT_GNU_IFUNC = 10;
 
-export class ElfSymbols {
-  /** Code and data symbols with an address, sorted by address. */
-  readonly sorted: ElfSymbol[];
-  private pltCache?: ElfSymbol[];
+/**
+ * The usable symbols in compact form (typed arrays, names undecoded), sorted by address. A kernel has
+ * 100,000+ symbols: making an object per symbol up front costs a second; lookups need only a few.
+ */
+interface Table {
+  /** Symbol entries (index into the symtab), sorted by address, ties in symtab order. */
+  order: Uint32Array;
+  /** Address halves by position in `order`, for a search without BigInt allocation. */
+  hi: Uint32Array;
+  lo: Uint32Array;
+  syms: DataView;
+  strs: Uint8Array;
+}
 
-  constructor(private readonly elf: ElfFile) {
-    this.sorted = elf.symbols()
-      .filter((s) => s.name && s.shndx !== 0 && s.shndx < 0xff00 && (s.type === STT_FUNC || s.type === STT_OBJECT || s.type === STT_NOTYPE || s.type === STT_GNU_IFUNC) && !s.name.startsWith('$'))
-      .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+export class ElfSymbols {
+  private pltCache?: ElfSymbol[];
+  private tableCache?: Table;
+  private sortedCache?: ElfSymbol[];
+  private readonly made = new Map<number, ElfSymbol>();
+
+  constructor(private readonly elf: ElfFile) {}
+
+  private get table(): Table {
+    if (this.tableCache) return this.tableCache;
+    const elf = this.elf;
+    const tab = elf.sections.find((s) => s.type === SHT_SYMTAB) ?? elf.sections.find((s) => s.type === SHT_DYNSYM);
+    const bytes = tab ? elf.data(tab) : new Uint8Array(0);
+    const strsec = tab ? elf.sections[tab.link] : undefined;
+    const strs = strsec ? elf.data(strsec) : new Uint8Array(0);
+    const syms = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const n = Math.floor(bytes.length / 24);
+    const keep: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = i * 24;
+      const nameOff = syms.getUint32(o, true);
+      const type = syms.getUint8(o + 4) & 0xf;
+      const shndx = syms.getUint16(o + 6, true);
+      if (!nameOff || nameOff >= strs.length || strs[nameOff] === 0 || strs[nameOff] === 0x24 /* $ */) continue;
+      if (shndx === 0 || shndx >= 0xff00) continue;
+      if (type !== STT_FUNC && type !== STT_OBJECT && type !== STT_NOTYPE && type !== STT_GNU_IFUNC) continue;
+      keep.push(i);
+    }
+    // Sort positions by (address, symtab index) reading the halves from flat arrays.
+    const m = keep.length;
+    const kh = new Uint32Array(m);
+    const kl = new Uint32Array(m);
+    for (let k = 0; k < m; k++) {
+      kh[k] = syms.getUint32(keep[k]! * 24 + 12, true);
+      kl[k] = syms.getUint32(keep[k]! * 24 + 8, true);
+    }
+    const perm = new Uint32Array(m);
+    for (let k = 0; k < m; k++) perm[k] = k;
+    perm.sort((a, b) => kh[a]! - kh[b]! || kl[a]! - kl[b]! || a - b);
+    const order = new Uint32Array(m);
+    const hi = new Uint32Array(m);
+    const lo = new Uint32Array(m);
+    for (let k = 0; k < m; k++) {
+      const p = perm[k]!;
+      order[k] = keep[p]!;
+      hi[k] = kh[p]!;
+      lo[k] = kl[p]!;
+    }
+    return (this.tableCache = { order, hi, lo, syms, strs });
+  }
+
+  /** The symbol object for symtab entry `i` (made once). */
+  private symbolAt(i: number): ElfSymbol {
+    let s = this.made.get(i);
+    if (!s) {
+      const t = this.table;
+      const o = i * 24;
+      const nameOff = t.syms.getUint32(o, true);
+      let end = t.strs.indexOf(0, nameOff);
+      if (end < 0) end = t.strs.length;
+      const info = t.syms.getUint8(o + 4);
+      const size = t.syms.getBigUint64(o + 16, true);
+      s = {
+        name: decodeUtf8(t.strs, nameOff, end),
+        value: t.syms.getBigUint64(o + 8, true),
+        size: size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size),
+        type: info & 0xf,
+        bind: info >> 4,
+        shndx: t.syms.getUint16(o + 6, true),
+      };
+      this.made.set(i, s);
+    }
+    return s;
+  }
+
+  /** Code and data symbols with an address, sorted by address. */
+  get sorted(): ElfSymbol[] {
+    return (this.sortedCache ??= Array.from(this.table.order, (i) => this.symbolAt(i)));
   }
 
   /** The symbol at or before `addr` (inside it when it has a size), preferring functions and global binding. */
   lookup(addr: bigint): { symbol: ElfSymbol; offset: bigint } | undefined {
-    const v = this.sorted;
+    const t = this.table;
+    const ah = Number((addr >> 32n) & 0xffffffffn);
+    const al = Number(addr & 0xffffffffn);
+    if (addr < 0n || addr >= 1n << 64n) return undefined;
     let lo = 0;
-    let hi = v.length;
+    let hi = t.order.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (v[mid]!.value <= addr) lo = mid + 1;
+      if (t.hi[mid]! < ah || (t.hi[mid] === ah && t.lo[mid]! <= al)) lo = mid + 1;
       else hi = mid;
     }
     const i = lo - 1;
     if (i < 0) return undefined;
-    const at = v[i]!.value;
-    let best = v[i]!;
-    for (let j = i; j >= 0 && v[j]!.value === at; j--) {
-      const s = v[j]!;
-      const rank = (x: ElfSymbol): number => (x.type === STT_FUNC ? 2 : 0) + (x.bind === 1 ? 1 : 0);
+    let best = this.symbolAt(t.order[i]!);
+    const rank = (x: ElfSymbol): number => (x.type === STT_FUNC ? 2 : 0) + (x.bind === 1 ? 1 : 0);
+    for (let j = i - 1; j >= 0 && t.hi[j] === t.hi[i] && t.lo[j] === t.lo[i]; j--) {
+      const s = this.symbolAt(t.order[j]!);
       if (rank(s) > rank(best)) best = s;
     }
     if (best.size > 0 && addr >= best.value + BigInt(best.size)) return undefined; // past the end of a sized symbol
     return { symbol: best, offset: addr - best.value };
+  }
+
+  /** Symbols called exactly `name` (compared as bytes: no name is decoded but the matches'). */
+  named(name: string): ElfSymbol[] {
+    const t = this.table;
+    const want = Buffer.from(name, 'utf8');
+    const out: ElfSymbol[] = [];
+    for (const i of t.order) {
+      const off = t.syms.getUint32(i * 24, true);
+      if (off + want.length >= t.strs.length || t.strs[off + want.length] !== 0 || t.strs[off] !== want[0]) continue;
+      let eq = true;
+      for (let k = 1; k < want.length && eq; k++) eq = t.strs[off + k] === want[k];
+      if (eq) out.push(this.symbolAt(i));
+    }
+    return out;
   }
 
   /** gdb's "<name+off>" (or "<name>") for an address, or '' when no symbol is near. */

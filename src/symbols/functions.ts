@@ -182,37 +182,57 @@ function buildBlock(die: Die, kind: Block['kind'], parent: Block | undefined): B
   return block;
 }
 
+/** A top-level subprogram DIE with code as a FunctionInfo (its blocks and variables built); undefined without code. */
+export function functionInfo(d: Die): FunctionInfo | undefined {
+  const ranges = d.pcRanges();
+  if (!ranges.length) return undefined;
+  const unit = d.unit;
+  const name = d.resolvedName ?? '??';
+  const block = buildBlock(d, 'function', undefined);
+  let low = ranges[0]!.start;
+  let high = ranges[0]!.end;
+  for (const r of ranges) {
+    if (r.start < low) low = r.start;
+    if (r.end > high) high = r.end;
+  }
+  const fb = d.attr(DW_AT.frame_base);
+  const ext = d.inherited(DW_AT.external)?.value;
+  const typeOffset = d.inherited(DW_AT.type)?.value;
+  const f: FunctionInfo = {
+    name, dieOffset: d.offset, unit, ranges, low, high, entryPc: ranges[0]!.start,
+    external: ext?.kind === 'flag' && ext.value,
+    block,
+    params: block.variables.filter((v) => v.kind === 'param'),
+  };
+  if (block.declFile) f.declFile = block.declFile;
+  if (block.declLine !== undefined) f.declLine = block.declLine;
+  if (fb) f.frameBase = fb.value.kind === 'exprloc' || fb.value.kind === 'block' ? { kind: 'expr', bytes: fb.value.value } : locationOf(d);
+  if (typeOffset?.kind === 'ref') f.returnTypeOffset = typeOffset.value;
+  return f;
+}
+
 /** Every function with code in the unit (top-level subprograms, including out-of-line copies of inline functions). */
 export function unitFunctions(unit: Unit): FunctionInfo[] {
   const out: FunctionInfo[] = [];
   for (const d of unit.root.children()) {
     if (d.tag !== DW_TAG.subprogram) continue;
-    const ranges = d.pcRanges();
-    if (!ranges.length) continue;
-    const name = d.resolvedName ?? '??';
-    const block = buildBlock(d, 'function', undefined);
-    let low = ranges[0]!.start;
-    let high = ranges[0]!.end;
-    for (const r of ranges) {
-      if (r.start < low) low = r.start;
-      if (r.end > high) high = r.end;
-    }
-    const fb = d.attr(DW_AT.frame_base);
-    const ext = d.inherited(DW_AT.external)?.value;
-    const typeOffset = d.inherited(DW_AT.type)?.value;
-    const f: FunctionInfo = {
-      name, dieOffset: d.offset, unit, ranges, low, high, entryPc: ranges[0]!.start,
-      external: ext?.kind === 'flag' && ext.value,
-      block,
-      params: block.variables.filter((v) => v.kind === 'param'),
-    };
-    if (block.declFile) f.declFile = block.declFile;
-    if (block.declLine !== undefined) f.declLine = block.declLine;
-    if (fb) f.frameBase = fb.value.kind === 'exprloc' || fb.value.kind === 'block' ? { kind: 'expr', bytes: fb.value.value } : locationOf(d);
-    if (typeOffset?.kind === 'ref') f.returnTypeOffset = typeOffset.value;
-    out.push(f);
+    const f = functionInfo(d);
+    if (f) out.push(f);
   }
   return out.sort((a, b) => (a.low < b.low ? -1 : a.low > b.low ? 1 : 0));
+}
+
+/** The block of `f` built from DIE `offset` (an inlined instance or lexical block), if any. */
+export function blockByDie(f: FunctionInfo, offset: number): Block | undefined {
+  const walk = (b: Block): Block | undefined => {
+    if (b.dieOffset === offset) return b;
+    for (const c of b.children) {
+      const hit = walk(c);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  return walk(f.block);
 }
 
 /** True when a unit uses location lists for some variable (gdb then trusts line-table locations: no prologue skipping). */

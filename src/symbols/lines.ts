@@ -1,4 +1,5 @@
 // gdb's model of a unit's line table: per-file entry lists built as gdb's DWARF reader records them, and the pc/line searches on them.
+import { posix } from 'node:path';
 import type { LineTable } from '../dwarf/line.js';
 
 /** One entry of a file's table; line 0 marks the end of a range (end of sequence or a switch to another file). */
@@ -32,7 +33,9 @@ export interface PcLine {
 }
 
 /** Build gdb's per-file tables from a DWARF line table, mimicking gdb 13's dwarf2 line recording and buildsym sorting. */
-export function buildSubFiles(table: LineTable): SubFile[] {
+export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?: string }): SubFile[] {
+  // gdb names the primary file's symtab with the unit's DW_AT_name ("fs/open.c" where the line table says "open.c").
+  const primaryName = primaryDisplayName(table, unit);
   const byPath = new Map<string, SubFile>();
   // gdb creates a subfile per header entry up front; its list ends up primary file first, the others newest first.
   const order: SubFile[] = [];
@@ -42,7 +45,7 @@ export function buildSubFiles(table: LineTable): SubFile[] {
     let s = byPath.get(path);
     if (!s) {
       const primaryPath = table.files[0]?.path;
-      const displayName = !f ? path : path === primaryPath ? table.files[0]!.name : table.version >= 5 || f.dirIndex !== 0 ? path : f.name;
+      const displayName = !f ? path : path === primaryPath ? primaryName : table.version >= 5 || f.dirIndex !== 0 ? path : f.name;
       byPath.set(path, (s = { path, name: f?.name ?? path, displayName, entries: [] }));
       order.push(s);
     }
@@ -188,4 +191,13 @@ export function findLineCommon(v: LineEntry[], line: number, start = 0): { index
     }
   }
   return { index: bestIndex, exact: false };
+}
+
+/** The display name of a line table's primary file: the unit's DW_AT_name when it names the same file. */
+export function primaryDisplayName(table: LineTable, unit?: { name?: string; compDir?: string }): string {
+  const primary = table.files[0];
+  if (!primary) return unit?.name ?? '';
+  const n = unit?.name;
+  if (n && (n.startsWith('/') ? n : posix.join(unit.compDir ?? '', n)) === primary.path) return n;
+  return primary.name;
 }

@@ -7,7 +7,9 @@ import type { Unit } from '../dwarf/unit.js';
 import { UserError } from '../util/errors.js';
 import { ElfSymbols } from './elfsyms.js';
 import { buildSubFiles, findLineCommon, findPcLine, type PcLine, type SubFile } from './lines.js';
-import { blocksAt, globalOf, unitFunctions, unitHasLocLists, type Block, type FunctionInfo, type Variable } from './functions.js';
+import { blockByDie, blocksAt, functionInfo, globalOf, unitHasLocLists, type Block, type FunctionInfo, type Variable } from './functions.js';
+import type { Die } from '../dwarf/die.js';
+import type { AddrRange } from '../dwarf/ranges.js';
 
 export interface SourceFile {
   /** Full path. */
@@ -35,6 +37,8 @@ export type InfoLine =
 interface UnitModel {
   files: SubFile[];
   functions?: FunctionInfo[];
+  /** Top-level subprograms with code, by lowest address (no blocks built). */
+  tops?: { die: Die; ranges: AddrRange[]; low: bigint }[];
   locationsValid?: boolean;
   statics?: Variable[];
 }
@@ -54,7 +58,7 @@ export class Program {
     let m = this.models.get(u.offset);
     if (!m) {
       const lt = this.dwarf.lineTable(u);
-      m = { files: lt ? buildSubFiles(lt) : [] };
+      m = { files: lt ? buildSubFiles(lt, u.bases) : [] };
       this.models.set(u.offset, m);
     }
     return m;
@@ -63,7 +67,31 @@ export class Program {
   /** Functions with code in a unit (parses that unit's DIEs). */
   functionsOf(u: Unit): FunctionInfo[] {
     const m = this.model(u);
-    return (m.functions ??= unitFunctions(u));
+    return (m.functions ??= this.topFunctions(u).map((t) => this.functionOfDie(t.die)!).filter((f) => f));
+  }
+
+  /** A unit's top-level subprograms with code, sorted by lowest address; their blocks are built only when asked. */
+  private topFunctions(u: Unit): { die: Die; ranges: AddrRange[]; low: bigint }[] {
+    const m = this.model(u);
+    if (!m.tops) {
+      m.tops = [];
+      for (const d of u.root.children()) {
+        if (d.tag !== DW_TAG.subprogram) continue;
+        const ranges = d.pcRanges();
+        if (!ranges.length) continue;
+        let low = ranges[0]!.start;
+        for (const r of ranges) if (r.start < low) low = r.start;
+        m.tops.push({ die: d, ranges, low });
+      }
+      m.tops.sort((a, b) => (a.low < b.low ? -1 : a.low > b.low ? 1 : 0));
+    }
+    return m.tops;
+  }
+
+  private readonly fnByDie = new Map<number, FunctionInfo | undefined>();
+  private functionOfDie(d: Die): FunctionInfo | undefined {
+    if (!this.fnByDie.has(d.offset)) this.fnByDie.set(d.offset, functionInfo(d));
+    return this.fnByDie.get(d.offset);
   }
 
   private locationsValid(u: Unit): boolean {
@@ -90,7 +118,23 @@ export class Program {
   /** Files matching a user's spelling: the same path, a path suffix at a '/' boundary, or the basename. */
   findSourceFiles(spec: string): SourceFile[] {
     const norm = posix.normalize(spec);
-    return this.sourceFiles().filter((f) => f.path === norm || f.path.endsWith(`/${norm}`) || (!norm.includes('/') && posix.basename(f.path) === norm));
+    const matches = (p: string): boolean => p === norm || p.endsWith(`/${norm}`) || (!norm.includes('/') && posix.basename(p) === norm);
+    if (this.dwarf.big && !this.fileCache) {
+      // A big file: when units are named after the file (a .c file), only their line tables are read.
+      const byPath = new Map<string, SourceFile>();
+      for (const u of this.dwarf.compileUnits) {
+        const n = u.bases.name;
+        if (!n || !matches(n.startsWith('/') ? n : posix.join(u.bases.compDir ?? '', n))) continue;
+        for (const f of this.dwarf.lineTable(u)?.files ?? []) {
+          if (!matches(f.path)) continue;
+          let s = byPath.get(f.path);
+          if (!s) byPath.set(f.path, (s = { path: f.path, units: [] }));
+          if (!s.units.includes(u)) s.units.push(u);
+        }
+      }
+      if (byPath.size) return [...byPath.values()];
+    }
+    return this.sourceFiles().filter((f) => matches(f.path));
   }
 
   /** The per-unit line tables of a file (gdb's symtabs for it), decoding only those units' line programs. */
@@ -120,7 +164,8 @@ export class Program {
   functionAt(pc: bigint): FunctionInfo | undefined {
     const u = this.dwarf.unitForPc(pc);
     if (!u) return undefined;
-    return this.functionsOf(u).find((f) => f.ranges.some((r) => pc >= r.start && pc < r.end));
+    const t = this.topFunctions(u).find((x) => x.ranges.some((r) => pc >= r.start && pc < r.end));
+    return t ? this.functionOfDie(t.die) : undefined;
   }
 
   /** Blocks containing pc, innermost first (lexical, inlined, then the function). */
@@ -168,33 +213,64 @@ export class Program {
     return { kind: 'range', file: found.file.displayName, line: found.line, start: found.pc, end: found.end };
   }
 
-  /** `info line FUNCTION`: the line range at each instance's entry (out-of-line copies and inlined instances). */
+  /** `info line FUNCTION`: the line range at each instance's entry (gdb lists them by decreasing address). */
   infoLineFunction(name: string): InfoLine[] {
-    return this.functionInstances(name).map((inst) => {
+    const insts = [...this.functionInstances(name)].sort((a, b) => (a.entryPc > b.entryPc ? -1 : a.entryPc < b.entryPc ? 1 : 0));
+    return insts.map((inst) => {
       const found = this.lineForPc(inst.entryPc);
       if (!found) return { kind: 'noLineInfo', address: inst.entryPc };
       return { kind: 'range', file: found.file.displayName, line: found.line, start: found.pc, end: found.end };
     });
   }
 
+  /**
+   * Units that define or inline a function called `name`: from the name index; in a big file (no index),
+   * the units whose code holds an ELF symbol of that name (found through .debug_aranges), else a name scan.
+   * (Big files: a function inlined in a unit without an out-of-line copy there is missed when it has a symbol.)
+   */
+  private unitsWithFunction(name: string): Unit[] {
+    const units = new Set<Unit>();
+    if (!this.dwarf.big) {
+      for (const e of this.dwarf.index.functions.get(name) ?? []) units.add(e.unit);
+      return [...units];
+    }
+    for (const s of this.symbols.named(name)) {
+      if (s.type !== 2 && s.type !== 10) continue;
+      const u = this.dwarf.unitForPc(s.value);
+      if (u) units.add(u);
+    }
+    if (!units.size) for (const e of this.dwarf.subprogramsNamed(name)) units.add(e.unit);
+    return [...units];
+  }
+
   /** Out-of-line functions named `name`, then its inlined instances, each sorted by entry pc (gdb's order). */
   functionInstances(name: string): { entryPc: bigint; block: Block; function: FunctionInfo; inlined: boolean }[] {
-    const out: { entryPc: bigint; block: Block; function: FunctionInfo; inlined: boolean }[] = [];
-    const units = new Set<Unit>();
-    for (const e of this.dwarf.index.functions.get(name) ?? []) units.add(e.unit);
-    for (const u of units) {
-      for (const f of this.functionsOf(u)) {
-        if (f.name === name) out.push({ entryPc: f.entryPc, block: f.block, function: f, inlined: false });
-        const walk = (b: Block): void => {
-          for (const c of b.children) {
-            if (c.kind === 'inlined' && c.name === name) out.push({ entryPc: c.entryPc, block: c, function: f, inlined: true });
-            walk(c);
-          }
-        };
-        walk(f.block);
+    const ool: { entryPc: bigint; block: Block; function: FunctionInfo; inlined: boolean }[] = [];
+    const inl: typeof ool = [];
+    for (const u of this.unitsWithFunction(name)) {
+      for (const t of this.topFunctions(u)) {
+        if (t.die.resolvedName !== name) continue;
+        const f = this.functionOfDie(t.die);
+        if (f) ool.push({ entryPc: f.entryPc, block: f.block, function: f, inlined: false });
+      }
+      // Inlined instances: only where the unit has an abstract instance of a subprogram with that name.
+      if (!u.root.children().some((d) => d.tag === DW_TAG.subprogram && d.name === name)) continue;
+      const n = u.dieCount;
+      for (let i = 0; i < n; i++) {
+        if (u.tagAt(i) !== DW_TAG.inlined_subroutine) continue;
+        const d = u.entry(i);
+        if (d.resolvedName !== name) continue;
+        let k = i;
+        while (u.parentIndex(k) > 0) k = u.parentIndex(k);
+        const top = u.entry(k);
+        if (top.tag !== DW_TAG.subprogram) continue;
+        const f = this.functionOfDie(top);
+        const block = f ? blockByDie(f, d.offset) : undefined;
+        if (f && block && block.kind === 'inlined') inl.push({ entryPc: block.entryPc, block, function: f, inlined: true });
       }
     }
-    return out.sort((a, b) => (a.inlined !== b.inlined ? (a.inlined ? 1 : -1) : a.entryPc < b.entryPc ? -1 : a.entryPc > b.entryPc ? 1 : 0));
+    const byPc = (a: { entryPc: bigint }, b: { entryPc: bigint }): number => (a.entryPc < b.entryPc ? -1 : a.entryPc > b.entryPc ? 1 : 0);
+    return [...ool.sort(byPc), ...inl.sort(byPc)];
   }
 
   /** gdb's amd64 prologue analysis: after `[endbr64] push %rbp; mov %rsp,%rbp`, else the entry itself. */

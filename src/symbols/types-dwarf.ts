@@ -62,7 +62,7 @@ export class DwarfTypes {
 
   /** A typedef or base type by name (first definition in the name index). */
   lookupTypedef(name: string): Type | undefined {
-    const entries = this.dwarf.index.types.get(name) ?? [];
+    const entries = this.dwarf.typesNamed(name, [DW_TAG.typedef, DW_TAG.base_type]);
     const e = entries.find((x) => x.tag === DW_TAG.typedef) ?? entries.find((x) => x.tag === DW_TAG.base_type);
     return e ? this.typeAt(e.offset) : undefined;
   }
@@ -70,7 +70,7 @@ export class DwarfTypes {
   /** struct/union/enum by tag name, preferring a complete definition. */
   lookupTag(kind: 'struct' | 'union' | 'enum', name: string): Type | undefined {
     const tag = TAG_OF[kind];
-    const entries = (this.dwarf.index.types.get(name) ?? []).filter((x) => x.tag === tag);
+    const entries = this.dwarf.typesNamed(name, [tag]).filter((x) => x.tag === tag);
     const e = entries.find((x) => !x.declaration) ?? entries[0];
     return e ? this.typeAt(e.offset) : undefined;
   }
@@ -154,14 +154,13 @@ export class DwarfTypes {
     const name = d.name;
     if (!name || !d.flag(DW_AT.declaration)) return undefined;
     const tag = TAG_OF[kind];
-    const e = (this.dwarf.index.types.get(name) ?? []).find((x) => x.tag === tag && !x.declaration);
+    const e = this.dwarf.typesNamed(name, [tag]).find((x) => x.tag === tag && !x.declaration);
     return e ? this.dwarf.dieAt(e.offset) : undefined;
   }
 
   private aggregate(decl: Die): Type {
     const kind = decl.tag === DW_TAG.union_type ? 'union' : 'struct';
-    const def = this.definition(decl, kind);
-    if (def) return this.typeAt(def.offset);
+    if (decl.name && decl.flag(DW_AT.declaration)) return this.lazyDeclaration(decl, kind);
     const d = decl;
     const self = this;
     let members: Member[] | undefined;
@@ -173,6 +172,30 @@ export class DwarfTypes {
       get members() { return (members ??= self.members(d)); },
     };
     return t;
+  }
+
+  /**
+   * A struct/union declaration: its name is known at once; its definition (found by name, possibly in another
+   * unit) only when size or members are asked for, so that printing `struct foo *` looks nothing up.
+   */
+  private lazyDeclaration(d: Die, kind: 'struct' | 'union'): StructType {
+    const self = this;
+    let def: StructType | null | undefined;
+    const resolved = (): StructType | null => {
+      if (def === undefined) {
+        const found = self.definition(d, kind);
+        const t = found ? self.typeAt(found.offset) : undefined;
+        def = t && (t.kind === 'struct' || t.kind === 'union') && !t.incomplete ? t : null;
+      }
+      return def;
+    };
+    return {
+      kind,
+      name: d.name,
+      get size() { return resolved()?.size ?? d.num(DW_AT.byte_size) ?? 0; },
+      get incomplete() { return resolved()?.incomplete ?? true; },
+      get members() { return resolved()?.members ?? []; },
+    };
   }
 
   private members(d: Die): Member[] {
