@@ -137,7 +137,8 @@ export function complete(text: string, cursor: number, src: CompletionSources): 
   let pool: string[];
   let finalSuffix = ' ';
   if (!words.length) {
-    pool = src.commands.all().flatMap((c) => [c.name, ...(c.aliases ?? []).filter((a) => a.length > 1)]);
+    // Aliases that only abbreviate the name (br, bre, brea for break) add nothing to the list.
+    pool = src.commands.all().flatMap((c) => [c.name, ...(c.aliases ?? []).filter((a) => a.length > 1 && !c.name.startsWith(a))]);
   } else {
     const cmd = (() => {
       try {

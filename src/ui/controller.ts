@@ -182,7 +182,14 @@ export class Controller {
         this.history.reset();
         this.setFocus(this.returnFocus === 'command' ? 'source' : this.returnFocus);
         break;
-      case 'complete': this.complete(); break;
+      case 'complete':
+        // Tab completes what is typed; on an empty line it moves on like in any other pane.
+        if (!this.editor.text.trim() && !this.prompt) {
+          this.act('next-pane');
+          return;
+        }
+        this.complete();
+        break;
       case 'history-prev': case 'history-next': {
         if (this.prompt) break;
         const h = action === 'history-prev' ? this.history.prev(this.editor.text) : this.history.next();

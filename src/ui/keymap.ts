@@ -74,7 +74,7 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   b('memory', 'memory-expression', ['e', 'enter'], 'Follow another expression'),
   b('command', 'execute', ['enter'], 'Run the command'),
   b('command', 'leave', ['escape'], 'Leave the command line'),
-  b('command', 'complete', ['tab'], 'Complete a command, symbol, file or file:line'),
+  b('command', 'complete', ['tab'], 'Complete a command, symbol, file or file:line (empty line: next pane)'),
   b('command', 'history-prev', ['up'], 'Previous command'),
   b('command', 'history-next', ['down'], 'Next command'),
   b('command', 'page-up', ['pageup'], 'Scroll the log up'),

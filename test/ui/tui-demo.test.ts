@@ -85,6 +85,18 @@ test('the demo session in the full-screen UI', { timeout: 240_000 }, async (t) =
       assert.match(s, /#1 +main/);
     });
 
+    await t.test('Enter on a frame in the stack pane selects it: the source follows to main', async () => {
+      ui.keys('Tab', 'Tab', 'Tab');
+      await ui.waitFor(/\[Call stack\]/, T, 'the stack pane focused');
+      ui.keys('j', 'Enter');
+      const s = await ui.waitFor(/^ \^ 81/m, T, 'the outer frame mark on main\'s line 81');
+      assert.match(s, />#1 +main/);
+      ui.keys('k', 'Enter');
+      await ui.waitFor(/^ ?> 74/m, T, 'back in frame 0');
+      ui.keys('Tab', 'Tab', 'Tab'); // breakpoints, command line (empty: Tab moves on), source
+      await ui.waitFor(/\[Source\]/, T, 'the source pane focused again');
+    });
+
     await t.test('the help overlay opens and closes', async () => {
       ui.keys('?');
       await ui.waitFor(/Keys \(generated from the key table/, T);
