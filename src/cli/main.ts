@@ -4,17 +4,13 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, USAGE, type CliOptions } from './args.js';
 import { openElf } from '../elf/elf.js';
 import { Program } from '../symbols/program.js';
-import { Session } from '../core/session.js';
 import type { Target } from '../target/contract.js';
 import { buildCommandTable } from '../commands/index.js';
 import { Interpreter, QuitRequest } from '../commands/interpreter.js';
 import type { CommandContext } from '../commands/context.js';
 import { SourceFiles } from '../commands/source-files.js';
-import { installEvalHooks } from '../commands/eval-hooks.js';
 import { UserError, errorMessage } from '../util/errors.js';
-import { runLineMode } from './line-mode.js';
 import { installExitHandlers, shutdown } from './lifecycle.js';
-import { connectTarget } from './connect.js';
 
 async function main(argv: string[]): Promise<number> {
   let opts: CliOptions;
@@ -53,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     try {
+      // Loaded only when a target is debugged: static queries start faster without the session's modules.
+      const [{ connectTarget }, { Session }, { installEvalHooks }] = await Promise.all([
+        import('./connect.js'), import('../core/session.js'), import('../commands/eval-hooks.js'),
+      ]);
       const conn = await connectTarget(opts, out);
       target = conn.target;
       const session = await Session.start({ program, target, strategy: conn.strategy, ...(conn.pid !== undefined ? { pid: conn.pid } : {}) });
@@ -96,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
     await runTui({ session: ctx.session, interpreter, ...(opts.theme ? { theme: opts.theme } : {}) });
     return shutdown(ctx, opts, 0);
   }
+  const { runLineMode } = await import('./line-mode.js');
   await runLineMode(interpreter, ctx);
   return shutdown(ctx, opts, 0);
 }

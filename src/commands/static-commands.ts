@@ -1,6 +1,6 @@
 // Questions answered from the program alone (no target): info line/source/functions/scope, list, ptype, whatis.
 import { DW_LANG } from '../dwarf/constants.js';
-import { evaluateExpression, ptypeCommand, whatisCommand } from '../eval/commands.js';
+import { evaluateExpression } from '../eval/commands.js';
 import { Evaluator } from '../eval/evaluate.js';
 import { unpackLong } from '../eval/value.js';
 import { StaticScope, staticAddress } from '../eval/static-scope.js';
@@ -8,7 +8,6 @@ import type { Program } from '../symbols/program.js';
 import { resolve } from '../symbols/types.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
-import { dataCommands } from './data-commands.js';
 import { displayNameOf, needProgram, nonDebugFunction } from './linespec-static.js';
 import { listCommands, listInfoCommands } from './list-command.js';
 import type { Command } from './registry.js';
@@ -144,22 +143,8 @@ async function infoSymbol(args: string, ctx: CommandContext): Promise<void> {
   ctx.out.print(`${hit.symbol.name}${off} in section ${section}\n`);
 }
 
-async function typeCommand(args: string, ctx: CommandContext, which: 'ptype' | 'whatis'): Promise<void> {
-  const program = needProgram(ctx);
-  const scope = new StaticScope(program);
-  const text = which === 'ptype' ? await ptypeCommand(scope, args) : await whatisCommand(scope, args);
-  ctx.out.print(text + '\n');
-}
-
-const typeCommands: Command[] = [
-  { name: 'ptype', help: 'Print the definition of a type or of an expression\'s type (struct bodies expanded).', run: (a, ctx) => typeCommand(a, ctx, 'ptype') },
-  { name: 'whatis', help: 'Print the type of an expression, or one level of a typedef.', run: (a, ctx) => typeCommand(a, ctx, 'whatis') },
-];
-
-/** Commands the data-commands module does not define itself (it owns the session-aware versions). */
-const theirs = new Set(dataCommands.map((c) => c.name));
-
-export const staticCommands: Command[] = [...listCommands, ...typeCommands.filter((c) => !theirs.has(c.name))];
+/** (ptype and whatis live in data-commands, which evaluates in the selected frame or the static image.) */
+export const staticCommands: Command[] = [...listCommands];
 
 export const staticInfoCommands: Command[] = [
   ...listInfoCommands,

@@ -1,0 +1,85 @@
+// Static-query benchmark (npm run bench): load + index + answer, duster-tui vs gdb -batch on the same binaries, with peak RSS.
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { CLI } from '../test/helpers/build.js';
+import { demo, sqlite, vmlinux, type Input } from './inputs.js';
+import { measure, type Measured } from './measure.js';
+
+/** DUSTER_BENCH_SIZES=demo,sqlite,vmlinux (default all); DUSTER_BENCH_RUNS runs per side (best kept). */
+const SIZES = (process.env.DUSTER_BENCH_SIZES ?? 'demo,sqlite,vmlinux').split(',');
+const RUNS = Number(process.env.DUSTER_BENCH_RUNS ?? 3);
+/** gdb needs minutes for some vmlinux queries: one run each there unless told otherwise. */
+const BIG_RUNS = Number(process.env.DUSTER_BENCH_BIG_RUNS ?? 1);
+
+const GDB_ARGS = ['-nx', '-batch', '-iex', 'set width 0', '-iex', 'set height 0', '-iex', 'set style enabled off'];
+
+interface Row {
+  input: string;
+  query: string;
+  ours: Measured;
+  gdb: Measured;
+  same: boolean;
+}
+
+async function best(n: number, run: () => Promise<Measured>): Promise<Measured> {
+  let b: Measured | undefined;
+  for (let i = 0; i < n; i++) {
+    const m = await run();
+    if (!b || m.seconds < b.seconds) b = { ...m, rssMb: Math.max(m.rssMb, b?.rssMb ?? 0) };
+    else b.rssMb = Math.max(b.rssMb, m.rssMb);
+  }
+  return b!;
+}
+
+function debugSectionsMb(path: string): number {
+  const out = execFileSync('readelf', ['-SW', path], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  let total = 0;
+  for (const m of out.matchAll(/\]\s+(\.debug_\S+)\s+\S+\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)/g)) total += parseInt(m[2]!, 16);
+  return total / (1 << 20);
+}
+
+async function benchInput(input: Input, rows: Row[]): Promise<void> {
+  const runs = input.name === 'vmlinux' ? BIG_RUNS : RUNS;
+  for (const q of input.queries) {
+    process.stderr.write(`bench: ${input.name}: ${q}\n`);
+    const ours = await best(runs, () => measure(process.execPath, [CLI, '--path', input.path, '--batch', '-ex', q], input.cwd));
+    const gdb = await best(runs, () => measure('gdb', [...GDB_ARGS, '-ex', q, input.path], input.cwd));
+    rows.push({ input: input.name, query: q, ours, gdb, same: ours.stdout === gdb.stdout && ours.status === 0 });
+  }
+}
+
+function table(rows: Row[], sizes: Map<string, number>): string {
+  const lines = [
+    '| binary (debug MB) | query | duster-tui s | gdb s | time ratio | duster-tui peak RSS MB | gdb peak RSS MB | same output |',
+    '|---|---|---:|---:|---:|---:|---:|:---:|',
+  ];
+  for (const r of rows) {
+    lines.push(`| ${r.input} (${sizes.get(r.input)?.toFixed(1)}) | \`${r.query}\` | ${r.ours.seconds.toFixed(2)} | ${r.gdb.seconds.toFixed(2)} | ${(r.ours.seconds / r.gdb.seconds).toFixed(2)} | ${r.ours.rssMb.toFixed(0)} | ${r.gdb.rssMb.toFixed(0)} | ${r.same ? 'yes' : 'NO'} |`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const makers: Record<string, () => Input> = { demo, sqlite, vmlinux };
+  const rows: Row[] = [];
+  const sizes = new Map<string, number>();
+  for (const s of SIZES) {
+    const make = makers[s];
+    if (!make) throw new Error(`unknown size "${s}" (demo, sqlite, vmlinux)`);
+    const input = make();
+    sizes.set(input.name, debugSectionsMb(input.path));
+    await benchInput(input, rows);
+  }
+  const load = execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).trim();
+  process.stdout.write(`${new Date().toISOString()} — ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}, load ${load}\n`);
+  process.stdout.write(`best of ${RUNS} runs (vmlinux: ${BIG_RUNS}) per side; times are wall clock of the whole process (start, load, index, answer)\n\n`);
+  process.stdout.write(table(rows, sizes) + '\n');
+  for (const r of rows) {
+    if (!r.same) process.stdout.write(`\n${r.input} ${r.query}: outputs differ\n--- duster-tui (status ${r.ours.status})\n${r.ours.stdout}${r.ours.stderr}\n--- gdb\n${r.gdb.stdout}\n`);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
