@@ -5,6 +5,7 @@ import { disassemble, formatInstruction } from '../core/x86/decode.js';
 import type { Session } from '../core/session.js';
 import type { Program } from '../symbols/program.js';
 import { SessionAdapter, type ValueSource } from './session-adapter.js';
+import { evalValues } from './values.js';
 import { History, historyPath, type CompletionSources } from './command-line.js';
 import { Controller } from './controller.js';
 import { Keymap } from './keymap.js';
@@ -47,7 +48,7 @@ function disassembler(program: Program | undefined): (bytes: Uint8Array, addr: b
 /** Runs the full-screen UI until the user quits (after detaching) or types `quit`. */
 export function runTui(opts: TuiOptions): Promise<void> {
   const env = opts.env ?? process.env;
-  const session: SessionPort = 'breakpointList' in opts.session ? new SessionAdapter(opts.session, opts.values) : opts.session;
+  const session: SessionPort = 'breakpointList' in opts.session ? new SessionAdapter(opts.session, opts.values ?? evalValues(opts.session)) : opts.session;
   const sources = (opts.interpreter.ctx as { sources?: { locate(path: string): string | undefined } }).sources;
   const loaded = opts.config ? { config: opts.config, warnings: opts.configWarnings ?? [] } : loadConfig(env);
   const config = loaded.config;

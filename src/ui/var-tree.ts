@@ -141,6 +141,13 @@ export class VarTree {
     if (!node?.expandable) return;
     this.expanded.add(key);
     if (!this.children.has(key)) await this.load(key, node);
+    // A pointer opens onto its pointee ("*p"): open that too, so one key shows the members.
+    const kids = this.children.get(key);
+    if (Array.isArray(kids) && kids.length === 1 && kids[0]!.name.startsWith('*') && kids[0]!.expandable) {
+      const inner = `${key}${SEP}${kids[0]!.name}`;
+      this.expanded.add(inner);
+      if (!this.children.has(inner)) await this.load(inner, kids[0]!);
+    }
     for (const row of this.rows()) if (!this.current.has(row.key)) this.current.set(row.key, row.value);
   }
 

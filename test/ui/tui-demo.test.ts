@@ -10,13 +10,13 @@ import { Tmux } from './tmux.js';
 
 const T = 60_000;
 
-const TITLES = /^[[ ](Source|Variables|Registers|Call stack|Breakpoints|Command|Disassembly|Memory|Program output)[\] ]/;
+const TITLES = /^[[ ](Source|Variables|Registers|Call stack|Breakpoints|Command|Disassembly|Memory|Program output)(?:[\] ]|$)/;
 
 /** The rows of a pane (found by its title), up to the next pane's title in the same column. */
 function paneRows(screen: string, title: string): string[] {
   const lines = screen.split('\n');
   for (let y = 0; y < lines.length; y++) {
-    const col = lines[y]!.search(new RegExp(`[[ ]${title}[\\] ]`));
+    const col = lines[y]!.search(new RegExp(`[[ ]${title}(?:[\\] ]|$)`));
     if (col < 0) continue;
     const out: string[] = [];
     for (let i = y + 1; i < lines.length; i++) {
@@ -57,7 +57,7 @@ test('the demo session in the full-screen UI', { timeout: 240_000 }, async (t) =
 
     await t.test('F5 stops at line 73, highlighted, with my_integer = 300 and my_float = 1.5', async () => {
       ui.keys('F5');
-      const s = await ui.waitFor((x) => /breakpoint 1 at demo kernel\.c:73/.test(x) && /my_float = /.test(x), T, 'the stop at 73 with locals');
+      const s = await ui.waitFor((x) => /breakpoint 1 at demo kernel\.c:73/.test(x) && paneRows(x, 'Variables').some((r) => /my_float = /.test(r)), T, 'the stop at 73 with locals');
       assert.match(s, /^B> 73/m);
       const row = ui.ansi().split('\n').find((l) => /> .*73/.test(l.replace(/\x1b\[[\d;]*m/g, '')) && /printf/.test(l));
       assert.ok(row && /48;5;\d+/.test(row), 'line 73 has a background highlight');
