@@ -265,6 +265,16 @@ export class Unit implements Encoding {
     return d;
   }
 
+  /** Offset of DIE number `i` (no Die object made). */
+  offsetAt(i: number): number {
+    return this.parseTree().offsets[i] ?? -1;
+  }
+
+  /** Abbreviation of DIE number `i` (no Die object made). */
+  abbrevAt(i: number): Abbrev | undefined {
+    return this.parseTree().abbrevs[i];
+  }
+
   /** Tag of DIE number `i` (no Die object made). */
   tagAt(i: number): number {
     return this.parseTree().abbrevs[i]?.tag ?? DW_TAG.null;

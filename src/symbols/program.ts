@@ -75,8 +75,11 @@ export class Program {
     const m = this.model(u);
     if (!m.tops) {
       m.tops = [];
-      for (const d of u.root.children()) {
-        if (d.tag !== DW_TAG.subprogram) continue;
+      // Walk the root's children by index; only subprograms with a pc attribute become Die objects.
+      for (let i = u.firstChildIndex(0); i >= 0; i = u.nextIndex(i)) {
+        if (u.tagAt(i) !== DW_TAG.subprogram) continue;
+        if (!u.abbrevAt(i)?.specs.some((sp) => sp.at === DW_AT.low_pc || sp.at === DW_AT.ranges)) continue;
+        const d = u.entry(i);
         const ranges = d.pcRanges();
         if (!ranges.length) continue;
         let low = ranges[0]!.start;
