@@ -90,12 +90,33 @@ async function main(): Promise<void> {
     }
     say(`${c}x${r}: stop -> first frame flushed median ${quantile(first, 0.5).toFixed(2)} ms, p95 ${quantile(first, 0.95).toFixed(2)} ms; stop -> complete frame (stack, registers, variables) median ${quantile(full, 0.5).toFixed(2)} ms, p95 ${quantile(full, 0.95).toFixed(2)} ms (goal <= 16 ms; n=${full.length})`);
   }
-  // Render cost alone: a full redraw of every pane.
-  tty.resize(200, 60);
-  await settle();
   say(`bytes written in total: ${tty.bytes}`);
+  await realBinary();
   process.exit(0);
   await done;
+}
+
+/** The real binary against gdbserver in tmux: launch to a screen with source, registers and stack (polled every 10 ms). */
+async function realBinary(): Promise<void> {
+  const [{ CLI, FIXTURES, compileFixture }, { startGdbserver }, { Tmux }] = await Promise.all([
+    import('../test/helpers/build.js'), import('../test/helpers/gdbserver.js'), import('../test/ui/tmux.js'),
+  ]);
+  const exe = compileFixture(['demo/kernel.c'], ['-g', '-O0', '-no-pie'], 'kernel');
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const gs = await startGdbserver(exe);
+    const state = mkdtempSync(join(tmpdir(), 'duster-bench-'));
+    const t0 = performance.now();
+    const ui = Tmux.start(`node ${CLI} --path ${exe} --gdb ${gs.host}:${gs.port}`, { cols: 200, rows: 60, cwd: join(FIXTURES, 'demo'), env: { TERM: 'tmux-256color', XDG_STATE_HOME: state, XDG_CONFIG_HOME: state, XDG_CACHE_HOME: state } });
+    try {
+      while (!/rsp 0x/.test(ui.text()) || !/#0 /.test(ui.text())) await sleep(10);
+      times.push(performance.now() - t0);
+    } finally {
+      ui.kill();
+      await gs.stop();
+    }
+  }
+  say(`real binary (tmux, gdbserver, demo): launch -> first full frame median ${quantile(times, 0.5).toFixed(0)} ms (runs: ${times.map((x) => x.toFixed(0)).join(', ')}); includes node start, ELF/DWARF load and connecting`);
 }
 
 void main();
