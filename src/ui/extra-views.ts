@@ -114,9 +114,11 @@ export function renderOverlay(o: OverlayInput): string[] {
     const text = o.lines[idx];
     const sel = idx === o.selected;
     const base = sel ? merge(st, t.style('selection')) : st;
-    const line = new Line(o.width, base);
-    if (text !== undefined) line.add(`${sel ? '>' : ' '} ${text}`, text.startsWith('# ') ? { bold: true } : {});
-    out.push(line.toString(base));
+    // Side rules frame the overlay, so it stands out from the panes without colour too.
+    const rule = new Line(1, st).add('\u2502').toString(st);
+    const inner = new Line(o.width - 2, base);
+    if (text !== undefined) inner.add(`${sel ? '>' : ' '} ${text}`, text.startsWith('# ') ? { bold: true } : {});
+    out.push(rule + inner.toString(base) + rule);
   }
   const foot = new Line(o.width, t.style('overlayTitle'));
   foot.add(` ${o.footer ?? ''}`);

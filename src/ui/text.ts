@@ -38,11 +38,20 @@ export function stripSgr(s: string): string {
   return s.replace(/\x1b\[[\d;]*m/g, '');
 }
 
-/** Replaces control characters and expands tabs so one UTF-16 unit is one cell. */
+/** East Asian wide/fullwidth ranges and astral characters (emoji): two cells on the terminal, one in blessed. */
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\ud800-\udbff][\udc00-\udfff]/g;
+const ZERO_WIDTH = /[\u0300-\u036f\u200b-\u200f\u20d0-\u20ff\ufe00-\ufe0f]/g;
+
+/**
+ * Makes one UTF-16 unit one cell: control characters become '?', tabs expand, wide characters
+ * (CJK, emoji) become '?' and zero-width ones are dropped, so columns never drift.
+ */
 export function sanitize(text: string, tabStop = 8, startCol = 0): string {
-  if (!/[\x00-\x1f\x7f-\x9f\t]/.test(text)) return text;
+  let t = text;
+  if (/[^\x20-\x7e]/.test(t) && /[^\x00-\u02ff]/.test(t)) t = t.replace(ZERO_WIDTH, '').replace(WIDE, '?');
+  if (!/[\x00-\x1f\x7f-\x9f\t]/.test(t)) return t;
   let out = '';
-  for (const ch of text) {
+  for (const ch of t) {
     if (ch === '\t') {
       const col = startCol + out.length;
       out += ' '.repeat(tabStop - (col % tabStop));

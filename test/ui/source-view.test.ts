@@ -88,3 +88,10 @@ test('scrolling follows the execution line with small moves and centres long jum
   assert.equal(scrollTo(80, 1, 20, 100), 74);
   assert.equal(scrollTo(99, 1, 20, 100), 81);
 });
+
+test('wide and zero-width characters cannot push the columns out of line', () => {
+  const f = parseSource('/x.c', '// 漢字 and \u{1F600} e\u0301\nint x;\n');
+  const line = stripSgr(renderSource({ width: 30, height: 1, file: f, top: 1, cursor: 2, marks: new Map(), focused: false, theme: mono })[0]!);
+  assert.equal(line.length, 30);
+  assert.match(line, /\/\/ \?\? and \? e /);
+});
