@@ -54,7 +54,7 @@ function table(rows: Row[], sizes: Map<string, number>): string {
     '|---|---|---:|---:|---:|---:|---:|:---:|',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.input} (${sizes.get(r.input)?.toFixed(1)}) | \`${r.query}\` | ${r.ours.seconds.toFixed(2)} | ${r.gdb.seconds.toFixed(2)} | ${(r.ours.seconds / r.gdb.seconds).toFixed(2)} | ${r.ours.rssMb.toFixed(0)} | ${r.gdb.rssMb.toFixed(0)} | ${r.same ? 'yes' : 'NO'} |`);
+    lines.push(`| ${r.input} (${sizes.get(r.input)?.toFixed(2)}) | \`${r.query}\` | ${r.ours.seconds.toFixed(2)} | ${r.gdb.seconds.toFixed(2)} | ${(r.ours.seconds / r.gdb.seconds).toFixed(2)} | ${r.ours.rssMb.toFixed(0)} | ${r.gdb.rssMb.toFixed(0)} | ${r.same ? 'yes' : 'NO'} |`);
   }
   return lines.join('\n');
 }

@@ -427,36 +427,6 @@ export class Program {
     return out;
   }
 
-  /** `info functions REGEX` data: debug functions grouped by file (sorted), then non-debugging ELF function symbols. */
-  searchFunctions(regex: RegExp): { files: { file: string; functions: { name: string; line?: number; external: boolean; dieOffset: number }[] }[]; nonDebugging: { name: string; address: bigint }[] } {
-    const byFile = new Map<string, Map<string, { name: string; line?: number; external: boolean; dieOffset: number }>>();
-    const debugNames = new Set<string>();
-    for (const [name, entries] of this.dwarf.index.functions) {
-      for (const e of entries) {
-        if (!e.defined && !e.declaration) continue;
-        if (e.defined) debugNames.add(name);
-        if (!e.defined || !regex.test(name)) continue;
-        const d = this.dwarf.dieAt(e.offset);
-        const declFile = d.inherited(DW_AT.decl_file)?.value;
-        const declLine = d.inherited(DW_AT.decl_line)?.value;
-        const lt = this.dwarf.lineTable(e.unit);
-        const path = declFile && (declFile.kind === 'unsigned' || declFile.kind === 'signed') ? lt?.files[Number(declFile.value)]?.path : undefined;
-        const file = path ?? e.unit.bases.name ?? '??';
-        let m = byFile.get(file);
-        if (!m) byFile.set(file, (m = new Map()));
-        const line = declLine && (declLine.kind === 'unsigned' || declLine.kind === 'signed') ? Number(declLine.value) : undefined;
-        m.set(`${name}:${line}`, { name, ...(line !== undefined ? { line } : {}), external: e.external, dieOffset: d.offset });
-      }
-    }
-    const files = [...byFile.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([file, m]) => ({ file, functions: [...m.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) }));
-    const nonDebugging = this.symbols.functions()
-      .filter((s) => !debugNames.has(s.name) && regex.test(s.name))
-      .map((s) => ({ name: s.name, address: s.value }));
-    return { files, nonDebugging };
-  }
-
   /** gdb's `0x1294 <demo+151>` form of an address. */
   formatAddress(addr: bigint): string {
     // Like gdb, only addresses inside an allocated section get a <symbol+offset>.

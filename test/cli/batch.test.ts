@@ -12,7 +12,7 @@ const EXE = compileFixture(['demo/kernel.c'], ['-g', '-gdwarf-5', '-O0']);
 
 function run(args: string[]): { stdout: string; stderr: string; status: number | null; ms: number } {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: join(FIXTURES, 'demo'), timeout: 30_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: join(FIXTURES, 'demo'), timeout: 60_000 });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status, ms: Date.now() - t0 };
 }
 
@@ -77,7 +77,7 @@ for (const bad of BAD) {
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0]!, bad.expect);
     assert.doesNotMatch(r.stderr, /\bat .*\.js:\d+/);
-    assert.ok(r.ms < 10_000, `took ${r.ms} ms`);
+    assert.ok(r.ms < 20_000, `took ${r.ms} ms`);
   });
 }
 

@@ -69,8 +69,10 @@ async function work(job: FuzzJob): Promise<void> {
     // Each case runs a rotating window of the fixture's commands: every command is exercised, each case stays cheap.
     const start = (i * PER_CASE) % f.commands.length;
     const cmds = [...f.commands, ...f.commands].slice(start, start + Math.min(PER_CASE, f.commands.length));
+    const cpu0 = process.cpuUsage();
     const r = await runCase(m.bytes, f.t.name, cmds);
-    port.postMessage({ type: 'done', index: i, result: r });
+    const cpu = process.cpuUsage(cpu0);
+    port.postMessage({ type: 'done', index: i, result: r, cpuMs: (cpu.user + cpu.system) / 1000 });
   }
   port.postMessage({ type: 'finished' });
 }
