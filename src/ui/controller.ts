@@ -238,14 +238,16 @@ export class Controller {
   async run(line: string): Promise<void> {
     const m = this.model;
     if (this.busy) {
-      m.addLog(`"${this.busy}" is still running; F12 or Ctrl-C interrupts it.`, 'err');
+      // The target already stopped and the previous command is only finishing its report: queue.
+      if (m.session.state !== 'running' && this.queued === undefined) this.queued = line;
+      else m.addLog(`"${this.busy}" is still running; F12 or Ctrl-C interrupts it.`, 'err');
       return;
     }
     m.addLog(`(duster) ${line}`, 'cmd');
     this.busy = line || '(repeat)';
     this.hooks.render();
     try {
-      await this.runner.execute(line, { fromTerminal: true });
+      await m.lock.run(() => this.runner.execute(line, { fromTerminal: true }));
     } catch (e) {
       if (e instanceof QuitRequest) {
         this.busy = undefined;
@@ -262,7 +264,13 @@ export class Controller {
     }
     m.afterCommand();
     this.hooks.render();
+    const next = this.queued;
+    this.queued = undefined;
+    if (next !== undefined) await this.run(next);
   }
+
+  /** One command typed while the previous one was finishing after the stop. */
+  private queued: string | undefined;
 
   private togglePane(p: OptionalPane): void {
     const m = this.model;
@@ -299,7 +307,7 @@ export class Controller {
       return;
     }
     const open = action === 'expand' ? true : action === 'collapse' ? false : !row.expanded;
-    await m.vars.setExpanded(row.key, open);
+    await m.lock.run(() => m.vars.setExpanded(row.key, open));
     this.hooks.render();
   }
 

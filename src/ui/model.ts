@@ -62,6 +62,8 @@ export class UiModel {
   memoryAddr: bigint | undefined;
   memory: Uint8Array | undefined;
   memoryError: string | undefined;
+  /** Serialises every request the UI makes of the target (and the commands it runs). */
+  readonly lock = new TargetLock();
   /** Incremented on every stop/run so late answers of an older refresh are dropped. */
   private generation = 0;
 
@@ -183,8 +185,20 @@ export class UiModel {
     return { path: loc.fullPath ?? loc.file, name: loc.file, line: loc.line, address: loc.address, function: loc.function };
   }
 
-  async refresh(isStop: boolean): Promise<void> {
+  /**
+   * Re-reads frames, registers, variables (and the optional panes) for the current stop. Waits
+   * for the target lock: the target takes one request at a time, so this runs after the
+   * command that caused the stop has finished its own report.
+   */
+  refresh(isStop: boolean): Promise<void> {
     const gen = ++this.generation;
+    return this.lock.run(async () => {
+      if (gen !== this.generation || this.session.state !== 'stopped') return;
+      await this.refreshLocked(gen, isStop);
+    });
+  }
+
+  private async refreshLocked(gen: number, isStop: boolean): Promise<void> {
     const s = this.session;
     this.breakpoints = s.breakpoints();
     try {
@@ -216,12 +230,17 @@ export class UiModel {
     await this.vars.refresh(s, scope, isStop);
     if (gen !== this.generation) return;
     this.changed();
-    await this.refreshExtras(gen);
+    await this.extrasLocked(gen);
   }
 
   /** Disassembly and memory, when their panes are shown. */
-  async refreshExtras(gen = this.generation): Promise<void> {
-    if (this.state !== 'stopped') return;
+  refreshExtras(): Promise<void> {
+    const gen = this.generation;
+    return this.lock.run(() => this.extrasLocked(gen));
+  }
+
+  private async extrasLocked(gen: number): Promise<void> {
+    if (this.state !== 'stopped' || this.session.state !== 'stopped') return;
     if (this.shown.includes('disassembly') && this.disassembler) {
       const pc = this.frames[this.selectedFrame]?.pc ?? this.stop?.location.address;
       if (pc !== undefined) {
@@ -239,12 +258,17 @@ export class UiModel {
         }
       }
     }
-    if (this.shown.includes('memory') && this.memoryExpr) await this.refreshMemory(gen);
+    if (this.shown.includes('memory') && this.memoryExpr) await this.memoryLocked(gen);
     this.changed();
   }
 
-  async refreshMemory(gen = this.generation): Promise<void> {
-    if (!this.memoryExpr) return;
+  refreshMemory(): Promise<void> {
+    const gen = this.generation;
+    return this.lock.run(() => this.memoryLocked(gen));
+  }
+
+  private async memoryLocked(gen: number): Promise<void> {
+    if (!this.memoryExpr || this.session.state !== 'stopped') return;
     try {
       const node = await this.session.watch(this.memoryExpr);
       const addr = addressOf(node.value);
@@ -289,6 +313,17 @@ export class UiModel {
     } catch {
       return [];
     }
+  }
+}
+
+/** A FIFO mutex: the target answers one request at a time (Target is not reentrant). */
+export class TargetLock {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const r = this.tail.then(fn);
+    this.tail = r.catch(() => undefined);
+    return r;
   }
 }
 

@@ -73,8 +73,8 @@ test('the demo session in the full-screen UI', { timeout: 240_000 }, async (t) =
       ui.keys('Tab');
       for (let i = 0; i < idx; i++) ui.keys('j');
       ui.keys('Enter');
-      const s = await ui.waitFor(/val = 20/, T, 'pointer_tester->val');
-      assert.match(s, /- pointer_tester/);
+      const s = await ui.waitFor((x) => paneRows(x, 'Variables').some((r) => /^ +val = 20\b/.test(r)), T, 'pointer_tester->val in the variables pane');
+      assert.ok(paneRows(s, 'Variables').some((r) => /^ - pointer_tester/.test(r)), 'shown expanded');
       ui.keys('BTab');
     });
 
