@@ -164,9 +164,10 @@ for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
     // stop once in the loop (tick), plant two sites the loop never reaches, drop tick, run forever
     const r = await runCli(['-ex', 'break tick', '-ex', 'continue', '-ex', 'break factorial', '-ex', 'break sum_to', '-ex', 'delete 1', '-ex', 'continue'],
       (all, child) => {
-        if (!sent && (all.match(/Continuing\./g) ?? []).length >= 2) {
+        // the last site is planted right before the final continue
+        if (!sent && /Breakpoint 3 at 0x/.test(all)) {
           sent = true;
-          setTimeout(() => child.kill(sig), 6000);
+          setTimeout(() => child.kill(sig), 10_000);
         }
       });
     assert.ok(sent, r.out);
