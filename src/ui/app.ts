@@ -45,10 +45,16 @@ function disassembler(program: Program | undefined): (bytes: Uint8Array, addr: b
   return async (bytes, addr) => (await disassemble(bytes, addr, { count: 400 })).map((i) => ({ address: i.address, text: formatInstruction(i, symbolize) }));
 }
 
+/** Wraps a core Session; values come from `values`, else the Session's own variables(), else eval's value trees. */
+function adapt(s: Session, values: ValueSource | undefined): SessionPort {
+  const own = typeof (s as Session & { variables?: unknown }).variables === 'function';
+  return new SessionAdapter(s, values ?? (own ? undefined : evalValues(s)));
+}
+
 /** Runs the full-screen UI until the user quits (after detaching) or types `quit`. */
 export function runTui(opts: TuiOptions): Promise<void> {
   const env = opts.env ?? process.env;
-  const session: SessionPort = 'breakpointList' in opts.session ? new SessionAdapter(opts.session, opts.values ?? evalValues(opts.session)) : opts.session;
+  const session: SessionPort = 'breakpointList' in opts.session ? adapt(opts.session, opts.values) : opts.session;
   const sources = (opts.interpreter.ctx as { sources?: { locate(path: string): string | undefined } }).sources;
   const loaded = opts.config ? { config: opts.config, warnings: opts.configWarnings ?? [] } : loadConfig(env);
   const config = loaded.config;
@@ -123,8 +129,13 @@ export function runTui(opts: TuiOptions): Promise<void> {
 
   for (const w of [...screen.warnings, ...themeWarnings, ...keymap.warnings, ...loaded.warnings]) model.addLog(w, 'err');
   model.addLog(`duster-tui: ${targetLabel}. F5 continue, F9 breakpoint, F10 next, F11 step, ? help, q quit.`, 'info');
+  const tEnter = performance.now();
   model.syncState();
   renderNow();
+  if (env.DUSTER_UI_TIMING) {
+    const tPaint = performance.now();
+    void model.lock.run(async () => undefined).then(() => model.addLog(`ui timing (ms since process start): runTui ${tEnter.toFixed(0)}, first paint ${tPaint.toFixed(0)}, data ${performance.now().toFixed(0)}`, 'info'));
+  }
   void loadHighlighter().then(schedule, () => undefined);
 
   /** Leaves the UI; the caller (cli) then detaches from the target, restoring every patched byte. */
