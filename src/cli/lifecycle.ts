@@ -4,6 +4,7 @@ import { errorMessage } from '../util/errors.js';
 import type { CliOptions } from './args.js';
 
 const STOP_WAIT_MS = 3000;
+const IDLE_WAIT_MS = 15_000;
 let shuttingDown: Promise<number> | undefined;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
@@ -15,12 +16,11 @@ export function shutdown(ctx: CommandContext, opts: Pick<CliOptions, 'leavePause
   shuttingDown ??= (async () => {
     const s = ctx.session;
     if (!s || s.state === 'detached') return code;
+    s.closing = true;
     try {
-      if (s.state === 'running') {
-        await withTimeout(s.interrupt(), STOP_WAIT_MS);
-        const t0 = Date.now();
-        while (s.state === 'running' && Date.now() - t0 < STOP_WAIT_MS) await new Promise((r) => setTimeout(r, 10));
-      }
+      if (s.state === 'running') await withTimeout(s.interrupt(), STOP_WAIT_MS);
+      // The command in flight must finish (it reports the interrupt) before detach talks to the target.
+      if ((await withTimeout(s.idle().then(() => true), IDLE_WAIT_MS)) === undefined) throw new Error('the target did not stop');
       if (s.state === 'exited') {
         s.target.close();
         return code;

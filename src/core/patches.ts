@@ -1,6 +1,8 @@
 // The only writer of breakpoint bytes into target memory: records originals, masks reads, restores on every way out.
 import type { Target } from '../target/contract.js';
 
+const TRACE = !!process.env.DUSTER_TRACE_PATCHES;
+
 export interface Patch {
   address: bigint;
   original: Uint8Array;
@@ -44,6 +46,7 @@ export class PatchTable {
   async apply(address: bigint, bytes: Uint8Array): Promise<void> {
     if (this.patches.has(address)) return;
     const original = await this.target.readMemory(address, bytes.length);
+    if (TRACE) process.stderr.write(`patch apply 0x${address.toString(16)} orig=${Buffer.from(original).toString('hex')}\n`);
     // Record before writing: if the write half-happens, restoring the original is still right.
     this.patches.set(address, { address, original: Uint8Array.from(original), bytes: Uint8Array.from(bytes) });
     try {
@@ -57,6 +60,7 @@ export class PatchTable {
   async revert(address: bigint): Promise<void> {
     const p = this.patches.get(address);
     if (!p) return;
+    if (TRACE) process.stderr.write(`patch revert 0x${address.toString(16)} orig=${Buffer.from(p.original).toString('hex')}\n`);
     await this.target.writeMemory(address, p.original);
     this.patches.delete(address);
   }

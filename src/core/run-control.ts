@@ -30,6 +30,10 @@ const POLL_MAX_MS = 50;
 export class RunControl {
   /** Desired sites: address -> owners ("bp:3", "temp:finish", ...). */
   private readonly owners = new Map<bigint, Set<string>>();
+  /**
+   * Set by interrupt() and kept until the user-level command ends (clearInterrupt), so an interrupt
+   * that lands while core is between internal stops (a false condition, a step-over) is not lost.
+   */
   private userInterrupt = false;
   private pendingWait: Promise<StopEvent> | undefined;
 
@@ -100,6 +104,11 @@ export class RunControl {
     return this.patches.revertAll();
   }
 
+  /** Called when a user-level command starts: forget an interrupt aimed at the previous one. */
+  clearInterrupt(): void {
+    this.userInterrupt = false;
+  }
+
   /** Ask a running target to stop (Ctrl-C, F12). */
   async interrupt(): Promise<void> {
     this.userInterrupt = true;
@@ -153,7 +162,10 @@ export class RunControl {
 
   /** Resume (all or one vCPU, optionally a hardware step) and wait, turning the backend's report into a RawStop. */
   async resumeAndWait(opts: { step?: number; only?: number; range?: { start: bigint; end: bigint } }): Promise<RawStop> {
-    this.userInterrupt = false;
+    if (this.userInterrupt) {
+      const vcpu = opts.step ?? opts.only ?? (await this.target.listVcpus())[0]?.id ?? 0;
+      return { kind: 'interrupted', vcpu };
+    }
     await this.target.resume(opts);
     if (this.strategy.name === 'spin' && opts.step === undefined) return this.pollSpin(opts);
     return this.refine(await this.target.waitForStop(), opts.step === undefined ? false : opts.range ? 'range' : 'single');

@@ -126,9 +126,13 @@ export class Session {
   /** Runs one execution command: marks running, does it, reports the stop (or exit). */
   async execute(what: (vcpu: number) => Promise<{ raw: RawStop; cause?: StopCause }>): Promise<StopInfo | undefined> {
     this.requireStopped();
+    if (this.closing) throw new UserError('The debugger is detaching.');
     if (this.busy) throw new UserError('Another command is still running.');
     this.busy = true;
+    this.run.clearInterrupt();
     this.state = 'running';
+    let settle!: () => void;
+    this.settled = new Promise<void>((r) => (settle = r));
     this.frameCache = undefined;
     this.selectedFrame = 0;
     this.emit({ type: 'running', vcpu: this.vcpu });
@@ -140,8 +144,18 @@ export class Session {
       throw e;
     } finally {
       this.busy = false;
+      settle();
     }
   }
+
+  /** No execution command may start any more (a detach or quit is under way). */
+  closing = false;
+
+  /** Resolves when no execution command is in flight (what a clean detach must wait for). */
+  idle(): Promise<void> {
+    return this.busy ? this.settled : Promise.resolve();
+  }
+  private settled: Promise<void> = Promise.resolve();
 
   private async report(raw: RawStop, cause?: StopCause): Promise<StopInfo | undefined> {
     this.run.removeOwnersWithPrefix('temp:');

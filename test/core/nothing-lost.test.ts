@@ -14,6 +14,7 @@ const TICKER = compileFixture(['core/ticker.c'], ['-g', '-O0', '-no-pie'], 'tick
  */
 async function endMidRun(strategy: 'trap' | 'spin', how: (child: ReturnType<typeof spawn>, stopped: () => Promise<void>) => void, expectCode: number | 'any') {
   const gs = await startGdbserver(TICKER);
+  const programEnded = new Promise((r) => gs.proc.stdout!.once('end', r));
   try {
     const child = spawn(process.execPath, [CLI, '--path', TICKER, '--gdb', `${gs.host}:${gs.port}`, '--no-tui', '--breakpoints', strategy, '-ex', 'break work if i == 1000', ], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -34,6 +35,8 @@ async function endMidRun(strategy: 'trap' | 'spin', how: (child: ReturnType<type
     assert.notEqual(code, 'timeout', `duster-tui did not exit\n${out}\n${err}`);
     if (expectCode !== 'any') assert.equal(code, expectCode, `${out}\n${err}`);
     const gsCode = await Promise.race([gs.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000))]);
+    // After a detach the program runs on without gdbserver: its output ends when it exits.
+    await Promise.race([programEnded, new Promise((r) => setTimeout(r, 20_000))]);
     assert.equal(gs.stdout, 'total = 435\n', `program output; duster said:\n${out}\n${err}\ngdbserver:\n${gs.log}`);
     assert.equal(gsCode, 0, gs.log);
     assert.doesNotMatch(err, /at .*\.js:\d+/, 'no stack trace');

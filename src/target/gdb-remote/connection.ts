@@ -96,7 +96,8 @@ export class RemoteConnection {
     if (this.failure) return Promise.reject(this.failure);
     const queued = this.queue.shift();
     if (queued) return Promise.resolve(queued);
-    if (this.waiter) return Promise.reject(new Error('RemoteConnection: concurrent nextPacket()'));
+    if (this.waiter) return Promise.reject(new Error(`RemoteConnection: concurrent nextPacket() (${what} while waiting for ${this.waitingFor})`));
+    this.waitingFor = what;
     return new Promise((resolve, reject) => {
       const w: NonNullable<RemoteConnection['waiter']> = { resolve, reject };
       if (timeoutMs !== undefined) {
@@ -113,10 +114,31 @@ export class RemoteConnection {
 
   /** Sends a request and returns its reply as latin1 text. */
   async request(payload: string | Uint8Array, timeoutMs?: number): Promise<string> {
-    this.send(payload);
-    const what = typeof payload === 'string' ? payload : Buffer.from(payload.subarray(0, 40)).toString('latin1');
-    return (await this.nextPacket(what, timeoutMs ?? this.opts.timeoutMs)).toString('latin1');
+    // One request on the wire at a time: callers that overlap (a stop report still reading memory
+    // while a signal handler detaches) are queued instead of interleaving their replies.
+    const release = await this.acquire();
+    try {
+      this.send(payload);
+      const what = typeof payload === 'string' ? payload : Buffer.from(payload.subarray(0, 40)).toString('latin1');
+      return (await this.nextPacket(what, timeoutMs ?? this.opts.timeoutMs)).toString('latin1');
+    } finally {
+      release();
+    }
   }
+  private inFlight: Promise<void> = Promise.resolve();
+
+  /**
+   * Takes the wire for one exchange: a request and its reply, or a resume until its stop reply.
+   * Resolves with the release function once every earlier holder has released.
+   */
+  async acquire(): Promise<() => void> {
+    const previous = this.inFlight;
+    let release!: () => void;
+    this.inFlight = new Promise<void>((r) => (release = r));
+    await previous;
+    return release;
+  }
+  private waitingFor = '';
 
   /** Closes the socket; pending and later calls reject with `reason`. Idempotent. */
   close(reason: Error = new TargetGoneError('Remote connection closed')): void {

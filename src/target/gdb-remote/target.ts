@@ -217,12 +217,19 @@ export class GdbRemoteTarget implements Target {
       await this.selectResumeThread(which === undefined ? '-1' : this.threadText(which));
       packet = opts.step !== undefined ? 's' : 'c';
     }
+    // The wire stays ours until the stop reply: a request queued meanwhile (a late stop report) waits.
+    const release = await this.conn.acquire();
     this.regCache.clear();
     this.currentG = undefined;
     this.interruptRequested = false;
-    this.conn.send(packet);
+    try {
+      this.conn.send(packet);
+    } catch (e) {
+      release();
+      throw e;
+    }
     this.running = true;
-    const pending = this.pumpUntilStop(packet);
+    const pending = this.pumpUntilStop(packet).finally(release);
     pending.catch(() => undefined); // observed by waitForStop(); never an unhandled rejection
     this.pendingStop = pending;
   }
@@ -237,6 +244,8 @@ export class GdbRemoteTarget implements Target {
   async interrupt(): Promise<void> {
     if (!this.running || this.conn.closed) return;
     this.interruptRequested = true;
+    this.sigintPending = true;
+    this.interruptedSinceDrain = true;
     this.conn.sendInterrupt();
   }
 
@@ -260,6 +269,7 @@ export class GdbRemoteTarget implements Target {
     if (this.conn.closed || this.exited) return this.close();
     try {
       await this.stopIfRunning();
+      await this.drainPendingSigint();
       const reply = await this.request('D');
       if (reply !== 'OK' && reply !== '') throw remoteFailure('D', reply, 'Cannot detach');
     } catch (e) {
@@ -268,6 +278,33 @@ export class GdbRemoteTarget implements Target {
       this.close();
     }
   }
+
+  /**
+   * gdbserver interrupts with kill(SIGINT). When that raced with another stop, the SIGINT is still
+   * queued in the kernel and would kill the program right after a detach: let it arrive first.
+   * Two interrupts close together can leave one queued even after a SIGINT stop, so any interrupt
+   * since the last drain counts (signals coalesce: one drain is enough).
+   */
+  private async drainPendingSigint(): Promise<void> {
+    if (!this.interruptedSinceDrain || this.exited) return;
+    this.draining = true;
+    try {
+      await this.resume({});
+      const pending = this.waitForStop();
+      const quick = await Promise.race([pending, new Promise<undefined>((r) => setTimeout(() => r(undefined), 300))]);
+      if (!quick) {
+        await this.interrupt();
+        await pending;
+      }
+    } finally {
+      this.draining = false;
+      this.sigintPending = false;
+      this.interruptedSinceDrain = false;
+    }
+  }
+  private sigintPending = false;
+  private interruptedSinceDrain = false;
+  private draining = false;
 
   /** vKill (the stub ignores the pid unless multiprocess), else 'k', which many stubs never answer. */
   async kill(): Promise<void> {
@@ -354,6 +391,14 @@ export class GdbRemoteTarget implements Target {
           continue; // e.g. a stray OK: nothing to act on
         }
         const reply = parseStopReply(text);
+        if (reply.kind === 'signal' && reply.signal === SIGINT && this.sigintPending) {
+          this.sigintPending = false;
+          if (!this.interruptRequested && !this.draining) {
+            // The SIGINT of an interrupt that raced with another stop: swallow it and carry on.
+            this.conn.send(what);
+            continue;
+          }
+        }
         if (reply.kind === 'output') this.emitOutput(reply.bytes);
         else if (reply.kind === 'no-resumed') throw new RemoteError('The remote stub has no thread to resume');
         else {
