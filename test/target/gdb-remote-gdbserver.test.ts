@@ -52,7 +52,7 @@ test('connecting to gdbserver negotiates no-ack mode, target.xml, vCont and Z0, 
   await withTarget(DEMO, [], async (t, gs) => {
     assert.ok(t.features.noAckMode && t.features.targetXml && t.features.packetSize! > 1000);
     assert.equal(t.layout.source, 'target.xml');
-    assert.deepEqual(t.capabilities, { trapBreakpoints: true, hardwareStep: true, nativeBreakpoints: true, cheapRunningRegisterReads: false });
+    assert.deepEqual(t.capabilities, { trapBreakpoints: true, hardwareStep: true, nativeBreakpoints: true, cheapRunningRegisterReads: false, rangeStep: true });
     assert.equal(t.lastStop?.kind, 'signal');
     assert.equal(t.processId, Number(/pid = (\d+)/.exec(gs.log)?.[1]));
   });
