@@ -4,6 +4,7 @@ import type { Target } from '../target/contract.js';
 import type { StrategyName } from '../core/strategy.js';
 import { UserError } from '../util/errors.js';
 import type { CliOptions } from './args.js';
+import { loadConfig } from './config.js';
 
 export interface Connection {
   target: Target;
@@ -15,7 +16,9 @@ export async function connectTarget(opts: CliOptions, out: { print(t: string): v
   if (opts.gdb) {
     const target = await GdbRemoteTarget.connect(opts.gdb.host, opts.gdb.port);
     const pid = (target as unknown as { processId?: number }).processId;
-    return { target, strategy: opts.breakpoints ?? 'trap', ...(pid !== undefined ? { pid } : {}) };
+    // The config file's default strategy applies to gdb-remote; Xen picks by probing the hypervisor.
+    const strategy = opts.breakpoints ?? loadConfig().config.breakpoints ?? 'trap';
+    return { target, strategy, ...(pid !== undefined ? { pid } : {}) };
   }
   if (opts.domain !== undefined) {
     let mod: { connectXen(opts: CliOptions, out: { print(t: string): void; error(t: string): void }): Promise<Connection> };

@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
       session.on((e) => {
         if (e.type === 'output' && !ctx.quiet) out.print(e.text);
         else if (e.type === 'exited' && !ctx.quiet) out.print(e.text + '\n');
-        else if (e.type === 'error') out.error(e.message);
+        else if (e.type === 'error' && !ctx.quiet) out.error(e.message);
       });
     } catch (e) {
       if (!(e instanceof UserError) && !(e instanceof Error && e.name === 'TargetGoneError')) throw e;

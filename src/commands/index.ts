@@ -7,11 +7,12 @@ import { staticCommands, staticInfoCommands } from './static-commands.js';
 import { sessionInfoCommands, frameCommands } from './frame-commands.js';
 import { dataCommands, dataInfoCommands } from './data-commands.js';
 import { maintCommands } from './maint-commands.js';
+import { xenCommands, xenInfoCommands } from './xen-commands.js';
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
   const info = new CommandTable('info');
-  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands);
+  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands, ...xenInfoCommands);
   table.add(
     ...basicCommands(() => table),
     ...runCommands,
@@ -20,6 +21,7 @@ export function buildCommandTable(): CommandTable {
     ...dataCommands,
     ...staticCommands,
     ...maintCommands,
+    ...xenCommands,
     { name: 'info', aliases: ['i', 'inf'], help: 'Show things about the program: info breakpoints, registers, frame, line, source, locals ...', sub: info },
   );
   return table;

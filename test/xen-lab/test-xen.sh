@@ -68,7 +68,8 @@ if ! (cd "$PROJECT_ROOT" && npm run --silent build); then
   [ -e "$PROJECT_ROOT/dist/test-xen/run.js" ] || die "npm run build failed and produced no dist/test-xen"
   note "WARNING: npm run build reported errors; using what tsc emitted"
 fi
-record "npm run build (host)" "$(since "$t") s"
+make -s -C "$PROJECT_ROOT/native-shim" || die "the Xen shim did not build (native-shim/)"
+record "npm run build + shim (host)" "$(since "$t") s"
 
 t=$(now)
 GUEST_DIR=$LAB_RUN/share/guest
