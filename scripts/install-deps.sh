@@ -2,6 +2,11 @@
 # Installs what duster-tui needs on Debian 12: the system packages (compiler, gdb/gdbserver, tmux...) and the npm ones, then builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "install-deps: duster-tui needs Node.js 20 or newer with npm (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 PACKAGES=(gcc libc6-dev make binutils gdb gdbserver tmux ncurses-term libxen-dev)
