@@ -4,7 +4,7 @@ import { Evaluator } from '../eval/evaluate.js';
 import { unpackLong } from '../eval/value.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
-import { currentScope, frameScope, localsText } from './eval-hooks.js';
+import { currentScope, frameScope, localsText, staticScopeOf } from './eval-hooks.js';
 import type { Command } from './registry.js';
 import { needSession } from './run-commands.js';
 import { examineMemory, parseExamineFormat, type ExamineState } from './examine.js';
@@ -23,12 +23,16 @@ export interface Display {
   id: number;
   expression: string;
   format?: string;
+  /** Set when the expression needs locals: like gdb, show it only while stopped in this function. */
+  function?: string;
 }
 const displays: Display[] = [];
 let nextDisplay = 1;
 
 export async function showDisplays(ctx: CommandContext, only?: Display): Promise<void> {
+  const here = ctx.session?.lastStop?.location.function;
   for (const d of only ? [only] : displays) {
+    if (d.function !== undefined && d.function !== here) continue;
     try {
       const text = await printCommand(await currentScope(ctx), `${d.format ? `/${d.format} ` : ''}${d.expression}`);
       ctx.out.print(`${d.id}: ${d.format ? `/${d.format} ` : ''}${d.expression} = ${text.replace(/^\$\d+ = /, '')}\n`);
@@ -92,8 +96,10 @@ export const dataCommands: Command[] = [
       if (!a.trim()) return showDisplays(ctx);
       const m = /^\/(\w+)\s+(.*)$/s.exec(a.trim());
       const d: Display = { id: nextDisplay++, expression: (m ? m[2]! : a).trim(), ...(m ? { format: m[1]! } : {}) };
+      const fn = ctx.session?.lastStop?.location.function;
+      if (fn && ctx.program && !(await evaluateExpression(staticScopeOf(ctx.program), d.expression).then(() => true, () => false))) d.function = fn;
       displays.push(d);
-      if (ctx.session?.state === 'stopped') await showDisplays(ctx, d);
+      if (ctx.session?.state === 'stopped' && ctx.fromTerminal) await showDisplays(ctx, d);
     },
   },
   {

@@ -5,6 +5,7 @@ import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
 import { describeStop, frameDescription } from './report.js';
+import { showDisplays } from './data-commands.js';
 
 export function needSession(ctx: CommandContext): Session {
   if (!ctx.session) throw new UserError('The program is not being run.');
@@ -24,7 +25,10 @@ async function runAndReport(ctx: CommandContext, what: (s: Session) => Promise<S
   s.requireStopped();
   const started: CodeLocation | undefined = s.lastStop?.location;
   const stop = await what(s);
-  if (stop) ctx.out.print(await describeStop(s, ctx.sources, stop, started));
+  if (stop) {
+    ctx.out.print(await describeStop(s, ctx.sources, stop, started));
+    await showDisplays(ctx);
+  }
   if (stop) ctx.list.file = undefined; // `list` centres on the new stop next time
 }
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileFixture, gdbBatch } from '../helpers/build.js';
-import { normaliseFrames, runDuster, sourceLines } from '../helpers/duster.js';
+import { normaliseFrames, runDuster, runGdbRemote, sourceLines } from '../helpers/duster.js';
 
 const DEMO = compileFixture(['demo/kernel.c'], ['-g', '-O0', '-no-pie'], 'kernel');
 const NORMAL_OUTPUT = /We are on the 0 iteration of the loop\n[^]*sum_to\(4\) = 30, factorial\(5\) = 120\n$/;
@@ -53,3 +53,15 @@ for (const strategy of ['trap', 'spin'] as const) {
 function stripArgs(l: string): string {
   return l.replace(/\(.*\)/, '()');
 }
+
+test('the talk\'s values (read/der), display after every stop and info display match gdb', async () => {
+  const cmds = ['break kernel.c:73', 'continue', 'read my_integer', 'read my_float', 'read my_boolean', 'der pointer_tester', 'print pointer_tester', 'info locals',
+    'delete', 'break demo', 'continue', 'display my_integer', 'display/x my_integer', 'next', 'next', 'info display', 'undisplay 1', 'next', 'finish'];
+  const r = await runDuster(DEMO, cmds);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\$1 = 300\n\$2 = 1\.5\n\$3 = true\n\$4 = \{val = 20, no = 0\.109999999, my_pointer = 0x0\}\n\$5 = \(struct test \*\) 0x[0-9a-f]+\n/);
+  // gdb has no read/der: it is asked the equivalent prints.
+  const g = await runGdbRemote(DEMO, cmds.map((c) => c.replace(/^read /, 'print ').replace(/^der (.*)$/, 'print *$1')));
+  const keep = (t: string) => t.split('\n').filter((l) => l && !/^(\[|Using host|Run till exit|Reading |0x[0-9a-f]+ in _start)/.test(l));
+  assert.deepEqual(keep(r.stdout), keep(g));
+});
