@@ -8,7 +8,7 @@
 //                           and the probes (gdbsx-status)
 //   DUSTER_LAB_SOURCE_DIR   the unikernel's sources as seen from dom0
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type Hypervisor = 'stock' | 'gdbsx';
@@ -110,4 +110,18 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
+}
+
+/**
+ * Creates a copy of the demo guest under `name` (each test file uses its own, so they never
+ * disturb each other or the shared `duster-demo`), paused unless `paused` is false; returns its id.
+ */
+export function createGuestCopy(name: string, paused = true): number {
+  const dir = mkdtempSync(`/tmp/${name}-`);
+  const cfg = join(dir, 'guest.cfg');
+  writeFileSync(cfg, readFileSync(labEnv().config, 'utf8').replace(/^name = .*$/m, `name = "${name}"`));
+  try { xl('destroy', name); } catch { /* not there */ }
+  try { writeFileSync(consoleLogPath(name), ''); } catch { /* no log yet */ }
+  xl('create', ...(paused ? ['-p'] : []), cfg);
+  return Number(xl('domid', name).trim());
 }

@@ -10,7 +10,7 @@ import { DX_F, loadShim } from '../src/target/xen/ffi.js';
 import type { XenTarget } from '../src/target/xen/target.js';
 import { MemoryError } from '../src/target/contract.js';
 import { openElf } from '../src/elf/elf.js';
-import { consoleLog, labEnv, roundsStarted, sleep, waitFor, xl } from './lab.js';
+import { consoleLog, createGuestCopy, labEnv, roundsStarted, sleep, waitFor, xl } from './lab.js';
 
 const env = labEnv();
 const GUEST = 'duster-xen-be';
@@ -25,15 +25,8 @@ const quiet = { print: () => {}, error: () => {} };
 const cliOpts = (over: Record<string, unknown> = {}) =>
   ({ domain: GUEST, batch: true, tui: false, commands: [], leavePaused: false, help: false, version: false, ...over });
 
-/** A fresh paused copy of the demo guest under our own name (the other test files use theirs). */
 function createGuest(): number {
-  const dir = mkdtempSync('/tmp/duster-be-');
-  const cfg = readFileSync(env.config, 'utf8').replace(/^name = .*$/m, `name = "${GUEST}"`);
-  writeFileSync(join(dir, 'be.cfg'), cfg);
-  try { xl('destroy', GUEST); } catch { /* not there */ }
-  try { writeFileSync(`/var/log/xen/console/guest-${GUEST}.log`, ''); } catch { /* no log yet */ }
-  xl('create', '-p', join(dir, 'be.cfg'));
-  return Number(xl('domid', GUEST).trim());
+  return createGuestCopy(GUEST);
 }
 
 /** Runs the CLI; resolves with its output and exit status. `onOutput` may signal it. */

@@ -10,16 +10,13 @@ import type { CommandContext } from '../src/commands/context.js';
 import { Program } from '../src/symbols/program.js';
 import { openElf } from '../src/elf/elf.js';
 import { consoleLog, labEnv, roundsStarted, waitFor, xl } from './lab.js';
+import { createGuestCopy } from './lab.js';
 
 const env = labEnv();
 const GUEST = 'duster-xen-views';
 
 function createGuest(): void {
-  const dir = mkdtempSync('/tmp/duster-views-');
-  writeFileSync(join(dir, 'v.cfg'), readFileSync(env.config, 'utf8').replace(/^name = .*$/m, `name = "${GUEST}"`));
-  try { xl('destroy', GUEST); } catch { /* not there */ }
-  try { writeFileSync(`/var/log/xen/console/guest-${GUEST}.log`, ''); } catch { /* no log yet */ }
-  xl('create', join(dir, 'v.cfg'));
+  createGuestCopy(GUEST, false);
 }
 
 test('info xen, info domain and console on a running guest', async () => {
