@@ -41,6 +41,15 @@ export const runCommands: Command[] = [
       return s.stepping.continue(args.trim() ? count(args) : undefined);
     }),
   },
+  {
+    name: 'run', aliases: ['r'], help: 'Start the program again from the beginning (breakpoints are kept), then continue.',
+    run: async (_a, ctx) => {
+      const s = needSession(ctx);
+      if (s.state !== 'exited') ctx.out.print('The program being debugged has been started already.\nStart it from the beginning? (y or n) [answered Y; input not from terminal]\n');
+      await s.restart();
+      await runAndReport(ctx, (x) => x.stepping.continue());
+    },
+  },
   { name: 'next', aliases: ['n'], repeatable: true, help: 'Step to the next source line, stepping over calls. "next N" repeats N times.', run: (a, ctx) => runAndReport(ctx, (s) => s.stepping.line(true, count(a))) },
   { name: 'step', aliases: ['s'], repeatable: true, help: 'Step to the next source line, entering calls. "step N" repeats N times.', run: (a, ctx) => runAndReport(ctx, (s) => s.stepping.line(false, count(a))) },
   { name: 'stepi', aliases: ['si'], repeatable: true, help: 'Execute one machine instruction.', run: (a, ctx) => runAndReport(ctx, (s) => s.stepping.stepi(count(a), false)) },

@@ -78,6 +78,11 @@ export class PatchTable {
     return failed;
   }
 
+  /** Forgets every patch without writing: the target's memory was replaced (the program restarted). */
+  forgetAll(): void {
+    this.patches.clear();
+  }
+
   /** Replaces patched bytes inside `data` (read from `address`) with the originals. */
   mask(address: bigint, data: Uint8Array): Uint8Array {
     if (this.patches.size === 0) return data;

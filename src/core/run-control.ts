@@ -73,9 +73,9 @@ export class RunControl {
   }
 
   /** Can the current strategy plant at this address? (spin needs an instruction of 2+ bytes) */
-  async canPlant(address: bigint): Promise<boolean> {
+  async canPlant(address: bigint, read: (a: bigint, n: number) => Promise<Uint8Array> = (a, n) => this.patches.read(a, n)): Promise<boolean> {
     if (this.strategy.fits(1)) return true;
-    return this.strategy.fits(await this.stepper.lengthAt(address, (a, n) => this.patches.read(a, n)));
+    return this.strategy.fits(await this.stepper.lengthAt(address, read));
   }
 
   /**

@@ -225,7 +225,7 @@ export class Session {
   async addBreakpoint(spec: string, opts: { temporary?: boolean; condition?: string } = {}): Promise<Breakpoint> {
     const locations = await resolveLocationSpec(this, spec);
     for (const l of locations) {
-      if (!(await this.run.canPlant(l.address))) {
+      if (!(await this.run.canPlant(l.address, (a, n) => this.codeBytes(a, n)))) {
         throw new UserError(`Cannot insert a ${this.strategy} breakpoint at 0x${l.address.toString(16)}: the instruction there is one byte long.`);
       }
     }
@@ -270,6 +270,14 @@ export class Session {
   }
 
   // ---- data --------------------------------------------------------------------------------
+
+  /** Code bytes: from the target when it is there, else from the program file (no process yet, or it exited). */
+  async codeBytes(address: bigint, len: number): Promise<Uint8Array> {
+    if (this.state === 'stopped') return this.readMemory(address, len);
+    const fromFile = this.program.elf.readVirtual(address, len);
+    if (!fromFile) throw new UserError(`Cannot access memory at address 0x${address.toString(16)}`);
+    return fromFile;
+  }
 
   /** Memory as the program sees it (our patches masked). */
   async readMemory(address: bigint, len: number): Promise<Uint8Array> {
@@ -376,6 +384,30 @@ export class Session {
     } catch {
       return [];
     }
+  }
+
+  /**
+   * gdb's `run` again: a fresh process, stopped at its first instruction. Breakpoints survive (their
+   * sites are planted again at the next resume) and their hit counts start over.
+   */
+  async restart(): Promise<void> {
+    if (this.state === 'running') throw new UserError('The program is running; interrupt it first (Ctrl-C).');
+    if (this.closing) throw new UserError('The debugger is detaching.');
+    if (!this.target.restart) throw new UserError('This target cannot restart the program.');
+    if (this.state !== 'exited') await this.restoreAll();
+    await this.target.restart(this.program.elf.path);
+    this.patches.forgetAll();
+    this.run.removeOwnersWithPrefix('temp:');
+    for (const b of this.breakpoints.all()) b.hits = 0;
+    const pid = (this.target as { processId?: number }).processId;
+    if (pid !== undefined) this.pid = pid;
+    this.state = 'stopped';
+    this.frameCache = undefined;
+    this.selectedFrame = 0;
+    const vcpus = await this.target.listVcpus();
+    this.vcpu = vcpus[0]?.id ?? 0;
+    this.lastStop = { vcpu: this.vcpu, cause: { kind: 'attached' }, location: await this.locationOfPc(this.vcpu) };
+    this.emit({ type: 'breakpoints-changed' });
   }
 
   async kill(): Promise<void> {

@@ -83,6 +83,11 @@ export interface Target {
 
   /** Let the target run on without us (all our patches must already be removed by core). */
   detach(opts?: { leavePaused?: boolean }): Promise<void>;
+  /**
+   * Start the program again from the beginning (gdb's `run` on a target that already ran), stopped
+   * at its first instruction. Only backends that can (gdb-remote extended mode) have it.
+   */
+  restart?(programPath?: string): Promise<void>;
   /** Terminate the target process where that makes sense, else detach. */
   kill(): Promise<void>;
   /** Drop the connection; no protocol traffic (used on fatal errors after cleanup). */

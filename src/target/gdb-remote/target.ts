@@ -306,6 +306,36 @@ export class GdbRemoteTarget implements Target {
   private interruptedSinceDrain = false;
   private draining = false;
 
+  /**
+   * Runs the program again (extended mode '!' + vRun with the stub's own program): a new process,
+   * stopped at its first instruction. The old one is killed first if still there.
+   */
+  async restart(programPath?: string): Promise<void> {
+    if (!this.exited) this.checkStopped();
+    // The stub's own idea of the program (qXfer:exec-file) wins over the debugger's local path.
+    let path = programPath ?? '';
+    const pid = this.processId;
+    if (pid !== undefined && !this.exited) {
+      const r = await this.request(`qXfer:exec-file:read:${pid.toString(16)}:0,fff`);
+      if (/^[ml]/.test(r) && r.length > 1) path = r.slice(1);
+    }
+    if ((await this.request('!')) !== 'OK') throw new UserError('This remote target cannot restart the program (no extended mode).');
+    // The old process goes first, as gdb does (vKill), unless it already ended.
+    if (!this.exited && pid !== undefined) await this.request(`vKill;${pid.toString(16)}`);
+    const reply = await this.request(`vRun;${Buffer.from(path, 'utf8').toString('hex')}`);
+    if (!isStopReply(reply)) throw remoteFailure('vRun', reply, 'Cannot restart the program');
+    this.threads.clear();
+    this.regCache.clear();
+    this.currentG = undefined;
+    this.currentC = undefined;
+    this.exited = false;
+    this.pid = undefined;
+    this.initialThread = undefined;
+    const ev = this.noteStop(parseStopReply(reply));
+    this.initialThread = ev.vcpu;
+    if (this.threads.size === 0) await this.listVcpus();
+  }
+
   /** vKill (the stub ignores the pid unless multiprocess), else 'k', which many stubs never answer. */
   async kill(): Promise<void> {
     if (this.conn.closed || this.exited) return this.close();
