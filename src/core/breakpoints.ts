@@ -2,16 +2,8 @@
 import { UserError } from '../util/errors.js';
 import type { BreakpointInfo, CodeLocation } from './api.js';
 
-export interface Breakpoint {
-  id: number;
-  spec: string;
-  enabled: boolean;
-  temporary: boolean;
-  condition?: string;
-  ignoreCount: number;
-  hits: number;
-  locations: CodeLocation[];
-}
+/** A user breakpoint: the same shape the front ends see (the table hands out copies). */
+export type Breakpoint = BreakpointInfo;
 
 export class BreakpointTable {
   private readonly list: Breakpoint[] = [];
@@ -63,7 +55,7 @@ export class BreakpointTable {
     const ids: number[] = [];
     for (const part of t.split(/\s+/)) {
       const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-      if (!m) throw new UserError(`Convenience variable must have integer value.\nArgs must be numbers or '$' variables.`.split('\n')[1]!);
+      if (!m) throw new UserError("Args must be numbers or '$' variables.");
       const lo = Number(m[1]);
       const hi = m[2] ? Number(m[2]) : lo;
       for (let i = lo; i <= hi; i++) ids.push(i);
