@@ -45,10 +45,16 @@ async function timeWith(tool: 'duster' | 'gdb', setup: string[], repeated: strin
   }
 }
 
-/** Time per operation: (run with N ops - run with 0 ops) / N, so start-up is not counted. */
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+/** Time per operation: (best run with N ops - best run with 0 ops) / N, so start-up is not counted. */
 async function perOp(tool: 'duster' | 'gdb', setup: string[], op: string, strategy?: 'trap' | 'spin'): Promise<number> {
-  const base = await timeWith(tool, setup, op, 0, strategy);
-  const full = await timeWith(tool, setup, op, N, strategy);
+  let base = Infinity;
+  let full = Infinity;
+  for (let i = 0; i < RUNS; i++) {
+    base = Math.min(base, await timeWith(tool, setup, op, 0, strategy));
+    full = Math.min(full, await timeWith(tool, setup, op, N, strategy));
+  }
   return (full - base) / N;
 }
 
@@ -56,7 +62,7 @@ const cases = [
   { name: `next x${N}`, setup: ['break main', 'continue', 'next', 'next'], op: 'next', goal: 0.7 },
   { name: `continue to a breakpoint in a loop x${N}`, setup: ['break hit', 'continue'], op: 'continue', goal: 1.0 },
 ];
-console.log(`stepping benchmark, N=${N}, ${new Date().toISOString()}`);
+console.log(`stepping benchmark, N=${N}, best of ${RUNS}, ${new Date().toISOString()}, load ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
 console.log('| operation | strategy | duster-tui ms/op | gdb ms/op | ratio | goal |');
 console.log('|---|---|---|---|---|---|');
 for (const c of cases) {
