@@ -45,8 +45,16 @@ export class Unwinder {
     private readonly isOutermost: (pc: bigint) => boolean,
   ) {}
 
-  /** Computes the CFA of frame 0 (needed by DW_OP_call_frame_cfa) without unwinding further. */
+  /**
+   * The CFA of a frame without recovering the caller's registers: a register + offset rule (what
+   * compilers emit) needs no memory read at all, which keeps line stepping to few round trips.
+   */
   async cfaOf(frame: Frame): Promise<bigint | undefined> {
+    const found = this.cfi.rowAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+    if (found && found.row.cfa.kind === 'reg-offset') {
+      const base = frame.regs.get(found.row.cfa.reg);
+      if (base !== undefined) return BigInt.asUintN(64, base + BigInt(found.row.cfa.offset));
+    }
     const r = await this.unwindOne(frame);
     return r?.cfa;
   }
@@ -71,7 +79,7 @@ export class Unwinder {
       frames.push(caller);
       cur = caller;
     }
-    if (cur.cfa === undefined) cur.cfa = (await this.unwindOne(cur).catch(() => undefined))?.cfa;
+    if (cur.cfa === undefined) cur.cfa = await this.cfaOf(cur).catch(() => undefined);
     return frames;
   }
 

@@ -15,8 +15,11 @@ export interface Patch {
  */
 export class PatchTable {
   private readonly patches = new Map<bigint, Patch>();
+  /** Originals of reverted patches in read-only program text, so planting there again needs no read. */
+  private readonly knownOriginals = new Map<bigint, Uint8Array>();
 
-  constructor(private readonly target: Target) {}
+  /** `stableCode(a)`: a is in the program's read-only text, which nobody but us rewrites. */
+  constructor(private readonly target: Target, private readonly stableCode: (a: bigint) => boolean = () => false) {}
 
   get size(): number {
     return this.patches.size;
@@ -45,7 +48,8 @@ export class PatchTable {
 
   async apply(address: bigint, bytes: Uint8Array): Promise<void> {
     if (this.patches.has(address)) return;
-    const original = await this.target.readMemory(address, bytes.length);
+    const known = this.knownOriginals.get(address);
+    const original = known && known.length === bytes.length ? known : await this.target.readMemory(address, bytes.length);
     if (TRACE) process.stderr.write(`patch apply 0x${address.toString(16)} orig=${Buffer.from(original).toString('hex')}\n`);
     // Record before writing: if the write half-happens, restoring the original is still right.
     this.patches.set(address, { address, original: Uint8Array.from(original), bytes: Uint8Array.from(bytes) });
@@ -63,6 +67,7 @@ export class PatchTable {
     if (TRACE) process.stderr.write(`patch revert 0x${address.toString(16)} orig=${Buffer.from(p.original).toString('hex')}\n`);
     await this.target.writeMemory(address, p.original);
     this.patches.delete(address);
+    if (this.stableCode(address)) this.knownOriginals.set(address, p.original);
   }
 
   /** Restores every patch, continuing past failures; returns the addresses that could not be restored. */
@@ -81,6 +86,7 @@ export class PatchTable {
   /** Forgets every patch without writing: the target's memory was replaced (the program restarted). */
   forgetAll(): void {
     this.patches.clear();
+    this.knownOriginals.clear();
   }
 
   /** Replaces patched bytes inside `data` (read from `address`) with the originals. */
@@ -108,6 +114,7 @@ export class PatchTable {
   /** A user write: bytes falling on a patch update its saved original and leave the patch in place. */
   async write(address: bigint, data: Uint8Array): Promise<void> {
     const end = address + BigInt(data.length);
+    for (const a of [...this.knownOriginals.keys()]) if (a + 16n > address && a < end) this.knownOriginals.delete(a);
     const toTarget = Uint8Array.from(data);
     for (const p of this.patches.values()) {
       for (let i = 0; i < p.bytes.length; i++) {

@@ -49,7 +49,10 @@ export class Session {
     this.program = opts.program;
     this.target = opts.target;
     this.pid = opts.pid;
-    this.patches = new PatchTable(opts.target);
+    const SHF_WRITE = 1;
+    const SHF_EXECINSTR = 4;
+    const text = opts.program.elf.sections.filter((x) => x.flags & SHF_EXECINSTR && !(x.flags & SHF_WRITE) && x.addr !== 0n);
+    this.patches = new PatchTable(opts.target, (a) => text.some((x) => a >= x.addr && a < x.addr + BigInt(x.size)));
     this.run = new RunControl(opts.target, this.patches, strategyByName(opts.strategy ?? 'trap'), x86Stepper, (m) => this.emit({ type: 'error', message: m }));
     const cfi = Cfi.fromElf(opts.program.elf);
     this.unwinder = new Unwinder(cfi, (a, n) => this.readMemory(a, n), (pc) => this.program.functionAt(pc)?.name === 'main');

@@ -126,10 +126,14 @@ export class Stepping {
         // The stub steps the whole range; a call inside it shows up as a stop at the callee's entry.
         r = await this.afterStep(vcpu, await this.s.run.rangeStep(vcpu, range.start, range.end));
         if (r.raw.kind !== 'stepped') return r;
-        const rsp = await this.rsp(vcpu);
-        const ret = await this.readU64(rsp).catch(() => 0n);
         pc = await this.pc(vcpu);
-        if ((pc < range.start || pc >= range.end) && ret > range.start && ret <= range.end) {
+        // Only a stop at a function's first instruction (or outside known functions: the PLT) can be a
+        // call out of the range; then the return address on the stack says whether it came from it.
+        const fn = pc < range.start || pc >= range.end ? prog.functionAt(pc) : undefined;
+        const maybeCall = (pc < range.start || pc >= range.end) && (!fn || fn.ranges.some((x) => x.start === pc));
+        const rsp = maybeCall ? await this.rsp(vcpu) : 0n;
+        const ret = maybeCall ? await this.readU64(rsp).catch(() => 0n) : 0n;
+        if (maybeCall && ret > range.start && ret <= range.end) {
           r = await this.enteredCall(vcpu, over, ret, rsp);
           if (r.raw.kind !== 'stepped' || r.cause) return r;
         }

@@ -5,6 +5,9 @@ import { UserError } from '../../util/errors.js';
 import { PacketError, RemoteError, RemoteProtocolError } from './errors.js';
 import { PacketReader, decodePayload, framePacket, preview } from './packets.js';
 
+/** DUSTER_TRACE_PACKETS=1 prints every packet sent (debugging the protocol and counting round trips). */
+const TRACE = !!process.env.DUSTER_TRACE_PACKETS;
+
 export { RemoteError, RemoteProtocolError };
 
 export interface ConnectionOptions {
@@ -77,6 +80,7 @@ export class RemoteConnection {
     if (this.failure) throw this.failure;
     this.queue = [];
     const frame = framePacket(payload);
+    if (TRACE) process.stderr.write(`gdb-remote> ${Buffer.from(frame).toString('latin1').slice(0, 80)}\n`);
     this.lastSent = this.noAck ? undefined : frame;
     this.sendRetries = 0;
     this.socket.write(frame);

@@ -145,6 +145,7 @@ export class GdbRemoteTarget implements Target {
     const reply = await this.request('g');
     if (reply === '' || reply.startsWith('E')) throw remoteFailure('g', reply, `Cannot read the registers of vCPU ${vcpu}`);
     const values = this.layout.decodeG(reply);
+    this.rawG.set(vcpu, reply);
     // Registers core needs that the g packet did not carry: ask for them one by one.
     for (const name of GENERAL_REGISTERS) {
       const def = this.layout.byName.get(name);
@@ -161,7 +162,10 @@ export class GdbRemoteTarget implements Target {
     this.checkStopped();
     for (const name of regs.keys()) if (!this.layout.byName.has(name)) throw new UserError(`Invalid register \`${name}'`);
     await this.selectThread(vcpu);
+    const cachedValues = this.regCache.get(vcpu);
+    const cachedG = this.rawG.get(vcpu);
     this.regCache.delete(vcpu);
+    this.rawG.delete(vcpu);
     const rest = new Map(regs);
     for (const [name, value] of regs) {
       if (!this.bigPSupported) break;
@@ -172,7 +176,8 @@ export class GdbRemoteTarget implements Target {
       else rest.delete(name);
     }
     if (rest.size === 0) return;
-    const g = await this.request('g');
+    // The g text of this stop is still right for every register not being written: no second read.
+    const g = cachedG ?? (await this.request('g'));
     if (g === '' || g.startsWith('E')) throw remoteFailure('g', g, `Cannot read the registers of vCPU ${vcpu}`);
     let patched: string;
     try {
@@ -182,7 +187,14 @@ export class GdbRemoteTarget implements Target {
     }
     const reply = await this.request(`G${patched}`);
     if (reply !== 'OK') throw remoteFailure('G', reply, `Cannot write the registers of vCPU ${vcpu}`);
+    if (cachedValues) {
+      for (const [name, value] of regs) cachedValues.set(name, value);
+      this.regCache.set(vcpu, cachedValues);
+      this.rawG.set(vcpu, patched);
+    }
   }
+  /** The raw g reply behind regCache, per vCPU (for G writes without re-reading). */
+  private readonly rawG = new Map<number, string>();
 
   async readMemory(addr: bigint, len: number): Promise<Uint8Array> {
     this.checkStopped();
@@ -220,6 +232,7 @@ export class GdbRemoteTarget implements Target {
     // The wire stays ours until the stop reply: a request queued meanwhile (a late stop report) waits.
     const release = await this.conn.acquire();
     this.regCache.clear();
+    this.rawG.clear();
     this.currentG = undefined;
     this.interruptRequested = false;
     try {
@@ -326,6 +339,7 @@ export class GdbRemoteTarget implements Target {
     if (!isStopReply(reply)) throw remoteFailure('vRun', reply, 'Cannot restart the program');
     this.threads.clear();
     this.regCache.clear();
+    this.rawG.clear();
     this.currentG = undefined;
     this.currentC = undefined;
     this.exited = false;
