@@ -59,6 +59,7 @@ export interface Target {
 
   /** vCPUs (threads) of the target. */
   listVcpus(): Promise<VcpuInfo[]>;
+  /** The vCPU's registers. The map may be the backend's cache: callers must not modify it. */
   readRegisters(vcpu: number): Promise<RegisterSet>;
   /** Writes the given registers (others unchanged). */
   writeRegisters(vcpu: number, regs: RegisterSet): Promise<void>;

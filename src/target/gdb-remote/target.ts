@@ -140,7 +140,7 @@ export class GdbRemoteTarget implements Target {
   async readRegisters(vcpu: number): Promise<RegisterSet> {
     this.checkStopped();
     const cached = this.regCache.get(vcpu);
-    if (cached) return new Map(cached);
+    if (cached) return cached; // read-only for callers (contract): no copy on the hot path
     await this.selectThread(vcpu);
     const reply = await this.request('g');
     if (reply === '' || reply.startsWith('E')) throw remoteFailure('g', reply, `Cannot read the registers of vCPU ${vcpu}`);
@@ -155,7 +155,7 @@ export class GdbRemoteTarget implements Target {
       else if (/^([0-9a-fA-F]{2})+$/.test(r) && r.length === def.bitsize / 4) values.set(name, this.layout.decodeValue(fromHex(r)));
     }
     this.regCache.set(vcpu, values);
-    return new Map(values);
+    return values;
   }
 
   async writeRegisters(vcpu: number, regs: RegisterSet): Promise<void> {
