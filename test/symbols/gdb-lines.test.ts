@@ -34,7 +34,9 @@ for (const m of MATRIX) {
   test(`info line demo and info line *ADDR match gdb: ${m.label}`, () => {
     const prog = new Program(openElf(exe));
     const gdb = gdbBatch(exe, ['info line demo']).trim().split('\n');
-    assert.deepEqual(prog.infoLineFunction('demo').map((r) => prog.formatInfoLine(r)), gdb);
+    // With several instances (an inlined copy at -O2) gdb's order follows its symbols' memory
+    // addresses, which changes with the build path: compare the answers as a set.
+    assert.deepEqual(prog.infoLineFunction('demo').map((r) => prog.formatInfoLine(r)).sort(), [...gdb].sort());
     const addr = prog.functionBreakpoints('demo')[0]!.address;
     const g2 = gdbBatch(exe, [`info line *0x${addr.toString(16)}`]).trim();
     assert.equal(prog.formatInfoLine(prog.infoLineAt(addr)), g2);
@@ -56,9 +58,11 @@ for (const m of MATRIX) {
 
   test(`info scope demo lists the symbols gdb lists, in order: ${m.label}`, () => {
     const prog = new Program(openElf(exe));
-    const gdb = gdbBatch(exe, ['info scope demo']);
-    const names = [...gdb.matchAll(/^Symbol (\w+) is/gm)].map((x) => x[1]);
+    // gdb answers for one instance of demo, and which one (with an inlined copy at -O2) depends on
+    // its memory layout: ours must equal gdb's answer for the instance at the same address.
     const bp = prog.functionBreakpoints('demo')[0]!;
+    const gdb = gdbBatch(exe, [`info scope *0x${bp.address.toString(16)}`]);
+    const names = [...gdb.matchAll(/^Symbol (\w+) is/gm)].map((x) => x[1]);
     assert.deepEqual(prog.infoScope(bp.address).map((v) => v.name), names);
   });
 }
