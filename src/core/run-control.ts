@@ -151,7 +151,7 @@ export class RunControl {
 
   /** Resume all vCPUs (stepping off a site under `vcpu`'s pc first) and wait for the next stop. */
   async continueAll(vcpu: number): Promise<RawStop> {
-    const pc = (await this.target.readRegisters(vcpu)).get('rip')!;
+    const pc = await this.pcOf(vcpu);
     if (this.owners.has(pc) || this.patches.has(pc)) {
       const s = await this.stepInstruction(vcpu);
       if (s.kind !== 'stepped') return s;
@@ -171,6 +171,14 @@ export class RunControl {
     return this.refine(await this.target.waitForStop(), opts.step === undefined ? false : opts.range ? 'range' : 'single');
   }
 
+  /** The vCPU's pc, from the stop report when the backend kept it (no full register read). */
+  async pcOf(vcpu: number): Promise<bigint> {
+    const t = this.target;
+    const pc = t.readRegister ? await t.readRegister(vcpu, 'rip') : (await t.readRegisters(vcpu)).get('rip');
+    if (pc === undefined) throw new Error(`vCPU ${vcpu} has no rip`);
+    return pc;
+  }
+
   /** Can whole source lines be stepped in one request (trap strategy on a stub with vCont;r)? */
   get canRangeStep(): boolean {
     return this.strategy.name === 'trap' && this.target.capabilities.hardwareStep && !!this.target.capabilities.rangeStep;
@@ -178,7 +186,7 @@ export class RunControl {
 
   /** Steps `vcpu` (others stopped) until its pc leaves [start, end), a site fires or a signal arrives. */
   async rangeStep(vcpu: number, start: bigint, end: bigint): Promise<RawStop> {
-    const pc = (await this.target.readRegisters(vcpu)).get('rip')!;
+    const pc = await this.pcOf(vcpu);
     if (!this.owners.has(pc) && !this.patches.has(pc)) {
       await this.sync();
       return this.resumeAndWait({ step: vcpu, only: vcpu, range: { start, end } });
@@ -186,7 +194,7 @@ export class RunControl {
     await this.sync(pc);
     const first = await this.resumeAndWait({ step: vcpu, only: vcpu });
     if (first.kind !== 'stepped') return first;
-    const now = (await this.target.readRegisters(vcpu)).get('rip')!;
+    const now = await this.pcOf(vcpu);
     if (now < start || now >= end) return first;
     // The site under the old pc is back in place; the rest of the line runs in one request.
     await this.sync();
@@ -210,8 +218,7 @@ export class RunControl {
         return { kind: 'signal', vcpu, signal: r.signal, name: r.name };
       case 'trap': {
         if (stepping === 'single') return { kind: 'stepped', vcpu };
-        const regs = await this.target.readRegisters(vcpu);
-        const pc = regs.get('rip')!;
+        const pc = await this.pcOf(vcpu);
         const hit = this.strategy.hitAddress(pc, (a) => this.patches.has(a) && this.strategy.name === 'trap');
         if (hit !== undefined) {
           if (hit !== pc) await this.target.writeRegisters(vcpu, new Map([['rip', hit]]));

@@ -114,7 +114,7 @@ export class Session {
   }
 
   private async locationOfPc(vcpu: number): Promise<CodeLocation> {
-    const pc = (await this.target.readRegisters(vcpu)).get('rip') ?? 0n;
+    const pc = (this.target.readRegister ? await this.target.readRegister(vcpu, 'rip') : (await this.target.readRegisters(vcpu)).get('rip')) ?? 0n;
     return this.describe(pc);
   }
 

@@ -27,12 +27,19 @@ export class Stepping {
     return this.s.target.readRegisters(vcpu);
   }
 
-  private async pc(vcpu: number): Promise<bigint> {
-    return (await this.regs(vcpu)).get('rip')!;
+  private async reg(vcpu: number, name: string): Promise<bigint> {
+    const t = this.s.target;
+    const v = t.readRegister ? await t.readRegister(vcpu, name) : (await this.regs(vcpu)).get(name);
+    if (v === undefined) throw new Error(`no ${name} register`);
+    return v;
   }
 
-  private async rsp(vcpu: number): Promise<bigint> {
-    return (await this.regs(vcpu)).get('rsp')!;
+  private pc(vcpu: number): Promise<bigint> {
+    return this.reg(vcpu, 'rip');
+  }
+
+  private rsp(vcpu: number): Promise<bigint> {
+    return this.reg(vcpu, 'rsp');
   }
 
   /** Resume everything until a user breakpoint triggers, a temp is reached (and its check holds), or the target stops otherwise. */
@@ -208,10 +215,14 @@ export class Stepping {
     return r.temp ? { raw: { kind: 'stepped', vcpu } } : r;
   }
 
+  /** CFA of the innermost frame: rip, rsp and rbp are enough for the rules compilers emit. */
   private async frameCfa(vcpu: number): Promise<bigint | undefined> {
+    const few = new Map<string, bigint>([['rip', await this.pc(vcpu)], ['rsp', await this.rsp(vcpu)], ['rbp', await this.reg(vcpu, 'rbp')]]);
+    const frame = { level: 0, pc: few.get('rip')!, cfa: undefined, regs: frameZeroRegs(few) };
+    const quick = await this.s.unwinder.cfaOf(frame).catch(() => undefined);
+    if (quick !== undefined) return quick;
     const regs = await this.regs(vcpu);
-    const frame = { level: 0, pc: regs.get('rip')!, cfa: undefined, regs: frameZeroRegs(regs) };
-    return this.s.unwinder.cfaOf(frame).catch(() => undefined);
+    return this.s.unwinder.cfaOf({ level: 0, pc: regs.get('rip')!, cfa: undefined, regs: frameZeroRegs(regs) }).catch(() => undefined);
   }
 
   /** Run until the selected frame (or frame 0) returns to its caller. */

@@ -61,6 +61,11 @@ export interface Target {
   listVcpus(): Promise<VcpuInfo[]>;
   /** The vCPU's registers. The map may be the backend's cache: callers must not modify it. */
   readRegisters(vcpu: number): Promise<RegisterSet>;
+  /**
+   * One register of a stopped vCPU; backends answer it without a full read when the stop report
+   * carried it (gdb-remote expedites rip/rsp/rbp), which keeps line stepping to one round trip.
+   */
+  readRegister?(vcpu: number, name: string): Promise<bigint | undefined>;
   /** Writes the given registers (others unchanged). */
   writeRegisters(vcpu: number, regs: RegisterSet): Promise<void>;
   /** Raw memory, with the target's own bytes (core masks its patches). Throws MemoryError. */

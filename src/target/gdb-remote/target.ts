@@ -137,6 +137,15 @@ export class GdbRemoteTarget implements Target {
     return infos;
   }
 
+  async readRegister(vcpu: number, name: string): Promise<bigint | undefined> {
+    const cached = this.regCache.get(vcpu) ?? this.expedited.get(vcpu);
+    const v = cached?.get(name);
+    if (v !== undefined) return v;
+    return (await this.readRegisters(vcpu)).get(name);
+  }
+  /** Registers the last stop reply carried, per vCPU (until the next resume or register write). */
+  private readonly expedited = new Map<number, Map<string, bigint>>();
+
   async readRegisters(vcpu: number): Promise<RegisterSet> {
     this.checkStopped();
     const cached = this.regCache.get(vcpu);
@@ -162,10 +171,14 @@ export class GdbRemoteTarget implements Target {
     this.checkStopped();
     for (const name of regs.keys()) if (!this.layout.byName.has(name)) throw new UserError(`Invalid register \`${name}'`);
     await this.selectThread(vcpu);
+    // Read once (or reuse this stop's read) so that the G below patches the current values and the
+    // cache stays valid after it: one g per stop at most.
+    if (!this.pSupportedForWrites() && !this.rawG.has(vcpu)) await this.readRegisters(vcpu);
     const cachedValues = this.regCache.get(vcpu);
     const cachedG = this.rawG.get(vcpu);
     this.regCache.delete(vcpu);
     this.rawG.delete(vcpu);
+    this.expedited.delete(vcpu);
     const rest = new Map(regs);
     for (const [name, value] of regs) {
       if (!this.bigPSupported) break;
@@ -193,6 +206,10 @@ export class GdbRemoteTarget implements Target {
       this.rawG.set(vcpu, patched);
     }
   }
+  private pSupportedForWrites(): boolean {
+    return this.bigPSupported;
+  }
+
   /** The raw g reply behind regCache, per vCPU (for G writes without re-reading). */
   private readonly rawG = new Map<number, string>();
 
@@ -233,6 +250,7 @@ export class GdbRemoteTarget implements Target {
     const release = await this.conn.acquire();
     this.regCache.clear();
     this.rawG.clear();
+    this.expedited.clear();
     this.currentG = undefined;
     this.interruptRequested = false;
     try {
@@ -340,6 +358,7 @@ export class GdbRemoteTarget implements Target {
     this.threads.clear();
     this.regCache.clear();
     this.rawG.clear();
+    this.expedited.clear();
     this.currentG = undefined;
     this.currentC = undefined;
     this.exited = false;
@@ -483,6 +502,14 @@ export class GdbRemoteTarget implements Target {
       this.rememberThread(reply.thread);
       this.stopVcpu = reply.thread.tid;
       this.currentG = this.stopVcpu; // stubs make the stopping thread the general one (gdb assumes so too)
+    }
+    if (this.stopVcpu !== undefined && reply.registers.size) {
+      const ex = new Map<string, bigint>();
+      for (const [num, raw] of reply.registers) {
+        const def = this.layout.byNumber.get(num);
+        if (def && raw.length * 8 === def.bitsize) ex.set(def.name, this.layout.decodeValue(raw));
+      }
+      this.expedited.set(this.stopVcpu, ex);
     }
     let reason: StopReason;
     if (reply.signal === SIGTRAP || reply.reason !== undefined) reason = { kind: 'trap' };
