@@ -70,7 +70,12 @@ export class Stepping {
     return this.afterStep(vcpu, raw);
   }
 
-  /** Run until the call at pc returns (the stack pointer back where it was: recursion-safe). */
+  /**
+   * Run until the call at pc returns (the stack pointer back where it was: recursion-safe).
+   * With spin breakpoints the return site may be a one-byte instruction (`call f; nop; leave`):
+   * the temporary `jmp .` then covers the next byte too, which only matters if other vCPUs jump
+   * straight to that byte while this one is in the call. Accepted; user breakpoints refuse it.
+   */
   private async stepOverCall(vcpu: number, returnAddress: bigint): Promise<Outcome> {
     const rspBefore = await this.rsp(vcpu);
     const r = await this.runToTemps(vcpu, [{ address: returnAddress, check: async (v) => (await this.rsp(v)) >= rspBefore }]);
