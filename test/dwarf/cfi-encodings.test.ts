@@ -4,26 +4,8 @@ import assert from 'node:assert/strict';
 import { CfiTable, Cfi, DW_CFA, DW_EH_PE, unwindFrame, unwindRowAt, unwindRows } from '../../src/dwarf/cfi.js';
 import { ByteReader } from '../../src/dwarf/reader.js';
 import { FormatError } from '../../src/util/errors.js';
+import { uleb, sleb } from '../helpers/leb128.js';
 
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
-    out.push(b | 0x80);
-  }
-};
 const le = (v: bigint | number, size: number): number[] => {
   let x = BigInt.asUintN(size * 8, BigInt(v));
   const out: number[] = [];

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluate, evaluateWith, formatExpression, DW_OP, type ExprOptions, type ExprStep, type Piece } from '../../src/dwarf/expr.js';
 import { FormatError, UserError } from '../../src/util/errors.js';
+import { uleb } from '../helpers/leb128.js';
 
 const O8: ExprOptions = { addressSize: 8 };
 const M64 = (1n << 64n) - 1n;
@@ -35,16 +36,6 @@ function value(bytes: number[], opts: ExprOptions = O8): bigint {
   return p.kind === 'value' ? p.value : 0n;
 }
 
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
 
 test('literals and constants push their operands (signed ones wrap to the address size)', () => {
   for (let i = 0; i < 32; i++) assert.equal(value([DW_OP.lit0 + i]), BigInt(i));

@@ -3,21 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DW_LLE, locationAt, loclistxOffset, readLocList, readLoclistsHeader, type LocListEntry } from '../../src/dwarf/loclists.js';
 import { FormatError } from '../../src/util/errors.js';
+import { uleb } from '../helpers/leb128.js';
 
 const le = (v: bigint | number, size: number): number[] => {
   let x = BigInt.asUintN(size * 8, BigInt(v));
   const out: number[] = [];
   for (let i = 0; i < size; i++, x >>= 8n) out.push(Number(x & 0xffn));
-  return out;
-};
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
   return out;
 };
 const REG5 = [0x55];
