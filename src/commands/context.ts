@@ -2,6 +2,7 @@
 import type { Session } from '../core/session.js';
 import type { Program } from '../symbols/program.js';
 import type { SourceFiles } from './source-files.js';
+import type { DataState } from './data-commands.js';
 
 export interface Output {
   /** Normal answers (stdout in line mode). Text includes its own newlines. */
@@ -25,6 +26,8 @@ export interface CommandContext {
   sources: SourceFiles;
   out: Output;
   list: ListState;
+  /** display and x state (created on first use). */
+  data?: DataState;
   /** The running command was typed at a terminal (gdb's from_tty). */
   fromTerminal?: boolean;
   /** Set by the TUI: session events are shown in panes, not printed. */

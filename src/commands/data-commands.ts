@@ -26,12 +26,20 @@ export interface Display {
   /** Set when the expression needs locals: like gdb, show it only while stopped in this function. */
   function?: string;
 }
-const displays: Display[] = [];
-let nextDisplay = 1;
+/** What `display` and `x` remember between commands, kept with the command context (one per session). */
+export interface DataState {
+  displays: Display[];
+  nextDisplay: number;
+  examine: ExamineState;
+}
+
+function dataState(ctx: CommandContext): DataState {
+  return (ctx.data ??= { displays: [], nextDisplay: 1, examine: {} });
+}
 
 export async function showDisplays(ctx: CommandContext, only?: Display): Promise<void> {
   const here = ctx.session?.lastStop?.location.function;
-  for (const d of only ? [only] : displays) {
+  for (const d of only ? [only] : dataState(ctx).displays) {
     if (d.function !== undefined && d.function !== here) continue;
     try {
       const text = await printCommand(await currentScope(ctx), `${d.format ? `/${d.format} ` : ''}${d.expression}`);
@@ -42,7 +50,6 @@ export async function showDisplays(ctx: CommandContext, only?: Display): Promise
   }
 }
 
-const examine: ExamineState = {};
 
 export const dataCommands: Command[] = [
   { name: 'print', aliases: ['p', 'inspect'], help: 'Evaluate an expression and print its value: print[/FMT] EXPR.', run: print },
@@ -77,6 +84,7 @@ export const dataCommands: Command[] = [
       needProgram(ctx);
       const s = needSession(ctx);
       s.requireStopped();
+      const { examine } = dataState(ctx);
       const { spec, expression } = parseExamineFormat(a, examine);
       let addr: bigint;
       if (expression) {
@@ -95,16 +103,18 @@ export const dataCommands: Command[] = [
       needProgram(ctx);
       if (!a.trim()) return showDisplays(ctx);
       const m = /^\/(\w+)\s+(.*)$/s.exec(a.trim());
-      const d: Display = { id: nextDisplay++, expression: (m ? m[2]! : a).trim(), ...(m ? { format: m[1]! } : {}) };
+      const state = dataState(ctx);
+      const d: Display = { id: state.nextDisplay++, expression: (m ? m[2]! : a).trim(), ...(m ? { format: m[1]! } : {}) };
       const fn = ctx.session?.lastStop?.location.function;
       if (fn && ctx.program && !(await evaluateExpression(staticScopeOf(ctx.program), d.expression).then(() => true, () => false))) d.function = fn;
-      displays.push(d);
+      state.displays.push(d);
       if (ctx.session?.state === 'stopped' && ctx.fromTerminal) await showDisplays(ctx, d);
     },
   },
   {
     name: 'undisplay', help: 'Stop displaying: undisplay [N...] (all when none given).',
-    run: (a, _ctx) => {
+    run: (a, ctx) => {
+      const { displays } = dataState(ctx);
       const ids = a.trim() ? a.trim().split(/\s+/).map(Number) : displays.map((d) => d.id);
       for (const id of ids) {
         const i = displays.findIndex((d) => d.id === id);
@@ -151,6 +161,7 @@ export const dataInfoCommands: Command[] = [
   {
     name: 'display', help: 'Expressions shown after every stop.',
     run: (_a, ctx) => {
+      const { displays } = dataState(ctx);
       if (!displays.length) return ctx.out.print('There are no auto-display expressions now.\n');
       ctx.out.print('Auto-display expressions now in effect:\nNum Enb Expression\n' + displays.map((d) => `${d.id}:   y  ${d.format ? `/${d.format} ` : ''}${d.expression}`).join('\n') + '\n');
     },

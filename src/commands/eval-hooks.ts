@@ -93,8 +93,6 @@ export function installEvalHooks(_ctx: CommandContext, session: Session): void {
   };
   session.localsFormatter = async (level) => localsText(await frameScope(session, level), false);
   session.stepping.returnValue = async (fnDie, vcpu) => {
-    const fn = session.program.functionAt((await session.target.readRegisters(vcpu)).get('rip') ?? 0n);
-    void fn;
     const die = session.program.dwarf.dieAt(fnDie);
     const type = statics.types.typeAt(die.type);
     const v = await returnedValue(session, type, vcpu);

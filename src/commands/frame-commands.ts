@@ -1,5 +1,6 @@
 // Frame and thread commands: backtrace, frame/up/down, thread, disassemble; info frame/registers/threads/breakpoints.
-import { decodeOne, disassemble, formatInstruction } from '../core/x86/decode.js';
+import { disassemble, formatInstruction } from '../core/x86/decode.js';
+import { dwarfRegNumber } from '../dwarf/dwarf-regs.js';
 import { EFLAGS_NAMES } from './flags.js';
 import { UserError } from '../util/errors.js';
 import { formatBreakpointTable } from './breakpoint-commands.js';
@@ -42,7 +43,6 @@ async function infoRegisters(args: string, ctx: CommandContext, all: boolean): P
     let v = r.value;
     // Outer frames: registers recovered by unwinding.
     if (s.selectedFrame > 0) {
-      const { dwarfRegNumber } = await import('../dwarf/dwarf-regs.js');
       const n = dwarfRegNumber(r.name);
       const fv = n === undefined ? undefined : frame.regs.get(n);
       if (fv === undefined) continue;
@@ -217,4 +217,3 @@ export const sessionInfoCommands: Command[] = [
   },
 ];
 
-export { decodeOne };

@@ -26,11 +26,7 @@ export function sourceLine(sources: SourceFiles, loc: CodeLocation, midLine: boo
 }
 
 export function backtraceLine(f: FrameInfo): string {
-  return `#${f.level}  ${frameDescription(f.location, f.args, f.level > 0 || isMidLine(f.location))}`;
-}
-
-function isMidLine(_loc: CodeLocation): boolean {
-  return false;
+  return `#${f.level}  ${frameDescription(f.location, f.args, f.level > 0)}`;
 }
 
 /** Text printed when the target stops, given where the previous command started. */

@@ -14,7 +14,6 @@ import type { Command } from './registry.js';
 import { describeSymbolLocation, scopeInfoCommands } from './scope-command.js';
 import { searchInfoCommands } from './search-commands.js';
 
-const SHF_ALLOC = 2;
 
 function languageName(lang: number | undefined): string {
   switch (lang) {
@@ -112,8 +111,7 @@ function infoAddress(args: string, ctx: CommandContext): void {
 }
 
 function sectionOf(program: Program, addr: bigint): string | undefined {
-  const s = program.elf.sections.find((x) => x.flags & SHF_ALLOC && x.addr !== 0n && x.size > 0 && addr >= x.addr && addr < x.addr + BigInt(x.size));
-  return s?.name;
+  return program.elf.loadedSectionAt(addr)?.name;
 }
 
 /** An address expression's value: plain numbers directly, anything else through the C evaluator (static scope). */

@@ -35,7 +35,6 @@ export class RunControl {
    * that lands while core is between internal stops (a false condition, a step-over) is not lost.
    */
   private userInterrupt = false;
-  private pendingWait: Promise<StopEvent> | undefined;
 
   constructor(
     readonly target: Target,

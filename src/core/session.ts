@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import { Cfi } from '../dwarf/cfi.js';
 import type { Program } from '../symbols/program.js';
+import { SHF_EXECINSTR, SHF_WRITE } from '../elf/elf.js';
 import type { Target } from '../target/contract.js';
 import { UserError } from '../util/errors.js';
 import type { BreakpointInfo, CodeLocation, FrameInfo, Listener, RegisterValue, SessionEvent, SessionState, StopCause, StopInfo } from './api.js';
@@ -49,10 +50,11 @@ export class Session {
     this.program = opts.program;
     this.target = opts.target;
     this.pid = opts.pid;
-    const SHF_WRITE = 1;
-    const SHF_EXECINSTR = 4;
-    const text = opts.program.elf.sections.filter((x) => x.flags & SHF_EXECINSTR && !(x.flags & SHF_WRITE) && x.addr !== 0n);
-    this.patches = new PatchTable(opts.target, (a) => text.some((x) => a >= x.addr && a < x.addr + BigInt(x.size)));
+    const elf = opts.program.elf;
+    this.patches = new PatchTable(opts.target, (a) => {
+      const sec = elf.loadedSectionAt(a);
+      return !!sec && !!(sec.flags & SHF_EXECINSTR) && !(sec.flags & SHF_WRITE);
+    });
     this.run = new RunControl(opts.target, this.patches, strategyByName(opts.strategy ?? 'trap'), x86Stepper, (m) => this.emit({ type: 'error', message: m }));
     const cfi = Cfi.fromElf(opts.program.elf);
     this.unwinder = new Unwinder(cfi, (a, n) => this.readMemory(a, n), (pc) => this.program.functionAt(pc)?.name === 'main');
@@ -110,7 +112,7 @@ export class Session {
 
   /** True for addresses inside the program's own loaded sections (not a shared library's). */
   inProgramImage(address: bigint): boolean {
-    return this.program.elf.sections.some((s) => s.flags & 2 && s.addr !== 0n && address >= s.addr && address < s.addr + BigInt(s.size));
+    return this.program.elf.loadedSectionAt(address) !== undefined;
   }
 
   private async locationOfPc(vcpu: number): Promise<CodeLocation> {

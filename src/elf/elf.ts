@@ -8,6 +8,9 @@ export const SHT_NOBITS = 8;
 export const SHT_SYMTAB = 2;
 export const SHT_DYNSYM = 11;
 export const SHF_COMPRESSED = 0x800;
+export const SHF_ALLOC = 0x2;
+export const SHF_WRITE = 0x1;
+export const SHF_EXECINSTR = 0x4;
 export const PT_LOAD = 1;
 export const PT_NOTE = 4;
 const EM_X86_64 = 62;
@@ -148,6 +151,11 @@ export class ElfFile {
   private ensure(offset: number, len: number): void {
     if (!this.load || offset < 0 || offset >= this.bytes.length || len <= 0) return;
     this.load(offset, Math.min(len, this.bytes.length - offset));
+  }
+
+  /** The allocated (loaded) section holding a virtual address: the program image proper. */
+  loadedSectionAt(addr: bigint): ElfSection | undefined {
+    return this.sections.find((s) => s.flags & SHF_ALLOC && s.addr !== 0n && s.size > 0 && addr >= s.addr && addr < s.addr + BigInt(s.size));
   }
 
   section(name: string): ElfSection | undefined {

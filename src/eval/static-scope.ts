@@ -1,8 +1,7 @@
 // An EvalScope over a program file alone (no process): globals read from the ELF's initialised data, as gdb does.
 import { MemoryError } from '../target/contract.js';
-import { SHT_NOBITS } from '../elf/elf.js';
+import { SHF_ALLOC, SHT_NOBITS } from '../elf/elf.js';
 
-const SHF_ALLOC = 2;
 import { evaluate as evalLocation, type ExprStep } from '../dwarf/expr.js';
 import type { Program } from '../symbols/program.js';
 import type { Variable } from '../symbols/functions.js';
@@ -129,7 +128,7 @@ export class StaticScope implements EvalScope {
 
   symbolize(addr: bigint): string | undefined {
     // Like gdb's msymbol lookup: only addresses inside a section of the program have a symbol.
-    if (!this.program.elf.sections.some((s) => s.flags & SHF_ALLOC && s.addr !== 0n && addr >= s.addr && addr < s.addr + BigInt(s.size))) return undefined;
+    if (!this.program.elf.loadedSectionAt(addr)) return undefined;
     const s = this.program.symbols.lookup(addr);
     if (!s) return undefined;
     // gdb names code by its debug-info function when one starts at the ELF symbol ("average", not "average.constprop.0").

@@ -430,8 +430,7 @@ export class Program {
   /** gdb's `0x1294 <demo+151>` form of an address. */
   formatAddress(addr: bigint): string {
     // Like gdb, only addresses inside an allocated section get a <symbol+offset>.
-    const inSection = this.elf.sections.some((s) => s.flags & 2 && s.size > 0 && addr >= s.addr && addr < s.addr + BigInt(s.size));
-    const sym = inSection ? this.symbols.describe(addr) : '';
+    const sym = this.elf.loadedSectionAt(addr) ? this.symbols.describe(addr) : '';
     return `0x${addr.toString(16)}${sym ? ` ${sym}` : ''}`;
   }
 
