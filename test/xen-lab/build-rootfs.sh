@@ -31,6 +31,7 @@ PKGS=xen-utils-$LAB_XEN_SERIES,xen-hypervisor-$LAB_XEN_SERIES-amd64,linux-image-
 t_start=$(now)
 if [ ! -e "$LAB_BASE/.duster-base-done" ]; then
   need_disk "$LAB_CACHE" 3000
+  [ -n "$LAB_MIRROR" ] || die "no Debian mirror found in /etc/apt/sources.list*; set DUSTER_LAB_MIRROR"
   note "debootstrap $LAB_SUITE from $LAB_MIRROR (a few minutes)"
   tmp=$LAB_CACHE/base.partial
   rm -rf "$tmp" "$LAB_BASE"

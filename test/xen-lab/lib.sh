@@ -4,7 +4,7 @@
 #   DUSTER_LAB_CACHE   build cache, outside the work tree (default /var/tmp/duster-lab)
 #   DUSTER_LAB_RUN     state of one running VM: pid, sockets, serial log, 9p mailbox
 #                      (default $DUSTER_LAB_CACHE/run)
-#   DUSTER_LAB_MIRROR / DUSTER_LAB_SECURITY_MIRROR   Debian mirrors
+#   DUSTER_LAB_MIRROR / DUSTER_LAB_SECURITY_MIRROR   Debian mirrors (default: the machine's apt sources)
 # shellcheck shell=bash
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,8 +14,17 @@ LAB_RUN=${DUSTER_LAB_RUN:-$LAB_CACHE/run}
 LAB_OUT=$LAB_CACHE/out            # boot artefacts: rootfs.img vmlinuz initrd.img xen.elf xen-gdbsx.elf
 LAB_BASE=$LAB_CACHE/base          # debootstrapped dom0 tree (the expensive part)
 LAB_XENSRC=$LAB_CACHE/xen-src     # Debian's xen source package, unpacked and built
-LAB_MIRROR=${DUSTER_LAB_MIRROR:-http://deb.debian.org/debian}
-LAB_SECURITY_MIRROR=${DUSTER_LAB_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+# apt_mirror SUFFIX: the first URI of this machine's own apt configuration whose path ends in
+# SUFFIX (/debian or /debian-security), from deb822 .sources files or one-line sources.list entries.
+apt_mirror() {
+  local files=(/etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources)
+  cat "${files[@]}" 2>/dev/null |
+    sed -n -e 's/^URIs:[[:space:]]*//p' -e 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?//p' |
+    tr ' ' '\n' | grep -E "^https?://.*$1/?\$" | head -n1 | sed 's:/$::'
+}
+LAB_MIRROR=${DUSTER_LAB_MIRROR:-$(apt_mirror /debian)}
+LAB_SECURITY_MIRROR=${DUSTER_LAB_SECURITY_MIRROR:-$(apt_mirror /debian-security)}
+[ -n "$LAB_SECURITY_MIRROR" ] || LAB_SECURITY_MIRROR=${LAB_MIRROR:+$LAB_MIRROR-security}
 LAB_SUITE=bookworm
 LAB_XEN_SERIES=4.17
 
