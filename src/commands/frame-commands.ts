@@ -1,7 +1,5 @@
 // Frame and thread commands: backtrace, frame/up/down, thread, disassemble; info frame/registers/threads/breakpoints.
-import { disassemble, formatInstruction } from '../core/x86/decode.js';
-import { dwarfRegNumber } from '../dwarf/dwarf-regs.js';
-import { EFLAGS_NAMES } from './flags.js';
+import { x86_64 } from '../arch/arch.js';
 import { UserError } from '../util/errors.js';
 import { formatBreakpointTable } from './breakpoint-commands.js';
 import type { CommandContext } from './context.js';
@@ -23,11 +21,6 @@ function hexPad(v: bigint): string {
   return `0x${v.toString(16)}`;
 }
 
-export function eflagsText(v: bigint): string {
-  const names = EFLAGS_NAMES.filter(([bit]) => (v >> BigInt(bit)) & 1n).map(([, n]) => n);
-  return `[ ${names.join(' ')}${names.length ? ' ' : ''}]`;
-}
-
 const POINTER_REGS = new Set(['rbp', 'rsp']);
 
 async function infoRegisters(args: string, ctx: CommandContext, all: boolean): Promise<void> {
@@ -43,14 +36,14 @@ async function infoRegisters(args: string, ctx: CommandContext, all: boolean): P
     let v = r.value;
     // Outer frames: registers recovered by unwinding.
     if (s.selectedFrame > 0) {
-      const n = dwarfRegNumber(r.name);
+      const n = x86_64.dwarf.number(r.name);
       const fv = n === undefined ? undefined : frame.regs.get(n);
       if (fv === undefined) continue;
       v = fv;
     }
     let natural: string;
     if (r.name === 'rip') natural = s.program.formatAddress(v);
-    else if (r.name === 'eflags') natural = eflagsText(v);
+    else if (r.name === x86_64.flagsRegister) natural = x86_64.formatFlags(v);
     else if (POINTER_REGS.has(r.name)) natural = hexPad(v);
     else natural = BigInt.asIntN(64, v).toString();
     rows.push(`${r.name.padEnd(15)}${hexPad(v).padEnd(19)} ${natural}`);
@@ -160,7 +153,7 @@ export const frameCommands: Command[] = [
       }
       if (end - start > 1_000_000n) throw new UserError('Range too large to disassemble.');
       const bytes = await s.readMemory(start, Number(end - start));
-      const insns = await disassemble(bytes, start, { end });
+      const insns = await x86_64.disassemble(bytes, start, { end });
       const sym = (x: bigint) => {
         const d = s.program.symbols.describe(x);
         return d || undefined;
@@ -168,7 +161,7 @@ export const frameCommands: Command[] = [
       const rows = insns.map((i) => {
         const off = s.program.symbols.lookup(i.address);
         const tag = off ? `<+${off.offset}>` : '';
-        return `${i.address === pc ? '=> ' : '   '}0x${i.address.toString(16).padStart(16, '0')} ${tag}:\t${formatInstruction(i, sym)}`;
+        return x86_64.disassemblyLine(i, `0x${i.address.toString(16).padStart(16, '0')} ${tag}:`, i.address === pc, sym);
       });
       ctx.out.print(`${title}\n${rows.join('\n')}\nEnd of assembler dump.\n`);
     },
