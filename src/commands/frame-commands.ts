@@ -21,7 +21,8 @@ function hexPad(v: bigint): string {
   return `0x${v.toString(16)}`;
 }
 
-const POINTER_REGS = new Set(['rbp', 'rsp']);
+/** gdb types $rsp and $rbp as data pointers: `info registers` shows them in hex twice. */
+const POINTER_REGS = new Set([x86_64.spRegister, x86_64.fpRegister]);
 
 async function infoRegisters(args: string, ctx: CommandContext, all: boolean): Promise<void> {
   const s = needSession(ctx);
@@ -42,7 +43,7 @@ async function infoRegisters(args: string, ctx: CommandContext, all: boolean): P
       v = fv;
     }
     let natural: string;
-    if (r.name === 'rip') natural = s.program.formatAddress(v);
+    if (r.name === x86_64.pcRegister) natural = s.program.formatAddress(v);
     else if (r.name === x86_64.flagsRegister) natural = x86_64.formatFlags(v);
     else if (POINTER_REGS.has(r.name)) natural = hexPad(v);
     else natural = BigInt.asIntN(64, v).toString();
@@ -181,7 +182,7 @@ export const sessionInfoCommands: Command[] = [
       const rows = ['  Id   Target Id         Frame '];
       for (const [i, v] of vcpus.entries()) {
         const regs = await s.target.readRegisters(v.id).catch(() => undefined);
-        const pc = regs?.get('rip');
+        const pc = regs?.get(x86_64.pcRegister);
         const loc = pc === undefined ? undefined : s.describe(pc);
         const atStart = pc !== undefined && s.program.lineForPc(pc)?.pc === pc;
         rows.push(`${v.id === s.vcpu ? '*' : ' '} ${String(i + 1).padEnd(4)} ${v.name.padEnd(17)} ${loc ? frameDescription(loc, undefined, !atStart) : '(running)'}`);
