@@ -7,7 +7,7 @@ import type { XenTarget } from '../src/target/xen/target.js';
 import { RunControl } from '../src/core/run-control.js';
 import { PatchTable } from '../src/core/patches.js';
 import { strategyByName } from '../src/core/strategy.js';
-import { x86Stepper } from '../src/core/x86-stepper.js';
+import { x86Stepper } from '../src/arch/x86-64/stepper.js';
 import { Program } from '../src/symbols/program.js';
 import { openElf } from '../src/elf/elf.js';
 import type { RegisterSet } from '../src/target/contract.js';

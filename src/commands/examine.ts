@@ -1,6 +1,6 @@
 // gdb's x/NFU: memory shown in hex/decimal/octal/binary/char/float/address, strings and instructions.
 import type { Session } from '../core/session.js';
-import { disassemble, formatInstruction } from '../core/x86/decode.js';
+import { x86_64 } from '../arch/arch.js';
 import { charLiteral } from '../eval/chars.js';
 import { readCString } from '../eval/format.js';
 import { formatFloatBytes } from '../eval/floats.js';
@@ -113,8 +113,8 @@ export async function examineMemory(session: Session, scope: EvalScope, addr: bi
   if (spec.format === 'i') {
     const pc = (await session.frame()).pc;
     const bytes = await session.readMemory(addr, Math.min(spec.count * 15, 4096));
-    const insns = await disassemble(bytes, addr, { count: spec.count });
-    for (const i of insns) lines.push(`${i.address === pc ? '=> ' : '   '}${label(scope, i.address)}\t${formatInstruction(i, (x) => scope.symbolize(x))}`);
+    const insns = await x86_64.disassemble(bytes, addr, { count: spec.count });
+    for (const i of insns) lines.push(x86_64.disassemblyLine(i, label(scope, i.address), i.address === pc, (x) => scope.symbolize(x)));
     const last = insns.at(-1);
     state.next = last ? last.address + BigInt(last.size) : addr;
     return lines.join('\n') + '\n';

@@ -1,7 +1,5 @@
 // Frame and thread commands: backtrace, frame/up/down, thread, disassemble; info frame/registers/threads/breakpoints.
-import { disassemble, formatInstruction } from '../core/x86/decode.js';
-import { dwarfRegNumber } from '../dwarf/dwarf-regs.js';
-import { EFLAGS_NAMES } from './flags.js';
+import { x86_64 } from '../arch/arch.js';
 import { UserError } from '../util/errors.js';
 import { formatBreakpointTable } from './breakpoint-commands.js';
 import type { CommandContext } from './context.js';
@@ -23,12 +21,8 @@ function hexPad(v: bigint): string {
   return `0x${v.toString(16)}`;
 }
 
-export function eflagsText(v: bigint): string {
-  const names = EFLAGS_NAMES.filter(([bit]) => (v >> BigInt(bit)) & 1n).map(([, n]) => n);
-  return `[ ${names.join(' ')}${names.length ? ' ' : ''}]`;
-}
-
-const POINTER_REGS = new Set(['rbp', 'rsp']);
+/** gdb types $rsp and $rbp as data pointers: `info registers` shows them in hex twice. */
+const POINTER_REGS = new Set([x86_64.spRegister, x86_64.fpRegister]);
 
 async function infoRegisters(args: string, ctx: CommandContext, all: boolean): Promise<void> {
   const s = needSession(ctx);
@@ -43,14 +37,14 @@ async function infoRegisters(args: string, ctx: CommandContext, all: boolean): P
     let v = r.value;
     // Outer frames: registers recovered by unwinding.
     if (s.selectedFrame > 0) {
-      const n = dwarfRegNumber(r.name);
+      const n = x86_64.dwarf.number(r.name);
       const fv = n === undefined ? undefined : frame.regs.get(n);
       if (fv === undefined) continue;
       v = fv;
     }
     let natural: string;
-    if (r.name === 'rip') natural = s.program.formatAddress(v);
-    else if (r.name === 'eflags') natural = eflagsText(v);
+    if (r.name === x86_64.pcRegister) natural = s.program.formatAddress(v);
+    else if (r.name === x86_64.flagsRegister) natural = x86_64.formatFlags(v);
     else if (POINTER_REGS.has(r.name)) natural = hexPad(v);
     else natural = BigInt.asIntN(64, v).toString();
     rows.push(`${r.name.padEnd(15)}${hexPad(v).padEnd(19)} ${natural}`);
@@ -160,7 +154,7 @@ export const frameCommands: Command[] = [
       }
       if (end - start > 1_000_000n) throw new UserError('Range too large to disassemble.');
       const bytes = await s.readMemory(start, Number(end - start));
-      const insns = await disassemble(bytes, start, { end });
+      const insns = await x86_64.disassemble(bytes, start, { end });
       const sym = (x: bigint) => {
         const d = s.program.symbols.describe(x);
         return d || undefined;
@@ -168,7 +162,7 @@ export const frameCommands: Command[] = [
       const rows = insns.map((i) => {
         const off = s.program.symbols.lookup(i.address);
         const tag = off ? `<+${off.offset}>` : '';
-        return `${i.address === pc ? '=> ' : '   '}0x${i.address.toString(16).padStart(16, '0')} ${tag}:\t${formatInstruction(i, sym)}`;
+        return x86_64.disassemblyLine(i, `0x${i.address.toString(16).padStart(16, '0')} ${tag}:`, i.address === pc, sym);
       });
       ctx.out.print(`${title}\n${rows.join('\n')}\nEnd of assembler dump.\n`);
     },
@@ -188,7 +182,7 @@ export const sessionInfoCommands: Command[] = [
       const rows = ['  Id   Target Id         Frame '];
       for (const [i, v] of vcpus.entries()) {
         const regs = await s.target.readRegisters(v.id).catch(() => undefined);
-        const pc = regs?.get('rip');
+        const pc = regs?.get(x86_64.pcRegister);
         const loc = pc === undefined ? undefined : s.describe(pc);
         const atStart = pc !== undefined && s.program.lineForPc(pc)?.pc === pc;
         rows.push(`${v.id === s.vcpu ? '*' : ' '} ${String(i + 1).padEnd(4)} ${v.name.padEnd(17)} ${loc ? frameDescription(loc, undefined, !atStart) : '(running)'}`);

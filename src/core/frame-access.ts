@@ -1,7 +1,7 @@
 // What the evaluator needs from a live frame: registers unwound to it, memory, and DWARF locations computed here.
 import { evaluateWith, type Piece } from '../dwarf/expr.js';
 import { locationAt, readLocList } from '../dwarf/loclists.js';
-import { dwarfRegNumber } from '../dwarf/dwarf-regs.js';
+import { dwarfRegNumber } from '../arch/x86-64/dwarf-regs.js';
 import type { Unit } from '../dwarf/unit.js';
 import type { FrameAccess } from '../eval/frame-scope.js';
 import { bigIntToBytes } from '../eval/value.js';

@@ -1,6 +1,6 @@
 // Call-stack unwinding: CFI first (.debug_frame/.eh_frame), the rbp chain only where no CFI covers a pc.
 import { Cfi, unwindFrame } from '../dwarf/cfi.js';
-import { DW_REG_RBP, DW_REG_RIP, DW_REG_RSP, dwarfRegName, dwarfRegNumber } from '../dwarf/dwarf-regs.js';
+import { DW_REG_RBP, DW_REG_RIP, DW_REG_RSP, dwarfRegName, dwarfRegNumber } from '../arch/x86-64/dwarf-regs.js';
 import type { RegisterSet } from '../target/contract.js';
 
 export interface Frame {

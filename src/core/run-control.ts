@@ -1,4 +1,5 @@
 // Resuming and stopping, once for every backend: planting sites for a strategy, stepping over them, spin polling.
+import type { InstructionStepper } from '../arch/arch.js';
 import type { RegisterSet, StopEvent, Target } from '../target/contract.js';
 import type { PatchTable } from './patches.js';
 import type { BreakpointStrategy } from './strategy.js';
@@ -11,18 +12,6 @@ export type RawStop =
   | { kind: 'interrupted'; vcpu: number }
   | { kind: 'exited'; code: number }
   | { kind: 'killed'; signal: number; name: string };
-
-/** How the core single-steps without hardware help (spin strategy): decode, then emulate or plant on successors. */
-export interface InstructionStepper {
-  /**
-   * For the instruction at the vCPU's pc: either its exact effect (one-byte instructions are emulated,
-   * never patched) or every address execution may reach next. Undefined: cannot predict.
-   */
-  plan(regs: RegisterSet, read: (a: bigint, n: number) => Promise<Uint8Array>):
-    Promise<{ emulate: { registers: RegisterSet; memoryWrites: { address: bigint; bytes: Uint8Array }[] } } | { successors: bigint[] } | undefined>;
-  /** Length of the instruction at an address (for `fits`). */
-  lengthAt(address: bigint, read: (a: bigint, n: number) => Promise<Uint8Array>): Promise<number>;
-}
 
 const POLL_FIRST_MS = 0.2;
 const POLL_MAX_MS = 50;

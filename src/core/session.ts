@@ -11,7 +11,7 @@ import { Unwinder, type Frame } from './frames.js';
 import { PatchTable } from './patches.js';
 import { RunControl, type RawStop } from './run-control.js';
 import { strategyByName, type StrategyName } from './strategy.js';
-import { x86Stepper } from './x86-stepper.js';
+import { x86Stepper } from '../arch/x86-64/stepper.js';
 import { Stepping } from './stepping.js';
 import { resolveLocationSpec } from './locations.js';
 

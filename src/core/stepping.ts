@@ -3,7 +3,7 @@ import { UserError } from '../util/errors.js';
 import type { StopCause, StopInfo } from './api.js';
 import type { RawStop } from './run-control.js';
 import type { Session } from './session.js';
-import { instructionAt } from './x86-stepper.js';
+import { instructionAt } from '../arch/x86-64/stepper.js';
 import { resolveLocationSpec } from './locations.js';
 import { frameZeroRegs } from './frames.js';
 

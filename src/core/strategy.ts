@@ -1,4 +1,5 @@
 // The two software breakpoint strategies (DESIGN.md): `trap` = int3 reported by the target, `spin` = `jmp .` found by polling.
+import { x86_64 } from '../arch/arch.js';
 
 export type StrategyName = 'trap' | 'spin';
 
@@ -17,14 +18,14 @@ export interface BreakpointStrategy {
 
 export const TRAP: BreakpointStrategy = {
   name: 'trap',
-  bytes: Uint8Array.of(0xcc),
+  bytes: x86_64.breakpointInstruction,
   fits: () => true,
   hitAddress: (pc, isSite) => (isSite(pc - 1n) ? pc - 1n : undefined),
 };
 
 export const SPIN: BreakpointStrategy = {
   name: 'spin',
-  bytes: Uint8Array.of(0xeb, 0xfe),
+  bytes: x86_64.spinInstruction,
   fits: (len) => len >= 2,
   // A vCPU spinning on `jmp .` sits exactly at the site: no rewind.
   hitAddress: (pc, isSite) => (isSite(pc) ? pc : undefined),

@@ -2,7 +2,7 @@
 import { CfiTable, type Fde } from './cfi-parse.js';
 import { unwindRowAt, type RegisterRule, type UnwindRow } from './cfi-exec.js';
 import { evaluateWith, type Piece } from './expr.js';
-import { CALLEE_SAVED, DW_REG_RIP, DW_REG_RSP } from './dwarf-regs.js';
+import { CALLEE_SAVED, DW_REG_RIP, DW_REG_RSP } from '../arch/x86-64/dwarf-regs.js';
 import type { ElfFile } from '../elf/elf.js';
 import { FormatError } from '../util/errors.js';
 

@@ -1,6 +1,6 @@
 // Values from evaluated DWARF locations (dwarf/expr.ts pieces): memory, registers, stack values, composites.
 import type { Piece } from '../dwarf/expr.js';
-import { dwarfRegName } from '../dwarf/dwarf-regs.js';
+import { dwarfRegName } from '../arch/x86-64/dwarf-regs.js';
 import { sizeOf, type Type } from '../symbols/types.js';
 import { Value, bigIntToBytes, BYTE_OPTIMIZED_OUT, BYTE_SYNTHETIC, type ReadMemory } from './value.js';
 

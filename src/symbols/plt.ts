@@ -1,4 +1,5 @@
 // Synthetic NAME@plt symbols (as BFD and gdb make them): PLT entries decoded to their GOT slot, named by its dynamic relocation.
+import { isEndbr64 } from '../arch/x86-64/prologue.js';
 import { ByteReader, stringAt } from '../dwarf/reader.js';
 import type { ElfFile, ElfSection, ElfSymbol } from '../elf/elf.js';
 
@@ -42,7 +43,7 @@ function jmpSlot(code: Uint8Array, entry: bigint): bigint | undefined {
     }
     // Only prefixes may come before the jump: endbr64 (f3 0f 1e fa) and bnd (f2).
     if (code[i] === 0xf2) continue;
-    if (code[i] === 0xf3 && code[i + 1] === 0x0f && code[i + 2] === 0x1e && code[i + 3] === 0xfa) {
+    if (isEndbr64(code, i)) {
       i += 3;
       continue;
     }

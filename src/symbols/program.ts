@@ -1,5 +1,6 @@
 // Program: the program model from ELF + DWARF (source files, line <-> address with gdb semantics, functions, scopes, globals).
 import { posix } from 'node:path';
+import { framePrologueLength } from '../arch/x86-64/prologue.js';
 import type { ElfFile } from '../elf/elf.js';
 import { DwarfFile } from '../dwarf/dwarf.js';
 import { DW_AT, DW_TAG } from '../dwarf/constants.js';
@@ -279,16 +280,7 @@ export class Program {
   /** gdb's amd64 prologue analysis: after `[endbr64] push %rbp; mov %rsp,%rbp`, else the entry itself. */
   private analyzePrologue(entry: bigint): bigint {
     const code = this.elf.readVirtual(entry, 8);
-    if (!code) return entry;
-    let i = 0;
-    if (code[0] === 0xf3 && code[1] === 0x0f && code[2] === 0x1e && code[3] === 0xfa) i = 4;
-    if (code.length < i + 4 || code[i] !== 0x55) return entry;
-    const a = code[i + 1];
-    const b = code[i + 2];
-    const c = code[i + 3];
-    if (a === 0x48 && ((b === 0x89 && c === 0xe5) || (b === 0x8b && c === 0xec))) return entry + BigInt(i + 4);
-    if ((a === 0x89 && b === 0xe5) || (a === 0x8b && b === 0xec)) return entry + BigInt(i + 3);
-    return entry;
+    return code ? entry + BigInt(framePrologueLength(code)) : entry;
   }
 
   /** gdb's skip_prologue_sal for the function containing pc: the address after the prologue, or undefined to keep pc. */

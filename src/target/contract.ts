@@ -1,4 +1,5 @@
 // The backend contract: everything core needs from a target (gdb-remote, Xen). Breakpoints and stepping live in core.
+import type { RegisterSet } from '../arch/x86-64/registers.js';
 
 /** Why a vCPU/thread stopped, as the backend saw it. Core refines 'trap' into breakpoint or step. */
 export type StopReason =
@@ -21,14 +22,9 @@ export interface VcpuInfo {
   online: boolean;
 }
 
-/** Register names core uses; a backend maps them onto its own layout. Values are 64-bit. */
-export const GENERAL_REGISTERS = [
-  'rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp',
-  'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15',
-  'rip', 'eflags', 'cs', 'ss', 'ds', 'es', 'fs', 'gs', 'fs_base', 'gs_base',
-] as const;
+/** Register names core uses (the architecture's table); a backend maps them onto its own layout. */
+export { GENERAL_REGISTERS, type RegisterSet } from '../arch/x86-64/registers.js';
 export type RegisterName = string;
-export type RegisterSet = Map<RegisterName, bigint>;
 
 /** What a backend can do beyond the minimum. Core picks strategies from these. */
 export interface TargetCapabilities {

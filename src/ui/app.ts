@@ -1,7 +1,7 @@
 // runTui: the full-screen debugger. Wires Session events -> model -> views, keys -> controller -> commands; resolves on quit.
 import type { Interpreter } from '../commands/interpreter.js';
 import { loadConfig, type Config } from '../cli/config.js';
-import { disassemble, formatInstruction } from '../core/x86/decode.js';
+import { x86_64 } from '../arch/arch.js';
 import type { Session } from '../core/session.js';
 import type { Program } from '../symbols/program.js';
 import { SessionAdapter, type ValueSource } from './session-adapter.js';
@@ -42,7 +42,7 @@ export interface TuiOptions {
 
 function disassembler(program: Program | undefined): (bytes: Uint8Array, addr: bigint) => Promise<DisasmLine[]> {
   const symbolize = (a: bigint): string | undefined => program?.symbols.describe(a).replace(/^<|>$/g, '') || undefined;
-  return async (bytes, addr) => (await disassemble(bytes, addr, { count: 400 })).map((i) => ({ address: i.address, text: formatInstruction(i, symbolize) }));
+  return async (bytes, addr) => (await x86_64.disassemble(bytes, addr, { count: 400 })).map((i) => ({ address: i.address, text: x86_64.formatInstruction(i, symbolize) }));
 }
 
 /** Wraps a core Session; values come from `values`, else the Session's own variables(), else eval's value trees. */

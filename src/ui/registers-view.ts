@@ -1,25 +1,14 @@
 // Registers pane: x86-64 registers in groups, rflags decoded into flag names, hex/decimal, changes marked.
+import { formatEflags } from '../arch/x86-64/eflags.js';
+import { FLAGS_REGISTER, GDB_GPR_ORDER, PC_REGISTER, SEGMENT_BASES, SEGMENT_REGISTERS } from '../arch/x86-64/registers.js';
 import type { RegisterValue } from '../core/api.js';
 import { Line } from './text.js';
 import type { Theme } from './theme.js';
 
 export type Radix = 'hex' | 'dec';
 
-const GP = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
-const SEGMENTS = ['cs', 'ss', 'ds', 'es', 'fs', 'gs'];
-const BASES = ['fs_base', 'gs_base'];
-const FLAG_NAMES = ['eflags', 'rflags'];
-
-/** rflags bits with names, in gdb's order. */
-export const FLAGS: readonly [number, string][] = [
-  [0, 'CF'], [2, 'PF'], [4, 'AF'], [6, 'ZF'], [7, 'SF'], [8, 'TF'], [9, 'IF'], [10, 'DF'], [11, 'OF'],
-];
-
-/** "[ PF ZF IF ]" as gdb prints it. */
-export function decodeFlags(value: bigint): string {
-  const set = FLAGS.filter(([bit]) => (value >> BigInt(bit)) & 1n).map(([, n]) => n);
-  return `[ ${set.join(' ')}${set.length ? ' ' : ''}]`;
-}
+/** The flags register under gdb's name and the name some stubs' target.xml give it. */
+const FLAG_NAMES = [FLAGS_REGISTER, 'rflags'];
 
 /** A register value as text: zero-padded hex of its width, or signed decimal. */
 export function formatRegister(r: RegisterValue, radix: Radix): string {
@@ -47,11 +36,11 @@ export function registerCells(regs: readonly RegisterValue[], previous: Readonly
     used.add(name);
     const prev = previous.get(name);
     const changed = prev !== undefined && prev !== r.value;
-    if (FLAG_NAMES.includes(name)) return { name, text: `${formatRegister(r, 'hex').replace(/^0x0+(?=.)/, '0x')} ${decodeFlags(r.value)}`, changed, wide: true };
+    if (FLAG_NAMES.includes(name)) return { name, text: `${formatRegister(r, 'hex').replace(/^0x0+(?=.)/, '0x')} ${formatEflags(r.value)}`, changed, wide: true };
     return { name, text: formatRegister(r, radix), changed };
   };
   const group = (names: string[]): RegisterCell[] => names.map(cell).filter((c): c is RegisterCell => !!c);
-  const groups = [group(GP), group(['rip', ...FLAG_NAMES]), group(SEGMENTS), group(BASES)];
+  const groups = [group([...GDB_GPR_ORDER]), group([PC_REGISTER, ...FLAG_NAMES]), group([...SEGMENT_REGISTERS]), group([...SEGMENT_BASES])];
   groups.push(group(regs.map((r) => r.name).filter((n) => !used.has(n))));
   return groups.filter((g) => g.length);
 }

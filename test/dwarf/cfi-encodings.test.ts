@@ -204,7 +204,7 @@ test('unwindFrame: expression rules, register rules, signal frames and the outer
 });
 
 test('x86-64 DWARF register numbers and names map both ways', async () => {
-  const { dwarfRegName, dwarfRegNumber } = await import('../../src/dwarf/dwarf-regs.js');
+  const { dwarfRegName, dwarfRegNumber } = await import('../../src/arch/x86-64/dwarf-regs.js');
   const expected: [number, string][] = [[0, 'rax'], [1, 'rdx'], [2, 'rcx'], [3, 'rbx'], [4, 'rsi'], [5, 'rdi'], [6, 'rbp'], [7, 'rsp'],
     [8, 'r8'], [15, 'r15'], [16, 'rip'], [17, 'xmm0'], [32, 'xmm15'], [49, 'rflags'], [50, 'es'], [51, 'cs'], [52, 'ss'],
     [53, 'ds'], [54, 'fs'], [55, 'gs'], [58, 'fs_base'], [59, 'gs_base']];

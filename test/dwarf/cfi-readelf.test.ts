@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { openElf } from '../../src/elf/elf.js';
 import { CfiTable, initialState, unwindRowAt, unwindRows, type UnwindRow, type CfaRule, type RegisterRule, type Fde, type CfiKind } from '../../src/dwarf/cfi.js';
-import { dwarfRegName, dwarfRegNumber } from '../../src/dwarf/dwarf-regs.js';
+import { dwarfRegName, dwarfRegNumber } from '../../src/arch/x86-64/dwarf-regs.js';
 import { MATRIX, compileFixture } from '../helpers/build.js';
 
 interface ReadelfEntry {

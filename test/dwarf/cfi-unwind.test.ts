@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openElf } from '../../src/elf/elf.js';
 import { Cfi, unwindFrame } from '../../src/dwarf/cfi.js';
-import { dwarfRegNumber } from '../../src/dwarf/dwarf-regs.js';
+import { dwarfRegNumber } from '../../src/arch/x86-64/dwarf-regs.js';
 import { compileFixture } from '../helpers/build.js';
 
 const REGS = ['rax', 'rdx', 'rcx', 'rbx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip'];

@@ -1,6 +1,6 @@
 // Test helper: prints decoded DWARF expressions exactly as binutils readelf does, to compare with its dumps.
 import { DW_OP, decodeExpression, type DecodedOp, type OpEncoding } from '../../src/dwarf/expr.js';
-import { dwarfRegName } from '../../src/dwarf/dwarf-regs.js';
+import { dwarfRegName } from '../../src/arch/x86-64/dwarf-regs.js';
 
 const hex = (v: bigint): string => v.toString(16);
 

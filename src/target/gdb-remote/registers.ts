@@ -1,4 +1,5 @@
 // Register layouts of a remote stub: parsed from target.xml (with xi:include) or gdb's built-in amd64 g-packet order.
+import { AMD64_GDB_REGISTERS, ARCHITECTURE_NAME } from '../../arch/x86-64/registers.js';
 import { PacketError, bigIntToLeBytes, fromHex, leBytesToBigInt } from './packets.js';
 
 export interface RegisterDef {
@@ -84,25 +85,10 @@ export function encodeRegister(r: RegisterDef, value: bigint): string {
   return bigIntToLeBytes(value, r.bitsize / 8).toString('hex');
 }
 
-/**
- * gdb's amd64 layout without a target description: the order gdbserver, gdbsx and most stubs use.
- * gdbsx sends only up to gs; short g packets are fine.
- */
+/** gdb's amd64 layout without a target description (the architecture's table); short g packets are fine. */
 export function builtinAmd64Layout(): RegisterLayout {
-  const list: Omit<RegisterDef, 'offset'>[] = [];
-  const add = (name: string, bitsize: number, group: string): void => {
-    list.push({ name, bitsize, regnum: list.length, group });
-  };
-  for (const n of ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp']) add(n, 64, 'general');
-  for (let i = 8; i < 16; i++) add(`r${i}`, 64, 'general');
-  add('rip', 64, 'general');
-  add('eflags', 32, 'general');
-  for (const n of ['cs', 'ss', 'ds', 'es', 'fs', 'gs']) add(n, 32, 'general');
-  for (let i = 0; i < 8; i++) add(`st${i}`, 80, 'float');
-  for (const n of ['fctrl', 'fstat', 'ftag', 'fiseg', 'fioff', 'foseg', 'fooff', 'fop']) add(n, 32, 'float');
-  for (let i = 0; i < 16; i++) add(`xmm${i}`, 128, 'vector');
-  add('mxcsr', 32, 'vector');
-  return RegisterLayout.fromList(list, 'built-in amd64', 'i386:x86-64');
+  const list = AMD64_GDB_REGISTERS.map((r, regnum) => ({ ...r, regnum }));
+  return RegisterLayout.fromList(list, 'built-in amd64', ARCHITECTURE_NAME);
 }
 
 /** Fetches an XML document of the target description by name ("target.xml", "64bit-core.xml"). */

@@ -1,11 +1,9 @@
 // InstructionStepper for x86-64: decode at pc, emulate one-byte instructions, otherwise predict successors.
-import type { RegisterSet } from '../target/contract.js';
-import { decodeOne, type Instruction } from './x86/decode.js';
-import { emulate } from './x86/emulate.js';
-import { successors } from './x86/successors.js';
-import type { InstructionStepper } from './run-control.js';
-
-type Read = (a: bigint, n: number) => Promise<Uint8Array>;
+import type { InstructionStepper, MemoryRead as Read } from '../types.js';
+import { decodeOne, type Instruction } from './decode.js';
+import { emulate } from './emulate.js';
+import type { RegisterSet } from './registers.js';
+import { successors } from './successors.js';
 
 /** Reads up to 15 bytes at `address`, fewer when the page after it is unreadable. */
 export async function instructionAt(address: bigint, read: Read): Promise<Instruction> {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { compileFixture, gdbBatch } from '../helpers/build.js';
-import { decodeOne, decodeOneSync, disassemble, formatInstruction, loadDecoder } from '../../src/core/x86/decode.js';
+import { decodeOne, decodeOneSync, disassemble, formatInstruction, loadDecoder } from '../../src/arch/x86-64/decode.js';
 
 interface GdbLine { address: bigint; bytes: string; text: string; symbols: Map<bigint, string> }
 

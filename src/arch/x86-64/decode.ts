@@ -143,3 +143,8 @@ export function formatInstruction(insn: Instruction, symbolize?: Symbolizer): st
   }
   return text;
 }
+
+/** One line of gdb's `disassemble` and `x/i` listings: "=> " at pc, the address column, a tab, the instruction. */
+export function disassemblyLine(insn: Instruction, addressColumn: string, isPc: boolean, symbolize?: Symbolizer): string {
+  return `${isPc ? '=> ' : '   '}${addressColumn}\t${formatInstruction(insn, symbolize)}`;
+}

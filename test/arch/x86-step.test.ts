@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { compileFixture } from '../helpers/build.js';
-import { decodeOneSync, formatInstruction, loadDecoder } from '../../src/core/x86/decode.js';
-import { emulate } from '../../src/core/x86/emulate.js';
-import { successors } from '../../src/core/x86/successors.js';
-import type { RegisterSet } from '../../src/target/contract.js';
+import { decodeOneSync, formatInstruction, loadDecoder } from '../../src/arch/x86-64/decode.js';
+import { emulate } from '../../src/arch/x86-64/emulate.js';
+import { successors } from '../../src/arch/x86-64/successors.js';
+import type { RegisterSet } from '../../src/arch/x86-64/registers.js';
 import { Gdb } from './x86-gdb.js';
 
 const CHECKED = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13',

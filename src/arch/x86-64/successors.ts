@@ -1,10 +1,9 @@
 // Where execution can go after one x86-64 instruction: the basis of stepping with spin ('jmp .') breakpoints.
-import type { RegisterSet } from '../../target/contract.js';
+import type { MemoryRead } from '../types.js';
 import type { Instruction, Operand } from './decode.js';
-import { CF, MASK32, MASK64, OF, PF, SF, ZF, gprBits, leUint, readReg } from './regs.js';
-
-/** Reads target memory; may throw (unmapped). */
-export type MemoryReader = (address: bigint, length: number) => Promise<Uint8Array>;
+import { CF, OF, PF, SF, ZF } from './eflags.js';
+import { gprBits, readReg, type RegisterSet } from './registers.js';
+import { MASK32, MASK64, leUint } from './words.js';
 
 export interface Successors {
   /** Every address the instruction may transfer control to next (deduplicated). Empty when unpredictable. */
@@ -45,7 +44,7 @@ export function effectiveAddress(op: Extract<Operand, { type: 'mem' }>, insn: In
 }
 
 /** Value an indirect jmp/call goes to: a register, or 8 bytes read at a memory operand. */
-async function indirectTarget(op: Operand, insn: Instruction, regs: RegisterSet, read: MemoryReader): Promise<bigint | string> {
+async function indirectTarget(op: Operand, insn: Instruction, regs: RegisterSet, read: MemoryRead): Promise<bigint | string> {
   if (op.type === 'reg') return readReg(regs, op.reg) ?? `register ${op.reg} unknown`;
   if (op.type !== 'mem') return 'unexpected operand';
   const ea = effectiveAddress(op, insn, regs);
@@ -116,7 +115,7 @@ function cannot(insn: Instruction, why: string, extra: Partial<Successors> = {})
  * Every address execution can reach after `insn` (which must sit at regs' rip), given the vCPU's
  * registers and target memory. Calls report their return address separately (callReturn).
  */
-export async function successors(insn: Instruction, regs: RegisterSet, read: MemoryReader, opts: SuccessorOptions = {}): Promise<Successors> {
+export async function successors(insn: Instruction, regs: RegisterSet, read: MemoryRead, opts: SuccessorOptions = {}): Promise<Successors> {
   const mn = insn.mnemonic.split(' ').at(-1)!;
   switch (insn.kind) {
     case 'other':

@@ -1,8 +1,9 @@
 // Exact emulation of the one-byte x86-64 instructions (plus their REX forms), which a 2-byte `jmp .` cannot patch.
-import type { RegisterSet } from '../../target/contract.js';
+import type { MemoryRead } from '../types.js';
 import type { Instruction } from './decode.js';
-import type { MemoryReader } from './successors.js';
-import { AF, CF, DF, GPR64, MASK32, MASK64, OF, PF, SF, ZF, leBytes, leUint } from './regs.js';
+import { AC, AF, CF, DF, ID, NT, OF, PF, RF, SF, TF, VM, ZF } from './eflags.js';
+import { GPR64, type RegisterSet } from './registers.js';
+import { MASK32, MASK64, leBytes, leUint } from './words.js';
 
 export interface MemoryWrite {
   address: bigint;
@@ -16,10 +17,8 @@ export interface Emulation {
   memoryWrites: MemoryWrite[];
 }
 
-const RF = 1n << 16n;
-const VM = 1n << 17n;
 /** eflags bits popf may change at CPL 3 (IF and IOPL are kept; RF cleared). */
-const POPF_MASK = CF | PF | AF | ZF | SF | (1n << 8n) | DF | OF | (1n << 14n) | (1n << 18n) | (1n << 21n);
+const POPF_MASK = CF | PF | AF | ZF | SF | TF | DF | OF | NT | AC | ID;
 
 /** Flags of `a - b` at `bits` width (cmp/scas/cmps). */
 export function subFlags(a: bigint, b: bigint, bits: number, eflags: bigint): bigint {
@@ -43,7 +42,7 @@ export function subFlags(a: bigint, b: bigint, bits: number, eflags: bigint): bi
 class Machine {
   readonly out: RegisterSet = new Map();
   readonly writes: MemoryWrite[] = [];
-  constructor(private readonly regs: RegisterSet, private readonly read: MemoryReader) {}
+  constructor(private readonly regs: RegisterSet, private readonly read: MemoryRead) {}
 
   get(name: string): bigint {
     const v = this.out.get(name) ?? this.regs.get(name);
@@ -92,7 +91,7 @@ class Missing extends Error {}
  * clc/stc/cmc/cld/std, xlat, movs/stos/lods/cmps/scas (no rep). Undefined otherwise (hlt, int3, cli,
  * in/out, ... or a register/memory we cannot read): the caller must not step it this way.
  */
-export async function emulate(insn: Instruction, regs: RegisterSet, read: MemoryReader): Promise<Emulation | undefined> {
+export async function emulate(insn: Instruction, regs: RegisterSet, read: MemoryRead): Promise<Emulation | undefined> {
   const b = insn.bytes;
   let i = 0;
   const rex = b[0]! >= 0x40 && b[0]! <= 0x4f ? b[i++]! : 0;

@@ -1,10 +1,10 @@
 // Emulation and successor edge cases gdb stepping does not reach: refusals, unreadable memory, missing registers.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { decodeOneSync, loadDecoder } from '../../src/core/x86/decode.js';
-import { emulate, subFlags } from '../../src/core/x86/emulate.js';
-import { successors } from '../../src/core/x86/successors.js';
-import type { RegisterSet } from '../../src/target/contract.js';
+import { decodeOneSync, loadDecoder } from '../../src/arch/x86-64/decode.js';
+import { emulate, subFlags } from '../../src/arch/x86-64/emulate.js';
+import { successors } from '../../src/arch/x86-64/successors.js';
+import type { RegisterSet } from '../../src/arch/x86-64/registers.js';
 
 const AT = 0x401000n;
 const regs = (): RegisterSet => new Map([

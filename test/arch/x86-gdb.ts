@@ -1,6 +1,6 @@
 // Test helper for the x86 tests: an interactive gdb (the oracle) driven over pipes, one command at a time.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import type { RegisterSet } from '../../src/target/contract.js';
+import type { RegisterSet } from '../../src/arch/x86-64/registers.js';
 
 const MARK = '@@x86-gdb-done@@';
 

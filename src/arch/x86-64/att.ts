@@ -1,5 +1,5 @@
 // Capstone AT&T text -> structured operands, and -> the text objdump/gdb print (mnemonic and operand rules).
-import { gprBits, isGpr } from './regs.js';
+import { gprBits, isGpr } from './registers.js';
 
 /** A parsed operand, in AT&T order (source first). */
 export type Operand =
