@@ -168,6 +168,14 @@ test('QEMU gdbstub: Z0 at demo; pc after the hit is the breakpoint address; step
     assert.equal(await c.request('c'), 'T05thread:01;');
     assert.equal(await pcOf(c), kmain, 'stopped at the breakpoint address itself (not bp+1)');
     assert.equal(le(await c.request('p12')), 0x08, 'cs = our 64-bit code segment');
+    // Register numbers follow QEMU's target.xml, not gdb's built-in amd64 layout: after gs (23) come
+    // fs_base, gs_base, k_gs_base, cr0 (27), cr2, cr3, cr4, cr8, efer (32), then st0 (33)..., mxcsr (65).
+    assert.equal(le(await c.request('p1b')) & 0x80000001, 0x80000001, 'cr0 (27): PG and PE set');
+    assert.equal(le(await c.request('p20')) & 0x500, 0x500, 'efer (32): LME and LMA set');
+    assert.equal(le(await c.request('p41')), 0x1f80, 'mxcsr (65)');
+    assert.equal(await c.request('p42'), 'E14', 'no register 66');
+    const g = await c.request('g');
+    assert.equal(le(g.slice(188 * 2, 196 * 2)), le(await c.request('p1b')), "cr0 sits at 'g' offset 188");
 
     // Continuing with the Z0 still inserted at pc re-reports it at once without executing anything:
     // the debugger must lift the breakpoint and step over it itself.
