@@ -170,7 +170,7 @@ test('QEMU gdbstub: Z0 at demo; pc after the hit is the breakpoint address; step
     assert.equal(le(await c.request('p12')), 0x08, 'cs = our 64-bit code segment');
     // Register numbers follow QEMU's target.xml, not gdb's built-in amd64 layout: after gs (23) come
     // fs_base, gs_base, k_gs_base, cr0 (27), cr2, cr3, cr4, cr8, efer (32), then st0 (33)..., mxcsr (65).
-    assert.equal(le(await c.request('p1b')) & 0x80000001, 0x80000001, 'cr0 (27): PG and PE set');
+    assert.equal((le(await c.request('p1b')) & 0x80000001) >>> 0, 0x80000001, 'cr0 (27): PG and PE set');
     assert.equal(le(await c.request('p20')) & 0x500, 0x500, 'efer (32): LME and LMA set');
     assert.equal(le(await c.request('p41')), 0x1f80, 'mxcsr (65)');
     assert.equal(await c.request('p42'), 'E14', 'no register 66');
