@@ -118,9 +118,13 @@ export async function startQemu(kernel: QemuKernel, opts: { extraArgs?: string[]
     let log = '';
     let alive = true;
     proc.stderr!.setEncoding('utf8').on('data', (s: string) => (log += s));
+    // If the test process dies without calling stop(), QEMU must not outlive it.
+    const reap = () => proc.kill('SIGKILL');
+    process.once('exit', reap);
     const exited = new Promise<number | null>((resolve) =>
       proc.once('exit', (code) => {
         alive = false;
+        process.off('exit', reap);
         resolve(code);
       }),
     );
