@@ -59,7 +59,7 @@ export class XenDump {
       else if (n.type === NOTE_XEN_VERSION) (this as { xenVersion?: string }).xenVersion = xenVersion(r);
       else if (n.type === NOTE_FORMAT_VERSION) (this as { formatVersion?: bigint }).formatVersion = r.u64();
     }
-    if (!header) return fail('.note.Xen has no dump-core header note');
+    if (!header) throw new FormatError(`${path}: .note.Xen has no dump-core header note`);
     if (header.magic !== XC_CORE_MAGIC && header.magic !== XC_CORE_MAGIC_HVM) fail(`bad dump-core magic 0x${header.magic.toString(16)}`);
     if (header.pageSize !== BigInt(PAGE)) fail(`page size ${header.pageSize} (only 4096 is supported)`);
     this.pages = sec('.xen_pages') ?? fail('no .xen_pages section');
@@ -102,7 +102,7 @@ export class XenDump {
       }
       this.mfnIndex = this.pfnIndex;
     } else {
-      return fail('neither .xen_p2m nor .xen_pfn: no page list');
+      throw new FormatError(`${path}: neither .xen_p2m nor .xen_pfn: no page list`);
     }
   }
 
