@@ -1,6 +1,7 @@
 // ELF notes (PT_NOTE segments, SHT_NOTE sections): name, type and descriptor of each, bounds-checked, count capped.
 import { ByteReader } from '../../dwarf/reader.js';
 import { PT_NOTE } from '../../elf/elf.js';
+import { FormatError } from '../../util/errors.js';
 import type { FileImage } from './file-image.js';
 
 export interface ElfNote {
@@ -40,7 +41,7 @@ export function segmentNotes(img: FileImage): ElfNote[] {
   for (const seg of img.elf.segments) {
     if (seg.type !== PT_NOTE || seg.filesz === 0) continue;
     const where = `PT_NOTE at offset 0x${seg.offset.toString(16)}`;
-    if (seg.filesz > MAX_NOTE_BYTES) throw new ByteReader(new Uint8Array(0), where).fail(`absurd size 0x${seg.filesz.toString(16)}`, seg.offset);
+    if (seg.filesz > MAX_NOTE_BYTES) throw new FormatError(`${img.path}: ${where} has an absurd size 0x${seg.filesz.toString(16)}`);
     for (const n of parseNotes(img.read(seg.offset, seg.filesz, where), `${img.path}: ${where}`)) out.push(n);
   }
   return out;

@@ -35,13 +35,12 @@ function symbolAddress(exe: string, core: LinuxCore, name: string): bigint {
 }
 
 /** An address in libc's text that the kernel did not dump (PT_LOAD with p_filesz 0): read from the mapped file. */
-function libcTextNotDumped(exe: string, coreFile: string, core: LinuxCore): bigint | undefined {
+function libcTextNotDumped(coreFile: string, core: LinuxCore): bigint | undefined {
   const elf = openElf(coreFile);
   for (const m of core.mappings.filter((f) => /\/libc\.so/.test(f.path))) {
     const seg = elf.segments.find((s) => s.type === PT_LOAD && s.filesz === 0 && s.flags & 1 && s.vaddr >= m.start && s.vaddr < m.end);
     if (seg) return seg.vaddr + 0x100n;
   }
-  void exe;
   return undefined;
 }
 
@@ -74,7 +73,7 @@ for (const c of CASES) {
         assert.equal(Buffer.from(core.readMemory(heap, 15)).toString('latin1'), 'heap says hello');
         reads.push({ addr: blockVar, len: 8 }, { addr: heap, len: 32 });
       }
-      const libc = libcTextNotDumped(exe, coreFile, core);
+      const libc = libcTextNotDumped(coreFile, core);
       assert.ok(libc !== undefined, 'libc has text the kernel did not dump');
       reads.push({ addr: libc, len: 32 });
       const mainAddr = symbolAddress(exe, core, 'main');
