@@ -1,0 +1,57 @@
+// XenDump on a real `xl dump-core` of the demo guest: vCPU registers and memory at kernel symbols equal the live backend's.
+// Runs inside the lab's dom0 only (npm run test:xen); the integrator runs it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectXen } from '../src/target/xen/connect.js';
+import { openElf } from '../src/elf/elf.js';
+import { XenDump } from '../src/target/core-file/xen-dump.js';
+import { consoleLog, createGuestCopy, labEnv, roundsStarted, waitFor, xl } from './lab.js';
+
+const env = labEnv();
+const GUEST = 'duster-xen-dump';
+const elf = openElf(env.elfO0);
+const sym = (name: string): bigint => {
+  const s = elf.symbols().find((x) => x.name === name);
+  assert.ok(s, `symbol ${name}`);
+  return BigInt(s.value);
+};
+const quiet = { print: () => {}, error: () => {} };
+
+test('xl dump-core of the paused demo guest: registers and memory equal the live xc_vcpu_getcontext and reads', async () => {
+  createGuestCopy(GUEST);
+  const core = join(mkdtempSync('/tmp/duster-dump-'), 'demo.core');
+  try {
+    xl('unpause', GUEST);
+    await waitFor('a round of the demo', () => roundsStarted(consoleLog(GUEST)) >= 1, 120_000);
+    xl('pause', GUEST);
+    xl('dump-core', GUEST, core);
+    const dump = XenDump.open(core);
+    const { target } = await connectXen({ domain: GUEST, batch: true, tui: false, commands: [], leavePaused: true, help: false, version: false }, quiet);
+    try {
+      assert.equal(dump.domainType, 'pv');
+      assert.ok(dump.xenVersion && /^4\.\d+/.test(dump.xenVersion), `Xen version ${dump.xenVersion}`);
+      assert.equal(dump.vcpus.length, 1);
+      const live = await target.readRegisters(0);
+      const dumped = dump.vcpus[0]!.registers;
+      for (const [name, value] of live) assert.equal(dumped.get(name), value, `register ${name}`);
+      assert.equal(dumped.get('cs'), 0xe033n);
+      const reads: [string, bigint, number][] = [
+        ['demo (text)', sym('demo'), 32],
+        ['rounds_done (.data/.bss)', sym('rounds_done'), 4],
+        ['sleep_ms (.data)', sym('sleep_ms'), 4],
+        ['the stack at rsp', live.get('rsp')!, 64],
+      ];
+      for (const [what, addr, len] of reads) {
+        assert.deepEqual([...dump.readVirtual(addr, len)], [...(await target.readMemory(addr, len))], what);
+      }
+      assert.ok(new DataView(dump.readVirtual(sym('rounds_done'), 4).buffer).getInt32(0, true) >= 0);
+    } finally {
+      target.close();
+      dump.close();
+    }
+  } finally {
+    try { xl('destroy', GUEST); } catch { /* gone */ }
+  }
+});
