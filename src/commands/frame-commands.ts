@@ -7,7 +7,7 @@ import { formatBreakpointTable } from './breakpoint-commands.js';
 import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
 import { backtraceLine, frameDescription, sourceLine } from './report.js';
-import { needSession } from './run-commands.js';
+import { needSession } from './context.js';
 
 async function printSelectedFrame(ctx: CommandContext): Promise<void> {
   const s = needSession(ctx);
