@@ -74,8 +74,8 @@ export const frameCommands: Command[] = [
       const out: string[] = [];
       for (const f of shown) {
         out.push(backtraceLine(f));
-        if (full && s.localsFormatter) {
-          const locals = await s.localsFormatter(f.level).catch((e: Error) => [`<${e.message}>`]);
+        if (full && s.evaluation) {
+          const locals = await s.evaluation.frameLocals(f.level).catch((e: Error) => [`<${e.message}>`]);
           out.push(...(locals.length ? locals.map((l) => `        ${l}`) : ['No locals.']));
         }
       }

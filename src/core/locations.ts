@@ -2,10 +2,10 @@
 import { posix } from 'node:path';
 import { UserError } from '../util/errors.js';
 import type { CodeLocation } from './api.js';
-import type { Session } from './session.js';
+import type { SessionQueries } from './session-queries.js';
 
 /** The file a bare LINE refers to: the current stop's file, else main's (gdb's default source file). */
-export function defaultSourceFile(session: Session): string | undefined {
+export function defaultSourceFile(session: SessionQueries): string | undefined {
   const cur = session.lastStop?.location.fullPath;
   if (cur) return cur;
   const main = session.program.functionBreakpoints('main')[0];
@@ -18,7 +18,7 @@ export function parseAddress(text: string): bigint {
   throw new UserError(`Invalid address "${t}": use a number such as *0x401136.`);
 }
 
-export async function resolveLocationSpec(session: Session, spec: string, addressOf?: (expr: string) => Promise<bigint>): Promise<CodeLocation[]> {
+export async function resolveLocationSpec(session: SessionQueries, spec: string, addressOf?: (expr: string) => Promise<bigint>): Promise<CodeLocation[]> {
   const s = spec.trim();
   const prog = session.program;
   if (!s) {
@@ -53,7 +53,7 @@ export async function resolveLocationSpec(session: Session, spec: string, addres
   throw new UserError(`Function "${fname}" not defined.`);
 }
 
-function withPath(session: Session, address: bigint): { fullPath?: string } {
+function withPath(session: SessionQueries, address: bigint): { fullPath?: string } {
   const p = session.program.lineForPc(address)?.file.path;
   return p ? { fullPath: p } : {};
 }
