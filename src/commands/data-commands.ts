@@ -7,10 +7,7 @@ import { needSession, type CommandContext, type DataState, type Display } from '
 import { currentScope, frameScope, localsText, staticScopeOf } from './eval-hooks.js';
 import type { Command } from './registry.js';
 import { examineMemory, parseExamineFormat } from './examine.js';
-
-function needProgram(ctx: CommandContext): void {
-  if (!ctx.program) throw new UserError('No symbol table is loaded.  Use the "file" command.');
-}
+import { needProgram } from './linespec-static.js';
 
 async function print(a: string, ctx: CommandContext): Promise<void> {
   needProgram(ctx);
