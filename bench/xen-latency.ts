@@ -60,7 +60,7 @@ async function run(strategy: 'trap' | 'spin'): Promise<Result> {
   await new Promise((r) => setTimeout(r, 3000));
   const dom0Baseline = Number(dom0CpuNs() - base0) / 1e6 / (Date.now() - tb) * 100;
 
-  const { target } = await connectXen({ domain, breakpoints: strategy, batch: true, tui: false, commands: [], leavePaused: false, help: false, version: false }, { print: () => {}, error: () => {} });
+  const { target } = await connectXen({ domain, breakpoints: strategy }, { print: () => {}, error: () => {} });
   const x = target as XenTarget;
   // record every register read (spin polling) and when the domain is known paused
   let samples: { start: number; end: number; rip: bigint }[] = [];

@@ -28,7 +28,7 @@ test('xl dump-core of the paused demo guest: registers and memory equal the live
     xl('pause', GUEST);
     xl('dump-core', GUEST, core);
     const dump = XenDump.open(core);
-    const { target } = await connectXen({ domain: GUEST, batch: true, tui: false, commands: [], leavePaused: true, help: false, version: false }, quiet);
+    const { target } = await connectXen({ domain: GUEST }, quiet);
     try {
       assert.equal(dump.domainType, 'pv');
       assert.ok(dump.xenVersion && /^4\.\d+/.test(dump.xenVersion), `Xen version ${dump.xenVersion}`);

@@ -18,7 +18,7 @@ test('a 2-vCPU guest: listing, per-vCPU registers, per-vCPU pause only with GDBS
   writeFileSync(join(dir, 'v.cfg'), cfg);
   try { xl('destroy', GUEST); } catch { /* not there */ }
   xl('create', '-p', join(dir, 'v.cfg'));
-  const { target } = await connectXen({ domain: GUEST, batch: true, tui: false, commands: [], leavePaused: false, help: false, version: false }, { print: () => {}, error: () => {} });
+  const { target } = await connectXen({ domain: GUEST }, { print: () => {}, error: () => {} });
   const x = target as XenTarget;
   try {
     assert.deepEqual(await target.listVcpus(), [{ id: 0, name: 'vCPU 0', online: true }, { id: 1, name: 'vCPU 1', online: false }]);

@@ -24,7 +24,7 @@ test('info xen, info domain and console on a running guest', async () => {
   // let it print its start_info dump and a few rounds
   const log = await waitFor('three rounds', () => { const l = consoleLog(GUEST); return roundsStarted(l) >= 3 ? l : undefined; }, 90_000);
   const program = new Program(openElf(env.elfO0));
-  const { target } = await connectXen({ domain: GUEST, batch: true, tui: false, commands: [], leavePaused: false, help: false, version: false }, { print: () => {}, error: () => {} });
+  const { target } = await connectXen({ domain: GUEST }, { print: () => {}, error: () => {} });
   try {
     let printed = '';
     const ctx = {

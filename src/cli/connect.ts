@@ -4,7 +4,7 @@ import type { Target } from '../target/contract.js';
 import type { StrategyName } from '../core/strategy.js';
 import { UserError } from '../util/errors.js';
 import type { CliOptions } from './args.js';
-import { loadConfig } from './config.js';
+import { loadConfig } from '../ui/config.js';
 
 export interface Connection {
   target: Target;

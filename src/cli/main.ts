@@ -50,14 +50,14 @@ async function main(argv: string[]): Promise<number> {
     }
     try {
       // Loaded only when a target is debugged: static queries start faster without the session's modules.
-      const [{ connectTarget }, { Session }, { installEvalHooks }] = await Promise.all([
+      const [{ connectTarget }, { Session }, { SessionEvaluation }] = await Promise.all([
         import('./connect.js'), import('../core/session.js'), import('../commands/eval-hooks.js'),
       ]);
       const conn = await connectTarget(opts, out);
       target = conn.target;
       const session = await Session.start({ program, target, strategy: conn.strategy, ...(conn.pid !== undefined ? { pid: conn.pid } : {}) });
       ctx.session = session;
-      installEvalHooks(ctx, session);
+      session.setEvaluation(new SessionEvaluation(session));
       session.on((e) => {
         if (e.type === 'output' && !ctx.quiet) out.print(e.text);
         else if (e.type === 'exited' && !ctx.quiet) out.print(e.text + '\n');

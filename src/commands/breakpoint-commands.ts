@@ -5,7 +5,7 @@ import { resolveLocationSpec } from '../core/locations.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
-import { needSession } from './run-commands.js';
+import { needSession } from './context.js';
 
 /** "kernel.c:73 if x > 3" -> spec and condition. */
 function splitCondition(args: string): { spec: string; condition?: string } {

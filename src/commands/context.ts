@@ -1,8 +1,9 @@
-// What a command sees: the program model (always), the live session (when a target is attached) and an output sink.
+// What a command sees: the program model (always), the live session (when a target is attached), an output sink and remembered state.
 import type { Session } from '../core/session.js';
 import type { Program } from '../symbols/program.js';
 import type { SourceFiles } from './source-files.js';
-import type { DataState } from './data-commands.js';
+import type { ExamineState } from './examine.js';
+import { UserError } from '../util/errors.js';
 
 export interface Output {
   /** Normal answers (stdout in line mode). Text includes its own newlines. */
@@ -34,4 +35,24 @@ export interface CommandContext {
   quiet?: boolean;
   /** Ask the front end to end the session (quit/detach). */
   requestQuit?: () => void;
+}
+
+/** Auto-display expressions, shown after every stop (gdb's display). */
+export interface Display {
+  id: number;
+  expression: string;
+  format?: string;
+  /** Set when the expression needs locals: like gdb, show it only while stopped in this function. */
+  function?: string;
+}
+/** What `display` and `x` remember between commands, kept with the command context (one per session). */
+export interface DataState {
+  displays: Display[];
+  nextDisplay: number;
+  examine: ExamineState;
+}
+
+export function needSession(ctx: CommandContext): Session {
+  if (!ctx.session) throw new UserError('The program is not being run.');
+  return ctx.session;
 }

@@ -3,34 +3,15 @@ import { evaluateExpression, outputCommand, printCommand, ptypeCommand, setVarCo
 import { Evaluator } from '../eval/evaluate.js';
 import { unpackLong } from '../eval/value.js';
 import { UserError } from '../util/errors.js';
-import type { CommandContext } from './context.js';
+import { needSession, type CommandContext, type DataState, type Display } from './context.js';
 import { currentScope, frameScope, localsText, staticScopeOf } from './eval-hooks.js';
 import type { Command } from './registry.js';
-import { needSession } from './run-commands.js';
-import { examineMemory, parseExamineFormat, type ExamineState } from './examine.js';
-
-function needProgram(ctx: CommandContext): void {
-  if (!ctx.program) throw new UserError('No symbol table is loaded.  Use the "file" command.');
-}
+import { examineMemory, parseExamineFormat } from './examine.js';
+import { needProgram } from './linespec-static.js';
 
 async function print(a: string, ctx: CommandContext): Promise<void> {
   needProgram(ctx);
   ctx.out.print((await printCommand(await currentScope(ctx), a)) + '\n');
-}
-
-/** Auto-display expressions, shown after every stop (gdb's display). */
-export interface Display {
-  id: number;
-  expression: string;
-  format?: string;
-  /** Set when the expression needs locals: like gdb, show it only while stopped in this function. */
-  function?: string;
-}
-/** What `display` and `x` remember between commands, kept with the command context (one per session). */
-export interface DataState {
-  displays: Display[];
-  nextDisplay: number;
-  examine: ExamineState;
 }
 
 function dataState(ctx: CommandContext): DataState {

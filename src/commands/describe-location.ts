@@ -1,7 +1,7 @@
 // gdb's words for where a variable lives (info scope / info address): locexpr and loclist descriptions, DWARF disassembly.
 import { DW_OP, decodeOp, type DecodedOp } from '../dwarf/expr-ops.js';
 import { dwarfRegName } from '../arch/x86-64/dwarf-regs.js';
-import { ByteReader } from '../dwarf/reader.js';
+import { ByteReader } from '../util/byte-reader.js';
 import type { FunctionInfo, Variable } from '../symbols/functions.js';
 import type { Program } from '../symbols/program.js';
 import { typeName } from '../symbols/type-format.js';

@@ -1,5 +1,6 @@
-// Plugs C expression evaluation into the session: scopes per frame, breakpoint conditions, frame arguments, returned values.
+// C expression evaluation for the session (its EvaluationPort): scopes per frame, breakpoint conditions, frame arguments, returned values.
 import type { Session } from '../core/session.js';
+import type { EvaluationPort } from '../core/evaluation-port.js';
 import { frameAccess } from '../core/frame-access.js';
 import type { Frame } from '../core/frames.js';
 import { FrameScope } from '../eval/frame-scope.js';
@@ -75,32 +76,44 @@ async function returnedValue(session: Session, type: Type, vcpu: number): Promis
   return Value.at(type, rax);
 }
 
-export function installEvalHooks(_ctx: CommandContext, session: Session): void {
-  const statics = staticScopeOf(session.program);
-  session.conditionEvaluator = async (expr) => {
-    const scope = await frameScope(session, 0);
-    const v = await evaluateExpression(scope, expr);
+/** The session's evaluation port: C expressions evaluated in the session's frames (given with Session.setEvaluation). */
+export class SessionEvaluation implements EvaluationPort {
+  private readonly statics: StaticScope;
+
+  constructor(private readonly session: Session) {
+    this.statics = staticScopeOf(session.program);
+  }
+
+  async conditionHolds(expression: string): Promise<boolean> {
+    const scope = await frameScope(this.session, 0);
+    const v = await evaluateExpression(scope, expression);
     await new Evaluator(scope).fetch(v);
     return !isZero(v);
-  };
-  session.argsFormatter = async (frame) => {
-    const fn = session.program.functionAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+  }
+
+  async frameArguments(frame: Frame): Promise<{ name: string; value: string }[]> {
+    const fn = this.session.program.functionAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
     if (!fn) return [];
-    const scope = scopeOfFrame(session, frame);
+    const scope = scopeOfFrame(this.session, frame);
     const out: { name: string; value: string }[] = [];
     for (const p of fn.params) out.push({ name: p.name, value: await formatArg(await scope.valueOf(p), scope) });
     return out;
-  };
-  session.localsFormatter = async (level) => localsText(await frameScope(session, level), false);
-  session.stepping.returnValue = async (fnDie, vcpu) => {
-    const die = session.program.dwarf.dieAt(fnDie);
+  }
+
+  async frameLocals(level: number): Promise<string[]> {
+    return localsText(await frameScope(this.session, level), false);
+  }
+
+  async returnedValue(fnDieOffset: number, vcpu: number): Promise<string | undefined> {
+    const statics = this.statics;
+    const die = this.session.program.dwarf.dieAt(fnDieOffset);
     const type = statics.types.typeAt(die.type);
-    const v = await returnedValue(session, type, vcpu);
+    const v = await returnedValue(this.session, type, vcpu);
     if (!v) return undefined;
     const text = await formatValue(v, statics);
     const n = statics.history.record(v);
     return `$${n} = ${text}`;
-  };
+  }
 }
 
 /** "name = value" lines for info locals / info args / bt full (innermost block first, as gdb). */

@@ -5,7 +5,7 @@ import { formatBreakpointTable } from './breakpoint-commands.js';
 import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
 import { backtraceLine, frameDescription, sourceLine } from './report.js';
-import { needSession } from './run-commands.js';
+import { needSession } from './context.js';
 
 async function printSelectedFrame(ctx: CommandContext): Promise<void> {
   const s = needSession(ctx);
@@ -68,8 +68,8 @@ export const frameCommands: Command[] = [
       const out: string[] = [];
       for (const f of shown) {
         out.push(backtraceLine(f));
-        if (full && s.localsFormatter) {
-          const locals = await s.localsFormatter(f.level).catch((e: Error) => [`<${e.message}>`]);
+        if (full && s.evaluation) {
+          const locals = await s.evaluation.frameLocals(f.level).catch((e: Error) => [`<${e.message}>`]);
           out.push(...(locals.length ? locals.map((l) => `        ${l}`) : ['No locals.']));
         }
       }

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import type { ElfSymbol } from '../elf/elf.js';
 import type { Program } from '../symbols/program.js';
 import { primaryDisplayName } from '../symbols/lines.js';
+import { mainLine, parseLinespec, parseNumber } from '../symbols/linespec.js';
 import { UserError } from '../util/errors.js';
 import { staticAddress } from '../eval/static-scope.js';
 import type { CommandContext } from './context.js';
@@ -26,7 +27,8 @@ export function needProgram(ctx: CommandContext): Program {
 /** Parses *ADDR: a number, or a function name (its entry). */
 export function parseAddressExpr(program: Program, text: string): bigint {
   const t = text.trim();
-  if (/^0x[0-9a-f]+$/i.test(t) || /^\d+$/.test(t)) return BigInt(t);
+  const n = parseNumber(t);
+  if (n !== undefined) return n;
   const sum = /^(.+?)\s*([+-])\s*(0x[0-9a-f]+|\d+)$/i.exec(t);
   if (sum) {
     const base = parseAddressExpr(program, sum[1]!);
@@ -80,11 +82,8 @@ export function defaultFile(ctx: CommandContext, program: Program): string | und
 
 /** main's line after its prologue (gdb's default source position). */
 export function mainSal(program: Program): StaticSal | undefined {
-  const main = program.functionBreakpoints('main')[0];
-  if (!main) return undefined;
-  const sal = program.lineForPc(main.address);
-  if (!sal) return undefined;
-  return { file: sal.file.path, line: sal.line, kind: 'function', function: 'main' };
+  const main = mainLine(program);
+  return main ? { ...main, kind: 'function', function: 'main' } : undefined;
 }
 
 function resolveFile(program: Program, spec: string): string {
@@ -112,30 +111,33 @@ function functionSals(program: Program, name: string, fileSpec?: string): Static
 /** Resolves a linespec to source positions (list mode: no prologue skipping). */
 export function resolveStatic(ctx: CommandContext, spec: string): StaticSal[] {
   const program = needProgram(ctx);
-  const s = spec.trim();
-  if (s.startsWith('*')) {
-    const address = parseAddressExpr(program, s.slice(1));
-    const sal = program.lineForPc(address);
-    const fn = program.functionAt(address)?.name ?? program.symbols.lookup(address)?.symbol.name;
-    return [{ file: sal?.file.path ?? '', line: sal?.line ?? 0, address, ...(fn ? { function: fn } : {}), kind: 'address' }];
+  const ls = parseLinespec(spec);
+  switch (ls.kind) {
+    case 'address': {
+      const address = parseAddressExpr(program, ls.expression);
+      const sal = program.lineForPc(address);
+      const fn = program.functionAt(address)?.name ?? program.symbols.lookup(address)?.symbol.name;
+      return [{ file: sal?.file.path ?? '', line: sal?.line ?? 0, address, ...(fn ? { function: fn } : {}), kind: 'address' }];
+    }
+    case 'line': {
+      if (ls.file !== undefined) return [{ file: resolveFile(program, ls.file), line: ls.line, kind: 'line' }];
+      const file = defaultFile(ctx, program);
+      if (!file) throw new UserError('No symbol table is loaded.  Use the "file" command.');
+      return [{ file, line: ls.line, kind: 'line' }];
+    }
+    case 'empty':
+      throw new UserError('Function "" not defined.');
+    case 'invalid':
+      throw new UserError(`Function "${ls.text}" not defined.`);
+    case 'function': {
+      if (ls.file !== undefined) resolveFile(program, ls.file);
+      const sals = functionSals(program, ls.name, ls.file);
+      if (sals.length) return sals;
+      const sym = nonDebugFunction(program, ls.name);
+      if (sym && ls.file === undefined) return [{ file: '', line: 0, address: sym.value, function: ls.name, kind: 'function' }];
+      throw new UserError(ls.file !== undefined ? `Function "${ls.name}" not defined in "${ls.file}".` : `Function "${ls.name}" not defined.`);
+    }
   }
-  const m = /^(.+):(\d+)$/.exec(s);
-  if (m || /^\d+$/.test(s)) {
-    const line = Number(m ? m[2] : s);
-    if (m) return [{ file: resolveFile(program, m[1]!.trim()), line, kind: 'line' }];
-    const file = defaultFile(ctx, program);
-    if (!file) throw new UserError('No symbol table is loaded.  Use the "file" command.');
-    return [{ file, line, kind: 'line' }];
-  }
-  const fm = /^(.+):([A-Za-z_]\w*)$/.exec(s);
-  if (fm) resolveFile(program, fm[1]!.trim());
-  const name = fm ? fm[2]! : s;
-  if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new UserError(`Function "${name}" not defined.`);
-  const sals = functionSals(program, name, fm?.[1]?.trim());
-  if (sals.length) return sals;
-  const sym = nonDebugFunction(program, name);
-  if (sym && !fm) return [{ file: '', line: 0, address: sym.value, function: name, kind: 'function' }];
-  throw new UserError(fm ? `Function "${name}" not defined in "${fm[1]!.trim()}".` : `Function "${name}" not defined.`);
 }
 
 export function basename(p: string): string {

@@ -2,15 +2,10 @@
 import type { CodeLocation, StopInfo } from '../core/api.js';
 import type { Session } from '../core/session.js';
 import { UserError } from '../util/errors.js';
-import type { CommandContext } from './context.js';
+import { needSession, type CommandContext } from './context.js';
 import type { Command } from './registry.js';
 import { describeStop, frameDescription } from './report.js';
 import { showDisplays } from './data-commands.js';
-
-export function needSession(ctx: CommandContext): Session {
-  if (!ctx.session) throw new UserError('The program is not being run.');
-  return ctx.session;
-}
 
 function count(args: string): number {
   if (!args.trim()) return 1;

@@ -2,7 +2,7 @@
 import { UserError } from '../util/errors.js';
 import type { StopCause, StopInfo } from './api.js';
 import type { RawStop } from './run-control.js';
-import type { Session } from './session.js';
+import type { SessionExecution } from './session-execution.js';
 import { instructionAt } from '../arch/x86-64/stepper.js';
 import { resolveLocationSpec } from './locations.js';
 import { frameZeroRegs } from './frames.js';
@@ -18,10 +18,7 @@ type Outcome = { raw: RawStop; cause?: StopCause };
 const MAX_INSTRUCTIONS_PER_LINE = 1_000_000;
 
 export class Stepping {
-  /** Formats the value a function returned (set by the eval layer); undefined for void. */
-  returnValue: ((fnDieOffset: number, vcpu: number) => Promise<string | undefined>) | undefined;
-
-  constructor(private readonly s: Session) {}
+  constructor(private readonly s: SessionExecution) {}
 
   private regs(vcpu: number) {
     return this.s.target.readRegisters(vcpu);
@@ -245,7 +242,8 @@ export class Stepping {
     if (!r.temp) return r;
     if (!report) return { raw: { kind: 'stepped', vcpu } };
     let returned: string | undefined;
-    if (fn && this.returnValue) returned = await this.returnValue(fn.dieOffset, vcpu).catch(() => undefined);
+    const evaluation = this.s.evaluation;
+    if (fn && evaluation) returned = await evaluation.returnedValue(fn.dieOffset, vcpu).catch(() => undefined);
     return { raw: { kind: 'stepped', vcpu }, cause: { kind: 'finish', ...(returned !== undefined ? { returned } : {}) } };
   }
 

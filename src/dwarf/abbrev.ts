@@ -1,5 +1,5 @@
 // .debug_abbrev: abbreviation tables (tag, children flag, attribute specs), parsed once per table offset.
-import { ByteReader } from './reader.js';
+import { ByteReader } from '../util/byte-reader.js';
 import { DW_AT, DW_FORM } from './constants.js';
 
 export interface AttrSpec {

@@ -1,5 +1,5 @@
 // .debug_aranges: address ranges -> compile unit offset, for finding a pc's unit without reading DIEs.
-import { ByteReader } from './reader.js';
+import { ByteReader } from '../util/byte-reader.js';
 
 export interface Arange {
   start: bigint;

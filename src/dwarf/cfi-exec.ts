@@ -1,5 +1,5 @@
 // Executes DW_CFA_* instructions of a CIE + FDE into unwind rows (CFA rule and register rules per address range).
-import { ByteReader } from './reader.js';
+import { ByteReader } from '../util/byte-reader.js';
 import type { Cie, CfiTable, Fde } from './cfi-parse.js';
 
 export const DW_CFA = {

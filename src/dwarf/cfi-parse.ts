@@ -1,5 +1,5 @@
 // Call-frame information parser: CIEs and FDEs of .eh_frame and .debug_frame, pointer encodings, FDE index by pc.
-import { ByteReader } from './reader.js';
+import { ByteReader } from '../util/byte-reader.js';
 import { FormatError } from '../util/errors.js';
 
 /** Pointer encodings of .eh_frame (DW_EH_PE_*): low nibble = format, bits 4-6 = application, 0x80 = indirect. */

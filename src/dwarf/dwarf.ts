@@ -1,27 +1,25 @@
 // DwarfFile: the DWARF sections of an ElfFile, unit headers read at open, DIEs/lines/index parsed lazily on demand.
 import type { ElfFile } from '../elf/elf.js';
-import { ByteReader, stringAt } from './reader.js';
+import { ByteReader, stringAt } from '../util/byte-reader.js';
 import { FormatError } from '../util/errors.js';
 import { AbbrevTable, parseAbbrevTable } from './abbrev.js';
 import { DW_UT, DW_TAG } from './constants.js';
-import { Unit, type UnitSection } from './unit.js';
+import { Unit, type UnitFile } from './unit.js';
 import type { Die } from './die.js';
+import type { DwarfSectionName, UnitSection } from './sections.js';
 import { NameIndex, type IndexEntry } from './index.js';
 import { scanNamed, scanTypesNamed } from './name-scan.js';
 import { LineTable, parseLineTable } from './line.js';
 import { parseAranges, type Arange } from './aranges.js';
 
-export type DwarfSectionName =
-  | '.debug_info' | '.debug_types' | '.debug_abbrev' | '.debug_str' | '.debug_line_str' | '.debug_str_offsets'
-  | '.debug_addr' | '.debug_ranges' | '.debug_rnglists' | '.debug_loc' | '.debug_loclists' | '.debug_line'
-  | '.debug_aranges' | '.debug_frame' | '.eh_frame';
+export type { DwarfSectionName } from './sections.js';
 
 const EMPTY = new Uint8Array(0);
 /** .debug_info at least this big is not indexed whole to answer one question. */
 const INDEX_LIMIT = 16 * 1024 * 1024;
 const SUBPROGRAM = new Set<number>([DW_TAG.subprogram]);
 
-export class DwarfFile {
+export class DwarfFile implements UnitFile {
   /** Every unit: .debug_info units in file order, then .debug_types units. Sorted by offset. */
   readonly units: Unit[] = [];
   private readonly sections = new Map<string, Uint8Array>();

@@ -1,5 +1,5 @@
 // DWARF expression opcodes (DW_OP_*, DWARF 2-5 + GNU): names, operand shapes and a decoder of one operation.
-import { ByteReader } from './reader.js';
+import { ByteReader } from '../util/byte-reader.js';
 
 export const DW_OP = {
   addr: 0x03, deref: 0x06, const1u: 0x08, const1s: 0x09, const2u: 0x0a, const2s: 0x0b, const4u: 0x0c,

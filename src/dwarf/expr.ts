@@ -1,5 +1,5 @@
 // Resumable DWARF location-expression evaluator (like gimli's op.rs): returns a result or a request for data.
-import { ByteReader } from './reader.js';
+import { ByteReader } from '../util/byte-reader.js';
 import { DW_OP, decodeOp, type DecodedOp, type OpEncoding } from './expr-ops.js';
 import { FormatError, UserError } from '../util/errors.js';
 

@@ -1,5 +1,5 @@
 // Attribute values: reading and skipping every DW_FORM (DWARF 2-5 and GNU), and the decoded value types.
-import { ByteReader } from './reader.js';
+import { ByteReader } from '../util/byte-reader.js';
 import { DW_FORM, dwName } from './constants.js';
 
 /** What a reader needs to know about the unit a value sits in. */

@@ -1,8 +1,7 @@
 // The name index: functions, variables and types of every compile unit, from a scan of top-level DIEs only.
 import { DW_AT, DW_TAG } from './constants.js';
 import { readForm, skipForm, type RawValue } from './forms.js';
-import type { ByteReader } from './reader.js';
-import type { DwarfFile } from './dwarf.js';
+import type { ByteReader } from '../util/byte-reader.js';
 import type { Unit } from './unit.js';
 
 export interface IndexEntry {
@@ -38,7 +37,7 @@ export class NameIndex {
   /** Enumerators of top-level enumeration types, by name (DIE offsets of the DW_TAG_enumerator). */
   readonly enumerators = new Map<string, number[]>();
 
-  static build(dwarf: DwarfFile): NameIndex {
+  static build(dwarf: { readonly units: readonly Unit[] }): NameIndex {
     const ix = new NameIndex();
     const strCache = new Map<number, string>();
     for (const u of dwarf.units) {

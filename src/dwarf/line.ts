@@ -1,9 +1,9 @@
 // .debug_line: line program headers (v2-v5, DW_LNCT entry formats) and the state machine producing line rows.
 import { posix } from 'node:path';
-import { ByteReader } from './reader.js';
+import { ByteReader } from '../util/byte-reader.js';
 import { DW_FORM, DW_LNCT, DW_LNE, DW_LNS } from './constants.js';
 import { readForm, type Encoding } from './forms.js';
-import type { DwarfFile } from './dwarf.js';
+import type { DwarfSections } from './sections.js';
 
 export interface LineFile {
   /** The file name as recorded (DW_LNCT_path), possibly with directories. */
@@ -168,7 +168,7 @@ function makeFile(name: string, dirIndex: number, dirs: string[], compDir: strin
 }
 
 /** Parse the header of the line program at `offset` in .debug_line; the program itself runs when rows are first asked for. */
-export function parseLineTable(dwarf: DwarfFile, offset: number, ctx: LineContext): LineTable {
+export function parseLineTable(dwarf: DwarfSections, offset: number, ctx: LineContext): LineTable {
   const data = dwarf.sectionBytes('.debug_line');
   const r = new ByteReader(data, '.debug_line');
   if (offset < 0 || offset >= data.length) r.fail(`line program offset 0x${offset.toString(16)} out of range`, offset);

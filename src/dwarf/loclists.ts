@@ -1,5 +1,5 @@
 // Location lists: DWARF 5 .debug_loclists (DW_LLE_*, loclistx offset tables) and DWARF 2-4 .debug_loc.
-import { ByteReader } from './reader.js';
+import { ByteReader } from '../util/byte-reader.js';
 import { FormatError } from '../util/errors.js';
 
 export const DW_LLE = {

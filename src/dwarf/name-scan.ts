@@ -2,13 +2,16 @@
 import { DW_AT, DW_FORM, DW_TAG } from './constants.js';
 import { readForm, skipForm } from './forms.js';
 import { skipChildren, type IndexEntry } from './index.js';
-import type { DwarfFile } from './dwarf.js';
+import type { DwarfSections } from './sections.js';
+
+/** The file being scanned: its units and the bytes of .debug_str. */
+type ScannedFile = DwarfSections & { readonly units: readonly Unit[] };
 import type { Unit } from './unit.js';
 
 const TYPE_TAGS = new Set<number>([DW_TAG.structure_type, DW_TAG.union_type, DW_TAG.enumeration_type, DW_TAG.typedef, DW_TAG.base_type, DW_TAG.class_type]);
 
 /** Every .debug_str offset whose string is exactly `name` (strings may share tails, so any position counts). */
-function strOffsets(dwarf: DwarfFile, name: string): Set<number> {
+function strOffsets(dwarf: ScannedFile, name: string): Set<number> {
   const str = dwarf.sectionBytes('.debug_str');
   const needle = Buffer.from(name + '\0', 'utf8');
   const hay = Buffer.from(str.buffer, str.byteOffset, str.byteLength);
@@ -21,12 +24,12 @@ function strOffsets(dwarf: DwarfFile, name: string): Set<number> {
  * Top-level type DIEs named `name`, in unit order, scanning units until `enough` says the entries found so far
  * answer the question (e.g. a complete definition was met). Only names are compared; no strings are decoded.
  */
-export function scanTypesNamed(dwarf: DwarfFile, name: string, enough: (found: IndexEntry[]) => boolean): IndexEntry[] {
+export function scanTypesNamed(dwarf: ScannedFile, name: string, enough: (found: IndexEntry[]) => boolean): IndexEntry[] {
   return scanNamed(dwarf, name, TYPE_TAGS, enough);
 }
 
 /** Top-level DIEs with one of `tags` named `name` (the DIE's own DW_AT_name), in unit order, until `enough`. */
-export function scanNamed(dwarf: DwarfFile, name: string, tags: ReadonlySet<number>, enough: (found: IndexEntry[]) => boolean): IndexEntry[] {
+export function scanNamed(dwarf: ScannedFile, name: string, tags: ReadonlySet<number>, enough: (found: IndexEntry[]) => boolean): IndexEntry[] {
   const offsets = strOffsets(dwarf, name);
   const bytes = Buffer.from(name, 'utf8');
   const found: IndexEntry[] = [];

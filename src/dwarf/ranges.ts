@@ -1,5 +1,5 @@
 // Address ranges: .debug_ranges (DWARF 2-4) and .debug_rnglists (DWARF 5, every DW_RLE_* kind), plus rnglistx/loclistx offset tables.
-import { ByteReader } from './reader.js';
+import { ByteReader } from '../util/byte-reader.js';
 import { DW_RLE } from './constants.js';
 
 /** A half-open address range [start, end). */

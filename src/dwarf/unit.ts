@@ -1,36 +1,20 @@
-// Units of .debug_info (and v4 .debug_types): headers, base attributes of the root DIE, and the lazily parsed DIE tree.
-import { ByteReader } from './reader.js';
-import { AbbrevTable, findAbbrev, type Abbrev } from './abbrev.js';
-import { DW_AT, DW_UT, DW_TAG } from './constants.js';
-import { formFixedSize, readForm, skipForm, type AttrValue, type Encoding, type RawValue } from './forms.js';
-import { listxOffset, readDebugRanges, readRnglist, type AddrRange } from './ranges.js';
-import { Die } from './die.js';
-import type { DwarfFile } from './dwarf.js';
+// Units of .debug_info (and v4 .debug_types) with their lazily parsed DIE trees, and the DIEs themselves (one module: each refers to the other).
+import { DW_AT, DW_FORM, DW_TAG, dwName } from './constants.js';
+import { readForm, type AttrValue } from './forms.js';
+import type { Abbrev } from './abbrev.js';
+import type { AddrRange } from './ranges.js';
+import type { DwarfSections } from './sections.js';
+import type { LineTable } from './line.js';
+import { UnitBase } from './unit-base.js';
 
-/** Attributes of the unit's root DIE that other sections need (read without building the tree). */
-export interface UnitBases {
-  strOffsetsBase: number;
-  addrBase: number;
-  rnglistsBase: number;
-  loclistsBase: number;
-  /** DW_AT_low_pc of the root DIE (0 when absent): the base of offset_pair range and location list entries. */
-  baseAddress: bigint;
-  name?: string;
-  compDir?: string;
-  producer?: string;
-  language?: number;
-  /** DW_AT_stmt_list: offset of the unit's line program in .debug_line. */
-  stmtList?: number;
-}
+export { type UnitBases } from './unit-base.js';
+export type { UnitSection } from './sections.js';
 
-/** Where a unit lives: .debug_info, or .debug_types placed after .debug_info in one offset space. */
-export interface UnitSection {
-  name: '.debug_info' | '.debug_types';
-  bytes: Uint8Array;
-  /** Added to section offsets to make DIE offsets of the DwarfFile's offset space. */
-  base: number;
-  /** For a section read lazily: makes a byte range (section offsets) readable. */
-  ensure?: (offset: number, len: number) => void;
+/** What a unit needs from its file beyond raw sections: DIEs anywhere (references cross units), line tables. */
+export interface UnitFile extends DwarfSections {
+  dieAt(offset: number): Die;
+  typeUnit(signature: bigint): Unit | undefined;
+  lineTable(unit: Unit): LineTable | undefined;
 }
 
 interface Tree {
@@ -42,199 +26,9 @@ interface Tree {
   dies: (Die | undefined)[];
 }
 
-export class Unit implements Encoding {
-  private abbrevCache?: AbbrevTable;
-  private basesCache?: UnitBases;
+export class Unit extends UnitBase {
+  declare readonly dwarf: UnitFile;
   private tree?: Tree;
-  private loaded = false;
-  /** Key for per-encoding caches (fixed attribute sizes). */
-  readonly encodingKey: number;
-
-  constructor(
-    readonly dwarf: DwarfFile,
-    readonly section: UnitSection,
-    /** Offset of the unit header (DwarfFile offset space). */
-    readonly offset: number,
-    /** End of the unit (exclusive), same offset space. */
-    readonly end: number,
-    readonly version: number,
-    /** DW_UT_* (DWARF 5), DW_UT.compile for older compile units, DW_UT.type for .debug_types units. */
-    readonly unitType: number,
-    readonly addressSize: number,
-    readonly offsetSize: number,
-    readonly abbrevOffset: number,
-    /** Offset of the root DIE. */
-    readonly firstDieOffset: number,
-    readonly typeSignature?: bigint,
-    /** Type units: offset of the type DIE (DwarfFile offset space). */
-    readonly typeOffset?: number,
-  ) {
-    this.encodingKey = version * 256 + addressSize * 16 + offsetSize;
-  }
-
-  get isTypeUnit(): boolean {
-    return this.unitType === DW_UT.type || this.unitType === DW_UT.split_type;
-  }
-
-  get abbrevs(): AbbrevTable {
-    return (this.abbrevCache ??= this.dwarf.abbrevTable(this.abbrevOffset));
-  }
-
-  /** A reader over this unit's bytes, positioned at `offset` (DwarfFile offset space). */
-  reader(offset: number): ByteReader {
-    const s = this.section;
-    if (s.ensure && !this.loaded) {
-      s.ensure(this.offset - s.base, this.end - this.offset);
-      this.loaded = true;
-    }
-    const r = new ByteReader(s.bytes, s.name, this.firstDieOffset - s.base, this.end - s.base);
-    if (offset < this.firstDieOffset || offset > this.end) r.fail('DIE offset outside its unit', offset - s.base);
-    r.pos = offset - s.base;
-    return r;
-  }
-
-  /** Abbreviation for `code`, failing with the section offset when it is missing. */
-  abbrev(code: number, r: ByteReader, at: number): Abbrev {
-    const a = this.abbrevs.get(code);
-    if (!a) r.fail(`abbreviation code ${code} not in the table at .debug_abbrev+0x${this.abbrevOffset.toString(16)}`, at);
-    return a;
-  }
-
-  /** Skip the attribute values of a DIE with abbreviation `a` (fast when all forms have fixed sizes). */
-  skipAttrs(r: ByteReader, a: Abbrev): void {
-    let cache = a.fixedSize;
-    if (!cache) cache = a.fixedSize = new Map();
-    let size = cache.get(this.encodingKey);
-    if (size === undefined) {
-      size = 0;
-      for (const s of a.specs) {
-        const n = formFixedSize(s.form, this);
-        if (n === null) {
-          size = null;
-          break;
-        }
-        size += n;
-      }
-      cache.set(this.encodingKey, size);
-    }
-    if (size !== null) r.skip(size);
-    else for (const s of a.specs) skipForm(r, s.form, this);
-  }
-
-  /** Raw attributes of the DIE at `offset` (no tree needed). */
-  readRaw(offset: number): { abbrev: Abbrev; values: RawValue[] } | undefined {
-    const s = this.section;
-    // A lazily read section: try with the first bytes of the unit only, the whole unit if the DIE is longer.
-    if (s.ensure && !this.loaded && offset === this.firstDieOffset) {
-      const prefixEnd = Math.min(this.end, this.offset + 4096);
-      s.ensure(this.offset - s.base, prefixEnd - this.offset);
-      const r = new ByteReader(s.bytes, s.name, this.firstDieOffset - s.base, this.end - s.base);
-      try {
-        // Only the root's abbreviation is needed: do not parse the unit's whole table yet.
-        const code = r.uleb();
-        if (code === 0) return undefined;
-        const abbrev = this.abbrevCache?.get(code) ?? findAbbrev(this.dwarf.sectionBytes('.debug_abbrev'), this.abbrevOffset, code)
-          ?? r.fail(`abbreviation code ${code} not in the table at .debug_abbrev+0x${this.abbrevOffset.toString(16)}`, offset - s.base);
-        const got = { abbrev, values: abbrev.specs.map((x) => readForm(r, x.form, this, x.implicitConst)) };
-        if (r.pos + s.base <= prefixEnd) return got;
-      } catch {
-        // read past the prefix: retry with the whole unit below
-      }
-    }
-    return this.readRawWith(this.reader(offset), offset);
-  }
-
-  private readRawWith(r: ByteReader, offset: number): { abbrev: Abbrev; values: RawValue[] } | undefined {
-    const code = r.uleb();
-    if (code === 0) return undefined;
-    const abbrev = this.abbrev(code, r, offset - this.section.base);
-    const values = abbrev.specs.map((s) => readForm(r, s.form, this, s.implicitConst));
-    return { abbrev, values };
-  }
-
-  get bases(): UnitBases {
-    if (this.basesCache) return this.basesCache;
-    const b: UnitBases = { strOffsetsBase: 0, addrBase: 0, rnglistsBase: 0, loclistsBase: 0, baseAddress: 0n };
-    this.basesCache = b;
-    const raw = this.readRaw(this.firstDieOffset);
-    if (!raw) return b;
-    const later: [number, RawValue][] = [];
-    raw.abbrev.specs.forEach((s, i) => {
-      const v = raw.values[i]!;
-      const n = v.kind === 'secOffset' || v.kind === 'unsigned' ? Number(v.value) : undefined;
-      switch (s.at) {
-        case DW_AT.str_offsets_base: b.strOffsetsBase = n ?? 0; break;
-        case DW_AT.addr_base: case DW_AT.GNU_addr_base: b.addrBase = n ?? 0; break;
-        case DW_AT.rnglists_base: b.rnglistsBase = n ?? 0; break;
-        case DW_AT.loclists_base: b.loclistsBase = n ?? 0; break;
-        case DW_AT.stmt_list: b.stmtList = n; break;
-        case DW_AT.language: b.language = n; break;
-        case DW_AT.low_pc: case DW_AT.name: case DW_AT.comp_dir: case DW_AT.producer: later.push([s.at, v]); break;
-      }
-    });
-    for (const [at, raw0] of later) {
-      const v = this.resolve(raw0);
-      if (at === DW_AT.low_pc && v.kind === 'address') b.baseAddress = v.value;
-      else if (v.kind === 'string') {
-        if (at === DW_AT.name) b.name = v.value;
-        else if (at === DW_AT.comp_dir) b.compDir = v.value;
-        else if (at === DW_AT.producer) b.producer = v.value;
-      }
-    }
-    return b;
-  }
-
-  /** Resolve indexes into other sections: strings, .debug_addr, unit-relative references. */
-  resolve(v: RawValue): AttrValue {
-    switch (v.kind) {
-      case 'strp': return { kind: 'string', value: this.dwarf.strAt(v.section, v.value) };
-      case 'strx': return { kind: 'string', value: this.strx(v.value) };
-      case 'addrx': return { kind: 'address', value: this.addrx(v.value) };
-      case 'unitRef': return { kind: 'ref', value: this.offset + v.value };
-      case 'supplementary': return { kind: 'unsigned', value: v.value };
-      default: return v;
-    }
-  }
-
-  /** String `index` of the unit's .debug_str_offsets table. */
-  strx(index: number): string {
-    const data = this.dwarf.sectionBytes('.debug_str_offsets');
-    const r = new ByteReader(data, '.debug_str_offsets');
-    const at = this.bases.strOffsetsBase + index * this.offsetSize;
-    if (at + this.offsetSize > data.length) r.fail(`string index ${index} out of range`, at);
-    r.pos = at;
-    return this.dwarf.strAt('.debug_str', this.offsetSize === 8 ? r.u64n() : r.u32());
-  }
-
-  /** Address `index` of the unit's .debug_addr table. */
-  addrx(index: number): bigint {
-    const data = this.dwarf.sectionBytes('.debug_addr');
-    const r = new ByteReader(data, '.debug_addr');
-    const at = this.bases.addrBase + index * this.addressSize;
-    if (at + this.addressSize > data.length) r.fail(`address index ${index} out of range`, at);
-    r.pos = at;
-    return r.uN(this.addressSize);
-  }
-
-  /** Offset in .debug_rnglists of list `index` (DW_FORM_rnglistx). */
-  rnglistOffset(index: number): number {
-    return listxOffset(this.dwarf.sectionBytes('.debug_rnglists'), '.debug_rnglists', this.bases.rnglistsBase, index, this.offsetSize);
-  }
-
-  /** Offset in .debug_loclists of list `index` (DW_FORM_loclistx). */
-  loclistOffset(index: number): number {
-    return listxOffset(this.dwarf.sectionBytes('.debug_loclists'), '.debug_loclists', this.bases.loclistsBase, index, this.offsetSize);
-  }
-
-  /** The ranges of a DW_AT_ranges value (sec_offset into .debug_ranges/.debug_rnglists, or rnglistx). */
-  rangesAt(value: { kind: string; value: unknown }): AddrRange[] {
-    const ctx = { addressSize: this.addressSize, baseAddress: this.bases.baseAddress, addrx: (i: number) => this.addrx(i) };
-    if (value.kind === 'rnglistx') return readRnglist(this.dwarf.sectionBytes('.debug_rnglists'), this.rnglistOffset(Number(value.value)), ctx);
-    if (value.kind !== 'secOffset' && value.kind !== 'unsigned') return [];
-    const off = Number(value.value);
-    if (this.version >= 5) return readRnglist(this.dwarf.sectionBytes('.debug_rnglists'), off, ctx);
-    return readDebugRanges(this.dwarf.sectionBytes('.debug_ranges'), off, ctx);
-  }
 
   /** The root DIE (DW_TAG_compile_unit, partial_unit or type_unit). */
   get root(): Die {
@@ -330,9 +124,201 @@ export class Unit implements Encoding {
     }
     return (this.tree = t);
   }
+}
 
-  /** Root DIE tag without parsing the tree. */
-  get rootTag(): number {
-    return this.readRaw(this.firstDieOffset)?.abbrev.tag ?? DW_TAG.null;
+export interface Attr {
+  at: number;
+  form: number;
+  value: AttrValue;
+}
+
+/** Attributes whose data4/data8 values are section offsets in DWARF 2 and 3 (constants in 4+). */
+const V3_SECTION_OFFSET_ATTRS = new Set<number>([
+  DW_AT.location, DW_AT.stmt_list, DW_AT.ranges, DW_AT.frame_base, DW_AT.string_length, DW_AT.return_addr,
+  DW_AT.segment, DW_AT.static_link, DW_AT.use_location, DW_AT.vtable_elem_location, DW_AT.macro_info,
+]);
+
+export class Die {
+  private cache?: Attr[];
+
+  constructor(
+    readonly unit: Unit,
+    /** Preorder index of this DIE within its unit. */
+    readonly index: number,
+    /** Offset of the DIE in the DwarfFile offset space (.debug_info offset for .debug_info units). */
+    readonly offset: number,
+    readonly abbrev: Abbrev,
+  ) {}
+
+  get tag(): number {
+    return this.abbrev.tag;
+  }
+  get tagName(): string {
+    return dwName(DW_TAG, this.abbrev.tag);
+  }
+  get hasChildren(): boolean {
+    return this.abbrev.hasChildren;
+  }
+
+  get parent(): Die | undefined {
+    const p = this.unit.parentIndex(this.index);
+    return p < 0 ? undefined : this.unit.entry(p);
+  }
+
+  children(): Die[] {
+    const out: Die[] = [];
+    for (let i = this.unit.firstChildIndex(this.index); i >= 0; i = this.unit.nextIndex(i)) out.push(this.unit.entry(i));
+    return out;
+  }
+
+  /** Every attribute, decoded (strings, .debug_addr indexes and unit-relative references resolved). */
+  attrs(): Attr[] {
+    if (this.cache) return this.cache;
+    const u = this.unit;
+    const r = u.reader(this.offset);
+    r.uleb(); // abbreviation code
+    const out: Attr[] = [];
+    for (const s of this.abbrev.specs) {
+      let form = s.form;
+      if (form === DW_FORM.indirect) {
+        const save = r.pos;
+        form = r.uleb();
+        r.pos = save;
+      }
+      let value = u.resolve(readForm(r, s.form, u, s.implicitConst));
+      if (u.version < 4 && value.kind === 'unsigned' && (form === DW_FORM.data4 || form === DW_FORM.data8) && V3_SECTION_OFFSET_ATTRS.has(s.at)) {
+        value = { kind: 'secOffset', value: Number(value.value) };
+      }
+      out.push({ at: s.at, form, value });
+    }
+    return (this.cache = out);
+  }
+
+  attr(at: number): Attr | undefined {
+    return this.attrs().find((a) => a.at === at);
+  }
+  has(at: number): boolean {
+    return this.abbrev.specs.some((s) => s.at === at);
+  }
+  value(at: number): AttrValue | undefined {
+    return this.attr(at)?.value;
+  }
+
+  /** DW_AT_name. */
+  get name(): string | undefined {
+    return this.str(DW_AT.name);
+  }
+
+  str(at: number): string | undefined {
+    const v = this.value(at);
+    return v?.kind === 'string' ? v.value : undefined;
+  }
+
+  /** A constant as a number (data*, udata zero-extended; sdata/implicit_const signed). Undefined when absent or not a safe integer. */
+  num(at: number): number | undefined {
+    const v = this.value(at);
+    if (!v) return undefined;
+    if ((v.kind === 'unsigned' || v.kind === 'signed' || v.kind === 'secOffset' || v.kind === 'loclistx' || v.kind === 'rnglistx') && typeof v.value === 'number') return v.value;
+    return undefined;
+  }
+
+  /** A constant as a bigint, sign-extending fixed-size data forms (data1/2/4/8) as DWARF leaves their signedness to the consumer. */
+  sconst(at: number): bigint | undefined {
+    const a = this.attr(at);
+    if (!a) return undefined;
+    const v = a.value;
+    if (v.kind === 'signed') return BigInt(v.value);
+    if (v.kind !== 'unsigned') return undefined;
+    const bits = a.form === DW_FORM.data1 ? 8n : a.form === DW_FORM.data2 ? 16n : a.form === DW_FORM.data4 ? 32n : a.form === DW_FORM.data8 ? 64n : 0n;
+    return bits ? BigInt.asIntN(Number(bits), BigInt(v.value)) : BigInt(v.value);
+  }
+
+  /** A constant as an unsigned bigint. */
+  uconst(at: number): bigint | undefined {
+    const v = this.value(at);
+    return v && (v.kind === 'unsigned' || v.kind === 'signed') ? BigInt(v.value) : undefined;
+  }
+
+  flag(at: number): boolean {
+    const v = this.value(at);
+    return v?.kind === 'flag' ? v.value : false;
+  }
+
+  address(at: number): bigint | undefined {
+    const v = this.value(at);
+    return v?.kind === 'address' ? v.value : undefined;
+  }
+
+  /** Block or exprloc bytes. */
+  block(at: number): Uint8Array | undefined {
+    const v = this.value(at);
+    return v?.kind === 'block' || v?.kind === 'exprloc' ? v.value : undefined;
+  }
+
+  /** A reference as an absolute DIE offset; DW_FORM_ref_sig8 resolves to the type unit's type DIE. */
+  ref(at: number): number | undefined {
+    const v = this.value(at);
+    if (v?.kind === 'ref') return v.value;
+    if (v?.kind === 'sig8') return this.unit.dwarf.typeUnit(v.value)?.typeOffset;
+    return undefined;
+  }
+
+  /** The DIE a reference attribute points to. */
+  refDie(at: number): Die | undefined {
+    const off = this.ref(at);
+    return off === undefined ? undefined : this.unit.dwarf.dieAt(off);
+  }
+
+  /** DW_AT_type as a DIE offset (undefined for void). */
+  get type(): number | undefined {
+    return this.ref(DW_AT.type);
+  }
+
+  /** This DIE's own attribute, or else one from its DW_AT_abstract_origin / DW_AT_specification chain. */
+  inherited(at: number): Attr | undefined {
+    let d: Die | undefined = this as Die;
+    for (let hops = 0; d && hops < 8; hops++) {
+      const a = d.attr(at);
+      if (a) return a;
+      d = d.refDie(DW_AT.abstract_origin) ?? d.refDie(DW_AT.specification);
+    }
+    return undefined;
+  }
+
+  /** The name, following abstract_origin / specification. */
+  get resolvedName(): string | undefined {
+    const v = this.inherited(DW_AT.name)?.value;
+    return v?.kind === 'string' ? v.value : undefined;
+  }
+
+  /** Low pc, when the DIE has a DW_AT_low_pc. */
+  get lowPc(): bigint | undefined {
+    return this.address(DW_AT.low_pc);
+  }
+
+  /** The code ranges of the DIE: low_pc/high_pc (high as address or length) or DW_AT_ranges. Empty when it has no code. */
+  pcRanges(): AddrRange[] {
+    const low = this.address(DW_AT.low_pc);
+    const high = this.value(DW_AT.high_pc);
+    if (low !== undefined && high) {
+      if (high.kind === 'address') return high.value > low ? [{ start: low, end: high.value }] : [];
+      if (high.kind === 'unsigned' || high.kind === 'signed') {
+        const len = BigInt(high.value);
+        return len > 0n ? [{ start: low, end: low + len }] : [];
+      }
+    }
+    const ranges = this.value(DW_AT.ranges);
+    if (ranges) return this.unit.rangesAt(ranges);
+    if (low !== undefined && !high && this.tag !== DW_TAG.compile_unit) return [{ start: low, end: low + 1n }];
+    return [];
+  }
+
+  /** True when some range contains `pc`. */
+  containsPc(pc: bigint): boolean {
+    return this.pcRanges().some((r) => pc >= r.start && pc < r.end);
+  }
+
+  toString(): string {
+    return `<0x${this.offset.toString(16)}> ${this.tagName}${this.name ? ` ${this.name}` : ''}`;
   }
 }

@@ -1,7 +1,7 @@
 // Bounds-checked reader of ELF64 little-endian x86-64 files: header, segments, sections (zlib-compressed too), symbols.
 import { closeSync, fstatSync, openSync, readSync, readFileSync } from 'node:fs';
 import { gunzipSync, inflateSync } from 'node:zlib';
-import { ByteReader, stringAt } from '../dwarf/reader.js';
+import { ByteReader, stringAt } from '../util/byte-reader.js';
 import { FormatError, UserError, errorMessage } from '../util/errors.js';
 
 export const SHT_NOBITS = 8;

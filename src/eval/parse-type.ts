@@ -2,7 +2,7 @@
 import { UserError } from '../util/errors.js';
 import { baseTypeFromWords, pointerTo, qualified, arrayOf, builtin, type Quals, type Type, type FunctionType } from '../symbols/types.js';
 import type { Token } from './lexer.js';
-import type { Expr } from './parser.js';
+import type { Expr } from './ast.js';
 
 /** Type names the expression may use; supplied by the scope (the program's DWARF). */
 export interface TypeLookup {

@@ -1,31 +1,13 @@
 // Precedence-climbing parser for gdb's C expressions (casts, sizeof, {type} addr, @, assignments) into an AST.
 import { UserError } from '../util/errors.js';
-import { builtin, type Type, type FloatType } from '../symbols/types.js';
+import { builtin, type Type } from '../symbols/types.js';
+import type { Expr } from './ast.js';
 import { tokenize, syntaxError, type Token } from './lexer.js';
 import { TypeParser, type TypeLookup } from './parse-type.js';
 
 export type { TypeLookup } from './parse-type.js';
 
-export type Expr =
-  | { kind: 'int'; value: bigint; type: Type }
-  | { kind: 'float'; value: number; text: string; type: FloatType }
-  | { kind: 'char'; value: number }
-  | { kind: 'string'; bytes: Uint8Array }
-  | { kind: 'ident'; name: string }
-  | { kind: 'dollar'; name: string }
-  | { kind: 'unary'; op: '-' | '+' | '!' | '~' | '*' | '&' | 'pre++' | 'pre--' | 'post++' | 'post--'; operand: Expr }
-  | { kind: 'binary'; op: string; left: Expr; right: Expr }
-  | { kind: 'assign'; op: string; left: Expr; right: Expr }
-  | { kind: 'ternary'; cond: Expr; then: Expr; else: Expr }
-  | { kind: 'comma'; left: Expr; right: Expr }
-  | { kind: 'member'; object: Expr; name: string; arrow: boolean }
-  | { kind: 'index'; object: Expr; index: Expr }
-  | { kind: 'call'; fn: Expr; args: Expr[] }
-  | { kind: 'cast'; type: Type; operand: Expr }
-  | { kind: 'brace'; type: Type; operand: Expr }
-  | { kind: 'sizeof'; type?: Type; operand?: Expr }
-  | { kind: 'alignof'; type?: Type; operand?: Expr }
-  | { kind: 'type'; type: Type };
+export type { Expr } from './ast.js';
 
 /** Binary operator precedence (higher binds tighter); '@' sits between shifts and additive, as in gdb. */
 const BINARY: Record<string, number> = {

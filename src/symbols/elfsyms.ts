@@ -1,5 +1,5 @@
 // ELF symbol table lookups: address -> symbol+offset (gdb's <demo+185>), and the "Non-debugging symbols" list.
-import { decodeUtf8 } from '../dwarf/reader.js';
+import { decodeUtf8 } from '../util/byte-reader.js';
 import { SHT_DYNSYM, SHT_SYMTAB, type ElfFile, type ElfSymbol } from '../elf/elf.js';
 import { pltSymbols } from './plt.js';
 

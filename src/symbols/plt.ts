@@ -1,6 +1,6 @@
 // Synthetic NAME@plt symbols (as BFD and gdb make them): PLT entries decoded to their GOT slot, named by its dynamic relocation.
 import { isEndbr64 } from '../arch/x86-64/prologue.js';
-import { ByteReader, stringAt } from '../dwarf/reader.js';
+import { ByteReader, stringAt } from '../util/byte-reader.js';
 import type { ElfFile, ElfSection, ElfSymbol } from '../elf/elf.js';
 
 const SHT_RELA = 4;

@@ -1,6 +1,6 @@
 // runTui: the full-screen debugger. Wires Session events -> model -> views, keys -> controller -> commands; resolves on quit.
 import type { Interpreter } from '../commands/interpreter.js';
-import { loadConfig, type Config } from '../cli/config.js';
+import { loadConfig, type Config } from './config.js';
 import { x86_64 } from '../arch/arch.js';
 import type { Session } from '../core/session.js';
 import type { Program } from '../symbols/program.js';

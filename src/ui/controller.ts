@@ -1,6 +1,6 @@
 // Turns keys into actions: commands of the command language for anything that changes the target, UI state for the rest.
 import { QuitRequest } from '../commands/interpreter.js';
-import type { OptionalPane } from '../cli/config.js';
+import type { OptionalPane } from './config.js';
 import { complete, History, LineEditor, type CompletionSources } from './command-line.js';
 import type { ActionId, Keymap, KeyContext } from './keymap.js';
 import type { UiModel } from './model.js';

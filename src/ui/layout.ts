@@ -1,5 +1,5 @@
 // Layout maths: where each pane goes for a terminal size (80x24 up to 250x70 and beyond), or "too small".
-import type { OptionalPane, PaneSizes } from '../cli/config.js';
+import type { OptionalPane, PaneSizes } from './config.js';
 
 export type SidePane = 'variables' | 'registers' | 'stack' | 'breakpoints';
 export type PaneId = 'source' | SidePane | 'command' | OptionalPane;

@@ -1,7 +1,7 @@
 // UI state: what the panes show, updated from Session events and queries (the only place that asks the Session for data).
 import { basename } from 'node:path';
 import type { BreakpointInfo, FrameInfo, RegisterValue, SessionEvent, SessionState, StopInfo } from '../core/api.js';
-import type { OptionalPane } from '../cli/config.js';
+import type { OptionalPane } from './config.js';
 import type { ProgramPort, SessionPort, SourceFileRef } from './ports.js';
 import { SourceCache, type SourceFile } from './source-file.js';
 import { scrollTo } from './source-view.js';

@@ -1,5 +1,5 @@
 // Draws the whole UI from the model and controller state into the screen's surfaces (views only render state).
-import type { Config } from '../cli/config.js';
+import type { Config } from './config.js';
 import type { Controller, FocusPane } from './controller.js';
 import { renderCommand, renderDisasm, renderText, hexRows } from './extra-views.js';
 import { computeLayout, tooSmallLines, type Layout, type PaneId } from './layout.js';

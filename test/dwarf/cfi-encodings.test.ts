@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CfiTable, Cfi, DW_CFA, DW_EH_PE, unwindFrame, unwindRowAt, unwindRows } from '../../src/dwarf/cfi.js';
-import { ByteReader } from '../../src/dwarf/reader.js';
+import { ByteReader } from '../../src/util/byte-reader.js';
 import { FormatError } from '../../src/util/errors.js';
 import { uleb, sleb } from '../helpers/leb128.js';
 

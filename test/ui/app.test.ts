@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { runTui } from '../../src/ui/app.js';
-import { parseConfig } from '../../src/cli/config.js';
+import { parseConfig } from '../../src/ui/config.js';
 import { FakeSession, fakeInterpreter } from './fake-session.js';
 
 class FakeTty extends Writable {

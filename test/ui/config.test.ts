@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configPath, DEFAULT_PANES, loadConfig, parseConfig } from '../../src/cli/config.js';
+import { configPath, DEFAULT_PANES, loadConfig, parseConfig } from '../../src/ui/config.js';
 
 function withConfig(text: string): ReturnType<typeof loadConfig> {
   const dir = mkdtempSync(join(tmpdir(), 'duster-config-'));

@@ -1,6 +1,6 @@
 // Runs the TUI on the terminal against the scripted demo session (no target needed): for UI tests of terminal behaviour and for looking.
 import { runTui } from '../../src/ui/app.js';
-import { loadConfig } from '../../src/cli/config.js';
+import { loadConfig } from '../../src/ui/config.js';
 import { FakeSession, fakeInterpreter } from './fake-session.js';
 
 // `node --test dist/test/` runs every .js under test/ as a test file: do nothing there.

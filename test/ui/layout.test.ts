@@ -1,7 +1,7 @@
 // Layout: every pane readable from 80x24 to 250x70, no overlaps, and a clear message below the minimum.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_PANES } from '../../src/cli/config.js';
+import { DEFAULT_PANES } from '../../src/ui/config.js';
 import { computeLayout, distribute, tooSmallLines, type Rect } from '../../src/ui/layout.js';
 
 const overlap = (a: Rect, b: Rect): boolean => a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height;

@@ -1,5 +1,5 @@
 // ELF notes (PT_NOTE segments, SHT_NOTE sections): name, type and descriptor of each, bounds-checked, count capped.
-import { ByteReader } from '../../dwarf/reader.js';
+import { ByteReader } from '../../util/byte-reader.js';
 import { PT_NOTE } from '../../elf/elf.js';
 import { FormatError } from '../../util/errors.js';
 import type { FileImage } from './file-image.js';

@@ -1,5 +1,5 @@
 // Decoders for the notes of an x86-64 Linux core: NT_PRSTATUS, NT_FPREGSET, NT_PRPSINFO, NT_AUXV, NT_FILE, NT_SIGINFO.
-import { ByteReader } from '../../dwarf/reader.js';
+import { ByteReader } from '../../util/byte-reader.js';
 
 export const NT_PRSTATUS = 1;
 export const NT_FPREGSET = 2;

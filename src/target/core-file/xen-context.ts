@@ -1,5 +1,5 @@
 // struct vcpu_guest_context of a 64-bit x86 Xen guest (xen/include/public/arch-x86/xen.h) -> registers, as the live backend names them.
-import { ByteReader } from '../../dwarf/reader.js';
+import { ByteReader } from '../../util/byte-reader.js';
 
 export const VCPU_CONTEXT_SIZE = 5168;
 export const VGCF_IN_KERNEL = 1n << 2n;

@@ -1,5 +1,5 @@
 // An `xl dump-core` image (tools/libs/guest/xg_core.c): vCPU contexts, the page list, and guest-virtual reads through the guest's page tables.
-import { ByteReader } from '../../dwarf/reader.js';
+import { ByteReader } from '../../util/byte-reader.js';
 import type { ElfSection } from '../../elf/elf.js';
 import { FormatError } from '../../util/errors.js';
 import { parseNotes } from './elf-notes.js';

@@ -1,6 +1,5 @@
 // connectXen: checks (root, shim, libxenctrl, domain, PV, 64-bit), probes GDBSX, picks the breakpoint strategy, attaches.
 import { existsSync } from 'node:fs';
-import type { CliOptions } from '../../cli/args.js';
 import type { Target } from '../contract.js';
 import { UserError } from '../../util/errors.js';
 import { DX_E, DX_F, loadShim, shimPath, type Shim } from './ffi.js';
@@ -46,7 +45,13 @@ export function resolveDomain(shim: Shim, spec: string): number {
   return id;
 }
 
-export async function connectXen(opts: CliOptions, out: Out): Promise<XenConnection> {
+/** What the Xen backend reads of the command-line options. */
+export interface XenConnectOptions {
+  domain?: string;
+  breakpoints?: 'trap' | 'spin';
+}
+
+export async function connectXen(opts: XenConnectOptions, out: Out): Promise<XenConnection> {
   if (opts.domain === undefined) throw new UserError('no domain given (--domain ID|NAME)');
   if (process.getuid?.() !== 0) throw new UserError('debugging Xen domains needs root (try sudo)');
   const shim = openShim();

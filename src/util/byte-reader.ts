@@ -1,5 +1,5 @@
 // Bounds-checked little-endian byte reader shared by every ELF and DWARF parser; errors name section and offset.
-import { FormatError } from '../util/errors.js';
+import { FormatError } from './errors.js';
 
 export class ByteReader {
   /** Absolute position inside `bytes`. */

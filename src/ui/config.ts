@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseKeyOverrides, type KeyOverrides } from '../ui/keymap.js';
+import { parseKeyOverrides, type KeyOverrides } from './keymap.js';
 
 export type OptionalPane = 'disassembly' | 'memory' | 'output';
 

@@ -1,0 +1,168 @@
+// The Session's execution layer: runs one execution command at a time, reports its stop, and keeps the user's breakpoints.
+import { UserError } from '../util/errors.js';
+import type { BreakpointInfo, StopCause, StopInfo } from './api.js';
+import type { Breakpoint } from './breakpoints.js';
+import type { RawStop } from './run-control.js';
+import { resolveLocationSpec } from './locations.js';
+import { SessionQueries } from './session-queries.js';
+
+/** The second layer of Session (see session.ts): execution commands and breakpoints. */
+export class SessionExecution extends SessionQueries {
+  private busy = false;
+  private settled: Promise<void> = Promise.resolve();
+  /** No execution command may start any more (a detach or quit is under way). */
+  closing = false;
+
+  /** Runs one execution command: marks running, does it, reports the stop (or exit). */
+  async execute(what: (vcpu: number) => Promise<{ raw: RawStop; cause?: StopCause }>): Promise<StopInfo | undefined> {
+    this.requireStopped();
+    if (this.closing) throw new UserError('The debugger is detaching.');
+    if (this.busy) throw new UserError('Another command is still running.');
+    this.busy = true;
+    this.run.clearInterrupt();
+    this.state = 'running';
+    let settle!: () => void;
+    this.settled = new Promise<void>((r) => (settle = r));
+    this.frameCache = undefined;
+    this.selectedFrame = 0;
+    this.emit({ type: 'running', vcpu: this.vcpu });
+    try {
+      const { raw, cause } = await what(this.vcpu);
+      return await this.report(raw, cause);
+    } catch (e) {
+      if (this.state === 'running') this.state = 'stopped';
+      throw e;
+    } finally {
+      this.busy = false;
+      settle();
+    }
+  }
+
+  /** Resolves when no execution command is in flight (what a clean detach must wait for). */
+  idle(): Promise<void> {
+    return this.busy ? this.settled : Promise.resolve();
+  }
+
+  private async report(raw: RawStop, cause?: StopCause): Promise<StopInfo | undefined> {
+    this.run.removeOwnersWithPrefix('temp:');
+    if (raw.kind === 'exited' || raw.kind === 'killed') {
+      this.state = 'exited';
+      this.lastStop = undefined;
+      await this.run.removeAll().catch(() => []);
+      const who = `[Inferior 1 (process ${this.pid ?? '?'})`;
+      const text = raw.kind === 'exited'
+        ? raw.code === 0 ? `${who} exited normally]` : `${who} exited with code ${raw.code.toString(8).padStart(2, '0')}]`
+        : `\nProgram terminated with signal ${raw.name}.`;
+      this.emit(raw.kind === 'exited' ? { type: 'exited', code: raw.code, text } : { type: 'exited', signal: raw.name, text });
+      return undefined;
+    }
+    this.state = 'stopped';
+    this.vcpu = raw.vcpu;
+    let c: StopCause;
+    if (cause) c = cause;
+    else if (raw.kind === 'signal') c = { kind: 'signal', signal: raw.name, description: signalDescription(raw.name) };
+    else if (raw.kind === 'interrupted') c = { kind: 'interrupted' };
+    else if (raw.kind === 'site') {
+      const hit = this.breakpoints.at(raw.address)[0];
+      c = hit ? { kind: 'breakpoint', breakpoint: hit.id } : { kind: 'step' };
+    } else c = { kind: 'step' };
+    const stop: StopInfo = { vcpu: raw.vcpu, cause: c, location: await this.locationOfPc(raw.vcpu) };
+    this.lastStop = stop;
+    this.emit({ type: 'stopped', stop });
+    return stop;
+  }
+
+  /**
+   * At a site stop: does a user breakpoint there trigger (condition true, ignore count used up)?
+   * Updates hit counts and deletes a temporary breakpoint that fired.
+   */
+  async userBreakpointTriggers(address: bigint): Promise<Breakpoint | undefined> {
+    let fired: Breakpoint | undefined;
+    for (const bp of this.breakpoints.at(address)) {
+      if (bp.condition) {
+        let ok = false;
+        try {
+          this.atInternalStop = true;
+          this.frameCache = undefined;
+          ok = this.evaluation ? await this.evaluation.conditionHolds(bp.condition) : true;
+        } catch (e) {
+          this.emit({ type: 'error', message: `Error in testing condition for breakpoint ${bp.id}:\n${(e as Error).message}` });
+          ok = true; // gdb stops when a condition cannot be evaluated
+        } finally {
+          this.atInternalStop = false;
+          this.frameCache = undefined;
+        }
+        if (!ok) continue;
+      }
+      bp.hits++;
+      if (bp.ignoreCount > 0) {
+        bp.ignoreCount--;
+        continue;
+      }
+      fired ??= bp;
+    }
+    if (fired?.temporary) await this.deleteBreakpoint(fired.id);
+    else if (fired) this.emit({ type: 'breakpoints-changed' });
+    return fired;
+  }
+
+  // ---- breakpoints -------------------------------------------------------------------------
+
+  async addBreakpoint(spec: string, opts: { temporary?: boolean; condition?: string } = {}): Promise<Breakpoint> {
+    const locations = await resolveLocationSpec(this, spec);
+    for (const l of locations) {
+      if (!(await this.run.canPlant(l.address, (a, n) => this.codeBytes(a, n)))) {
+        throw new UserError(`Cannot insert a ${this.strategy} breakpoint at 0x${l.address.toString(16)}: the instruction there is one byte long.`);
+      }
+    }
+    const bp = this.breakpoints.create(spec, locations, opts);
+    this.syncBreakpointSites();
+    this.emit({ type: 'breakpoints-changed' });
+    return bp;
+  }
+
+  async deleteBreakpoint(id: number): Promise<void> {
+    this.breakpoints.remove(id);
+    this.syncBreakpointSites();
+    this.emit({ type: 'breakpoints-changed' });
+  }
+
+  setBreakpointEnabled(id: number, enabled: boolean): void {
+    this.breakpoints.get(id).enabled = enabled;
+    this.syncBreakpointSites();
+    this.emit({ type: 'breakpoints-changed' });
+  }
+
+  setCondition(id: number, condition: string | undefined): void {
+    const bp = this.breakpoints.get(id);
+    if (condition) bp.condition = condition;
+    else delete bp.condition;
+    this.emit({ type: 'breakpoints-changed' });
+  }
+
+  setIgnoreCount(id: number, count: number): void {
+    this.breakpoints.get(id).ignoreCount = count;
+    this.emit({ type: 'breakpoints-changed' });
+  }
+
+  breakpointList(): BreakpointInfo[] {
+    return this.breakpoints.info();
+  }
+
+  /** Sites follow the enabled breakpoints; memory is patched lazily, right before the target resumes. */
+  private syncBreakpointSites(): void {
+    this.run.removeOwnersWithPrefix('bp');
+    for (const a of this.breakpoints.addresses()) this.run.addSite(a, 'bp');
+  }
+}
+
+const SIGNAL_TEXT: Record<string, string> = {
+  SIGSEGV: 'Segmentation fault', SIGINT: 'Interrupt', SIGTRAP: 'Trace/breakpoint trap', SIGABRT: 'Aborted',
+  SIGFPE: 'Arithmetic exception', SIGILL: 'Illegal instruction', SIGBUS: 'Bus error', SIGTERM: 'Terminated',
+  SIGKILL: 'Killed', SIGUSR1: 'User defined signal 1', SIGUSR2: 'User defined signal 2', SIGALRM: 'Alarm clock',
+  SIGPIPE: 'Broken pipe', SIGCHLD: 'Child status changed', SIGHUP: 'Hangup', SIGQUIT: 'Quit',
+};
+
+export function signalDescription(name: string): string {
+  return SIGNAL_TEXT[name] ?? name;
+}

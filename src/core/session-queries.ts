@@ -1,0 +1,213 @@
+// The Session's state, events and queries: locations, memory, registers and frames of the stopped program.
+import { posix } from 'node:path';
+import { Cfi } from '../dwarf/cfi.js';
+import type { Program } from '../symbols/program.js';
+import { SHF_EXECINSTR, SHF_WRITE } from '../elf/elf.js';
+import type { Target } from '../target/contract.js';
+import { UserError } from '../util/errors.js';
+import type { CodeLocation, FrameInfo, Listener, RegisterValue, SessionEvent, SessionState, StopInfo } from './api.js';
+import { BreakpointTable } from './breakpoints.js';
+import type { EvaluationPort } from './evaluation-port.js';
+import { Unwinder, type Frame } from './frames.js';
+import { PatchTable } from './patches.js';
+import { RunControl } from './run-control.js';
+import { strategyByName, type StrategyName } from './strategy.js';
+import { x86Stepper } from '../arch/x86-64/stepper.js';
+
+export interface SessionOptions {
+  program: Program;
+  target: Target;
+  strategy?: StrategyName;
+  /** Process id for gdb's "[Inferior 1 (process N) exited ...]" line. */
+  pid?: number;
+}
+
+/** The first layer of Session (see session.ts): what it holds, what it tells listeners, what it answers while stopped. */
+export class SessionQueries {
+  readonly program: Program;
+  readonly target: Target;
+  readonly patches: PatchTable;
+  readonly run: RunControl;
+  readonly breakpoints = new BreakpointTable();
+  readonly unwinder: Unwinder;
+  state: SessionState = 'stopped';
+  lastStop: StopInfo | undefined;
+  vcpu = 0;
+  selectedFrame = 0;
+  pid: number | undefined;
+  protected frameCache: { frames: Frame[]; complete: boolean } | undefined;
+  private readonly listeners = new Set<Listener>();
+  /** True while core examines a stop the user does not see yet (breakpoint conditions). */
+  protected atInternalStop = false;
+  private evaluationPort: EvaluationPort | undefined;
+
+  protected constructor(opts: SessionOptions) {
+    this.program = opts.program;
+    this.target = opts.target;
+    this.pid = opts.pid;
+    const elf = opts.program.elf;
+    this.patches = new PatchTable(opts.target, (a) => {
+      const sec = elf.loadedSectionAt(a);
+      return !!sec && !!(sec.flags & SHF_EXECINSTR) && !(sec.flags & SHF_WRITE);
+    });
+    this.run = new RunControl(opts.target, this.patches, strategyByName(opts.strategy ?? 'trap'), x86Stepper, (m) => this.emit({ type: 'error', message: m }));
+    const cfi = Cfi.fromElf(opts.program.elf);
+    this.unwinder = new Unwinder(cfi, (a, n) => this.readMemory(a, n), (pc) => this.program.functionAt(pc)?.name === 'main');
+    opts.target.onOutput = (text) => this.emit({ type: 'output', text, stream: 'target' });
+  }
+
+  get strategy(): StrategyName {
+    return this.run.strategy.name;
+  }
+
+  /** Expression evaluation for conditions, frame arguments, locals and returned values (undefined until set). */
+  get evaluation(): EvaluationPort | undefined {
+    return this.evaluationPort;
+  }
+
+  /** Plugs in expression evaluation (done once, by whoever owns the eval layer, right after the session starts). */
+  setEvaluation(port: EvaluationPort): void {
+    this.evaluationPort = port;
+  }
+
+  on(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: SessionEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // A broken listener must not break the session.
+      }
+    }
+  }
+
+  // ---- locations -------------------------------------------------------------------------
+
+  /** file:line, function and source path of an address. */
+  describe(address: bigint): CodeLocation {
+    const loc: CodeLocation = { address };
+    const fn = this.program.functionAt(address);
+    if (fn) loc.function = fn.name;
+    else if (this.inProgramImage(address)) {
+      const sym = this.program.symbols.lookup(address);
+      if (sym) loc.function = sym.symbol.name;
+    }
+    const sal = this.program.lineForPc(address);
+    if (sal && sal.line) {
+      loc.file = posix.basename(sal.file.path);
+      loc.fullPath = sal.file.path;
+      loc.line = sal.line;
+    }
+    return loc;
+  }
+
+  /** True for addresses inside the program's own loaded sections (not a shared library's). */
+  inProgramImage(address: bigint): boolean {
+    return this.program.elf.loadedSectionAt(address) !== undefined;
+  }
+
+  protected async locationOfPc(vcpu: number): Promise<CodeLocation> {
+    const pc = (this.target.readRegister ? await this.target.readRegister(vcpu, 'rip') : (await this.target.readRegisters(vcpu)).get('rip')) ?? 0n;
+    return this.describe(pc);
+  }
+
+  // ---- state guards --------------------------------------------------------------------------
+
+  requireStopped(): void {
+    if (this.state === 'running' && !this.atInternalStop) throw new UserError('The program is running; interrupt it first (Ctrl-C).');
+    if (this.state === 'exited') throw new UserError('The program is not being run.');
+    if (this.state === 'detached') throw new UserError('The program is not being run.');
+  }
+
+  // ---- data --------------------------------------------------------------------------------
+
+  /** Code bytes: from the target when it is there, else from the program file (no process yet, or it exited). */
+  async codeBytes(address: bigint, len: number): Promise<Uint8Array> {
+    if (this.state === 'stopped') return this.readMemory(address, len);
+    const fromFile = this.program.elf.readVirtual(address, len);
+    if (!fromFile) throw new UserError(`Cannot access memory at address 0x${address.toString(16)}`);
+    return fromFile;
+  }
+
+  /** Memory as the program sees it (our patches masked). */
+  async readMemory(address: bigint, len: number): Promise<Uint8Array> {
+    return this.patches.read(address, len);
+  }
+
+  async writeMemory(address: bigint, data: Uint8Array): Promise<void> {
+    this.requireStopped();
+    await this.patches.write(address, data);
+    this.frameCache = undefined;
+  }
+
+  async registers(vcpu = this.vcpu): Promise<RegisterValue[]> {
+    const regs = await this.target.readRegisters(vcpu);
+    return [...regs].map(([name, value]) => ({ name, value, size: 8 }));
+  }
+
+  async writeRegister(name: string, value: bigint): Promise<void> {
+    this.requireStopped();
+    if (this.selectedFrame !== 0) throw new UserError('Writing registers of an outer frame is not supported; select frame 0.');
+    await this.target.writeRegisters(this.vcpu, new Map([[name, value]]));
+    this.frameCache = undefined;
+    if (this.lastStop) this.lastStop = { ...this.lastStop, location: await this.locationOfPc(this.vcpu) };
+  }
+
+  // ---- frames ------------------------------------------------------------------------------
+
+  /**
+   * The call stack (innermost first), unwound lazily: only `limit` frames when that is all the
+   * caller needs (a stop report needs one), the whole stack otherwise.
+   */
+  async frames(limit?: number): Promise<Frame[]> {
+    this.requireStopped();
+    const c = this.frameCache;
+    if (c && (c.complete || (limit !== undefined && c.frames.length >= limit))) return limit === undefined ? c.frames : c.frames.slice(0, limit);
+    const frames = await this.unwinder.backtrace(await this.target.readRegisters(this.vcpu), limit);
+    this.frameCache = { frames, complete: limit === undefined || frames.length < limit };
+    return frames;
+  }
+
+  async frame(level = this.selectedFrame): Promise<Frame> {
+    const fs = await this.frames(level + 1);
+    const f = fs[level];
+    if (!f) throw new UserError('No frame at level ' + level + '.');
+    return f;
+  }
+
+  async selectFrame(level: number): Promise<Frame> {
+    const fs = await this.frames(level + 1);
+    if (level < 0 || level >= fs.length) throw new UserError(level < 0 ? 'Bottom (innermost) frame selected; you cannot go down.' : 'Initial frame selected; you cannot go up.');
+    this.selectedFrame = level;
+    this.emit({ type: 'frame-selected', level });
+    return fs[level]!;
+  }
+
+  /** Frames for the UI; arguments are formatted through the evaluation port. */
+  async backtrace(limit?: number): Promise<FrameInfo[]> {
+    const fs = await this.frames(limit);
+    const out: FrameInfo[] = [];
+    for (const f of limit === undefined ? fs : fs.slice(0, limit)) {
+      const args = this.evaluationPort ? await this.evaluationPort.frameArguments(f).catch(() => []) : [];
+      out.push({ level: f.level, pc: f.pc, ...(f.cfa !== undefined ? { cfa: f.cfa } : {}), location: this.describe(f.level > 0 ? f.pc - 1n : f.pc), args });
+    }
+    // Callers' pcs are return addresses; show them as gdb does, but locate them by the call (pc-1).
+    for (const fi of out) fi.location.address = fi.pc;
+    return out;
+  }
+
+  async selectVcpu(id: number): Promise<void> {
+    this.requireStopped();
+    const vcpus = await this.target.listVcpus();
+    if (!vcpus.some((v) => v.id === id)) throw new UserError(`Invalid thread ID: ${id}`);
+    this.vcpu = id;
+    this.selectedFrame = 0;
+    this.frameCache = undefined;
+    if (this.lastStop) this.lastStop = { ...this.lastStop, vcpu: id, location: await this.locationOfPc(id) };
+    this.emit({ type: 'frame-selected', level: 0 });
+  }
+}

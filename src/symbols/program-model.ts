@@ -1,0 +1,214 @@
+// The program model's core: units, source files, line <-> address lookups and functions (Program adds breakpoint placement, info line, scopes).
+import { posix } from 'node:path';
+import type { ElfFile } from '../elf/elf.js';
+import { DwarfFile } from '../dwarf/dwarf.js';
+import { DW_AT, DW_TAG } from '../dwarf/constants.js';
+import type { Unit } from '../dwarf/unit.js';
+import type { Die } from '../dwarf/die.js';
+import type { AddrRange } from '../dwarf/ranges.js';
+import { UserError } from '../util/errors.js';
+import { ElfSymbols } from './elfsyms.js';
+import { buildSubFiles, findPcLine, type PcLine, type SubFile } from './lines.js';
+import { blockByDie, blocksAt, functionInfo, unitHasLocLists, type Block, type FunctionInfo, type Variable } from './functions.js';
+
+export interface SourceFile {
+  /** Full path. */
+  path: string;
+  /** Units whose line tables mention the file. */
+  units: Unit[];
+}
+
+interface UnitModel {
+  files: SubFile[];
+  functions?: FunctionInfo[];
+  /** Top-level subprograms with code, by lowest address (no blocks built). */
+  tops?: { die: Die; ranges: AddrRange[]; low: bigint }[];
+  locationsValid?: boolean;
+  statics?: Variable[];
+}
+
+/** The first layer of Program (see program.ts): per-unit models built lazily, files, lines and functions. */
+export class ProgramModel {
+  readonly dwarf: DwarfFile;
+  readonly symbols: ElfSymbols;
+  private readonly models = new Map<number, UnitModel>();
+  private fileCache?: SourceFile[];
+
+  constructor(readonly elf: ElfFile) {
+    this.dwarf = DwarfFile.open(elf);
+    this.symbols = new ElfSymbols(elf);
+  }
+
+  protected model(u: Unit): UnitModel {
+    let m = this.models.get(u.offset);
+    if (!m) {
+      const lt = this.dwarf.lineTable(u);
+      m = { files: lt ? buildSubFiles(lt, u.bases) : [] };
+      this.models.set(u.offset, m);
+    }
+    return m;
+  }
+
+  /** Functions with code in a unit (parses that unit's DIEs). */
+  functionsOf(u: Unit): FunctionInfo[] {
+    const m = this.model(u);
+    return (m.functions ??= this.topFunctions(u).map((t) => this.functionOfDie(t.die)!).filter((f) => f));
+  }
+
+  /** A unit's top-level subprograms with code, sorted by lowest address; their blocks are built only when asked. */
+  private topFunctions(u: Unit): { die: Die; ranges: AddrRange[]; low: bigint }[] {
+    const m = this.model(u);
+    if (!m.tops) {
+      m.tops = [];
+      // Walk the root's children by index; only subprograms with a pc attribute become Die objects.
+      for (let i = u.firstChildIndex(0); i >= 0; i = u.nextIndex(i)) {
+        if (u.tagAt(i) !== DW_TAG.subprogram) continue;
+        if (!u.abbrevAt(i)?.specs.some((sp) => sp.at === DW_AT.low_pc || sp.at === DW_AT.ranges)) continue;
+        const d = u.entry(i);
+        const ranges = d.pcRanges();
+        if (!ranges.length) continue;
+        let low = ranges[0]!.start;
+        for (const r of ranges) if (r.start < low) low = r.start;
+        m.tops.push({ die: d, ranges, low });
+      }
+      m.tops.sort((a, b) => (a.low < b.low ? -1 : a.low > b.low ? 1 : 0));
+    }
+    return m.tops;
+  }
+
+  private readonly fnByDie = new Map<number, FunctionInfo | undefined>();
+  private functionOfDie(d: Die): FunctionInfo | undefined {
+    if (!this.fnByDie.has(d.offset)) this.fnByDie.set(d.offset, functionInfo(d));
+    return this.fnByDie.get(d.offset);
+  }
+
+  protected locationsValid(u: Unit): boolean {
+    const m = this.model(u);
+    return (m.locationsValid ??= unitHasLocLists(u));
+  }
+
+  /** Every source file named in a line table header (only headers are read, not line programs). */
+  sourceFiles(): SourceFile[] {
+    if (this.fileCache) return this.fileCache;
+    const byPath = new Map<string, SourceFile>();
+    for (const u of this.dwarf.compileUnits) {
+      const lt = this.dwarf.lineTable(u);
+      if (!lt) continue;
+      for (const f of lt.files) {
+        let s = byPath.get(f.path);
+        if (!s) byPath.set(f.path, (s = { path: f.path, units: [] }));
+        if (!s.units.includes(u)) s.units.push(u);
+      }
+    }
+    return (this.fileCache = [...byPath.values()]);
+  }
+
+  /** Files matching a user's spelling: the same path, a path suffix at a '/' boundary, or the basename. */
+  findSourceFiles(spec: string): SourceFile[] {
+    const norm = posix.normalize(spec);
+    const matches = (p: string): boolean => p === norm || p.endsWith(`/${norm}`) || (!norm.includes('/') && posix.basename(p) === norm);
+    if (this.dwarf.big && !this.fileCache) {
+      // A big file: when units are named after the file (a .c file), only their line tables are read.
+      const byPath = new Map<string, SourceFile>();
+      for (const u of this.dwarf.compileUnits) {
+        const n = u.bases.name;
+        if (!n || !matches(n.startsWith('/') ? n : posix.join(u.bases.compDir ?? '', n))) continue;
+        for (const f of this.dwarf.lineTable(u)?.files ?? []) {
+          if (!matches(f.path)) continue;
+          let s = byPath.get(f.path);
+          if (!s) byPath.set(f.path, (s = { path: f.path, units: [] }));
+          if (!s.units.includes(u)) s.units.push(u);
+        }
+      }
+      if (byPath.size) return [...byPath.values()];
+    }
+    return this.sourceFiles().filter((f) => matches(f.path));
+  }
+
+  /** The per-unit line tables of a file (gdb's symtabs for it), decoding only those units' line programs. */
+  protected symtabsFor(spec: string): { unit: Unit; sub: SubFile }[] {
+    const files = this.findSourceFiles(spec);
+    if (!files.length) throw new UserError(`No source file named ${spec}.`);
+    const out: { unit: Unit; sub: SubFile }[] = [];
+    for (const f of files) {
+      for (const u of f.units) {
+        const sub = this.model(u).files.find((s) => s.path === f.path);
+        if (sub) out.push({ unit: u, sub });
+      }
+    }
+    return out;
+  }
+
+  /** gdb's find_pc_line: the line whose range contains pc, with the range. */
+  lineForPc(pc: bigint): (PcLine & { unit: Unit }) | undefined {
+    const u = this.dwarf.unitForPc(pc);
+    if (!u) return undefined;
+    const fn = this.functionAt(pc);
+    const r = findPcLine(this.model(u).files, pc, fn?.high ?? pc + 1n);
+    return r ? { ...r, unit: u } : undefined;
+  }
+
+  /** The (outermost) function whose ranges contain pc. */
+  functionAt(pc: bigint): FunctionInfo | undefined {
+    const u = this.dwarf.unitForPc(pc);
+    if (!u) return undefined;
+    const t = this.topFunctions(u).find((x) => x.ranges.some((r) => pc >= r.start && pc < r.end));
+    return t ? this.functionOfDie(t.die) : undefined;
+  }
+
+  /** Blocks containing pc, innermost first (lexical, inlined, then the function). */
+  blocksAt(pc: bigint): Block[] {
+    const f = this.functionAt(pc);
+    return f ? blocksAt(f, pc) : [];
+  }
+  /**
+   * Units that define or inline a function called `name`: from the name index; in a big file (no index),
+   * the units whose code holds an ELF symbol of that name (found through .debug_aranges), else a name scan.
+   * (Big files: a function inlined in a unit without an out-of-line copy there is missed when it has a symbol.)
+   */
+  private unitsWithFunction(name: string): Unit[] {
+    const units = new Set<Unit>();
+    if (!this.dwarf.big) {
+      for (const e of this.dwarf.index.functions.get(name) ?? []) units.add(e.unit);
+      return [...units];
+    }
+    for (const s of this.symbols.named(name)) {
+      if (s.type !== 2 && s.type !== 10) continue;
+      const u = this.dwarf.unitForPc(s.value);
+      if (u) units.add(u);
+    }
+    if (!units.size) for (const e of this.dwarf.subprogramsNamed(name)) units.add(e.unit);
+    return [...units];
+  }
+
+  /** Out-of-line functions named `name`, then its inlined instances, each sorted by entry pc (gdb's order). */
+  functionInstances(name: string): { entryPc: bigint; block: Block; function: FunctionInfo; inlined: boolean }[] {
+    const ool: { entryPc: bigint; block: Block; function: FunctionInfo; inlined: boolean }[] = [];
+    const inl: typeof ool = [];
+    for (const u of this.unitsWithFunction(name)) {
+      for (const t of this.topFunctions(u)) {
+        if (t.die.resolvedName !== name) continue;
+        const f = this.functionOfDie(t.die);
+        if (f) ool.push({ entryPc: f.entryPc, block: f.block, function: f, inlined: false });
+      }
+      // Inlined instances: only where the unit has an abstract instance of a subprogram with that name.
+      if (!u.root.children().some((d) => d.tag === DW_TAG.subprogram && d.name === name)) continue;
+      const n = u.dieCount;
+      for (let i = 0; i < n; i++) {
+        if (u.tagAt(i) !== DW_TAG.inlined_subroutine) continue;
+        const d = u.entry(i);
+        if (d.resolvedName !== name) continue;
+        let k = i;
+        while (u.parentIndex(k) > 0) k = u.parentIndex(k);
+        const top = u.entry(k);
+        if (top.tag !== DW_TAG.subprogram) continue;
+        const f = this.functionOfDie(top);
+        const block = f ? blockByDie(f, d.offset) : undefined;
+        if (f && block && block.kind === 'inlined') inl.push({ entryPc: block.entryPc, block, function: f, inlined: true });
+      }
+    }
+    const byPc = (a: { entryPc: bigint }, b: { entryPc: bigint }): number => (a.entryPc < b.entryPc ? -1 : a.entryPc > b.entryPc ? 1 : 0);
+    return [...ool.sort(byPc), ...inl.sort(byPc)];
+  }
+
+}
