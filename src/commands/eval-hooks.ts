@@ -57,7 +57,7 @@ async function returnedValue(session: Session, type: Type, vcpu: number): Promis
   const t = resolve(type);
   if (t.kind === 'void') return undefined;
   const size = sizeOf(type) ?? 0;
-  const regs = await session.target.readRegisters(vcpu);
+  const regs = await session.rawRegisters(vcpu);
   const rax = regs.get('rax') ?? 0n;
   if (t.kind === 'float' && size <= 8) {
     const xmm0 = regs.get('xmm0');

@@ -3,7 +3,8 @@ import { posix } from 'node:path';
 import { Cfi } from '../dwarf/cfi.js';
 import type { Program } from '../symbols/program.js';
 import { SHF_EXECINSTR, SHF_WRITE } from '../elf/elf.js';
-import type { Target } from '../target/contract.js';
+import type { RegisterSet, Target, VcpuInfo } from '../target/contract.js';
+import type { XenViews } from '../target/extensions.js';
 import { UserError } from '../util/errors.js';
 import type { BreakpointInfo, CodeLocation, FrameInfo, Listener, RegisterValue, SessionEvent, SessionState, StopCause, StopInfo } from './api.js';
 import { BreakpointTable, type Breakpoint } from './breakpoints.js';
@@ -128,8 +129,14 @@ export class Session {
     if (this.state === 'detached') throw new UserError('The program is not being run.');
   }
 
+  /** Execution commands need a target that can run (a core file cannot). */
+  private requireExecutable(): void {
+    if (!this.target.capabilities.canExecute) throw new UserError('The program is not being run.');
+  }
+
   /** Runs one execution command: marks running, does it, reports the stop (or exit). */
   async execute(what: (vcpu: number) => Promise<{ raw: RawStop; cause?: StopCause }>): Promise<StopInfo | undefined> {
+    this.requireExecutable();
     this.requireStopped();
     if (this.closing) throw new UserError('The debugger is detaching.');
     if (this.busy) throw new UserError('Another command is still running.');
@@ -300,6 +307,26 @@ export class Session {
     return [...regs].map(([name, value]) => ({ name, value, size: 8 }));
   }
 
+  /** The vCPU's registers as the target reports them (frame 0, no unwinding); callers must not modify the map. */
+  rawRegisters(vcpu = this.vcpu): Promise<RegisterSet> {
+    return this.target.readRegisters(vcpu);
+  }
+
+  /** The target's threads / vCPUs. */
+  listVcpus(): Promise<VcpuInfo[]> {
+    return this.target.listVcpus();
+  }
+
+  /** What the target is, for the status line ("remote 127.0.0.1:1234", "Xen domain 3 (demo)"). */
+  get targetDescription(): string {
+    return this.target.description;
+  }
+
+  /** The Xen domain views when the target is a Xen domain. */
+  get xen(): XenViews | undefined {
+    return this.target.xen;
+  }
+
   async writeRegister(name: string, value: bigint): Promise<void> {
     this.requireStopped();
     if (this.selectedFrame !== 0) throw new UserError('Writing registers of an outer frame is not supported; select frame 0.');
@@ -398,13 +425,14 @@ export class Session {
   async restart(): Promise<void> {
     if (this.state === 'running') throw new UserError('The program is running; interrupt it first (Ctrl-C).');
     if (this.closing) throw new UserError('The debugger is detaching.');
+    this.requireExecutable();
     if (!this.target.restart) throw new UserError('This target cannot restart the program.');
     if (this.state !== 'exited') await this.restoreAll();
     await this.target.restart(this.program.elf.path);
     this.patches.forgetAll();
     this.run.removeOwnersWithPrefix('temp:');
     for (const b of this.breakpoints.all()) b.hits = 0;
-    const pid = (this.target as { processId?: number }).processId;
+    const pid = this.target.processId;
     if (pid !== undefined) this.pid = pid;
     this.state = 'stopped';
     this.frameCache = undefined;
