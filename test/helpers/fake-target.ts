@@ -5,8 +5,9 @@ import {
 } from '../../src/target/contract.js';
 
 /**
- * The CPU knows five instructions, enough to drive run control:
+ * The CPU knows six instructions, enough to drive run control:
  *   0x90 nop   rip += 1
+ *   66 90      two-byte nop (room for a spin site)
  *   0xcc int3  a trap; rip = after the int3 or at it (capabilities.trapPc)
  *   eb fe      jmp . (a spin site: the vCPU stays there until interrupted)
  *   0xc3 ret   rip = [rsp], rsp += 8
@@ -224,6 +225,10 @@ export class FakeTarget implements Target {
       case 0xcc:
         regs.set('rip', this.capabilities.trapPc === 'after-int3' ? pc + 1n : pc);
         return { vcpu: v, reason: { kind: 'trap' } };
+      case 0x66:
+        if (this.peek(pc + 1n, 1)[0] !== 0x90) return { vcpu: v, reason: { kind: 'signal', signal: 4, name: 'SIGILL' } };
+        regs.set('rip', pc + 2n);
+        return undefined;
       case 0xeb:
         if (this.peek(pc + 1n, 1)[0] === 0xfe) return undefined; // jmp .: stays put
         return { vcpu: v, reason: { kind: 'signal', signal: 4, name: 'SIGILL' } };
