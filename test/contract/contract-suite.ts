@@ -8,8 +8,15 @@ export interface ContractSubject {
   target: Target;
   /** A one-byte instruction the program reaches when resumed from where it is now. */
   breakAddress: bigint;
-  /** The instruction right after breakAddress, also one byte long (a range step over both ends after it). */
+  /** The instruction right after breakAddress (where a single step from it lands). */
   afterBreak: bigint;
+  /** The instruction after afterBreak (where a range step over the two lands). */
+  afterThat: bigint;
+  /**
+   * The backend reports int3 traps (default true). False for Xen without GDBSX, whose only
+   * breakpoints are spin sites: the breakpoint checks are skipped and detach is checked alone.
+   */
+  traps?: boolean;
   /** Eight bytes of mapped, writable memory. */
   dataAddress: bigint;
   /** An address nothing is mapped at. */
@@ -150,6 +157,7 @@ export function runContractSuite(name: string, makeSubject: () => Promise<Contra
 
   check('a breakpoint stops the program with a trap, pc as trapPc says; a single step reaches the next instruction', async (s) => {
     const t = s.target;
+    if (s.traps === false) return;
     const v = await runToBreakpoint(s);
     if (!t.capabilities.hardwareStep) {
       await assert.rejects(t.resume({ step: v, only: v }), 'no hardware step: resume({ step }) is refused');
@@ -162,10 +170,10 @@ export function runContractSuite(name: string, makeSubject: () => Promise<Contra
     assert.equal(await pc(t, v), s.afterBreak, 'one instruction executed');
     if (t.capabilities.rangeStep) {
       await t.writeRegisters(v, new Map([['rip', s.breakAddress]]));
-      await t.resume({ step: v, only: v, range: { start: s.breakAddress, end: s.afterBreak + 1n } });
+      await t.resume({ step: v, only: v, range: { start: s.breakAddress, end: s.afterThat } });
       const r = await stopWithin(t, 'range step');
       assert.equal(r.reason.kind, 'trap');
-      assert.equal(await pc(t, v), s.afterBreak + 1n, 'a range step stops at the first pc outside the range');
+      assert.equal(await pc(t, v), s.afterThat, 'a range step stops at the first pc outside the range');
     }
   }, executes);
 
@@ -186,7 +194,7 @@ export function runContractSuite(name: string, makeSubject: () => Promise<Contra
   check('detach leaves the program running on its original bytes', async (s) => {
     const t = s.target;
     const original = await t.readMemory(s.breakAddress, 2);
-    await runToBreakpoint(s);
+    if (s.traps !== false) await runToBreakpoint(s);
     assert.deepEqual(await t.readMemory(s.breakAddress, 2), original, 'the breakpoint is gone from memory');
     await t.detach();
     assert.ok(await s.ranOnAfterDetach(), 'the program ran on after detach');

@@ -13,6 +13,7 @@ function subject(capabilities: FakeTargetOptions['capabilities']): () => Promise
       target,
       breakAddress: 0x1002n,
       afterBreak: 0x1003n,
+      afterThat: 0x1004n,
       dataAddress: 0x8004n,
       unmappedAddress: 0x10n,
       ranOnAfterDetach: async () =>

@@ -32,6 +32,7 @@ function subject(opts: GdbRemoteOptions): () => Promise<ContractSubject> {
       target,
       breakAddress: fixtureSymbol('contract_bp'),
       afterBreak: fixtureSymbol('contract_after'),
+      afterThat: fixtureSymbol('contract_after') + 1n,
       dataAddress: fixtureSymbol('contract_data'),
       unmappedAddress: 0x10n,
       ranOnAfterDetach: async () => {
