@@ -3,8 +3,8 @@ import { FakeTarget, type FakeTargetOptions } from '../helpers/fake-target.js';
 import { runContractSuite, type ContractSubject } from './contract-suite.js';
 
 /** nop nop [bp: nop] [after: nop] nop jmp . — the program every fake runs. */
-export const FAKE_CODE = { base: 0x1000n, bytes: Uint8Array.of(0x90, 0x90, 0x90, 0x90, 0x90, 0xeb, 0xfe) };
-export const FAKE_DATA = { base: 0x8000n, bytes: Uint8Array.from({ length: 16 }, (_, i) => i) };
+const FAKE_CODE = { base: 0x1000n, bytes: Uint8Array.of(0x90, 0x90, 0x90, 0x90, 0x90, 0xeb, 0xfe) };
+const FAKE_DATA = { base: 0x8000n, bytes: Uint8Array.from({ length: 16 }, (_, i) => i) };
 
 function subject(capabilities: FakeTargetOptions['capabilities']): () => Promise<ContractSubject> {
   return async () => {

@@ -9,10 +9,10 @@ import { compileFixture } from '../helpers/build.js';
 import { startGdbserver } from '../helpers/gdbserver.js';
 import { runContractSuite, type ContractSubject } from './contract-suite.js';
 
-export const CONTRACT_EXE = compileFixture(['contract/contract.c'], ['-g', '-O0', '-no-pie'], 'contract');
+const CONTRACT_EXE = compileFixture(['contract/contract.c'], ['-g', '-O0', '-no-pie'], 'contract');
 
 /** A symbol's address in the fixture (non-PIE: the link-time address is the run-time one). */
-export function fixtureSymbol(name: string): bigint {
+function fixtureSymbol(name: string): bigint {
   const s = openElf(CONTRACT_EXE).symbols().find((x) => x.name === name);
   if (!s) throw new Error(`${name} not in ${CONTRACT_EXE}`);
   return s.value;
