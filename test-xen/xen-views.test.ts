@@ -28,7 +28,7 @@ test('info xen, info domain and console on a running guest', async () => {
   try {
     let printed = '';
     const ctx = {
-      program, session: { target, vcpu: 0 }, out: { print: (t: string) => { printed += t; }, error: (t: string) => { printed += t; } },
+      program, session: { xen: target.xen, vcpu: 0, readMemory: (a: bigint, n: number) => target.readMemory(a, n) }, out: { print: (t: string) => { printed += t; }, error: (t: string) => { printed += t; } },
     } as unknown as CommandContext;
     await xenInfoCommands[0]!.run!('', ctx);
     const domid = Number(xl('domid', GUEST).trim());

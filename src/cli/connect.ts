@@ -15,7 +15,7 @@ export interface Connection {
 export async function connectTarget(opts: CliOptions, out: { print(t: string): void; error(t: string): void }): Promise<Connection> {
   if (opts.gdb) {
     const target = await GdbRemoteTarget.connect(opts.gdb.host, opts.gdb.port);
-    const pid = (target as unknown as { processId?: number }).processId;
+    const pid = target.processId;
     // The config file's default strategy applies to gdb-remote; Xen picks by probing the hypervisor.
     const strategy = opts.breakpoints ?? loadConfig().config.breakpoints ?? 'trap';
     return { target, strategy, ...(pid !== undefined ? { pid } : {}) };

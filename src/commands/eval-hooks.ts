@@ -9,7 +9,8 @@ import { Evaluator } from '../eval/evaluate.js';
 import { formatInner, formatValue } from '../eval/format.js';
 import { isZero } from '../eval/arith.js';
 import { StaticScope } from '../eval/static-scope.js';
-import { Value, bigIntToBytes } from '../eval/value.js';
+import { Value } from '../eval/value.js';
+import { x86_64 } from '../arch/arch.js';
 import type { EvalScope } from '../eval/scope.js';
 import { resolve, sizeOf, type Type } from '../symbols/types.js';
 import type { Program } from '../symbols/program.js';
@@ -58,22 +59,10 @@ async function returnedValue(session: Session, type: Type, vcpu: number): Promis
   const t = resolve(type);
   if (t.kind === 'void') return undefined;
   const size = sizeOf(type) ?? 0;
-  const regs = await session.target.readRegisters(vcpu);
-  const rax = regs.get('rax') ?? 0n;
-  if (t.kind === 'float' && size <= 8) {
-    const xmm0 = regs.get('xmm0');
-    if (xmm0 === undefined) return undefined;
-    return Value.fromBytes(type, bigIntToBytes(xmm0, 16).subarray(0, size));
-  }
-  if (size <= 8) return Value.fromBytes(type, bigIntToBytes(rax, 8).subarray(0, size));
-  if (size <= 16 && t.kind === 'struct') {
-    const bytes = new Uint8Array(16);
-    bytes.set(bigIntToBytes(rax, 8), 0);
-    bytes.set(bigIntToBytes(regs.get('rdx') ?? 0n, 8), 8);
-    return Value.fromBytes(type, bytes.subarray(0, size));
-  }
-  // Larger aggregates are returned in memory; rax holds their address.
-  return Value.at(type, rax);
+  const regs = await session.rawRegisters(vcpu);
+  const loc = x86_64.returnValue(size, t.kind === 'float' ? 'float' : t.kind === 'struct' ? 'struct' : 'integer', (r) => regs.get(r));
+  if (!loc) return undefined;
+  return loc.kind === 'memory' ? Value.at(type, loc.address) : Value.fromBytes(type, loc.bytes);
 }
 
 /** The session's evaluation port: C expressions evaluated in the session's frames (given with Session.setEvaluation). */

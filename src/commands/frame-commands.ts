@@ -114,7 +114,7 @@ export const frameCommands: Command[] = [
     name: 'thread', help: 'Select a thread / vCPU: thread N.',
     run: async (a, ctx) => {
       const s = needSession(ctx);
-      const vcpus = await s.target.listVcpus();
+      const vcpus = await s.listVcpus();
       if (!a.trim()) {
         const i = vcpus.findIndex((v) => v.id === s.vcpu);
         ctx.out.print(`[Current thread is ${i + 1} (${vcpus[i]?.name ?? s.vcpu})]\n`);
@@ -178,10 +178,10 @@ export const sessionInfoCommands: Command[] = [
     run: async (_a, ctx) => {
       const s = needSession(ctx);
       s.requireStopped();
-      const vcpus = await s.target.listVcpus();
+      const vcpus = await s.listVcpus();
       const rows = ['  Id   Target Id         Frame '];
       for (const [i, v] of vcpus.entries()) {
-        const regs = await s.target.readRegisters(v.id).catch(() => undefined);
+        const regs = await s.rawRegisters(v.id).catch(() => undefined);
         const pc = regs?.get(x86_64.pcRegister);
         const loc = pc === undefined ? undefined : s.describe(pc);
         const atStart = pc !== undefined && s.program.lineForPc(pc)?.pc === pc;

@@ -1,9 +1,9 @@
 // Xen views: `info xen` / `info domain` (domain, vCPUs, memory, start_info) and `console` (the guest's console output).
 import { existsSync, readFileSync } from 'node:fs';
 import type { Program } from '../symbols/program.js';
-import { asXen, DOMAIN_FLAGS as F, type XenViews } from '../target/xen/views.js';
-import { consoleRingText, parseStartInfo, START_INFO_SIZE, startInfoFlags, type StartInfo } from '../target/xen/start-info.js';
-import type { Target } from '../target/contract.js';
+import type { Session } from '../core/session.js';
+import { DOMAIN_FLAGS as F, type XenViews } from '../target/extensions.js';
+import { consoleRingText, parseStartInfo, START_INFO_SIZE, startInfoFlags, type StartInfo } from '../target/xen-start-info.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
@@ -12,10 +12,16 @@ import type { Command } from './registry.js';
 const START_INFO_SYMBOLS = ['start_info_ptr', 'xen_start_info', 'HYPERVISOR_start_info', 'start_info'];
 const SCAN_PAGES = 1024;
 
-function xenTarget(ctx: CommandContext): Target & XenViews {
-  const t = asXen(ctx.session?.target);
-  if (!t) throw new UserError(ctx.session ? 'The target is not a Xen domain (info xen needs --domain).' : 'No Xen domain attached (use --domain ID|NAME).');
-  return t;
+/** The session and its Xen views; guest memory is read through the session (our patches masked). */
+function xenSession(ctx: CommandContext): { session: Session; xen: XenViews } {
+  const xen = ctx.session?.xen;
+  if (!ctx.session || !xen) throw new UserError(ctx.session ? 'The target is not a Xen domain (info xen needs --domain).' : 'No Xen domain attached (use --domain ID|NAME).');
+  return { session: ctx.session, xen };
+}
+
+/** Where guest memory comes from: the Session (masked), or a target in the lab tests. */
+interface GuestMemory {
+  readMemory(address: bigint, len: number): Promise<Uint8Array>;
 }
 
 const hex = (v: bigint | number) => `0x${v.toString(16)}`;
@@ -29,7 +35,7 @@ function symbolAddress(program: Program | undefined, name: string): { value: big
  * Where start_info is: the pointer a known symbol holds (or the struct itself, for kernels that
  * copy it), else a scan of the pages after the kernel image (the domain builder puts it there).
  */
-export async function findStartInfo(t: Target, program: Program | undefined): Promise<{ address: bigint; how: string; info: StartInfo } | undefined> {
+export async function findStartInfo(t: GuestMemory, program: Program | undefined): Promise<{ address: bigint; how: string; info: StartInfo } | undefined> {
   const read = async (a: bigint, n: number) => { try { return await t.readMemory(a, n); } catch { return undefined; } };
   for (const name of START_INFO_SYMBOLS) {
     const s = symbolAddress(program, name);
@@ -85,7 +91,7 @@ function formatStartInfo(si: StartInfo, address: bigint, how: string): string {
 }
 
 async function infoXen(_args: string, ctx: CommandContext): Promise<void> {
-  const t = xenTarget(ctx);
+  const { session, xen: t } = xenSession(ctx);
   const snap = t.snapshot();
   const i = snap.info;
   const lines: string[] = [];
@@ -102,7 +108,7 @@ async function infoXen(_args: string, ctx: CommandContext): Promise<void> {
     lines.push(`${v.id === sel ? '*' : ' '} vCPU ${String(v.id).padEnd(3)} ${state.padEnd(8)} pcpu ${String(v.cpu).padEnd(3)} ${seconds(v.cpuTimeNs).padStart(9)}  ${where}`.trimEnd());
   }
   ctx.out.print(lines.join('\n') + '\n');
-  const si = await findStartInfo(t, ctx.program);
+  const si = await findStartInfo(session, ctx.program);
   ctx.out.print(si ? formatStartInfo(si.info, si.address, si.how) : 'start_info: not found (no start_info_ptr/xen_start_info symbol, no xen-3.0 page after the image)\n');
 }
 
@@ -112,7 +118,7 @@ export function consoleLogPath(name: string): string {
 }
 
 async function consoleCommand(args: string, ctx: CommandContext): Promise<void> {
-  const t = xenTarget(ctx);
+  const { session, xen: t } = xenSession(ctx);
   const m = /^\s*(\d+)?\s*$/.exec(args);
   if (!m) throw new UserError('Usage: console [LINES]');
   const want = Number(m[1] ?? 40);
@@ -123,7 +129,7 @@ async function consoleCommand(args: string, ctx: CommandContext): Promise<void> 
     text = readFileSync(log, 'utf8');
     source = log;
   } else {
-    const si = await findStartInfo(t, ctx.program);
+    const si = await findStartInfo(session, ctx.program);
     if (!si) throw new UserError(`No console log${log ? ` (${log})` : ''} and start_info not found: cannot locate the console ring.`);
     text = consoleRingText(t.readFrame(si.info.consoleMfn));
     source = `console ring, frame ${hex(si.info.consoleMfn)} (last 2 KiB)`;

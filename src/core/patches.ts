@@ -1,4 +1,4 @@
-// The only writer of breakpoint bytes into target memory: records originals, masks reads, restores on every way out.
+// The only planter of breakpoints: writes their bytes (or asks the target to plant them), masks reads, restores on every way out.
 import type { Target } from '../target/contract.js';
 
 const TRACE = !!process.env.DUSTER_TRACE_PATCHES;
@@ -7,6 +7,11 @@ export interface Patch {
   address: bigint;
   original: Uint8Array;
   bytes: Uint8Array;
+  /**
+   * Planted by the target (insertBreakpoint, capabilities.breakpoints 'target'): memory holds no
+   * bytes of ours, so there is nothing to mask and nothing to write back.
+   */
+  byTarget: boolean;
 }
 
 /**
@@ -46,15 +51,33 @@ export class PatchTable {
     return undefined;
   }
 
-  async apply(address: bigint, bytes: Uint8Array): Promise<void> {
+  /**
+   * Plants `bytes` at address; with `byTarget` the target plants its breakpoint there instead
+   * (the bytes still say how much of the instruction the site covers).
+   */
+  async apply(address: bigint, bytes: Uint8Array, byTarget = false): Promise<void> {
     if (this.patches.has(address)) return;
+    if (byTarget) return this.applyByTarget(address, bytes);
     const known = this.knownOriginals.get(address);
     const original = known && known.length === bytes.length ? known : await this.target.readMemory(address, bytes.length);
     if (TRACE) process.stderr.write(`patch apply 0x${address.toString(16)} orig=${Buffer.from(original).toString('hex')}\n`);
     // Record before writing: if the write half-happens, restoring the original is still right.
-    this.patches.set(address, { address, original: Uint8Array.from(original), bytes: Uint8Array.from(bytes) });
+    this.patches.set(address, { address, original: Uint8Array.from(original), bytes: Uint8Array.from(bytes), byTarget: false });
     try {
       await this.target.writeMemory(address, bytes);
+    } catch (e) {
+      this.patches.delete(address);
+      throw e;
+    }
+  }
+
+  private async applyByTarget(address: bigint, bytes: Uint8Array): Promise<void> {
+    if (!this.target.insertBreakpoint) throw new Error(`${this.target.description} plants breakpoints itself but has no insertBreakpoint`);
+    if (TRACE) process.stderr.write(`patch insert 0x${address.toString(16)} (by the target)\n`);
+    // Recorded first, as for memory patches: a half-done insert is still removed on the way out.
+    this.patches.set(address, { address, original: new Uint8Array(), bytes: Uint8Array.from(bytes), byTarget: true });
+    try {
+      await this.target.insertBreakpoint(address);
     } catch (e) {
       this.patches.delete(address);
       throw e;
@@ -64,6 +87,12 @@ export class PatchTable {
   async revert(address: bigint): Promise<void> {
     const p = this.patches.get(address);
     if (!p) return;
+    if (p.byTarget) {
+      if (TRACE) process.stderr.write(`patch remove 0x${address.toString(16)} (by the target)\n`);
+      await this.target.removeBreakpoint!(address);
+      this.patches.delete(address);
+      return;
+    }
     if (TRACE) process.stderr.write(`patch revert 0x${address.toString(16)} orig=${Buffer.from(p.original).toString('hex')}\n`);
     await this.target.writeMemory(address, p.original);
     this.patches.delete(address);
@@ -96,7 +125,7 @@ export class PatchTable {
     let out = data;
     for (const p of this.patches.values()) {
       const pEnd = p.address + BigInt(p.bytes.length);
-      if (p.address >= end || pEnd <= address) continue;
+      if (p.byTarget || p.address >= end || pEnd <= address) continue;
       if (out === data) out = Uint8Array.from(data);
       for (let i = 0; i < p.bytes.length; i++) {
         const a = p.address + BigInt(i);
@@ -117,6 +146,7 @@ export class PatchTable {
     for (const a of [...this.knownOriginals.keys()]) if (a + 16n > address && a < end) this.knownOriginals.delete(a);
     const toTarget = Uint8Array.from(data);
     for (const p of this.patches.values()) {
+      if (p.byTarget) continue; // the target keeps its breakpoint across writes itself
       for (let i = 0; i < p.bytes.length; i++) {
         const a = p.address + BigInt(i);
         if (a >= address && a < end) {

@@ -83,13 +83,26 @@ export class RunControl {
         if (!isTemp(a) || isTemp(clash.address)) continue;
         await this.patches.revert(clash.address);
       }
-      await this.patches.apply(a, this.strategy.bytes);
+      await this.patches.apply(a, this.strategy.bytes, this.plantedByTarget);
     }
+    this.handOverSpinSites();
+  }
+
+  /** Trap breakpoints the target plants itself (Z0); spin sites are always bytes in memory. */
+  private get plantedByTarget(): boolean {
+    return this.strategy.name === 'trap' && this.target.capabilities.breakpoints === 'target';
+  }
+
+  /** Tells a backend that watches spin sites itself (Xen) where they are now. */
+  private handOverSpinSites(): void {
+    if (this.strategy.name === 'spin') this.target.setSpinSites?.([...this.patches.addresses()]);
   }
 
   /** Removes every patch (used before detach and on every way out). */
   async removeAll(): Promise<bigint[]> {
-    return this.patches.revertAll();
+    const failed = await this.patches.revertAll();
+    this.handOverSpinSites();
+    return failed;
   }
 
   /** Called when a user-level command starts: forget an interrupt aimed at the previous one. */
@@ -169,7 +182,7 @@ export class RunControl {
 
   /** Can whole source lines be stepped in one request (trap strategy on a stub with vCont;r)? */
   get canRangeStep(): boolean {
-    return this.strategy.name === 'trap' && this.target.capabilities.hardwareStep && !!this.target.capabilities.rangeStep;
+    return this.strategy.name === 'trap' && this.target.capabilities.hardwareStep && this.target.capabilities.rangeStep;
   }
 
   /** Steps `vcpu` (others stopped) until its pc leaves [start, end), a site fires or a signal arrives. */
@@ -207,7 +220,7 @@ export class RunControl {
       case 'trap': {
         if (stepping === 'single') return { kind: 'stepped', vcpu };
         const pc = await this.pcOf(vcpu);
-        const hit = this.strategy.hitAddress(pc, (a) => this.patches.has(a) && this.strategy.name === 'trap');
+        const hit = this.strategy.hitAddress(pc, (a) => this.patches.has(a) && this.strategy.name === 'trap', this.target.capabilities.trapPc);
         if (hit !== undefined) {
           if (hit !== pc) await this.target.writeRegisters(vcpu, new Map([['rip', hit]]));
           return { kind: 'site', vcpu, address: hit };
@@ -231,7 +244,7 @@ export class RunControl {
       const ev = await Promise.race([wait, sleep(interval).then(() => undefined)]);
       if (ev) return this.refine(ev, false);
       interval = Math.min(interval * 2, POLL_MAX_MS);
-      if (this.target.capabilities.cheapRunningRegisterReads) {
+      if (this.target.capabilities.spinPoll === 'read-while-running') {
         const hit = await this.findSpinner(vcpus);
         if (hit) {
           await this.target.interrupt();

@@ -15,6 +15,7 @@ export class SessionExecution extends SessionQueries {
 
   /** Runs one execution command: marks running, does it, reports the stop (or exit). */
   async execute(what: (vcpu: number) => Promise<{ raw: RawStop; cause?: StopCause }>): Promise<StopInfo | undefined> {
+    this.requireExecutable();
     this.requireStopped();
     if (this.closing) throw new UserError('The debugger is detaching.');
     if (this.busy) throw new UserError('Another command is still running.');

@@ -3,7 +3,8 @@ import { posix } from 'node:path';
 import { Cfi } from '../dwarf/cfi.js';
 import type { Program } from '../symbols/program.js';
 import { SHF_EXECINSTR, SHF_WRITE } from '../elf/elf.js';
-import type { Target } from '../target/contract.js';
+import type { RegisterSet, Target, VcpuInfo } from '../target/contract.js';
+import type { XenViews } from '../target/extensions.js';
 import { UserError } from '../util/errors.js';
 import type { CodeLocation, FrameInfo, Listener, RegisterValue, SessionEvent, SessionState, StopInfo } from './api.js';
 import { BreakpointTable } from './breakpoints.js';
@@ -123,6 +124,11 @@ export class SessionQueries {
     if (this.state === 'detached') throw new UserError('The program is not being run.');
   }
 
+  /** Execution commands need a target that can run (a core file cannot). */
+  protected requireExecutable(): void {
+    if (!this.target.capabilities.canExecute) throw new UserError('The program is not being run.');
+  }
+
   // ---- data --------------------------------------------------------------------------------
 
   /** Code bytes: from the target when it is there, else from the program file (no process yet, or it exited). */
@@ -147,6 +153,26 @@ export class SessionQueries {
   async registers(vcpu = this.vcpu): Promise<RegisterValue[]> {
     const regs = await this.target.readRegisters(vcpu);
     return [...regs].map(([name, value]) => ({ name, value, size: 8 }));
+  }
+
+  /** The vCPU's registers as the target reports them (frame 0, no unwinding); callers must not modify the map. */
+  rawRegisters(vcpu = this.vcpu): Promise<RegisterSet> {
+    return this.target.readRegisters(vcpu);
+  }
+
+  /** The target's threads / vCPUs. */
+  listVcpus(): Promise<VcpuInfo[]> {
+    return this.target.listVcpus();
+  }
+
+  /** What the target is, for the status line ("remote 127.0.0.1:1234", "Xen domain 3 (demo)"). */
+  get targetDescription(): string {
+    return this.target.description;
+  }
+
+  /** The Xen domain views when the target is a Xen domain. */
+  get xen(): XenViews | undefined {
+    return this.target.xen;
   }
 
   async writeRegister(name: string, value: bigint): Promise<void> {

@@ -107,13 +107,14 @@ export class Session extends SessionExecution {
   async restart(): Promise<void> {
     if (this.state === 'running') throw new UserError('The program is running; interrupt it first (Ctrl-C).');
     if (this.closing) throw new UserError('The debugger is detaching.');
+    this.requireExecutable();
     if (!this.target.restart) throw new UserError('This target cannot restart the program.');
     if (this.state !== 'exited') await this.restoreAll();
     await this.target.restart(this.program.elf.path);
     this.patches.forgetAll();
     this.run.removeOwnersWithPrefix('temp:');
     for (const b of this.breakpoints.all()) b.hits = 0;
-    const pid = (this.target as { processId?: number }).processId;
+    const pid = this.target.processId;
     if (pid !== undefined) this.pid = pid;
     this.state = 'stopped';
     this.frameCache = undefined;

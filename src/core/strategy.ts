@@ -1,5 +1,6 @@
 // The two software breakpoint strategies (DESIGN.md): `trap` = int3 reported by the target, `spin` = `jmp .` found by polling.
 import { x86_64 } from '../arch/arch.js';
+import type { TrapPc } from '../target/contract.js';
 
 export type StrategyName = 'trap' | 'spin';
 
@@ -10,17 +11,20 @@ export interface BreakpointStrategy {
   /** Whether an instruction of this length can carry the patch without touching the next one. */
   fits(instructionLength: number): boolean;
   /**
-   * Given the pc a vCPU reports after a trap, the breakpoint address it hit (trap: pc-1,
-   * because int3 is a trap and rip points past it), or undefined.
+   * Given the pc a vCPU reports after a trap, the breakpoint address it hit, or undefined. For trap
+   * the target's rule says where pc is (after-int3: pc-1, the CPU moved past the int3; at-int3: pc).
    */
-  hitAddress(pc: bigint, isSite: (a: bigint) => boolean): bigint | undefined;
+  hitAddress(pc: bigint, isSite: (a: bigint) => boolean, trapPc: TrapPc): bigint | undefined;
 }
 
 export const TRAP: BreakpointStrategy = {
   name: 'trap',
   bytes: x86_64.breakpointInstruction,
   fits: () => true,
-  hitAddress: (pc, isSite) => (isSite(pc - 1n) ? pc - 1n : undefined),
+  hitAddress: (pc, isSite, trapPc) => {
+    const at = trapPc === 'after-int3' ? pc - 1n : pc;
+    return isSite(at) ? at : undefined;
+  },
 };
 
 export const SPIN: BreakpointStrategy = {

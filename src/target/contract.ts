@@ -1,5 +1,6 @@
 // The backend contract: everything core needs from a target (gdb-remote, Xen). Breakpoints and stepping live in core.
 import type { RegisterSet } from '../arch/x86-64/registers.js';
+import type { XenViews } from './extensions.js';
 
 /** Why a vCPU/thread stopped, as the backend saw it. Core refines 'trap' into breakpoint or step. */
 export type StopReason =
@@ -26,18 +27,36 @@ export interface VcpuInfo {
 export { GENERAL_REGISTERS, type RegisterSet } from '../arch/x86-64/registers.js';
 export type RegisterName = string;
 
-/** What a backend can do beyond the minimum. Core picks strategies from these. */
+/** Where a vCPU's pc is after it trapped on a breakpoint (int3 is a trap: the CPU has moved past it). */
+export type TrapPc =
+  | 'after-int3' // rip = breakpoint + 1 (gdbserver, GDBSX Xen: they report the int3 as the CPU saw it)
+  | 'at-int3'; // rip = breakpoint (QEMU's gdbstub: its Z0 breakpoints never execute an int3)
+
+/** What a backend can do and how it behaves. Core consults every field; none is informational. */
 export interface TargetCapabilities {
-  /** The target reports int3 traps as stops (gdbserver, GDBSX Xen). */
-  trapBreakpoints: boolean;
-  /** The target can single-step in hardware (TF / 's' packet). */
+  /**
+   * The program can run: resume, step, restart (false for a post-mortem core file). When false, core
+   * refuses every execution command with gdb's "The program is not being run.".
+   */
+  canExecute: boolean;
+  /** Where pc is after a breakpoint trap; core rewinds it to the breakpoint when 'after-int3'. */
+  trapPc: TrapPc;
+  /**
+   * Who plants trap breakpoints: 'memory' = core writes int3 bytes with writeMemory; 'target' = core
+   * calls insertBreakpoint/removeBreakpoint (Z0/z0) and the target plants them its own way, its
+   * readMemory showing the original bytes and its writeMemory keeping them planted. Spin
+   * breakpoints (`jmp .`) are always written to memory.
+   */
+  breakpoints: 'memory' | 'target';
+  /** resume({ step }) single-steps in hardware (TF / 's' packet); without it core steps by planting successors. */
   hardwareStep: boolean;
-  /** The backend plants breakpoints itself (Z0). Core still owns their bookkeeping. */
-  nativeBreakpoints: boolean;
-  /** Poll for spin breakpoints by reading rip while running (Xen), vs. interrupt-and-read (gdb-remote). */
-  cheapRunningRegisterReads: boolean;
-  /** The target can keep stepping while pc stays inside an address range (gdb-remote vCont;r). */
-  rangeStep?: boolean;
+  /** resume({ step, range }) keeps stepping while pc stays inside the range (gdb-remote vCont;r). */
+  rangeStep: boolean;
+  /**
+   * How core finds a vCPU sitting on a spin site while the target runs: 'read-while-running' reads
+   * registers of running vCPUs (Xen: cheap); 'interrupt-and-read' interrupts, reads, resumes (gdb-remote).
+   */
+  spinPoll: 'read-while-running' | 'interrupt-and-read';
 }
 
 /**
@@ -68,9 +87,14 @@ export interface Target {
   readMemory(addr: bigint, len: number): Promise<Uint8Array>;
   writeMemory(addr: bigint, data: Uint8Array): Promise<void>;
 
-  /** Native software breakpoints (only when capabilities.nativeBreakpoints). */
+  /** Breakpoints planted by the target (required when capabilities.breakpoints is 'target'). */
   insertBreakpoint?(addr: bigint): Promise<void>;
   removeBreakpoint?(addr: bigint): Promise<void>;
+  /**
+   * Core hands over the addresses that hold a spin site (`jmp .`) before each resume, so a backend
+   * that can watch them itself (the Xen shim's waiter) need not guess them from written bytes.
+   */
+  setSpinSites?(addresses: readonly bigint[]): void;
 
   /**
    * Resume every vCPU (or only `only`), optionally single-stepping `step`; with `range` (only when
@@ -94,6 +118,15 @@ export interface Target {
   kill(): Promise<void>;
   /** Drop the connection; no protocol traffic (used on fatal errors after cleanup). */
   close(): void;
+
+  // ---- typed optional extensions: absent when the backend has no such thing ----
+
+  /** The debugged process's id (gdb's "[Inferior 1 (process N) ...]"), when the backend knows one. */
+  readonly processId?: number | undefined;
+  /** Sends a monitor command to the target (gdb-remote qRcmd) and returns its console output. */
+  monitor?(command: string): Promise<string>;
+  /** Views of a Xen domain (`info xen`, `console`). */
+  readonly xen?: XenViews;
 }
 
 /** Memory that cannot be read or written. Message matches gdb's. */

@@ -58,7 +58,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
   const sources = (opts.interpreter.ctx as { sources?: { locate(path: string): string | undefined } }).sources;
   const loaded = opts.config ? { config: opts.config, warnings: opts.configWarnings ?? [] } : loadConfig(env);
   const config = loaded.config;
-  const targetLabel = opts.target ?? ('target' in opts.session ? opts.session.target.description : 'target');
+  const targetLabel = opts.target ?? ('breakpointList' in opts.session ? opts.session.targetDescription : 'target');
   const program = opts.program ?? (opts.interpreter.ctx.program as Program | undefined);
   const port: ProgramPort | undefined = program ? new ProgramAdapter(program) : undefined;
   const screen = new TuiScreen({ input: opts.input, output: opts.output, env });

@@ -52,7 +52,8 @@ test('connecting to gdbserver negotiates no-ack mode, target.xml, vCont and Z0, 
   await withTarget(DEMO, [], async (t, gs) => {
     assert.ok(t.features.noAckMode && t.features.targetXml && t.features.packetSize! > 1000);
     assert.equal(t.layout.source, 'target.xml');
-    assert.deepEqual(t.capabilities, { trapBreakpoints: true, hardwareStep: true, nativeBreakpoints: true, cheapRunningRegisterReads: false, rangeStep: true });
+    assert.ok(t.z0Supported);
+    assert.deepEqual(t.capabilities, { canExecute: true, trapPc: 'after-int3', breakpoints: 'memory', hardwareStep: true, rangeStep: true, spinPoll: 'interrupt-and-read' });
     assert.equal(t.lastStop?.kind, 'signal');
     assert.equal(t.processId, Number(/pid = (\d+)/.exec(gs.log)?.[1]));
   });

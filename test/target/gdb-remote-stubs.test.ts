@@ -107,7 +107,7 @@ test('a stub without qSupported gets the built-in layout from a short, run-lengt
   await withMiniStub(async (t, stub) => {
     assert.equal(t.layout.source, 'built-in amd64');
     assert.equal(t.features.packetSize, undefined);
-    assert.equal(t.capabilities.nativeBreakpoints, false);
+    assert.equal(t.z0Supported, false);
     assert.deepEqual((await t.listVcpus()).map((v) => v.id), [0, 1]);
     stub.vcpus[1]!.gpr[16] = 0xffffffff80001234n;
     const regs = await t.readRegisters(1);

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { consoleRingText, parseStartInfo, START_INFO_SIZE, startInfoFlags } from '../../src/target/xen/start-info.js';
+import { consoleRingText, parseStartInfo, START_INFO_SIZE, startInfoFlags } from '../../src/target/xen-start-info.js';
 
 test('start_info field offsets match xen/xen.h (x86_64) and xen/io/console.h', { skip: !existsSync('/usr/include/xen/xen.h') && 'no Xen headers' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'duster-si-'));

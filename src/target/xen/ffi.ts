@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DomainInfo, VcpuState } from '../extensions.js';
 
 /** Error codes of the shim (duster_xen.h); other negative values are -errno. */
 export const DX_E = {
@@ -30,26 +31,7 @@ export const REG_INDEX = {
   fs_base: 24, gs_base_kernel: 25, gs_base_user: 26, cr3: 27, ctx_flags: 28,
 } as const;
 
-export interface DomainInfo {
-  domid: number;
-  flags: number;
-  shutdownReason: number;
-  guestWidth: number;
-  maxVcpuId: number;
-  onlineVcpus: number;
-  totPages: bigint;
-  maxPages: bigint;
-  sharedInfoFrame: bigint;
-  cpuTimeNs: bigint;
-}
-
-export interface VcpuState {
-  online: boolean;
-  blocked: boolean;
-  running: boolean;
-  cpu: number;
-  cpuTimeNs: bigint;
-}
+export type { DomainInfo, VcpuState } from '../extensions.js';
 
 export interface StopReport {
   state: number;

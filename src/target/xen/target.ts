@@ -4,7 +4,7 @@ import {
   type RegisterSet, type StopEvent, type Target, type TargetCapabilities, type VcpuInfo,
 } from '../contract.js';
 import { DX_E, DX_EVENT_SPIN, DX_F, DX_STOP, MAX_SPIN_SITES, REG_INDEX, REGS_SIZE, type DomainInfo, type Shim, type StopReport } from './ffi.js';
-import type { XenDomainSnapshot, XenViews } from './views.js';
+import type { XenDomainSnapshot, XenViews } from '../extensions.js';
 
 const TF = 0x100n;
 const VGCF_IN_KERNEL = 1n << 2n;
@@ -24,8 +24,8 @@ const SHUTDOWN_NAMES = ['poweroff', 'reboot', 'suspend', 'crash', 'watchdog', 's
 export class XenTarget implements Target, XenViews {
   readonly capabilities: TargetCapabilities;
   readonly description: string;
-  /** Marks this object for the Xen views in the command language (duck typing, no import of koffi). */
-  readonly xen = true as const;
+  /** The Xen views of the command language (info xen, console): this target itself. */
+  readonly xen: XenViews = this;
   onOutput?: (text: string) => void;
 
   /** Controller pauses we hold and release on resume/detach (adopted at attach, ours, Xen's debug pauses). */
@@ -37,8 +37,8 @@ export class XenTarget implements Target, XenViews {
   private closed = false;
   private debugging = false;
   private memVcpu = 0;
-  /** Addresses that currently hold `jmp .` (seen in writeMemory): the shim's waiter watches them. */
-  private readonly spinSites = new Set<bigint>();
+  /** Addresses that hold `jmp .`, handed over by core (setSpinSites): the shim's waiter watches them. */
+  private spinSites: readonly bigint[] = [];
   /** Stop counters for `info xen` and the benchmarks. */
   readonly stats = { stops: 0, polls: 0n };
   /** The shim's report of the last stop (timestamps for the benchmarks). */
@@ -53,10 +53,12 @@ export class XenTarget implements Target, XenViews {
     readonly gdbsx: boolean,
   ) {
     this.capabilities = {
-      trapBreakpoints: gdbsx && strategy === 'trap',
+      canExecute: true,
+      trapPc: 'after-int3', // Xen reports the #BP with rip past the int3
+      breakpoints: 'memory',
       hardwareStep: gdbsx && strategy === 'trap',
-      nativeBreakpoints: false,
-      cheapRunningRegisterReads: true,
+      rangeStep: false,
+      spinPoll: 'read-while-running',
     };
     this.description = `Xen domain ${domid}${name ? ` (${name})` : ''}`;
   }
@@ -149,14 +151,11 @@ export class XenTarget implements Target, XenViews {
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
   }
 
-  private trackSpinSites(addr: bigint, data: Uint8Array): void {
-    if (this.strategy !== 'spin') return;
-    for (const a of [...this.spinSites]) if (a + 2n > addr && a < addr + BigInt(data.length)) this.spinSites.delete(a);
-    if (data.length === 2 && data[0] === 0xeb && data[1] === 0xfe) this.spinSites.add(addr);
+  setSpinSites(addresses: readonly bigint[]): void {
+    this.spinSites = [...addresses];
   }
 
   async writeMemory(addr: bigint, data: Uint8Array): Promise<void> {
-    this.trackSpinSites(addr, data);
     const fail = Buffer.alloc(8);
     // Never change code under a running vCPU: pause around the write when the domain runs.
     const pauseAround = this.running;
@@ -194,7 +193,7 @@ export class XenTarget implements Target, XenViews {
         if (this.shim.vcpuPause(this.handle, v.id) === 0) this.vcpusPausedByUs.push(v.id);
       }
     }
-    if (this.strategy === 'spin') this.shim.setSpinSites(this.handle, [...this.spinSites].slice(0, MAX_SPIN_SITES));
+    if (this.strategy === 'spin') this.shim.setSpinSites(this.handle, this.spinSites.slice(0, MAX_SPIN_SITES));
     this.interruptRequested = false;
     this.running = true;
     while (this.heldPauses > 0) {

@@ -1,6 +1,27 @@
-// What the Xen-specific commands (info xen, console) may ask a Xen target; importing this never loads koffi.
-import type { Target } from '../contract.js';
-import type { DomainInfo, VcpuState } from './ffi.js';
+// Typed optional backend extensions the command language may use (Xen domain views); no backend code here.
+
+/** A Xen domain's state as the hypervisor reports it (getdomaininfo). */
+export interface DomainInfo {
+  domid: number;
+  flags: number;
+  shutdownReason: number;
+  guestWidth: number;
+  maxVcpuId: number;
+  onlineVcpus: number;
+  totPages: bigint;
+  maxPages: bigint;
+  sharedInfoFrame: bigint;
+  cpuTimeNs: bigint;
+}
+
+/** One vCPU of a Xen domain (getvcpuinfo). */
+export interface VcpuState {
+  online: boolean;
+  blocked: boolean;
+  running: boolean;
+  cpu: number;
+  cpuTimeNs: bigint;
+}
 
 export interface XenDomainSnapshot {
   domid: number;
@@ -9,8 +30,8 @@ export interface XenDomainSnapshot {
   vcpus: (VcpuState & { id: number; rip?: bigint })[];
 }
 
+/** What the Xen-specific commands (info xen, console) may ask a Xen target. */
 export interface XenViews {
-  readonly xen: true;
   readonly domid: number;
   readonly name: string;
   readonly strategy: 'trap' | 'spin';
@@ -20,10 +41,6 @@ export interface XenViews {
   snapshot(): XenDomainSnapshot;
   /** One machine frame of the guest (PV: the frames start_info names). */
   readFrame(mfn: bigint): Uint8Array;
-}
-
-export function asXen(t: Target | undefined): (Target & XenViews) | undefined {
-  return t && (t as Partial<XenViews>).xen === true ? (t as Target & XenViews) : undefined;
 }
 
 /** DX_F bits (duster_xen.h), repeated here so the views need no FFI module at run time. */
