@@ -17,10 +17,10 @@ LAB_XENSRC=$LAB_CACHE/xen-src     # Debian's xen source package, unpacked and bu
 # apt_mirror SUFFIX: the first URI of this machine's own apt configuration whose path ends in
 # SUFFIX (/debian or /debian-security), from deb822 .sources files or one-line sources.list entries.
 apt_mirror() {
-  local files=(/etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources)
-  cat "${files[@]}" 2>/dev/null |
+  { local files=(/etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources)
+  cat "${files[@]}" 2>/dev/null || true; } |
     sed -n -e 's/^URIs:[[:space:]]*//p' -e 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?//p' |
-    tr ' ' '\n' | grep -E "^https?://.*$1/?\$" | head -n1 | sed 's:/$::'
+    tr ' ' '\n' | grep -E "^https?://.*$1/?\$" | head -n1 | sed 's:/$::' || true
 }
 LAB_MIRROR=${DUSTER_LAB_MIRROR:-$(apt_mirror /debian)}
 LAB_SECURITY_MIRROR=${DUSTER_LAB_SECURITY_MIRROR:-$(apt_mirror /debian-security)}
