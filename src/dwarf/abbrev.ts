@@ -42,32 +42,50 @@ export class AbbrevTable {
   }
 }
 
-/** Parse the abbreviation table that starts at `offset` in .debug_abbrev. */
-export function parseAbbrevTable(data: Uint8Array, offset: number): AbbrevTable {
+function readerAt(data: Uint8Array, offset: number): ByteReader {
   const r = new ByteReader(data, '.debug_abbrev');
   if (offset < 0 || offset >= data.length) r.fail(`abbreviation table offset 0x${offset.toString(16)} out of range`, offset);
   r.pos = offset;
+  return r;
+}
+
+/**
+ * The next abbreviation of a table (undefined at the table's end). Unless `wanted` says otherwise its
+ * attribute specs are kept; an entry that is not the wanted one is skipped without allocating them.
+ */
+function readAbbrev(r: ByteReader, wanted?: number): Abbrev | undefined {
+  const code = r.uleb();
+  if (code === 0) return undefined;
+  const tag = r.uleb();
+  const children = r.u8();
+  if (children > 1) r.fail(`bad DW_CHILDREN value ${children} for abbreviation ${code}`, r.pos - 1);
+  const keep = wanted === undefined || code === wanted;
+  const specs: AttrSpec[] = [];
+  let siblingIndex = -1;
+  for (;;) {
+    const at = r.uleb();
+    const form = r.uleb();
+    if (at === 0 && form === 0) break;
+    const implicitConst = form === DW_FORM.implicit_const ? r.slebBig() : undefined;
+    if (!keep) continue;
+    const spec: AttrSpec = { at, form };
+    if (implicitConst !== undefined) spec.implicitConst = implicitConst;
+    if (at === DW_AT.sibling) siblingIndex = specs.length;
+    specs.push(spec);
+  }
+  return { code, tag, hasChildren: children === 1, specs, siblingIndex };
+}
+
+/** Parse the abbreviation table that starts at `offset` in .debug_abbrev. */
+export function parseAbbrevTable(data: Uint8Array, offset: number): AbbrevTable {
+  const r = readerAt(data, offset);
   const table = new AbbrevTable(offset);
   for (;;) {
     const at0 = r.pos;
-    const code = r.uleb();
-    if (code === 0) break;
-    const tag = r.uleb();
-    const children = r.u8();
-    if (children > 1) r.fail(`bad DW_CHILDREN value ${children} for abbreviation ${code}`, r.pos - 1);
-    const specs: AttrSpec[] = [];
-    let siblingIndex = -1;
-    for (;;) {
-      const at = r.uleb();
-      const form = r.uleb();
-      if (at === 0 && form === 0) break;
-      const spec: AttrSpec = { at, form };
-      if (form === DW_FORM.implicit_const) spec.implicitConst = r.slebBig();
-      if (at === DW_AT.sibling) siblingIndex = specs.length;
-      specs.push(spec);
-    }
-    if (table.get(code)) r.fail(`duplicate abbreviation code ${code}`, at0);
-    table.add({ code, tag, hasChildren: children === 1, specs, siblingIndex });
+    const a = readAbbrev(r);
+    if (!a) break;
+    if (table.get(a.code)) r.fail(`duplicate abbreviation code ${a.code}`, at0);
+    table.add(a);
   }
   return table;
 }
@@ -77,30 +95,9 @@ export function parseAbbrevTable(data: Uint8Array, offset: number): AbbrevTable 
  * without building the unit's whole table). Undefined when the table has no such code.
  */
 export function findAbbrev(data: Uint8Array, offset: number, wanted: number): Abbrev | undefined {
-  const r = new ByteReader(data, '.debug_abbrev');
-  if (offset < 0 || offset >= data.length) r.fail(`abbreviation table offset 0x${offset.toString(16)} out of range`, offset);
-  r.pos = offset;
+  const r = readerAt(data, offset);
   for (;;) {
-    const code = r.uleb();
-    if (code === 0) return undefined;
-    const tag = r.uleb();
-    const children = r.u8();
-    if (children > 1) r.fail(`bad DW_CHILDREN value ${children} for abbreviation ${code}`, r.pos - 1);
-    const specs: AttrSpec[] = [];
-    let siblingIndex = -1;
-    for (;;) {
-      const at = r.uleb();
-      const form = r.uleb();
-      if (at === 0 && form === 0) break;
-      if (code !== wanted) {
-        if (form === DW_FORM.implicit_const) r.slebBig();
-        continue;
-      }
-      const spec: AttrSpec = { at, form };
-      if (form === DW_FORM.implicit_const) spec.implicitConst = r.slebBig();
-      if (at === DW_AT.sibling) siblingIndex = specs.length;
-      specs.push(spec);
-    }
-    if (code === wanted) return { code, tag, hasChildren: children === 1, specs, siblingIndex };
+    const a = readAbbrev(r, wanted);
+    if (!a || a.code === wanted) return a;
   }
 }

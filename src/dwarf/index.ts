@@ -3,6 +3,7 @@ import { DW_AT, DW_TAG } from './constants.js';
 import { readForm, skipForm, type RawValue } from './forms.js';
 import type { ByteReader } from '../util/byte-reader.js';
 import type { Unit } from './unit.js';
+import type { Abbrev } from './abbrev.js';
 
 export interface IndexEntry {
   name: string;
@@ -65,13 +66,9 @@ interface Pending {
 }
 
 function scanUnit(ix: NameIndex, u: Unit, strCache: Map<number, string>): void {
-  const r = u.reader(u.firstDieOffset);
+  const r = readerAtFirstChild(u);
+  if (!r) return;
   const base = u.section.base;
-  const rootCode = r.uleb();
-  if (rootCode === 0) return;
-  const root = u.abbrev(rootCode, r, r.pos - 1);
-  u.skipAttrs(r, root);
-  if (!root.hasChildren) return;
   const names = new Map<number, { name: string; external: boolean }>();
   const pending: Pending[] = [];
   const str = (v: RawValue): string | undefined => {
@@ -161,8 +158,21 @@ function scanUnit(ix: NameIndex, u: Unit, strCache: Map<number, string>): void {
   }
 }
 
-/** Skip the children of the DIE just read (r is at its first child). */
-export function skipChildren(u: Unit, r: ByteReader): void {
+/** A reader at the first child of the unit's root DIE, or undefined when the root has none. */
+export function readerAtFirstChild(u: Unit): ByteReader | undefined {
+  const r = u.reader(u.firstDieOffset);
+  const rootCode = r.uleb();
+  if (rootCode === 0) return undefined;
+  const root = u.abbrev(rootCode, r, r.pos - 1);
+  u.skipAttrs(r, root);
+  return root.hasChildren ? r : undefined;
+}
+
+/**
+ * Walks the descendants of the DIE just read (r is at its first child) in order; `visit` must read or
+ * skip the attributes of each DIE (depth 1 = a direct child).
+ */
+function walkDescendants(u: Unit, r: ByteReader, visit: (a: Abbrev, at: number, depth: number) => void): void {
   let depth = 1;
   while (depth > 0 && r.pos < r.end) {
     const at = r.pos;
@@ -172,35 +182,29 @@ export function skipChildren(u: Unit, r: ByteReader): void {
       continue;
     }
     const a = u.abbrev(code, r, at);
-    u.skipAttrs(r, a);
+    visit(a, at, depth);
     if (a.hasChildren) depth++;
   }
 }
 
+/** Skip the children of the DIE just read (r is at its first child). */
+export function skipChildren(u: Unit, r: ByteReader): void {
+  walkDescendants(u, r, (a) => u.skipAttrs(r, a));
+}
+
 function scanEnumerators(ix: NameIndex, u: Unit, r: ByteReader, str: (v: RawValue) => string | undefined): void {
-  let depth = 1;
-  while (depth > 0 && r.pos < r.end) {
-    const at = r.pos;
-    const code = r.uleb();
-    if (code === 0) {
-      depth--;
-      continue;
+  walkDescendants(u, r, (a, at, depth) => {
+    if (a.tag !== DW_TAG.enumerator || depth !== 1) return u.skipAttrs(r, a);
+    let name: string | undefined;
+    for (const s of a.specs) {
+      if (s.at === DW_AT.name) name = str(readForm(r, s.form, u, s.implicitConst));
+      else skipForm(r, s.form, u);
     }
-    const a = u.abbrev(code, r, at);
-    if (a.tag === DW_TAG.enumerator && depth === 1) {
-      let name: string | undefined;
-      for (const s of a.specs) {
-        if (s.at === DW_AT.name) name = str(readForm(r, s.form, u, s.implicitConst));
-        else skipForm(r, s.form, u);
-      }
-      if (name !== undefined) {
-        const list = ix.enumerators.get(name);
-        if (!list) ix.enumerators.set(name, [at + u.section.base]);
-        else if (list.length < MAX_TYPES_PER_NAME) list.push(at + u.section.base);
-      }
-    } else u.skipAttrs(r, a);
-    if (a.hasChildren) depth++;
-  }
+    if (name === undefined) return;
+    const list = ix.enumerators.get(name);
+    if (!list) ix.enumerators.set(name, [at + u.section.base]);
+    else if (list.length < MAX_TYPES_PER_NAME) list.push(at + u.section.base);
+  });
 }
 
 /** Type units contribute their one named type. */

@@ -1,7 +1,7 @@
 // Targeted lookups for big files: find top-level DIEs with one name without building the whole name index, stopping early.
 import { DW_AT, DW_FORM, DW_TAG } from './constants.js';
 import { readForm, skipForm } from './forms.js';
-import { skipChildren, type IndexEntry } from './index.js';
+import { readerAtFirstChild, skipChildren, type IndexEntry } from './index.js';
 import type { DwarfSections } from './sections.js';
 
 /** The file being scanned: its units and the bytes of .debug_str. */
@@ -49,13 +49,9 @@ function scanUnit(u: Unit, name: Buffer, offsets: Set<number>, found: IndexEntry
     }
     return;
   }
-  const r = u.reader(u.firstDieOffset);
+  const r = readerAtFirstChild(u);
+  if (!r) return;
   const base = u.section.base;
-  const rootCode = r.uleb();
-  if (rootCode === 0) return;
-  const root = u.abbrev(rootCode, r, r.pos - 1);
-  u.skipAttrs(r, root);
-  if (!root.hasChildren) return;
   while (r.pos < r.end) {
     const at = r.pos;
     const code = r.uleb();

@@ -154,18 +154,24 @@ function printBase(t: Type, show: number, level: number): string {
   }
 }
 
+/**
+ * gdb's head of a struct/union/enum: the keyword and tag, and whether the body follows (show > 0, or
+ * an anonymous type at show 0); an anonymous type below show 0 prints as `{...}`.
+ */
+function aggregateHead(keyword: string, name: string | undefined, q: Quals, show: number): { head: string; body: boolean } {
+  let head = modifier(q, false, true) + keyword;
+  if (name !== undefined) {
+    head += name;
+    if (show > 0) head += ' ';
+  }
+  if (show < 0) return { head: name === undefined ? head + '{...}' : head, body: false };
+  return { head, body: show > 0 || name === undefined };
+}
+
 function printStructBase(u: StructType, q: Quals, show: number, level: number): string {
-  let out = modifier(q, false, true) + (u.kind === 'union' ? 'union ' : 'struct ');
-  if (u.name !== undefined) {
-    out += u.name;
-    if (show > 0) out += ' ';
-  }
-  if (show < 0) {
-    if (u.name === undefined) out += '{...}';
-    return out;
-  }
-  if (!(show > 0 || u.name === undefined)) return out;
-  out += '{\n';
+  const { head, body } = aggregateHead(u.kind === 'union' ? 'union ' : 'struct ', u.name, q, show);
+  if (!body) return head;
+  let out = head + '{\n';
   const pad = ' '.repeat(level + 4);
   const members = u.members.filter((m) => !m.artificial);
   if (u.members.length === 0) out += `${pad}${u.incomplete ? '<incomplete type>' : '<no data fields>'}\n`;
@@ -178,16 +184,8 @@ function printStructBase(u: StructType, q: Quals, show: number, level: number): 
 }
 
 function printEnumBase(u: EnumType, q: Quals, show: number): string {
-  let out = modifier(q, false, true) + 'enum ';
-  if (u.name !== undefined) {
-    out += u.name;
-    if (show > 0) out += ' ';
-  }
-  if (show < 0) {
-    if (u.name === undefined) out += '{...}';
-    return out;
-  }
-  if (!(show > 0 || u.name === undefined)) return out;
+  const { head: out, body } = aggregateHead('enum ', u.name, q, show);
+  if (!body) return out;
   let last = 0n;
   const parts: string[] = [];
   for (const e of u.enumerators) {
