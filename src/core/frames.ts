@@ -1,4 +1,5 @@
 // Call-stack unwinding: CFI first (.debug_frame/.eh_frame), the rbp chain only where no CFI covers a pc.
+import { x86_64 } from '../arch/arch.js';
 import { Cfi, unwindFrame } from '../dwarf/cfi.js';
 import { DW_REG_RBP, DW_REG_RIP, DW_REG_RSP, dwarfRegName, dwarfRegNumber } from '../arch/x86-64/dwarf-regs.js';
 import type { RegisterSet } from '../target/contract.js';
@@ -64,7 +65,7 @@ export class Unwinder {
    * unless `pastMain` (finish and until need main's caller too).
    */
   async backtrace(regs: RegisterSet, limit = MAX_FRAMES, pastMain = false): Promise<Frame[]> {
-    const first: Frame = { level: 0, pc: regs.get('rip') ?? 0n, cfa: undefined, regs: frameZeroRegs(regs) };
+    const first: Frame = { level: 0, pc: regs.get(x86_64.pcRegister) ?? 0n, cfa: undefined, regs: frameZeroRegs(regs) };
     const frames: Frame[] = [first];
     let cur = first;
     while (frames.length < limit) {

@@ -1,4 +1,5 @@
 // Resuming and stopping, once for every backend: planting sites for a strategy, stepping over them, spin polling.
+import { x86_64 } from '../arch/arch.js';
 import type { InstructionStepper } from '../arch/arch.js';
 import type { RegisterSet, StopEvent, Target } from '../target/contract.js';
 import type { PatchTable } from './patches.js';
@@ -122,7 +123,7 @@ export class RunControl {
    */
   async stepInstruction(vcpu: number): Promise<RawStop> {
     const regs = await this.target.readRegisters(vcpu);
-    const pc = regs.get('rip')!;
+    const pc = regs.get(x86_64.pcRegister)!;
     if (this.strategy.name === 'trap' && this.target.capabilities.hardwareStep) {
       await this.sync(pc);
       return this.resumeAndWait({ step: vcpu, only: vcpu });
@@ -175,7 +176,7 @@ export class RunControl {
   /** The vCPU's pc, from the stop report when the backend kept it (no full register read). */
   async pcOf(vcpu: number): Promise<bigint> {
     const t = this.target;
-    const pc = t.readRegister ? await t.readRegister(vcpu, 'rip') : (await t.readRegisters(vcpu)).get('rip');
+    const pc = t.readRegister ? await t.readRegister(vcpu, x86_64.pcRegister) : (await t.readRegisters(vcpu)).get(x86_64.pcRegister);
     if (pc === undefined) throw new Error(`vCPU ${vcpu} has no rip`);
     return pc;
   }
@@ -222,7 +223,7 @@ export class RunControl {
         const pc = await this.pcOf(vcpu);
         const hit = this.strategy.hitAddress(pc, (a) => this.patches.has(a) && this.strategy.name === 'trap', this.target.capabilities.trapPc);
         if (hit !== undefined) {
-          if (hit !== pc) await this.target.writeRegisters(vcpu, new Map([['rip', hit]]));
+          if (hit !== pc) await this.target.writeRegisters(vcpu, new Map([[x86_64.pcRegister, hit]]));
           return { kind: 'site', vcpu, address: hit };
         }
         if (stepping) return { kind: 'stepped', vcpu };
@@ -270,7 +271,7 @@ export class RunControl {
     for (const v of vcpus) {
       let pc: bigint | undefined;
       try {
-        pc = (await this.target.readRegisters(v)).get('rip');
+        pc = (await this.target.readRegisters(v)).get(x86_64.pcRegister);
       } catch (e) {
         this.onInternalError(`reading vCPU ${v}: ${(e as Error).message}`);
         continue;

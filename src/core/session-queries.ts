@@ -1,4 +1,5 @@
 // The Session's state, events and queries: locations, memory, registers and frames of the stopped program.
+import { x86_64 } from '../arch/arch.js';
 import { posix } from 'node:path';
 import { Cfi } from '../dwarf/cfi.js';
 import type { Program } from '../symbols/program.js';
@@ -13,7 +14,6 @@ import { Unwinder, type Frame } from './frames.js';
 import { PatchTable } from './patches.js';
 import { RunControl } from './run-control.js';
 import { strategyByName, type StrategyName } from './strategy.js';
-import { x86Stepper } from '../arch/x86-64/stepper.js';
 
 export interface SessionOptions {
   program: Program;
@@ -51,7 +51,7 @@ export class SessionQueries {
       const sec = elf.loadedSectionAt(a);
       return !!sec && !!(sec.flags & SHF_EXECINSTR) && !(sec.flags & SHF_WRITE);
     });
-    this.run = new RunControl(opts.target, this.patches, strategyByName(opts.strategy ?? 'trap'), x86Stepper, (m) => this.emit({ type: 'error', message: m }));
+    this.run = new RunControl(opts.target, this.patches, strategyByName(opts.strategy ?? 'trap'), x86_64.stepper, (m) => this.emit({ type: 'error', message: m }));
     const cfi = Cfi.fromElf(opts.program.elf);
     this.unwinder = new Unwinder(cfi, (a, n) => this.readMemory(a, n), (pc) => this.program.functionAt(pc)?.name === 'main');
     opts.target.onOutput = (text) => this.emit({ type: 'output', text, stream: 'target' });
@@ -112,7 +112,7 @@ export class SessionQueries {
   }
 
   protected async locationOfPc(vcpu: number): Promise<CodeLocation> {
-    const pc = (this.target.readRegister ? await this.target.readRegister(vcpu, 'rip') : (await this.target.readRegisters(vcpu)).get('rip')) ?? 0n;
+    const pc = (this.target.readRegister ? await this.target.readRegister(vcpu, x86_64.pcRegister) : (await this.target.readRegisters(vcpu)).get(x86_64.pcRegister)) ?? 0n;
     return this.describe(pc);
   }
 

@@ -1,4 +1,5 @@
 // next, step, finish, until, advance, stepi, nexti: written once over RunControl, as gdb and Delve do it.
+import { x86_64 } from '../arch/arch.js';
 import { UserError } from '../util/errors.js';
 import type { StopCause, StopInfo } from './api.js';
 import type { RawStop } from './run-control.js';
@@ -32,11 +33,11 @@ export class Stepping {
   }
 
   private pc(vcpu: number): Promise<bigint> {
-    return this.reg(vcpu, 'rip');
+    return this.reg(vcpu, x86_64.pcRegister);
   }
 
   private rsp(vcpu: number): Promise<bigint> {
-    return this.reg(vcpu, 'rsp');
+    return this.reg(vcpu, x86_64.spRegister);
   }
 
   /** Resume everything until a user breakpoint triggers, a temp is reached (and its check holds), or the target stops otherwise. */
@@ -219,12 +220,12 @@ export class Stepping {
 
   /** CFA of the innermost frame: rip, rsp and rbp are enough for the rules compilers emit. */
   private async frameCfa(vcpu: number): Promise<bigint | undefined> {
-    const few = new Map<string, bigint>([['rip', await this.pc(vcpu)], ['rsp', await this.rsp(vcpu)], ['rbp', await this.reg(vcpu, 'rbp')]]);
-    const frame = { level: 0, pc: few.get('rip')!, cfa: undefined, regs: frameZeroRegs(few) };
+    const few = new Map<string, bigint>([[x86_64.pcRegister, await this.pc(vcpu)], [x86_64.spRegister, await this.rsp(vcpu)], [x86_64.fpRegister, await this.reg(vcpu, x86_64.fpRegister)]]);
+    const frame = { level: 0, pc: few.get(x86_64.pcRegister)!, cfa: undefined, regs: frameZeroRegs(few) };
     const quick = await this.s.unwinder.cfaOf(frame).catch(() => undefined);
     if (quick !== undefined) return quick;
     const regs = await this.regs(vcpu);
-    return this.s.unwinder.cfaOf({ level: 0, pc: regs.get('rip')!, cfa: undefined, regs: frameZeroRegs(regs) }).catch(() => undefined);
+    return this.s.unwinder.cfaOf({ level: 0, pc: regs.get(x86_64.pcRegister)!, cfa: undefined, regs: frameZeroRegs(regs) }).catch(() => undefined);
   }
 
   /** Run until the selected frame (or frame 0) returns to its caller. */
