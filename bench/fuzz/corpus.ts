@@ -1,7 +1,7 @@
 // The fuzz corpus: the project's C fixtures built with the machine's gcc (-O0/-O2, DWARF 4/5, -gz, -no-pie), and for
 // each a few stops captured once from a real run under gdb (registers and the program's own memory and stack).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FIXTURES, ROOT, compileFixture } from '../../test/helpers/build.js';
 
@@ -48,10 +48,14 @@ const CAPTURE = join(ROOT, 'bench', 'fuzz', 'capture.py');
 function capture(exe: string, stop: string): string | undefined {
   const out = `${exe}.snap-${stop.replace(/[^A-Za-z0-9]/g, '_')}.json`;
   if (existsSync(out)) return out;
+  if (existsSync(`${out}.none`)) return undefined; // not reached on an earlier run
   const r = spawnSync('gdb', ['-nx', '-batch', '-ex', `source ${CAPTURE}`, '-ex', `break ${stop}`, '-ex', 'run', '-ex', `python capture(${JSON.stringify(out)}, ${JSON.stringify(exe)})`, exe],
     { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0 && !existsSync(out)) process.stderr.write(`fuzz: no stop at ${stop} in ${exe}: ${r.stderr.slice(-200)}\n`);
-  if (!existsSync(out)) return undefined;
+  if (r.status !== 0 && !existsSync(out)) process.stderr.write(`fuzz: ${stop} not reached in ${exe} (inlined or optimised out): no stop captured\n`);
+  if (!existsSync(out)) {
+    writeFileSync(`${out}.none`, '');
+    return undefined;
+  }
   const snap = JSON.parse(readFileSync(out, 'utf8')) as Snapshot;
   return snap.regions.length && snap.regs.rip ? out : undefined;
 }

@@ -4,6 +4,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { badUnit } from './bad-unit.js';
 import { buildCorpus, type CorpusEntry } from './corpus.js';
 import { loadFixture, runOne, sourceFiles, type CaseReport } from './worker.js';
 
@@ -14,9 +15,11 @@ const USAGE = `Usage: npm run fuzz -- [--cases N] [--seed S] [--workers W] [--ti
   --timeout MS  wall time after which a case is a hang and its worker is killed (default 2000)
   --chunk N     cases handed to a worker at a time (default 200)
   --out FILE    results JSON (default /tmp/duster-fuzz-SEED.json)
-  --only INDEX  run one case in this process and print what it did (reproduces a recorded failure)`;
+  --only INDEX  run one case in this process and print what it did (reproduces a recorded failure)
+  --bad-unit N  instead: N two-unit files with one bad byte in the second unit's DIEs; count who still answers
+                \`info line main\` (main is in the first unit): duster-tui against gdb`;
 
-interface Opts { cases: number; seed: number; workers: number; timeout: number; chunk: number; out: string; only?: number }
+interface Opts { cases: number; seed: number; workers: number; timeout: number; chunk: number; out: string; only?: number; badUnit?: number }
 
 function parse(argv: string[]): Opts {
   const o: Opts = { cases: 100_000, seed: 1, workers: cpus().length, timeout: 2000, chunk: 200, out: '' };
@@ -34,6 +37,7 @@ function parse(argv: string[]): Opts {
       case '--timeout': o.timeout = v(); break;
       case '--chunk': o.chunk = Math.max(1, v()); break;
       case '--only': o.only = v(); break;
+      case '--bad-unit': o.badUnit = v(); break;
       case '--out': o.out = argv[++i] ?? ''; break;
       case '-h': case '--help': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
       default: throw new Error(`unknown option ${a}\n${USAGE}`);
@@ -83,6 +87,11 @@ async function reproduce(o: Opts, corpus: CorpusEntry[]): Promise<void> {
 async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));
   const log = (m: string): void => void process.stderr.write(`fuzz: ${m}\n`);
+  if (o.badUnit !== undefined) {
+    const r = badUnit(o.badUnit, o.seed, log);
+    writeFileSync(o.out.replace(/\.json$/, '-bad-unit.json'), JSON.stringify(r, null, 2));
+    return;
+  }
   const corpus = buildCorpus(log);
   if (o.only !== undefined) return reproduce(o, corpus);
 

@@ -51,7 +51,7 @@ export async function loadFixture(e: CorpusEntry): Promise<Fixture> {
   for (const v of vars) statics.push(`print ${v}`, `print &${v}`, `ptype ${v}`, `whatis ${v}`, `info address ${v}`, `print/x ${v}`, `output ${v}`);
   for (const l of [1, 20, 30, 45, 70]) statics.push(`info line ${l}`, `list ${l}`, `break ${l}`);
   const frames = ['bt', 'info locals', 'info args', 'info frame', 'up', 'info locals', 'info args', 'frame 2', 'info locals', 'bt full', 'print $pc', 'x/4gx $sp',
-    'info registers rip', 'down', 'finish', 'info scope *$pc', ...vars.slice(0, 6).map((v) => `print ${v}`)];
+    'info registers rip', 'down', 'x/3i $pc', 'print/x $sp', 'info registers', ...vars.slice(0, 6).map((v) => `print ${v}`)];
   return { name: e.name, t, statics, frames, images: e.snapshots.map(loadImage) };
 }
 

@@ -160,8 +160,21 @@ export function mutateWide(t: Template, seed: number, index: number): Mutation {
   const dv = new DataView(b.buffer);
   const present = t.sections.filter((s) => TARGET_SECTIONS.includes(s.name));
   const sec = (): { name: string; offset: number; size: number } => rng.pick(present.length ? present : t.sections);
-  const kind = rng.int(9);
+  const kind = rng.int(10);
   switch (kind) {
+    case 9: {
+      // Close a real type chain into a cycle: X -> Y (-> Z) becomes X -> Y -> X (pointer -> subroutine -> pointer, typedef -> struct -> typedef...).
+      if (!t.typeRefs.length) return { bytes: b, what: 'unchanged', strategy: 'type-chain-cycle' };
+      const a = rng.pick(t.typeRefs);
+      const y = a.unitOffset + dv.getUint32(a.pos, true);
+      const c = t.typeRefs.find((r) => r.dieOffset === y);
+      if (!c) {
+        dv.setUint32(a.pos, a.dieOffset - a.unitOffset, true);
+        return { bytes: b, what: `DIE 0x${a.dieOffset.toString(16)} is its own type`, strategy: 'type-chain-cycle', section: '.debug_info', offset: a.dieOffset };
+      }
+      dv.setUint32(c.pos, a.dieOffset - c.unitOffset, true);
+      return { bytes: b, what: `type chain cycle 0x${a.dieOffset.toString(16)} -> 0x${y.toString(16)} -> 0x${a.dieOffset.toString(16)}`, strategy: 'type-chain-cycle', section: '.debug_info', offset: a.dieOffset };
+    }
     case 0: {
       const s = sec();
       const at = s.offset + rng.int(s.size);
