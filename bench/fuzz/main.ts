@@ -64,7 +64,8 @@ interface Kind { key: string; count: number; first: Recorded; indices: number[] 
 /** Dedupe key: the message with numbers and quoted names blurred, plus the top stack frame. */
 function kindKey(message: string, frames: string[]): string {
   const msg = message.replace(/0x[0-9a-f]+/gi, 'N').replace(/\d+/g, 'N').replace(/"[^"]*"|'[^']*'/g, 'S');
-  const top = (frames[0] ?? '').replace(/:\d+:\d+/, '');
+  // Deep recursion has any of the recursing functions on top: one kind per file for those.
+  const top = /Maximum call stack/.test(message) ? (/(src\/\S+?\.[jt]s)/.exec(frames[0] ?? '')?.[1] ?? '') : (frames[0] ?? '').replace(/:\d+:\d+/, '');
   return `${msg} @ ${top}`;
 }
 
@@ -136,7 +137,7 @@ async function main(): Promise<void> {
       }
       live++;
       const child: ChildProcess = fork(fileURLToPath(new URL('./worker.js', import.meta.url)), [], {
-        env: { ...process.env, DUSTER_FUZZ_WORKER: '1' }, execArgv: ['--max-old-space-size=1024'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        env: { ...process.env, DUSTER_FUZZ_WORKER: '1' }, execArgv: ['--max-old-space-size=1024', '--enable-source-maps'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       });
       let stderr = '';
       child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-2000)));

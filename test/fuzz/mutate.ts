@@ -160,8 +160,20 @@ export function mutateWide(t: Template, seed: number, index: number): Mutation {
   const dv = new DataView(b.buffer);
   const present = t.sections.filter((s) => TARGET_SECTIONS.includes(s.name));
   const sec = (): { name: string; offset: number; size: number } => rng.pick(present.length ? present : t.sections);
-  const kind = rng.int(10);
+  const kind = rng.int(11);
   switch (kind) {
+    case 10: {
+      // A child of the type a DIE refers to (a subroutine type's parameter, a struct member) made to refer back to that DIE:
+      // cycles through children rather than through the DW_AT_type chain (void (*)(void (*)(...)), struct s { struct s m; }).
+      if (!t.typeRefs.length) return { bytes: b, what: 'unchanged', strategy: 'child-cycle' };
+      const a = rng.pick(t.typeRefs);
+      const y = a.unitOffset + dv.getUint32(a.pos, true);
+      const kids = t.typeRefs.filter((r) => r.unitOffset === a.unitOffset && r.dieOffset > y && r.dieOffset <= y + 64);
+      if (!kids.length) return { bytes: b, what: 'unchanged', strategy: 'child-cycle' };
+      const c = rng.pick(kids);
+      dv.setUint32(c.pos, a.dieOffset - c.unitOffset, true);
+      return { bytes: b, what: `DIE 0x${c.dieOffset.toString(16)} (after 0x${y.toString(16)}, the type of 0x${a.dieOffset.toString(16)}) refers back to 0x${a.dieOffset.toString(16)}`, strategy: 'child-cycle', section: '.debug_info', offset: c.dieOffset };
+    }
     case 9: {
       // Close a real type chain into a cycle: X -> Y (-> Z) becomes X -> Y -> X (pointer -> subroutine -> pointer, typedef -> struct -> typedef...).
       if (!t.typeRefs.length) return { bytes: b, what: 'unchanged', strategy: 'type-chain-cycle' };

@@ -31,7 +31,7 @@ export const INTERNAL_TEXT = /internal error|Cannot read propert|Cannot set prop
 
 function topFrames(e: Error): string[] {
   return (e.stack ?? '').split('\n').slice(1).filter((l) => /^\s+at /.test(l)).slice(0, 5)
-    .map((l) => l.trim().replace(/\(?(file:\/\/)?\/[^ ]*\/(dist\/)/, '$2').replace(/\)$/, ''));
+    .map((l) => l.trim().replace(/\(?(?:file:\/\/)?\/\S*?\/(?:dist\/)?((?:src|test|bench)\/)/, '$1').replace(/\)$/, ''));
 }
 
 /** Clean: a UserError (FormatError included) or a target MemoryError, as the interpreter prints them; and no JS text in it. */
