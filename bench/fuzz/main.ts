@@ -85,6 +85,35 @@ async function reproduce(o: Opts, corpus: CorpusEntry[]): Promise<void> {
   process.stdout.write(`${JSON.stringify(rep, null, 2)}\n`);
 }
 
+/** One case in a fresh worker process: its CPU time, or how it failed to answer within 30 s. */
+function recheck(o: Opts, corpus: CorpusEntry[], index: number): Promise<string> {
+  return new Promise((resolveRecheck) => {
+    const t0 = Date.now();
+    const child = fork(fileURLToPath(new URL('./worker.js', import.meta.url)), [], {
+      env: { ...process.env, DUSTER_FUZZ_WORKER: '1' }, execArgv: ['--max-old-space-size=1024', '--enable-source-maps'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-400)));
+    let started = 0;
+    let hwm = 0;
+    const poll = setInterval(() => (hwm = Math.max(hwm, vmHwmKb(child.pid!))), 100);
+    const finish = (text: string): void => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      resolveRecheck(`${text}; peak RSS ${(hwm / 1024).toFixed(0)} MB`);
+    };
+    const timer = setTimeout(() => finish(`alone: no answer within 30 s (${((Date.now() - (started || t0)) / 1000).toFixed(1)} s in the case)`), 30_000);
+    child.on('message', (m: { type: string; report?: CaseReport }) => {
+      if (m.type === 'ready') child.send({ type: 'run', from: index, to: index + 1 });
+      else if (m.type === 'start') started = Date.now();
+      else if (m.type === 'done') finish(`alone: answered, ${m.report!.cpuMs.toFixed(0)} ms CPU, ${Date.now() - started} ms wall${m.report!.failure ? `, ${m.report!.failure.message}` : ''}`);
+    });
+    child.on('exit', (code, signal) => finish(`alone: worker died (code ${code}, signal ${signal}) ${stderr.trim().split('\n').slice(-2).join(' | ')}`));
+    child.send({ type: 'init', corpus, seed: o.seed });
+  });
+}
+
 async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));
   const log = (m: string): void => void process.stderr.write(`fuzz: ${m}\n`);
@@ -142,7 +171,7 @@ async function main(): Promise<void> {
       let stderr = '';
       child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-2000)));
       let job: { from: number; to: number } | undefined;
-      let current: { index: number; at: number } | undefined;
+      let current: { index: number; at: number; c?: Omit<CaseReport, 'cpuMs' | 'failure'> } | undefined;
       let gone = false;
       const next = (): void => {
         job = pending.shift();
@@ -175,13 +204,15 @@ async function main(): Promise<void> {
       const watch = setInterval(() => {
         peakHwmKb = Math.max(peakHwmKb, vmHwmKb(child.pid!));
         if (current && Date.now() - current.at > o.timeout) {
-          hangs.push({ index: current.index, fixture: '', strategy: '', what: '', command: '', message: `no answer within ${o.timeout} ms`, frames: [], ms: Date.now() - current.at });
+          const c = current.c;
+          hangs.push({ index: current.index, fixture: c?.fixture ?? '', strategy: c?.mutation.strategy ?? '', section: c?.mutation.section, offset: c?.mutation.offset, what: c?.mutation.what ?? '',
+            command: '', message: `no answer within ${o.timeout} ms (worker VmHWM ${(vmHwmKb(child.pid!) / 1024).toFixed(0)} MB)`, frames: [], ms: Date.now() - current.at });
           replace('hang');
         }
       }, 100);
-      child.on('message', (m: { type: string; index?: number; report?: CaseReport; rss?: number }) => {
+      child.on('message', (m: { type: string; index?: number; report?: CaseReport; rss?: number; case?: Omit<CaseReport, 'cpuMs' | 'failure'> }) => {
         if (m.type === 'ready') next();
-        else if (m.type === 'start') current = { index: m.index!, at: Date.now() };
+        else if (m.type === 'start') current = { index: m.index!, at: Date.now(), c: m.case };
         else if (m.type === 'done') {
           const rep = m.report!;
           current = undefined;
@@ -195,7 +226,8 @@ async function main(): Promise<void> {
       child.on('exit', (code, signal) => {
         if (gone) return;
         const idx = current?.index ?? job?.from ?? -1;
-        const r: Recorded = { index: idx, fixture: '', strategy: '', what: '', command: '', message: `worker died (code ${code}, signal ${signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`, frames: [] };
+        const c = current?.c;
+        const r: Recorded = { index: idx, fixture: c?.fixture ?? '', strategy: c?.mutation.strategy ?? '', section: c?.mutation.section, offset: c?.mutation.offset, what: c?.mutation.what ?? '', command: '', message: `worker died (code ${code}, signal ${signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`, frames: [] };
         workerDeaths.push(r);
         record(r);
         replace('exit');
@@ -206,14 +238,9 @@ async function main(): Promise<void> {
   });
   const seconds = (Date.now() - started) / 1000;
 
-  // A hang is re-run alone, in this process, with the CPU time measured: a loaded machine must not invent hangs.
-  const fixtures = hangs.length ? await Promise.all(corpus.map(loadFixture)) : [];
-  for (const h of hangs) {
-    const t0 = Date.now();
-    const rep = await Promise.race([runOne(fixtures, sourceFiles(), o.seed, h.index), new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000).unref())]);
-    Object.assign(h, rep ? { fixture: rep.fixture, strategy: rep.mutation.strategy, section: rep.mutation.section, what: rep.mutation.what, rerunCpuMs: rep.cpuMs, rerunWallMs: Date.now() - t0 } : { rerun: 'no answer within 30 s' });
-    if (!rep) break; // the process is now busy with it; report what we have
-  }
+  // A hang is re-run alone in a fresh worker (1 GB heap, 30 s): a loaded machine must not invent hangs, and a runaway
+  // case must not take the driver down with it.
+  for (const h of hangs) Object.assign(h, { rerun: await recheck(o, corpus, h.index) });
 
   const kinds = [...crashes.values()].sort((a, b) => b.count - a.count);
   const result = {

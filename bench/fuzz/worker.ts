@@ -64,9 +64,10 @@ export interface CaseReport {
 }
 
 /** The `index`-th case: which fixture, which mutation, which commands. Deterministic in (seed, index). */
-export async function runOne(fixtures: Fixture[], sources: SourceFiles, seed: number, index: number): Promise<CaseReport> {
+export async function runOne(fixtures: Fixture[], sources: SourceFiles, seed: number, index: number, onStart?: (c: Omit<CaseReport, 'cpuMs' | 'failure'>) => void): Promise<CaseReport> {
   const f = fixtures[index % fixtures.length]!;
   const m = mutateWide(f.t, seed, index);
+  onStart?.({ index, fixture: f.name, mutation: { what: m.what, strategy: m.strategy, section: m.section, offset: m.offset } });
   const start = (Math.floor(index / fixtures.length) * STATIC_PER_CASE) % f.statics.length;
   const cmds = [...f.statics, ...f.statics].slice(start, start + STATIC_PER_CASE);
   const image = f.images.length && index % 2 === 1 ? f.images[Math.floor(index / fixtures.length) % f.images.length] : undefined;
@@ -99,8 +100,7 @@ if (process.send && process.env.DUSTER_FUZZ_WORKER) {
     while (queue.length) {
       const job = queue.shift()!;
       for (let i = job.from; i < job.to; i++) {
-        process.send!({ type: 'start', index: i });
-        const rep = await runOne(fixtures, sources, seed, i);
+        const rep = await runOne(fixtures, sources, seed, i, (c) => process.send!({ type: 'start', index: i, case: c }));
         process.send!({ type: 'done', report: rep, rss: process.memoryUsage().rss });
       }
       process.send!({ type: 'idle' });
