@@ -1,11 +1,6 @@
 // Fuzz worker: opens mutated ELF files the way the CLI does and runs static queries, reporting any error that is not a UserError.
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildCommandTable } from '../../src/commands/index.js';
-import type { CommandContext } from '../../src/commands/context.js';
-import { SourceFiles } from '../../src/commands/source-files.js';
-import { openElfBytes } from '../../src/elf/elf.js';
-import { Program } from '../../src/symbols/program.js';
-import { UserError } from '../../src/util/errors.js';
+import { runCase, type CaseResult } from './run-case.js';
 import { makeTemplate, mutate, type Template } from './mutate.js';
 
 export interface FuzzJob {
@@ -15,49 +10,10 @@ export interface FuzzJob {
   to: number;
 }
 
-/** A case's outcome: the commands ran (answers or UserErrors), or something else was thrown. */
-export type CaseResult = { ok: true } | { ok: false; error: string };
+export type { CaseResult };
 
-const MAX_OUTPUT = 4 * 1024 * 1024;
 /** Commands run per mutated file. */
 const PER_CASE = 5;
-
-/** The CLI's path: bytes -> ElfFile -> Program, then each command through the command table. */
-export async function runCase(bytes: Uint8Array, path: string, commands: string[]): Promise<CaseResult> {
-  let printed = 0;
-  const bad = (e: unknown): CaseResult | undefined => {
-    if (e instanceof UserError) return undefined;
-    const err = e instanceof Error ? `${e.name}: ${e.message}\n${(e.stack ?? '').split('\n').slice(1, 6).join('\n')}` : String(e);
-    return { ok: false, error: err };
-  };
-  let program: Program;
-  try {
-    program = new Program(openElfBytes(bytes, path));
-  } catch (e) {
-    return bad(e) ?? { ok: true };
-  }
-  const ctx: CommandContext = {
-    program, session: undefined, sources: new SourceFiles([]), list: {},
-    out: {
-      print: (t) => {
-        printed += t.length;
-        if (printed > MAX_OUTPUT) throw new Error(`more than ${MAX_OUTPUT} characters of output`);
-      },
-      error: () => undefined,
-    },
-  };
-  const table = buildCommandTable();
-  for (const c of commands) {
-    try {
-      const { command, args } = table.resolve(c);
-      await command.run!(args, ctx);
-    } catch (e) {
-      const r = bad(e);
-      if (r) return { ok: false, error: `${c}: ${r.ok ? '' : r.error}` };
-    }
-  }
-  return { ok: true };
-}
 
 async function work(job: FuzzJob): Promise<void> {
   const port = parentPort!;
