@@ -32,7 +32,7 @@ export function snapshotTarget(image: Image): Target {
   };
   return {
     description: 'snapshot',
-    capabilities: { trapBreakpoints: true, hardwareStep: true, nativeBreakpoints: false, cheapRunningRegisterReads: false },
+    capabilities: { canExecute: false, trapPc: 'after-int3', breakpoints: 'memory', hardwareStep: false, rangeStep: false, spinPoll: 'interrupt-and-read' },
     listVcpus: async (): Promise<VcpuInfo[]> => [{ id: 1, name: 'Thread 1', online: true }],
     readRegisters: async () => regs,
     readRegister: async (_v, name) => regs.get(name),

@@ -5,6 +5,7 @@ import { buildCommandTable } from '../../src/commands/index.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import { SourceFiles } from '../../src/commands/source-files.js';
 import { Session } from '../../src/core/session.js';
+import { SessionEvaluation } from '../../src/commands/eval-hooks.js';
 import { openElfBytes } from '../../src/elf/elf.js';
 import { Program } from '../../src/symbols/program.js';
 import type { Target } from '../../src/target/contract.js';
@@ -103,7 +104,9 @@ export async function runCase(bytes: Uint8Array, path: string, commands: string[
   if (opts.target && opts.frameCommands?.length) {
     current = 'session';
     try {
-      ctx.session = await Session.start({ program, target: opts.target() });
+      const session = await Session.start({ program, target: opts.target() });
+      session.setEvaluation(new SessionEvaluation(session));
+      ctx.session = session;
     } catch (e) {
       const f = classify(e, 'session', opts.scanOutput);
       return f ? failed(f) : { ok: true };
