@@ -181,10 +181,13 @@ export class GdbRemoteTarget implements Target {
     try {
       await this.stops.stopIfRunning(this.timeoutMs);
       await this.stops.drainPendingSigint(() => this.resume({}));
-      // With multiprocess on, a bare 'D' is refused (QEMU: E22): name the process.
+      // With multiprocess on, a bare 'D' is refused (QEMU: E22): name the process. A stub that turned
+      // multiprocess on without our asking is caught by the second try.
       const pid = this.processId;
-      const packet = this.multiprocess && pid !== undefined ? `D;${pid.toString(16)}` : 'D';
-      const reply = await this.request(packet);
+      const named = pid === undefined ? undefined : `D;${pid.toString(16)}`;
+      let packet = this.multiprocess && named ? named : 'D';
+      let reply = await this.request(packet);
+      if (reply.startsWith('E') && named && packet !== named) reply = await this.request((packet = named));
       if (reply !== 'OK' && reply !== '') throw remoteFailure(packet, reply, 'Cannot detach');
     } catch (e) {
       if (!(e instanceof TargetGoneError)) throw e; // a stub that hangs up at once has detached
