@@ -14,7 +14,7 @@ import { probeZ0, readXfer } from './util.js';
 export interface GdbRemoteOptions extends ProtocolOptions {
   /**
    * Who plants trap breakpoints. Default: 'target' (Z0) on QEMU's gdbstub, 'memory' (core writes
-   * int3) elsewhere; see stubProfile. Connecting fails when 'target' is asked of a stub without Z0.
+   * int3) elsewhere; see isQemuGdbstub. Connecting fails when 'target' is asked of a stub without Z0.
    */
   breakpoints?: 'memory' | 'target';
   /**
@@ -36,21 +36,19 @@ export interface Negotiated {
   z0: boolean;
   /** Both sides said multiprocess+: thread ids are pPID.TID and detach must name the process (D;pid). */
   multiprocess: boolean;
-  /** The stub is QEMU's gdbstub (stubProfile). */
-  qemu: boolean;
   capabilities: TargetCapabilities;
 }
 
 /**
  * Recognises QEMU's gdbstub by its own query: `qqemu.sstepbits` answers "ENABLE=1,NOIRQ=2,NOTIMER=4"
  * there, while gdbserver, gdbsx and every stub that does not know a q packet answer "" (the
- * protocol's rule for unknown packets). The reply names the feature, not a version, so it holds for
- * every QEMU with a gdbstub (the query exists since QEMU 0.12), user-mode qemu-x86_64 -g included.
+ * protocol's rule for unknown packets). The reply names a feature, not a version: a long-standing
+ * query, no version parsing. qSupported alone cannot tell (no swbreak+ is also true of gdbsx).
  * What QEMU's breakpoints need cannot be probed without running the guest (docs/QEMU.md):
  *  - memory int3s are executed by the guest itself, whose IDT (if any) is not gdb's: 'target' (Z0),
  *    which QEMU keeps in its translator, outside guest memory;
  *  - a Z0 hit stops with pc at the breakpoint (no int3 ran): 'at-int3'.
- * Explicit options win over the profile (a QEMU fork that behaves otherwise can say so).
+ * Explicit options win over the recognition (a QEMU fork that behaves otherwise can say so).
  */
 async function isQemuGdbstub(request: (p: string) => Promise<string>): Promise<boolean> {
   return /(^|,)ENABLE=/.test(await request('qqemu.sstepbits'));
@@ -98,5 +96,5 @@ export async function negotiate(conn: RemoteConnection, opts: GdbRemoteOptions):
     // Registers of a running remote target cannot be read: spin polling interrupts first.
     spinPoll: 'interrupt-and-read',
   };
-  return { features, layout, initial, vCont, z0, multiprocess: multiprocessNegotiated(features), qemu, capabilities };
+  return { features, layout, initial, vCont, z0, multiprocess: multiprocessNegotiated(features), capabilities };
 }
