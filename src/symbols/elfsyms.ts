@@ -1,6 +1,6 @@
 // ELF symbol table lookups: address -> symbol+offset (gdb's <demo+185>), and the "Non-debugging symbols" list.
 import { decodeUtf8 } from '../util/byte-reader.js';
-import { SHT_DYNSYM, SHT_SYMTAB, type ElfFile, type ElfSymbol } from '../elf/elf.js';
+import { SHF_EXECINSTR, SHT_DYNSYM, SHT_SYMTAB, type ElfFile, type ElfSymbol } from '../elf/elf.js';
 import { pltSymbols } from './plt.js';
 
 const STT_OBJECT = 1;
@@ -145,9 +145,24 @@ export class ElfSymbols {
   /** gdb's "<name+off>" (or "<name>") for an address, or '' when no symbol is near. */
   describe(addr: bigint): string {
     const p = this.plt().find((x) => addr >= x.value && addr < x.value + BigInt(x.size));
-    const s = p ? { symbol: p, offset: addr - p.value } : this.lookup(addr);
+    const s = p ? { symbol: p, offset: addr - p.value } : this.naming(addr);
     if (!s) return '';
     return s.offset === 0n ? `<${s.symbol.name}>` : `<${s.symbol.name}+${s.offset}>`;
+  }
+
+  /**
+   * The symbol gdb names an address after in `<sym+off>` (build_address_symbolic): lookup's, except
+   * that a zero-sized symbol outside code names nothing (a bare assembler label in .rodata does not
+   * name the strings that follow it).
+   */
+  naming(addr: bigint): { symbol: ElfSymbol; offset: bigint } | undefined {
+    const s = this.lookup(addr);
+    return s && (s.symbol.size > 0 || this.inCode(s.symbol)) ? s : undefined;
+  }
+
+  private inCode(sym: ElfSymbol): boolean {
+    const section = this.elf.sections.find((x) => x.index === sym.shndx);
+    return section !== undefined && (section.flags & SHF_EXECINSTR) !== 0;
   }
 
   /** Function symbols, for "Non-debugging symbols:". */

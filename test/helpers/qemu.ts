@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileFixture, FIXTURES } from './build.js';
+import { CLI, compileFixture, FIXTURES, gdbBatch } from './build.js';
 
 export const QEMU = 'qemu-system-x86_64';
 
@@ -183,4 +183,58 @@ export async function startQemu(kernel: QemuKernel, opts: { extraArgs?: string[]
     if (!/in use|bind/i.test(log)) break; // not a port collision: retrying would not help
   }
   throw new Error(`qemu-system-x86_64 did not start its gdbstub: ${lastLog.trim() || 'timed out'}`);
+}
+
+export interface QemuSessionRun {
+  /** What the debugger printed on stdout / stderr, and its exit status. */
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  /** The guest's COM1 output once it printed `done: halting` after the session (or what it had by then). */
+  serial: string;
+}
+
+/** Until the guest reports its end on COM1 (after a detach it runs on by itself), or 20 s. */
+async function serialAtEnd(q: QemuHandle): Promise<string> {
+  return q.waitForSerial('done: halting').catch(() => q.serial);
+}
+
+/**
+ * Boots `kernel` in a fresh QEMU and runs the real duster-tui CLI on it in batch mode:
+ * `duster-tui --path kernel.elf --gdb HOST:PORT --batch -ex c1 -ex c2 ...`.
+ */
+export async function runDusterOnQemu(kernel: QemuKernel, commands: string[], timeoutMs = 60_000): Promise<QemuSessionRun> {
+  const q = await startQemu(kernel);
+  try {
+    const argv = [CLI, '--path', kernel.elf64, '--gdb', `${q.host}:${q.port}`, '--batch', ...commands.flatMap((c) => ['-ex', c])];
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`duster-tui did not finish within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      }, timeoutMs);
+      child.once('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    return { stdout, stderr, code, serial: await serialAtEnd(q) };
+  } finally {
+    await q.stop();
+  }
+}
+
+/** gdb (the oracle) running the same commands after `target remote` on the same kernel in a fresh QEMU. */
+export async function runGdbOnQemu(kernel: QemuKernel, commands: string[]): Promise<QemuSessionRun> {
+  const q = await startQemu(kernel);
+  try {
+    const stdout = gdbBatch(kernel.elf64, [`target remote ${q.host}:${q.port}`, ...commands]);
+    return { stdout, stderr: '', code: 0, serial: await serialAtEnd(q) };
+  } finally {
+    await q.stop();
+  }
 }

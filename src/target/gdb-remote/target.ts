@@ -26,8 +26,9 @@ export type { GdbRemoteOptions } from './negotiate.js';
  *
  * Traps: on gdbserver an int3 trap, written by core or planted with Z0, stops with rip = address + 1
  * (as on Xen; swbreak is not negotiated): trapPc 'after-int3'. QEMU's own Z0 breakpoints stop with
- * rip = address (QEMU never executes an int3 for them): connect it with { breakpoints: 'target',
- * trapPc: 'at-int3' }.
+ * rip = address (QEMU never executes an int3 for them), and an int3 in guest memory kills the guest:
+ * QEMU's gdbstub is recognised at connect and gets { breakpoints: 'target', trapPc: 'at-int3' }
+ * (negotiate.ts, isQemuGdbstub).
  */
 export class GdbRemoteTarget implements Target {
   readonly description: string;
@@ -48,6 +49,8 @@ export class GdbRemoteTarget implements Target {
     /** The stub plants Z0 breakpoints (insertBreakpoint works even when core writes its own). */
     readonly z0Supported: boolean,
     private readonly vCont: Set<string>,
+    /** multiprocess was negotiated: detach names the process (D;pid). */
+    private readonly multiprocess: boolean,
   ) {
     this.description = `remote ${conn.address}`;
     this.capabilities = capabilities;
@@ -72,7 +75,7 @@ export class GdbRemoteTarget implements Target {
     });
     try {
       const n = await negotiate(conn, opts);
-      const target = new GdbRemoteTarget(conn, n.features, n.layout, opts, n.capabilities, n.z0, n.vCont);
+      const target = new GdbRemoteTarget(conn, n.features, n.layout, opts, n.capabilities, n.z0, n.vCont, n.multiprocess);
       target.stops.noteStop(n.initial);
       target.threads.initialThread = target.threads.stopVcpu;
       return target;
@@ -178,8 +181,14 @@ export class GdbRemoteTarget implements Target {
     try {
       await this.stops.stopIfRunning(this.timeoutMs);
       await this.stops.drainPendingSigint(() => this.resume({}));
-      const reply = await this.request('D');
-      if (reply !== 'OK' && reply !== '') throw remoteFailure('D', reply, 'Cannot detach');
+      // With multiprocess on, a bare 'D' is refused (QEMU: E22): name the process. A stub that turned
+      // multiprocess on without our asking is caught by the second try.
+      const pid = this.processId;
+      const named = pid === undefined ? undefined : `D;${pid.toString(16)}`;
+      let packet = this.multiprocess && named ? named : 'D';
+      let reply = await this.request(packet);
+      if (reply.startsWith('E') && named && packet !== named) reply = await this.request((packet = named));
+      if (reply !== 'OK' && reply !== '') throw remoteFailure(packet, reply, 'Cannot detach');
     } catch (e) {
       if (!(e instanceof TargetGoneError)) throw e; // a stub that hangs up at once has detached
     } finally {
