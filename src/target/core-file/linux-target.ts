@@ -18,7 +18,7 @@ export class LinuxCoreTarget extends CoreFileTarget {
 
   private constructor(private readonly core: LinuxCore, executable: ElfFile | undefined) {
     super();
-    this.description = `core file ${core.path}`;
+    this.description = `core file ${core.path}, program not running`;
     this.processId = core.psInfo?.pid ?? core.threads[0]!.tid;
     this.threads = core.threads.map((t) => ({ id: t.tid, name: threadName(t), registers: registersInGdbOrder(t) }));
     const messages: string[] = [];

@@ -11,7 +11,7 @@ export class XenDumpTarget extends CoreFileTarget {
 
   private constructor(private readonly dump: XenDump) {
     super();
-    this.description = `Xen dump-core ${dump.path}`;
+    this.description = `Xen dump-core ${dump.path}, guest not running`;
     // Named as the live Xen backend names them, so both sessions print the same `info threads`.
     this.threads = dump.vcpus.map((v) => ({ id: v.id, name: `vCPU ${v.id}`, registers: v.registers }));
     this.loadMessages = [`Xen ${dump.domainType.toUpperCase()} guest dump${dump.xenVersion ? ` (Xen ${dump.xenVersion})` : ''}, ${dump.vcpus.length} vCPU${dump.vcpus.length === 1 ? '' : 's'}.`];
