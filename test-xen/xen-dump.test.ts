@@ -1,7 +1,8 @@
-// XenDump on a real `xl dump-core` of the demo guest: vCPU registers and memory at kernel symbols equal the live backend's.
+// XenDump on a real `xl dump-core` of the demo guest: vCPU registers and memory equal the live backend's; bt and print through --core equal the live session's.
 // Runs inside the lab's dom0 only (npm run test:xen); the integrator runs it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectXen } from '../src/target/xen/connect.js';
@@ -18,6 +19,17 @@ const sym = (name: string): bigint => {
   return BigInt(s.value);
 };
 const quiet = { print: () => {}, error: () => {} };
+const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
+const MARK = '@@cmd';
+
+/** Runs the CLI in batch mode with `target` options; returns each command's output (a marker echoed before each). */
+function answers(target: string[], before: string[], commands: string[]): string[] {
+  const ex = [...before, ...commands.flatMap((c) => [`echo ${MARK}\\n`, c])].flatMap((c) => ['-ex', c]);
+  const r = spawnSync(process.execPath, [CLI, ...target, '--path', env.elfO0, '--batch', ...ex], { encoding: 'utf8', timeout: 240_000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal(r.stderr, '', `no errors from ${target.join(' ')}`);
+  return r.stdout.split(`${MARK}\n`).slice(1).map((t) => t.trimEnd());
+}
 
 test('xl dump-core of the paused demo guest: registers and memory equal the live xc_vcpu_getcontext and reads', async () => {
   createGuestCopy(GUEST);
@@ -51,6 +63,23 @@ test('xl dump-core of the paused demo guest: registers and memory equal the live
       target.close();
       dump.close();
     }
+  } finally {
+    try { xl('destroy', GUEST); } catch { /* gone */ }
+  }
+});
+
+test('--core on a dump of the guest stopped at kernel.c:73: bt and print answer as the live session did at that stop', async () => {
+  createGuestCopy(GUEST);
+  const core = join(mkdtempSync('/tmp/duster-dump-'), 'at-73.core');
+  const commands = ['bt', 'print my_integer', 'print *pointer_tester', 'print pointer_tester->val + 1', 'info registers rip', 'x/4xg $sp', 'info threads'];
+  try {
+    // The live session stops at the breakpoint and leaves the guest paused there (patches restored).
+    const live = answers(['--domain', GUEST, '--leave-paused'], ['break kernel.c:73', 'continue'], commands);
+    assert.match(live[0]!, /^#0  demo \(\) at kernel\.c:73/);
+    xl('dump-core', GUEST, core);
+    const dumped = answers(['--core', core], [], commands);
+    assert.equal(dumped.length, commands.length);
+    for (const [i, c] of commands.entries()) assert.equal(dumped[i], live[i], c);
   } finally {
     try { xl('destroy', GUEST); } catch { /* gone */ }
   }

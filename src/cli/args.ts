@@ -5,6 +5,8 @@ export interface CliOptions {
   path?: string;
   gdb?: { host: string; port: number };
   domain?: string;
+  /** A Linux core or an xl dump-core image to debug post mortem. */
+  core?: string;
   batch: boolean;
   tui: boolean | undefined; // undefined: decide from whether stdin/stdout are terminals
   commands: { kind: 'ex' | 'file'; text: string }[];
@@ -15,11 +17,12 @@ export interface CliOptions {
   version: boolean;
 }
 
-export const USAGE = `Usage: duster-tui --path ELF [--gdb HOST:PORT | --domain ID|NAME] [options]
+export const USAGE = `Usage: duster-tui --path ELF [--gdb HOST:PORT | --domain ID|NAME | --core FILE] [options]
 
   --path ELF            the program's ELF image (kernel.gz accepted)
   --gdb HOST:PORT       debug a target speaking the GDB remote protocol (gdbserver, QEMU, gdbsx)
   --domain ID|NAME      debug a Xen PV domain (needs root and libxenctrl)
+  --core FILE           debug a core file post mortem (Linux core or xl dump-core image)
   --batch               run the -ex/-x commands, then exit (no prompt)
   -ex CMD               run CMD (repeatable; in order with -x)
   -x FILE               run the commands in FILE
@@ -59,6 +62,7 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--path': case '-path': o.path = value(); break;
       case '--gdb': case '--remote': o.gdb = parseHostPort(value()); break;
       case '--domain': case '-id': case '--id': o.domain = value(); break;
+      case '--core': case '-core': case '-c': o.core = value(); break;
       case '--batch': case '-batch': o.batch = true; break;
       case '-ex': case '--ex': case '--eval-command': o.commands.push({ kind: 'ex', text: value() }); break;
       case '-x': case '--command': o.commands.push({ kind: 'file', text: value() }); break;
@@ -76,8 +80,10 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--version': o.version = true; break;
       default:
         if (!a.startsWith('-') && o.path === undefined) o.path = a; // gdb-style positional program
+        else if (!a.startsWith('-') && o.core === undefined) o.core = a; // gdb's `gdb PROG CORE`
         else throw new UserError(`unknown option "${argv[i]}" (try --help)`);
     }
   }
+  if (o.core !== undefined && (o.gdb || o.domain !== undefined)) throw new UserError('--core cannot be combined with --gdb or --domain');
   return o;
 }

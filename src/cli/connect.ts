@@ -30,5 +30,5 @@ export async function connectTarget(opts: CliOptions, out: { print(t: string): v
     }
     return mod.connectXen(opts, out);
   }
-  throw new UserError('No target given: use --gdb HOST:PORT or --domain ID.');
+  throw new UserError('No target given: use --gdb HOST:PORT, --domain ID or --core FILE.');
 }

@@ -43,7 +43,20 @@ async function main(argv: string[]): Promise<number> {
   const interpreter = new Interpreter(buildCommandTable(), ctx);
 
   let target: Target | undefined;
-  if (opts.gdb || opts.domain !== undefined) {
+  if (opts.core !== undefined) {
+    if (!program) {
+      out.error('duster-tui: --path ELF is needed to debug a core file (the program image with its debug info).');
+      return 1;
+    }
+    try {
+      const { openCoreSession } = await import('../commands/core-command.js');
+      await openCoreSession(ctx, opts.core);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      out.error(`duster-tui: ${errorMessage(e)}`);
+      return 1;
+    }
+  } else if (opts.gdb || opts.domain !== undefined) {
     if (!program) {
       out.error('duster-tui: --path ELF is needed to debug a target (the program image with its debug info).');
       return 1;

@@ -12,7 +12,7 @@ async function printSelectedFrame(ctx: CommandContext): Promise<void> {
   const f = (await s.backtrace(s.selectedFrame + 1))[s.selectedFrame];
   if (!f) return;
   const loc = { ...f.location };
-  ctx.out.print(`${backtraceLine(f)}\n`);
+  ctx.out.print(`${backtraceLine(f, s)}\n`);
   const line = sourceLine(ctx.sources, { ...loc, ...(f.level > 0 ? { address: f.pc - 1n } : {}) }, false);
   if (line) ctx.out.print(line + '\n');
 }
@@ -67,7 +67,7 @@ export const frameCommands: Command[] = [
       const shown = n >= 0 ? frames.slice(0, n) : frames.slice(n);
       const out: string[] = [];
       for (const f of shown) {
-        out.push(backtraceLine(f));
+        out.push(backtraceLine(f, s));
         if (full && s.evaluation) {
           const locals = await s.evaluation.frameLocals(f.level).catch((e: Error) => [`<${e.message}>`]);
           out.push(...(locals.length ? locals.map((l) => `        ${l}`) : ['No locals.']));
@@ -125,7 +125,7 @@ export const frameCommands: Command[] = [
       if (!v) throw new UserError(`Invalid thread ID: ${a.trim()}`);
       await s.selectVcpu(v.id);
       const f = (await s.backtrace(1))[0];
-      ctx.out.print(`[Switching to thread ${n} (${v.name})]\n${f ? backtraceLine(f) : ''}\n`);
+      ctx.out.print(`[Switching to thread ${n} (${v.name})]\n${f ? backtraceLine(f, s) : ''}\n`);
     },
   },
   {
@@ -179,13 +179,14 @@ export const sessionInfoCommands: Command[] = [
       const s = needSession(ctx);
       s.requireStopped();
       const vcpus = await s.listVcpus();
-      const rows = ['  Id   Target Id         Frame '];
+      const width = Math.max(17, ...vcpus.map((v) => v.name.length)); // gdb sizes the column to the longest Target Id
+      const rows = [`  Id   ${'Target Id'.padEnd(width)} Frame `];
       for (const [i, v] of vcpus.entries()) {
         const regs = await s.rawRegisters(v.id).catch(() => undefined);
         const pc = regs?.get(x86_64.pcRegister);
         const loc = pc === undefined ? undefined : s.describe(pc);
         const atStart = pc !== undefined && s.program.lineForPc(pc)?.pc === pc;
-        rows.push(`${v.id === s.vcpu ? '*' : ' '} ${String(i + 1).padEnd(4)} ${v.name.padEnd(17)} ${loc ? frameDescription(loc, undefined, !atStart) : '(running)'}`);
+        rows.push(`${v.id === s.vcpu ? '*' : ' '} ${String(i + 1).padEnd(4)} ${v.name.padEnd(width)} ${loc ? frameDescription(loc, undefined, !atStart) : '(running)'}`);
       }
       ctx.out.print(rows.join('\n') + '\n');
     },

@@ -8,6 +8,7 @@ import { sessionInfoCommands, frameCommands } from './frame-commands.js';
 import { dataCommands, dataInfoCommands } from './data-commands.js';
 import { maintCommands } from './maint-commands.js';
 import { xenCommands, xenInfoCommands } from './xen-commands.js';
+import { coreCommands } from './core-command.js';
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -22,6 +23,7 @@ export function buildCommandTable(): CommandTable {
     ...staticCommands,
     ...maintCommands,
     ...xenCommands,
+    ...coreCommands,
     { name: 'info', aliases: ['i', 'inf'], help: 'Show things about the program: info breakpoints, registers, frame, line, source, locals ...', sub: info },
   );
   return table;

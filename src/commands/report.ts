@@ -25,8 +25,10 @@ export function sourceLine(sources: SourceFiles, loc: CodeLocation, midLine: boo
   return `${prefix}${loc.line}\t${text}`;
 }
 
-export function backtraceLine(f: FrameInfo): string {
-  return `#${f.level}  ${frameDescription(f.location, f.args, f.level > 0)}`;
+/** gdb shows the pc of frame 0 too when it is not at the start of a line (after a signal, in a core). */
+export function backtraceLine(f: FrameInfo, session: Session): string {
+  const midLine = f.level > 0 || session.program.lineForPc(f.pc)?.pc !== f.pc;
+  return `#${f.level}  ${frameDescription(f.location, f.args, midLine)}`;
 }
 
 /** Text printed when the target stops, given where the previous command started. */

@@ -17,6 +17,7 @@ function count(args: string): number {
 /** Runs an execution command and prints the stop the way gdb does. */
 async function runAndReport(ctx: CommandContext, what: (s: Session) => Promise<StopInfo | undefined>): Promise<void> {
   const s = needSession(ctx);
+  s.requireExecutable();
   s.requireStopped();
   const started: CodeLocation | undefined = s.lastStop?.location;
   const stop = await what(s);
@@ -40,6 +41,7 @@ export const runCommands: Command[] = [
     name: 'run', aliases: ['r'], help: 'Start the program again from the beginning (breakpoints are kept), then continue.',
     run: async (_a, ctx) => {
       const s = needSession(ctx);
+      s.requireExecutable();
       if (s.state !== 'exited') ctx.out.print('The program being debugged has been started already.\nStart it from the beginning? (y or n) [answered Y; input not from terminal]\n');
       await s.restart();
       await runAndReport(ctx, (x) => x.stepping.continue());
@@ -53,6 +55,7 @@ export const runCommands: Command[] = [
     name: 'finish', aliases: ['fin'], help: 'Run until the selected frame returns; print the returned value.',
     run: async (_a, ctx) => {
       const s = needSession(ctx);
+      s.requireExecutable();
       s.requireStopped();
       const frames = await s.backtrace(s.selectedFrame + 2);
       if (frames.length <= s.selectedFrame + 1) throw new UserError('"finish" not meaningful in the outermost frame.');

@@ -124,8 +124,8 @@ export class SessionQueries {
     if (this.state === 'detached') throw new UserError('The program is not being run.');
   }
 
-  /** Execution commands need a target that can run (a core file cannot). */
-  protected requireExecutable(): void {
+  /** Execution commands need a target that can run (a core file cannot); commands check it before they print anything. */
+  requireExecutable(): void {
     if (!this.target.capabilities.canExecute) throw new UserError('The program is not being run.');
   }
 
