@@ -86,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
       if (opts.batch && interpreter.formatError !== undefined) return shutdown(ctx, opts, 1);
     }
   }
-  if (opts.batch) return shutdown(ctx, opts, 0);
+  if (opts.batch) return shutdown(ctx, opts, interpreter.lastFailed ? 1 : 0); // gdb -batch: 1 when the last command failed
 
   const interactive = process.stdin.isTTY && process.stdout.isTTY;
   const tui = opts.tui ?? interactive;

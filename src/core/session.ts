@@ -11,7 +11,7 @@ import { Stepping } from './stepping.js';
 
 export type { SessionOptions } from './session-queries.js';
 export type { EvaluationPort } from './evaluation-port.js';
-export { signalDescription } from './session-execution.js';
+export { signalDescription } from './signals.js';
 
 /** How long shutdown waits for each step before it gives up on a clean detach. */
 const STOP_WAIT_MS = 3000;
@@ -113,6 +113,7 @@ export class Session extends SessionExecution {
     await this.target.restart(this.program.elf.path);
     this.patches.forgetAll();
     this.run.removeOwnersWithPrefix('temp:');
+    this.run.setPendingSignal(undefined); // the old process's signal dies with it
     for (const b of this.breakpoints.all()) b.hits = 0;
     const pid = this.target.processId;
     if (pid !== undefined) this.pid = pid;
