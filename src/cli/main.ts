@@ -57,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       target = conn.target;
       const session = await Session.start({ program, target, strategy: conn.strategy, ...(conn.pid !== undefined ? { pid: conn.pid } : {}) });
       ctx.session = session;
+      if (session.imageMismatch) out.error(`warning: ${session.imageMismatch}`);
       session.setEvaluation(new SessionEvaluation(session));
       session.on((e) => {
         if (e.type === 'output' && !ctx.quiet) out.print(e.text);

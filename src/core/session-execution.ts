@@ -14,6 +14,12 @@ export class SessionExecution extends SessionQueries {
   /** The error that ended the session when the target went away (announced once). */
   private goneError: TargetGoneError | undefined;
   private settled: Promise<void> = Promise.resolve();
+  /**
+   * Set when the target's memory does not hold the loaded image (core/image-check.ts): breakpoints
+   * would land mid-instruction, so none is planted until the user forces it (allowImageMismatch).
+   */
+  imageMismatch: string | undefined;
+  private allowImageMismatch = false;
   /** No execution command may start any more (a detach or quit is under way). */
   closing = false;
 
@@ -134,7 +140,15 @@ export class SessionExecution extends SessionQueries {
 
   // ---- breakpoints -------------------------------------------------------------------------
 
+  /** gdb's `set exec-file-mismatch off`: plant breakpoints even though the image differs from the target's. */
+  setImageMismatchAllowed(allowed: boolean): void {
+    this.allowImageMismatch = allowed;
+  }
+
   async addBreakpoint(spec: string, opts: { temporary?: boolean; condition?: string } = {}): Promise<Breakpoint> {
+    if (this.imageMismatch && !this.allowImageMismatch) {
+      throw new UserError(`Not planting a breakpoint: ${this.imageMismatch}; "set exec-file-mismatch off" plants it anyway.`);
+    }
     const locations = await resolveLocationSpec(this, spec);
     for (const l of locations) {
       if (!(await this.run.canPlant(l.address, (a, n) => this.codeBytes(a, n)))) {

@@ -8,6 +8,7 @@ import { withTimeout } from '../util/timeout.js';
 import { SessionExecution } from './session-execution.js';
 import type { SessionOptions } from './session-queries.js';
 import { Stepping } from './stepping.js';
+import { imageMismatch } from './image-check.js';
 
 export type { SessionOptions } from './session-queries.js';
 export type { EvaluationPort } from './evaluation-port.js';
@@ -42,6 +43,7 @@ export class Session extends SessionExecution {
     const vcpus = await opts.target.listVcpus();
     s.vcpu = vcpus[0]?.id ?? 0;
     s.lastStop = { vcpu: s.vcpu, cause: { kind: 'attached' }, location: await s.locationOfPc(s.vcpu) };
+    s.imageMismatch = await imageMismatch(opts.program.elf, (a, n) => opts.target.readMemory(a, n));
     return s;
   }
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { compileFixture } from '../helpers/build.js';
+import { CLI, compileFixture } from '../helpers/build.js';
 import { runDuster } from '../helpers/duster.js';
 import { startGdbserver } from '../helpers/gdbserver.js';
 
@@ -79,3 +79,20 @@ for (const strategy of ['trap', 'spin'] as const) {
     assert.match(r.stdout, /\nProgram terminated with signal SIGSEGV, Segmentation fault\.\nThe program no longer exists\.\n/);
   });
 }
+
+test('a --path that is not the program gdbserver runs: warned at start, breakpoints refused unless forced', async () => {
+  const other = compileFixture(['demo/kernel.c'], ['-g', '-O0', '-no-pie'], 'kernel');
+  const gs = await startGdbserver(PROG, ['exit']);
+  try {
+    const r = spawnSync(process.execPath, [CLI, '--path', other, '--gdb', `${gs.host}:${gs.port}`, '--batch', '-ex', 'break main', '-ex', 'info breakpoints', '-ex', 'set exec-file-mismatch off', '-ex', 'break main'], { encoding: 'utf8', timeout: 30_000 });
+    assert.match(r.stderr, new RegExp(`^warning: Mismatch between current exec-file ${other} and the program the target runs \\(their build-id differs\\)\\n`), r.stderr);
+    assert.match(r.stderr, /\nNot planting a breakpoint: Mismatch between current exec-file .*; "set exec-file-mismatch off" plants it anyway\.\n/);
+    assert.match(r.stdout, /^No breakpoints or watchpoints\.\nBreakpoint 1 at 0x[0-9a-f]+: file kernel\.c, line \d+\.\n$/, r.stdout);
+    assert.doesNotMatch(r.stderr, /internal error/);
+  } finally {
+    await gs.stop();
+  }
+  // The matching image: no warning (every other test here plants breakpoints in it).
+  const same = await runDuster(PROG, ['break main'], { args: ['exit'] });
+  assert.doesNotMatch(same.stderr, /Mismatch/, same.stderr);
+});
