@@ -16,6 +16,7 @@ import { FakeStub, le64, type StubAction } from '../helpers/fake-stub.js';
 const PROG = compileFixture(['death/death.c'], ['-g', '-O0', '-no-pie'], 'death');
 /** The stub's threads stop in main: rip (the 17th register of 'g') is main's address, code reads as nops. */
 const MAIN = BigInt('0x' + /^([0-9a-f]+) T main$/m.exec(spawnSync('nm', [PROG], { encoding: 'utf8' }).stdout)![1]!);
+const IMAGE = openElf(PROG);
 const REGISTERS = '00'.repeat(16 * 8) + le64(MAIN) + '00'.repeat(164 - 17 * 8);
 
 /** A stub that works until `broken` says otherwise for a request after the connection is set up. */
@@ -36,7 +37,12 @@ function hostileStub(broken: (packet: string) => StubAction | undefined): Promis
         return REGISTERS;
       }
       const m = /^m([0-9a-f]+),([0-9a-f]+)$/.exec(p);
-      if (m) return '90'.repeat(parseInt(m[2]!, 16));
+      if (m) {
+        // The program's own image where it has bytes (so it matches --path), nops elsewhere.
+        const len = parseInt(m[2]!, 16);
+        const image = IMAGE.readVirtual(BigInt('0x' + m[1]!), len);
+        return image ? Buffer.from(image).toString('hex') : '90'.repeat(len);
+      }
       return '';
     },
   });
