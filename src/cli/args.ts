@@ -31,6 +31,7 @@ export const USAGE = `Usage: duster-tui --path ELF [--gdb HOST:PORT | --domain I
   --breakpoints trap|spin   software breakpoint strategy (default: trap over gdb-remote)
   --theme NAME          colour theme (dark, light, high-contrast)
   --leave-paused        leave a Xen guest paused on exit
+  --debug               print the stack of an internal error (also DUSTER_DEBUG=1)
   -h, --help            this text
   The talk's Duster spelling works too: -path=stardust.gz -id=23`;
 
@@ -76,6 +77,7 @@ export function parseArgs(argv: string[]): CliOptions {
       }
       case '--theme': o.theme = value(); break;
       case '--leave-paused': o.leavePaused = true; break;
+      case '--debug': process.env.DUSTER_DEBUG = '1'; break; // internal errors print their stack (util/errors debugEnabled)
       case '-h': case '--help': o.help = true; break;
       case '--version': o.version = true; break;
       default:

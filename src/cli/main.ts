@@ -70,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
       target = conn.target;
       const session = await Session.start({ program, target, strategy: conn.strategy, ...(conn.pid !== undefined ? { pid: conn.pid } : {}) });
       ctx.session = session;
+      if (session.imageMismatch) out.error(`warning: ${session.imageMismatch}`);
       session.setEvaluation(new SessionEvaluation(session));
       session.on((e) => {
         if (e.type === 'output' && !ctx.quiet) out.print(e.text);
@@ -99,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
       if (opts.batch && interpreter.formatError !== undefined) return shutdown(ctx, opts, 1);
     }
   }
-  if (opts.batch) return shutdown(ctx, opts, 0);
+  if (opts.batch) return shutdown(ctx, opts, interpreter.lastFailed ? 1 : 0); // gdb -batch: 1 when the last command failed
 
   const interactive = process.stdin.isTTY && process.stdout.isTTY;
   const tui = opts.tui ?? interactive;

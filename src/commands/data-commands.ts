@@ -53,6 +53,9 @@ export const dataCommands: Command[] = [
     name: 'set', help: 'set var EXPR = VALUE: change a variable, register ($rax) or memory.',
     run: async (a, ctx) => {
       needProgram(ctx);
+      // gdb's exec-file-mismatch setting: "off" lets breakpoints be planted in an image that differs from --path.
+      const mismatch = /^exec-file-mismatch\s+(ask|warn|off)$/.exec(a.trim());
+      if (mismatch) return needSession(ctx).setImageMismatchAllowed(mismatch[1] === 'off');
       const m = /^(?:var(?:iable)?\s+)?(.*)$/s.exec(a.trim())!;
       if (!m[1]!.includes('=')) throw new UserError(`"set" needs an assignment: set var NAME = VALUE`);
       needSession(ctx).requireStopped();

@@ -1,5 +1,6 @@
 // Runs command lines: comments, empty-line repeat, errors reported as one line while the session goes on.
-import { FormatError, UserError, errorMessage } from '../util/errors.js';
+import { FormatError, UserError, debugEnabled, errorMessage } from '../util/errors.js';
+import { MemoryError, TargetGoneError } from '../target/contract.js';
 import type { CommandContext } from './context.js';
 import type { CommandTable } from './registry.js';
 
@@ -12,6 +13,8 @@ export class Interpreter {
   private lastRepeatable: string | undefined;
   /** The last malformed-file error a command met (the message as printed), if any. */
   formatError: string | undefined;
+  /** Whether the last command failed (gdb's batch mode exits 1 when the last command was an error). */
+  lastFailed = false;
 
   constructor(readonly table: CommandTable, readonly ctx: CommandContext) {}
 
@@ -27,6 +30,7 @@ export class Interpreter {
       if (!(opts.fromTerminal || opts.repeatEmpty) || !this.lastRepeatable) return true;
       text = this.lastRepeatable;
     }
+    this.lastFailed = false;
     try {
       const { command, args } = this.table.resolve(text);
       this.lastRepeatable = command.repeatable ? text : undefined;
@@ -37,6 +41,7 @@ export class Interpreter {
     } catch (e) {
       if (e instanceof QuitRequest) throw e;
       this.lastRepeatable = undefined;
+      this.lastFailed = true;
       if (e instanceof FormatError) {
         // A corrupt program file found by a lazy reader: name the file; batch mode treats it as fatal.
         const path = this.ctx.program?.elf.path;
@@ -44,8 +49,18 @@ export class Interpreter {
         this.ctx.out.error(this.formatError);
         return false;
       }
-      this.ctx.out.error(e instanceof UserError || (e instanceof Error && e.name === 'MemoryError') ? errorMessage(e) : `internal error: ${errorMessage(e)}`);
-      if (!(e instanceof UserError) && !(e instanceof Error && e.name === 'MemoryError') && process.env.DUSTER_DEBUG) console.error(e);
+      if (e instanceof TargetGoneError) {
+        // Not our bug: the stub or the connection failed. The session says so once (its exit text).
+        const text = this.ctx.session ? this.ctx.session.noteTargetGone(e) : e.message;
+        if (text) this.ctx.out.error(text);
+        return false;
+      }
+      if (e instanceof UserError || e instanceof MemoryError) {
+        this.ctx.out.error(errorMessage(e));
+        return false;
+      }
+      this.ctx.out.error(`internal error: ${errorMessage(e)}`);
+      if (debugEnabled()) console.error(e);
       return false;
     }
   }

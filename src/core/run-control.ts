@@ -25,6 +25,8 @@ export class RunControl {
    * that lands while core is between internal stops (a false condition, a step-over) is not lost.
    */
   private userInterrupt = false;
+  /** A signal the program stopped with, given back to it on the next resume of its vCPU (gdb's "pass"). */
+  private pendingSignal: { vcpu: number; signal: number } | undefined;
 
   constructor(
     readonly target: Target,
@@ -162,13 +164,23 @@ export class RunControl {
     return this.resumeAndWait({});
   }
 
+  /** The signal to deliver when `vcpu` next resumes, or undefined for none (set after every stop). */
+  setPendingSignal(signal: { vcpu: number; signal: number } | undefined): void {
+    this.pendingSignal = signal;
+  }
+
   /** Resume (all or one vCPU, optionally a hardware step) and wait, turning the backend's report into a RawStop. */
   async resumeAndWait(opts: { step?: number; only?: number; range?: { start: bigint; end: bigint } }): Promise<RawStop> {
     if (this.userInterrupt) {
       const vcpu = opts.step ?? opts.only ?? (await this.target.listVcpus())[0]?.id ?? 0;
       return { kind: 'interrupted', vcpu };
     }
-    await this.target.resume(opts);
+    const pending = this.pendingSignal;
+    const resumed = opts.step ?? opts.only;
+    if (pending && (resumed === undefined || resumed === pending.vcpu)) {
+      this.pendingSignal = undefined;
+      await this.target.resume({ ...opts, signal: pending.signal });
+    } else await this.target.resume(opts);
     if (this.strategy.name === 'spin' && opts.step === undefined) return this.pollSpin(opts);
     return this.refine(await this.target.waitForStop(), opts.step === undefined ? false : opts.range ? 'range' : 'single');
   }

@@ -1,15 +1,25 @@
 // The Session's execution layer: runs one execution command at a time, reports its stop, and keeps the user's breakpoints.
 import { UserError } from '../util/errors.js';
+import { TargetGoneError } from '../target/contract.js';
 import type { BreakpointInfo, StopCause, StopInfo } from './api.js';
 import type { Breakpoint } from './breakpoints.js';
 import type { RawStop } from './run-control.js';
 import { resolveLocationSpec } from './locations.js';
 import { SessionQueries } from './session-queries.js';
+import { signalDescription, signalPassedToProgram } from './signals.js';
 
 /** The second layer of Session (see session.ts): execution commands and breakpoints. */
 export class SessionExecution extends SessionQueries {
   private busy = false;
+  /** The error that ended the session when the target went away (announced once). */
+  private goneError: TargetGoneError | undefined;
   private settled: Promise<void> = Promise.resolve();
+  /**
+   * Set when the target's memory does not hold the loaded image (core/image-check.ts): breakpoints
+   * would land mid-instruction, so none is planted until the user forces it (allowImageMismatch).
+   */
+  imageMismatch: string | undefined;
+  private allowImageMismatch = false;
   /** No execution command may start any more (a detach or quit is under way). */
   closing = false;
 
@@ -31,7 +41,8 @@ export class SessionExecution extends SessionQueries {
       const { raw, cause } = await what(this.vcpu);
       return await this.report(raw, cause);
     } catch (e) {
-      if (this.state === 'running') this.state = 'stopped';
+      if (e instanceof TargetGoneError) this.noteTargetGone(e);
+      else if (this.state === 'running') this.state = 'stopped';
       throw e;
     } finally {
       this.busy = false;
@@ -44,8 +55,28 @@ export class SessionExecution extends SessionQueries {
     return this.busy ? this.settled : Promise.resolve();
   }
 
+  /**
+   * The target went away (connection lost, stub broke the protocol, domain destroyed): the session
+   * ends as if the program had exited, with the reason in gdb's words as the exit text (status bar,
+   * command log), once. Returns what the caller should still print: nothing when this call (or an
+   * earlier one, for the same error) announced it, the message when the program had already ended.
+   */
+  noteTargetGone(e: TargetGoneError): string | undefined {
+    if (e === this.goneError) return undefined;
+    if (this.state === 'exited' || this.state === 'detached') return e.message;
+    this.goneError = e;
+    this.state = 'exited';
+    this.lastStop = undefined;
+    this.frameCache = undefined;
+    this.run.setPendingSignal(undefined);
+    this.patches.forgetAll(); // nothing left to write them back to
+    this.emit({ type: 'exited', text: e.message });
+    return undefined;
+  }
+
   private async report(raw: RawStop, cause?: StopCause): Promise<StopInfo | undefined> {
     this.run.removeOwnersWithPrefix('temp:');
+    this.run.setPendingSignal(raw.kind === 'signal' && signalPassedToProgram(raw.name) ? { vcpu: raw.vcpu, signal: raw.signal } : undefined);
     if (raw.kind === 'exited' || raw.kind === 'killed') {
       this.state = 'exited';
       this.lastStop = undefined;
@@ -53,7 +84,7 @@ export class SessionExecution extends SessionQueries {
       const who = `[Inferior 1 (process ${this.pid ?? '?'})`;
       const text = raw.kind === 'exited'
         ? raw.code === 0 ? `${who} exited normally]` : `${who} exited with code ${raw.code.toString(8).padStart(2, '0')}]`
-        : `\nProgram terminated with signal ${raw.name}.`;
+        : `\nProgram terminated with signal ${raw.name}, ${signalDescription(raw.name)}.\nThe program no longer exists.`;
       this.emit(raw.kind === 'exited' ? { type: 'exited', code: raw.code, text } : { type: 'exited', signal: raw.name, text });
       return undefined;
     }
@@ -109,7 +140,15 @@ export class SessionExecution extends SessionQueries {
 
   // ---- breakpoints -------------------------------------------------------------------------
 
+  /** gdb's `set exec-file-mismatch off`: plant breakpoints even though the image differs from the target's. */
+  setImageMismatchAllowed(allowed: boolean): void {
+    this.allowImageMismatch = allowed;
+  }
+
   async addBreakpoint(spec: string, opts: { temporary?: boolean; condition?: string } = {}): Promise<Breakpoint> {
+    if (this.imageMismatch && !this.allowImageMismatch) {
+      throw new UserError(`Not planting a breakpoint: ${this.imageMismatch}; "set exec-file-mismatch off" plants it anyway.`);
+    }
     const locations = await resolveLocationSpec(this, spec);
     for (const l of locations) {
       if (!(await this.run.canPlant(l.address, (a, n) => this.codeBytes(a, n)))) {
@@ -155,15 +194,4 @@ export class SessionExecution extends SessionQueries {
     this.run.removeOwnersWithPrefix('bp');
     for (const a of this.breakpoints.addresses()) this.run.addSite(a, 'bp');
   }
-}
-
-const SIGNAL_TEXT: Record<string, string> = {
-  SIGSEGV: 'Segmentation fault', SIGINT: 'Interrupt', SIGTRAP: 'Trace/breakpoint trap', SIGABRT: 'Aborted',
-  SIGFPE: 'Arithmetic exception', SIGILL: 'Illegal instruction', SIGBUS: 'Bus error', SIGTERM: 'Terminated',
-  SIGKILL: 'Killed', SIGUSR1: 'User defined signal 1', SIGUSR2: 'User defined signal 2', SIGALRM: 'Alarm clock',
-  SIGPIPE: 'Broken pipe', SIGCHLD: 'Child status changed', SIGHUP: 'Hangup', SIGQUIT: 'Quit',
-};
-
-export function signalDescription(name: string): string {
-  return SIGNAL_TEXT[name] ?? name;
 }

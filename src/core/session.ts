@@ -8,10 +8,11 @@ import { withTimeout } from '../util/timeout.js';
 import { SessionExecution } from './session-execution.js';
 import type { SessionOptions } from './session-queries.js';
 import { Stepping } from './stepping.js';
+import { imageMismatch } from './image-check.js';
 
 export type { SessionOptions } from './session-queries.js';
 export type { EvaluationPort } from './evaluation-port.js';
-export { signalDescription } from './session-execution.js';
+export { signalDescription } from './signals.js';
 
 /** How long shutdown waits for each step before it gives up on a clean detach. */
 const STOP_WAIT_MS = 3000;
@@ -42,6 +43,7 @@ export class Session extends SessionExecution {
     const vcpus = await opts.target.listVcpus();
     s.vcpu = vcpus[0]?.id ?? 0;
     s.lastStop = { vcpu: s.vcpu, cause: { kind: 'attached' }, location: await s.locationOfPc(s.vcpu) };
+    s.imageMismatch = await imageMismatch(opts.program.elf, (a, n) => opts.target.readMemory(a, n));
     return s;
   }
 
@@ -113,6 +115,7 @@ export class Session extends SessionExecution {
     await this.target.restart(this.program.elf.path);
     this.patches.forgetAll();
     this.run.removeOwnersWithPrefix('temp:');
+    this.run.setPendingSignal(undefined); // the old process's signal dies with it
     for (const b of this.breakpoints.all()) b.hits = 0;
     const pid = this.target.processId;
     if (pid !== undefined) this.pid = pid;

@@ -59,6 +59,14 @@ export interface TargetCapabilities {
   spinPoll: 'read-while-running' | 'interrupt-and-read';
 }
 
+/** How resume() lets the target run (see Target.resume). */
+export interface ResumeOptions {
+  step?: number;
+  only?: number;
+  range?: { start: bigint; end: bigint };
+  signal?: number;
+}
+
 /**
  * A debuggable target. Calls are not reentrant: core issues one at a time, except interrupt(),
  * which may be called while waitForStop() is pending.
@@ -99,9 +107,11 @@ export interface Target {
   /**
    * Resume every vCPU (or only `only`), optionally single-stepping `step`; with `range` (only when
    * capabilities.rangeStep) the target keeps stepping `step` while its pc is in [start, end).
-   * Returns at once.
+   * With `signal` (a gdb signal number) the program receives that signal as it resumes: it goes to
+   * the vCPU `step ?? only`, else to the one that reported the last stop (a backend without signals,
+   * Xen, ignores it). Returns at once.
    */
-  resume(opts: { step?: number; only?: number; range?: { start: bigint; end: bigint } }): Promise<void>;
+  resume(opts: ResumeOptions): Promise<void>;
   /** Resolves with the next stop. Call once after each resume(). */
   waitForStop(): Promise<StopEvent>;
   /** Ask a running target to stop; waitForStop() then reports it. Safe while running. */

@@ -24,3 +24,8 @@ function describeWhere(w: { section?: string; offset?: number }): string {
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** Internal errors print their stack too (DUSTER_DEBUG=1 in the environment, or --debug, which sets it). */
+export function debugEnabled(): boolean {
+  return !!process.env.DUSTER_DEBUG;
+}

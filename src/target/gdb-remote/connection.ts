@@ -2,7 +2,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { TargetGoneError } from '../contract.js';
 import { UserError } from '../../util/errors.js';
-import { PacketError, RemoteError, RemoteProtocolError } from './errors.js';
+import { PacketError, RemoteError, RemoteProtocolError, connectionLost } from './errors.js';
 import { PacketReader, decodePayload, framePacket, preview } from './packets.js';
 
 /** DUSTER_TRACE_PACKETS=1 prints every packet sent (debugging the protocol and counting round trips). */
@@ -43,7 +43,7 @@ export class RemoteConnection {
   private constructor(private readonly socket: Socket, readonly address: string, private readonly opts: ConnectionOptions) {
     this.reader = new PacketReader(opts.maxPacketBytes);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (e: NodeJS.ErrnoException) => this.fail(new TargetGoneError(`Remote connection error: ${e.code ?? e.message}`)));
+    socket.on('error', (e: NodeJS.ErrnoException) => this.fail(connectionLost(e)));
     socket.on('close', () => this.fail(new TargetGoneError('Remote connection closed')));
   }
 

@@ -16,3 +16,14 @@ export class PacketError extends RemoteError {
 export class RemoteProtocolError extends TargetGoneError {
   override name = 'RemoteProtocolError';
 }
+
+const STRERROR: Record<string, string> = {
+  ECONNRESET: 'Connection reset by peer', EPIPE: 'Broken pipe', ETIMEDOUT: 'Connection timed out',
+  EHOSTUNREACH: 'No route to host', ENETUNREACH: 'Network is unreachable', ECONNABORTED: 'Software caused connection abort',
+};
+
+/** A socket error on an open connection, in gdb's words (remote.c: "Remote communication error.  Target disconnected: ..."). */
+export function connectionLost(e: NodeJS.ErrnoException): TargetGoneError {
+  const why = (e.code && STRERROR[e.code]) ?? e.code ?? e.message;
+  return new TargetGoneError(`Remote communication error.  Target disconnected: ${why}.`);
+}

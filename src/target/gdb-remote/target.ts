@@ -1,7 +1,7 @@
 // GdbRemoteTarget: the Target contract over the GDB remote serial protocol (gdbserver, QEMU's gdbstub, Xen's gdbsx).
 import {
   TargetGoneError,
-  type RegisterSet, type StopEvent, type Target, type TargetCapabilities, type VcpuInfo,
+  type RegisterSet, type ResumeOptions, type StopEvent, type Target, type TargetCapabilities, type VcpuInfo,
 } from '../contract.js';
 import { UserError } from '../../util/errors.js';
 import { RemoteConnection, RemoteError } from './connection.js';
@@ -134,20 +134,26 @@ export class GdbRemoteTarget implements Target {
     return this.zPacket('z', addr);
   }
 
-  async resume(opts: { step?: number; only?: number; range?: { start: bigint; end: bigint } }): Promise<void> {
+  async resume(opts: ResumeOptions): Promise<void> {
     this.checkStopped();
+    // C/S deliver a signal as the thread resumes ("C0b" = SIGSEGV); range stepping cannot carry one.
+    const sig = opts.signal ? opts.signal.toString(16).padStart(2, '0') : undefined;
     let packet: string;
     if (this.vCont.size > 0) {
       const thread = (v: number) => this.threads.text(v);
       const actions: string[] = [];
-      if (opts.step !== undefined && opts.range && this.vCont.has('r')) actions.push(`r${opts.range.start.toString(16)},${opts.range.end.toString(16)}:${thread(opts.step)}`);
+      if (opts.step !== undefined && sig) actions.push(`S${sig}:${thread(opts.step)}`);
+      else if (opts.step !== undefined && opts.range && this.vCont.has('r')) actions.push(`r${opts.range.start.toString(16)},${opts.range.end.toString(16)}:${thread(opts.step)}`);
       else if (opts.step !== undefined) actions.push(`s:${thread(opts.step)}`);
+      const signalled = opts.step === undefined && sig ? opts.only ?? this.threads.stopVcpu : undefined;
+      if (signalled !== undefined) actions.push(`C${sig}:${thread(signalled)}`);
       if (opts.only === undefined) actions.push('c');
-      else if (opts.only !== opts.step) actions.push(`c:${thread(opts.only)}`);
+      else if (opts.only !== opts.step && opts.only !== signalled) actions.push(`c:${thread(opts.only)}`);
       packet = `vCont;${actions.join(';')}`;
     } else {
       await this.threads.selectResume(opts.step ?? opts.only);
-      packet = opts.step !== undefined ? 's' : 'c';
+      const action = opts.step !== undefined ? 's' : 'c';
+      packet = sig ? `${action.toUpperCase()}${sig}` : action;
     }
     await this.stops.start(packet);
   }

@@ -21,6 +21,9 @@ const POLL = {
 const BUDGET_US = 250_000;
 const SHUTDOWN_NAMES = ['poweroff', 'reboot', 'suspend', 'crash', 'watchdog', 'soft_reset'];
 
+/** What gdb's Xen users read when the domain disappears under the debugger (destroyed, or crashed and torn down). */
+const DOMAIN_DESTROYED = 'The domain was destroyed';
+
 export class XenTarget implements Target, XenViews {
   readonly capabilities: TargetCapabilities;
   readonly description: string;
@@ -82,7 +85,7 @@ export class XenTarget implements Target, XenViews {
   info(): DomainInfo {
     const r = this.shim.info(this.handle);
     if (typeof r === 'number') this.fail(r, 'domain info');
-    if (!(r.flags & DX_F.EXISTS)) throw new TargetGoneError(`Xen domain ${this.domid} no longer exists`);
+    if (!(r.flags & DX_F.EXISTS)) throw new TargetGoneError(DOMAIN_DESTROYED);
     return r;
   }
 
@@ -223,7 +226,7 @@ export class XenTarget implements Target, XenViews {
   }
 
   private stopped(stop: StopReport): StopEvent {
-    if (stop.state === DX_STOP.GONE) return { reason: { kind: 'killed', signal: 9, name: 'SIGKILL' } };
+    if (stop.state === DX_STOP.GONE) throw new TargetGoneError(DOMAIN_DESTROYED);
     if (stop.state === DX_STOP.SHUTDOWN) {
       const why = SHUTDOWN_NAMES[stop.shutdownReason] ?? `shutdown ${stop.shutdownReason}`;
       if (why === 'poweroff') return { reason: { kind: 'exited', code: 0 } };
@@ -343,7 +346,7 @@ export class XenTarget implements Target, XenViews {
 
   private fail(rc: number, what: string): never {
     const text = this.shim.strerror(rc);
-    if (rc === DX_E.NODOMAIN || rc === -3 /* ESRCH */) throw new TargetGoneError(`Xen domain ${this.domid} is gone (${what}: ${text})`);
+    if (rc === DX_E.NODOMAIN || rc === -3 /* ESRCH */) throw new TargetGoneError(DOMAIN_DESTROYED);
     throw new Error(`Xen: ${what} failed: ${text}`);
   }
 }
