@@ -1,0 +1,187 @@
+// Test helper: the real duster-tui in tmux on a program under gdbserver; drop its terminal (kill-session) or signal it, then check how it left the program.
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, compileFixture } from '../helpers/build.js';
+import { startGdbserver, type GdbserverHandle } from '../helpers/gdbserver.js';
+import { openElf } from '../../src/elf/elf.js';
+import { Tmux } from './tmux.js';
+import assert from 'node:assert/strict';
+
+export type Strategy = 'trap' | 'spin';
+export type Mode = 'tui' | 'line';
+
+/** The looping fixture (non-PIE: its text sits at the addresses the file gives, before ld.so runs). */
+export function looper(): string {
+  return compileFixture(['lifecycle/looper.c'], ['-g', '-O0', '-no-pie'], 'looper');
+}
+
+/** Whether `pid` is gone or a zombie (a dead process whose parent has not reaped it yet). */
+export function processEnded(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+/** The process state letter (R, S, t = traced stop, T = stopped), undefined once gone. */
+export function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Addresses in the executable's .text whose byte in the running process differs from the file (a patch left behind). */
+export function patchedBytes(exe: string, pid: number): bigint[] {
+  const elf = openElf(exe);
+  const text = elf.sections.find((s) => s.name === '.text');
+  if (!text) throw new Error(`${exe}: no .text`);
+  const file = elf.bytes.subarray(text.offset, text.offset + text.size);
+  const live = Buffer.alloc(text.size);
+  const fd = openSync(`/proc/${pid}/mem`, 'r');
+  try {
+    readSync(fd, live, 0, text.size, Number(text.addr));
+  } finally {
+    closeSync(fd);
+  }
+  const diff: bigint[] = [];
+  for (let i = 0; i < text.size; i++) if (live[i] !== file[i]) diff.push(text.addr + BigInt(i));
+  return diff;
+}
+
+export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** One duster-tui in a tmux pane on the looper under gdbserver. */
+export class HangupRun {
+  private inCommandLine = false;
+
+  private constructor(
+    readonly exe: string,
+    readonly gs: GdbserverHandle,
+    readonly tmux: Tmux,
+    readonly dir: string,
+    readonly dusterPid: number,
+    readonly programPid: number,
+    readonly mode: Mode,
+  ) {}
+
+  static async start(mode: Mode, strategy: Strategy, extra: string[] = []): Promise<HangupRun> {
+    const exe = looper();
+    const gs = await startGdbserver(exe);
+    const dir = mkdtempSync(join(tmpdir(), 'duster-hangup-'));
+    const programPid = Number(/pid = (\d+)/.exec(gs.log)?.[1]);
+    const argv = [process.execPath, CLI, '--path', exe, '--gdb', `${gs.host}:${gs.port}`, '--breakpoints', strategy, ...(mode === 'line' ? ['--no-tui'] : []), ...extra];
+    // The shell records the pid it then becomes (exec): that is duster-tui's. stderr goes to a file, the rest to the pane.
+    const command = `sh -c 'echo $$ > ${dir}/pid; exec ${argv.join(' ')} 2> ${dir}/stderr'`;
+    const env = { TERM: 'tmux-256color', XDG_STATE_HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir };
+    const tmux = Tmux.start(command, { cols: 120, rows: 40, env });
+    let pid = 0;
+    await until(() => (pid = Number(readText(`${dir}/pid`).trim())) > 0, 10_000, 'duster-tui to start');
+    const run = new HangupRun(exe, gs, tmux, dir, pid, programPid, mode);
+    await tmux.waitFor(mode === 'tui' ? /F5 cont/ : /\(duster\) $/m, 20_000, 'the first prompt');
+    return run;
+  }
+
+  /** Runs a debugger command: typed at the prompt (line mode) or after ':' (TUI). */
+  async command(text: string, expect: RegExp): Promise<string> {
+    // ':' focuses the TUI's command line, which stays focused after Enter.
+    if (this.mode === 'tui' && !this.inCommandLine) this.tmux.keys(':');
+    this.inCommandLine = true;
+    this.tmux.type(text);
+    this.tmux.keys('Enter');
+    return this.tmux.waitFor(expect, 20_000, `${text} -> ${expect}`);
+  }
+
+  /** Stopped at a breakpoint, with another planted that is never hit. */
+  async stopAtBreakpoint(): Promise<void> {
+    await this.command('break never', /Breakpoint 1 at/);
+    await this.command('break tick', /Breakpoint 2 at/);
+    await this.command('continue', /Breakpoint 2, tick/);
+  }
+
+  /** Running, with a breakpoint planted that is never hit. */
+  async runWithBreakpoint(): Promise<void> {
+    await this.command('break never', /Breakpoint 1 at/);
+    const ticks = this.gs.stdout.length;
+    await this.command('continue', this.mode === 'tui' ? /RUNNING/ : /Continuing\./);
+    await until(() => this.gs.stdout.length > ticks, 10_000, 'the program to print while running');
+  }
+
+  /** Closes the terminal as tmux or sshd does; returns how long duster-tui took to exit (ms). */
+  async hangUp(): Promise<number> {
+    const t0 = Date.now();
+    this.tmux.kill();
+    await until(() => processEnded(this.dusterPid), 10_000, 'duster-tui to exit');
+    return Date.now() - t0;
+  }
+
+  /** Sends duster-tui a signal; returns how long it took to exit (ms). */
+  async signal(sig: NodeJS.Signals): Promise<number> {
+    const t0 = Date.now();
+    process.kill(this.dusterPid, sig);
+    await until(() => processEnded(this.dusterPid), 10_000, `duster-tui to exit after ${sig}`);
+    return Date.now() - t0;
+  }
+
+  get stderr(): string {
+    return readText(`${this.dir}/stderr`);
+  }
+
+  /** Waits for the program to print `lines` more lines after now (it runs on, not stopped or killed). */
+  async programRunsOn(lines = 2): Promise<void> {
+    const before = this.gs.stdout.split('\n').length;
+    await until(() => this.gs.stdout.split('\n').length >= before + lines, 10_000, 'the program to print on');
+  }
+
+  async cleanup(): Promise<void> {
+    this.tmux.kill();
+    try {
+      process.kill(this.dusterPid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    try {
+      process.kill(this.programPid, 'SIGKILL'); // detached: it would run its minute out
+    } catch {
+      // already gone
+    }
+    await this.gs.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The whole contract of a hang-up, checked the same way for the TUI and line mode. */
+export async function checkHangup(mode: Mode, strategy: Strategy, when: 'running' | 'stopped'): Promise<void> {
+  const run = await HangupRun.start(mode, strategy);
+  try {
+    if (when === 'running') await run.runWithBreakpoint();
+    else await run.stopAtBreakpoint();
+    const ms = await run.hangUp();
+    assert.ok(ms < 2000, `duster-tui took ${ms} ms to exit`);
+    assert.match(run.gs.log, /Detaching from process/);
+    assert.equal(run.stderr, 'duster-tui: the terminal hung up; every patch restored, detached.\n', 'stderr holds the one-line summary only (no internal error, no Node assertion)');
+    await run.programRunsOn();
+    assert.deepEqual(patchedBytes(run.exe, run.programPid), [], 'no patched byte left in the program');
+  } finally {
+    await run.cleanup();
+  }
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
