@@ -89,7 +89,7 @@ export class HangupRun {
     let pid = 0;
     await until(() => (pid = Number(readText(`${dir}/pid`).trim())) > 0, 10_000, 'duster-tui to start');
     const run = new HangupRun(exe, gs, tmux, dir, pid, programPid, mode);
-    await tmux.waitFor(mode === 'tui' ? /F5 cont/ : /\(duster\) $/m, 20_000, 'the first prompt');
+    await tmux.waitFor(mode === 'tui' ? /F5 cont/ : /^\(duster\)/m, 20_000, 'the first prompt');
     return run;
   }
 
