@@ -185,3 +185,63 @@ function readText(path: string): string {
     return '';
   }
 }
+
+/** What the debugger is doing when it is killed. */
+export type Activity = 'running' | 'stepping' | 'stopped' | 'printing';
+const EXIT_CODES: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+export interface KillPoint {
+  mode: Mode;
+  strategy: Strategy;
+  activity: Activity;
+  signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+  /** ms between starting the activity and the signal. */
+  delayMs: number;
+}
+
+export interface KillResult extends KillPoint {
+  exitMs: number;
+  exitCode: number | undefined;
+  patched: number;
+  runsOn: boolean;
+  stderr: string;
+}
+
+/** Kills duster-tui at one point of a session and reports how it left the program. */
+export async function killAt(p: KillPoint): Promise<KillResult> {
+  const run = await HangupRun.start(p.mode, p.strategy);
+  try {
+    await run.command('break never', /Breakpoint 1 at/);
+    await run.command('break tick', /Breakpoint 2 at/);
+    if (p.activity !== 'running') await run.command('continue', /Breakpoint 2, tick/);
+    // Start the activity without waiting for it to finish: the signal lands in the middle of it.
+    const start = (text: string): void => {
+      run.tmux.type(text);
+      run.tmux.keys('Enter');
+    };
+    if (p.activity === 'running') {
+      start('delete 2');
+      start('continue');
+    } else if (p.activity === 'stepping') for (let i = 0; i < 5; i++) start('next');
+    else if (p.activity === 'printing') start('print records');
+    await new Promise((r) => setTimeout(r, p.delayMs));
+    const exitMs = await run.signal(p.signal);
+    const screen = await run.tmux.waitFor(/\[exit \d+\]/, 5000, 'the exit status').catch(() => '');
+    const exitCode = Number(/\[exit (\d+)\]/.exec(screen)?.[1] ?? NaN);
+    const runsOn = await run.programRunsOn().then(() => true, () => false);
+    return { ...p, exitMs, exitCode: Number.isNaN(exitCode) ? undefined : exitCode, patched: patchedBytes(run.exe, run.programPid).length, runsOn, stderr: run.stderr };
+  } finally {
+    await run.cleanup();
+  }
+}
+
+/** Whether a kill point ended as it must: the expected status, nothing patched, the program running on. */
+export function killProblems(r: KillResult): string[] {
+  const problems: string[] = [];
+  if (r.exitCode !== EXIT_CODES[r.signal]) problems.push(`exit status ${r.exitCode}, expected ${EXIT_CODES[r.signal]}`);
+  if (r.patched) problems.push(`${r.patched} byte(s) left patched`);
+  if (!r.runsOn) problems.push('the program did not run on');
+  if (/internal error|Assertion|at .*\.js:\d+/.test(r.stderr)) problems.push(`stderr: ${r.stderr.trim()}`);
+  if (r.exitMs > 2000) problems.push(`exit took ${r.exitMs} ms`);
+  return problems;
+}
