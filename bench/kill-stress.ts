@@ -1,17 +1,6 @@
 // Stress: kill duster-tui with SIGINT/SIGTERM/SIGHUP at N random points of a session (running, stepping, stopped, printing a big struct; TUI and line mode; trap and spin) over gdbserver. Usage: node dist/bench/kill-stress.js [N=20] [seed].
-import { killAt, killProblems, type KillPoint, type KillResult } from '../test/ui/hangup-harness.js';
+import { killAt, killProblems, random, type KillPoint, type KillResult } from '../test/ui/hangup-harness.js';
 
-/** A small seeded generator (mulberry32), so a failing run can be repeated. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
@@ -19,7 +8,7 @@ export function killPoints(n: number, seed: number): KillPoint[] {
   const r = random(seed);
   return Array.from({ length: n }, (_, i) => ({
     mode: i % 4 === 3 ? 'line' : 'tui',
-    strategy: i % 2 ? 'spin' : 'trap',
+    strategy: pick(r, ['trap', 'spin'] as const),
     activity: pick(r, ['running', 'stepping', 'stopped', 'printing'] as const),
     signal: pick(r, ['SIGINT', 'SIGTERM', 'SIGHUP'] as const),
     delayMs: Math.floor(r() * 400),

@@ -245,3 +245,68 @@ export function killProblems(r: KillResult): string[] {
   if (r.exitMs > 2000) problems.push(`exit took ${r.exitMs} ms`);
   return problems;
 }
+
+const FKEYS = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'S-F11', 'S-F3', 'Tab', 'BTab', 'Up', 'Down', 'Left', 'Right', 'PageUp', 'PageDown', 'Home', 'End', 'Enter', 'Escape', 'BSpace', 'DC', 'C-c', 'C-l', 'C-d', 'C-u', 'Space'];
+/** Raw escape sequences, valid, truncated and unknown ones, as a terminal or a noisy link sends them. */
+const SEQUENCES = ['\x1b[A', '\x1b[1;5C', '\x1b[200~', '\x1b[201~', '\x1b[15~', '\x1b[24;2~', '\x1bO', '\x1b[', '\x1b[999;999R', '\x1b[<0;10;5M', '\x1b]0;title\x07', '\x1b\x1b\x1b', '\x1b[?1049h'];
+/** Printable keys without k, q and r: typed at the prompt alone they kill, quit or restart (the test is about input, not those commands). */
+const TEXT = 'abcdefghijlmnopstuvwxyzABCDEFGHIJLMNOPSTUVWXYZ0123456789 .,;/*()[]{}<>=+-_!@#$%^&~|"\'`?:';
+
+/** Sends random keys for `ms`: tmux key names, raw escape sequences and paste bursts. Returns how many were sent. */
+export async function randomKeys(tmux: Tmux, ms: number, rand: () => number): Promise<number> {
+  const t0 = Date.now();
+  let sent = 0;
+  const text = (n: number): string => Array.from({ length: n }, () => TEXT[Math.floor(rand() * TEXT.length)]).join('');
+  while (Date.now() - t0 < ms) {
+    const kind = rand();
+    if (kind < 0.45) {
+      tmux.keys(FKEYS[Math.floor(rand() * FKEYS.length)]!);
+      sent++;
+    } else if (kind < 0.7) {
+      tmux.type(text(1 + Math.floor(rand() * 4)));
+      sent++;
+    } else if (kind < 0.85) {
+      tmux.type(SEQUENCES[Math.floor(rand() * SEQUENCES.length)]!);
+      sent++;
+    } else {
+      // A paste burst: a few hundred characters at once, sometimes bracketed.
+      const burst = text(100 + Math.floor(rand() * 400));
+      tmux.type(rand() < 0.5 ? `\x1b[200~${burst}\x1b[201~` : burst);
+      sent += burst.length;
+    }
+    if (rand() < 0.2) await new Promise((r) => setTimeout(r, 5));
+  }
+  return sent;
+}
+
+/** Resizes the pane `n` times to random sizes (from 20x5 to 250x80). */
+export function randomResizes(tmux: Tmux, n: number, rand: () => number): void {
+  for (let i = 0; i < n; i++) tmux.resize(20 + Math.floor(rand() * 230), 5 + Math.floor(rand() * 75));
+}
+
+/** Leaves whatever the keys left open (command line, help, a question) and quits with q y; the exit status. */
+export async function quitTui(run: HangupRun): Promise<number> {
+  run.tmux.resize(120, 40);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    run.tmux.keys('C-u', 'Escape', 'Escape', 'Escape');
+    await new Promise((r) => setTimeout(r, 300));
+    run.tmux.keys('q');
+    await new Promise((r) => setTimeout(r, 300));
+    run.tmux.keys('y');
+    const screen = await run.tmux.waitFor(/\[exit \d+\]/, 3000, 'the exit').catch(() => undefined);
+    if (screen) return Number(/\[exit (\d+)\]/.exec(screen)![1]);
+  }
+  throw new Error(`q y did not quit; screen:\n${run.tmux.text()}`);
+}
+
+/** A small seeded generator (mulberry32), so a failing stress run can be repeated. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
