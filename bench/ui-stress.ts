@@ -29,7 +29,9 @@ export async function uiStress(resizes: number, keysMs: number, seed: number): P
     const keysSent = await randomKeys(run.tmux, keysMs, rand);
     const exitCode = await quitTui(run);
     const runsOn = await run.programRunsOn().then(() => true, () => false);
-    return { resizeStoppedMs, resizeRunningMs, keysSent, exitCode, patched: patchedBytes(run.exe, run.programPid).length, runsOn, stderr: run.stderr };
+    // A program that is gone cannot be compared: counted as not running on.
+    const patched = runsOn ? patchedBytes(run.exe, run.programPid).length : 0;
+    return { resizeStoppedMs, resizeRunningMs, keysSent, exitCode, patched, runsOn, stderr: run.stderr };
   } finally {
     await run.cleanup();
   }
