@@ -12,9 +12,15 @@ export interface Connection {
   pid?: number;
 }
 
+/** DUSTER_REMOTE_TIMEOUT_MS overrides the gdb-remote reply timeout (a slow link; tests of long resumes). */
+function remoteTimeout(): { timeoutMs?: number } {
+  const ms = Number(process.env.DUSTER_REMOTE_TIMEOUT_MS);
+  return Number.isInteger(ms) && ms > 0 ? { timeoutMs: ms } : {};
+}
+
 export async function connectTarget(opts: CliOptions, out: { print(t: string): void; error(t: string): void }): Promise<Connection> {
   if (opts.gdb) {
-    const target = await GdbRemoteTarget.connect(opts.gdb.host, opts.gdb.port);
+    const target = await GdbRemoteTarget.connect(opts.gdb.host, opts.gdb.port, remoteTimeout());
     const pid = target.processId;
     // The config file's default strategy applies to gdb-remote; Xen picks by probing the hypervisor.
     const strategy = opts.breakpoints ?? loadConfig().config.breakpoints ?? 'trap';

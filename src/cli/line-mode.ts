@@ -30,9 +30,10 @@ function saveHistory(line: string): void {
   }
 }
 
-export async function runLineMode(interpreter: Interpreter, ctx: CommandContext): Promise<void> {
+/** Reads and runs commands until EOF, `quit`, or `hangup` aborts (the terminal is gone: stop at once). */
+export async function runLineMode(interpreter: Interpreter, ctx: CommandContext, hangup?: AbortSignal): Promise<void> {
   const terminal = !!(process.stdin.isTTY && process.stdout.isTTY);
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal, history: terminal ? loadHistory() : [], historySize: 1000, prompt: '(duster) ' });
+  const rl = createInterface({ ...(hangup ? { signal: hangup } : {}), input: process.stdin, output: process.stdout, terminal, history: terminal ? loadHistory() : [], historySize: 1000, prompt: '(duster) ' });
   rl.on('SIGINT', () => {
     if (ctx.session?.state === 'running') void ctx.session.interrupt();
     else {
@@ -45,6 +46,7 @@ export async function runLineMode(interpreter: Interpreter, ctx: CommandContext)
     for await (const line of rl) {
       if (terminal && line.trim()) saveHistory(line);
       await interpreter.execute(line, { fromTerminal: terminal, repeatEmpty: true });
+      if (hangup?.aborted) break;
       rl.prompt();
     }
   } catch (e) {

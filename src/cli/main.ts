@@ -10,7 +10,7 @@ import { Interpreter, QuitRequest } from '../commands/interpreter.js';
 import type { CommandContext } from '../commands/context.js';
 import { SourceFiles } from '../commands/source-files.js';
 import { UserError, errorMessage } from '../util/errors.js';
-import { installExitHandlers, shutdown } from './lifecycle.js';
+import { exitProcess, fatal, installExitHandlers, shutdown, terminalHangup } from './lifecycle.js';
 
 async function main(argv: string[]): Promise<number> {
   let opts: CliOptions;
@@ -107,11 +107,11 @@ async function main(argv: string[]): Promise<number> {
   if (tui && ctx.session) {
     const { runTui } = await import('../ui/app.js');
     ctx.quiet = true; // the TUI shows session events itself
-    await runTui({ session: ctx.session, interpreter, ...(opts.theme ? { theme: opts.theme } : {}) });
+    await runTui({ session: ctx.session, interpreter, hangup: terminalHangup.signal, ...(opts.theme ? { theme: opts.theme } : {}) });
     return shutdown(ctx, opts, 0);
   }
   const { runLineMode } = await import('./line-mode.js');
-  await runLineMode(interpreter, ctx);
+  await runLineMode(interpreter, ctx, terminalHangup.signal);
   return shutdown(ctx, opts, 0);
 }
 
@@ -124,11 +124,5 @@ function readCommandFile(path: string, out: { error(t: string): void }): string[
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e) => {
-    process.stderr.write(`duster-tui: internal error: ${errorMessage(e)}\n`);
-    if (process.env.DUSTER_DEBUG) console.error(e);
-    process.exit(1);
-  },
-);
+// An error escaping main still ends in Session.shutdown (and a dead terminal's in a hang-up exit).
+main(process.argv.slice(2)).then(exitProcess, fatal);

@@ -19,6 +19,16 @@ const STOP_WAIT_MS = 3000;
 const IDLE_WAIT_MS = 15_000;
 const DETACH_WAIT_MS = 10_000;
 const RESTORE_WAIT_MS = 5000;
+/** The whole shutdown's default limit, and the restore attempt still made once it has passed. */
+const SHUTDOWN_DEADLINE_MS = 20_000;
+const LAST_RESTORE_MS = 500;
+
+export interface ShutdownOptions {
+  /** Leave the target paused instead of letting it run on. */
+  leavePaused?: boolean;
+  /** Overall limit for the whole shutdown, ms (a hung-up terminal wants seconds, not minutes). */
+  deadlineMs?: number;
+}
 
 /** What shutdown could not do; empty when the guest was restored and detached cleanly. */
 export interface ShutdownReport {
@@ -74,32 +84,52 @@ export class Session extends SessionExecution {
   }
 
   /**
-   * The end of the session, on every way out (quit, detach, signal, crash): stops the target if it
-   * runs, lets the command in flight finish, restores every patched byte, detaches (or leaves the
-   * guest paused) and closes the target. Each step has a bounded wait; never throws. A second call
-   * returns the first call's promise.
+   * The end of the session, on every way out (quit, detach, signal, crash, terminal hung up): stops
+   * the target if it runs, lets the command in flight finish, restores every patched byte, detaches
+   * (or leaves the guest paused) and closes the target. Each step has a bounded wait and the whole
+   * has `deadlineMs` (default SHUTDOWN_DEADLINE_MS): past it, one bounded restore attempt, then the
+   * report says what stayed patched. Never throws. A second call returns the first call's promise.
    */
-  shutdown(opts: { leavePaused?: boolean } = {}): Promise<ShutdownReport> {
+  shutdown(opts: ShutdownOptions = {}): Promise<ShutdownReport> {
     return (this.shutdownDone ??= this.closeDown(opts));
   }
 
-  private async closeDown(opts: { leavePaused?: boolean }): Promise<ShutdownReport> {
+  /**
+   * The last resort (a second Ctrl-C / SIGTERM while shutting down): one restore attempt bounded by
+   * `ms`, then the addresses still patched. Does not detach; the caller exits next.
+   */
+  async forceRestore(ms: number): Promise<bigint[]> {
+    await withTimeout(this.restoreAll(), ms);
+    return [...this.patches.addresses()];
+  }
+
+  private async closeDown(opts: ShutdownOptions): Promise<ShutdownReport> {
     if (this.state === 'detached') return { unrestored: [] };
     this.closing = true;
+    const deadline = Date.now() + (opts.deadlineMs ?? SHUTDOWN_DEADLINE_MS);
+    const left = (ms: number): number => Math.max(0, Math.min(ms, deadline - Date.now()));
     try {
-      if (this.state === 'running') await withTimeout(this.interrupt(), STOP_WAIT_MS);
-      // The command in flight must finish (it reports the interrupt) before detach talks to the target.
-      if ((await withTimeout(this.idle().then(() => true), IDLE_WAIT_MS)) === undefined) throw new Error('the target did not stop');
-      if (this.state === 'exited') return { unrestored: [] };
-      const done = await withTimeout(this.detach(opts).then(() => true), DETACH_WAIT_MS);
-      if (!done) throw new Error('detach timed out');
+      const clean = await withTimeout(this.detachCleanly(opts, left), left(Infinity));
+      if (clean === undefined) throw new Error('shutdown deadline passed');
       return { unrestored: [] };
     } catch (e) {
-      const failed = await withTimeout(this.restoreAll(), RESTORE_WAIT_MS);
-      return { failure: errorMessage(e), unrestored: failed ?? [] };
+      // Past the deadline, one more short attempt: the restore is what matters most.
+      const unrestored = await this.forceRestore(Math.max(left(RESTORE_WAIT_MS), LAST_RESTORE_MS));
+      return { failure: errorMessage(e), unrestored };
     } finally {
       this.target.close();
     }
+  }
+
+  /** closeDown's normal path; each wait bounded by its own limit and by what is left of the deadline. */
+  private async detachCleanly(opts: ShutdownOptions, left: (ms: number) => number): Promise<true> {
+    if (this.state === 'running') await withTimeout(this.interrupt(), left(STOP_WAIT_MS));
+    // The command in flight must finish (it reports the interrupt) before detach talks to the target.
+    if ((await withTimeout(this.idle().then(() => true), left(IDLE_WAIT_MS))) === undefined) throw new Error('the target did not stop');
+    if (this.state === 'exited') return true;
+    const done = await withTimeout(this.detach(opts).then(() => true), left(DETACH_WAIT_MS));
+    if (!done) throw new Error('detach timed out');
+    return true;
   }
 
   /**

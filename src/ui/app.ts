@@ -36,6 +36,8 @@ export interface TuiOptions {
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
   env?: NodeJS.ProcessEnv;
+  /** Aborted when the terminal is gone: the UI stops at once, without one more write to it. */
+  hangup?: AbortSignal;
   /** Called after every frame is flushed (benchmarks, tests). */
   onFrame?: () => void;
 }
@@ -143,14 +145,24 @@ export function runTui(opts: TuiOptions): Promise<void> {
     if (done) return;
     model.addLog('Detaching...', 'info');
     renderNow();
+    leave(() => screen.destroy());
+  }
+
+  /** Stops rendering and reading keys, gives console and command output back, resolves runTui. */
+  function leave(closeScreen: () => void): void {
+    if (done) return;
     done = true;
     unsubscribe();
     ctx.out = savedOut;
     ctxQuit.requestQuit = savedQuit;
     Object.assign(console, savedConsole);
-    screen.destroy();
+    closeScreen();
     finish();
   }
+
+  const onHangup = (): void => leave(() => screen.abandon());
+  if (opts.hangup?.aborted) onHangup();
+  else opts.hangup?.addEventListener('abort', onHangup, { once: true });
 
   return finished;
 }

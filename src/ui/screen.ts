@@ -67,6 +67,8 @@ export class TuiScreen {
   private readonly surfaces = new Map<string, Surface>();
   /** Messages blessed wanted to print (terminfo problems): shown in the log, never on stderr. */
   readonly warnings: string[] = [];
+  /** Set by abandon(): the terminal is gone. */
+  private dead = false;
 
   constructor(opts: ScreenOptions = {}) {
     const env = opts.env ?? process.env;
@@ -126,13 +128,28 @@ export class TuiScreen {
   }
 
   render(): void {
-    this.screen.render();
+    if (!this.dead) this.screen.render();
   }
 
   /** Forces a full repaint (Ctrl-L). */
   redraw(): void {
+    if (this.dead) return;
     this.screen.realloc();
     this.screen.render();
+  }
+
+  /**
+   * The terminal is gone: never write to it again (each write would fail with EIO, and a render
+   * loop retrying it is how a hung-up debugger spins). Stops rendering, drops whatever blessed
+   * still wants to write, and releases the screen's listeners without restoring the dead tty.
+   */
+  abandon(): void {
+    const program = this.screen.program as unknown as { _owrite: (t: string) => boolean; write: (t: string) => boolean; flush: () => void; _buf: string };
+    program._buf = '';
+    program._owrite = program.write = () => true;
+    this.screen.render = () => undefined;
+    this.dead = true;
+    this.destroy();
   }
 
   /** Leaves the alternate screen, shows the cursor and restores the terminal modes. */

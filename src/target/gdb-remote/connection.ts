@@ -19,6 +19,9 @@ export interface ConnectionOptions {
   maxRetries: number;
 }
 
+/** nextPacket's timeout for a resumed target's stop reply: none. */
+export const WAIT_FOREVER = null;
+
 /** Unsolicited packets kept while nobody waits; older ones are dropped. */
 const MAX_QUEUED = 64;
 
@@ -93,10 +96,12 @@ export class RemoteConnection {
   }
 
   /**
-   * The next packet from the stub, decoded. `timeoutMs` undefined waits forever (a running target);
-   * on timeout the connection is closed unless `fatalTimeout` is false (then only this call fails).
+   * The next packet from the stub, decoded. `timeoutMs` is the reply timeout (default: the
+   * connection's); `WAIT_FOREVER` (null) waits without one — a resumed target may run for hours.
+   * "No timeout" is null, never undefined: an omitted or undefined argument means the default.
+   * On timeout the connection is closed unless `fatalTimeout` is false (then only this call fails).
    */
-  nextPacket(what: string, timeoutMs: number | undefined = this.opts.timeoutMs, fatalTimeout = true): Promise<Buffer> {
+  nextPacket(what: string, timeoutMs: number | typeof WAIT_FOREVER = this.opts.timeoutMs, fatalTimeout = true): Promise<Buffer> {
     if (this.failure) return Promise.reject(this.failure);
     const queued = this.queue.shift();
     if (queued) return Promise.resolve(queued);
@@ -104,7 +109,8 @@ export class RemoteConnection {
     this.waitingFor = what;
     return new Promise((resolve, reject) => {
       const w: NonNullable<RemoteConnection['waiter']> = { resolve, reject };
-      if (timeoutMs !== undefined) {
+      // Infinity too means no timer: setTimeout would fire it at once.
+      if (timeoutMs !== WAIT_FOREVER && Number.isFinite(timeoutMs)) {
         w.timer = setTimeout(() => {
           this.waiter = undefined;
           const msg = `Remote stub did not reply to '${preview(what)}' within ${timeoutMs} ms`;

@@ -1,6 +1,6 @@
 // Stop handling and interrupts of a remote target: the wire while it runs, stop replies turned into StopEvents, ^C and its races.
 import { TargetGoneError, type StopEvent, type StopReason } from '../contract.js';
-import { RemoteError, type RemoteConnection } from './connection.js';
+import { RemoteError, WAIT_FOREVER, type RemoteConnection } from './connection.js';
 import type { RegisterCache } from './register-cache.js';
 import { SIGINT, SIGSTOP, SIGTRAP, isStopReply, parseStopReply, signalName, type StopReply } from './stop-reply.js';
 import type { RemoteThreads } from './threads.js';
@@ -122,7 +122,7 @@ export class StopControl {
   private async pumpUntilStop(what: string): Promise<StopEvent> {
     try {
       for (;;) {
-        const text = (await this.conn.nextPacket(what, undefined)).toString('latin1');
+        const text = (await this.conn.nextPacket(what, WAIT_FOREVER)).toString('latin1');
         if (!isStopReply(text)) {
           if (text === '' || text.startsWith('E')) throw remoteFailure(what, text, 'Cannot resume the target');
           continue; // e.g. a stray OK: nothing to act on
