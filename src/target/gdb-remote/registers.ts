@@ -111,7 +111,7 @@ const MAX_XML_FILES = 64;
 /** All the documents of one description together (x86-64 with AVX-512 is ~30 KiB). */
 const MAX_XML_BYTES = 4 << 20;
 /** amd64 with AVX-512 and PKU has under 200; a stub declaring thousands is broken or hostile. */
-export const MAX_REGISTERS = 2048;
+const MAX_REGISTERS = 2048;
 /** The widest register gdb knows is 512 bits (zmm); 4096 leaves room without unbounded sizes. */
 const MAX_REGISTER_BITS = 4096;
 
