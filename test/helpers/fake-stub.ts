@@ -2,7 +2,20 @@
 import { createServer, type Server, type Socket } from 'node:net';
 
 /** What the stub does with one request: a reply payload, raw bytes, several of those, or nothing. */
-export type StubAction = string | { raw: Buffer | string } | { badChecksum: string } | StubAction[] | null;
+export type StubAction =
+  | string
+  | { raw: Buffer | string }
+  | { badChecksum: string }
+  | { stream: StubStream }
+  | StubAction[]
+  | null;
+
+/**
+ * Bytes written as the socket drains (backpressure respected), so that a flood of hundreds of MB
+ * costs the stub no memory: each item is a payload to frame (string) or raw bytes (Buffer). Ends
+ * when the iterable ends or the client is gone; later requests are handled meanwhile.
+ */
+export type StubStream = Iterable<string | Buffer> | AsyncIterable<string | Buffer>;
 
 export interface FakeStubOptions {
   /** Answers a request (payload as latin1 text, already unescaped of nothing: raw bytes). */
@@ -37,6 +50,8 @@ export class FakeStubConnection {
   interrupts = 0;
   /** Count of '-' (retransmit requests) the client sent. */
   naks = 0;
+  /** Bytes written by stream actions so far. */
+  streamed = 0;
 
   constructor(readonly socket: Socket, requests: string[]) {
     this.requests = requests;
@@ -54,7 +69,28 @@ export class FakeStubConnection {
       this.socket.write(this.lastFrame);
     }
     else if ('raw' in action) this.socket.write(action.raw);
+    else if ('stream' in action) void this.pump(action.stream);
     else this.socket.write(Buffer.concat([Buffer.from(`$${action.badChecksum}#`, 'latin1'), Buffer.from('00')]));
+  }
+
+  private async pump(stream: StubStream): Promise<void> {
+    const socket = this.socket;
+    for await (const item of stream) {
+      if (socket.destroyed) return;
+      const bytes = typeof item === 'string' ? frame(item) : item;
+      this.streamed += bytes.length;
+      if (!socket.write(bytes)) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            socket.off('drain', done);
+            socket.off('close', done);
+            resolve();
+          };
+          socket.on('drain', done);
+          socket.on('close', done);
+        });
+      }
+    }
   }
 }
 
@@ -70,6 +106,7 @@ export class FakeStub {
       const conn = new FakeStubConnection(socket, requests);
       if (stub) stub.connection = conn;
       socket.on('error', () => undefined);
+      socket.setNoDelay(true); // a reply right after its '+' must not wait for Nagle (40 ms a request)
       let buf = Buffer.alloc(0);
       opts.onConnect?.(conn);
       let chain = Promise.resolve();

@@ -135,7 +135,7 @@ test('a 50 MB packet without "#" is rejected at the size cap without being buffe
       return null;
     },
   });
-  assert.match(error.message, /Remote packet larger than 1048576 bytes; connection closed/);
+  assert.match(error.message, /Remote packet too long: larger than 1048576 bytes; connection closed/);
   assert.ok(peak - before < 48 << 20, `buffers grew by ${(peak - before) >> 20} MiB`);
   assert.ok(ms < 10_000);
 });

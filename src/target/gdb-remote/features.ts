@@ -31,6 +31,14 @@ export const DEFAULTS = {
 export const DEFAULT_PACKET_SIZE = 400;
 
 /**
+ * Largest PacketSize we believe. A stub claiming more (0xffffffff, 2^40) would have us ask for
+ * replies past our own cap on received packets (DEFAULTS.maxPacketBytes: m replies are hex, two
+ * characters a byte); gdbserver says 0x20000. Below 32 bytes no request fits: gdb's default is used.
+ */
+export const MAX_PACKET_SIZE = 1 << 18;
+const MIN_PACKET_SIZE = 32;
+
+/**
  * The client's qSupported request: what we understand. swbreak is deliberately not offered: with it,
  * gdbserver rewinds rip for every int3 trap (even one core wrote itself), so the same int3 would leave
  * rip at bp on gdbserver and at bp+1 on Xen. Without it gdbserver reports every int3 trap (its own
@@ -63,9 +71,9 @@ export function parseQSupported(reply: string): StubFeatures {
   }
   const on = (name: string): boolean => raw.get(name) === '+';
   const sizeText = raw.get('PacketSize');
-  const size = sizeText && /^[0-9a-fA-F]{1,8}$/.test(sizeText) ? parseInt(sizeText, 16) : undefined;
+  const size = sizeText && /^[0-9a-fA-F]+$/.test(sizeText) ? parseInt(sizeText, 16) : undefined;
   return {
-    packetSize: size !== undefined && size >= 32 ? size : undefined,
+    packetSize: size !== undefined && size >= MIN_PACKET_SIZE ? Math.min(size, MAX_PACKET_SIZE) : undefined,
     noAckMode: on('QStartNoAckMode'),
     swbreak: on('swbreak'),
     hwbreak: on('hwbreak'),

@@ -59,13 +59,35 @@ function multiprocessNegotiated(features: StubFeatures): boolean {
   return features.multiprocess && parseQSupported(QSUPPORTED_REQUEST.slice(QSUPPORTED_REQUEST.indexOf(':') + 1)).multiprocess;
 }
 
+/** O packets accepted while waiting for the answer to '?'. */
+const MAX_OUTPUT_BEFORE_STOP = 4096;
+/**
+ * qXfer requests for one document: a stub answering 'm' with a byte or two at a time would
+ * otherwise take millions of round trips to reach the size cap (4096 x the 400-byte default
+ * packet is 1.5 MiB, far more than any target description).
+ */
+const MAX_XFER_REQUESTS = 4096;
+
+/** `request`, failing after `max` calls (an endless qXfer 'm' chain). */
+function limitRequests(request: (p: string) => Promise<string>, max: number, annex: string): (p: string) => Promise<string> {
+  let count = 0;
+  return (p) => {
+    if (++count > max) return Promise.reject(new RemoteError(`Remote stub sent ${annex} in more than ${max} pieces`));
+    return request(p);
+  };
+}
+
 export async function negotiate(conn: RemoteConnection, opts: GdbRemoteOptions): Promise<Negotiated> {
   const features = parseQSupported(await conn.request(QSUPPORTED_REQUEST));
   if (features.noAckMode && opts.noAckMode !== false) {
     if ((await conn.request('QStartNoAckMode')) === 'OK') conn.noAck = true;
   }
   let text = await conn.request('?');
-  while (text.startsWith('O') && isStopReply(text)) text = (await conn.nextPacket('?')).toString('latin1');
+  // Console output before the answer is skipped, but not forever: a stub flooding O packets is broken.
+  for (let skipped = 0; text.startsWith('O') && isStopReply(text); skipped++) {
+    if (skipped >= MAX_OUTPUT_BEFORE_STOP) throw new RemoteError(`Remote replied unexpectedly to '?': ${MAX_OUTPUT_BEFORE_STOP} output packets and no stop reply`);
+    text = (await conn.nextPacket('?')).toString('latin1');
+  }
   if (!isStopReply(text)) throw new RemoteError(`Unexpected reply to '?' from remote: ${preview(text) || '(empty)'}`);
   const initial = parseStopReply(text);
   if (initial.kind === 'exited' || initial.kind === 'terminated') throw new UserError('The remote target has no running program');
@@ -75,8 +97,10 @@ export async function negotiate(conn: RemoteConnection, opts: GdbRemoteOptions):
   // features document was read.
   const layout =
     features.targetXml && opts.useTargetXml !== false
-      ? await parseTargetDescription((annex) => readXfer(request, 'features', annex, features.packetSize ?? DEFAULT_PACKET_SIZE))
+      ? await parseTargetDescription((annex) => readXfer(limitRequests(request, MAX_XFER_REQUESTS, annex), 'features', annex, features.packetSize ?? DEFAULT_PACKET_SIZE))
       : builtinAmd64Layout();
+  // gdb refuses a description its architecture cannot use; without rip nothing can show where the program is.
+  if (!layout.byName.has('rip')) throw new RemoteError(`Architecture rejected target-supplied description ${layout.source} (no rip register)`);
   const z0 = opts.useZ0 !== false && (await probeZ0(request));
   const qemu = await isQemuGdbstub(request);
   const breakpoints = opts.breakpoints ?? (qemu ? 'target' : 'memory');

@@ -63,7 +63,7 @@ export function decodePayload(raw: Uint8Array, limit: number): Buffer {
   let n = 0;
   const put = (b: number): void => {
     if (n >= out.length) {
-      if (n >= limit) throw new PacketError(`Remote packet expands beyond ${limit} bytes`);
+      if (n >= limit) throw new PacketError(`Remote packet too long: its run-length encoding expands beyond ${limit} bytes`);
       const bigger = Buffer.allocUnsafe(Math.min(out.length * 2, limit));
       out.copy(bigger, 0, 0, n);
       out = bigger;
@@ -164,7 +164,7 @@ export class PacketReader {
         this.size += stop - i;
         if (this.size > this.maxPacket) {
           this.parts = [];
-          throw new PacketError(`Remote packet larger than ${this.maxPacket} bytes`);
+          throw new PacketError(`Remote packet too long: larger than ${this.maxPacket} bytes`);
         }
         if (stop > i) this.parts.push(Buffer.from(chunk.subarray(i, stop)));
         i = stop;

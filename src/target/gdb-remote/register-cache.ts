@@ -1,7 +1,8 @@
 // Registers of a stopped remote target: one g per vCPU per stop, expedited values, p/P and G fallbacks.
 import { GENERAL_REGISTERS, type RegisterSet } from '../contract.js';
 import { UserError } from '../../util/errors.js';
-import { fromHex } from './packets.js';
+import { RemoteError } from './errors.js';
+import { fromHex, preview } from './packets.js';
 import { encodeRegister, type RegisterLayout } from './registers.js';
 import { remoteFailure } from './util.js';
 
@@ -54,6 +55,8 @@ export class RegisterCache {
     await this.select(vcpu);
     const reply = await this.request('g');
     if (reply === '' || reply.startsWith('E')) throw remoteFailure('g', reply, `Cannot read the registers of vCPU ${vcpu}`);
+    // gdb takes a reply that does not start like register data for a packet out of sync.
+    if (!/^[0-9a-fA-Fx]/.test(reply)) throw new RemoteError(`Remote replied unexpectedly to 'g': ${preview(reply)}`);
     const values = this.layout.decodeG(reply);
     this.rawG.set(vcpu, reply);
     // Registers core needs that the g packet did not carry: ask for them one by one.

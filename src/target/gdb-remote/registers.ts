@@ -1,6 +1,6 @@
 // Register layouts of a remote stub: parsed from target.xml (with xi:include) or gdb's built-in amd64 g-packet order.
 import { AMD64_GDB_REGISTERS, ARCHITECTURE_NAME } from '../../arch/x86-64/registers.js';
-import { PacketError, bigIntToLeBytes, fromHex, leBytesToBigInt } from './packets.js';
+import { PacketError, bigIntToLeBytes, fromHex, leBytesToBigInt, preview } from './packets.js';
 
 export interface RegisterDef {
   name: string;
@@ -43,16 +43,26 @@ export class RegisterLayout {
   }
 
   /**
-   * Decodes a g reply. Registers beyond the reply's end (short g packets are allowed) and those
-   * marked unavailable ("xx") are left out.
+   * Decodes a g reply, checked as gdb's process_g_packet does. Registers beyond the reply's end
+   * (short g packets are allowed) and those marked unavailable ("xx") are left out; a register cut
+   * in the middle, an odd length, a reply longer than the stub's described layout or a non-hex
+   * digit is an error.
    */
   decodeG(hex: string): Map<string, bigint> {
-    if (hex.length % 2 !== 0) throw new PacketError('Malformed g reply from remote (odd length)');
+    if (hex.length % 2 !== 0) throw new PacketError(`Remote 'g' packet reply is of odd length: ${preview(hex)}`);
+    // Only a stub's own description makes a longer reply wrong: against gdb's built-in layout (no
+    // target.xml read) gdbserver still sends its full set (AVX, AVX-512...), which we leave out.
+    if (this.source !== BUILTIN_SOURCE && hex.length > this.fullSize * 2) {
+      throw new PacketError(`Remote 'g' packet reply is too long (expected ${this.fullSize} bytes, got ${hex.length / 2} bytes): ${preview(hex)}`);
+    }
+    const bad = /[^0-9a-fA-Fx]/.exec(hex);
+    if (bad) throw new PacketError(`Reply contains invalid hex digit ${bad[0].charCodeAt(0)}`);
     const values = new Map<string, bigint>();
     for (const r of this.registers) {
       const start = r.offset * 2;
       const end = start + r.bitsize / 4;
-      if (end > hex.length) break;
+      if (start >= hex.length) break;
+      if (end > hex.length) throw new PacketError(`Truncated register ${r.regnum} in remote 'g' packet`);
       const text = hex.slice(start, end);
       if (text.includes('x')) continue;
       values.set(r.name, leBytesToBigInt(fromHex(text)));
@@ -85,10 +95,12 @@ export function encodeRegister(r: RegisterDef, value: bigint): string {
   return bigIntToLeBytes(value, r.bitsize / 8).toString('hex');
 }
 
+const BUILTIN_SOURCE = 'built-in amd64';
+
 /** gdb's amd64 layout without a target description (the architecture's table); short g packets are fine. */
 export function builtinAmd64Layout(): RegisterLayout {
   const list = AMD64_GDB_REGISTERS.map((r, regnum) => ({ ...r, regnum }));
-  return RegisterLayout.fromList(list, 'built-in amd64', ARCHITECTURE_NAME);
+  return RegisterLayout.fromList(list, BUILTIN_SOURCE, ARCHITECTURE_NAME);
 }
 
 /** Fetches an XML document of the target description by name ("target.xml", "64bit-core.xml"). */
@@ -96,11 +108,17 @@ export type XmlFetcher = (annex: string) => Promise<string>;
 
 const MAX_INCLUDE_DEPTH = 8;
 const MAX_XML_FILES = 64;
+/** All the documents of one description together (x86-64 with AVX-512 is ~30 KiB). */
+const MAX_XML_BYTES = 4 << 20;
+/** amd64 with AVX-512 and PKU has under 200; a stub declaring thousands is broken or hostile. */
+const MAX_REGISTERS = 2048;
+/** The widest register gdb knows is 512 bits (zmm); 4096 leaves room without unbounded sizes. */
+const MAX_REGISTER_BITS = 4096;
 
 /** Parses target.xml and everything it includes into a layout. */
 export async function parseTargetDescription(fetch: XmlFetcher, annex = 'target.xml'): Promise<RegisterLayout> {
   const entries: Omit<RegisterDef, 'offset'>[] = [];
-  const state = { next: 0, files: 0, architecture: undefined as string | undefined };
+  const state: WalkState = { next: 0, files: 0, bytes: 0, architecture: undefined };
   await walk(fetch, annex, 0, entries, state);
   if (entries.length === 0) throw new PacketError(`Target description ${annex} defines no registers`);
   return RegisterLayout.fromList(entries, annex, state.architecture);
@@ -111,11 +129,14 @@ async function walk(
   annex: string,
   depth: number,
   out: Omit<RegisterDef, 'offset'>[],
-  state: { next: number; files: number; architecture: string | undefined },
+  state: WalkState,
 ): Promise<void> {
   if (depth > MAX_INCLUDE_DEPTH) throw new PacketError(`Target description includes nest too deeply (${annex})`);
   if (++state.files > MAX_XML_FILES) throw new PacketError('Target description includes too many files');
-  const xml = (await fetch(annex)).replace(/<!--[\s\S]*?-->/g, '');
+  const text = await fetch(annex);
+  state.bytes += text.length;
+  if (state.bytes > MAX_XML_BYTES) throw new PacketError(`Target description is larger than ${MAX_XML_BYTES} bytes`);
+  const xml = text.replace(/<!--[\s\S]*?-->/g, '');
   const token = /<(xi:include|reg|architecture)\b([^>]*?)\/?>(?:([^<]*)<\/architecture>)?/g;
   for (let m = token.exec(xml); m; m = token.exec(xml)) {
     const attrs = parseAttributes(m[2] ?? '');
@@ -127,7 +148,7 @@ async function walk(
     } else {
       const name = attrs.get('name');
       const bits = Number(attrs.get('bitsize'));
-      if (!name || !Number.isInteger(bits) || bits <= 0 || bits > 4096) {
+      if (!name || !Number.isInteger(bits) || bits <= 0 || bits > MAX_REGISTER_BITS) {
         throw new PacketError(`Malformed <reg> in target description ${annex}`);
       }
       const regnumText = attrs.get('regnum');
@@ -136,9 +157,18 @@ async function walk(
         throw new PacketError(`Malformed regnum for ${name} in ${annex}`);
       }
       state.next = regnum + 1;
+      if (out.length >= MAX_REGISTERS) throw new PacketError(`Target description declares more than ${MAX_REGISTERS} registers`);
       out.push({ name, bitsize: bits, regnum, type: attrs.get('type'), group: attrs.get('group') });
     }
   }
+}
+
+interface WalkState {
+  /** The regnum of the next <reg> without one. */
+  next: number;
+  files: number;
+  bytes: number;
+  architecture: string | undefined;
 }
 
 function parseAttributes(text: string): Map<string, string> {

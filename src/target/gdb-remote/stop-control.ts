@@ -1,6 +1,7 @@
 // Stop handling and interrupts of a remote target: the wire while it runs, stop replies turned into StopEvents, ^C and its races.
 import { TargetGoneError, type StopEvent, type StopReason } from '../contract.js';
 import { RemoteError, WAIT_FOREVER, type RemoteConnection } from './connection.js';
+import { OutputLimit } from './output-limit.js';
 import type { RegisterCache } from './register-cache.js';
 import { SIGINT, SIGSTOP, SIGTRAP, isStopReply, parseStopReply, signalName, type StopReply } from './stop-reply.js';
 import type { RemoteThreads } from './threads.js';
@@ -18,6 +19,7 @@ export class StopControl {
   private interruptedSinceDrain = false;
   private draining = false;
   private readonly decoder = new TextDecoder();
+  private readonly outputLimit = new OutputLimit();
 
   constructor(
     private readonly conn: RemoteConnection,
@@ -34,6 +36,7 @@ export class StopControl {
     this.registers.clear();
     this.threads.forgetGeneral();
     this.interruptRequested = false;
+    this.outputLimit.reset();
     try {
       this.conn.send(packet);
     } catch (e) {
@@ -149,7 +152,8 @@ export class StopControl {
   }
 
   private emitOutput(bytes: Uint8Array): void {
-    const text = this.decoder.decode(bytes, { stream: true });
+    const { pass, notice } = this.outputLimit.admit(bytes);
+    const text = this.decoder.decode(pass, { stream: true }) + (notice ?? '');
     if (!text) return;
     try {
       this.output(text);
