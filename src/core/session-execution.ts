@@ -69,8 +69,14 @@ export class SessionExecution extends SessionQueries {
     this.lastStop = undefined;
     this.frameCache = undefined;
     this.run.setPendingSignal(undefined);
-    this.patches.forgetAll(); // nothing left to write them back to
-    this.emit({ type: 'exited', text: e.message });
+    // Nothing is left to write the originals back to. A program that outlives the connection (a stub
+    // that attached to it) keeps these bytes: say so rather than let it die of a SIGTRAP unexplained.
+    const stranded = [...this.patches.addresses()].filter((a) => !this.patches.get(a)?.byTarget);
+    this.patches.forgetAll();
+    const warning = stranded.length
+      ? `\nwarning: ${stranded.length} patched location(s) could not be restored before the target was lost: ${stranded.map((a) => `0x${a.toString(16)}`).join(', ')}`
+      : '';
+    this.emit({ type: 'exited', text: e.message + warning });
     return undefined;
   }
 
