@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, USAGE, type CliOptions } from './args.js';
 import { openElf } from '../elf/elf.js';
 import { Program } from '../symbols/program.js';
-import type { Target } from '../target/contract.js';
+import { TargetGoneError, type Target } from '../target/contract.js';
 import { buildCommandTable } from '../commands/index.js';
 import { Interpreter, QuitRequest } from '../commands/interpreter.js';
 import type { CommandContext } from '../commands/context.js';
@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
         else if (e.type === 'error' && !ctx.quiet) out.error(e.message);
       });
     } catch (e) {
-      if (!(e instanceof UserError) && !(e instanceof Error && e.name === 'TargetGoneError')) throw e;
+      if (!(e instanceof UserError) && !(e instanceof TargetGoneError)) throw e;
       target?.close();
       out.error(`duster-tui: ${errorMessage(e)}`);
       return 1;

@@ -17,7 +17,9 @@ function waitFor(what: string, cond: () => boolean, ms: number): Promise<void> {
 
 for (const strategy of ['trap', 'spin'] as const) {
   test(`[${strategy}] gdbserver --attach SIGKILLed while a breakpoint is planted: the stranded location is named`, async () => {
-    const prog = spawn(PROG, [], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // Its own process group, as a job started from a shell: gdbserver interrupts an attached program by
+    // signalling the group whose id is the program's pid, so a program that leads no group cannot be interrupted.
+    const prog = spawn(PROG, [], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
     const progExit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => prog.on('exit', (code, signal) => r({ code, signal })));
     const gs = spawn('gdbserver', ['--once', '--attach', '127.0.0.1:0', String(prog.pid)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let gsLog = '';

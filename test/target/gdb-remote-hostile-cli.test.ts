@@ -113,7 +113,7 @@ test('replies the stub gets wrong end the CLI with one line in gdb\'s words', { 
 
 // A broken connection is reported as an internal error by the CLI until issue 14 item 5 lands.
 test('a stub that breaks the connection ends the CLI with one line, not an internal error', {
-  timeout: 60_000, todo: 'passes once the CLI reports TargetGoneError in plain words (issue 14 item 5)',
+  timeout: 60_000,
 }, async () => {
   function* huge(): Generator<Buffer> {
     yield Buffer.from('$');
