@@ -77,5 +77,6 @@ test('Mini-OS: --core on the dump answers bt, registers, print and x as the live
 });
 
 test('Mini-OS: --core reads Xen\'s shared_info page (mapped at `shared_info`) as the live session did', { skip }, () => {
+  assert.equal(dumped.length, COMMANDS.length + XEN_PAGE.length, 'the dump session answered every command');
   for (const [i, c] of XEN_PAGE.entries()) assert.equal(dumped[COMMANDS.length + i], live[COMMANDS.length + i], c);
 });
