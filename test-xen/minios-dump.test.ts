@@ -60,7 +60,7 @@ test(`Mini-OS on Xen (${env.hypervisor}): live stop in msleep at sched.c:218, th
     for (const [i, c] of [...COMMANDS, ...XEN_PAGE].entries()) console.log(`live ${c}\n${live[i]}`);
     assert.match(live[0]!, /^#0  msleep \(millisecs=1000\) at \S*sched\.c:218\n#1  0x[0-9a-f]+ in periodic_thread \(p=0x[0-9a-f]+\) at \S*test\.c:84\n/);
     assert.match(live[2]!, /^\$\d+ = 1000$/);
-    assert.match(live[4]!, /= 0x[0-9a-f]+ "periodic_thread"$/);
+    assert.match(live[4]!, /= 0x[0-9a-f]+( <[^>]+>)? "periodic_thread"$/);
     assert.match(live[7]!, /"xen-3\.0-x86_64/);
     await waitFor('Mini-OS\'s periodic thread on the console', () => /Periodic thread started/.test(consoleLog(GUEST)), 60_000);
     xl('dump-core', GUEST, core);
