@@ -2,7 +2,8 @@
 # test-xen.sh - `npm run test:xen`: the Xen integration tests, end to end.
 #  1. checks the prerequisites, builds the lab or finds it in the cache (build.sh);
 #  2. compiles the project (npm run build) and, on the host with the machine's gcc, the demo
-#     unikernel at -g -O0 and -g -O2 plus the gdbsx probe, into the VM's /lab/guest;
+#     unikernel at -g -O0 and -g -O2 plus the gdbsx probe, into the VM's /lab/guest, and
+#     Mini-OS when ../shared/minios/mini-os.tar.gz exists;
 #  3. for each hypervisor (stock, then gdbsx): boots the VM (start.sh), creates the demo
 #     guest paused (xl create -p), runs every dist/test-xen/*.test.js inside dom0 in one
 #     node process (run.sh), stops the VM;
@@ -92,6 +93,25 @@ on_crash = "preserve"
 on_poweroff = "destroy"
 CFG
 record "unikernel -O0/-O2 + probe (host)" "$(since "$t") s"
+
+# Mini-OS (a real PV unikernel nobody here wrote), when its tarball is next to the project
+# (../shared is not in a fresh checkout: then test-xen/minios-dump.test.ts skips). Built outside
+# the source tree, unmodified, with its own Xen headers; the image keeps its debug info.
+MINIOS_TAR=$PROJECT_ROOT/../shared/minios/mini-os.tar.gz
+if [ -e "$MINIOS_TAR" ]; then
+  t=$(now)
+  MINIOS_BUILD=$LAB_RUN/minios-build
+  rm -rf "$MINIOS_BUILD"
+  mkdir -p "$MINIOS_BUILD"
+  tar -xzf "$MINIOS_TAR" -C "$MINIOS_BUILD"
+  make -s -C "$MINIOS_BUILD/mini-os" MINIOS_CONFIG="$LAB_DIR/minios/minios-config" \
+    >"$MINIOS_BUILD/make.log" 2>&1 || die "Mini-OS did not build; see $MINIOS_BUILD/make.log"
+  install -m 644 "$MINIOS_BUILD/mini-os/mini-os" "$GUEST_DIR/mini-os"
+  install -m 644 "$LAB_DIR/minios/duster-minios.cfg" "$GUEST_DIR/duster-minios.cfg"
+  record "Mini-OS (host)" "$(since "$t") s"
+else
+  note "no Mini-OS tarball at $MINIOS_TAR: the Mini-OS tests will skip"
+fi
 
 # ---- 3. one VM per hypervisor ----
 failed=()
