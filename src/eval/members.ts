@@ -1,5 +1,5 @@
 // Struct/union member access on values, including bitfields and anonymous members (searched like gdb).
-import { nestedType, resolve, sizeOf, isSigned, type Member, type StructType, type Type } from '../symbols/types.js';
+import { nestedType, resolve, isSigned, type Member, type StructType, type Type } from '../symbols/types.js';
 import { Value, valueSize, bigIntToBytes, BYTE_OK } from './value.js';
 
 /** The value of member `m` of struct/union value `v`. Bitfields need `v` fetched. */

@@ -1,6 +1,6 @@
 // The program model's core: units, source files, line <-> address lookups and functions (Program adds breakpoint placement, info line, scopes).
 import { posix } from 'node:path';
-import type { ElfFile } from '../elf/elf.js';
+import { SHF_ALLOC, SHF_EXECINSTR, type ElfFile } from '../elf/elf.js';
 import { DwarfFile } from '../dwarf/dwarf.js';
 import { DW_AT, DW_TAG } from '../dwarf/constants.js';
 import type { Unit } from '../dwarf/unit.js';
@@ -42,11 +42,16 @@ export class ProgramModel {
     this.symbols = new ElfSymbols(elf);
   }
 
+  /** gdb's has_section_at_zero: code is loaded at address 0 (an object file), so line sequences there are real. */
+  private get sectionAtZero(): boolean {
+    return this.elf.sections.some((s) => s.flags & SHF_ALLOC && s.flags & SHF_EXECINSTR && s.addr === 0n && s.size > 0);
+  }
+
   protected model(u: Unit): UnitModel {
     let m = this.models.get(u.offset);
     if (!m) {
       const lt = this.dwarf.lineTable(u);
-      m = { files: lt ? buildSubFiles(lt, u.bases) : [] };
+      m = { files: lt ? buildSubFiles(lt, u.bases, this.sectionAtZero) : [] };
       this.models.set(u.offset, m);
     }
     return m;
