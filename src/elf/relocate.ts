@@ -13,8 +13,12 @@ const R_X86_64_PC32 = 2;
 const R_X86_64_32 = 10;
 const R_X86_64_32S = 11;
 const R_X86_64_PC64 = 24;
+/** Offsets in the TLS block: the location of a `__thread` variable in .debug_info (DW_OP_const8u ... form_tls_address). */
+const R_X86_64_DTPOFF64 = 17;
+const R_X86_64_DTPOFF32 = 21;
 /** Bytes written by each supported relocation type. */
-const WIDTH = new Map<number, 4 | 8>([[R_X86_64_64, 8], [R_X86_64_PC32, 4], [R_X86_64_32, 4], [R_X86_64_32S, 4], [R_X86_64_PC64, 8]]);
+const WIDTH = new Map<number, 4 | 8>([[R_X86_64_64, 8], [R_X86_64_PC32, 4], [R_X86_64_32, 4], [R_X86_64_32S, 4], [R_X86_64_PC64, 8],
+  [R_X86_64_DTPOFF64, 8], [R_X86_64_DTPOFF32, 4]]);
 
 /** What relocating needs to know about one section of the object. */
 export interface RelocationInput {
