@@ -73,6 +73,8 @@ export class CfiTable {
   readonly kind: CfiKind;
   private cies = new Map<number, Cie>();
   private fdeList?: Fde[];
+  /** Corrupt entries skipped while parsing (their FormatError messages). */
+  readonly problems: string[] = [];
   private sorted?: Fde[];
 
   constructor(readonly data: Uint8Array, readonly options: CfiOptions) {
@@ -113,15 +115,36 @@ export class CfiTable {
     return undefined;
   }
 
+  /**
+   * Every entry that parses: a corrupt CIE or FDE is skipped by its length (noted in `problems`) so that the
+   * other functions still unwind; only an unreadable length ends the walk there.
+   */
   private parseAll(): Fde[] {
-    const r = new ByteReader(this.data, this.section);
     const out: Fde[] = [];
-    while (r.remaining >= 4) {
-      const e = this.parseEntry(r.pos);
-      r.pos = e.next;
-      if (e.fde) out.push(e.fde);
+    for (let pos = 0; pos + 4 <= this.data.length; ) {
+      try {
+        const e = this.parseEntry(pos);
+        if (e.fde) out.push(e.fde);
+        pos = e.next;
+      } catch (err) {
+        if (!(err instanceof FormatError)) throw err;
+        this.problems.push(err.message);
+        const next = this.entryEnd(pos);
+        if (next === undefined) break;
+        pos = next;
+      }
     }
     return out;
+  }
+
+  /** The end of the entry at `offset` from its length field alone, or undefined when that is unreadable. */
+  private entryEnd(offset: number): number | undefined {
+    const r = new ByteReader(this.data, this.section);
+    r.pos = offset;
+    const length = r.u32();
+    if (length >= 0xfffffff0) return undefined;
+    const end = offset + 4 + length;
+    return end <= this.data.length ? end : undefined;
   }
 
   /** The CIE at `offset` (cached). */

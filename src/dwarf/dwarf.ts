@@ -30,6 +30,12 @@ export class DwarfFile implements UnitFile {
   private arangeCache?: Arange[];
   private readonly typeScans = new Map<string, IndexEntry[]>();
 
+  /** Units found corrupt (by offset): skipped by the whole-file walks, reported once. */
+  private readonly unsoundUnits = new Set<number>();
+  /** What was found corrupt and skipped, in gdb's words ("Dwarf Error: ... [in module FILE]"), each once. */
+  readonly warnings: string[] = [];
+  private readonly warningListeners: ((message: string) => void)[] = [];
+
   /** Size of .debug_info (known without reading it). */
   private readonly infoSize: number;
 
@@ -55,6 +61,35 @@ export class DwarfFile implements UnitFile {
   /** Compile (and partial) units: the ones with code and variables. */
   get compileUnits(): Unit[] {
     return this.units.filter((u) => !u.isTypeUnit && u.unitType !== DW_UT.skeleton);
+  }
+
+  /** Calls `listener` with each warning about corrupt debug info from now on (the front end prints them). */
+  onWarning(listener: (message: string) => void): void {
+    this.warningListeners.push(listener);
+  }
+
+  /** Reports a problem once, as gdb does: "Dwarf Error: MESSAGE [in module FILE]". */
+  warn(message: string): void {
+    const line = `Dwarf Error: ${message} [in module ${this.elf.path}]`;
+    if (this.warnings.includes(line)) return;
+    this.warnings.push(line);
+    for (const l of this.warningListeners) l(line);
+  }
+
+  /**
+   * Runs a whole-file walk's work on one unit: a FormatError (a corrupt unit) is reported once and the unit is
+   * skipped from then on, so that one bad unit does not make the others unusable (gdb loads what is sound).
+   */
+  soundly<T>(unit: Unit, work: () => T): T | undefined {
+    if (this.unsoundUnits.has(unit.offset)) return undefined;
+    try {
+      return work();
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      this.unsoundUnits.add(unit.offset);
+      this.warn(e.message);
+      return undefined;
+    }
   }
 
   /** Section bytes (decompressed), or an empty array when the section is absent. */
@@ -164,7 +199,7 @@ export class DwarfFile implements UnitFile {
 
   /** .debug_aranges entries sorted by start (empty when the section is absent). */
   get aranges(): Arange[] {
-    return (this.arangeCache ??= parseAranges(this.sectionBytes('.debug_aranges')));
+    return (this.arangeCache ??= parseAranges(this.sectionBytes('.debug_aranges'), (m) => this.warn(m)));
   }
 
   /** The compile unit whose code covers `pc`: .debug_aranges first, then the units' own ranges. */
@@ -182,8 +217,7 @@ export class DwarfFile implements UnitFile {
     const covered = new Set(ar.map((a) => a.unitOffset));
     for (const u of this.compileUnits) {
       if (covered.has(u.offset)) continue;
-      if (u.rootTag !== DW_TAG.compile_unit) continue;
-      if (u.root.containsPc(pc)) return u;
+      if (this.soundly(u, () => u.rootTag === DW_TAG.compile_unit && u.root.containsPc(pc))) return u;
     }
     return undefined;
   }

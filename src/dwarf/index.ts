@@ -38,14 +38,32 @@ export class NameIndex {
   /** Enumerators of top-level enumeration types, by name (DIE offsets of the DW_TAG_enumerator). */
   readonly enumerators = new Map<string, number[]>();
 
-  static build(dwarf: { readonly units: readonly Unit[] }): NameIndex {
+  /** Scans every sound unit; a corrupt one is reported and left out (`soundly`), the others are indexed. */
+  static build(dwarf: { readonly units: readonly Unit[]; soundly<T>(unit: Unit, work: () => T): T | undefined }): NameIndex {
     const ix = new NameIndex();
     const strCache = new Map<number, string>();
     for (const u of dwarf.units) {
-      if (u.isTypeUnit) scanTypeUnit(ix, u);
-      else scanUnit(ix, u, strCache);
+      // Entries reach the maps only when the whole unit scanned cleanly.
+      const part = dwarf.soundly(u, () => {
+        const one = new NameIndex();
+        if (u.isTypeUnit) scanTypeUnit(one, u);
+        else scanUnit(one, u, strCache);
+        return one;
+      });
+      if (part) ix.merge(part);
     }
     return ix;
+  }
+
+  private merge(part: NameIndex): void {
+    for (const [map, from] of [[this.functions, part.functions], [this.variables, part.variables], [this.types, part.types]] as const) {
+      for (const list of from.values()) for (const e of list) this.add(map, e);
+    }
+    for (const [name, offs] of part.enumerators) {
+      const list = this.enumerators.get(name);
+      if (list) list.push(...offs);
+      else this.enumerators.set(name, offs);
+    }
   }
 
   /** All functions named `name` that have code. */

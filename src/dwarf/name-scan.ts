@@ -5,7 +5,7 @@ import { readerAtFirstChild, skipChildren, type IndexEntry } from './index.js';
 import type { DwarfSections } from './sections.js';
 
 /** The file being scanned: its units and the bytes of .debug_str. */
-type ScannedFile = DwarfSections & { readonly units: readonly Unit[] };
+type ScannedFile = DwarfSections & { readonly units: readonly Unit[]; soundly<T>(unit: Unit, work: () => T): T | undefined };
 import type { Unit } from './unit.js';
 
 const TYPE_TAGS = new Set<number>([DW_TAG.structure_type, DW_TAG.union_type, DW_TAG.enumeration_type, DW_TAG.typedef, DW_TAG.base_type, DW_TAG.class_type]);
@@ -34,7 +34,13 @@ export function scanNamed(dwarf: ScannedFile, name: string, tags: ReadonlySet<nu
   const bytes = Buffer.from(name, 'utf8');
   const found: IndexEntry[] = [];
   for (const u of dwarf.units) {
-    scanUnit(u, bytes, offsets, found, tags);
+    // A corrupt unit is reported and skipped (`soundly`); only a whole unit's entries are kept.
+    const mine = dwarf.soundly(u, () => {
+      const part: IndexEntry[] = [];
+      scanUnit(u, bytes, offsets, part, tags);
+      return part;
+    });
+    for (const e of mine ?? []) found.push(e);
     if (enough(found)) break;
   }
   return found;

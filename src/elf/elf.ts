@@ -1,8 +1,9 @@
 // Bounds-checked reader of ELF64 little-endian x86-64 files: header, segments, sections (zlib-compressed too), symbols.
-import { closeSync, fstatSync, openSync, readSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { ByteReader, stringAt } from '../util/byte-reader.js';
 import { FormatError, UserError, errorMessage } from '../util/errors.js';
+import { absoluteSymbols, applyRelocations, placeSections, ET_REL, SHT_RELA } from './relocate.js';
 
 export const SHT_NOBITS = 8;
 export const SHT_SYMTAB = 2;
@@ -15,8 +16,13 @@ export const PT_LOAD = 1;
 export const PT_NOTE = 4;
 const EM_X86_64 = 62;
 const ELFCOMPRESS_ZLIB = 1;
-/** Guard against absurd sizes in hostile files: nothing we read is larger than this. */
-const MAX_DECOMPRESSED = 4 * 1024 * 1024 * 1024 - 1;
+/**
+ * Guard against absurd sizes in hostile files (a gzip or zlib bomb): no image or section is decompressed to more
+ * than this (a kernel with full debug info is a few hundred MB).
+ */
+const MAX_DECOMPRESSED = 1024 * 1024 * 1024;
+/** No file bigger than this is opened (ELF64 files we read are addressed with 32-bit offsets). */
+const MAX_FILE_SIZE = 0xffffffff;
 
 export interface ElfSection {
   index: number;
@@ -24,6 +30,8 @@ export interface ElfSection {
   type: number;
   flags: number;
   addr: bigint;
+  /** sh_addralign (low 16 bits; 0 and 1 mean none). */
+  align: number;
   offset: number;
   size: number;
   link: number;
@@ -129,13 +137,14 @@ export class ElfFile {
         const size = s.u64n();
         const link = s.u32();
         const info = s.u32();
-        s.u64(); // addralign
+        const align = Number(s.u64() & 0xffffn);
         const entsize = s.u64n();
         if (type !== SHT_NOBITS && size > 0 && (offset > bytes.length || size > bytes.length - offset)) {
           s.fail(`section ${i} (offset 0x${offset.toString(16)}, size 0x${size.toString(16)}) extends past the end of the file`, shoff + i * shentsize);
         }
-        raw.push({ index: i, type, flags, addr, offset, size, link, info, entsize });
+        raw.push({ index: i, type, flags, addr, offset, size, link, info, entsize, align });
       }
+      if (this.type === ET_REL) placeSections(raw, SHF_ALLOC).forEach((a, i) => (raw[i]!.addr = a));
       if (shstrndx === 0xffff) shstrndx = raw[0]?.link ?? 0;
       const strtab = raw[shstrndx];
       if (strtab && strtab.type !== SHT_NOBITS) this.ensure(strtab.offset, strtab.size);
@@ -155,7 +164,15 @@ export class ElfFile {
 
   /** The allocated (loaded) section holding a virtual address: the program image proper. */
   loadedSectionAt(addr: bigint): ElfSection | undefined {
-    return this.sections.find((s) => s.flags & SHF_ALLOC && s.addr !== 0n && s.size > 0 && addr >= s.addr && addr < s.addr + BigInt(s.size));
+    return this.loadedSections().find((s) => addr >= s.addr && addr < s.addr + BigInt(s.size));
+  }
+
+  /**
+   * The allocated sections with an address: those of the program image (in a linked file a section at 0 is not
+   * loaded; an object file's sections are placed from 0 on, as gdb does).
+   */
+  loadedSections(): ElfSection[] {
+    return this.sections.filter((s) => s.flags & SHF_ALLOC && (s.addr !== 0n || this.type === ET_REL) && s.size > 0);
   }
 
   section(name: string): ElfSection | undefined {
@@ -171,9 +188,24 @@ export class ElfFile {
       this.ensure(sec.offset, sec.size);
       const raw = this.bytes.subarray(sec.offset, sec.offset + sec.size);
       d = sec.flags & SHF_COMPRESSED ? decompress(raw, sec.name) : raw;
+      d = this.relocated(sec, d);
     }
     this.contents.set(sec.index, d);
     return d;
+  }
+
+  /**
+   * In an object file (ET_REL), as gdb reads it: the symbol table made absolute (its sections placed by
+   * `placeSections`) and a debug section with its RELA relocations applied; else `d`.
+   */
+  private relocated(sec: ElfSection, d: Uint8Array): Uint8Array {
+    if (this.type !== ET_REL) return d;
+    if (sec.type === SHT_SYMTAB) return absoluteSymbols(d, (i) => this.sections[i]?.addr);
+    if (sec.flags & SHF_ALLOC) return d;
+    const rela = this.sections.find((s) => s.type === SHT_RELA && s.info === sec.index && s !== sec);
+    const symtab = rela ? this.sections[rela.link] : undefined;
+    if (!rela || !symtab || symtab.type !== SHT_SYMTAB || symtab === sec) return d;
+    return applyRelocations({ data: d, address: sec.addr, rela: this.data(rela), relaName: rela.name, symtab: this.data(symtab) });
   }
 
   /**
@@ -251,12 +283,34 @@ function decompress(raw: Uint8Array, name: string): Uint8Array {
   if (type !== ELFCOMPRESS_ZLIB) r.fail(`unsupported compression type ${type}`, 0);
   if (size > MAX_DECOMPRESSED) r.fail(`claims an absurd uncompressed size 0x${size.toString(16)}`, 8);
   try {
+    // The declared ch_size bounds the output: a section that inflates to more is refused, not expanded.
     const out = inflateSync(raw.subarray(24), { maxOutputLength: Math.max(size, 1) });
     if (out.length !== size) r.fail(`decompressed to ${out.length} bytes, header says ${size}`, 8);
     return new Uint8Array(out.buffer, out.byteOffset, out.length);
   } catch (e) {
     if (e instanceof FormatError) throw e;
+    if (isTooLarge(e)) return r.fail(`decompresses to more than the ${size} bytes its header declares`, 24);
     return r.fail(`cannot decompress: ${errorMessage(e)}`, 24);
+  }
+}
+
+/** zlib's error when maxOutputLength is exceeded. */
+function isTooLarge(e: unknown): boolean {
+  return e instanceof Error && (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+}
+
+/**
+ * gunzip with the output bounded: by the stream's own ISIZE trailer (the uncompressed size mod 2^32; an image
+ * that inflates to more is refused, not expanded) and by MAX_DECOMPRESSED.
+ */
+function gunzipBounded(bytes: Uint8Array): Uint8Array {
+  const isize = bytes.length >= 18 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : 0;
+  if (isize > MAX_DECOMPRESSED) throw new FormatError(`declares ${isize} bytes uncompressed, more than the ${MAX_DECOMPRESSED}-byte limit`, { section: 'gzip stream' });
+  try {
+    return gunzipSync(bytes, { maxOutputLength: Math.max(isize, 1) });
+  } catch (e) {
+    if (isTooLarge(e)) throw new FormatError(`decompresses to more than the ${isize} bytes its trailer declares`, { section: 'gzip stream' });
+    throw new FormatError(`cannot gunzip: ${errorMessage(e)}`, { section: 'gzip stream' });
   }
 }
 
@@ -267,6 +321,7 @@ const LAZY_FROM = 32 * 1024 * 1024;
 export function openElf(path: string): ElfFile {
   let bytes: Uint8Array;
   try {
+    refuseUnlikeAFile(path);
     const lazy = openLazy(path);
     if (lazy) return lazy;
     bytes = readFileSync(path);
@@ -278,16 +333,21 @@ export function openElf(path: string): ElfFile {
   return openElfBytes(bytes, path);
 }
 
+/**
+ * Only regular files are opened: a FIFO would block the open (or never end), a device such as /dev/zero would be
+ * read forever. Checked with stat, which opens nothing.
+ */
+function refuseUnlikeAFile(path: string): void {
+  const st = statSync(path);
+  if (st.isDirectory()) return; // the caller's read reports "Is a directory"
+  if (!st.isFile()) throw new UserError('not in executable format: not a regular file');
+  if (st.size > MAX_FILE_SIZE) throw new UserError(`not in executable format: file too large (${st.size} bytes)`);
+}
+
 /** An ELF image from bytes already in memory (gunzipped when gzip'd); errors are prefixed with `path`. */
 export function openElfBytes(bytes: Uint8Array, path: string): ElfFile {
   try {
-    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-      try {
-        bytes = gunzipSync(bytes, { maxOutputLength: MAX_DECOMPRESSED });
-      } catch (e) {
-        throw new FormatError(`cannot gunzip: ${errorMessage(e)}`, { section: 'gzip stream' });
-      }
-    }
+    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipBounded(bytes);
     return new ElfFile(bytes, path);
   } catch (e) {
     if (e instanceof FormatError) throw new FormatError(`${path}: ${e.message}`);

@@ -2,9 +2,9 @@
 import { UserError } from '../util/errors.js';
 import { MemoryError } from '../target/contract.js';
 import {
-  builtin, resolve, sizeOf, arrayOf, pointerTo, isIntegral, isSigned, type Type, type ArrayType,
+  builtin, nestedType, resolve, sizeOf, arrayOf, pointerTo, isIntegral, isSigned, type Type, type ArrayType,
 } from '../symbols/types.js';
-import { Value, unpackLong, bigIntToBytes, bytesToBigInt } from './value.js';
+import { Value, valueSize, unpackLong, bigIntToBytes, bytesToBigInt } from './value.js';
 import { binop, unop, cast, coerceArray, isZero, ptrAdd, noOperator } from './arith.js';
 import { encodeExact, exactFromLiteral } from './float-arith.js';
 import { findMember, memberPathValue } from './members.js';
@@ -13,8 +13,6 @@ import { typeName } from '../symbols/type-format.js';
 import type { Expr } from './parser.js';
 import type { EvalScope } from './scope.js';
 
-/** gdb's max-value-size: larger values are refused rather than read. */
-export const MAX_VALUE_SIZE = 65536;
 
 export interface EvalOptions {
   /** Evaluate for the type only (sizeof, whatis, ptype): no writes, no reads that can be avoided. */
@@ -32,8 +30,7 @@ export class Evaluator {
     if (v.isLazy) {
       const t = resolve(v.type);
       if (t.kind === 'function' || t.kind === 'void') return v;
-      const n = sizeOf(v.type) ?? 0;
-      if (n > MAX_VALUE_SIZE) throw new UserError(`value requires ${n} bytes, which is more than max-value-size`);
+      valueSize(v.type);
       await v.fetch(this.scope.readMemory);
     }
     return v;
@@ -379,7 +376,7 @@ function collectIdentifiers(e: Expr, out: Set<string>): void {
 function alignOf(t: Type): number {
   const r = resolve(t);
   if (r.kind === 'array') return alignOf(r.element);
-  if (r.kind === 'struct' || r.kind === 'union') return Math.max(1, ...r.members.map((m) => alignOf(m.type)));
+  if (r.kind === 'struct' || r.kind === 'union') return r.members.reduce((a, m) => Math.max(a, nestedType(() => alignOf(m.type))), 1);
   return Math.min(sizeOf(r) ?? 1, 16) || 1;
 }
 

@@ -1,6 +1,6 @@
 // gdb-exact value printing (print / output): scalars, pointers, strings, structs, arrays, repeats, limits.
 import { MemoryError } from '../target/contract.js';
-import { resolve, sizeOf, isTextual, unqualified, type Type, type StructType, type ArrayType, type EnumType, type FlagsType } from '../symbols/types.js';
+import { cyclicTypeError, MAX_TYPE_NESTING, resolve, sizeOf, isTextual, unqualified, type Type, type StructType, type ArrayType, type EnumType, type FlagsType } from '../symbols/types.js';
 import { typeName, nameOf, checkTypedef } from '../symbols/type-format.js';
 import { Value, BYTE_OK, BYTE_OPTIMIZED_OUT, BYTE_SYNTHETIC, bytesToBigInt, readPartial, type ReadMemory } from './value.js';
 import { charLiteral, stringLiteral, PRINT_MAX } from './chars.js';
@@ -75,16 +75,18 @@ function addressText(addr: bigint, c: Ctx): string {
   return `0x${addr.toString(16)}${sym ? ` <${sym}>` : ''}`;
 }
 
-async function commonPrint(v: Value, c: Ctx, recurse: number): Promise<string> {
+/** `recurse` is gdb's depth for max-depth (anonymous members do not count); `nesting` counts every level. */
+async function commonPrint(v: Value, c: Ctx, recurse: number, nesting = 0): Promise<string> {
+  if (nesting > MAX_TYPE_NESTING) throw cyclicTypeError();
   const t = resolve(v.type);
   const zeroArray = t.kind === 'array' && (sizeOf(t) ?? 0) === 0;
   if (t.kind !== 'function' && t.kind !== 'void' && !zeroArray) await v.fetch(c.env.readMemory);
   if (!v.isLazy && v.entirelyOptimizedOut) return '<optimized out>';
   if ((t.kind === 'struct' || t.kind === 'union' || t.kind === 'array') && recurse >= c.maxDepth) return '{...}';
   switch (t.kind) {
-    case 'array': return printArray(v, t, c, recurse);
+    case 'array': return printArray(v, t, c, recurse, nesting);
     case 'pointer': return printPointer(v, c);
-    case 'struct': case 'union': return printStruct(v, t, c, recurse);
+    case 'struct': case 'union': return printStruct(v, t, c, recurse, nesting);
     case 'int': return printInt(v, c);
     case 'enum':
       if (c.format) return scalarOrNatural(v, c);
@@ -231,7 +233,7 @@ export async function readCString(addr: bigint, c: { env: PrintEnv; limit: numbe
   return out;
 }
 
-async function printArray(v: Value, t: ArrayType, c: Ctx, recurse: number): Promise<string> {
+async function printArray(v: Value, t: ArrayType, c: Ctx, recurse: number, nesting: number): Promise<string> {
   const elt = t.element;
   const eltSize = sizeOf(elt) ?? 0;
   const len = arrayLen(t);
@@ -257,7 +259,7 @@ async function printArray(v: Value, t: ArrayType, c: Ctx, recurse: number): Prom
   for (; i < len && printed < c.limit; i++) {
     let reps = 1;
     while (i + reps < len && same(i, i + reps)) reps++;
-    const text = await commonPrint(v.component(elt, i * eltSize, eltSize), c, recurse + 1);
+    const text = await commonPrint(v.component(elt, i * eltSize, eltSize), c, recurse + 1, nesting + 1);
     if (reps > c.threshold) {
       parts.push(`${text} <repeats ${reps} times>`);
       i += reps - 1;
@@ -270,7 +272,7 @@ async function printArray(v: Value, t: ArrayType, c: Ctx, recurse: number): Prom
   return `{${parts.join(', ')}${i < len ? '...' : ''}}`;
 }
 
-async function printStruct(v: Value, t: StructType, c: Ctx, recurse: number): Promise<string> {
+async function printStruct(v: Value, t: StructType, c: Ctx, recurse: number, nesting: number): Promise<string> {
   const members = t.members;
   if (members.length === 0) return t.incomplete ? '<incomplete type>' : '{<No data fields>}';
   const parts: string[] = [];
@@ -279,7 +281,7 @@ async function printStruct(v: Value, t: StructType, c: Ctx, recurse: number): Pr
     const mv = memberValue(v, m);
     const anonymous = m.name === undefined || m.name === '';
     // Anonymous members do not count towards max-depth (gdb treats them as at the parent's depth).
-    const text = await commonPrint(mv, c, anonymous ? recurse : recurse + 1);
+    const text = await commonPrint(mv, c, anonymous ? recurse : recurse + 1, nesting + 1);
     parts.push(anonymous ? text : `${m.name} = ${text}`);
   }
   return `{${parts.join(', ')}}`;

@@ -4,11 +4,11 @@ import type { Unit } from '../dwarf/unit.js';
 import type { Program } from '../symbols/program.js';
 import { locationOf, type Variable } from '../symbols/functions.js';
 import type { DwarfTypes } from '../symbols/types-dwarf.js';
-import { sizeOf, type ArrayBound, type Type } from '../symbols/types.js';
+import type { ArrayBound, Type } from '../symbols/types.js';
 import { StaticScope } from './static-scope.js';
 import { ValueHistory } from './history.js';
 import { valueFromPieces } from './pieces.js';
-import { Value, bigIntToBytes, unpackLong, type ReadMemory, type WriteMemory } from './value.js';
+import { Value, valueSize, bigIntToBytes, unpackLong, type ReadMemory, type WriteMemory } from './value.js';
 import type { EvalScope, FunctionSymbol } from './scope.js';
 
 /** What core supplies about the selected frame. */
@@ -62,7 +62,7 @@ export class FrameScope implements EvalScope {
     if (v.location.kind === 'optimizedOut') return Value.optimizedOut(type);
     if (v.location.kind === 'const') {
       const c = v.location.value;
-      const size = sizeOf(type) ?? 8;
+      const size = valueSize(type, 8);
       if (c.kind === 'block') return Value.fromBytes(type, Uint8Array.from(c.value.subarray(0, size)));
       if (c.kind === 'unsigned' || c.kind === 'signed') return Value.fromBytes(type, bigIntToBytes(BigInt(c.value), size));
       return Value.optimizedOut(type);

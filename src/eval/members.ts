@@ -1,11 +1,11 @@
 // Struct/union member access on values, including bitfields and anonymous members (searched like gdb).
-import { resolve, sizeOf, isSigned, type Member, type StructType, type Type } from '../symbols/types.js';
-import { Value, bigIntToBytes, BYTE_OK } from './value.js';
+import { nestedType, resolve, isSigned, type Member, type StructType, type Type } from '../symbols/types.js';
+import { Value, valueSize, bigIntToBytes, BYTE_OK } from './value.js';
 
 /** The value of member `m` of struct/union value `v`. Bitfields need `v` fetched. */
 export function memberValue(v: Value, m: Member): Value {
   if (!m.bitSize) return v.component(m.type, m.bitPos / 8);
-  const size = sizeOf(m.type) ?? 4;
+  const size = valueSize(m.type, 4);
   const first = Math.floor(m.bitPos / 8);
   const last = Math.floor((m.bitPos + m.bitSize - 1) / 8);
   const src = v.bytes;
@@ -32,7 +32,7 @@ export function findMember(t: StructType, name: string): Member[] | undefined {
     if (m.name === undefined || m.name === '') {
       const inner = resolve(m.type);
       if (inner.kind === 'struct' || inner.kind === 'union') {
-        const path = findMember(inner, name);
+        const path = nestedType(() => findMember(inner, name));
         if (path) return [m, ...path];
       }
     }

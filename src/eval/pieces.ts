@@ -1,8 +1,8 @@
 // Values from evaluated DWARF locations (dwarf/expr.ts pieces): memory, registers, stack values, composites.
 import type { Piece } from '../dwarf/expr.js';
 import { dwarfRegName } from '../arch/x86-64/dwarf-regs.js';
-import { sizeOf, type Type } from '../symbols/types.js';
-import { Value, bigIntToBytes, BYTE_OPTIMIZED_OUT, BYTE_SYNTHETIC, type ReadMemory } from './value.js';
+import { type Type } from '../symbols/types.js';
+import { Value, valueSize, bigIntToBytes, BYTE_OPTIMIZED_OUT, BYTE_SYNTHETIC, type ReadMemory } from './value.js';
 
 export interface PieceIO {
   readMemory: ReadMemory;
@@ -16,7 +16,7 @@ export interface PieceIO {
  * implicit pointers <synthetic pointer>.
  */
 export async function valueFromPieces(type: Type, pieces: readonly Piece[], io: PieceIO): Promise<Value> {
-  const size = sizeOf(type) ?? 0;
+  const size = valueSize(type);
   if (pieces.length === 0) return Value.optimizedOut(type);
   if (pieces.length === 1 && pieces[0]!.sizeBits === undefined) {
     const p = pieces[0]!;

@@ -1,6 +1,6 @@
 // An EvalScope over a program file alone (no process): globals read from the ELF's initialised data, as gdb does.
 import { MemoryError } from '../target/contract.js';
-import { SHF_ALLOC, SHT_NOBITS } from '../elf/elf.js';
+import { SHT_NOBITS } from '../elf/elf.js';
 
 import { evaluate as evalLocation, type ExprStep } from '../dwarf/expr.js';
 import type { Program } from '../symbols/program.js';
@@ -14,7 +14,7 @@ import type { EvalScope, FunctionSymbol } from './scope.js';
 /** Static memory image of the file as gdb reads it without a process: allocated sections (.bss as zeros). */
 export function fileMemory(program: Program): (addr: bigint, len: number) => Promise<Uint8Array> {
   const elf = program.elf;
-  const secs = elf.sections.filter((s) => s.flags & SHF_ALLOC && s.addr !== 0n && s.size > 0);
+  const secs = elf.loadedSections();
   const byteAt = (a: bigint): number | undefined => {
     for (const s of secs) {
       if (a < s.addr || a >= s.addr + BigInt(s.size)) continue;

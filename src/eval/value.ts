@@ -16,6 +16,16 @@ export type Lval =
   | { kind: 'internalvar'; name: string }
   | { kind: 'none' };
 
+/** gdb's max-value-size: larger values are refused rather than read or allocated. */
+export const MAX_VALUE_SIZE = 65536;
+
+/** The byte size of a value of `type` (0 when unknown), refused like gdb when a (corrupt) type is absurdly large. */
+export function valueSize(type: Type, unknown = 0): number {
+  const n = sizeOf(type) ?? unknown;
+  if (n > MAX_VALUE_SIZE) throw new UserError(`value requires ${n} bytes, which is more than max-value-size`);
+  return n;
+}
+
 /** Per-byte availability: 0 valid, 1 optimized out, 2 synthetic pointer, 3 unavailable. */
 export const BYTE_OK = 0;
 export const BYTE_OPTIMIZED_OUT = 1;
@@ -55,7 +65,7 @@ export class Value {
   }
 
   static fromBigInt(type: Type, n: bigint): Value {
-    return new Value(type, { kind: 'none' }, bigIntToBytes(n, sizeOf(type) ?? 8));
+    return new Value(type, { kind: 'none' }, bigIntToBytes(n, valueSize(type, 8)));
   }
 
   static fromNumber(type: FloatType, n: number): Value {
@@ -64,7 +74,7 @@ export class Value {
 
   /** A value whose every byte is optimized out (prints as <optimized out>). */
   static optimizedOut(type: Type): Value {
-    const n = sizeOf(type) ?? 0;
+    const n = valueSize(type);
     return new Value(type, { kind: 'none' }, new Uint8Array(n), new Uint8Array(n).fill(BYTE_OPTIMIZED_OUT));
   }
 
@@ -77,9 +87,8 @@ export class Value {
   }
 
   get size(): number {
-    const s = sizeOf(this.type);
-    if (s === undefined) throw new UserError('value has an unknown size');
-    return s;
+    if (sizeOf(this.type) === undefined) throw new UserError('value has an unknown size');
+    return valueSize(this.type);
   }
 
   /** The bytes, reading memory when lazy. */

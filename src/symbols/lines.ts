@@ -33,7 +33,7 @@ export interface PcLine {
 }
 
 /** Build gdb's per-file tables from a DWARF line table, mimicking gdb 13's dwarf2 line recording and buildsym sorting. */
-export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?: string }): SubFile[] {
+export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?: string }, sectionAtZero = false): SubFile[] {
   // gdb names the primary file's symtab with the unit's DW_AT_name ("fs/open.c" where the line table says "open.c").
   const primaryName = primaryDisplayName(table, unit);
   const byPath = new Map<string, SubFile>();
@@ -77,8 +77,8 @@ export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?
   let seqStart = true;
   for (const r of table.rows) {
     if (seqStart) {
-      // gdb ignores sequences at address 0 (code removed by the linker).
-      recording = r.address !== 0n;
+      // gdb ignores sequences at address 0 (code removed by the linker), unless code really is there (an object file).
+      recording = r.address !== 0n || sectionAtZero;
       lastSubfile = undefined;
       lastLine = 0;
       stmtAtAddress = false;

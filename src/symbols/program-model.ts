@@ -1,6 +1,6 @@
 // The program model's core: units, source files, line <-> address lookups and functions (Program adds breakpoint placement, info line, scopes).
 import { posix } from 'node:path';
-import type { ElfFile } from '../elf/elf.js';
+import { SHF_ALLOC, SHF_EXECINSTR, type ElfFile } from '../elf/elf.js';
 import { DwarfFile } from '../dwarf/dwarf.js';
 import { DW_AT, DW_TAG } from '../dwarf/constants.js';
 import type { Unit } from '../dwarf/unit.js';
@@ -17,6 +17,9 @@ export interface SourceFile {
   /** Units whose line tables mention the file. */
   units: Unit[];
 }
+
+/** A function's out-of-line copy or inlined instance, as `functionInstances` lists them. */
+export interface FunctionInstance { entryPc: bigint; block: Block; function: FunctionInfo; inlined: boolean }
 
 interface UnitModel {
   files: SubFile[];
@@ -39,11 +42,16 @@ export class ProgramModel {
     this.symbols = new ElfSymbols(elf);
   }
 
+  /** gdb's has_section_at_zero: code is loaded at address 0 (an object file), so line sequences there are real. */
+  private get sectionAtZero(): boolean {
+    return this.elf.sections.some((s) => s.flags & SHF_ALLOC && s.flags & SHF_EXECINSTR && s.addr === 0n && s.size > 0);
+  }
+
   protected model(u: Unit): UnitModel {
     let m = this.models.get(u.offset);
     if (!m) {
       const lt = this.dwarf.lineTable(u);
-      m = { files: lt ? buildSubFiles(lt, u.bases) : [] };
+      m = { files: lt ? buildSubFiles(lt, u.bases, this.sectionAtZero) : [] };
       this.models.set(u.offset, m);
     }
     return m;
@@ -92,7 +100,7 @@ export class ProgramModel {
     if (this.fileCache) return this.fileCache;
     const byPath = new Map<string, SourceFile>();
     for (const u of this.dwarf.compileUnits) {
-      const lt = this.dwarf.lineTable(u);
+      const lt = this.dwarf.soundly(u, () => this.dwarf.lineTable(u));
       if (!lt) continue;
       for (const f of lt.files) {
         let s = byPath.get(f.path);
@@ -111,9 +119,9 @@ export class ProgramModel {
       // A big file: when units are named after the file (a .c file), only their line tables are read.
       const byPath = new Map<string, SourceFile>();
       for (const u of this.dwarf.compileUnits) {
-        const n = u.bases.name;
+        const n = this.dwarf.soundly(u, () => u.bases.name);
         if (!n || !matches(n.startsWith('/') ? n : posix.join(u.bases.compDir ?? '', n))) continue;
-        for (const f of this.dwarf.lineTable(u)?.files ?? []) {
+        for (const f of this.dwarf.soundly(u, () => this.dwarf.lineTable(u))?.files ?? []) {
           if (!matches(f.path)) continue;
           let s = byPath.get(f.path);
           if (!s) byPath.set(f.path, (s = { path: f.path, units: [] }));
@@ -182,33 +190,36 @@ export class ProgramModel {
   }
 
   /** Out-of-line functions named `name`, then its inlined instances, each sorted by entry pc (gdb's order). */
-  functionInstances(name: string): { entryPc: bigint; block: Block; function: FunctionInfo; inlined: boolean }[] {
-    const ool: { entryPc: bigint; block: Block; function: FunctionInfo; inlined: boolean }[] = [];
-    const inl: typeof ool = [];
-    for (const u of this.unitsWithFunction(name)) {
-      for (const t of this.topFunctions(u)) {
-        if (t.die.resolvedName !== name) continue;
-        const f = this.functionOfDie(t.die);
-        if (f) ool.push({ entryPc: f.entryPc, block: f.block, function: f, inlined: false });
-      }
-      // Inlined instances: only where the unit has an abstract instance of a subprogram with that name.
-      if (!u.root.children().some((d) => d.tag === DW_TAG.subprogram && d.name === name)) continue;
-      const n = u.dieCount;
-      for (let i = 0; i < n; i++) {
-        if (u.tagAt(i) !== DW_TAG.inlined_subroutine) continue;
-        const d = u.entry(i);
-        if (d.resolvedName !== name) continue;
-        let k = i;
-        while (u.parentIndex(k) > 0) k = u.parentIndex(k);
-        const top = u.entry(k);
-        if (top.tag !== DW_TAG.subprogram) continue;
-        const f = this.functionOfDie(top);
-        const block = f ? blockByDie(f, d.offset) : undefined;
-        if (f && block && block.kind === 'inlined') inl.push({ entryPc: block.entryPc, block, function: f, inlined: true });
-      }
-    }
+  functionInstances(name: string): FunctionInstance[] {
+    const ool: FunctionInstance[] = [];
+    const inl: FunctionInstance[] = [];
+    for (const u of this.unitsWithFunction(name)) this.dwarf.soundly(u, () => this.instancesIn(u, name, ool, inl));
     const byPc = (a: { entryPc: bigint }, b: { entryPc: bigint }): number => (a.entryPc < b.entryPc ? -1 : a.entryPc > b.entryPc ? 1 : 0);
     return [...ool.sort(byPc), ...inl.sort(byPc)];
+  }
+
+  /** One unit's out-of-line functions named `name` (into `ool`) and inlined instances of it (into `inl`). */
+  private instancesIn(u: Unit, name: string, ool: FunctionInstance[], inl: FunctionInstance[]): void {
+    for (const t of this.topFunctions(u)) {
+      if (t.die.resolvedName !== name) continue;
+      const f = this.functionOfDie(t.die);
+      if (f) ool.push({ entryPc: f.entryPc, block: f.block, function: f, inlined: false });
+    }
+    // Inlined instances: only where the unit has an abstract instance of a subprogram with that name.
+    if (!u.root.children().some((d) => d.tag === DW_TAG.subprogram && d.name === name)) return;
+    const n = u.dieCount;
+    for (let i = 0; i < n; i++) {
+      if (u.tagAt(i) !== DW_TAG.inlined_subroutine) continue;
+      const d = u.entry(i);
+      if (d.resolvedName !== name) continue;
+      let k = i;
+      while (u.parentIndex(k) > 0) k = u.parentIndex(k);
+      const top = u.entry(k);
+      if (top.tag !== DW_TAG.subprogram) continue;
+      const f = this.functionOfDie(top);
+      const block = f ? blockByDie(f, d.offset) : undefined;
+      if (f && block && block.kind === 'inlined') inl.push({ entryPc: block.entryPc, block, function: f, inlined: true });
+    }
   }
 
 }

@@ -1,5 +1,5 @@
 // C type names and declarations exactly as gdb 13 prints them (ptype, whatis, "(int *)" value prefixes).
-import { qualsOf, resolve, unqualified, qualified, type Quals, type Type, type StructType, type EnumType } from './types.js';
+import { nestedType, qualsOf, resolve, unqualified, qualified, type Quals, type Type, type StructType, type EnumType } from './types.js';
 
 /** gdb's check_typedef: strip typedefs, keeping every qualifier met on the way. */
 export function checkTypedef(t: Type): Type {
@@ -52,6 +52,10 @@ export function whatisString(t: Type, isTypeName: boolean): string {
 
 /** c_print_type: a declaration of `varstring` with type `t` (varstring "" for an abstract declarator). */
 export function printType(t: Type, varstring: string, show: number, level: number): string {
+  return nestedType(() => printTypeLevel(t, varstring, show, level));
+}
+
+function printTypeLevel(t: Type, varstring: string, show: number, level: number): string {
   if (show > 0) t = checkTypedef(t);
   const u = unqualified(t);
   const code = u.kind;

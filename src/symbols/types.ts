@@ -1,4 +1,5 @@
 // The C type model (as gdb sees C types): built-ins, derived types, aggregates; helpers to strip typedefs and qualifiers.
+import { FormatError } from '../util/errors.js';
 
 export type FloatFormat = 'ieee32' | 'ieee64' | 'x87' | 'ieee128';
 
@@ -90,6 +91,29 @@ export interface ErrorType { readonly kind: 'error'; readonly name: string }
 export type Type =
   | VoidType | IntType | BoolType | FloatType | ComplexType | PointerType | QualifiedType | TypedefType
   | StructType | EnumType | ArrayType | FunctionType | FlagsType | ErrorType;
+
+/**
+ * Types nest deeper than this only in a corrupt file whose types contain themselves through a function's
+ * parameters or a struct's members (resolved lazily, so the DW_AT_type cycle check cannot see them).
+ */
+export const MAX_TYPE_NESTING = 100;
+let typeNesting = 0;
+
+/** The one-line error a walk into a cyclic type ends with. */
+export function cyclicTypeError(): FormatError {
+  return new FormatError(`cyclic type in the debug info (nested more than ${MAX_TYPE_NESTING} levels deep)`);
+}
+
+/** Runs one level of a synchronous walk into a type's parts; a walk nesting absurdly deep ends in one clean error. */
+export function nestedType<T>(step: () => T): T {
+  if (typeNesting >= MAX_TYPE_NESTING) throw cyclicTypeError();
+  typeNesting++;
+  try {
+    return step();
+  } finally {
+    typeNesting--;
+  }
+}
 
 /** Strip typedefs and qualifiers (gdb's check_typedef, minus the qualifiers). */
 export function resolve(t: Type): Type {

@@ -150,8 +150,13 @@ test('malformed CFI is a FormatError naming the section and offset', () => {
     const cie = a.entry(() => [...le(0, 4), 1, ...str(aug), 1, ...sleb(-8), 16, ...(aug === 'zR' ? [1, DW_EH_PE.udata8] : []), ...CIE_INSNS]);
     a.entry((at) => [...le(at - cie, 4), ...le(0x1000n, 8), ...le(0x10n, 8), ...(aug === 'zR' ? [0] : []), ...insns]);
     const t = new CfiTable(a.data(), { kind: 'eh_frame' });
-    unwindRows(t, t.fdes()[0]!);
+    const fdes = t.fdes();
+    // A corrupt entry is skipped (the others still unwind) and its error kept in `problems`.
+    if (t.problems.length) throw new FormatError(t.problems.join('; '));
+    unwindRows(t, fdes[0]!);
   };
+  /** The errors of the entries a table had to skip. */
+  const problems = (t: CfiTable, all = t.fdes()): string => (all.length === 0 ? t.problems.join('; ') : `${all.length} FDEs parsed; ${t.problems.join('; ')}`);
   assert.doesNotThrow(bad([]));
   assert.throws(bad([0x3f]), (e: unknown) => e instanceof FormatError && /unknown CFA instruction 0x3f \(in \.eh_frame at offset 0x/.test(e.message));
   assert.throws(bad([DW_CFA.restore_state]), /restore_state without remember_state/);
@@ -162,15 +167,15 @@ test('malformed CFI is a FormatError naming the section and offset', () => {
   const notCie = new Asm();
   notCie.entry(() => [...le(0, 4), 1, ...str(''), 1, ...sleb(-8), 16]);
   notCie.entry((at) => [...le(4, 4), ...le(0, 16)]); // points at itself
-  assert.throws(() => new CfiTable(notCie.data(), { kind: 'eh_frame' }).fdes(), /does not point at a CIE/);
+  assert.match(problems(new CfiTable(notCie.data(), { kind: 'eh_frame' })), /^CIE pointer does not point at a CIE/);
   const outside = new Asm();
   outside.entry((at) => [...le(at + 100, 4), ...le(0, 16)]);
-  assert.throws(() => new CfiTable(outside.data(), { kind: 'eh_frame' }).fdes(), /bad CIE pointer/);
+  assert.match(problems(new CfiTable(outside.data(), { kind: 'eh_frame' })), /^bad CIE pointer/);
   const trunc = Uint8Array.from([...le(100, 4), 0, 0, 0, 0]);
-  assert.throws(() => new CfiTable(trunc, { kind: 'debug_frame' }).fdes(), /truncated/);
+  assert.match(problems(new CfiTable(trunc, { kind: 'debug_frame' })), /^truncated/);
   const ver = new Asm();
   ver.entry(() => [...le(0, 4), 2, ...str(''), 1, 0x78, 16]);
-  assert.throws(() => new CfiTable(ver.data(), { kind: 'eh_frame' }).allCies(), /unsupported CIE version 2/);
+  assert.match(problems(new CfiTable(ver.data(), { kind: 'eh_frame' })), /^unsupported CIE version 2/);
 });
 
 test('unwindFrame: expression rules, register rules, signal frames and the outermost frame', async () => {
@@ -216,4 +221,18 @@ test('x86-64 DWARF register numbers and names map both ways', async () => {
   assert.equal(dwarfRegNumber('pc'), 16);
   assert.equal(dwarfRegNumber('nonsense'), undefined);
   assert.equal(dwarfRegName(1000), 'r1000');
+});
+
+test('one corrupt FDE does not stop unwinding through the others (.eh_frame is loaded entry by entry)', () => {
+  const a = new Asm();
+  const cie = a.entry(() => [...le(0, 4), 1, ...str('zR'), 1, ...sleb(-8), 16, 1, DW_EH_PE.udata8, ...CIE_INSNS]);
+  a.entry((at) => [...le(at - cie, 4), ...le(0x1000n, 8), ...le(0x10n, 8), 0]);
+  a.entry(() => [...le(0x7fff0000, 4), ...le(0x2000n, 8), ...le(0x10n, 8), 0]); // CIE pointer far outside the section
+  a.entry((at) => [...le(at - cie, 4), ...le(0x3000n, 8), ...le(0x10n, 8), 0]);
+  const t = new CfiTable(a.data(), { kind: 'eh_frame' });
+  assert.deepEqual(t.fdes().map((f) => f.pcBegin), [0x1000n, 0x3000n]);
+  assert.equal(t.problems.length, 1);
+  assert.match(t.problems[0]!, /^bad CIE pointer 0x7fff0000 \(in \.eh_frame at offset 0x/);
+  assert.equal(t.fdeForPc(0x3004n)?.pcBegin, 0x3000n);
+  assert.equal(t.fdeForPc(0x2004n), undefined);
 });
