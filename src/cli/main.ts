@@ -40,6 +40,9 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const ctx: CommandContext = { program, session: undefined, sources: new SourceFiles([process.cwd()]), out, list: {} };
+  // Corrupt debug info is found lazily, unit by unit: each problem is said once, where output goes now
+  // (stderr, or the command log while the full screen runs), and the sound units keep answering.
+  program?.dwarf.onWarning((m) => ctx.out.error(m));
   const interpreter = new Interpreter(buildCommandTable(), ctx);
 
   let target: Target | undefined;

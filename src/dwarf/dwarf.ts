@@ -31,7 +31,8 @@ export class DwarfFile implements UnitFile {
   private readonly typeScans = new Map<string, IndexEntry[]>();
 
   /** Units found corrupt (by offset): skipped by the whole-file walks, reported once. */
-  private readonly unsoundUnits = new Set<number>();
+  /** Parts of units found corrupt: `dies:OFFSET` (the unit's DIEs) or `lines:OFFSET` (its line table only). */
+  private readonly unsoundParts = new Set<string>();
   /** What was found corrupt and skipped, in gdb's words ("Dwarf Error: ... [in module FILE]"), each once. */
   readonly warnings: string[] = [];
   private readonly warningListeners: ((message: string) => void)[] = [];
@@ -77,16 +78,19 @@ export class DwarfFile implements UnitFile {
   }
 
   /**
-   * Runs a whole-file walk's work on one unit: a FormatError (a corrupt unit) is reported once and the unit is
-   * skipped from then on, so that one bad unit does not make the others unusable (gdb loads what is sound).
+   * Runs a whole-file walk's work on one unit: a FormatError (a corrupt unit) is reported once and that
+   * part of the unit is skipped from then on, so that one bad unit does not make the others unusable
+   * (gdb loads what is sound). A broken line table costs only the unit's lines, as in gdb: its
+   * functions, variables and types still answer.
    */
-  soundly<T>(unit: Unit, work: () => T): T | undefined {
-    if (this.unsoundUnits.has(unit.offset)) return undefined;
+  soundly<T>(unit: Unit, work: () => T, part: 'dies' | 'lines' = 'dies'): T | undefined {
+    const key = `${part}:${unit.offset}`;
+    if (this.unsoundParts.has(key)) return undefined;
     try {
       return work();
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
-      this.unsoundUnits.add(unit.offset);
+      this.unsoundParts.add(key);
       this.warn(e.message);
       return undefined;
     }
@@ -187,14 +191,16 @@ export class DwarfFile implements UnitFile {
 
   /** The unit's line table (header + rows decoded on first use of rows), or undefined without DW_AT_stmt_list. */
   lineTable(unit: Unit): LineTable | undefined {
-    const b = unit.bases;
-    if (b.stmtList === undefined) return undefined;
-    let t = this.lineTables.get(b.stmtList);
-    if (!t) {
-      t = parseLineTable(this, b.stmtList, { addressSize: unit.addressSize, compDir: b.compDir ?? '', cuName: b.name ?? '' });
-      this.lineTables.set(b.stmtList, t);
-    }
-    return t;
+    return this.soundly(unit, () => {
+      const b = unit.bases;
+      if (b.stmtList === undefined) return undefined;
+      let t = this.lineTables.get(b.stmtList);
+      if (!t) {
+        t = parseLineTable(this, b.stmtList, { addressSize: unit.addressSize, compDir: b.compDir ?? '', cuName: b.name ?? '' });
+        this.lineTables.set(b.stmtList, t);
+      }
+      return t;
+    }, 'lines');
   }
 
   /** .debug_aranges entries sorted by start (empty when the section is absent). */

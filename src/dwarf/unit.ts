@@ -15,6 +15,8 @@ export interface UnitFile extends DwarfSections {
   dieAt(offset: number): Die;
   typeUnit(signature: bigint): Unit | undefined;
   lineTable(unit: Unit): LineTable | undefined;
+  /** Runs `work` on one unit; a corrupt part is reported once and skipped from then on (undefined). */
+  soundly<T>(unit: Unit, work: () => T, part?: 'dies' | 'lines'): T | undefined;
 }
 
 interface Tree {

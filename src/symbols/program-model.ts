@@ -100,7 +100,7 @@ export class ProgramModel {
     if (this.fileCache) return this.fileCache;
     const byPath = new Map<string, SourceFile>();
     for (const u of this.dwarf.compileUnits) {
-      const lt = this.dwarf.soundly(u, () => this.dwarf.lineTable(u));
+      const lt = this.dwarf.lineTable(u);
       if (!lt) continue;
       for (const f of lt.files) {
         let s = byPath.get(f.path);
@@ -121,7 +121,7 @@ export class ProgramModel {
       for (const u of this.dwarf.compileUnits) {
         const n = this.dwarf.soundly(u, () => u.bases.name);
         if (!n || !matches(n.startsWith('/') ? n : posix.join(u.bases.compDir ?? '', n))) continue;
-        for (const f of this.dwarf.soundly(u, () => this.dwarf.lineTable(u))?.files ?? []) {
+        for (const f of this.dwarf.lineTable(u)?.files ?? []) {
           if (!matches(f.path)) continue;
           let s = byPath.get(f.path);
           if (!s) byPath.set(f.path, (s = { path: f.path, units: [] }));

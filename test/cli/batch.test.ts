@@ -63,9 +63,6 @@ const BAD: { name: string; make: () => string; expect: RegExp }[] = [
   { name: 'a truncated file', make: () => damaged('trunc', (b) => b.subarray(0, 5000)), expect: /trunc: .*extends past the end of the file \(in section headers at offset 0x[0-9a-f]+\)/ },
   { name: 'a huge section size', make: () => damaged('shsize', (b) => { b.writeBigUInt64LE(1n << 40n, Number(b.readBigUInt64LE(0x28)) + 5 * 64 + 32); return b; }), expect: /shsize: section 5 .* extends past the end of the file/ },
   { name: 'an absurd .debug_info unit length', make: () => damaged('infolen', (b, s) => { b.writeUInt32LE(0x7fffffff, s.get('.debug_info')!.offset); return b; }), expect: /infolen: truncated: need 2147483647 bytes.*\.debug_info at offset 0x4/ },
-  { name: 'garbage DIEs in .debug_info', make: () => damaged('infoff', (b, s) => { const i = s.get('.debug_info')!; b.fill(0xff, i.offset + 12, i.offset + i.size); return b; }), expect: /infoff: .*\(in \.debug_info at offset 0x[0-9a-f]+\)/ },
-  { name: 'garbage in .debug_abbrev', make: () => damaged('abbrev', (b, s) => { const a = s.get('.debug_abbrev')!; b.fill(0x80, a.offset, a.offset + a.size); return b; }), expect: /abbrev: .*\(in \.debug_abbrev at offset 0x0\)/ },
-  { name: 'an absurd .debug_line length', make: () => damaged('linelen', (b, s) => { b.writeUInt32LE(0xffffffef, s.get('.debug_line')!.offset); return b; }), expect: /linelen: .*\(in \.debug_line at offset 0x[0-9a-f]+\)/ },
 ];
 
 for (const bad of BAD) {
@@ -77,6 +74,34 @@ for (const bad of BAD) {
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0]!, bad.expect);
     assert.doesNotMatch(r.stderr, /\bat .*\.js:\d+/);
+    assert.ok(r.ms < 20_000, `took ${r.ms} ms`);
+  });
+}
+
+// Damage inside one unit's debug info: gdb reports it ("Dwarf Error: ... [in module FILE]") and answers each
+// command from what is sound; so do we — the problem named once, on stderr, with where it is.
+const UNIT_DAMAGE: { name: string; make: () => string; where: RegExp }[] = [
+  { name: 'garbage DIEs in .debug_info', make: () => damaged('infoff', (b, s) => { const i = s.get('.debug_info')!; b.fill(0xff, i.offset + 12, i.offset + i.size); return b; }), where: /\(in \.debug_info at offset 0x[0-9a-f]+\)/ },
+  { name: 'garbage in .debug_abbrev', make: () => damaged('abbrev', (b, s) => { const a = s.get('.debug_abbrev')!; b.fill(0x80, a.offset, a.offset + a.size); return b; }), where: /\(in \.debug_abbrev at offset 0x0\)/ },
+  { name: 'an absurd .debug_line length', make: () => damaged('linelen', (b, s) => { b.writeUInt32LE(0xffffffef, s.get('.debug_line')!.offset); return b; }), where: /\(in \.debug_line at offset 0x[0-9a-f]+\)/ },
+];
+const UNIT_QUERIES = ['info line kernel.c:73', 'info functions demo', 'ptype struct test'];
+
+for (const bad of UNIT_DAMAGE) {
+  test(`${bad.name}: "Dwarf Error: ... [in module FILE]" once, the sound parts answer, status as gdb's`, () => {
+    const path = bad.make();
+    const r = run(['--path', path, '--batch', ...UNIT_QUERIES.flatMap((q) => ['-ex', q])]);
+    const gdb = spawnSync('gdb', ['-nx', '-batch', ...UNIT_QUERIES.flatMap((q) => ['-ex', q]), path], { encoding: 'utf8', cwd: join(FIXTURES, 'demo'), timeout: 60_000 });
+    assert.equal(r.status, gdb.status, `ours ${r.status}, gdb ${gdb.status}; stderr: ${r.stderr}`);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('Dwarf Error: '));
+    assert.equal(errors.length, 1, r.stderr);
+    assert.ok(errors[0]!.endsWith(` [in module ${path}]`), errors[0]);
+    assert.match(errors[0]!, bad.where);
+    assert.doesNotMatch(r.stderr, /internal error|\bat .*\.js:\d+/);
+    // What gdb still answers from the sound parts (the functions and types of a unit whose line table broke), we answer too.
+    for (const answer of ['All functions matching regular expression "demo":', '59:\tvoid demo();', 'type = struct test {']) {
+      if (gdb.stdout.includes(answer)) assert.ok(r.stdout.includes(answer), `gdb answers ${JSON.stringify(answer)}; ours:\n${r.stdout}`);
+    }
     assert.ok(r.ms < 20_000, `took ${r.ms} ms`);
   });
 }
