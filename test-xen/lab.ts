@@ -173,7 +173,8 @@ export function startLineCli(guest: string, elfPath: string, args: string[] = []
     send: (...lines) => { if (!done) child.stdin!.write(lines.map((l) => l + '\n').join('')); },
     waitOutput: async (re, what, timeoutMs = 90_000, from = 0) => {
       let m: RegExpExecArray | null = null;
-      await waitFor(what, () => (m = re.exec(out.slice(from))) !== null || done, timeoutMs, 100);
+      await waitFor(what, () => (m = re.exec(out.slice(from))) !== null || done, timeoutMs, 100)
+        .catch((e: Error) => { throw new Error(`${e.message}; output:\n${out}`); });
       if (!m) throw new Error(`the CLI exited before ${what}; output:\n${out}`);
       return m;
     },
