@@ -7,24 +7,13 @@ import {
   CLI, assertGuestHealthy, consoleLog, createGuestCopy, domain, labEnv, patchedTextBytes, roundsStarted, sleep, startLineCli, waitFor, xl,
   type LineCli,
 } from './lab.js';
+import { random } from '../test/ui/hangup-harness.js';
 
 const env = labEnv();
 const GUEST = 'duster-xen-death';
 const STRATEGIES = env.hypervisor === 'gdbsx' ? ['trap', 'spin'] as const : ['spin'] as const;
 const KILLS_PER_STRATEGY = Number(process.env.DUSTER_XEN_KILLS ?? 6);
 const SEED = Number(process.env.DUSTER_XEN_KILL_SEED ?? Date.now() % 100_000);
-
-/** mulberry32: the kill points are random, but a failure's seed (printed) replays them. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const count = (text: string, re: RegExp): number => (text.match(new RegExp(re.source, 'g')) ?? []).length;
 
@@ -129,13 +118,13 @@ for (const strategy of STRATEGIES) {
     createGuestCopy(GUEST);
     xl('unpause', GUEST);
     await aRoundLater('started');
-    const random = rng(SEED + (strategy === 'trap' ? 1 : 0));
+    const next = random(SEED + (strategy === 'trap' ? 1 : 0));
     const points: Point[] = ['continue', 'next', 'stopped'];
     const figures: string[] = [];
     for (let k = 0; k < KILLS_PER_STRATEGY; k++) {
       const point = points[k % points.length]!;
-      const sig = SIGNALS[Math.floor(random() * SIGNALS.length)]!;
-      const delayMs = Math.round(point === 'continue' ? 300 + random() * 4000 : point === 'next' ? random() * 400 : random() * 1000);
+      const sig = SIGNALS[Math.floor(next() * SIGNALS.length)]!;
+      const delayMs = Math.round(point === 'continue' ? 300 + next() * 4000 : point === 'next' ? next() * 400 : next() * 1000);
       const cli = startLineCli(GUEST, env.elfO0, ['--breakpoints', strategy]);
       try {
         cli.send('break kernel.c:84', 'continue');
@@ -146,11 +135,15 @@ for (const strategy of STRATEGIES) {
         if (point === 'continue') cli.send('delete 1', 'continue');
         if (point === 'next') cli.send('next');
         await sleep(delayMs);
-        const t0 = Date.now();
+        let t0 = Date.now();
         cli.child.kill(sig);
-        let r = await Promise.race([cli.exited, sleep(5000).then(() => undefined)]);
+        let r = await Promise.race([cli.exited, sleep(3000).then(() => undefined)]);
+        let how: string = sig;
         // SIGINT without a terminal interrupts a running target, as Ctrl-C does; the session then ends at EOF
         if (!r && sig === 'SIGINT') {
+          await cli.waitOutput(/Program received signal SIGINT|Breakpoint \d+, |\n\d+\t/, 'the interrupt reported', 10_000, cli.out().lastIndexOf('(duster) '));
+          how = 'SIGINT (interrupt), EOF';
+          t0 = Date.now();
           cli.child.stdin!.end();
           r = await Promise.race([cli.exited, sleep(10_000).then(() => undefined)]);
         }
@@ -161,7 +154,7 @@ for (const strategy of STRATEGIES) {
         assert.equal(patched.count, 0, `kill ${k} (${sig} ${point}): bytes left patched at ${patched.addresses.map((a) => a.toString(16)).join(', ')}\n${r.out}`);
         assert.doesNotMatch(domain(GUEST)?.state ?? '', /p/, `kill ${k}: the guest is not left paused`);
         await aRoundLater(`kill ${k}`);
-        figures.push(`${sig} ${point} +${delayMs}ms: exit ${r.code ?? r.signal} in ${exitMs} ms, ${patched.count} bytes patched`);
+        figures.push(`${how} ${point} +${delayMs}ms: exit ${r.code ?? r.signal} in ${exitMs} ms, ${patched.count} bytes patched`);
       } finally {
         if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
       }
