@@ -135,13 +135,14 @@ for (const strategy of STRATEGIES) {
         if (point === 'continue') cli.send('delete 1', 'continue');
         if (point === 'next') cli.send('next');
         await sleep(delayMs);
+        const mark = cli.out().length;
         let t0 = Date.now();
         cli.child.kill(sig);
         let r = await Promise.race([cli.exited, sleep(3000).then(() => undefined)]);
         let how: string = sig;
         // SIGINT without a terminal interrupts a running target, as Ctrl-C does; the session then ends at EOF
         if (!r && sig === 'SIGINT') {
-          await cli.waitOutput(/Program received signal SIGINT|Breakpoint \d+, |\n\d+\t/, 'the interrupt reported', 10_000, cli.out().lastIndexOf('(duster) '));
+          await cli.waitOutput(/Program received signal SIGINT|Breakpoint \d+, |\n\d+\t/, 'the interrupt reported', 10_000, mark);
           how = 'SIGINT (interrupt), EOF';
           t0 = Date.now();
           cli.child.stdin!.end();
