@@ -7,9 +7,12 @@
 //   DUSTER_LAB_GUEST_DIR    dom0 folder with kernel-O0.elf, kernel-O2.elf, the xl config
 //                           and the probes (gdbsx-status)
 //   DUSTER_LAB_SOURCE_DIR   the unikernel's sources as seen from dom0
-import { execFileSync } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openElf } from '../src/elf/elf.js';
+import { DX_F, loadShim } from '../src/target/xen/ffi.js';
 
 export type Hypervisor = 'stock' | 'gdbsx';
 
@@ -124,4 +127,119 @@ export function createGuestCopy(name: string, paused = true): number {
   try { writeFileSync(consoleLogPath(name), ''); } catch { /* no log yet */ }
   xl('create', ...(paused ? ['-p'] : []), cfg);
   return Number(xl('domid', name).trim());
+}
+
+/** The CLI as dom0 runs it (compiled on the host, shared through /project). */
+export const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
+
+export interface CliExit { out: string; code: number | null; signal: NodeJS.Signals | null }
+
+/** Runs the CLI in batch mode on `guest`; resolves with its output and exit status. `onOutput` may signal it. */
+export function runCli(guest: string, elfPath: string, args: string[], onOutput?: (all: string, child: ChildProcess) => void, timeoutMs = 240_000): Promise<CliExit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, '--domain', guest, '--path', elfPath, '--batch', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`CLI timed out; output so far:\n${out}`)); }, timeoutMs);
+    const take = (d: Buffer) => { out += d.toString(); onOutput?.(out, child); };
+    child.stdout!.on('data', take);
+    child.stderr!.on('data', take);
+    child.on('exit', (code, signal) => { clearTimeout(timer); resolve({ out, code, signal }); });
+  });
+}
+
+/** A CLI in line mode (commands on a pipe), driven a command at a time. */
+export interface LineCli {
+  child: ChildProcess;
+  out(): string;
+  send(...lines: string[]): void;
+  /** Resolves when the output (from offset `from`) matches `re`. */
+  waitOutput(re: RegExp, what: string, timeoutMs?: number, from?: number): Promise<RegExpExecArray>;
+  /** Resolves at exit; `at` is Date.now() then. */
+  exited: Promise<CliExit & { at: number }>;
+}
+
+export function startLineCli(guest: string, elfPath: string, args: string[] = []): LineCli {
+  const child = spawn(process.execPath, [CLI, '--domain', guest, '--path', elfPath, '--no-tui', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdin!.on('error', () => { /* it exited */ });
+  const exited = new Promise<CliExit & { at: number }>((r) => child.on('exit', (code, signal) => r({ out, code, signal, at: Date.now() })));
+  let done = false;
+  void exited.then(() => (done = true));
+  return {
+    child,
+    out: () => out,
+    send: (...lines) => { if (!done) child.stdin!.write(lines.map((l) => l + '\n').join('')); },
+    waitOutput: async (re, what, timeoutMs = 90_000, from = 0) => {
+      let m: RegExpExecArray | null = null;
+      await waitFor(what, () => (m = re.exec(out.slice(from))) !== null || done, timeoutMs, 100)
+        .catch((e: Error) => { throw new Error(`${e.message}; output:\n${out}`); });
+      if (!m) throw new Error(`the CLI exited before ${what}; output:\n${out}`);
+      return m;
+    },
+    exited,
+  };
+}
+
+/** Bytes of the guest's running .text that differ from the ELF's (Xen's hypercall page excluded): what a debugger left patched. */
+export function patchedTextBytes(guest: string, elfPath: string): { count: number; addresses: bigint[] } {
+  const elf = openElf(elfPath);
+  const text = elf.section('.text');
+  if (!text) throw new Error(`${elfPath}: no .text`);
+  const hcall = elf.symbols().find((s) => s.name === 'hypercall_page');
+  const hStart = hcall ? BigInt(hcall.value) : -1n;
+  const want = elf.data(text);
+  const shim = loadShim();
+  const h = shim.open(Number(xl('domid', guest).trim()));
+  if (h < 0) throw new Error(`dx_open ${h}`);
+  const addresses: bigint[] = [];
+  try {
+    for (let off = 0; off < want.length; off += 4096) {
+      const len = Math.min(4096, want.length - off);
+      const buf = Buffer.alloc(len);
+      const rc = shim.readMem(h, 0, text.addr + BigInt(off), buf, Buffer.alloc(8));
+      if (rc !== 0) throw new Error(`reading .text at +0x${off.toString(16)}: ${shim.strerror(rc)}`);
+      for (let i = 0; i < len; i++) {
+        const a = text.addr + BigInt(off + i);
+        if (a >= hStart && a < hStart + 4096n) continue;
+        if (buf[i] !== want[off + i]) addresses.push(a);
+      }
+    }
+  } finally {
+    shim.close(h);
+  }
+  return { count: addresses.length, addresses };
+}
+
+/** The guest runs on and prints correct rounds (the demo's three iterations, then 20), the patched bytes are back, debugging is off. */
+export async function assertGuestHealthy(guest: string, elfPath: string, what: string, patched: bigint[]): Promise<void> {
+  const before = roundsStarted(consoleLog(guest));
+  await waitFor(`${what}: two more rounds`, () => roundsStarted(consoleLog(guest)) >= before + 2, 90_000);
+  const log = consoleLog(guest);
+  const rounds = log.split(/^round \d+ \(sleep_ms 500\)\n/m).slice(1, -1);
+  assert.ok(rounds.length >= 2, `${what}: complete rounds in the log`);
+  for (const r of rounds) {
+    assert.equal(r, 'We are on the 0 iteration of the loop\nWe are on the 1 iteration of the loop\nWe are on the 2 iteration of the loop\n20\n', `${what}: a round printed\n${r}`);
+  }
+  const numbers = [...log.matchAll(/^round (\d+) /gm)].map((m) => Number(m[1]));
+  numbers.forEach((n, i) => assert.equal(n, i, `${what}: rounds in order without a gap`));
+  const state = xl('list', guest);
+  assert.doesNotMatch(state.split('\n')[1] ?? '', /\s--p|c-/, `${what}: not paused or crashed: ${state}`);
+  // the original code is back at every address the debugger patched
+  const elf = openElf(elfPath);
+  const shim = loadShim();
+  const h = shim.open(Number(xl('domid', guest).trim()));
+  assert.ok(h >= 0, `dx_open ${h}`);
+  try {
+    for (const a of patched) {
+      const buf = Buffer.alloc(8);
+      assert.equal(shim.readMem(h, 0, a, buf, Buffer.alloc(8)), 0);
+      assert.deepEqual([...buf], [...elf.readVirtual(a, 8)!], `${what}: bytes at 0x${a.toString(16)} restored`);
+    }
+    const info = shim.info(h);
+    assert.ok(typeof info !== 'number' && !(info.flags & DX_F.DEBUGGED), `${what}: Xen debugging switched off`);
+  } finally {
+    shim.close(h);
+  }
 }

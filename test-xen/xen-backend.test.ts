@@ -2,19 +2,17 @@
 // real CLI (trap on GDBSX, spin everywhere), detach and SIGTERM/SIGHUP/SIGINT mid-run leave the guest running correctly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectXen } from '../src/target/xen/connect.js';
-import { DX_F, loadShim } from '../src/target/xen/ffi.js';
+import { DX_F } from '../src/target/xen/ffi.js';
 import type { XenTarget } from '../src/target/xen/target.js';
 import { MemoryError } from '../src/target/contract.js';
 import { openElf } from '../src/elf/elf.js';
-import { consoleLog, createGuestCopy, labEnv, roundsStarted, sleep, waitFor, xl } from './lab.js';
+import { assertGuestHealthy as assertGuestHealthyOn, consoleLog, createGuestCopy, labEnv, roundsStarted, runCli as runCliOn, sleep, xl } from './lab.js';
 
 const env = labEnv();
 const GUEST = 'duster-xen-be';
-const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
 const elf = openElf(env.elfO0);
 const sym = (name: string): bigint => {
   const s = elf.symbols().find((x) => x.name === name);
@@ -29,49 +27,8 @@ function createGuest(): number {
   return createGuestCopy(GUEST);
 }
 
-/** Runs the CLI; resolves with its output and exit status. `onOutput` may signal it. */
-function runCli(args: string[], onOutput?: (all: string, child: ReturnType<typeof spawn>) => void, timeoutMs = 240_000): Promise<{ out: string; code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '--domain', GUEST, '--path', env.elfO0, '--batch', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`CLI timed out; output so far:\n${out}`)); }, timeoutMs);
-    const take = (d: Buffer) => { out += d.toString(); onOutput?.(out, child); };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    child.on('exit', (code, signal) => { clearTimeout(timer); resolve({ out, code, signal }); });
-  });
-}
-
-/** The guest runs on and prints correct rounds (the demo's three iterations, then 20). */
-async function assertGuestHealthy(what: string, patched: bigint[]): Promise<void> {
-  const before = roundsStarted(consoleLog(GUEST));
-  await waitFor(`${what}: two more rounds`, () => roundsStarted(consoleLog(GUEST)) >= before + 2, 90_000);
-  const log = consoleLog(GUEST);
-  const rounds = log.split(/^round \d+ \(sleep_ms 500\)\n/m).slice(1, -1);
-  assert.ok(rounds.length >= 2, `${what}: complete rounds in the log`);
-  for (const r of rounds) {
-    assert.equal(r, 'We are on the 0 iteration of the loop\nWe are on the 1 iteration of the loop\nWe are on the 2 iteration of the loop\n20\n', `${what}: a round printed\n${r}`);
-  }
-  const numbers = [...log.matchAll(/^round (\d+) /gm)].map((m) => Number(m[1]));
-  numbers.forEach((n, i) => assert.equal(n, i, `${what}: rounds in order without a gap`));
-  const state = xl('list', GUEST);
-  assert.doesNotMatch(state.split('\n')[1] ?? '', /\s--p|c-/, `${what}: not paused or crashed: ${state}`);
-  // the original code is back at every address the debugger patched
-  const shim = loadShim();
-  const h = shim.open(Number(xl('domid', GUEST).trim()));
-  assert.ok(h >= 0, `dx_open ${h}`);
-  try {
-    for (const a of patched) {
-      const buf = Buffer.alloc(8);
-      assert.equal(shim.readMem(h, 0, a, buf, Buffer.alloc(8)), 0);
-      assert.deepEqual([...buf], [...elf.readVirtual(a, 8)!], `${what}: bytes at 0x${a.toString(16)} restored`);
-    }
-    const info = shim.info(h);
-    assert.ok(typeof info !== 'number' && !(info.flags & DX_F.DEBUGGED), `${what}: Xen debugging switched off`);
-  } finally {
-    shim.close(h);
-  }
-}
+const runCli = (args: string[], onOutput?: Parameters<typeof runCliOn>[3], timeoutMs?: number) => runCliOn(GUEST, env.elfO0, args, onOutput, timeoutMs);
+const assertGuestHealthy = (what: string, patched: bigint[]) => assertGuestHealthyOn(GUEST, env.elfO0, what, patched);
 
 const defaultStrategy = env.hypervisor === 'gdbsx' ? 'trap' : 'spin';
 

@@ -23,6 +23,11 @@ const SHUTDOWN_NAMES = ['poweroff', 'reboot', 'suspend', 'crash', 'watchdog', 's
 
 /** What gdb's Xen users read when the domain disappears under the debugger (destroyed, or crashed and torn down). */
 const DOMAIN_DESTROYED = 'The domain was destroyed';
+/**
+ * `xl destroy` pauses the domain first and destroys it once its devices are torn down (libxl), so a
+ * pause nobody here asked for may be a death on its way: watch it this long (ms) before calling it a stop.
+ */
+const FOREIGN_PAUSE_SETTLE_MS = Number(process.env.DUSTER_XEN_FOREIGN_PAUSE_SETTLE_MS ?? 2000);
 
 export class XenTarget implements Target, XenViews {
   readonly capabilities: TargetCapabilities;
@@ -85,7 +90,7 @@ export class XenTarget implements Target, XenViews {
   info(): DomainInfo {
     const r = this.shim.info(this.handle);
     if (typeof r === 'number') this.fail(r, 'domain info');
-    if (!(r.flags & DX_F.EXISTS)) throw new TargetGoneError(DOMAIN_DESTROYED);
+    if (!(r.flags & DX_F.EXISTS) || r.flags & DX_F.DYING) throw new TargetGoneError(DOMAIN_DESTROYED);
     return r;
   }
 
@@ -120,7 +125,15 @@ export class XenTarget implements Target, XenViews {
   }
 
   async readRegisters(vcpu: number): Promise<RegisterSet> {
-    const b = this.rawRegs(vcpu);
+    const b = Buffer.alloc(REGS_SIZE);
+    const rc = this.shim.getRegs(this.handle, vcpu, b);
+    if (rc < 0 && this.running && isGone(rc)) {
+      // Core samples rip while the domain runs (spin sites). A domain that died under it has no registers:
+      // the waiter reports the death, once (woken to look now), rather than this read as an error of its own.
+      this.shim.wake(this.handle);
+      return new Map();
+    }
+    this.check(rc, `reading registers of vCPU ${vcpu}`);
     const regs: RegisterSet = new Map();
     for (const [name, i] of Object.entries(REG_INDEX)) regs.set(name, b.readBigUInt64LE(i * 8));
     const inKernel = (regs.get('ctx_flags')! & VGCF_IN_KERNEL) !== 0n;
@@ -221,11 +234,21 @@ export class XenTarget implements Target, XenViews {
       this.running = false;
       this.stats.stops++;
       this.lastStop = stop;
-      return this.stopped(stop);
+      return await this.stopped(stop);
     }
   }
 
-  private stopped(stop: StopReport): StopEvent {
+  /** A pause by someone else: throws TargetGoneError if it turns out to be the start of a destroy (or a shutdown). */
+  private async settleForeignPause(): Promise<void> {
+    const end = Date.now() + FOREIGN_PAUSE_SETTLE_MS;
+    while (Date.now() < end) {
+      const info = this.info(); // throws when the domain is dying or gone
+      if (info.flags & DX_F.SHUTDOWN || !(info.flags & DX_F.PAUSED)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private async stopped(stop: StopReport): Promise<StopEvent> {
     if (stop.state === DX_STOP.GONE) throw new TargetGoneError(DOMAIN_DESTROYED);
     if (stop.state === DX_STOP.SHUTDOWN) {
       const why = SHUTDOWN_NAMES[stop.shutdownReason] ?? `shutdown ${stop.shutdownReason}`;
@@ -256,6 +279,7 @@ export class XenTarget implements Target, XenViews {
         reason = { kind: 'trap' };
       }
     } else if (!this.interruptRequested) {
+      await this.settleForeignPause();
       this.heldPauses++; // paused by someone else (xl pause) or a #DB without an event: we own it now
     }
     if (step && stop.event === TRAP_INT3) this.clearTf(step.vcpu);
@@ -346,7 +370,12 @@ export class XenTarget implements Target, XenViews {
 
   private fail(rc: number, what: string): never {
     const text = this.shim.strerror(rc);
-    if (rc === DX_E.NODOMAIN || rc === -3 /* ESRCH */) throw new TargetGoneError(DOMAIN_DESTROYED);
+    if (isGone(rc)) throw new TargetGoneError(DOMAIN_DESTROYED);
     throw new Error(`Xen: ${what} failed: ${text}`);
   }
+}
+
+/** The shim's codes for a domain that no longer exists. */
+function isGone(rc: number): boolean {
+  return rc === DX_E.NODOMAIN || rc === -3 /* ESRCH */;
 }
