@@ -71,7 +71,7 @@ export class SessionExecution extends SessionQueries {
     this.run.setPendingSignal(undefined);
     // Nothing is left to write the originals back to. A program that outlives the connection (a stub
     // that attached to it) keeps these bytes: say so rather than let it die of a SIGTRAP unexplained.
-    const stranded = [...this.patches.addresses()].filter((a) => !this.patches.get(a)?.byTarget);
+    const stranded = e.memoryGone ? [] : [...this.patches.addresses()].filter((a) => !this.patches.get(a)?.byTarget);
     this.patches.forgetAll();
     const warning = stranded.length
       ? `\nwarning: ${stranded.length} patched location(s) could not be restored before the target was lost: ${stranded.map((a) => `0x${a.toString(16)}`).join(', ')}`

@@ -150,4 +150,11 @@ export class MemoryError extends Error {
 /** The target went away (connection lost, domain destroyed). */
 export class TargetGoneError extends Error {
   override name = 'TargetGoneError';
+  /**
+   * @param memoryGone the target's memory went with it (a destroyed domain), so nothing is left
+   * patched; false when only the connection is lost and the program may run on with our bytes.
+   */
+  constructor(message: string, readonly memoryGone = false) {
+    super(message);
+  }
 }

@@ -90,7 +90,7 @@ export class XenTarget implements Target, XenViews {
   info(): DomainInfo {
     const r = this.shim.info(this.handle);
     if (typeof r === 'number') this.fail(r, 'domain info');
-    if (!(r.flags & DX_F.EXISTS) || r.flags & DX_F.DYING) throw new TargetGoneError(DOMAIN_DESTROYED);
+    if (!(r.flags & DX_F.EXISTS) || r.flags & DX_F.DYING) throw new TargetGoneError(DOMAIN_DESTROYED, true);
     return r;
   }
 
@@ -249,7 +249,7 @@ export class XenTarget implements Target, XenViews {
   }
 
   private async stopped(stop: StopReport): Promise<StopEvent> {
-    if (stop.state === DX_STOP.GONE) throw new TargetGoneError(DOMAIN_DESTROYED);
+    if (stop.state === DX_STOP.GONE) throw new TargetGoneError(DOMAIN_DESTROYED, true);
     if (stop.state === DX_STOP.SHUTDOWN) {
       const why = SHUTDOWN_NAMES[stop.shutdownReason] ?? `shutdown ${stop.shutdownReason}`;
       if (why === 'poweroff') return { reason: { kind: 'exited', code: 0 } };
@@ -370,7 +370,7 @@ export class XenTarget implements Target, XenViews {
 
   private fail(rc: number, what: string): never {
     const text = this.shim.strerror(rc);
-    if (isGone(rc)) throw new TargetGoneError(DOMAIN_DESTROYED);
+    if (isGone(rc)) throw new TargetGoneError(DOMAIN_DESTROYED, true);
     throw new Error(`Xen: ${what} failed: ${text}`);
   }
 }
