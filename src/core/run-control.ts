@@ -1,7 +1,7 @@
 // Resuming and stopping, once for every backend: planting sites for a strategy, stepping over them, spin polling.
 import { x86_64 } from '../arch/arch.js';
 import type { InstructionStepper } from '../arch/arch.js';
-import type { RegisterSet, StopEvent, Target } from '../target/contract.js';
+import { TargetGoneError, type RegisterSet, type StopEvent, type Target } from '../target/contract.js';
 import type { PatchTable } from './patches.js';
 import type { BreakpointStrategy } from './strategy.js';
 
@@ -285,6 +285,8 @@ export class RunControl {
       try {
         pc = (await this.target.readRegisters(v)).get(x86_64.pcRegister);
       } catch (e) {
+        // A target that is gone ends the command (the session reports it once); anything else is ours.
+        if (e instanceof TargetGoneError) throw e;
         this.onInternalError(`reading vCPU ${v}: ${(e as Error).message}`);
         continue;
       }
