@@ -43,7 +43,7 @@ export class Tmux {
   }
 
   type(text: string): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', text]);
+    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', '--', text]); // '--': text may start with '-'
   }
 
   resize(cols: number, rows: number): void {
