@@ -132,6 +132,13 @@ export function createGuestCopy(name: string, paused = true): number {
 /** The CLI as dom0 runs it (compiled on the host, shared through /project). */
 export const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
 
+/** The address of a symbol of `elf` (the test fails naming it when the image has none). */
+export function symbolAddress(elf: ReturnType<typeof openElf>, name: string): bigint {
+  const s = elf.symbols().find((x) => x.name === name);
+  assert.ok(s, `symbol ${name}`);
+  return BigInt(s.value);
+}
+
 export interface CliExit { out: string; code: number | null; signal: NodeJS.Signals | null }
 
 /** Runs the CLI in batch mode on `guest`; resolves with its output and exit status. `onOutput` may signal it. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { consoleLog, consoleLogPath, labEnv, waitFor, xl } from './lab.js';
+import { CLI, consoleLog, consoleLogPath, labEnv, waitFor, xl } from './lab.js';
 
 const env = labEnv();
 const GUEST = 'duster-minios';
@@ -14,7 +14,6 @@ const CONFIG = join(env.guestDir, `${GUEST}.cfg`);
 const skip = existsSync(IMAGE) && existsSync(CONFIG)
   ? false
   : `no Mini-OS image in ${env.guestDir}: test-xen.sh builds it only when ../shared/minios/mini-os.tar.gz exists`;
-const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
 const MARK = '@@cmd';
 
 /** Runs the CLI in batch mode on Mini-OS with `target` options: each command's output (a marker echoed before each), and stderr. */

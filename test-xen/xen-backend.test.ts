@@ -9,16 +9,12 @@ import { DX_F } from '../src/target/xen/ffi.js';
 import type { XenTarget } from '../src/target/xen/target.js';
 import { MemoryError } from '../src/target/contract.js';
 import { openElf } from '../src/elf/elf.js';
-import { assertGuestHealthy as assertGuestHealthyOn, consoleLog, createGuestCopy, labEnv, roundsStarted, runCli as runCliOn, sleep, xl } from './lab.js';
+import { assertGuestHealthy as assertGuestHealthyOn, consoleLog, createGuestCopy, labEnv, roundsStarted, runCli as runCliOn, sleep, symbolAddress, xl } from './lab.js';
 
 const env = labEnv();
 const GUEST = 'duster-xen-be';
 const elf = openElf(env.elfO0);
-const sym = (name: string): bigint => {
-  const s = elf.symbols().find((x) => x.name === name);
-  assert.ok(s, `symbol ${name}`);
-  return BigInt(s.value);
-};
+const sym = (name: string): bigint => symbolAddress(elf, name);
 const quiet = { print: () => {}, error: () => {} };
 const cliOpts = (over: Record<string, unknown> = {}) =>
   ({ domain: GUEST, batch: true, tui: false, commands: [], leavePaused: false, help: false, version: false, ...over });

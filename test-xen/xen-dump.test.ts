@@ -8,18 +8,13 @@ import { join } from 'node:path';
 import { connectXen } from '../src/target/xen/connect.js';
 import { openElf } from '../src/elf/elf.js';
 import { XenDump } from '../src/target/core-file/xen-dump.js';
-import { consoleLog, createGuestCopy, labEnv, roundsStarted, waitFor, xl } from './lab.js';
+import { CLI, consoleLog, createGuestCopy, labEnv, roundsStarted, symbolAddress, waitFor, xl } from './lab.js';
 
 const env = labEnv();
 const GUEST = 'duster-xen-dump';
 const elf = openElf(env.elfO0);
-const sym = (name: string): bigint => {
-  const s = elf.symbols().find((x) => x.name === name);
-  assert.ok(s, `symbol ${name}`);
-  return BigInt(s.value);
-};
+const sym = (name: string): bigint => symbolAddress(elf, name);
 const quiet = { print: () => {}, error: () => {} };
-const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
 const MARK = '@@cmd';
 
 /** Runs the CLI in batch mode with `target` options; returns each command's output (a marker echoed before each). */

@@ -2,11 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { consoleLog, createGuestCopy, labEnv, waitFor, xl } from './lab.js';
+import { CLI, consoleLog, createGuestCopy, labEnv, waitFor, xl } from './lab.js';
 
 const env = labEnv();
 const GUEST = 'duster-xen-talk';
-const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
 
 test(`the talk's values on Xen (${env.hypervisor}): my_integer 300, my_float 1.5, my_boolean true, *pointer_tester; finish; set var reaches the guest`, async () => {
   createGuestCopy(GUEST);
