@@ -22,6 +22,7 @@ const RESTORE_WAIT_MS = 5000;
 /** The whole shutdown's default limit, and the restore attempt still made once it has passed. */
 const SHUTDOWN_DEADLINE_MS = 20_000;
 const LAST_RESTORE_MS = 500;
+const DEADLINE_PASSED = 'shutdown deadline passed';
 
 export interface ShutdownOptions {
   /** Leave the target paused instead of letting it run on. */
@@ -110,7 +111,7 @@ export class Session extends SessionExecution {
     const left = (ms: number): number => Math.max(0, Math.min(ms, deadline - Date.now()));
     try {
       const clean = await withTimeout(this.detachCleanly(opts, left), left(Infinity));
-      if (clean === undefined) throw new Error('shutdown deadline passed');
+      if (clean === undefined) throw new Error(DEADLINE_PASSED);
       return { unrestored: [] };
     } catch (e) {
       // Past the deadline, one more short attempt: the restore is what matters most.
@@ -123,12 +124,16 @@ export class Session extends SessionExecution {
 
   /** closeDown's normal path; each wait bounded by its own limit and by what is left of the deadline. */
   private async detachCleanly(opts: ShutdownOptions, left: (ms: number) => number): Promise<true> {
+    // A wait cut short by the overall deadline (not by its own limit) is reported as the deadline.
+    const fail = (reason: string): never => {
+      throw new Error(left(1) === 0 ? DEADLINE_PASSED : reason);
+    };
     if (this.state === 'running') await withTimeout(this.interrupt(), left(STOP_WAIT_MS));
     // The command in flight must finish (it reports the interrupt) before detach talks to the target.
-    if ((await withTimeout(this.idle().then(() => true), left(IDLE_WAIT_MS))) === undefined) throw new Error('the target did not stop');
+    if ((await withTimeout(this.idle().then(() => true), left(IDLE_WAIT_MS))) === undefined) fail('the target did not stop');
     if (this.state === 'exited') return true;
     const done = await withTimeout(this.detach(opts).then(() => true), left(DETACH_WAIT_MS));
-    if (!done) throw new Error('detach timed out');
+    if (!done) fail('detach timed out');
     return true;
   }
 
