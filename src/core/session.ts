@@ -52,6 +52,7 @@ export class Session extends SessionExecution {
   static async start(opts: SessionOptions): Promise<Session> {
     const s = new Session(opts);
     const vcpus = await opts.target.listVcpus();
+    s.threadTable.update(vcpus);
     s.vcpu = vcpus[0]?.id ?? 0;
     s.lastStop = { vcpu: s.vcpu, cause: { kind: 'attached' }, location: await s.locationOfPc(s.vcpu) };
     s.imageMismatch = await imageMismatch(opts.program.elf, (a, n) => opts.target.readMemory(a, n));
@@ -158,6 +159,8 @@ export class Session extends SessionExecution {
     this.frameCache = undefined;
     this.selectedFrame = 0;
     const vcpus = await this.target.listVcpus();
+    this.threadTable.reset();
+    this.threadTable.update(vcpus);
     this.vcpu = vcpus[0]?.id ?? 0;
     this.lastStop = { vcpu: this.vcpu, cause: { kind: 'attached' }, location: await this.locationOfPc(this.vcpu) };
     this.emit({ type: 'breakpoints-changed' });
