@@ -9,11 +9,12 @@ import { dataCommands, dataInfoCommands } from './data-commands.js';
 import { maintCommands } from './maint-commands.js';
 import { xenCommands, xenInfoCommands } from './xen-commands.js';
 import { coreCommands } from './core-command.js';
+import { threadCommands, threadInfoCommands } from './thread-commands.js';
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
   const info = new CommandTable('info');
-  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands, ...xenInfoCommands);
+  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands, ...xenInfoCommands, ...threadInfoCommands);
   table.add(
     ...basicCommands(() => table),
     ...runCommands,
@@ -24,6 +25,7 @@ export function buildCommandTable(): CommandTable {
     ...maintCommands,
     ...xenCommands,
     ...coreCommands,
+    ...threadCommands(() => table),
     { name: 'info', aliases: ['i', 'inf'], help: 'Show things about the program: info breakpoints, registers, frame, line, source, locals ...', sub: info },
   );
   return table;

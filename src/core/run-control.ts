@@ -27,6 +27,12 @@ export class RunControl {
   private userInterrupt = false;
   /** A signal the program stopped with, given back to it on the next resume of its vCPU (gdb's "pass"). */
   private pendingSignal: { vcpu: number; signal: number } | undefined;
+  /**
+   * Threads that stopped on a site and have not moved since. Resuming all would make them hit it
+   * again at once (the same breakpoint reported twice), so continueAll steps each off first, as
+   * gdb steps every resumed thread over the breakpoint it stopped at.
+   */
+  private readonly parked = new Set<number>();
 
   constructor(
     readonly target: Target,
@@ -155,13 +161,25 @@ export class RunControl {
 
   /** Resume all vCPUs (stepping off a site under `vcpu`'s pc first) and wait for the next stop. */
   async continueAll(vcpu: number): Promise<RawStop> {
-    const pc = await this.pcOf(vcpu);
-    if (this.owners.has(pc) || this.patches.has(pc)) {
-      const s = await this.stepInstruction(vcpu);
-      if (s.kind !== 'stepped') return s;
+    for (const v of [vcpu, ...[...this.parked].filter((p) => p !== vcpu)]) {
+      // A parked thread that is gone (exited, a new process) has nothing to step off.
+      const pc = v === vcpu ? await this.pcOf(v) : await this.pcOf(v).catch((e: unknown) => {
+        if (e instanceof TargetGoneError) throw e;
+        return undefined;
+      });
+      this.parked.delete(v);
+      if (pc !== undefined && (this.owners.has(pc) || this.patches.has(pc))) {
+        const s = await this.stepInstruction(v);
+        if (s.kind !== 'stepped') return s;
+      }
     }
     await this.sync();
     return this.resumeAndWait({});
+  }
+
+  /** A new process: no thread of the old one is parked on a site. */
+  forgetParked(): void {
+    this.parked.clear();
   }
 
   /** The signal to deliver when `vcpu` next resumes, or undefined for none (set after every stop). */
@@ -226,7 +244,7 @@ export class RunControl {
       case 'exited': return { kind: 'exited', code: r.code };
       case 'killed': return { kind: 'killed', signal: r.signal, name: r.name };
       case 'interrupted': return { kind: 'interrupted', vcpu };
-      case 'spin': return { kind: 'site', vcpu, address: r.address };
+      case 'spin': return this.park({ kind: 'site', vcpu, address: r.address });
       case 'signal':
         if (this.userInterrupt && (r.signal === 2 || r.signal === 0)) return { kind: 'interrupted', vcpu };
         return { kind: 'signal', vcpu, signal: r.signal, name: r.name };
@@ -236,7 +254,7 @@ export class RunControl {
         const hit = this.strategy.hitAddress(pc, (a) => this.patches.has(a) && this.strategy.name === 'trap', this.target.capabilities.trapPc);
         if (hit !== undefined) {
           if (hit !== pc) await this.target.writeRegisters(vcpu, new Map([[x86_64.pcRegister, hit]]));
-          return { kind: 'site', vcpu, address: hit };
+          return this.park({ kind: 'site', vcpu, address: hit });
         }
         if (stepping) return { kind: 'stepped', vcpu };
         return { kind: 'signal', vcpu, signal: 5, name: 'SIGTRAP' };
@@ -290,9 +308,14 @@ export class RunControl {
         this.onInternalError(`reading vCPU ${v}: ${(e as Error).message}`);
         continue;
       }
-      if (pc !== undefined && this.patches.has(pc)) return { kind: 'site', vcpu: v, address: pc };
+      if (pc !== undefined && this.patches.has(pc)) return this.park({ kind: 'site', vcpu: v, address: pc });
     }
     return undefined;
+  }
+
+  private park(stop: RawStop & { kind: 'site' }): RawStop {
+    this.parked.add(stop.vcpu);
+    return stop;
   }
 }
 
