@@ -16,6 +16,8 @@ export type RawStop =
 
 const POLL_FIRST_MS = 0.2;
 const POLL_MAX_MS = 50;
+/** How many stops a removed site is still recognised for (gdb retires its moribund locations the same way). */
+const MORIBUND_STOPS = 64;
 
 export class RunControl {
   /** Desired sites: address -> owners ("bp:3", "temp:finish", ...). */
@@ -33,6 +35,14 @@ export class RunControl {
    * gdb steps every resumed thread over the breakpoint it stopped at.
    */
   private readonly parked = new Set<number>();
+  /**
+   * Sites taken out of memory, with the stop count then. In all-stop mode gdbserver keeps the other
+   * threads' breakpoint hits queued and reports them on later resumes, even after the breakpoint is
+   * gone (it does not drop them on x86 Linux): such a late trap is recognised by its address and the
+   * thread is put back on the instruction, as gdb does with its moribund locations.
+   */
+  private readonly moribund = new Map<bigint, number>();
+  private stopCount = 0;
 
   constructor(
     readonly target: Target,
@@ -81,7 +91,10 @@ export class RunControl {
    */
   async sync(except?: bigint): Promise<void> {
     for (const p of [...this.patches.addresses()]) {
-      if (!this.owners.has(p) || p === except) await this.patches.revert(p);
+      if (!this.owners.has(p) || p === except) {
+        await this.patches.revert(p);
+        this.moribund.set(p, this.stopCount);
+      }
     }
     const isTemp = (a: bigint) => [...this.ownersAt(a)].some((o) => o.startsWith('temp:'));
     const wanted = [...this.owners.keys()].filter((a) => a !== except).sort((x, y) => Number(isTemp(y)) - Number(isTemp(x)));
@@ -132,10 +145,7 @@ export class RunControl {
   async stepInstruction(vcpu: number): Promise<RawStop> {
     const regs = await this.target.readRegisters(vcpu);
     const pc = regs.get(x86_64.pcRegister)!;
-    if (this.strategy.name === 'trap' && this.target.capabilities.hardwareStep) {
-      await this.sync(pc);
-      return this.resumeAndWait({ step: vcpu, only: vcpu });
-    }
+    if (this.strategy.name === 'trap' && this.target.capabilities.hardwareStep) return this.hardwareStepFrom(vcpu, pc);
     const plan = await this.stepper.plan(regs, (a, n) => this.patches.read(a, n));
     if (!plan) throw new Error(`cannot predict where the instruction at 0x${pc.toString(16)} goes; stepping it is not possible with spin breakpoints`);
     if ('emulate' in plan) {
@@ -157,6 +167,21 @@ export class RunControl {
     } finally {
       for (const a of temps) this.removeSite(a, 'temp:stepi');
     }
+  }
+
+  /**
+   * One hardware step of `vcpu` from `pc`, the site there lifted. gdbserver may answer it with a
+   * breakpoint hit of this thread that it queued earlier (all-stop mode) instead of stepping: the
+   * thread has not moved and rip says pc + 1. That report is rewound and the step made again. (After
+   * a one-byte instruction a real step looks the same: left as it is.)
+   */
+  private async hardwareStepFrom(vcpu: number, pc: bigint): Promise<RawStop> {
+    await this.sync(pc);
+    const first = await this.resumeAndWait({ step: vcpu, only: vcpu });
+    if (first.kind !== 'stepped' || this.target.capabilities.trapPc !== 'after-int3') return first;
+    if ((await this.pcOf(vcpu)) !== pc + 1n || (await this.stepper.lengthAt(pc, (a, n) => this.patches.read(a, n))) <= 1) return first;
+    await this.target.writeRegisters(vcpu, new Map([[x86_64.pcRegister, pc]]));
+    return this.resumeAndWait({ step: vcpu, only: vcpu });
   }
 
   /** Resume all vCPUs (stepping off a site under `vcpu`'s pc first) and wait for the next stop. */
@@ -223,8 +248,7 @@ export class RunControl {
       await this.sync();
       return this.resumeAndWait({ step: vcpu, only: vcpu, range: { start, end } });
     }
-    await this.sync(pc);
-    const first = await this.resumeAndWait({ step: vcpu, only: vcpu });
+    const first = await this.hardwareStepFrom(vcpu, pc);
     if (first.kind !== 'stepped') return first;
     const now = await this.pcOf(vcpu);
     if (now < start || now >= end) return first;
@@ -240,6 +264,7 @@ export class RunControl {
   private async refine(ev: StopEvent, stepping: false | 'single' | 'range'): Promise<RawStop> {
     const r = ev.reason;
     const vcpu = ev.vcpu ?? 0;
+    this.stopCount++;
     switch (r.kind) {
       case 'exited': return { kind: 'exited', code: r.code };
       case 'killed': return { kind: 'killed', signal: r.signal, name: r.name };
@@ -251,7 +276,7 @@ export class RunControl {
       case 'trap': {
         if (stepping === 'single') return { kind: 'stepped', vcpu };
         const pc = await this.pcOf(vcpu);
-        const hit = this.strategy.hitAddress(pc, (a) => this.patches.has(a) && this.strategy.name === 'trap', this.target.capabilities.trapPc);
+        const hit = this.strategy.hitAddress(pc, (a) => this.strategy.name === 'trap' && (this.patches.has(a) || this.removedLately(a)), this.target.capabilities.trapPc);
         if (hit !== undefined) {
           if (hit !== pc) await this.target.writeRegisters(vcpu, new Map([[x86_64.pcRegister, hit]]));
           return this.park({ kind: 'site', vcpu, address: hit });
@@ -311,6 +336,12 @@ export class RunControl {
       if (pc !== undefined && this.patches.has(pc)) return this.park({ kind: 'site', vcpu: v, address: pc });
     }
     return undefined;
+  }
+
+  /** Was a site at `a` taken out of memory within the last MORIBUND_STOPS stops? */
+  private removedLately(a: bigint): boolean {
+    for (const [addr, at] of this.moribund) if (this.stopCount - at > MORIBUND_STOPS) this.moribund.delete(addr);
+    return this.moribund.has(a) && !this.patches.has(a);
   }
 
   private park(stop: RawStop & { kind: 'site' }): RawStop {
