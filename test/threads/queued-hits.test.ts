@@ -3,27 +3,17 @@
 // and a step answered with a queued hit is made again. Deterministic, on FakeTarget (the live tests race).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { InstructionStepper } from '../../src/arch/arch.js';
 import { PatchTable } from '../../src/core/patches.js';
 import { RunControl } from '../../src/core/run-control.js';
 import { TRAP } from '../../src/core/strategy.js';
 import type { ResumeOptions, StopEvent } from '../../src/target/contract.js';
-import { FakeTarget } from '../helpers/fake-target.js';
+import { FAKE_STEPPER as stepper, FakeTarget } from '../helpers/fake-target.js';
 
 const CODE = 0x1000n;
 const BP = 0x1002n;
 /** nop nop [BP: 66 90, a two-byte nop] nop hlt */
 const PROGRAM = Uint8Array.of(0x90, 0x90, 0x66, 0x90, 0x90, 0xf4);
 
-const stepper: InstructionStepper = {
-  async plan(regs, read) {
-    const pc = regs.get('rip')!;
-    return { successors: [pc + BigInt(await this.lengthAt(pc, read))] };
-  },
-  async lengthAt(address, read) {
-    return (await read(address, 1))[0] === 0x66 ? 2 : 1;
-  },
-};
 
 /**
  * gdbserver's behaviour on top of the fake: a thread with a queued hit (queue(v, address)) sits at the
