@@ -14,7 +14,6 @@ const BP = 0x1002n;
 /** nop nop [BP: 66 90, a two-byte nop] nop hlt */
 const PROGRAM = Uint8Array.of(0x90, 0x90, 0x66, 0x90, 0x90, 0xf4);
 
-
 /**
  * gdbserver's behaviour on top of the fake: a thread with a queued hit (queue(v, address)) sits at the
  * address, and the next resume that includes it reports that hit at once (rip after the int3, the way
