@@ -105,6 +105,9 @@ List the commands whose name or help matches the regular expression (case-insens
   quit: `Usage: quit
 Leave the debugger. Every byte it patched into the program or guest is restored first;
 a program started by gdbserver is then left to run (or killed, as the target decides).`,
+  file: `Usage: file PROG
+Use PROG's symbols, lines and types for the commands that read the program (list, info line,
+break, ptype ...). The program cannot be changed while a target is being debugged.`,
   'core-file': `Usage: core FILE
 Debug FILE post mortem: a Linux core dump or an "xl dump-core" image of a Xen guest. The
 program, its threads, registers and memory are as they were when the core was written;

@@ -66,3 +66,15 @@ test('a mistyped command or subcommand suggests the closest names', () => {
   assert.equal(editDistance('nxet', 'next'), 1, 'a swap of two neighbours is one edit');
   assert.equal(editDistance('', 'abc'), 3);
 });
+
+test('file PROG loads a program for the static commands, like gdb; a missing or non-ELF file is one line', async () => {
+  const { compileFixture, gdbBatch } = await import('../helpers/build.js');
+  const exe = compileFixture(['demo/kernel.c'], ['-g', '-O0'], 'demo-file');
+  const commands = [`file ${exe}`, 'info line demo', 'list 70,71', 'ptype struct test'];
+  const r = cli(['--batch', ...commands.flatMap((c) => ['-ex', c]), '-ex', 'file /nonexistent/prog', '-ex', 'file /etc/passwd']);
+  assert.equal(r.stdout, gdbBatch(exe, commands.slice(1)).replace(/^Reading symbols.*\n/m, ''));
+  const errors = r.stderr.split('\n').filter(Boolean);
+  assert.deepEqual(errors.length, 2, r.stderr);
+  assert.equal(errors[0], '/nonexistent/prog: No such file or directory.');
+  assert.match(errors[1]!, /^\/etc\/passwd: /);
+});
