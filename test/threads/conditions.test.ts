@@ -15,7 +15,9 @@ function shape(out: string, label: string): { hits: string[]; newThreads: number
   }
   assert.equal(new Set(found.map((h) => h.thread)).size, found.length, `${label}: each hit in a different thread\n${out}`);
   // The workers are first seen at the first report: its thread is numbered first (2), the others after it.
-  assert.equal(found[0]?.thread, 2, `${label}: the first reporting thread is thread 2\n${out}`);
+  // gdb does so too unless an event it handled silently showed it another worker first (seen now and then
+  // with the condition evaluated by gdbserver), so this is checked on our side only.
+  if (label === 'duster-tui') assert.equal(found[0]?.thread, 2, `${label}: the first reporting thread is thread 2\n${out}`);
   checkSwitching(out, found, label);
   // All four workers exist (they wait at a barrier) before any reaches work(): announced once, before the first report.
   const firstHit = out.indexOf(' hit Breakpoint');
