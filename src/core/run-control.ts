@@ -30,11 +30,12 @@ export class RunControl {
   /** A signal the program stopped with, given back to it on the next resume of its vCPU (gdb's "pass"). */
   private pendingSignal: { vcpu: number; signal: number } | undefined;
   /**
-   * Threads that stopped on a site and have not moved since. Resuming all would make them hit it
-   * again at once (the same breakpoint reported twice), so continueAll steps each off first, as
-   * gdb steps every resumed thread over the breakpoint it stopped at.
+   * Threads that stopped on a site (thread -> site) and have not been resumed since. Resuming all
+   * would make them hit it again at once (the same breakpoint reported twice), so continueAll steps
+   * each off first, as gdb steps every resumed thread over the breakpoint it stopped at. A thread
+   * that was resumed and came back to a site is a new hit, not parked.
    */
-  private readonly parked = new Set<number>();
+  private readonly parked = new Map<number, bigint>();
   /**
    * Sites taken out of memory, with the stop count then. In all-stop mode gdbserver keeps the other
    * threads' breakpoint hits queued and reports them on later resumes, even after the breakpoint is
@@ -186,13 +187,15 @@ export class RunControl {
 
   /** Resume all vCPUs (stepping off a site under `vcpu`'s pc first) and wait for the next stop. */
   async continueAll(vcpu: number): Promise<RawStop> {
-    for (const v of [vcpu, ...[...this.parked].filter((p) => p !== vcpu)]) {
+    for (const v of [vcpu, ...[...this.parked.keys()].filter((p) => p !== vcpu)]) {
       // A parked thread that is gone (exited, a new process) has nothing to step off.
       const pc = v === vcpu ? await this.pcOf(v) : await this.pcOf(v).catch((e: unknown) => {
         if (e instanceof TargetGoneError) throw e;
         return undefined;
       });
+      const parkedAt = this.parked.get(v);
       this.parked.delete(v);
+      if (v !== vcpu && pc !== parkedAt) continue;
       if (pc !== undefined && (this.owners.has(pc) || this.patches.has(pc))) {
         const s = await this.stepInstruction(v);
         if (s.kind !== 'stepped') return s;
@@ -220,6 +223,8 @@ export class RunControl {
     }
     const pending = this.pendingSignal;
     const resumed = opts.step ?? opts.only;
+    if (resumed === undefined) this.parked.clear();
+    else this.parked.delete(resumed);
     if (pending && (resumed === undefined || resumed === pending.vcpu)) {
       this.pendingSignal = undefined;
       await this.target.resume({ ...opts, signal: pending.signal });
@@ -295,7 +300,8 @@ export class RunControl {
   private async pollSpin(opts: { only?: number }): Promise<RawStop> {
     let interval = POLL_FIRST_MS;
     let wait = this.target.waitForStop();
-    const vcpus = opts.only !== undefined ? [opts.only] : (await this.target.listVcpus()).filter((v) => v.online).map((v) => v.id);
+    const online = async (): Promise<number[]> => (await this.target.listVcpus()).filter((v) => v.online).map((v) => v.id);
+    let vcpus = opts.only !== undefined ? [opts.only] : await online();
     for (;;) {
       const ev = await Promise.race([wait, sleep(interval).then(() => undefined)]);
       if (ev) return this.refine(ev, false);
@@ -314,6 +320,8 @@ export class RunControl {
       const r = stopped.reason;
       const ours = r.kind === 'interrupted' || (r.kind === 'signal' && (r.signal === 2 || r.signal === 0));
       if (!ours) return this.refine(stopped, false);
+      // Threads come and go while a process runs: look at the ones there are now.
+      if (opts.only === undefined) vcpus = await online();
       const hit = await this.findSpinner(vcpus);
       if (hit) return hit;
       if (this.userInterrupt) return { kind: 'interrupted', vcpu: stopped.vcpu ?? vcpus[0] ?? 0 };
@@ -345,7 +353,7 @@ export class RunControl {
   }
 
   private park(stop: RawStop & { kind: 'site' }): RawStop {
-    this.parked.add(stop.vcpu);
+    this.parked.set(stop.vcpu, stop.address);
     return stop;
   }
 }

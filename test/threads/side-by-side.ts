@@ -47,14 +47,14 @@ async function runMerged(argv: string[], timeoutMs: number): Promise<string> {
 export type Debugger = 'duster' | 'gdb';
 
 /** Runs `commands` in batch mode against `exe` under a fresh gdbserver; returns what the debugger printed (stdout + stderr). */
-export async function session(which: Debugger, exe: string, commands: string[], timeoutMs = 120_000): Promise<string> {
+export async function session(which: Debugger, exe: string, commands: string[], opts: { strategy?: 'trap' | 'spin'; timeoutMs?: number } = {}): Promise<string> {
   const gs = await startGdbserver(exe);
   try {
     const ex = commands.flatMap((c) => ['-ex', c]);
     const argv = which === 'duster'
-      ? [process.execPath, CLI, '--path', exe, '--gdb', `${gs.host}:${gs.port}`, '--batch', ...ex]
+      ? [process.execPath, CLI, '--path', exe, '--gdb', `${gs.host}:${gs.port}`, '--batch', ...(opts.strategy ? ['--breakpoints', opts.strategy] : []), ...ex]
       : ['gdb', '-nx', '-batch', '-iex', 'set width 0', '-iex', 'set height 0', '-iex', 'set style enabled off', '-ex', `target remote ${gs.host}:${gs.port}`, ...ex, exe];
-    const out = await runMerged(argv, timeoutMs);
+    const out = await runMerged(argv, opts.timeoutMs ?? 120_000);
     // gdb's chatter about fetching files from the target, and the frame it prints on connecting (we print
     // none in batch mode), have nothing to compare.
     return out.split('\n').filter((l) => !/^(Reading |warning: File transfers|.*Use "set sysroot"|0x[0-9a-f]+ in _start \(\) from )/.test(l)).join('\n');
@@ -63,9 +63,9 @@ export async function session(which: Debugger, exe: string, commands: string[], 
   }
 }
 
-/** Both debuggers on the same program and commands, concurrently. */
-export async function sideBySide(exe: string, commands: string[]): Promise<{ ours: string; gdb: string }> {
-  const [ours, gdb] = await Promise.all([session('duster', exe, commands), session('gdb', exe, commands)]);
+/** Both debuggers on the same program and commands, concurrently (`strategy`: our breakpoint strategy). */
+export async function sideBySide(exe: string, commands: string[], strategy?: 'trap' | 'spin'): Promise<{ ours: string; gdb: string }> {
+  const [ours, gdb] = await Promise.all([session('duster', exe, commands, strategy ? { strategy } : {}), session('gdb', exe, commands)]);
   return { ours, gdb };
 }
 
