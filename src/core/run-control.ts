@@ -205,9 +205,10 @@ export class RunControl {
     return this.resumeAndWait({});
   }
 
-  /** A new process: no thread of the old one is parked on a site. */
-  forgetParked(): void {
+  /** A new process: no thread of the old one is parked on a site or has a hit queued. */
+  forgetThreads(): void {
     this.parked.clear();
+    this.moribund.clear();
   }
 
   /** The signal to deliver when `vcpu` next resumes, or undefined for none (set after every stop). */

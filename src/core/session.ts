@@ -152,7 +152,7 @@ export class Session extends SessionExecution {
     this.patches.forgetAll();
     this.run.removeOwnersWithPrefix('temp:');
     this.run.setPendingSignal(undefined); // the old process's signal dies with it
-    this.run.forgetParked();
+    this.run.forgetThreads();
     for (const b of this.breakpoints.all()) b.hits = 0;
     const pid = this.target.processId;
     if (pid !== undefined) this.pid = pid;
