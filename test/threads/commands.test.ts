@@ -1,13 +1,8 @@
 // thread, thread N, thread apply, info threads and their errors, beside gdb over the same gdbserver; the selected
 // thread is what frames, registers and variables show.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { FIXTURES } from '../helpers/build.js';
-import { BUILDS, sideBySide, withoutEntryValues, workers } from './side-by-side.js';
-
-/** main's `go = 1;`: every worker exists, is named and spins in worker() (our own code, so frames have lines). */
-const GO_LINE = readFileSync(`${FIXTURES}/threads/workers.c`, 'utf8').split('\n').findIndex((l) => l.includes('/* all named */')) + 1;
+import { BUILDS, GO_LINE, sideBySide, withoutEntryValues, workers } from './side-by-side.js';
 
 const COMMANDS = [
   `break workers.c:${GO_LINE}`, 'continue',

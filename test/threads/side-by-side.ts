@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, compileFixture } from '../helpers/build.js';
+import { CLI, FIXTURES, compileFixture } from '../helpers/build.js';
 import { startGdbserver } from '../helpers/gdbserver.js';
 
 /**
@@ -15,6 +15,9 @@ export const BUILDS = [
   { label: '-O0 -no-pie', flags: ['-g', '-O0', '-no-pie', '-pthread'] },
   { label: '-O2 -no-pie', flags: ['-g', '-O2', '-no-pie', '-pthread'] },
 ];
+
+/** main's `go = 1;`: every worker exists, is named and spins in worker() (our own code, so frames have lines). */
+export const GO_LINE = readFileSync(`${FIXTURES}/threads/workers.c`, 'utf8').split('\n').findIndex((l) => l.includes('/* all named */')) + 1;
 
 export function workers(flags: string[]): string {
   return compileFixture(['threads/workers.c'], flags, 'workers');
