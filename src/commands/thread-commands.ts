@@ -44,11 +44,10 @@ function parseIdList(text: string): { numbers: number[]; rest: string } {
   return { numbers, rest };
 }
 
-/** The frame part of an `info threads` row: the selected frame for the current thread, frame 0 for the others. */
+/** The frame part of an `info threads` row: each thread's innermost frame (gdb 13 shows frame 0 even after `up`). */
 async function frameColumn(s: Session, t: ThreadInfo): Promise<string> {
-  const level = t.current ? s.selectedFrame : 0;
-  const frames = await s.withThread(t.vcpu, () => s.backtrace(level + 1)).catch(() => []);
-  const f = frames[level];
+  const frames = await s.withThread(t.vcpu, () => s.backtrace(1)).catch(() => []);
+  const f = frames[0];
   if (!f) return t.location ? frameDescription(t.location, undefined, true) : '(running)';
   const midLine = f.level > 0 || s.program.lineForPc(f.pc)?.pc !== f.pc;
   return frameDescription(f.location, f.args, midLine);

@@ -17,7 +17,11 @@ function byName(text: string): string {
     .replace(/process \d+/g, 'process PID')
     .replace(/Thread \d+\.\d+/g, 'Thread PID.LWP')
     .replace(/Thread (\d+) "[^"]+"/g, (_all, n: string) => `Thread <${names.get(n) ?? n}>`)
-    .replace(/\[Current thread is (\d+) /g, (_all, n: string) => `[Current thread is <${names.get(n) ?? n}> `);
+    .replace(/\[Current thread is (\d+) /g, (_all, n: string) => `[Current thread is <${names.get(n) ?? n}> `)
+    // info threads: only the current thread's row is the same from run to run (it shows the selected frame).
+    .replace(/^ {2}\d+ +Thread .*\n/gm, '')
+    .replace(/^\* \d+ +(Thread PID\.LWP "[^"]+") +/gm, '* N $1 ')
+    .replace(/^ {2}Id {3}Target Id +Frame $/gm, '  Id   Target Id Frame ');
 }
 
 // Every stop is worker-2's own (the others' hits are false conditions), so the transcript does not depend on timing.
@@ -25,7 +29,7 @@ const COMMANDS = [
   'break workers.c:31 if id == 2',
   'continue', 'print i', 'next', 'print i', 'next', 'next', 'print i', 'thread',
   // Other workers may have hits on breakpoint 1 queued in gdbserver when it goes.
-  'delete 1', 'break work if id == 2 && i == 3', 'continue', 'finish', 'thread', 'next', 'next', 'print i', 'info locals',
+  'delete 1', 'break work if id == 2 && i == 3', 'continue', 'up', 'info threads', 'down', 'finish', 'thread', 'next', 'next', 'print i', 'info locals',
   'delete', 'continue',
 ];
 
