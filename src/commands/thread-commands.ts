@@ -53,16 +53,21 @@ async function frameColumn(s: Session, t: ThreadInfo): Promise<string> {
   return frameDescription(f.location, f.args, midLine);
 }
 
+/** The threads as gdb numbers them; none without a process (gdb's answers then: "No threads.", "Unknown thread 1."). */
+async function threadsOf(ctx: CommandContext): Promise<ThreadInfo[]> {
+  return ctx.session ? ctx.session.threads() : [];
+}
+
 async function infoThreads(args: string, ctx: CommandContext): Promise<void> {
-  const s = needSession(ctx);
   const wanted = args.trim() ? parseIdList(args).numbers : undefined;
-  const all = await s.threads();
+  const all = await threadsOf(ctx);
   if (!all.length) {
     ctx.out.print('No threads.\n');
     return;
   }
   const threads = wanted ? all.filter((t) => wanted.includes(t.number)) : all;
   if (!threads.length) throw new UserError(`No threads match '${args.trim()}'.`);
+  const s = needSession(ctx);
   // gdb sizes the Target Id column to the longest entry, at least 17 wide.
   const width = Math.max(17, ...threads.map((t) => targetIdText(t).length));
   const rows = [`  Id   ${'Target Id'.padEnd(width)} Frame `];
@@ -74,18 +79,16 @@ async function infoThreads(args: string, ctx: CommandContext): Promise<void> {
 }
 
 async function currentThread(ctx: CommandContext): Promise<void> {
-  const s = needSession(ctx);
-  const t = (await s.threads()).find((x) => x.current);
+  const t = (await threadsOf(ctx)).find((x) => x.current);
   if (!t) throw new UserError('No thread selected');
   ctx.out.print(`[Current thread is ${t.number} (${t.targetId})]\n`);
 }
 
 async function switchThread(word: string, ctx: CommandContext): Promise<void> {
-  const s = needSession(ctx);
   const n = threadNumber(word);
-  const t = (await s.threads()).find((x) => x.number === n);
+  const t = (await threadsOf(ctx)).find((x) => x.number === n);
   if (!t) throw new UserError(`Unknown thread ${n}.`);
-  await s.selectVcpu(t.vcpu);
+  await needSession(ctx).selectVcpu(t.vcpu);
   ctx.out.print(`[Switching to thread ${n} (${t.targetId})]\n`);
   await printSelectedFrame(ctx);
 }
@@ -107,10 +110,9 @@ function parseFlags(text: string): { quiet: boolean; cont: boolean; silent: bool
 }
 
 async function threadApply(args: string, ctx: CommandContext, table: () => CommandTable): Promise<void> {
-  const s = needSession(ctx);
   const text = args.trim();
   if (!text) throw new UserError('Please specify a thread ID list');
-  const threads = await s.threads();
+  const threads = await threadsOf(ctx);
   let chosen: (ThreadInfo | number)[];
   let flags: ReturnType<typeof parseFlags>;
   const allForm = /^all(?:\s+(.*))?$/s.exec(text);
@@ -132,6 +134,7 @@ async function threadApply(args: string, ctx: CommandContext, table: () => Comma
       ctx.out.error(`warning: Unknown thread ${t}`);
       continue;
     }
+    const s = needSession(ctx);
     const header = flags.quiet ? '' : `\nThread ${t.number} (${targetIdText(t)}):\n`;
     // -s prints a thread's header only when its command printed something: collect that output first.
     let collected = '';

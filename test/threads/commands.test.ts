@@ -1,7 +1,9 @@
 // thread, thread N, thread apply, info threads and their errors, beside gdb over the same gdbserver; the selected
 // thread is what frames, registers and variables show.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { CLI } from '../helpers/build.js';
 import { BUILDS, GO_LINE, sideBySide, withoutEntryValues, workers } from './side-by-side.js';
 
 const COMMANDS = [
@@ -69,3 +71,15 @@ for (const b of BUILDS) {
     if (frame0) assert.equal(BigInt(rip[1]!), BigInt(frame0[1]!), ours);
   });
 }
+
+test('without a process: thread, info threads, thread N and thread apply answer as gdb does', () => {
+  const exe = workers(BUILDS[0]!.flags);
+  const cmds = ['thread', 'info threads', 'thread 1', 'thread apply all bt', 'thread apply 1 bt', 'thread foo'];
+  const ex = cmds.flatMap((c) => ['-ex', c]);
+  // stdout and stderr in one stream, in the order printed.
+  const run = (argv: string[]): string => spawnSync('sh', ['-c', '"$@" 2>&1', 'sh', ...argv], { encoding: 'utf8', timeout: 60_000 }).stdout;
+  const ours = run([process.execPath, CLI, '--path', exe, '--batch', ...ex]);
+  const gdb = run(['gdb', '-nx', '-batch', ...ex, exe]);
+  assert.equal(ours, gdb);
+  assert.match(ours, /^No thread selected\nNo threads\.\nUnknown thread 1\.\n/);
+});
