@@ -4,7 +4,7 @@ import { UserError } from '../util/errors.js';
 import { formatBreakpointTable } from './breakpoint-commands.js';
 import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
-import { backtraceLine, frameDescription, sourceLine } from './report.js';
+import { backtraceLine, sourceLine } from './report.js';
 import { needSession } from './context.js';
 
 /** gdb's frame line and source line for the selected frame (frame, up, down, thread N). */
