@@ -8,6 +8,7 @@ import { TargetGoneError, type Target } from '../target/contract.js';
 import { buildCommandTable } from '../commands/index.js';
 import { Interpreter, QuitRequest } from '../commands/interpreter.js';
 import type { CommandContext } from '../commands/context.js';
+import type { Session, EvaluationPort } from '../core/session.js';
 import { SourceFiles } from '../commands/source-files.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { exitProcess, fatal, installExitHandlers, shutdown, terminalHangup } from './lifecycle.js';
@@ -29,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
     error: (t: string) => void process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
   };
   let program: Program | undefined;
+  // duster-tui PROG [ARGS]: no target named, so `run` / `start` start the program under our own gdbserver.
+  const runsProgram = opts.path !== undefined && !opts.gdb && opts.domain === undefined && opts.core === undefined;
   if (opts.path) {
     try {
       program = new Program(openElf(opts.path));
@@ -36,7 +39,8 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       out.error(`duster-tui: ${e.message.startsWith(`${opts.path}: `) ? e.message : `${opts.path}: ${e.message}`}`);
-      return 1;
+      // Like gdb, a prompt without a program follows; -ex / batch runs stop here (status 1).
+      if (!runsProgram || opts.batch || opts.commands.length) return 1;
     }
   }
   const ctx: CommandContext = { program, session: undefined, sources: new SourceFiles([process.cwd()]), out, list: {} };
@@ -44,6 +48,20 @@ async function main(argv: string[]): Promise<number> {
   // (stderr, or the command log while the full screen runs), and the sound units keep answering.
   program?.dwarf.onWarning((m) => ctx.out.error(m));
   const interpreter = new Interpreter(buildCommandTable(), ctx);
+  /** A new session's evaluation port and its events: printed in line and batch mode (the TUI shows them itself). */
+  const attachSession = (session: Session, evaluation: EvaluationPort): void => {
+    if (session.imageMismatch) out.error(`warning: ${session.imageMismatch}`);
+    session.setEvaluation(evaluation);
+    session.on((e) => {
+      if (e.type === 'output' && !ctx.quiet) out.print(e.text);
+      else if (e.type === 'exited' && !ctx.quiet) out.print(e.text + '\n');
+      else if (e.type === 'error' && !ctx.quiet) out.error(e.message);
+    });
+  };
+  if (runsProgram) {
+    const { launcher } = await import('./launch.js');
+    ctx.launch = launcher({ opts, ctx, attach: attachSession });
+  }
 
   let target: Target | undefined;
   if (opts.core !== undefined) {
@@ -73,13 +91,7 @@ async function main(argv: string[]): Promise<number> {
       target = conn.target;
       const session = await Session.start({ program, target, strategy: conn.strategy, ...(conn.pid !== undefined ? { pid: conn.pid } : {}) });
       ctx.session = session;
-      if (session.imageMismatch) out.error(`warning: ${session.imageMismatch}`);
-      session.setEvaluation(new SessionEvaluation(session));
-      session.on((e) => {
-        if (e.type === 'output' && !ctx.quiet) out.print(e.text);
-        else if (e.type === 'exited' && !ctx.quiet) out.print(e.text + '\n');
-        else if (e.type === 'error' && !ctx.quiet) out.error(e.message);
-      });
+      attachSession(session, new SessionEvaluation(session));
     } catch (e) {
       if (!(e instanceof UserError) && !(e instanceof TargetGoneError)) throw e;
       target?.close();
