@@ -119,14 +119,26 @@ async function main(argv: string[]): Promise<number> {
 
   const interactive = process.stdin.isTTY && process.stdout.isTTY;
   const tui = opts.tui ?? interactive;
+  if (tui && !ctx.session && ctx.launch) {
+    // The full screen needs a session: start the program's gdbserver now (the program waits for `run`).
+    try {
+      await ctx.launch();
+    } catch (e) {
+      if (!(e instanceof UserError) && !(e instanceof TargetGoneError)) throw e;
+      out.error(errorMessage(e)); // line mode follows, on the program file alone
+    }
+  }
   if (tui && ctx.session) {
     const { runTui } = await import('../ui/app.js');
     ctx.quiet = true; // the TUI shows session events itself
-    await runTui({ session: ctx.session, interpreter, hangup: terminalHangup.signal, ...(opts.theme ? { theme: opts.theme } : {}) });
+    // The program's output has a pane when duster-tui runs the program (its stdin is not connected in the full screen).
+    const showPanes = ctx.launch ? (['output'] as const) : [];
+    await runTui({ session: ctx.session, interpreter, hangup: terminalHangup.signal, showPanes: [...showPanes], ...(opts.theme ? { theme: opts.theme } : {}) });
     return shutdown(ctx, opts, 0);
   }
   const { runLineMode } = await import('./line-mode.js');
-  await runLineMode(interpreter, ctx, terminalHangup.signal);
+  const { programInput } = await import('./launch.js');
+  await runLineMode(interpreter, ctx, terminalHangup.signal, programInput(ctx));
   return shutdown(ctx, opts, 0);
 }
 

@@ -80,8 +80,12 @@ export function spawnGdbserver(program: string, args: string[], opts: { cwd?: st
   // gdbserver starts the program through $SHELL as gdb does; script's own -c command needs a POSIX sh.
   const userShell = process.env.SHELL;
   // stty here, in script's foreground shell: the program runs in a process group of its own, where stty would stop on SIGTTOU.
-  const cmd = `echo "pid $$" >&3; stty -echo -onlcr 2>/dev/null; ${userShell ? `SHELL=${shQuote(userShell)}; export SHELL; ` : 'unset SHELL; '}`
+  // setsid: a session without a controlling terminal, so the pty is not the program's controlling tty and a read from it
+  // is not a background read (gdbserver puts the program in a process group of its own: it would stop with SIGTTIN).
+  const setsid = findOnPath('setsid');
+  const inner = `echo "pid $$" >&3; ${userShell ? `SHELL=${shQuote(userShell)}; export SHELL; ` : 'unset SHELL; '}`
     + `exec ${shQuote(gdbserver)} --once --wrapper ${shQuote(wrapper)} -- 127.0.0.1:0 ${[program, ...args].map(shQuote).join(' ')} 2>&3 3>&-`;
+  const cmd = `stty -echo -onlcr 2>/dev/null; ${setsid ? `exec ${shQuote(setsid)} -w /bin/sh -c ${shQuote(inner)}` : inner}`;
   const script = findOnPath('script');
   const child: ChildProcess = spawn(script ?? '/bin/sh', script ? ['-q', '-e', '-c', cmd, '/dev/null'] : ['-c', cmd], {
     cwd: opts.cwd,

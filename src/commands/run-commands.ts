@@ -1,4 +1,5 @@
 // Execution commands: run, start, continue, next, step, stepi, nexti, finish, until, advance, interrupt, detach, kill.
+import { resolve } from 'node:path';
 import type { CodeLocation, StopInfo } from '../core/api.js';
 import type { Session } from '../core/session.js';
 import { UserError } from '../util/errors.js';
@@ -52,7 +53,7 @@ async function runProgram(args: string, ctx: CommandContext, stopAtMain: boolean
   }
   if (stopAtMain) ctx.out.print(breakpointAnnouncement(await s.addBreakpoint('main', { temporary: true })) + '\n');
   await s.begin(launched ? undefined : words);
-  if (ctx.fromTerminal) ctx.out.print(`Starting program: ${s.program.elf.path} ${(s.programArgs ?? []).join(' ')}\n`);
+  if (ctx.fromTerminal) ctx.out.print(`Starting program: ${resolve(s.program.elf.path)} ${(s.programArgs ?? []).join(' ')}\n`);
   await runAndReport(ctx, (x) => x.stepping.continue());
 }
 

@@ -26,6 +26,8 @@ export interface TuiOptions {
   /** Theme name or path (--theme); overrides the config file's. */
   theme?: string;
   config?: Config;
+  /** Optional panes shown at start besides the config file's (the Output pane when duster-tui runs the program itself). */
+  showPanes?: Config['panes']['show'];
   /** Warnings from loading the config, shown in the command log. */
   configWarnings?: string[];
   /** Shown in the status line: "gdbserver 127.0.0.1:2345", "Xen domain 23". */
@@ -84,7 +86,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
 
   const model = new UiModel(session, port, schedule, disassembler(program));
   if (sources) model.sources.locate = (p) => sources.locate(p);
-  model.shown = [...config.panes.show];
+  model.shown = [...new Set([...config.panes.show, ...(opts.showPanes ?? [])])];
   const completion: CompletionSources = {
     commands: opts.interpreter.table,
     symbols: () => port?.symbolNames() ?? [],
