@@ -48,7 +48,8 @@ async function runProgram(args: string, ctx: CommandContext, stopAtMain: boolean
   const s = await sessionOrLaunch(ctx, words);
   s.requireExecutable();
   if (s.state === 'running') throw new UserError('The program is running; interrupt it first (Ctrl-C).');
-  if (s.state === 'stopped' && !(await query(ctx, 'The program being debugged has been started already.\nStart it from the beginning? '))) {
+  // gdb asks only when the command came from a terminal (from_tty): not for -ex / batch commands.
+  if (s.state === 'stopped' && ctx.fromTerminal && !(await query(ctx, 'The program being debugged has been started already.\nStart it from the beginning? '))) {
     throw new UserError('Program not restarted.');
   }
   if (stopAtMain) ctx.out.print(breakpointAnnouncement(await s.addBreakpoint('main', { temporary: true })) + '\n');
