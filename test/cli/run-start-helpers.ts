@@ -79,8 +79,10 @@ export class LineSession {
 
   /** Waits for the exit (killing it after `timeoutMs`): the exit status, or null when it had to be killed. */
   async end(timeoutMs = 30_000): Promise<number | null | 'hung'> {
-    const t = new Promise<'hung'>((r) => setTimeout(() => r('hung'), timeoutMs));
+    let timer: NodeJS.Timeout | undefined;
+    const t = new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), timeoutMs)));
     const code = await Promise.race([this.exited, t]);
+    clearTimeout(timer);
     if (code === 'hung') this.child.kill('SIGKILL');
     return code;
   }
