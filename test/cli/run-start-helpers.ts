@@ -40,11 +40,11 @@ export function processesMentioning(needle: string): string[] {
   return r.stdout.split('\n').filter((l) => l.includes(needle) && !/^\s*\d+\s+Z/.test(l));
 }
 
-/** Polls until no process mentions `needle` (or the time is up); returns what is left. */
-export async function leftovers(needle: string, timeoutMs = 15_000): Promise<string[]> {
+/** Polls until no process mentions `needle` (or the time is up); returns what is left. `ignore`: lines that may stay. */
+export async function leftovers(needle: string, timeoutMs = 15_000, ignore?: RegExp): Promise<string[]> {
   const t0 = Date.now();
   for (;;) {
-    const left = processesMentioning(needle);
+    const left = processesMentioning(needle).filter((l) => !ignore?.test(l));
     if (!left.length || Date.now() - t0 > timeoutMs) return left;
     await new Promise((r) => setTimeout(r, 200));
   }
