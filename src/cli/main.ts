@@ -34,8 +34,8 @@ async function main(argv: string[]): Promise<number> {
     error: (t: string) => void process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
   };
   let program: Program | undefined;
-  // duster-tui PROG [ARGS]: no target named, so `run` / `start` start the program under our own gdbserver.
-  const runsProgram = opts.path !== undefined && !opts.gdb && opts.domain === undefined && opts.core === undefined;
+  // duster-tui PROG [ARGS] (or `file PROG` later): no target named, so `run` / `start` start the program under our own gdbserver.
+  const runsProgram = !opts.gdb && opts.domain === undefined && opts.core === undefined;
   if (opts.path) {
     try {
       program = new Program(openElf(opts.path));

@@ -24,6 +24,7 @@ export function breakpointAnnouncement(bp: Breakpoint): string {
 }
 
 async function createBreakpoint(args: string, ctx: CommandContext, temporary: boolean): Promise<void> {
+  if (!ctx.session && !ctx.program) throw new UserError('No symbol table is loaded.  Use the "file" command.');
   const s = await sessionOrLaunch(ctx); // duster-tui PROG: the program's gdbserver starts with the first breakpoint
   const { spec, condition } = splitCondition(args);
   const bp = await s.addBreakpoint(spec || defaultSpec(s), { temporary, ...(condition ? { condition } : {}) });
