@@ -3,15 +3,17 @@ import { accessSync, closeSync, constants, openSync, readSync, statSync } from '
 import { resolve } from 'node:path';
 import type { CommandContext } from '../commands/context.js';
 import type { EvaluationPort, Session } from '../core/session.js';
-import type { StopEvent, Target } from '../target/contract.js';
+import type { ResumeOptions, StopEvent, Target } from '../target/contract.js';
 import { UserError } from '../util/errors.js';
 import type { CliOptions } from './args.js';
 import { noteOwnProcess } from './lifecycle.js';
 import { spawnGdbserver, type SpawnedGdbserver } from './spawn-gdbserver.js';
 
 const EM_X86_64 = 62;
-/** After the program exits, its last output still travels through the pty relay: wait at least this long for it. */
-const EXIT_SETTLE_MS = 30;
+/** After the program exits, its last output still travels through the pty relay: wait at least this long for it ... */
+const EXIT_SETTLE_MS = 60;
+/** ... and after a continue (a single step rarely writes). Measured: without it, 1 `next` over printf in 5 showed the line late. */
+const CONTINUE_SETTLE_MS = 10;
 
 /**
  * Why the program cannot be started, in gdb's words (gdb runs it through a shell, whose messages it
@@ -113,15 +115,25 @@ export function programInput(ctx: CommandContext): (line: string) => boolean {
 
 /**
  * The target with each stop held back until the program's output has arrived: it comes through the
- * pty relay, a slower path than the stop reply, and gdb shows it before the stop report.
+ * pty relay, a slower path than the stop reply, and gdb shows it before the stop report. After a
+ * continue (the program may have written anything) the wait is a little longer than after a single
+ * step; after the program's end, longer still (its last words).
  */
 function settlingOutput(target: Target, gs: SpawnedGdbserver): Target {
+  let stepping = false;
   return new Proxy(target, {
     get(t, key) {
+      if (key === 'resume') {
+        return (opts: ResumeOptions): Promise<void> => {
+          stepping = opts.step !== undefined;
+          return t.resume(opts);
+        };
+      }
       if (key === 'waitForStop') {
         return async (): Promise<StopEvent> => {
           const ev = await t.waitForStop();
-          await gs.settle(ev.reason.kind === 'exited' || ev.reason.kind === 'killed' ? EXIT_SETTLE_MS : 0);
+          const ended = ev.reason.kind === 'exited' || ev.reason.kind === 'killed';
+          await gs.settle(ended ? EXIT_SETTLE_MS : stepping ? 0 : CONTINUE_SETTLE_MS);
           return ev;
         };
       }

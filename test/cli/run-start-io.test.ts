@@ -2,11 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileFixture } from '../helpers/build.js';
-import { LineSession, leftovers, processesMentioning } from './run-start-helpers.js';
+import { LineSession, duster, leftovers, processesMentioning } from './run-start-helpers.js';
 
 const ASK = compileFixture(['run/ask.c'], ['-g'], 'ask-io');
 // A breakpoint on a PIE needs the load bias (issue 13 item 1, landing separately): -no-pie for the one test that sets one.
 const ASK_NO_PIE = compileFixture(['run/ask.c'], ['-g', '-no-pie'], 'ask-io-nopie');
+const GREET_NO_PIE = compileFixture(['run/greet.c'], ['-g', '-no-pie'], 'greet-io-nopie');
 
 test('output shows while the program runs (a pty: printf is line-buffered), a line typed while it runs is its stdin', async () => {
   const s = new LineSession([ASK]);
@@ -69,5 +70,13 @@ test('quit at a breakpoint kills the program (nothing runs on), and its breakpoi
     assert.deepEqual(await leftovers(ASK_NO_PIE), []);
   } finally {
     s.child.kill('SIGKILL');
+  }
+});
+
+test('output written during a `next` shows before the next source line, as on gdb\'s terminal (3 runs)', () => {
+  for (let i = 0; i < 3; i++) {
+    const r = duster([GREET_NO_PIE, '--batch', '-ex', 'start', '-ex', 'next', '-ex', 'next', '-ex', 'next', '-ex', 'next']);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /^10\t  printf\("argc=%d twice=%d\\n", argc, n\);\nargc=1 twice=2\n11\t.*\n12\t.*\na line on stderr\n13\t/m, r.stdout);
   }
 });
