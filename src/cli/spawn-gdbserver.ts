@@ -60,6 +60,15 @@ export function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * gdb's program finds LINES and COLUMNS in its environment (gdb's screen size: the terminal's, else
+ * 24 x 80); so does ours, so that the stack, and every address on it, is where it is under gdb.
+ */
+function gdbScreenSize(): { LINES: string; COLUMNS: string } {
+  const tty = process.stdout.isTTY ? process.stdout : undefined;
+  return { LINES: process.env.LINES ?? String(tty?.rows ?? 24), COLUMNS: process.env.COLUMNS ?? String(tty?.columns ?? 80) };
+}
+
 /** The wrapper gdbserver execs the program through (see the top of this file). */
 function writeWrapper(dir: string): string {
   const path = join(dir, 'wrapper.sh');
@@ -89,7 +98,7 @@ export function spawnGdbserver(program: string, args: string[], opts: { cwd?: st
   const script = findOnPath('script');
   const child: ChildProcess = spawn(script ?? '/bin/sh', script ? ['-q', '-e', '-c', cmd, '/dev/null'] : ['-c', cmd], {
     cwd: opts.cwd,
-    env: { ...process.env, SHELL: '/bin/sh' },
+    env: { ...process.env, ...gdbScreenSize(), SHELL: '/bin/sh' },
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     detached: true,
   });
