@@ -81,7 +81,8 @@ export function launcher(setup: LaunchSetup): (args?: string[]) => Promise<Sessi
     const [{ connectTarget }, { Session }, { GdbRemoteTarget }, { SessionEvaluation }] = await Promise.all([
       import('./connect.js'), import('../core/session.js'), import('../target/gdb-remote/target.js'), import('../commands/eval-hooks.js'),
     ]);
-    const gs = await spawnGdbserver(path, args);
+    // Batch mode reads no commands from stdin: like gdb -batch's program, ours reads it (and sees its end).
+    const gs = await spawnGdbserver(path, args, { ourStdin: opts.batch });
     try {
       const conn = await connectTarget({ ...opts, domain: undefined, core: undefined, gdb: { host: gs.host, port: gs.port } } as CliOptions, ctx.out);
       if (conn.target instanceof GdbRemoteTarget) await conn.target.enterExtendedMode();

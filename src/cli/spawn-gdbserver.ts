@@ -70,22 +70,23 @@ function gdbScreenSize(): { LINES: string; COLUMNS: string } {
 }
 
 /** The wrapper gdbserver execs the program through (see the top of this file). */
-function writeWrapper(dir: string): string {
+function writeWrapper(dir: string, ourStdin: boolean): string {
   const path = join(dir, 'wrapper.sh');
-  writeFileSync(path, '#!/bin/sh\nexec "$@" 2>&1\n');
+  writeFileSync(path, `#!/bin/sh\nexec "$@" 2>&1${ourStdin ? ' <&4 4<&-' : ''}\n`);
   chmodSync(path, 0o700);
   return path;
 }
 
 /**
- * Starts gdbserver on `program` with `args`; resolves when it listens. Fails with a UserError naming
+ * Starts gdbserver on `program` with `args`; resolves when it listens. `ourStdin`: the program reads
+ * our stdin (not the pty; at its end the program sees end-of-file, as under gdb -batch). Fails with a UserError naming
  * gdbserver's last words when it exits first (it could not start the program).
  */
-export function spawnGdbserver(program: string, args: string[], opts: { cwd?: string } = {}): Promise<SpawnedGdbserver> {
+export function spawnGdbserver(program: string, args: string[], opts: { cwd?: string; ourStdin?: boolean } = {}): Promise<SpawnedGdbserver> {
   const gdbserver = findOnPath('gdbserver');
   if (!gdbserver) throw new UserError('gdbserver not found on PATH: install it (Debian: apt-get install gdbserver) to run programs, or connect to one with --gdb HOST:PORT.');
   const dir = mkdtempSync(join(tmpdir(), 'duster-tui-run-'));
-  const wrapper = writeWrapper(dir);
+  const wrapper = writeWrapper(dir, !!opts.ourStdin);
   // gdbserver starts the program through $SHELL as gdb does; script's own -c command needs a POSIX sh.
   const userShell = process.env.SHELL;
   // stty here, in script's foreground shell: the program runs in a process group of its own, where stty would stop on SIGTTOU.
@@ -99,7 +100,8 @@ export function spawnGdbserver(program: string, args: string[], opts: { cwd?: st
   const child: ChildProcess = spawn(script ?? '/bin/sh', script ? ['-q', '-e', '-c', cmd, '/dev/null'] : ['-c', cmd], {
     cwd: opts.cwd,
     env: { ...process.env, ...gdbScreenSize(), SHELL: '/bin/sh' },
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    // fd 4: our own stdin, handed down to the program (batch mode: gdb -batch's program reads gdb's stdin).
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe', ...(opts.ourStdin ? [0] : [])],
     detached: true,
   });
   let log = '';

@@ -65,3 +65,14 @@ test('quit before run, and at a breakpoint: the spawned gdbserver and the progra
     assert.deepEqual(await leftovers(GREET), [], `after ${commands.join(', ')}`);
   }
 });
+
+test('batch mode: the program reads duster-tui\'s stdin, as gdb -batch\'s reads gdb\'s (and sees its end)', () => {
+  const ask = compileFixture(['run/ask.c'], ['-g'], 'ask-batch');
+  for (const input of ['world\n', '']) {
+    const ours = duster([ask, '--batch', '-ex', 'run'], { input });
+    const gdb = gdbNative(ask, ['run'], [], input);
+    assert.equal(ours.stderr, '');
+    assert.match(ours.stdout, input ? /^name\? hello world\n\[Inferior 1 \(process \d+\) exited normally\]\n$/m : /^name\? \[Inferior 1 \(process \d+\) exited normally\]\n$/m);
+    assert.deepEqual(normalise(ours.stdout), normalise(gdb.stdout));
+  }
+});
