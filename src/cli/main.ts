@@ -137,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
     ctx.quiet = true; // the TUI shows session events itself
     // The program's output has a pane when duster-tui runs the program (its stdin is not connected in the full screen).
     const showPanes = ctx.launch ? (['output'] as const) : [];
-    await runTui({ session: ctx.session, interpreter, hangup: terminalHangup.signal, showPanes: [...showPanes], ...(opts.theme ? { theme: opts.theme } : {}) });
+    await runTui({ session: ctx.session, interpreter, hangup: terminalHangup.signal, showPanes: [...showPanes], quitKills: !!ctx.launch, ...(opts.theme ? { theme: opts.theme } : {}) });
     return shutdown(ctx, opts, 0);
   }
   const { runLineMode } = await import('./line-mode.js');

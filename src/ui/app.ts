@@ -28,6 +28,8 @@ export interface TuiOptions {
   config?: Config;
   /** Optional panes shown at start besides the config file's (the Output pane when duster-tui runs the program itself). */
   showPanes?: Config['panes']['show'];
+  /** duster-tui started the program: quitting kills it rather than detaching. */
+  quitKills?: boolean;
   /** Warnings from loading the config, shown in the command log. */
   configWarnings?: string[];
   /** Shown in the status line: "gdbserver 127.0.0.1:2345", "Xen domain 23". */
@@ -87,6 +89,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
   const model = new UiModel(session, port, schedule, disassembler(program));
   if (sources) model.sources.locate = (p) => sources.locate(p);
   model.shown = [...new Set([...config.panes.show, ...(opts.showPanes ?? [])])];
+  model.quitKillsProgram = !!opts.quitKills;
   const completion: CompletionSources = {
     commands: opts.interpreter.table,
     symbols: () => port?.symbolNames() ?? [],
@@ -145,7 +148,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
   /** Leaves the UI; the caller (cli) then detaches from the target, restoring every patched byte. */
   async function quit(_confirmed: boolean): Promise<void> {
     if (done) return;
-    model.addLog('Detaching...', 'info');
+    model.addLog(model.quitKillsProgram ? 'Killing the program...' : 'Detaching...', 'info');
     renderNow();
     leave(() => screen.destroy());
   }

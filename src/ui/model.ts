@@ -30,6 +30,8 @@ export class UiModel {
   state: SessionState | 'starting' = 'starting';
   stop: StopInfo | undefined;
   exitText: string | undefined;
+  /** duster-tui started the program: quitting kills it (the quit question says so). */
+  quitKillsProgram = false;
   frames: FrameInfo[] = [];
   selectedFrame = 0;
   breakpoints: BreakpointInfo[] = [];

@@ -38,7 +38,7 @@ test('run in the TUI: program output in the Output pane while RUNNING, not in th
     ui.keys('Escape'); // out of the command line, where `run` was typed (a separate key: Escape q at once reads as Alt-q)
     await ui.waitFor((x) => !/\[Command\]/.test(x), T, 'the command line left');
     ui.keys('q');
-    await ui.waitFor(/\(y\/n\)|\[y\/n\]|y or n|Detach/i, T, 'the quit question');
+    await ui.waitFor(/Kill the program \(duster-tui started it\) and quit\?/, T, 'the quit question');
     ui.keys('y');
     await ui.waitFor(/\[exit 0\]/, T);
     assert.equal(readFileSync(errFile, 'utf8'), '');
