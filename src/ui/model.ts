@@ -143,7 +143,7 @@ export class UiModel {
       const l = this.stop.location;
       this.showLocation(l.fullPath ?? l.file, l.file, l.line);
       void this.refresh(true);
-    }
+    } else if (!this.file) this.showLocation(undefined, undefined, undefined); // before `run`: main's source, as gdb's TUI
     this.changed();
   }
 
