@@ -123,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
 
   const interactive = process.stdin.isTTY && process.stdout.isTTY;
   const tui = opts.tui ?? interactive;
-  if (tui && !ctx.session && ctx.launch) {
+  if (tui && !ctx.session && ctx.launch && ctx.program) {
     // The full screen needs a session: start the program's gdbserver now (the program waits for `run`).
     try {
       await ctx.launch();

@@ -1,19 +1,23 @@
 // Starts the gdbserver of `duster-tui PROG` / `run`: a loopback port it picks itself, the program's stdio on a pseudo-terminal of ours.
 //
-// How (measured with gdbserver 13.1, util-linux 2.38):
-// - Channel: `gdbserver --once 127.0.0.1:0` picks a free port and says "Listening on port N" on its
-//   stderr; --once closes the listening socket at our connection, so nobody else gets in afterwards.
-//   The `stdio` transport would be more private but makes the program's stdout gdbserver's stderr,
-//   mixed with gdbserver's own messages, and its stdin /dev/null.
-// - Stdio: a program's printf to a pipe is block-buffered (nothing shows until 4 KiB or exit), so the
-//   program gets a pseudo-terminal: gdbserver runs under `script -q -e -c CMD /dev/null` (bsdutils,
-//   Essential on Debian; python3's pty module would do too but is not always installed). script
-//   relays the pty to our pipes. gdbserver's own stderr ("Process ... created", "Listening on port",
-//   "Child exited", "Detaching") is moved to fd 3, a pipe of its own, so it never reaches the Output
-//   pane; the pty's echo and CR/LF mapping are turned off (our
-//   input is not program output) and a wrapper (gdbserver --wrapper) gives the program's stderr the pty too. Without `script`, the same command runs under
-//   sh with pipes (output then comes in blocks).
-// - The child gets its own process group (detached), so a Ctrl-C at our terminal is ours, not its.
+// How (measured with gdbserver 13.1, util-linux 2.38, on this project's test machine):
+// - Channel: `gdbserver --once 127.0.0.1:0` picks a free loopback port and says "Listening on port N"
+//   on its stderr; --once closes the listening socket at our connection, so nobody gets in after us.
+//   The `stdio` transport would be more private, but there gdbserver gives the program's stdout and
+//   stderr its own stderr, mixed with its messages ("Process ... created", "Remote debugging using
+//   stdio"), block-buffered (isatty 0), and its stdin /dev/null.
+// - A pseudo-terminal for the program: its printf to a pipe is block-buffered (nothing shows until
+//   4 KiB or exit). gdbserver runs under `script -q -e -c CMD /dev/null` (bsdutils, Essential on
+//   Debian), which relays the pty to our pipes: 20-40 ms from spawn to "Listening". python3's pty
+//   module would do too, but is not always installed (and took 0.35 s just to start here).
+// - gdbserver's own stderr ("Process ... created", "Listening on port", "Child exited") goes to fd 3,
+//   a pipe of its own, so it is never shown as program output; a wrapper (gdbserver --wrapper) gives
+//   the program's stderr the pty too, in order with its stdout.
+// - The pty's echo and CR/LF mapping are off (input we forward is not output). gdbserver runs in a
+//   session of its own without a controlling terminal (setsid): it puts the program in a process group
+//   of its own, and a read from a controlling tty there would stop it with SIGTTIN.
+// - Our child gets its own process group (detached), so a Ctrl-C at our terminal is ours, not its.
+// Without `script`, the same command runs under sh with pipes (output then comes in blocks).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, chmodSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
