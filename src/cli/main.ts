@@ -137,7 +137,9 @@ async function main(argv: string[]): Promise<number> {
     ctx.quiet = true; // the TUI shows session events itself
     // The program's output has a pane when duster-tui runs the program (its stdin is not connected in the full screen).
     const showPanes = ctx.launch ? (['output'] as const) : [];
-    await runTui({ session: ctx.session, interpreter, hangup: terminalHangup.signal, showPanes: [...showPanes], quitKills: !!ctx.launch, ...(opts.theme ? { theme: opts.theme } : {}) });
+    // The full screen owns the terminal's keys, so the program reads nothing from it (gdb's TUI shares it).
+    const notes = ctx.launch ? ['`run` or `start` runs the program; its output shows in the Output pane (O). Its input is not connected here: use --no-tui to type to it.'] : [];
+    await runTui({ session: ctx.session, interpreter, hangup: terminalHangup.signal, showPanes: [...showPanes], quitKills: !!ctx.launch, notes, ...(opts.theme ? { theme: opts.theme } : {}) });
     return shutdown(ctx, opts, 0);
   }
   const { runLineMode } = await import('./line-mode.js');

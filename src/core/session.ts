@@ -47,7 +47,7 @@ export class Session extends SessionExecution {
   /** The process was created for `run` but not started yet (gdb before `run`): `run` starts this one. */
   private unstarted = false;
   /** The program's arguments, when the session knows them (it started the program): `run` keeps them. */
-  programArgs: string[] | undefined;
+  private args: string[] | undefined;
 
   private constructor(opts: SessionOptions) {
     super(opts);
@@ -70,7 +70,7 @@ export class Session extends SessionExecution {
    */
   static async beforeRun(opts: SessionOptions & { args: string[] }): Promise<Session> {
     const s = await Session.start(opts);
-    s.programArgs = [...opts.args];
+    s.args = [...opts.args];
     s.unstarted = true;
     s.state = 'exited';
     s.lastStop = undefined;
@@ -82,15 +82,20 @@ export class Session extends SessionExecution {
    * else a fresh one (restart). `args` replace the program's arguments (gdb's `run ARGS`).
    */
   async begin(args?: string[]): Promise<void> {
-    const same = args === undefined || (this.programArgs !== undefined && args.length === this.programArgs.length && args.every((a, i) => a === this.programArgs![i]));
+    const same = args === undefined || (this.args !== undefined && args.length === this.args.length && args.every((a, i) => a === this.args![i]));
     if (this.unstarted && same && this.target.capabilities.canExecute) {
       this.unstarted = false;
       this.state = 'stopped';
       this.lastStop = { vcpu: this.vcpu, cause: { kind: 'attached' }, location: await this.locationOfPc(this.vcpu) };
       return;
     }
-    if (args !== undefined) this.programArgs = [...args];
+    if (args !== undefined) this.args = [...args];
     await this.restart();
+  }
+
+  /** The program's arguments when the session started the program or `run ARGS` gave them (else undefined). */
+  get programArgs(): readonly string[] | undefined {
+    return this.args;
   }
 
   // ---- execution ---------------------------------------------------------------------------
@@ -182,7 +187,7 @@ export class Session extends SessionExecution {
     this.requireExecutable();
     if (!this.target.restart) throw new UserError('This target cannot restart the program.');
     if (this.state !== 'exited') await this.restoreAll();
-    await this.target.restart(this.program.elf.path, this.programArgs);
+    await this.target.restart(this.program.elf.path, this.args);
     this.unstarted = false;
     this.patches.forgetAll();
     this.run.removeOwnersWithPrefix('temp:');

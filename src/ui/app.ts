@@ -30,6 +30,8 @@ export interface TuiOptions {
   showPanes?: Config['panes']['show'];
   /** duster-tui started the program: quitting kills it rather than detaching. */
   quitKills?: boolean;
+  /** Lines for the command log at start (what the front end wants the user to know). */
+  notes?: string[];
   /** Warnings from loading the config, shown in the command log. */
   configWarnings?: string[];
   /** Shown in the status line: "gdbserver 127.0.0.1:2345", "Xen domain 23". */
@@ -136,6 +138,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
 
   for (const w of [...screen.warnings, ...themeWarnings, ...keymap.warnings, ...loaded.warnings]) model.addLog(w, 'err');
   model.addLog(`duster-tui: ${targetLabel}. F5 continue, F9 breakpoint, F10 next, F11 step, ? help, q quit.`, 'info');
+  for (const n of opts.notes ?? []) model.addLog(n, 'info');
   const tEnter = performance.now();
   model.syncState();
   renderNow();
