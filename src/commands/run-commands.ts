@@ -25,11 +25,20 @@ export function splitProgramArgs(text: string): string[] {
     if (/\s/.test(c)) {
       if (cur !== undefined) out.push(cur);
       cur = undefined;
-    } else if (c === "'" || c === '"') {
-      const end = text.indexOf(c, i + 1);
-      if (end < 0) throw new UserError(`Unterminated ${c === "'" ? 'single' : 'double'} quote in the program's arguments.`);
-      cur = (cur ?? '') + (c === '"' ? text.slice(i + 1, end).replace(/\\(["\\$`])/g, '$1') : text.slice(i + 1, end));
+    } else if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) throw new UserError("Unterminated single quote in the program's arguments.");
+      cur = (cur ?? '') + text.slice(i + 1, end);
       i = end;
+    } else if (c === '"') {
+      // Inside "...", a backslash quotes only " \ $ and ` (as in sh).
+      let word = '';
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === '\\' && /["\\$`]/.test(text[i + 1] ?? '')) i++;
+        word += text[i];
+      }
+      if (i >= text.length) throw new UserError("Unterminated double quote in the program's arguments.");
+      cur = (cur ?? '') + word;
     } else if (c === '\\' && i + 1 < text.length) {
       cur = (cur ?? '') + text[++i];
     } else cur = (cur ?? '') + c;
