@@ -40,8 +40,8 @@ test('--args PROG ARGS (gdb\'s spelling; words starting with "-" are the program
 
 test('before run the session is static; break, run, bt, kill, start, next, run ARGS, continue: every line as gdb prints it', async () => {
   const commands = [
-    'info line twice', 'next', 'bt', 'kill',
-    'break twice', 'run', 'bt', 'kill', 'kill',
+    'info line twice', 'info breakpoints', 'next', 'bt', 'kill',
+    'break twice', 'info breakpoints', 'run', 'bt', 'kill', 'kill',
     'start', 'next', 'continue', 'continue',
     'run alpha beta', 'info args', 'continue',
     'run', 'continue',
