@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // duster-tui entry point: parse arguments, open the program, attach to the target, then batch, line or full-screen mode.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, USAGE, type CliOptions } from './args.js';
+import { findOnPath } from './spawn-gdbserver.js';
 import { openElf } from '../elf/elf.js';
 import { Program } from '../symbols/program.js';
 import { TargetGoneError, type Target } from '../target/contract.js';
@@ -36,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
   let program: Program | undefined;
   // duster-tui PROG [ARGS] (or `file PROG` later): no target named, so `run` / `start` start the program under our own gdbserver.
   const runsProgram = !opts.gdb && opts.domain === undefined && opts.core === undefined;
+  // As gdb: a bare program name not in the current directory is looked up on PATH (duster-tui ls).
+  if (runsProgram && opts.path && !opts.path.includes('/') && !existsSync(opts.path)) opts.path = findOnPath(opts.path) ?? opts.path;
   if (opts.path) {
     try {
       program = new Program(openElf(opts.path));

@@ -1,5 +1,7 @@
 // duster-tui PROG [ARGS]: run / start / kill / run again without a hand-started gdbserver, side by side with gdb running the program natively.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { test } from 'node:test';
 import { compileFixture } from '../helpers/build.js';
 import { duster, gdbNative, leftovers, normalise } from './run-start-helpers.js';
@@ -75,4 +77,12 @@ test('batch mode: the program reads duster-tui\'s stdin, as gdb -batch\'s reads 
     assert.match(ours.stdout, input ? /^name\? hello world\n\[Inferior 1 \(process \d+\) exited normally\]\n$/m : /^name\? \[Inferior 1 \(process \d+\) exited normally\]\n$/m);
     assert.deepEqual(normalise(ours.stdout), normalise(gdb.stdout));
   }
+});
+
+test('a bare program name not in the current directory is found on PATH, as gdb finds it (duster-tui true)', () => {
+  const ours = duster(['true', '--batch', '-ex', 'run'], { cwd: tmpdir() });
+  const gdb = spawnSync('gdb', ['-nx', '-batch', '-ex', 'run', 'true'], { encoding: 'utf8', cwd: tmpdir(), timeout: 120_000 });
+  assert.equal(ours.status, 0, ours.stderr);
+  assert.deepEqual(normalise(ours.stdout), normalise(gdb.stdout));
+  assert.match(ours.stdout, /^\[Inferior 1 \(process \d+\) exited normally\]\n$/);
 });
