@@ -126,9 +126,10 @@ export interface Target {
   detach(opts?: { leavePaused?: boolean }): Promise<void>;
   /**
    * Start the program again from the beginning (gdb's `run` on a target that already ran), stopped
-   * at its first instruction. Only backends that can (gdb-remote extended mode) have it.
+   * at its first instruction. Only backends that can (gdb-remote extended mode) have it. `args`, when
+   * given, are the program's arguments (otherwise the backend's default: none for gdb-remote).
    */
-  restart?(programPath?: string): Promise<void>;
+  restart?(programPath?: string, args?: string[]): Promise<void>;
   /** Terminate the target process where that makes sense, else detach. */
   kill(): Promise<void>;
   /** Drop the connection; no protocol traffic (used on fatal errors after cleanup). */

@@ -39,6 +39,8 @@ export class GdbRemoteTarget implements Target {
   private readonly threads: RemoteThreads;
   private readonly registers: RegisterCache;
   private readonly stops: StopControl;
+  /** '!' was accepted: the stub outlives the process, so kill keeps the connection for a later vRun. */
+  private extended = false;
 
   private constructor(
     private readonly conn: RemoteConnection,
@@ -206,7 +208,7 @@ export class GdbRemoteTarget implements Target {
    * Runs the program again (extended mode '!' + vRun with the stub's own program): a new process,
    * stopped at its first instruction. The old one is killed first if still there.
    */
-  async restart(programPath?: string): Promise<void> {
+  async restart(programPath?: string, args: string[] = []): Promise<void> {
     const exited = this.stops.exited;
     if (!exited) this.checkStopped();
     // The stub's own idea of the program (qXfer:exec-file) wins over the debugger's local path.
@@ -216,10 +218,11 @@ export class GdbRemoteTarget implements Target {
       const r = await this.request(`qXfer:exec-file:read:${pid.toString(16)}:0,fff`);
       if (/^[ml]/.test(r) && r.length > 1) path = r.slice(1);
     }
-    if ((await this.request('!')) !== 'OK') throw new UserError('This remote target cannot restart the program (no extended mode).');
+    await this.enterExtendedMode();
     // The old process goes first, as gdb does (vKill), unless it already ended.
     if (!exited && pid !== undefined) await this.request(`vKill;${pid.toString(16)}`);
-    const reply = await this.request(`vRun;${Buffer.from(path, 'utf8').toString('hex')}`);
+    const hex = (s: string): string => Buffer.from(s, 'utf8').toString('hex');
+    const reply = await this.request(['vRun', path, ...args].map((s, i) => (i ? hex(s) : s)).join(';'));
     if (!isStopReply(reply)) throw remoteFailure('vRun', reply, 'Cannot restart the program');
     this.threads.reset();
     this.registers.clear();
@@ -229,9 +232,29 @@ export class GdbRemoteTarget implements Target {
     if (this.threads.size === 0) await this.listVcpus();
   }
 
-  /** vKill (the stub ignores the pid unless multiprocess), else 'k', which many stubs never answer. */
+  /**
+   * gdb's extended-remote ('!'): the stub stays after the process ends or is killed, and vRun starts
+   * another. Throws a UserError when the stub has no extended mode.
+   */
+  async enterExtendedMode(): Promise<void> {
+    if (this.extended) return;
+    if ((await this.request('!')) !== 'OK') throw new UserError('This remote target cannot restart the program (no extended mode).');
+    this.extended = true;
+  }
+
+  /**
+   * vKill (the stub ignores the pid unless multiprocess), else 'k', which many stubs never answer.
+   * In extended mode the connection stays (a later restart runs the program again).
+   */
   async kill(): Promise<void> {
-    if (this.conn.closed || this.stops.exited) return this.close();
+    if (this.conn.closed || this.stops.exited) return this.extended ? undefined : this.close();
+    if (this.extended) {
+      await this.stops.stopIfRunning(this.timeoutMs);
+      const reply = await this.request(`vKill;${(this.threads.pid ?? this.processId ?? 1).toString(16)}`);
+      if (reply !== 'OK') throw remoteFailure('vKill', reply, 'Cannot kill the program');
+      this.stops.exited = true;
+      return;
+    }
     try {
       await this.stops.stopIfRunning(this.timeoutMs);
       const reply = await this.request(`vKill;${(this.threads.pid ?? 1).toString(16)}`);
