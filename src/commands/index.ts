@@ -9,6 +9,7 @@ import { dataCommands, dataInfoCommands } from './data-commands.js';
 import { maintCommands } from './maint-commands.js';
 import { xenCommands, xenInfoCommands } from './xen-commands.js';
 import { coreCommands } from './core-command.js';
+import { registerSignalCommands } from './signal-commands.js';
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -26,5 +27,6 @@ export function buildCommandTable(): CommandTable {
     ...coreCommands,
     { name: 'info', aliases: ['i', 'inf'], help: 'Show things about the program: info breakpoints, registers, frame, line, source, locals ...', sub: info },
   );
+  registerSignalCommands(table, info);
   return table;
 }

@@ -133,6 +133,12 @@ export interface Target {
 
   /** The debugged process's id (gdb's "[Inferior 1 (process N) ...]"), when the backend knows one. */
   readonly processId?: number | undefined;
+  /**
+   * The signals (gdb numbers, signal-numbers.ts) the target may give the program at once instead of
+   * stopping for them (gdb-remote QPassSignals). Replaces the previous list. A target may still report
+   * them (gdbserver does while single-stepping); core then passes them on itself. Only while stopped.
+   */
+  setPassSignals?(gdbSignals: readonly number[]): Promise<void>;
   /** Sends a monitor command to the target (gdb-remote qRcmd) and returns its console output. */
   monitor?(command: string): Promise<string>;
   /** Views of a Xen domain (`info xen`, `console`). */

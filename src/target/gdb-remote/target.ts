@@ -166,6 +166,19 @@ export class GdbRemoteTarget implements Target {
     return this.stops.interrupt();
   }
 
+  /**
+   * QPassSignals (when the stub offers QPassSignals+): the stub delivers these signals to the program
+   * itself instead of stopping. gdbserver still reports them while a thread steps. A stub without it
+   * reports every signal, and core passes the quiet ones on: slower, same behaviour.
+   */
+  async setPassSignals(gdbSignals: readonly number[]): Promise<void> {
+    if (this.features.raw.get('QPassSignals') !== '+') return;
+    this.checkStopped();
+    const packet = `QPassSignals:${gdbSignals.map((n) => n.toString(16).padStart(2, '0')).join(';')}`;
+    const reply = await this.request(packet);
+    if (reply !== 'OK') throw remoteFailure('QPassSignals', reply, 'Cannot set the signals passed to the program');
+  }
+
   /** Sends a monitor command (qRcmd) and returns its console output. */
   async monitor(command: string): Promise<string> {
     this.checkStopped();
