@@ -12,6 +12,7 @@ export type RawStop =
   | { kind: 'stepped'; vcpu: number }
   | { kind: 'signal'; vcpu: number; signal: number; name: string }
   | { kind: 'interrupted'; vcpu: number }
+  | { kind: 'forked'; vcpu: number; child: number } // handled inside run control, never returned from it
   | { kind: 'exited'; code: number }
   | { kind: 'killed'; signal: number; name: string };
 
@@ -200,6 +201,10 @@ export class RunControl {
       }
       const raw = await this.resumeOnce(opts, signal);
       signal = undefined;
+      if (raw.kind === 'forked') {
+        await this.detachFork(raw.child);
+        continue;
+      }
       if (raw.kind !== 'signal') return raw;
       const h = this.signals.of(raw.name);
       if (h.stop) return raw;
@@ -255,6 +260,10 @@ export class RunControl {
         await this.sync();
         const raw = await this.resumeOnce(only === undefined ? {} : { only }, sig);
         sig = undefined;
+        if (raw.kind === 'forked') {
+          await this.detachFork(raw.child);
+          continue;
+        }
         if (raw.kind === 'site' && raw.vcpu === vcpu && raw.address === pc) {
           if ((await this.spOf(vcpu)) === sp) return undefined;
           // The handler reached the same pc deeper in the stack (recursion): not back yet.
@@ -274,6 +283,17 @@ export class RunControl {
     } finally {
       this.removeSite(pc, HANDLER_RETURN);
     }
+  }
+
+  /**
+   * gdb's default follow-fork-mode parent, detach-on-fork on: the child gets the original bytes under
+   * our breakpoints (it has a copy of the parent's memory, int3s included) and runs free; the parent goes on.
+   */
+  private async detachFork(child: number): Promise<void> {
+    if (!this.target.detachFork) throw new Error('the target reported a fork but cannot detach the child');
+    const restore = [...this.patches.addresses()].map((a) => this.patches.get(a)!).filter((p) => !p.byTarget).map((p) => ({ address: p.address, bytes: p.original }));
+    await this.target.detachFork(child, restore);
+    this.onNotice(`[Detaching after fork from child process ${child}]\n`);
   }
 
   private async spOf(vcpu: number): Promise<bigint | undefined> {
@@ -323,6 +343,7 @@ export class RunControl {
       case 'killed': return { kind: 'killed', signal: r.signal, name: r.name };
       case 'interrupted': return { kind: 'interrupted', vcpu };
       case 'spin': return { kind: 'site', vcpu, address: r.address };
+      case 'forked': return { kind: 'forked', vcpu, child: r.child };
       case 'signal':
         if (this.userInterrupt && (r.signal === 2 || r.signal === 0)) return { kind: 'interrupted', vcpu };
         return { kind: 'signal', vcpu, signal: r.signal, name: r.name };

@@ -9,7 +9,8 @@ export type StopReason =
   | { kind: 'interrupted' } // stopped on our request (interrupt())
   | { kind: 'exited'; code: number }
   | { kind: 'killed'; signal: number; name: string }
-  | { kind: 'spin'; address: bigint }; // a vCPU was found sitting on a spin ('jmp .') address
+  | { kind: 'spin'; address: bigint } // a vCPU was found sitting on a spin ('jmp .') address
+  | { kind: 'forked'; child: number }; // the program forked: the child (a process id) is stopped, see detachFork
 
 export interface StopEvent {
   /** vCPU/thread that stopped (undefined when the whole target ended). */
@@ -139,6 +140,12 @@ export interface Target {
    * them (gdbserver does while single-stepping); core then passes them on itself. Only while stopped.
    */
   setPassSignals?(gdbSignals: readonly number[]): Promise<void>;
+  /**
+   * Lets the child of a 'forked' stop run free (gdb's detach-on-fork): first writes `restore` (the
+   * original bytes under core's memory patches) into the child's copy of memory, so it does not die
+   * on a breakpoint it inherited. The parent stays stopped, as it was. Required of a target that reports 'forked'.
+   */
+  detachFork?(child: number, restore: readonly { address: bigint; bytes: Uint8Array }[]): Promise<void>;
   /** Sends a monitor command to the target (gdb-remote qRcmd) and returns its console output. */
   monitor?(command: string): Promise<string>;
   /** Views of a Xen domain (`info xen`, `console`). */

@@ -35,6 +35,8 @@ export type StopReply =
       reason?: string;
       /** The data address of a watchpoint hit. */
       watchAddress?: bigint;
+      /** The new process of a fork event (fork:pPID.TID), stopped and still attached. */
+      forkChild?: ThreadId;
       /** Expedited registers: register number -> raw bytes in target order. */
       registers: Map<number, Buffer>;
       /** Registers expedited by name rather than number (rare). */
@@ -74,7 +76,10 @@ export function parseStopReply(packet: string): StopReply {
       return { kind: 'no-resumed' };
     case 'W':
     case 'X': {
-      const code = hexByte(packet, 1, packet);
+      // gdbserver writes the status with %x (one digit: "W0;process:2afe") when multiprocess is on.
+      const status = /^[WX]([0-9a-fA-F]{1,2})(;|$)/.exec(packet);
+      if (!status) throw new PacketError(`Malformed stop reply from remote: ${preview(packet)}`);
+      const code = parseInt(status[1]!, 16);
       let pid: number | undefined;
       const m = /;process:([0-9a-fA-F]+)$/.exec(packet);
       if (m) pid = parseInt(m[1]!, 16);
@@ -107,6 +112,7 @@ function parseT(packet: string): StopReply {
     else if (STOP_REASONS.has(key)) {
       reply.reason = key;
       if (WATCH_REASONS.has(key) && /^[0-9a-fA-F]+$/.test(value)) reply.watchAddress = BigInt(`0x${value}`);
+      if (key === 'fork' && /^p?[0-9a-fA-F]+(\.[0-9a-fA-F]+)?$/.test(value)) reply.forkChild = parseThreadId(value);
     } else if (/^[0-9a-fA-F]+$/.test(key)) {
       reply.registers.set(parseInt(key, 16), fromHex(value));
     } else if (/^[A-Za-z_][\w.]*$/.test(key) && /^([0-9a-fA-F]{2})+$/.test(value)) {
