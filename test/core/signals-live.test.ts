@@ -44,8 +44,8 @@ for (const b of BUILDS) {
     await sideBySide(alarm, ['break main', 'continue', ...NEXT(8), 'step', ...NEXT(5), 'finish', ...NEXT(3), 'step', ...NEXT(2), 'finish', ...NEXT(3), 'print ticks > 0', 'continue']);
   });
 
-  test(`${b.label}: SIGALRM made to stop: reported as gdb reports it, then step goes into the handler as gdb does`, { timeout: 600_000 }, async () => {
-    await sideBySide(alarm, ['break work', 'continue', 'handle SIGALRM stop print', 'continue', 'step', 'step', 'info signals SIGALRM', 'handle SIGALRM nostop noprint', 'delete', 'continue']);
+  test(`${b.label}: SIGALRM made to stop: reported as gdb reports it; next/step from there enter the handler, step out of it returns to the interrupted line`, { timeout: 600_000 }, async () => {
+    await sideBySide(alarm, ['break work', 'continue', 'delete', 'handle SIGALRM stop print', 'next', 'next', 'continue', 'info signals SIGALRM', 'handle SIGALRM nostop noprint', 'step', 'step', 'step', 'step', 'next', 'next', 'bt', 'continue']);
   });
 
   test(`${b.label}: a program that forks: next over fork and waitpid, step into the forking function, finish, continue as gdb`, { timeout: 600_000 }, async () => {
