@@ -31,8 +31,8 @@ function answers(text: string): string[] {
         .replace(/(\w+)=\1@entry=/g, '$1=').replace(/^(Breakpoint \d+ at 0x[0-9a-f]+: file )\S+\/([^/]+,)/, '$1$2'));
 }
 
-async function sideBySide(exe: string, commands: string[]): Promise<void> {
-  const ours = await runDuster(exe, commands, { timeoutMs: 240_000 });
+async function sideBySide(exe: string, commands: string[], strategy?: 'spin'): Promise<void> {
+  const ours = await runDuster(exe, commands, { timeoutMs: 240_000, ...(strategy ? { strategy } : {}) });
   const gdb = await runGdbRemote(exe, commands);
   assert.equal(ours.stderr, '', ours.stdout);
   assert.deepEqual(answers(ours.stdout), answers(gdb), `duster-tui:\n${ours.stdout}\ngdb:\n${gdb}`);
@@ -55,6 +55,10 @@ for (const b of BUILDS) {
   test(`${b.label}: SIGALRM made to stop: reported as gdb reports it; next/step from there enter the handler, step out of it returns to the interrupted line`, { timeout: 600_000 }, async () => {
     // At -O2 gdb's bt shows n's entry value where we say <optimized out> (entry values are not ours yet).
     await sideBySide(alarm, ['break work', 'continue', 'delete', 'handle SIGALRM stop print', 'next', 'next', 'continue', 'info signals SIGALRM', 'handle SIGALRM nostop noprint', 'step', 'step', 'step', 'step', 'next', 'next', ...(O0 ? ['bt'] : []), 'continue']);
+  });
+
+  if (O0) test(`${b.label}, spin breakpoints: a 1 ms SIGALRM timer: next, step, finish as gdb (signals during planted-successor steps)`, { timeout: 600_000 }, async () => {
+    await sideBySide(alarm, ['break main', 'continue', ...NEXT(8), 'step', ...NEXT(5), 'finish', ...NEXT(3), 'print ticks > 0', 'continue'], 'spin');
   });
 
   if (O0) test(`${b.label}: a program that forks: next over fork and waitpid, step into the forking function, finish, continue as gdb`, { timeout: 600_000 }, async () => {
