@@ -206,10 +206,9 @@ export class RunControl {
         continue;
       }
       if (raw.kind !== 'signal') return raw;
-      const h = this.signals.of(raw.name);
-      if (h.stop) return raw;
-      if (h.print) this.onNotice(`\nProgram received signal ${raw.name}, ${signalDescription(raw.name)}.\n`);
-      if (!h.pass) continue;
+      const deliver = this.quietSignal(raw);
+      if (deliver === 'stop') return raw;
+      if (deliver === undefined) continue;
       if (opts.step === undefined) {
         signal = raw.signal; // a continue: the signal goes to the thread that got it, the one that reported
         continue;
@@ -225,6 +224,18 @@ export class RunControl {
       // Back where the signal came in: the step starts again, with the site under pc lifted for a single step.
       await this.sync(opts.range ? undefined : pc);
     }
+  }
+
+  /**
+   * A signal stop, by the table: 'stop' when it stops the program; otherwise it is said when it prints
+   * (gdb's words, and the program runs on) and the result is the signal to give the program, or
+   * undefined when it is not passed.
+   */
+  private quietSignal(raw: Extract<RawStop, { kind: 'signal' }>): 'stop' | number | undefined {
+    const h = this.signals.of(raw.name);
+    if (h.stop) return 'stop';
+    if (h.print) this.onNotice(`\nProgram received signal ${raw.name}, ${signalDescription(raw.name)}.\n`);
+    return h.pass ? raw.signal : undefined;
   }
 
   private async resumeOnce(opts: { step?: number; only?: number; range?: { start: bigint; end: bigint } }, signal: number | undefined): Promise<RawStop> {
@@ -272,10 +283,9 @@ export class RunControl {
           continue;
         }
         if (raw.kind === 'signal') {
-          const h = this.signals.of(raw.name);
-          if (h.stop) return raw;
-          if (h.print) this.onNotice(`\nProgram received signal ${raw.name}, ${signalDescription(raw.name)}.\n`);
-          sig = h.pass ? raw.signal : undefined;
+          const deliver = this.quietSignal(raw);
+          if (deliver === 'stop') return raw;
+          sig = deliver;
           continue;
         }
         return raw;
