@@ -12,7 +12,9 @@ export type RawStop =
   | { kind: 'stepped'; vcpu: number }
   | { kind: 'signal'; vcpu: number; signal: number; name: string }
   | { kind: 'interrupted'; vcpu: number }
-  | { kind: 'forked'; vcpu: number; child: number } // handled inside run control, never returned from it
+  // Forks are handled inside run control (followFork), never returned from it.
+  | { kind: 'forked'; vcpu: number; child: number; vfork?: boolean }
+  | { kind: 'vfork-done'; vcpu: number }
   | { kind: 'exited'; code: number }
   | { kind: 'killed'; signal: number; name: string };
 
@@ -201,10 +203,7 @@ export class RunControl {
       }
       const raw = await this.resumeOnce(opts, signal);
       signal = undefined;
-      if (raw.kind === 'forked') {
-        await this.detachFork(raw.child);
-        continue;
-      }
+      if (await this.followFork(raw, opts)) continue;
       if (raw.kind !== 'signal') return raw;
       const deliver = this.quietSignal(raw);
       if (deliver === 'stop') return raw;
@@ -271,10 +270,7 @@ export class RunControl {
         await this.sync();
         const raw = await this.resumeOnce(only === undefined ? {} : { only }, sig);
         sig = undefined;
-        if (raw.kind === 'forked') {
-          await this.detachFork(raw.child);
-          continue;
-        }
+        if (await this.followFork(raw, {})) continue;
         if (raw.kind === 'site' && raw.vcpu === vcpu && raw.address === pc) {
           if ((await this.spOf(vcpu)) === sp) return undefined;
           // The handler reached the same pc deeper in the stack (recursion): not back yet.
@@ -296,14 +292,24 @@ export class RunControl {
   }
 
   /**
-   * gdb's default follow-fork-mode parent, detach-on-fork on: the child gets the original bytes under
-   * our breakpoints (it has a copy of the parent's memory, int3s included) and runs free; the parent goes on.
+   * gdb's default follow-fork-mode parent, detach-on-fork on. A fork child gets the original bytes
+   * under our breakpoints (it has a copy of the parent's memory, int3s included) and runs free. A vfork
+   * child shares the parent's memory until it execs or exits: our bytes come out of it (the parent is
+   * blocked in vfork meanwhile, so nothing is missed) and go back at vfork-done. True when `raw` was one
+   * of these and the resume just goes on.
    */
-  private async detachFork(child: number): Promise<void> {
+  private async followFork(raw: RawStop, opts: { step?: number; range?: unknown }): Promise<boolean> {
+    if (raw.kind === 'vfork-done') {
+      await this.sync(opts.step !== undefined && !opts.range ? await this.pcOf(opts.step) : undefined);
+      return true;
+    }
+    if (raw.kind !== 'forked') return false;
     if (!this.target.detachFork) throw new Error('the target reported a fork but cannot detach the child');
-    const restore = [...this.patches.addresses()].map((a) => this.patches.get(a)!).filter((p) => !p.byTarget).map((p) => ({ address: p.address, bytes: p.original }));
-    await this.target.detachFork(child, restore);
-    this.onNotice(`[Detaching after fork from child process ${child}]\n`);
+    const memory = [...this.patches.addresses()].map((a) => this.patches.get(a)!).filter((p) => !p.byTarget);
+    if (raw.vfork) for (const p of memory) await this.patches.revert(p.address);
+    await this.target.detachFork(raw.child, raw.vfork ? [] : memory.map((p) => ({ address: p.address, bytes: p.original })));
+    this.onNotice(`[Detaching after ${raw.vfork ? 'vfork' : 'fork'} from child process ${raw.child}]\n`);
+    return true;
   }
 
   private async spOf(vcpu: number): Promise<bigint | undefined> {
@@ -353,7 +359,8 @@ export class RunControl {
       case 'killed': return { kind: 'killed', signal: r.signal, name: r.name };
       case 'interrupted': return { kind: 'interrupted', vcpu };
       case 'spin': return { kind: 'site', vcpu, address: r.address };
-      case 'forked': return { kind: 'forked', vcpu, child: r.child };
+      case 'forked': return { kind: 'forked', vcpu, child: r.child, ...(r.vfork ? { vfork: true } : {}) };
+      case 'vfork-done': return { kind: 'vfork-done', vcpu };
       case 'signal':
         if (this.userInterrupt && (r.signal === 2 || r.signal === 0)) return { kind: 'interrupted', vcpu };
         return { kind: 'signal', vcpu, signal: r.signal, name: r.name };

@@ -10,7 +10,10 @@ export type StopReason =
   | { kind: 'exited'; code: number }
   | { kind: 'killed'; signal: number; name: string }
   | { kind: 'spin'; address: bigint } // a vCPU was found sitting on a spin ('jmp .') address
-  | { kind: 'forked'; child: number }; // the program forked: the child (a process id) is stopped, see detachFork
+  // The program forked: the child (a process id) is stopped, see detachFork. A vfork child shares the
+  // parent's memory until it execs or exits, which the parent then reports as 'vfork-done'.
+  | { kind: 'forked'; child: number; vfork?: boolean }
+  | { kind: 'vfork-done' };
 
 export interface StopEvent {
   /** vCPU/thread that stopped (undefined when the whole target ended). */
@@ -143,7 +146,8 @@ export interface Target {
   /**
    * Lets the child of a 'forked' stop run free (gdb's detach-on-fork): first writes `restore` (the
    * original bytes under core's memory patches) into the child's copy of memory, so it does not die
-   * on a breakpoint it inherited. The parent stays stopped, as it was. Required of a target that reports 'forked'.
+   * on a breakpoint it inherited (empty for a vfork child, whose memory is the parent's). The parent
+   * stays stopped, as it was. Required of a target that reports 'forked'.
    */
   detachFork?(child: number, restore: readonly { address: bigint; bytes: Uint8Array }[]): Promise<void>;
   /** Sends a monitor command to the target (gdb-remote qRcmd) and returns its console output. */

@@ -1,5 +1,5 @@
 // Programs that get signals, under a real gdbserver, side by side with gdb over the same gdbserver: a 1 ms SIGALRM
-// timer, a program that forks (SIGCHLD), SIGUSR1 with `handle` changed; and QPassSignals honoured by gdbserver.
+// timer, programs that fork and vfork (SIGCHLD), SIGUSR1 with `handle` changed; and QPassSignals honoured by gdbserver.
 // Built -no-pie for now: PIE support is being added separately; add the default flags to BUILDS when it lands.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -44,6 +44,7 @@ for (const b of BUILDS) {
   const alarm = compileFixture(['signals/alarm.c'], b.flags, `signals-alarm${b.flags.join('')}`);
   const fork = compileFixture(['signals/fork.c'], b.flags, `signals-fork${b.flags.join('')}`);
   const usr1 = compileFixture(['signals/usr1.c'], b.flags, `signals-usr1${b.flags.join('')}`);
+  const vfork = compileFixture(['signals/vfork.c'], b.flags, `signals-vfork${b.flags.join('')}`);
   // Long step sequences only at -O0: at -O2 gdb also steps into libc (it has its debug info), which is
   // the shared-library work's to compare.
   const O0 = b.flags.includes('-O0');
@@ -67,6 +68,14 @@ for (const b of BUILDS) {
 
   test(`${b.label}: a forked child runs through code with breakpoints in it and lives (cleaned before it runs), as under gdb`, { timeout: 600_000 }, async () => {
     await sideBySide(fork, ['break child_work', 'break 23', 'continue', 'continue', 'continue', 'continue']);
+  });
+
+  test(`${b.label}: a program that vforks: the child runs through a function with a breakpoint and lives, the parent stops there again after, as gdb`, { timeout: 600_000 }, async () => {
+    await sideBySide(vfork, ['break helper', 'continue', 'continue', 'continue']);
+  });
+
+  if (O0) test(`${b.label}: next over vfork() (the child returns through the same return address) as gdb`, { timeout: 600_000 }, async () => {
+    await sideBySide(vfork, ['break main', 'continue', ...NEXT(7), 'continue']);
   });
 
   for (const handle of ['SIGUSR1 nostop', 'SIGUSR1 nostop noprint', 'SIGUSR1 nostop nopass', 'SIGUSR1 nostop noprint nopass']) {

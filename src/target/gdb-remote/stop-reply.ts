@@ -35,7 +35,7 @@ export type StopReply =
       reason?: string;
       /** The data address of a watchpoint hit. */
       watchAddress?: bigint;
-      /** The new process of a fork event (fork:pPID.TID), stopped and still attached. */
+      /** The new process of a fork or vfork event (fork:pPID.TID), stopped and still attached. */
       forkChild?: ThreadId;
       /** Expedited registers: register number -> raw bytes in target order. */
       registers: Map<number, Buffer>;
@@ -112,7 +112,7 @@ function parseT(packet: string): StopReply {
     else if (STOP_REASONS.has(key)) {
       reply.reason = key;
       if (WATCH_REASONS.has(key) && /^[0-9a-fA-F]+$/.test(value)) reply.watchAddress = BigInt(`0x${value}`);
-      if (key === 'fork' && /^p?[0-9a-fA-F]+(\.[0-9a-fA-F]+)?$/.test(value)) reply.forkChild = parseThreadId(value);
+      if ((key === 'fork' || key === 'vfork') && /^p?[0-9a-fA-F]+(\.[0-9a-fA-F]+)?$/.test(value)) reply.forkChild = parseThreadId(value);
     } else if (/^[0-9a-fA-F]+$/.test(key)) {
       reply.registers.set(parseInt(key, 16), fromHex(value));
     } else if (/^[A-Za-z_][\w.]*$/.test(key) && /^([0-9a-fA-F]{2})+$/.test(value)) {
