@@ -51,10 +51,12 @@ export class Stepping {
         const raw = await run.continueAll(v);
         if (raw.kind !== 'site') return { raw };
         v = raw.vcpu;
-        const bp = await this.s.userBreakpointTriggers(raw.address);
+        const bp = await this.s.userBreakpointTriggers(raw.address, raw.vcpu);
         if (bp) return { raw, cause: { kind: 'breakpoint', breakpoint: bp.id } };
+        // Step temporaries belong to the stepping thread (gdb's are thread-specific): another thread
+        // reaching one is stepped over it and resumed.
         for (const t of temps) {
-          if (t.address === raw.address && (!t.check || (await t.check(raw.vcpu)))) return { raw, temp: t };
+          if (t.address === raw.address && raw.vcpu === vcpu && (!t.check || (await t.check(raw.vcpu)))) return { raw, temp: t };
         }
       }
     } finally {
@@ -192,14 +194,14 @@ export class Stepping {
   /** A user breakpoint where a step ended is reported as hit, as gdb does. */
   private async afterStep(vcpu: number, raw: RawStop): Promise<Outcome> {
     if (raw.kind === 'site') {
-      const bp = await this.s.userBreakpointTriggers(raw.address);
+      const bp = await this.s.userBreakpointTriggers(raw.address, raw.vcpu);
       if (bp) return { raw, cause: { kind: 'breakpoint', breakpoint: bp.id } };
       return { raw: { kind: 'stepped', vcpu } };
     }
     if (raw.kind !== 'stepped') return { raw };
     const pc = await this.pc(vcpu);
     if (this.s.breakpoints.at(pc).length) {
-      const bp = await this.s.userBreakpointTriggers(pc);
+      const bp = await this.s.userBreakpointTriggers(pc, vcpu);
       if (bp) return { raw: { kind: 'site', vcpu, address: pc }, cause: { kind: 'breakpoint', breakpoint: bp.id } };
     }
     return { raw };
