@@ -11,6 +11,7 @@ import { xenCommands, xenInfoCommands } from './xen-commands.js';
 import { coreCommands } from './core-command.js';
 import { fileCommands } from './file-command.js';
 import { threadCommands, threadInfoCommands } from './thread-commands.js';
+import { registerSignalCommands } from './signal-commands.js';
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -30,5 +31,6 @@ export function buildCommandTable(): CommandTable {
     ...threadCommands(() => table),
     { name: 'info', aliases: ['i', 'inf'], help: 'Show things about the program: info breakpoints, registers, frame, line, source, locals ...', sub: info },
   );
+  registerSignalCommands(table, info);
   return table;
 }

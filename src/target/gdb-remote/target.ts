@@ -168,6 +168,35 @@ export class GdbRemoteTarget implements Target {
     return this.stops.interrupt();
   }
 
+  /**
+   * QPassSignals (when the stub offers QPassSignals+): the stub delivers these signals to the program
+   * itself instead of stopping. gdbserver still reports them while a thread steps. A stub without it
+   * reports every signal, and core passes the quiet ones on: slower, same behaviour.
+   */
+  async setPassSignals(gdbSignals: readonly number[]): Promise<void> {
+    if (this.features.raw.get('QPassSignals') !== '+') return;
+    this.checkStopped();
+    const packet = `QPassSignals:${gdbSignals.map((n) => n.toString(16).padStart(2, '0')).join(';')}`;
+    const reply = await this.request(packet);
+    if (reply !== 'OK') throw remoteFailure('QPassSignals', reply, 'Cannot set the signals passed to the program');
+  }
+
+  /** The child of a fork event: Hg to it, the original bytes written back, D;PID; the parent is selected again. */
+  async detachFork(child: number, restore: readonly { address: bigint; bytes: Uint8Array }[]): Promise<void> {
+    this.checkStopped();
+    const hex = child.toString(16);
+    if (restore.length) {
+      const r = await this.request(`Hgp${hex}.${hex}`);
+      if (r !== 'OK') throw remoteFailure('Hg', r, `Cannot select the child process ${child}`);
+      this.threads.forgetGeneral();
+      for (const p of restore) await this.memory.write(p.address, p.bytes);
+    }
+    const reply = await this.request(`D;${hex}`);
+    if (reply !== 'OK') throw remoteFailure(`D;${hex}`, reply, `Cannot detach from child process ${child}`);
+    const parent = this.threads.stopVcpu;
+    if (parent !== undefined) await this.threads.select(parent);
+  }
+
   /** Sends a monitor command (qRcmd) and returns its console output. */
   async monitor(command: string): Promise<string> {
     this.checkStopped();
