@@ -36,6 +36,9 @@ async function firstFrame(command: string, cwd: string): Promise<number> {
 async function main(): Promise<void> {
   const load = readFileSync('/proc/loadavg', 'utf8').trim();
   const rows: [string, number[]][] = [];
+  // A session that outlives every measured one: tmux's server exits with its last session, and starting the
+  // next one while it shuts down fails ("server exited unexpectedly").
+  const keeper = Tmux.start('sleep 3600');
   // Make sure the stamp and the fixture's key are fresh, so "nothing changed" means exactly that.
   await firstFrame('npm run demo', ROOT);
   const cases: [string, () => Promise<number>][] = [
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${new Date().toISOString()}, load before ${load}, after ${readFileSync('/proc/loadavg', 'utf8').trim()}\n\n`);
   process.stdout.write('| case | median s | runs s |\n|---|---:|---|\n');
   for (const [name, times] of rows) process.stdout.write(`| ${name} | ${median(times).toFixed(2)} | ${times.map((t) => t.toFixed(2)).join(', ')} |\n`);
+  keeper.kill();
   process.exit(0);
 }
 
