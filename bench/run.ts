@@ -8,6 +8,8 @@ import { measure, type Measured } from './measure.js';
 /** DUSTER_BENCH_SIZES=demo,sqlite,vmlinux (default all); DUSTER_BENCH_RUNS runs per side (best kept). */
 const SIZES = (process.env.DUSTER_BENCH_SIZES ?? 'demo,sqlite,vmlinux').split(',');
 const RUNS = Number(process.env.DUSTER_BENCH_RUNS ?? 3);
+/** DUSTER_BENCH_BASELINE=PATH/dist/src/cli/main.js: another build (e.g. main's) measured in the same runs, for before/after. */
+const BASELINE = process.env.DUSTER_BENCH_BASELINE;
 /** gdb needs minutes for some vmlinux queries: one run each there unless told otherwise. */
 const BIG_RUNS = Number(process.env.DUSTER_BENCH_BIG_RUNS ?? 1);
 
@@ -17,6 +19,7 @@ interface Row {
   input: string;
   query: string;
   ours: Measured;
+  baseline?: Measured;
   gdb: Measured;
   same: boolean;
 }
@@ -43,18 +46,21 @@ async function benchInput(input: Input, rows: Row[]): Promise<void> {
   for (const q of input.queries) {
     process.stderr.write(`bench: ${input.name}: ${q}\n`);
     const ours = await best(runs, () => measure(process.execPath, [CLI, '--path', input.path, '--batch', '-ex', q], input.cwd));
+    const baseline = BASELINE ? await best(runs, () => measure(process.execPath, [BASELINE, '--path', input.path, '--batch', '-ex', q], input.cwd)) : undefined;
     const gdb = await best(runs, () => measure('gdb', [...GDB_ARGS, '-ex', q, input.path], input.cwd));
-    rows.push({ input: input.name, query: q, ours, gdb, same: ours.stdout === gdb.stdout && ours.status === 0 });
+    rows.push({ input: input.name, query: q, ours, ...(baseline ? { baseline } : {}), gdb, same: ours.stdout === gdb.stdout && ours.status === 0 });
   }
 }
 
 function table(rows: Row[], sizes: Map<string, number>): string {
+  const base = rows.some((r) => r.baseline);
   const lines = [
-    '| binary (debug MB) | query | duster-tui s | gdb s | time ratio | duster-tui peak RSS MB | gdb peak RSS MB | same output |',
-    '|---|---|---:|---:|---:|---:|---:|:---:|',
+    `| binary (debug MB) | query | duster-tui s | gdb s | time ratio | duster-tui peak RSS MB | gdb peak RSS MB | same output |${base ? ' baseline s | baseline ratio | baseline RSS MB |' : ''}`,
+    `|---|---|---:|---:|---:|---:|---:|:---:|${base ? '---:|---:|---:|' : ''}`,
   ];
   for (const r of rows) {
-    lines.push(`| ${r.input} (${sizes.get(r.input)?.toFixed(2)}) | \`${r.query}\` | ${r.ours.seconds.toFixed(2)} | ${r.gdb.seconds.toFixed(2)} | ${(r.ours.seconds / r.gdb.seconds).toFixed(2)} | ${r.ours.rssMb.toFixed(0)} | ${r.gdb.rssMb.toFixed(0)} | ${r.same ? 'yes' : 'NO'} |`);
+    const b = r.baseline ? ` ${r.baseline.seconds.toFixed(2)} | ${(r.baseline.seconds / r.gdb.seconds).toFixed(2)} | ${r.baseline.rssMb.toFixed(0)} |` : '';
+    lines.push(`| ${r.input} (${sizes.get(r.input)?.toFixed(2)}) | \`${r.query}\` | ${r.ours.seconds.toFixed(2)} | ${r.gdb.seconds.toFixed(2)} | ${(r.ours.seconds / r.gdb.seconds).toFixed(2)} | ${r.ours.rssMb.toFixed(0)} | ${r.gdb.rssMb.toFixed(0)} | ${r.same ? 'yes' : 'NO'} |${b}`);
   }
   return lines.join('\n');
 }
@@ -72,7 +78,7 @@ async function main(): Promise<void> {
   }
   const load = execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).trim();
   process.stdout.write(`${new Date().toISOString()} — ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}, load ${load}\n`);
-  process.stdout.write(`best of ${RUNS} runs (vmlinux: ${BIG_RUNS}) per side; times are wall clock of the whole process (start, load, index, answer)\n\n`);
+  process.stdout.write(`best of ${RUNS} runs (vmlinux: ${BIG_RUNS}) per side; times are wall clock of the whole process (start, load, index, answer)${BASELINE ? `; baseline: ${BASELINE}` : ''}\n\n`);
   process.stdout.write(table(rows, sizes) + '\n');
   for (const r of rows) {
     if (!r.same) process.stdout.write(`\n${r.input} ${r.query}: outputs differ\n--- duster-tui (status ${r.ours.status})\n${r.ours.stdout}${r.ours.stderr}\n--- gdb\n${r.gdb.stdout}\n`);
