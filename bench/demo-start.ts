@@ -1,4 +1,4 @@
-// Start-up benchmark (node dist/bench/demo-start.js [RUNS]): `npm run demo` in tmux, launch to the first full frame.
+// Start-up benchmark (node dist/bench/demo-start.js [RUNS] [CASES]): `npm run demo` in tmux, launch to the first full frame.
 // "First full frame" = the screen shows the stack (#0) and the registers (rsp 0x…), as bench/ui-render.ts's real-binary case.
 // Cases, each RUNS times (median): nothing changed (build and fixture cached); the old way (tsc and gcc every time,
 // as `npm run build && node dist/src/cli/demo.js` did before the stamp check); duster-tui alone on a running gdbserver.
@@ -11,6 +11,8 @@ import { startGdbserver } from '../test/helpers/gdbserver.js';
 import { Tmux } from '../test/ui/tmux.js';
 
 const RUNS = Number(process.argv[2] ?? 3);
+/** Which cases to run, by number from 1 (e.g. "1,3"); all by default. */
+const CASES = process.argv[3]?.split(',').map(Number);
 const say = (s: string): void => void process.stderr.write(s + '\n');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -54,7 +56,8 @@ async function main(): Promise<void> {
       }
     }],
   ];
-  for (const [name, run] of cases) {
+  for (const [k, [name, run]] of cases.entries()) {
+    if (CASES && !CASES.includes(k + 1)) continue;
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) times.push(await run());
     say(`${name}: median ${median(times).toFixed(2)} s (${times.map((t) => t.toFixed(2)).join(', ')})`);
