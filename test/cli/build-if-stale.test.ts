@@ -19,9 +19,9 @@ function project(): string {
   return dir;
 }
 
-function run(dir: string): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, [join(dir, 'scripts', 'build-if-stale.mjs')], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, out: r.stdout + r.stderr };
+function run(dir: string, ...args: string[]): { status: number | null; out: string; stdout: string } {
+  const r = spawnSync(process.execPath, [join(dir, 'scripts', 'build-if-stale.mjs'), ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, out: r.stdout + r.stderr, stdout: r.stdout };
 }
 
 /** Sets a file's times `secondsAgo` in the past (the stamp and the sources are compared by modification time). */
@@ -30,7 +30,7 @@ function age(path: string, secondsAgo: number): void {
   utimesSync(path, t, t);
 }
 
-test('build-if-stale: builds the first time, skips when nothing changed, rebuilds after an edit or a failed build', { timeout: 300_000 }, () => {
+test('build-if-stale: builds the first time, skips when nothing changed, rebuilds after an edit or a failed build, runs a script after', { timeout: 300_000 }, () => {
   const dir = project();
   try {
     const out = join(dir, 'dist', 'src', 'a.js');
@@ -61,6 +61,12 @@ test('build-if-stale: builds the first time, skips when nothing changed, rebuild
     rmSync(out);
     assert.equal(run(dir).status, 0);
     assert.ok(existsSync(out), 'after a failed build the next run builds');
+
+    // With a script: built if needed, then run in the same process with its own argv (as `node SCRIPT ARGS`).
+    writeFileSync(join(dir, 'src', 'show.ts'), 'process.stdout.write(JSON.stringify([process.argv.length, process.argv.slice(2)]));\n');
+    const shown = run(dir, 'dist/src/show.js', '--no-tui', 'x y');
+    assert.equal(shown.status, 0, shown.out);
+    assert.equal(shown.stdout, JSON.stringify([4, ['--no-tui', 'x y']]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
