@@ -12,6 +12,7 @@ import { registerInfo } from './registers.js';
 import { typeName } from '../symbols/type-format.js';
 import type { Expr } from './parser.js';
 import type { EvalScope } from './scope.js';
+import { concreteType } from './vla.js';
 
 
 export interface EvalOptions {
@@ -37,16 +38,8 @@ export class Evaluator {
   }
 
   /** Replace run-time (VLA) array bounds by their values in this scope. */
-  async concrete(t: Type): Promise<Type> {
-    const r = resolve(t);
-    if (r.kind !== 'array') return t;
-    const element = await this.concrete(r.element);
-    if (r.bound.kind === 'dynamic') {
-      const v = await this.scope.resolveBound?.(r.bound);
-      const n = v === undefined ? 0 : r.bound.isCount ? Number(v) : Number(v) - r.lowerBound + 1;
-      return arrayOf(element, Math.max(0, n));
-    }
-    return element === r.element ? t : ({ ...r, element } as ArrayType);
+  concrete(t: Type): Promise<Type> {
+    return concreteType(t, this.scope.resolveBound?.bind(this.scope));
   }
 
   /** Evaluate a whole expression; like gdb's parser, unknown identifiers fail even where they would not be evaluated. */
