@@ -2,12 +2,11 @@
 import { evaluateExpression, outputCommand, printCommand, ptypeCommand, setVarCommand, whatisCommand } from '../eval/commands.js';
 import { Evaluator } from '../eval/evaluate.js';
 import { unpackLong } from '../eval/value.js';
-import { resolve } from '../symbols/types.js';
 import { UserError } from '../util/errors.js';
 import { needSession, type CommandContext, type DataState, type Display } from './context.js';
 import { currentScope, frameScope, localsText, staticScopeOf } from './eval-hooks.js';
 import type { Command } from './registry.js';
-import { examineMemory, parseExamineFormat, rememberExamine } from './examine.js';
+import { examineMemory, parseExamineFormat, rememberExamine, valueAsAddress } from './examine.js';
 import { needProgram } from './linespec-static.js';
 
 async function print(a: string, ctx: CommandContext): Promise<void> {
@@ -74,14 +73,7 @@ export const dataCommands: Command[] = [
       let addr: bigint;
       if (expression) {
         const scope = await currentScope(ctx);
-        const v = await evaluateExpression(scope, expression);
-        // gdb's value_as_address: an array or a function in memory stands for its address.
-        const k = resolve(v.type).kind;
-        if ((k === 'array' || k === 'function') && v.address !== undefined) addr = v.address;
-        else {
-          await new Evaluator(scope).fetch(v);
-          addr = BigInt.asUintN(64, unpackLong(v));
-        }
+        addr = await valueAsAddress(scope, await evaluateExpression(scope, expression));
       } else if (examine.next !== undefined) addr = examine.next;
       else throw new UserError('Argument required (starting display address).');
       ctx.out.print(await examineMemory(s, await currentScope(ctx), addr, spec, examine));

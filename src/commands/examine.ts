@@ -6,6 +6,9 @@ import { readCString } from '../eval/format.js';
 import { formatFloatBytes } from '../eval/floats.js';
 import type { EvalScope } from '../eval/scope.js';
 import { UserError } from '../util/errors.js';
+import { Evaluator } from '../eval/evaluate.js';
+import { unpackLong, type Value } from '../eval/value.js';
+import { resolve } from '../symbols/types.js';
 
 export interface ExamineSpec {
   count: number;
@@ -65,6 +68,14 @@ export function rememberExamine(state: ExamineState, spec: ExamineSpec): void {
   state.format = spec.format;
   state.size = spec.format === 's' ? 1 : spec.size;
   state.count = spec.count;
+}
+
+/** gdb's value_as_address: an array or a function in memory stands for its address; anything else is read as an integer. */
+export async function valueAsAddress(scope: EvalScope, v: Value): Promise<bigint> {
+  const k = resolve(v.type).kind;
+  if ((k === 'array' || k === 'function') && v.address !== undefined) return v.address;
+  await new Evaluator(scope).fetch(v);
+  return BigInt.asUintN(64, unpackLong(v));
 }
 
 function label(scope: EvalScope, addr: bigint): string {

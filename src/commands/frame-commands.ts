@@ -6,6 +6,8 @@ import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
 import { backtraceLine, frameDescription, sourceLine } from './report.js';
 import { needSession } from './context.js';
+import { disassembleText, parseDisassemble } from './disassemble.js';
+import { currentScope } from './eval-hooks.js';
 
 async function printSelectedFrame(ctx: CommandContext): Promise<void> {
   const s = needSession(ctx);
@@ -133,38 +135,9 @@ export const frameCommands: Command[] = [
     run: async (a, ctx) => {
       const s = needSession(ctx);
       s.requireStopped();
-      const pc = (await s.frame()).pc;
-      let start: bigint;
-      let end: bigint;
-      let title: string;
-      const arg = a.replace(/\/\w+/, '').trim();
-      const range = /^(\S+)\s*,\s*(\+?)(\S+)$/.exec(arg);
-      if (range) {
-        start = BigInt(range[1]!);
-        end = range[2] ? start + BigInt(range[3]!) : BigInt(range[3]!);
-        title = `Dump of assembler code from 0x${start.toString(16)} to 0x${end.toString(16)}:`;
-      } else {
-        const at = arg ? (/^(0x[0-9a-f]+|\d+)$/i.test(arg) ? BigInt(arg) : s.program.functionBreakpoints(arg)[0]?.address) : pc;
-        if (at === undefined) throw new UserError(`No symbol "${arg}" in current context.`);
-        const fn = s.program.functionAt(at);
-        if (!fn) throw new UserError(`No function contains specified address.`);
-        start = fn.low;
-        end = fn.high;
-        title = `Dump of assembler code for function ${fn.name}:`;
-      }
-      if (end - start > 1_000_000n) throw new UserError('Range too large to disassemble.');
-      const bytes = await s.readMemory(start, Number(end - start));
-      const insns = await x86_64.disassemble(bytes, start, { end });
-      const sym = (x: bigint) => {
-        const d = s.program.symbols.describe(x);
-        return d || undefined;
-      };
-      const rows = insns.map((i) => {
-        const off = s.program.symbols.lookup(i.address);
-        const tag = off ? `<+${off.offset}>` : '';
-        return x86_64.disassemblyLine(i, `0x${i.address.toString(16).padStart(16, '0')} ${tag}:`, i.address === pc, sym);
-      });
-      ctx.out.print(`${title}\n${rows.join('\n')}\nEnd of assembler dump.\n`);
+      const scope = await currentScope(ctx);
+      const req = await parseDisassemble(a, s, scope);
+      ctx.out.print(await disassembleText(req, s, ctx.sources, scope, (await s.frame()).pc));
     },
   },
 ];
