@@ -8,6 +8,7 @@ import { backtraceLine, frameDescription, sourceLine } from './report.js';
 import { needSession } from './context.js';
 import { disassembleText, parseDisassemble } from './disassemble.js';
 import { currentScope } from './eval-hooks.js';
+import { infoFrameText } from './info-frame.js';
 
 async function printSelectedFrame(ctx: CommandContext): Promise<void> {
   const s = needSession(ctx);
@@ -75,7 +76,8 @@ export const frameCommands: Command[] = [
           out.push(...(locals.length ? locals.map((l) => `        ${l}`) : ['No locals.']));
         }
       }
-      if (n >= 0 && n < frames.length) out.push('(More stack frames follow...)');
+      // gdb says so only when the command came from a terminal (from_tty): never in batch mode or scripts.
+      if (n >= 0 && n < frames.length && ctx.fromTerminal) out.push('(More stack frames follow...)');
       ctx.out.print(out.join('\n') + '\n');
     },
   },
@@ -168,19 +170,8 @@ export const sessionInfoCommands: Command[] = [
     name: 'frame', aliases: ['f'], help: 'Describe the selected frame.',
     run: async (_a, ctx) => {
       const s = needSession(ctx);
-      const frames = await s.frames();
-      const f = frames[s.selectedFrame]!;
-      const caller = frames[s.selectedFrame + 1];
-      const loc = s.describe(f.level > 0 ? f.pc - 1n : f.pc);
-      const where = loc.function ? ` in ${loc.function}${loc.fullPath ? ` (${loc.fullPath}:${loc.line})` : ''}` : '';
-      const lines = [
-        `Stack level ${f.level}, frame at 0x${(f.cfa ?? 0n).toString(16)}:`,
-        ` rip = 0x${f.pc.toString(16)}${where}; saved rip = 0x${(caller?.pc ?? 0n).toString(16)}`,
-      ];
-      if (caller) lines.push(` called by frame at 0x${(caller.cfa ?? 0n).toString(16)}`);
-      if (f.level > 0) lines.push(` caller of frame at 0x${(frames[f.level - 1]!.cfa ?? 0n).toString(16)}`);
-      lines.push(' source language c.');
-      ctx.out.print(lines.join('\n') + '\n');
+      s.requireStopped();
+      ctx.out.print(await infoFrameText(s));
     },
   },
 ];
