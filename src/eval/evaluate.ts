@@ -13,6 +13,7 @@ import { typeName } from '../symbols/type-format.js';
 import type { Expr } from './parser.js';
 import type { EvalScope } from './scope.js';
 import { concreteType } from './vla.js';
+import { vectorType } from './vectors.js';
 
 
 export interface EvalOptions {
@@ -152,9 +153,11 @@ export class Evaluator {
     }
     const a = await this.eval(l);
     if (op === '@') return this.artificialArray(a, await this.fetch(await this.eval(r)));
-    const av = resolve(a.type).kind === 'array' && a.address !== undefined ? a : await this.fetch(a);
+    // Arrays in memory decay to pointers unread; vectors are operated on by value.
+    const decays = (v: Value): boolean => resolve(v.type).kind === 'array' && !vectorType(v.type) && v.address !== undefined;
+    const av = decays(a) ? a : await this.fetch(a);
     const bRaw = await this.eval(r);
-    const bv = resolve(bRaw.type).kind === 'array' && bRaw.address !== undefined ? bRaw : await this.fetch(bRaw);
+    const bv = decays(bRaw) ? bRaw : await this.fetch(bRaw);
     return binop(op, av, bv, (w) => this.warnings.push(w));
   }
 

@@ -13,6 +13,11 @@ const COMMANDS = [
   ...[...VECTORS, ...ENUMS].flatMap((g) => [...FORMATS.map((f) => `print${f} ${g}`), `ptype ${g}`, `whatis ${g}`, `output ${g}`]),
   'print g_v4c[1]', 'whatis g_v4c[1]', 'print g_v4si[3]', 'print &g_v4c', 'print *&g_v4si', 'print sizeof(g_v4si)',
   'ptype &g_v4si', 'whatis &g_v4c', 'ptype v4c', 'whatis (v4si *)0', 'ptype int __attribute__ ((vector_size (8)))',
+  // Vector arithmetic (valarith.c): element-wise, scalars widened, no decay to pointers.
+  'print g_v4c + g_v4c', 'print -g_v4si', 'print ~g_v4si', 'print g_v4si * 2', 'print 1 + g_v4si', 'print g_v4sf * g_v4sf',
+  'print g_v4si + g_v4c', 'print (long)g_v4c', 'print (int)g_v4c', 'print (v4c)5', 'print (v4c)g_long', 'print g_v4c + 300',
+  'print/x g_v4si << 1', 'print g_v4sf + 1', 'print +g_v4c', 'whatis g_v4c + g_v4c', 'whatis -g_v4c', 'print g_v4si > 5',
+  'print g_v4si == 5', 'print g_v4si != g_v4si', 'print g_v4si % 7', 'print g_v4sf % 2', 'print !g_v4si',
   'ptype enum mixed', 'ptype enum uflags', 'ptype enum pflags',
   'print (enum uflags)0x80000003', 'print (enum uflags)0x80000000', 'print (enum pflags)0', 'print (enum pflags)24',
   'print (enum mixed)5', 'print (enum mixed)-1', 'print/x (enum mixed)-2', 'print/d UF_C', 'print UF_C', 'print MX_NEG',
