@@ -7,6 +7,7 @@ import { needSession, type CommandContext, type DataState, type Display } from '
 import { currentScope, frameScope, localsText, staticScopeOf } from './eval-hooks.js';
 import type { Command } from './registry.js';
 import { examineMemory, parseExamineFormat, rememberExamine, valueAsAddress } from './examine.js';
+import { memorySource } from './memory-source.js';
 import { needProgram } from './linespec-static.js';
 
 async function print(a: string, ctx: CommandContext): Promise<void> {
@@ -65,9 +66,7 @@ export const dataCommands: Command[] = [
   {
     name: 'x', help: 'Examine memory: x/NFU ADDRESS (F: x d u o t a c f s i; U: b h w g).',
     run: async (a, ctx) => {
-      needProgram(ctx);
-      const s = needSession(ctx);
-      s.requireStopped();
+      const source = await memorySource(ctx);
       const { examine } = dataState(ctx);
       const { spec, expression } = parseExamineFormat(a, examine);
       let addr: bigint;
@@ -76,7 +75,7 @@ export const dataCommands: Command[] = [
         addr = await valueAsAddress(scope, await evaluateExpression(scope, expression));
       } else if (examine.next !== undefined) addr = examine.next;
       else throw new UserError('Argument required (starting display address).');
-      ctx.out.print(await examineMemory(s, await currentScope(ctx), addr, spec, examine));
+      ctx.out.print(await examineMemory(source, await currentScope(ctx), addr, spec, examine));
       rememberExamine(examine, spec);
     },
   },

@@ -1,6 +1,6 @@
 // disassemble /s and /m: instructions interleaved with source lines, in gdb 13's two orders (disasm.c).
 import type { Instruction } from '../arch/arch.js';
-import type { Session } from '../core/session.js';
+import type { MemorySource } from './examine.js';
 import type { SubFile } from '../symbols/lines.js';
 import type { SourceFiles } from './source-files.js';
 
@@ -28,7 +28,7 @@ async function dump(insns: Instruction[], start: bigint, end: bigint, line: Line
  * between groups, "FILE:" when the file changes), preceded by the lines since the previous group that
  * have no code elsewhere in the range.
  */
-function mixedSource(insns: Instruction[], session: Session, sources: SourceFiles, line: Line): string {
+function mixedSource(insns: Instruction[], session: MemorySource, sources: SourceFiles, line: Line): string {
   if (!insns.length) return '';
   const low = insns[0]!.address;
   const high = insns.at(-1)!.address + BigInt(insns.at(-1)!.size);
@@ -92,7 +92,7 @@ function mixedSource(insns: Instruction[], session: Session, sources: SourceFile
  * /m (do_mixed_source_and_assembly_deprecated): the function's line-table entries sorted by line; each
  * line once with all its code, lines without code in between printed alone, a blank line after each group.
  */
-async function mixedDeprecated(insns: Instruction[], session: Session, sources: SourceFiles, line: Line, more: Disassembler): Promise<string> {
+async function mixedDeprecated(insns: Instruction[], session: MemorySource, sources: SourceFiles, line: Line, more: Disassembler): Promise<string> {
   if (!insns.length) return '';
   const low = insns[0]!.address;
   const high = insns.at(-1)!.address + BigInt(insns.at(-1)!.size);
@@ -131,6 +131,6 @@ async function mixedDeprecated(insns: Instruction[], session: Session, sources: 
 }
 
 /** The body of a /s or /m dump (between the title and "End of assembler dump."). */
-export async function disassembleWithSource(insns: Instruction[], mode: 'm' | 's', session: Session, sources: SourceFiles, line: Line, more: Disassembler): Promise<string> {
+export async function disassembleWithSource(insns: Instruction[], mode: 'm' | 's', session: MemorySource, sources: SourceFiles, line: Line, more: Disassembler): Promise<string> {
   return mode === 's' ? mixedSource(insns, session, sources, line) : mixedDeprecated(insns, session, sources, line, more);
 }

@@ -1,10 +1,9 @@
 // gdb's disassemble: a function or START,END / START,+LENGTH range, with /r (raw bytes) as gdb 13 prints them.
 import { x86_64, type Instruction } from '../arch/arch.js';
-import type { Session } from '../core/session.js';
 import type { EvalScope } from '../eval/scope.js';
 import { evaluateExpression } from '../eval/commands.js';
 import { UserError } from '../util/errors.js';
-import { valueAsAddress } from './examine.js';
+import { valueAsAddress, type MemorySource } from './examine.js';
 import { disassembleWithSource } from './disassemble-source.js';
 import type { SourceFiles } from './source-files.js';
 
@@ -22,7 +21,7 @@ export interface DisassembleRequest {
 const RAW_WIDTH = 19;
 
 /** Parses "[/MODS] [ADDR | START,END | START,+LEN]" into what to dump. */
-export async function parseDisassemble(arg: string, session: Session, scope: EvalScope): Promise<DisassembleRequest> {
+export async function parseDisassemble(arg: string, session: MemorySource, scope: EvalScope): Promise<DisassembleRequest> {
   let rest = arg.trim();
   let raw = false;
   let source: 'm' | 's' | undefined;
@@ -45,7 +44,8 @@ export async function parseDisassemble(arg: string, session: Session, scope: Eva
     const end = second.startsWith('+') ? start + (await addressOf(scope, second.slice(1))) : await addressOf(scope, second);
     return { ...base, start, end };
   }
-  const at = rest ? await addressOf(scope, rest) : (await session.frame()).pc;
+  const at = rest ? await addressOf(scope, rest) : session.pc;
+  if (at === undefined) throw new UserError('No frame selected.');
   const fn = session.program.functionAt(at);
   if (fn) return { ...base, start: fn.low, end: fn.high, functionName: fn.name };
   // No debug info there: gdb's find_pc_partial_function falls back on the ELF symbol and its size.
@@ -60,7 +60,7 @@ async function addressOf(scope: EvalScope, text: string): Promise<bigint> {
 }
 
 /** The whole dump, "Dump of assembler code ..." to "End of assembler dump.". */
-export async function disassembleText(req: DisassembleRequest, session: Session, sources: SourceFiles, scope: EvalScope, pc: bigint): Promise<string> {
+export async function disassembleText(req: DisassembleRequest, session: MemorySource, sources: SourceFiles, scope: EvalScope): Promise<string> {
   if (req.end - req.start > 1_000_000n) throw new UserError('Range too large to disassemble.');
   const title = req.functionName !== undefined
     ? `Dump of assembler code for function ${req.functionName}:`
@@ -68,19 +68,19 @@ export async function disassembleText(req: DisassembleRequest, session: Session,
   const range = async (start: bigint, end: bigint): Promise<Instruction[]> =>
     end > start ? x86_64.disassemble(await readCode(session, start, end), start, { end }) : [];
   const insns = await range(req.start, req.end);
-  const line = (i: Instruction): string => insnLine(i, req, scope, pc);
+  const line = (i: Instruction): string => insnLine(i, req, scope, session.pc);
   const body = req.source ? await disassembleWithSource(insns, req.source, session, sources, line, range) : insns.map(line).join('\n') + (insns.length ? '\n' : '');
   return `${title}\n${body}End of assembler dump.\n`;
 }
 
 /** The range's bytes plus room for an instruction that starts inside it and ends past it (as gdb reads it whole). */
-async function readCode(session: Session, start: bigint, end: bigint): Promise<Uint8Array> {
+async function readCode(session: MemorySource, start: bigint, end: bigint): Promise<Uint8Array> {
   const n = Number(end - start);
   return session.readMemory(start, n + 15).catch(() => session.readMemory(start, n));
 }
 
 /** One instruction: "=> " at pc, the 16-digit address, <+off> (function) or <sym+off> (range), raw bytes, the text. */
-function insnLine(i: Instruction, req: DisassembleRequest, scope: EvalScope, pc: bigint): string {
+function insnLine(i: Instruction, req: DisassembleRequest, scope: EvalScope, pc: bigint | undefined): string {
   const sym = scope.symbolize(i.address);
   let tag = '';
   if (sym) {

@@ -1,5 +1,5 @@
 // gdb's x/NFU: memory shown in hex/decimal/octal/binary/char/float/address, strings and instructions.
-import type { Session } from '../core/session.js';
+import type { Program } from '../symbols/program.js';
 import { x86_64 } from '../arch/arch.js';
 import { charLiteral } from '../eval/chars.js';
 import { readCString } from '../eval/format.js';
@@ -7,7 +7,7 @@ import { formatFloatBytes } from '../eval/floats.js';
 import type { EvalScope } from '../eval/scope.js';
 import { UserError } from '../util/errors.js';
 import { Evaluator } from '../eval/evaluate.js';
-import { unpackLong, type Value } from '../eval/value.js';
+import { readPartial, unpackLong, type Value } from '../eval/value.js';
 import { resolve } from '../symbols/types.js';
 
 export interface ExamineSpec {
@@ -72,10 +72,22 @@ export function rememberExamine(state: ExamineState, spec: ExamineSpec): void {
 
 /** gdb's value_as_address: an array or a function in memory stands for its address; anything else is read as an integer. */
 export async function valueAsAddress(scope: EvalScope, v: Value): Promise<bigint> {
-  const k = resolve(v.type).kind;
-  if ((k === 'array' || k === 'function') && v.address !== undefined) return v.address;
+  const t = resolve(v.type);
+  // A GNU vector does not decay (gdb: "Value can't be converted to integer.").
+  if (((t.kind === 'array' && !t.vector) || t.kind === 'function') && v.address !== undefined) return v.address;
   await new Evaluator(scope).fetch(v);
   return BigInt.asUintN(64, unpackLong(v));
+}
+
+/**
+ * Where x and disassemble read: the stopped program (through core, our patches masked), or before it
+ * runs and after it exits the executable file itself, as gdb reads its sections.
+ */
+export interface MemorySource {
+  program: Program;
+  readMemory(addr: bigint, len: number): Promise<Uint8Array>;
+  /** The selected frame's pc (marked "=> "); undefined without a process. */
+  pc?: bigint;
 }
 
 function label(scope: EvalScope, addr: bigint): string {
@@ -119,7 +131,7 @@ function perLine(format: string, size: number): number {
   return size === 8 ? 2 : size === 4 ? 4 : 8;
 }
 
-export async function examineMemory(session: Session, scope: EvalScope, addr: bigint, spec: ExamineSpec, state: ExamineState): Promise<string> {
+export async function examineMemory(session: MemorySource, scope: EvalScope, addr: bigint, spec: ExamineSpec, state: ExamineState): Promise<string> {
   const lines: string[] = [];
   if (spec.format === 's') {
     let a = addr;
@@ -129,14 +141,15 @@ export async function examineMemory(session: Session, scope: EvalScope, addr: bi
       // Advance past the terminating NUL.
       let len = 0;
       for (;;) {
-        const chunk = await session.readMemory(a + BigInt(len), 64);
+        // Byte by byte where a chunk would run off the end of readable memory (a section's end in the file).
+        const { bytes: chunk, error } = await readPartial((x, n) => session.readMemory(x, n), a + BigInt(len), 64);
         const z = chunk.indexOf(0);
         if (z >= 0) {
           len += z + 1;
           break;
         }
-        len += 64;
-        if (len > 1 << 20) break;
+        len += chunk.length;
+        if (error || len > 1 << 20) break;
       }
       a += BigInt(len);
     }
@@ -144,8 +157,10 @@ export async function examineMemory(session: Session, scope: EvalScope, addr: bi
     return lines.join('\n') + '\n';
   }
   if (spec.format === 'i') {
-    const pc = (await session.frame()).pc;
-    const bytes = await session.readMemory(addr, Math.min(spec.count * 15, 4096));
+    const pc = session.pc;
+    // As many bytes as the instructions may need, fewer where readable memory ends first.
+    const { bytes, error } = await readPartial((x, n) => session.readMemory(x, n), addr, Math.min(spec.count * 15, 4096));
+    if (bytes.length === 0 && error) throw error;
     const insns = await x86_64.disassemble(bytes, addr, { count: spec.count });
     for (const i of insns) lines.push(x86_64.disassemblyLine(i, label(scope, i.address), i.address === pc, (x) => scope.symbolize(x)));
     const last = insns.at(-1);

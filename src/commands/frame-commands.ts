@@ -7,6 +7,7 @@ import type { Command } from './registry.js';
 import { backtraceLine, frameDescription, sourceLine } from './report.js';
 import { needSession } from './context.js';
 import { disassembleText, parseDisassemble } from './disassemble.js';
+import { memorySource } from './memory-source.js';
 import { currentScope } from './eval-hooks.js';
 import { infoFrameText } from './info-frame.js';
 
@@ -135,11 +136,10 @@ export const frameCommands: Command[] = [
   {
     name: 'disassemble', aliases: ['disas'], help: 'Disassemble the function around pc, or: disassemble FUNCTION | START,END | START,+LEN.',
     run: async (a, ctx) => {
-      const s = needSession(ctx);
-      s.requireStopped();
+      const source = await memorySource(ctx);
       const scope = await currentScope(ctx);
-      const req = await parseDisassemble(a, s, scope);
-      ctx.out.print(await disassembleText(req, s, ctx.sources, scope, (await s.frame()).pc));
+      const req = await parseDisassemble(a, source, scope);
+      ctx.out.print(await disassembleText(req, source, ctx.sources, scope));
     },
   },
 ];
