@@ -94,9 +94,6 @@ export const runCommands: Command[] = [
     name: 'kill', aliases: ['k'], help: 'Kill the program being debugged.',
     run: async (_a, ctx) => {
       const s = needSession(ctx);
-      if (s.state === 'exited') throw new UserError('The program is not being run.');
-      // gdb's query answers itself when input is not a terminal, and says so (batch mode, scripts).
-      if (!ctx.fromTerminal) ctx.out.print('Kill the program being debugged? (y or n) [answered Y; input not from terminal]\n');
       await s.kill();
       ctx.out.print(`[Inferior 1 (process ${s.pid ?? '?'}) killed]\n`);
     },
