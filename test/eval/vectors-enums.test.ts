@@ -6,7 +6,7 @@ import { gdbAnswers, staticScope, ourAnswers, differences } from './oracle.js';
 import { buildFormats } from '../cli/gdb-compare.js';
 
 const VECTORS = ['g_v4c', 'g_v4si', 'g_v4sf', 'g_vec_plain'];
-const ENUMS = ['g_mixed', 'g_mixed_big', 'g_uflags', 'g_uflags_unk', 'g_uflags_zero', 'g_pflags'];
+const ENUMS = ['g_mixed', 'g_mixed_big', 'g_uflags', 'g_uflags_unk', 'g_uflags_zero', 'g_pflags', 'g_wide', 'g_wide_neg', 'g_flags64', 'g_flags64_unk'];
 const FORMATS = ['', '/x', '/d', '/u', '/o', '/t', '/c', '/s', '/z'];
 
 const COMMANDS = [
@@ -22,6 +22,8 @@ const COMMANDS = [
   'print (enum uflags)0x80000003', 'print (enum uflags)0x80000000', 'print (enum pflags)0', 'print (enum pflags)24',
   'print (enum mixed)5', 'print (enum mixed)-1', 'print/x (enum mixed)-2', 'print/d UF_C', 'print UF_C', 'print MX_NEG',
   'print UF_A | UF_B', 'print (enum uflags)(UF_A | UF_B)',
+  'ptype enum wide', 'ptype enum flags64', 'print sizeof(enum wide)', 'print (enum wide)5', 'print (enum flags64)0', 'print (enum flags64)2',
+  'print W_BIG', 'print W_NEG', 'whatis W_BIG', 'print -W_BIG', 'print F64_HIGH', 'print/u g_wide_neg', 'print/x (enum flags64)-1',
 ];
 
 // Static (no process): the default gcc build (PIE) and -O2, DWARF 5 and 4.
