@@ -1,5 +1,5 @@
 // Data commands: print/read/der, output, x, set var, display, ptype/whatis, info locals/args/display.
-import { evaluateExpression, outputCommand, printCommand, ptypeCommand, setVarCommand, whatisCommand } from '../eval/commands.js';
+import { evaluateExpression, outputCommand, printCommand, PrintAfterHeadError, ptypeCommand, setVarCommand, whatisCommand } from '../eval/commands.js';
 import { Evaluator } from '../eval/evaluate.js';
 import { unpackLong } from '../eval/value.js';
 import { UserError } from '../util/errors.js';
@@ -12,7 +12,14 @@ import { needProgram } from './linespec-static.js';
 
 async function print(a: string, ctx: CommandContext): Promise<void> {
   needProgram(ctx);
-  ctx.out.print((await printCommand(await currentScope(ctx), a)) + '\n');
+  try {
+    ctx.out.print((await printCommand(await currentScope(ctx), a)) + '\n');
+  } catch (e) {
+    // Outside a terminal the two halves go where gdb's go: "$N = " to stdout, the error to stderr.
+    if (!(e instanceof PrintAfterHeadError) || ctx.fromTerminal) throw e;
+    ctx.out.print(e.head);
+    throw new UserError(e.detail);
+  }
 }
 
 function dataState(ctx: CommandContext): DataState {

@@ -11,7 +11,7 @@ const COMMANDS = [
   'x/2i two_args', 'x/2wx lookup_rate', 'x/2f g_array', 'x/3c g_text', 'x/2d', 'x/2zw g_array', 'x/2tb g_array',
   'x/2ob g_array', 'x/2ub g_array', 'x/2dg g_array', 'x/2a', 'x/-2x g_array+2', 'x', 'x/-3xw &g_array[4]', 'x/2xw',
   'p/a &main', 'p/a g_long', 'p/a &g_array[1]', 'p/a $pc', 'output/a g_long', 'p/s g_text', 'p/c g_array', 'p/s g_ptr',
-  'p/c g_text', 'p/x g_text', 'p/x main', 'p/d two_args',
+  'p/c g_text', 'p/x g_text', 'p/x main', 'p/d two_args', 'p/a two_args', 'p/a main', 'output/a main', 'p 1',
 ];
 
 for (const build of LIVE_BUILDS) {
