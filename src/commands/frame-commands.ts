@@ -134,7 +134,7 @@ export const frameCommands: Command[] = [
     },
   },
   {
-    name: 'disassemble', aliases: ['disas'], help: 'Disassemble the function around pc, or: disassemble [/r /s /m] FUNCTION | START,END | START,+LEN.',
+    name: 'disassemble', aliases: ['disas'], help: 'Disassemble the function around pc, or: disassemble FUNCTION | START,END | START,+LEN.',
     run: async (a, ctx) => {
       const source = await memorySource(ctx);
       const scope = await currentScope(ctx);
