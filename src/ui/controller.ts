@@ -1,15 +1,18 @@
 // Turns keys into actions: commands of the command language for anything that changes the target, UI state for the rest.
 import { QuitRequest } from '../commands/interpreter.js';
-import type { OptionalPane } from './config.js';
 import { complete, History, LineEditor, type CompletionSources } from './command-line.js';
 import type { ActionId, Keymap, KeyContext } from './keymap.js';
 import type { UiModel } from './model.js';
 import type { CommandRunner } from './ports.js';
 import { clamp, follow } from './lists.js';
-import { scrollTo } from './source-view.js';
+import { numberWidth, scrollTo } from './source-view.js';
 import { moveInOverlay, type Overlay } from './overlays.js';
+import { isOptional, type PaneLayout, type SidePaneId } from './pane-layout.js';
+import { compileSearch, SearchMode } from './search.js';
+import { runUiCommand } from './ui-commands.js';
 
-export type FocusPane = 'source' | 'variables' | 'registers' | 'stack' | 'breakpoints' | OptionalPane | 'command';
+export type { FocusPane } from './layout.js';
+import type { FocusPane } from './layout.js';
 type ListPane = Exclude<FocusPane, 'source' | 'command'>;
 
 export interface Prompt {
@@ -23,6 +26,10 @@ export interface ControllerHooks {
   layoutChanged(): void;
   /** Rows of a pane's body (without title). */
   bodyHeight(pane: FocusPane): number;
+  /** Columns of a pane's body. */
+  bodyWidth(pane: FocusPane): number;
+  /** The terminal's size. */
+  size(): { cols: number; rows: number };
   /** Rows a scrolling pane has in all (registers, memory, output depend on the width). */
   rowCount(pane: ListPane): number;
   quit(detach: boolean): void;
@@ -30,6 +37,13 @@ export interface ControllerHooks {
 
 const EXEC: Partial<Record<ActionId, string>> = { continue: 'continue', next: 'next', step: 'step', finish: 'finish', until: 'until' };
 const CURSOR_PANES: ListPane[] = ['variables', 'stack', 'breakpoints'];
+const SIDE: readonly FocusPane[] = ['variables', 'registers', 'stack', 'breakpoints'];
+const TOGGLES: Partial<Record<ActionId, Exclude<FocusPane, 'command'>>> = {
+  'toggle-source': 'source', 'toggle-variables': 'variables', 'toggle-registers': 'registers', 'toggle-stack': 'stack', 'toggle-breakpoints': 'breakpoints',
+  'toggle-disassembly': 'disassembly', 'toggle-output': 'output',
+};
+/** Columns one press of H/L scrolls. */
+const HSTEP = 8;
 
 export class Controller {
   focus: FocusPane = 'source';
@@ -38,6 +52,8 @@ export class Controller {
   prompt: Prompt | undefined;
   readonly editor = new LineEditor();
   busy: string | undefined;
+  /** The active search (source pane): n/N/? move between matches until Esc. */
+  search: SearchMode | undefined;
 
   constructor(
     readonly model: UiModel,
@@ -45,17 +61,31 @@ export class Controller {
     private readonly runner: CommandRunner,
     readonly history: History,
     private readonly completion: CompletionSources,
-    private readonly hooks: ControllerHooks,
+    readonly hooks: ControllerHooks,
+    readonly panes: PaneLayout,
   ) {}
 
-  /** Panes Tab cycles through, in screen order. */
+  /** Panes Tab cycles through, in screen order (hidden ones skipped). */
   focusOrder(): FocusPane[] {
-    return ['source', 'variables', 'registers', 'stack', 'breakpoints', ...this.model.shown, 'command'];
+    const all: FocusPane[] = ['source', 'variables', 'registers', 'stack', 'breakpoints', ...this.model.shown, 'command'];
+    return all.filter((p) => this.panes.isVisible(p));
   }
 
   private context(): Exclude<KeyContext, 'global'> {
     const f = this.focus;
+    if (f === 'source' && this.activeSearch()) return 'search';
     return f === 'disassembly' || f === 'output' ? 'pane' : f;
+  }
+
+  /** The search, while it still belongs to the file shown. */
+  activeSearch(): SearchMode | undefined {
+    if (this.search && this.search.path !== this.model.file?.path) this.leaveSearch();
+    return this.search;
+  }
+
+  leaveSearch(): void {
+    this.search = undefined;
+    this.model.searchRe = undefined;
   }
 
   handleKey(key: string, ch: string | undefined): void {
@@ -73,7 +103,18 @@ export class Controller {
       this.hooks.render();
       return;
     }
-    const action = this.keymap.lookup(key, this.context());
+    const found = this.keymap.find(key, this.context());
+    const action = found?.action;
+    if (action && this.focus === 'source' && this.search && EXEC[action]) {
+      // Search mode: n is "next match"; a letter that runs the program never fires by surprise.
+      if (found!.context !== 'global') {
+        const k = this.keymap;
+        this.model.addLog(`Search mode: ${k.hint('search-next', 'search')}/${k.hint('search-prev', 'search')} move between matches; ${k.hint('leave-search', 'search')} leaves search mode, then ${key} runs "${EXEC[action]}".`, 'info');
+        this.hooks.render();
+        return;
+      }
+      this.leaveSearch();
+    }
     if (this.focus === 'command') {
       if (action) this.act(action);
       else if (this.editor.edit(key)) this.hooks.render();
@@ -121,18 +162,54 @@ export class Controller {
       case 'command-line': this.setFocus('command'); break;
       case 'help': this.overlay = { kind: 'help', top: 0 }; break;
       case 'quit': this.overlay = { kind: 'confirm-quit' }; break;
-      case 'toggle-disassembly': this.togglePane('disassembly'); break;
+      case 'toggle-disassembly': case 'toggle-output': case 'toggle-source': case 'toggle-variables': case 'toggle-registers': case 'toggle-stack': case 'toggle-breakpoints':
+        this.togglePane(TOGGLES[action]!);
+        break;
       case 'toggle-memory':
         this.togglePane('memory');
         if (m.shown.includes('memory') && !m.memoryExpr) this.ask('memory at (expression): ', (e) => this.followMemory(e));
         break;
-      case 'toggle-output': this.togglePane('output'); break;
+      case 'zoom':
+        this.panes.zoom = this.panes.zoom ? undefined : this.focus;
+        this.hooks.layoutChanged();
+        break;
+      case 'hide-pane':
+        if (this.focus === 'command') m.addLog('The command pane cannot be hidden (zoom another pane instead).', 'err');
+        else this.togglePane(this.focus);
+        break;
+      case 'reset-layout':
+        this.panes.reset();
+        this.hooks.layoutChanged();
+        void m.refreshExtras();
+        break;
+      case 'source-narrower': case 'source-wider':
+        this.panes.moveSplit(this.hooks.size().cols, action === 'source-wider' ? 4 : -4);
+        this.hooks.layoutChanged();
+        break;
+      case 'command-taller': case 'command-shorter':
+        this.panes.resizeCommand(this.hooks.size().rows, action === 'command-taller' ? 2 : -2);
+        this.hooks.layoutChanged();
+        break;
+      case 'pane-taller': case 'pane-shorter':
+        if (SIDE.includes(this.focus)) {
+          this.panes.resizeSide(this.focus as SidePaneId, action === 'pane-taller' ? 1 : -1);
+          this.hooks.layoutChanged();
+        } else m.addLog(`${this.keymap.hint(action, 'pane')} sizes the side panes; ${this.keymap.hint('command-taller', 'pane')}/${this.keymap.hint('command-shorter', 'pane')} the command log, ${this.keymap.hint('source-narrower', 'pane')}/${this.keymap.hint('source-wider', 'pane')} the source column.`, 'info');
+        break;
+      case 'scroll-left': case 'scroll-right': this.scrollSideways(action === 'scroll-right' ? HSTEP : -HSTEP); break;
       case 'down': case 'up': case 'top': case 'bottom': case 'half-page-down': case 'half-page-up': case 'page-down': case 'page-up':
         this.navigate(action);
         break;
-      case 'search': this.ask('/', (text) => this.searchFor(text || m.search || '', 1)); break;
-      case 'search-next': this.searchFor(m.search ?? '', 1); break;
-      case 'search-prev': this.searchFor(m.search ?? '', -1); break;
+      case 'search': case 'search-backward': {
+        const back = action === 'search-backward';
+        this.ask(back ? '?' : '/', (text) => this.startSearch(text, back));
+        break;
+      }
+      case 'search-next': case 'search-prev':
+        if (this.activeSearch()) this.searchMove(action === 'search-prev');
+        else if (m.search) this.startSearch(m.search, action === 'search-prev');
+        break;
+      case 'leave-search': this.leaveSearch(); break;
       case 'open-file': this.overlay = { kind: 'files', filter: '', selected: 0, top: 0 }; break;
       case 'show-pc': {
         const l = m.frameLocation;
@@ -206,7 +283,11 @@ export class Controller {
 
   setFocus(p: FocusPane): void {
     if (p === 'command' && this.focus !== 'command') this.returnFocus = this.focus;
+    const before = this.focus;
     this.focus = p;
+    // A zoom follows the focus (Tab shows the next pane full screen); the command line opens under it.
+    if (this.panes.zoom && p !== 'command') this.panes.zoom = p;
+    if (this.panes.zoom && (p !== before)) this.hooks.layoutChanged();
   }
 
   /** Focuses the command line with a one-off prompt (search, watch expression...). */
@@ -244,6 +325,10 @@ export class Controller {
       return;
     }
     m.addLog(`(duster) ${line}`, 'cmd');
+    if (runUiCommand(line, this)) {
+      this.hooks.render();
+      return;
+    }
     this.busy = line || '(repeat)';
     this.hooks.render();
     try {
@@ -272,12 +357,32 @@ export class Controller {
   /** One command typed while the previous one was finishing after the stop. */
   private queued: string | undefined;
 
-  private togglePane(p: OptionalPane): void {
+  /** Shows or hides a pane; a hidden focused pane hands the focus on. */
+  setPaneVisible(p: Exclude<FocusPane, 'command'>, visible: boolean): void {
     const m = this.model;
-    m.shown = m.shown.includes(p) ? m.shown.filter((x) => x !== p) : [...m.shown, p];
-    if (!m.shown.includes(p) && this.focus === p) this.focus = 'source';
+    const order = this.focusOrder();
+    const err = this.panes.setVisible(p, visible);
+    if (err) m.addLog(err, 'err');
+    if (!this.panes.isVisible(p) && this.focus === p) {
+      const next = order.slice(order.indexOf(p) + 1).find((x) => x !== p && this.panes.isVisible(x)) ?? 'command';
+      this.focus = next;
+      if (this.panes.zoom && next !== 'command') this.panes.zoom = next;
+    }
+    if (visible && this.panes.zoom) this.panes.zoom = undefined;
     this.hooks.layoutChanged();
-    void m.refreshExtras();
+    if (isOptional(p)) void m.refreshExtras();
+  }
+
+  togglePane(p: Exclude<FocusPane, 'command'>): void {
+    this.setPaneVisible(p, !this.panes.isVisible(p));
+  }
+
+  /** Horizontal scrolling of long lines in the focused pane. */
+  private scrollSideways(delta: number): void {
+    const m = this.model;
+    const f = this.focus;
+    if (f === 'source') m.sourceLeft = Math.max(0, m.sourceLeft + delta);
+    else if (f !== 'command') m.lists[f].left = Math.max(0, m.lists[f].left + delta);
   }
 
   private followMemory(expr: string): void {
@@ -322,20 +427,46 @@ export class Controller {
     void this.run(here.length ? `delete ${here.map((b) => b.id).join(' ')}` : `break ${m.fileName}:${line}`);
   }
 
-  private searchFor(text: string, dir: 1 | -1): void {
+  /** A new search from the cursor: `text` (empty: the last pattern), forward or backward; enters search mode. */
+  private startSearch(text: string, backward: boolean): void {
     const m = this.model;
-    if (!text || !m.file) return;
-    m.search = text;
-    const n = m.file.lineCount;
-    for (let i = 1; i <= n; i++) {
-      const line = ((m.cursor - 1 + dir * i + n * 2) % n) + 1;
-      if (m.file.lines[line - 1]!.includes(text)) {
-        m.cursor = line;
-        m.top = scrollTo(line, m.top, this.hooks.bodyHeight('source'), n);
-        return;
-      }
+    const pattern = text || this.search?.text || m.search || '';
+    if (!pattern || !m.file) return;
+    const re = compileSearch(pattern);
+    if (typeof re === 'string') {
+      m.addLog(re, 'err');
+      return;
     }
-    m.addLog(`Pattern not found: ${text}`, 'err');
+    m.search = pattern;
+    const s = new SearchMode(pattern, re, backward, m.file.lines, m.file.path);
+    if (!s.matches.length) {
+      this.leaveSearch();
+      m.addLog(`Pattern not found: ${pattern}`, 'err');
+      return;
+    }
+    this.search = s;
+    m.searchRe = re;
+    this.searchMove(false, true);
+  }
+
+  /** n / N: the next match in the search's direction (N: the other way); wraps at the ends and says so. */
+  private searchMove(reverse: boolean, fresh = false): void {
+    const m = this.model;
+    const s = this.search;
+    if (!s || !m.file) return;
+    const cur = s.matches[s.current];
+    const back = s.backward !== reverse;
+    const col = cur && cur.line === m.cursor ? cur.start : fresh ? (back ? Infinity : -1) : back ? Infinity : -1;
+    const hit = s.move(m.cursor, col, reverse);
+    if (!hit) return;
+    m.searchCurrent = hit;
+    m.cursor = hit.line;
+    const h = this.hooks.bodyHeight('source');
+    m.top = scrollTo(hit.line, m.top, h, m.file.lineCount);
+    // Scroll sideways when the match is beyond the pane's right edge (or left of what is shown).
+    const w = Math.max(10, this.hooks.bodyWidth('source') - numberWidth(m.file.lineCount) - 4);
+    if (hit.end > m.sourceLeft + w) m.sourceLeft = Math.max(0, hit.end - w + 8);
+    else if (hit.start < m.sourceLeft) m.sourceLeft = Math.max(0, hit.start - 8);
   }
 
   private navigate(action: 'down' | 'up' | 'top' | 'bottom' | 'half-page-down' | 'half-page-up' | 'page-down' | 'page-up'): void {

@@ -59,6 +59,14 @@ export class Surface {
 
 export type KeyHandler = (key: string, ch: string | undefined) => void;
 
+/** A mouse event in screen cells (0-based). Motion with a button held comes as 'mousedown' too. */
+export interface MouseEvent {
+  action: 'mousedown' | 'mouseup' | 'wheelup' | 'wheeldown' | 'mousemove';
+  x: number;
+  y: number;
+  button?: 'left' | 'middle' | 'right' | 'unknown';
+}
+
 type TputStatic = { ipaths: (string | string[])[] };
 
 export class TuiScreen {
@@ -123,6 +131,23 @@ export class TuiScreen {
     });
   }
 
+  /**
+   * Asks the terminal for mouse reports and passes them on. blessed's own choice for xterm-like
+   * terminals is the UTF-8 encoding (1005), which tmux and many terminals do not send; we ask for
+   * button presses with motion while pressed (1000 + 1002, so a border can be dragged) in the SGR
+   * encoding (1006: any column, unambiguous release), which blessed parses.
+   */
+  onMouse(handler: (e: MouseEvent) => void): void {
+    const program = this.screen.program as unknown as { setMouse(o: Record<string, boolean>, enable: boolean): void; on(ev: 'mouse', f: (d: MouseEvent) => void): void };
+    program.setMouse({ vt200Mouse: true, cellMotion: true, sgrMouse: true }, true);
+    this.mouse = true;
+    program.on('mouse', (d) => {
+      if (!this.dead) handler(d);
+    });
+  }
+
+  private mouse = false;
+
   onResize(handler: () => void): void {
     this.screen.on('resize', handler);
   }
@@ -155,6 +180,7 @@ export class TuiScreen {
   /** Leaves the alternate screen, shows the cursor and restores the terminal modes. */
   destroy(): void {
     try {
+      if (this.mouse && !this.dead) this.screen.program.disableMouse();
       this.screen.program.showCursor();
       this.screen.destroy();
     } catch {

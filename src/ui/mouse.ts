@@ -1,0 +1,147 @@
+// The mouse: click focuses a pane and picks a line, frame, variable or breakpoint; the source gutter toggles breakpoints; the wheel scrolls; borders drag.
+import type { Controller } from './controller.js';
+import type { FocusPane, Layout, Rect } from './layout.js';
+import { clamp, follow } from './lists.js';
+import type { MouseEvent, TuiScreen } from './screen.js';
+import { numberWidth } from './source-view.js';
+
+/** Rows one wheel notch scrolls. */
+const WHEEL = 3;
+
+export class MouseInput {
+  /** What a held button is dragging, if anything. */
+  private drag: 'split' | 'command' | undefined;
+  private pressed = false;
+
+  constructor(private readonly ctl: Controller, private readonly layout: () => Layout) {}
+
+  attach(screen: TuiScreen): void {
+    screen.onMouse((e) => this.handle(e));
+  }
+
+  /** The pane at a cell, with the cell relative to the pane (row 0 is its title). */
+  private hit(x: number, y: number): { pane: FocusPane; rect: Rect; col: number; row: number } | undefined {
+    for (const [pane, rect] of Object.entries(this.layout().panes) as [FocusPane, Rect][]) {
+      if (x >= rect.left && x < rect.left + rect.width && y >= rect.top && y < rect.top + rect.height) return { pane, rect, col: x - rect.left, row: y - rect.top };
+    }
+    return undefined;
+  }
+
+  handle(e: MouseEvent): void {
+    const ctl = this.ctl;
+    if (ctl.overlay) return; // dialogs are answered with keys
+    if (e.action === 'mouseup') {
+      this.pressed = false;
+      this.drag = undefined;
+      return;
+    }
+    if (e.action === 'wheelup' || e.action === 'wheeldown') {
+      const h = this.hit(e.x, e.y);
+      if (h) this.wheel(h.pane, e.action === 'wheelup' ? -WHEEL : WHEEL);
+      ctl.hooks.render();
+      return;
+    }
+    if (e.action !== 'mousedown' || e.button !== 'left') return;
+    const L = this.layout();
+    if (this.pressed) {
+      // Motion with the button held: only a drag cares.
+      const { cols, rows } = ctl.hooks.size();
+      if (this.drag === 'split') ctl.panes.moveSplit(cols, 0, e.x);
+      else if (this.drag === 'command') ctl.panes.resizeCommand(rows, 0, rows - 1 - e.y);
+      else return;
+      ctl.hooks.layoutChanged();
+      ctl.hooks.render();
+      return;
+    }
+    this.pressed = true;
+    if (L.split !== undefined && e.x === L.split && L.commandTop !== undefined && e.y < L.commandTop) {
+      this.drag = 'split';
+      return;
+    }
+    if (L.commandTop !== undefined && e.y === L.commandTop && !L.zoom) {
+      this.drag = 'command';
+      return;
+    }
+    const h = this.hit(e.x, e.y);
+    if (!h) return;
+    if (ctl.focus !== h.pane) {
+      // A click elsewhere leaves the command line as Esc would (the typed text is kept for later).
+      if (ctl.focus === 'command' && ctl.prompt) ctl.act('leave');
+      ctl.setFocus(h.pane);
+    }
+    if (h.row > 0) this.click(h.pane, h.col, h.row - 1);
+    ctl.hooks.render();
+  }
+
+  /** A click on body row `row` (0-based), column `col` of a pane. */
+  private click(pane: FocusPane, col: number, row: number): void {
+    const ctl = this.ctl;
+    const m = ctl.model;
+    switch (pane) {
+      case 'source': {
+        if (!m.file) return;
+        const line = m.top + row;
+        if (line > m.file.lineCount) return;
+        m.cursor = line;
+        // The gutter: breakpoint mark, execution mark, line number.
+        if (col < 2 + numberWidth(m.file.lineCount)) ctl.act('toggle-breakpoint');
+        return;
+      }
+      case 'stack': {
+        const st = m.lists.stack;
+        const i = st.top + row;
+        if (i >= m.frames.length) return;
+        st.cursor = i;
+        if (m.frames[i]!.level !== m.selectedFrame) ctl.act('select-frame');
+        return;
+      }
+      case 'variables': {
+        const st = m.lists.variables;
+        const rows = m.vars.rows();
+        const i = st.top + row;
+        const r = rows[i];
+        if (!r) return;
+        st.cursor = i;
+        // The expander (+/-) sits after the change mark and the indentation.
+        const at = col + st.left;
+        if (r.expandable && at >= 1 + 2 * r.depth && at <= 2 + 2 * r.depth) ctl.act('toggle-expand');
+        return;
+      }
+      case 'breakpoints': {
+        const st = m.lists.breakpoints;
+        const i = st.top + row;
+        if (i >= m.breakpoints.length) return;
+        st.cursor = i;
+        // The glyph column ("B", "b", "?") enables / disables, as Space does.
+        if (col + st.left === 3) ctl.act('toggle-enabled');
+        return;
+      }
+      default:
+    }
+  }
+
+  /** Scrolls the pane under the pointer (not necessarily the focused one). */
+  private wheel(pane: FocusPane, delta: number): void {
+    const ctl = this.ctl;
+    const m = ctl.model;
+    const h = Math.max(1, ctl.hooks.bodyHeight(pane));
+    if (pane === 'source') {
+      if (!m.file) return;
+      m.top = clamp(m.top + delta, 1, Math.max(1, m.file.lineCount - h + 1));
+      m.cursor = clamp(m.cursor, m.top, m.top + h - 1);
+      return;
+    }
+    if (pane === 'command') {
+      m.logScroll = clamp(m.logScroll - delta, 0, Math.max(0, m.log.length - h));
+      return;
+    }
+    const st = m.lists[pane];
+    const count = ctl.hooks.rowCount(pane);
+    st.top = clamp(st.top + delta, 0, Math.max(0, count - h));
+    // Panes with a cursor keep it on screen (the renderer scrolls to the cursor otherwise).
+    if (pane === 'variables' || pane === 'stack' || pane === 'breakpoints') {
+      st.cursor = clamp(st.cursor, st.top, st.top + h - 1);
+      st.top = follow(st.cursor, st.top, h, count);
+    }
+  }
+}
