@@ -11,7 +11,6 @@ const WHEEL = 3;
 export class MouseInput {
   /** What a held button is dragging, if anything. */
   private drag: 'split' | 'command' | undefined;
-  private pressed = false;
 
   constructor(private readonly ctl: Controller, private readonly layout: () => Layout) {}
 
@@ -31,7 +30,6 @@ export class MouseInput {
     const ctl = this.ctl;
     if (ctl.overlay) return; // dialogs are answered with keys
     if (e.action === 'mouseup') {
-      this.pressed = false;
       this.drag = undefined;
       return;
     }
@@ -43,7 +41,7 @@ export class MouseInput {
     }
     if (e.action !== 'mousedown' || e.button !== 'left') return;
     const L = this.layout();
-    if (this.pressed) {
+    if (e.motion) {
       // Motion with the button held: only a drag cares.
       const { cols, rows } = ctl.hooks.size();
       if (this.drag === 'split') ctl.panes.moveSplit(cols, 0, e.x);
@@ -53,7 +51,7 @@ export class MouseInput {
       ctl.hooks.render();
       return;
     }
-    this.pressed = true;
+    this.drag = undefined;
     if (L.split !== undefined && e.x === L.split && L.commandTop !== undefined && e.y < L.commandTop) {
       this.drag = 'split';
       return;
