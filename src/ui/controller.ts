@@ -444,19 +444,22 @@ export class Controller {
       m.addLog(`Pattern not found: ${pattern}`, 'err');
       return;
     }
+    // From the match the cursor is on (a repeated search moves on from it), else from the cursor line's start / end.
+    const prev = this.search?.matches[this.search.current];
+    const from = prev && prev.line === m.cursor ? prev.start : backward ? Infinity : -1;
     this.search = s;
     m.searchRe = re;
-    this.searchMove(false, true);
+    this.searchMove(false, from);
   }
 
   /** n / N: the next match in the search's direction (N: the other way); wraps at the ends and says so. */
-  private searchMove(reverse: boolean, fresh = false): void {
+  private searchMove(reverse: boolean, from?: number): void {
     const m = this.model;
     const s = this.search;
     if (!s || !m.file) return;
     const cur = s.matches[s.current];
     const back = s.backward !== reverse;
-    const col = cur && cur.line === m.cursor ? cur.start : fresh ? (back ? Infinity : -1) : back ? Infinity : -1;
+    const col = from ?? (cur && cur.line === m.cursor ? cur.start : back ? Infinity : -1);
     const hit = s.move(m.cursor, col, reverse);
     if (!hit) return;
     m.searchCurrent = hit;
