@@ -130,7 +130,7 @@ export class MouseInput {
       return;
     }
     if (pane === 'command') {
-      m.logScroll = clamp(m.logScroll - delta, 0, Math.max(0, m.log.length - h));
+      m.logScroll = clamp(m.logScroll - delta, 0, Math.max(0, m.log.length - (h - 1))); // h - 1: the input line
       return;
     }
     const st = m.lists[pane];

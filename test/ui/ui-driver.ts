@@ -51,12 +51,13 @@ export function focused(screen: string): string | undefined {
   return TITLE_NAMES.find((n) => screen.includes(`[${n}]`));
 }
 
-/** Where a title is on screen (0-based row and column), or undefined. */
+/** Where a pane's title row is on screen: its row and the pane's left column (0-based), or undefined. */
 export function findTitle(screen: string, name: string): { row: number; col: number } | undefined {
   const lines = screen.split('\n');
   for (let row = 0; row < lines.length; row++) {
     const col = lines[row]!.search(new RegExp(`(?:^|(?<=[│ ]))\\[?${name}(?:\\]| |$)`));
-    if (col >= 0) return { row, col };
+    // "[Name]" when focused starts at the pane's left edge, " Name " one cell in.
+    if (col >= 0) return { row, col: lines[row]![col] === '[' ? col : col - 1 };
   }
   return undefined;
 }
