@@ -29,7 +29,7 @@ const BUILDS: { flags: string[]; todo?: string; framesTodo?: string }[] = [
 ];
 
 for (const { flags, todo, framesTodo } of BUILDS) {
-  test(`gutter click, frame click and search on the real binary (gcc ${flags.join(' ')})`, { timeout: 300_000, ...(todo ? { todo } : {}) }, async (t) => {
+  test(`gutter click, frame click and search on the real binary (gcc ${flags.join(' ')})`, { timeout: 300_000 }, async (t) => {
     const exe = compileFixture(['demo/kernel.c'], flags, 'kernel');
     const gdb = await runGdbRemote(exe, ['break kernel.c:73', 'continue', 'bt']);
     const gdbAnswer = bpAnswer(gdb);
@@ -48,7 +48,7 @@ for (const { flags, todo, framesTodo } of BUILDS) {
       const tm = ui;
       await tm.waitFor((x) => /STOPPED/.test(x) && /kernel\.c/.test(x) && /int main\(int argc/.test(x), T, 'the source of main');
 
-      await t.test('a click in the gutter of line 73 sets the breakpoint gdb sets there', async () => {
+      await t.test('a click in the gutter of line 73 sets the breakpoint gdb sets there', todo ? { todo } : {}, async () => {
         tm.keys(':');
         tm.type('focus src');
         tm.keys('Enter');
@@ -59,6 +59,9 @@ for (const { flags, todo, framesTodo } of BUILDS) {
         const after = await tm.waitFor(/Breakpoint 1 at 0x[0-9a-f]+: .*kernel\.c/, T, 'the breakpoint');
         assert.equal(bpAnswer(after), gdbAnswer);
       });
+
+      // The rest needs the stop at that breakpoint.
+      if (todo) return;
 
       await t.test('continue stops there', async () => {
         tm.keys('F5');
