@@ -103,6 +103,11 @@ export function computeLayout(cols: number, rows: number, sizes: PaneSizes, opti
 
   const leftIds: PaneId[] = [...(hidden.has('source') ? [] : ['source' as const]), ...optional];
   const sideIds = (['variables', 'registers', 'stack', 'breakpoints'] as const).filter((id) => !hidden.has(id));
+  if (!leftIds.length && !sideIds.length) {
+    // Every pane hidden: the command log has the screen.
+    panes.command = { left: 0, top: 0, width: cols, height: rows - 1 };
+    return { cols, rows, tooSmall: false, panes, separators: [], status, commandTop: 0 };
+  }
   const tallest = Math.max(leftIds.length, sideIds.length, 1);
   const cmdH = commandHeight(rows, sizes.commandHeight, Math.min(3, tallest) * (MIN_BODY + 1));
   const mainH = rows - 1 - cmdH;
