@@ -1,15 +1,16 @@
 // Turns keys into actions: commands of the command language for anything that changes the target, UI state for the rest.
 import { QuitRequest } from '../commands/interpreter.js';
 import { complete, History, LineEditor, type CompletionSources } from './command-line.js';
-import type { ActionId, Keymap, KeyContext } from './keymap.js';
+import { displayKey, type ActionId, type Keymap, type KeyContext } from './keymap.js';
 import type { UiModel } from './model.js';
 import type { CommandRunner } from './ports.js';
-import { clamp, follow } from './lists.js';
-import { numberWidth, scrollTo } from './source-view.js';
+import { follow } from './lists.js';
+import { HSTEP, navigate, scrollSideways } from './navigation.js';
 import { moveInOverlay, type Overlay } from './overlays.js';
-import { isOptional, type PaneLayout, type SidePaneId } from './pane-layout.js';
-import { compileSearch, SearchMode } from './search.js';
-import { runUiCommand } from './ui-commands.js';
+import { isOptional, type PaneLayout } from './pane-layout.js';
+import type { SearchMode } from './search.js';
+import { SourceSearch } from './source-search.js';
+import { layoutAction, runUiCommand } from './ui-commands.js';
 
 export type { FocusPane } from './layout.js';
 import type { FocusPane } from './layout.js';
@@ -36,14 +37,10 @@ export interface ControllerHooks {
 }
 
 const EXEC: Partial<Record<ActionId, string>> = { continue: 'continue', next: 'next', step: 'step', finish: 'finish', until: 'until' };
-const CURSOR_PANES: ListPane[] = ['variables', 'stack', 'breakpoints'];
-const SIDE: readonly FocusPane[] = ['variables', 'registers', 'stack', 'breakpoints'];
 const TOGGLES: Partial<Record<ActionId, Exclude<FocusPane, 'command'>>> = {
   'toggle-source': 'source', 'toggle-variables': 'variables', 'toggle-registers': 'registers', 'toggle-stack': 'stack', 'toggle-breakpoints': 'breakpoints',
   'toggle-disassembly': 'disassembly', 'toggle-output': 'output',
 };
-/** Columns one press of H/L scrolls. */
-const HSTEP = 8;
 
 export class Controller {
   focus: FocusPane = 'source';
@@ -52,8 +49,8 @@ export class Controller {
   prompt: Prompt | undefined;
   readonly editor = new LineEditor();
   busy: string | undefined;
-  /** The active search (source pane): n/N/? move between matches until Esc. */
-  search: SearchMode | undefined;
+  /** The search in the source pane: n/N/? move between matches until Esc. */
+  private readonly finder: SourceSearch;
 
   constructor(
     readonly model: UiModel,
@@ -63,7 +60,9 @@ export class Controller {
     private readonly completion: CompletionSources,
     readonly hooks: ControllerHooks,
     readonly panes: PaneLayout,
-  ) {}
+  ) {
+    this.finder = new SourceSearch(model, () => ({ height: hooks.bodyHeight('source'), width: hooks.bodyWidth('source') }));
+  }
 
   /** Panes Tab cycles through, in screen order (hidden ones skipped). */
   focusOrder(): FocusPane[] {
@@ -79,13 +78,16 @@ export class Controller {
 
   /** The search, while it still belongs to the file shown. */
   activeSearch(): SearchMode | undefined {
-    if (this.search && this.search.path !== this.model.file?.path) this.leaveSearch();
-    return this.search;
+    return this.finder.active();
   }
 
   leaveSearch(): void {
-    this.search = undefined;
-    this.model.searchRe = undefined;
+    this.finder.leave();
+  }
+
+  /** The search (active or not: check activeSearch()). */
+  get search(): SearchMode | undefined {
+    return this.finder.mode;
   }
 
   handleKey(key: string, ch: string | undefined): void {
@@ -169,45 +171,21 @@ export class Controller {
         this.togglePane('memory');
         if (m.shown.includes('memory') && !m.memoryExpr) this.ask('memory at (expression): ', (e) => this.followMemory(e));
         break;
-      case 'zoom':
-        this.panes.zoom = this.panes.zoom ? undefined : this.focus;
-        this.hooks.layoutChanged();
+      case 'zoom': case 'hide-pane': case 'reset-layout': case 'source-narrower': case 'source-wider': case 'command-taller': case 'command-shorter': case 'pane-taller': case 'pane-shorter':
+        layoutAction(action, this);
         break;
-      case 'hide-pane':
-        if (this.focus === 'command') m.addLog('The command pane cannot be hidden (zoom another pane instead).', 'err');
-        else this.togglePane(this.focus);
-        break;
-      case 'reset-layout':
-        this.panes.reset();
-        this.hooks.layoutChanged();
-        void m.refreshExtras();
-        break;
-      case 'source-narrower': case 'source-wider':
-        this.panes.moveSplit(this.hooks.size().cols, action === 'source-wider' ? 4 : -4);
-        this.hooks.layoutChanged();
-        break;
-      case 'command-taller': case 'command-shorter':
-        this.panes.resizeCommand(this.hooks.size().rows, action === 'command-taller' ? 2 : -2);
-        this.hooks.layoutChanged();
-        break;
-      case 'pane-taller': case 'pane-shorter':
-        if (SIDE.includes(this.focus)) {
-          this.panes.resizeSide(this.focus as SidePaneId, action === 'pane-taller' ? 1 : -1);
-          this.hooks.layoutChanged();
-        } else m.addLog(`${this.keymap.hint(action, 'pane')} sizes the side panes; ${this.keymap.hint('command-taller', 'pane')}/${this.keymap.hint('command-shorter', 'pane')} the command log, ${this.keymap.hint('source-narrower', 'pane')}/${this.keymap.hint('source-wider', 'pane')} the source column.`, 'info');
-        break;
-      case 'scroll-left': case 'scroll-right': this.scrollSideways(action === 'scroll-right' ? HSTEP : -HSTEP); break;
+      case 'scroll-left': case 'scroll-right': scrollSideways(this.focus, action === 'scroll-right' ? HSTEP : -HSTEP, this.model); break;
       case 'down': case 'up': case 'top': case 'bottom': case 'half-page-down': case 'half-page-up': case 'page-down': case 'page-up':
-        this.navigate(action);
+        navigate(action, this.focus, this.count, this.model, this.hooks);
         break;
       case 'search': case 'search-backward': {
         const back = action === 'search-backward';
-        this.ask(back ? '?' : '/', (text) => this.startSearch(text, back));
+        this.ask(back ? '?' : '/', (text) => this.finder.start(text, back));
         break;
       }
       case 'search-next': case 'search-prev':
-        if (this.activeSearch()) this.searchMove(action === 'search-prev');
-        else if (m.search) this.startSearch(m.search, action === 'search-prev');
+        if (this.activeSearch()) this.finder.move(action === 'search-prev');
+        else if (m.search) this.finder.start(m.search, action === 'search-prev');
         break;
       case 'leave-search': this.leaveSearch(); break;
       case 'open-file': this.overlay = { kind: 'files', filter: '', selected: 0, top: 0 }; break;
@@ -321,7 +299,7 @@ export class Controller {
     if (this.busy) {
       // The target already stopped and the previous command is only finishing its report: queue.
       if (m.session.state !== 'running' && this.queued === undefined) this.queued = line;
-      else m.addLog(`"${this.busy}" is still running; F12 or Ctrl-C interrupts it.`, 'err');
+      else m.addLog(`"${this.busy}" is still running; ${this.keymap.keysFor('interrupt').map(displayKey).join(' or ')} interrupts it.`, 'err');
       return;
     }
     m.addLog(`(duster) ${line}`, 'cmd');
@@ -377,14 +355,6 @@ export class Controller {
     this.setPaneVisible(p, !this.panes.isVisible(p));
   }
 
-  /** Horizontal scrolling of long lines in the focused pane. */
-  private scrollSideways(delta: number): void {
-    const m = this.model;
-    const f = this.focus;
-    if (f === 'source') m.sourceLeft = Math.max(0, m.sourceLeft + delta);
-    else if (f !== 'command') m.lists[f].left = Math.max(0, m.lists[f].left + delta);
-  }
-
   private followMemory(expr: string): void {
     if (!expr) return;
     this.model.memoryExpr = expr;
@@ -425,89 +395,6 @@ export class Controller {
     const line = m.cursor;
     const here = m.breakpoints.filter((bp) => bp.locations.some((l) => l.line === line && m.isShownFile(l.file, l.fullPath)));
     void this.run(here.length ? `delete ${here.map((b) => b.id).join(' ')}` : `break ${m.fileName}:${line}`);
-  }
-
-  /** A new search from the cursor: `text` (empty: the last pattern), forward or backward; enters search mode. */
-  private startSearch(text: string, backward: boolean): void {
-    const m = this.model;
-    const pattern = text || this.search?.text || m.search || '';
-    if (!pattern || !m.file) return;
-    const re = compileSearch(pattern);
-    if (typeof re === 'string') {
-      m.addLog(re, 'err');
-      return;
-    }
-    m.search = pattern;
-    const s = new SearchMode(pattern, re, backward, m.file.lines, m.file.path);
-    if (!s.matches.length) {
-      this.leaveSearch();
-      m.addLog(`Pattern not found: ${pattern}`, 'err');
-      return;
-    }
-    // From the match the cursor is on (a repeated search moves on from it), else from the cursor line's start / end.
-    const prev = this.search?.matches[this.search.current];
-    const from = prev && prev.line === m.cursor ? prev.start : backward ? Infinity : -1;
-    this.search = s;
-    m.searchRe = re;
-    this.searchMove(false, from);
-  }
-
-  /** n / N: the next match in the search's direction (N: the other way); wraps at the ends and says so. */
-  private searchMove(reverse: boolean, from?: number): void {
-    const m = this.model;
-    const s = this.search;
-    if (!s || !m.file) return;
-    const cur = s.matches[s.current];
-    const back = s.backward !== reverse;
-    const col = from ?? (cur && cur.line === m.cursor ? cur.start : back ? Infinity : -1);
-    const hit = s.move(m.cursor, col, reverse);
-    if (!hit) return;
-    m.searchCurrent = hit;
-    m.cursor = hit.line;
-    const h = this.hooks.bodyHeight('source');
-    m.top = scrollTo(hit.line, m.top, h, m.file.lineCount);
-    // Scroll sideways when the match is beyond the pane's right edge (or left of what is shown).
-    const w = Math.max(10, this.hooks.bodyWidth('source') - numberWidth(m.file.lineCount) - 4);
-    if (hit.end > m.sourceLeft + w) m.sourceLeft = Math.max(0, hit.end - w + 8);
-    else if (hit.start < m.sourceLeft) m.sourceLeft = Math.max(0, hit.start - 8);
-  }
-
-  private navigate(action: 'down' | 'up' | 'top' | 'bottom' | 'half-page-down' | 'half-page-up' | 'page-down' | 'page-up'): void {
-    const m = this.model;
-    const h = Math.max(1, this.hooks.bodyHeight(this.focus));
-    const step = { down: 1, up: -1, top: -Infinity, bottom: Infinity, 'half-page-down': Math.max(1, h >> 1), 'half-page-up': -Math.max(1, h >> 1), 'page-down': h, 'page-up': -h }[action];
-    if (this.focus === 'source') {
-      if (!m.file) return;
-      const n = m.file.lineCount;
-      const before = m.cursor;
-      if (this.count && (action === 'bottom' || action === 'top')) {
-        m.cursor = clamp(this.count, 1, n);
-        m.top = scrollTo(m.cursor, m.top, h, n);
-        return;
-      }
-      if (this.count && (action === 'down' || action === 'up')) {
-        m.cursor = clamp(m.cursor + (action === 'down' ? this.count : -this.count), 1, n);
-        m.top = scrollTo(m.cursor, m.top, h, n);
-        return;
-      }
-      m.cursor = clamp(Number.isFinite(step) ? m.cursor + step : step > 0 ? n : 1, 1, n);
-      if (Math.abs(step) > 1 && Number.isFinite(step)) m.top = clamp(m.top + (m.cursor - before), 1, Math.max(1, n - h + 1));
-      m.top = scrollTo(m.cursor, m.top, h, n);
-      return;
-    }
-    if (this.focus === 'command') {
-      m.logScroll = clamp(m.logScroll + (action === 'page-up' ? h : -h), 0, Math.max(0, m.log.length - h));
-      return;
-    }
-    const pane = this.focus;
-    const st = m.lists[pane];
-    const count = this.hooks.rowCount(pane);
-    if (CURSOR_PANES.includes(pane)) {
-      st.cursor = clamp(Number.isFinite(step) ? st.cursor + step : step > 0 ? count - 1 : 0, 0, Math.max(0, count - 1));
-      st.top = follow(st.cursor, st.top, h, count);
-    } else {
-      st.top = clamp(Number.isFinite(step) ? st.top + step : step > 0 ? count - h : 0, 0, Math.max(0, count - h));
-    }
   }
 
   private complete(): void {

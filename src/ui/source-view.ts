@@ -54,8 +54,9 @@ export interface SourceViewInput {
   left?: number;
   focused: boolean;
   theme: Theme;
-  /** What to say when there is no file to show. */
+  /** What to say when there is no file to show, and the keys that help then. */
   missing?: { name?: string; address?: bigint; function?: string; reason: string };
+  missingHint?: string;
 }
 
 export function numberWidth(lineCount: number): number {
@@ -82,7 +83,7 @@ export function renderSource(v: SourceViewInput): string[] {
       `  ${m.reason}${m.name ? `: ${m.name}` : ''}`,
       m.address !== undefined ? `  Stopped at 0x${m.address.toString(16).padStart(16, '0')}${m.function ? ` in ${m.function}` : ''}` : '',
       '',
-      '  o: open a source file   A: disassembly',
+      `  ${v.missingHint ?? 'o: open a source file   A: disassembly'}`,
     ];
     for (let i = 0; i < v.height; i++) {
       const l = new Line(v.width, t.style('text'));

@@ -2,16 +2,55 @@
 import { paneByName, type PaneLayout, type SidePaneId } from './pane-layout.js';
 import type { UiModel } from './model.js';
 import type { FocusPane } from './layout.js';
+import type { ActionId, Keymap } from './keymap.js';
 
 /** What the UI commands need of the controller. */
 export interface UiCommandHost {
   readonly model: UiModel;
   readonly panes: PaneLayout;
+  readonly keymap: Keymap;
   readonly hooks: { layoutChanged(): void; size(): { cols: number; rows: number } };
   focus: FocusPane;
   setFocus(p: FocusPane): void;
   setPaneVisible(p: Exclude<FocusPane, 'command'>, visible: boolean): void;
+  togglePane(p: Exclude<FocusPane, 'command'>): void;
   focusOrder(): FocusPane[];
+}
+
+const SIDE: readonly FocusPane[] = ['variables', 'registers', 'stack', 'breakpoints'];
+export type LayoutActionId = Extract<ActionId, 'zoom' | 'hide-pane' | 'reset-layout' | 'source-narrower' | 'source-wider' | 'command-taller' | 'command-shorter' | 'pane-taller' | 'pane-shorter'>;
+
+/** The layout keys: zoom, hide, reset, move the splits. */
+export function layoutAction(action: LayoutActionId, host: UiCommandHost): void {
+  switch (action) {
+    case 'zoom':
+      host.panes.zoom = host.panes.zoom ? undefined : host.focus;
+      host.hooks.layoutChanged();
+      return;
+    case 'hide-pane':
+      if (host.focus === 'command') host.model.addLog('The command pane cannot be hidden (zoom another pane instead).', 'err');
+      else host.togglePane(host.focus);
+      return;
+    case 'reset-layout':
+      host.panes.reset();
+      host.hooks.layoutChanged();
+      void host.model.refreshExtras();
+      return;
+    case 'source-narrower': case 'source-wider':
+      host.panes.moveSplit(host.hooks.size().cols, action === 'source-wider' ? 4 : -4);
+      host.hooks.layoutChanged();
+      return;
+    case 'command-taller': case 'command-shorter':
+      host.panes.resizeCommand(host.hooks.size().rows, action === 'command-taller' ? 2 : -2);
+      host.hooks.layoutChanged();
+      return;
+    case 'pane-taller': case 'pane-shorter':
+      if (SIDE.includes(host.focus)) {
+        host.panes.resizeSide(host.focus as SidePaneId, action === 'pane-taller' ? 1 : -1);
+        host.hooks.layoutChanged();
+      } else host.model.addLog(`${host.keymap.hint(action, 'pane')} sizes the side panes; ${host.keymap.hint('command-taller', 'pane')}/${host.keymap.hint('command-shorter', 'pane')} the command log, ${host.keymap.hint('source-narrower', 'pane')}/${host.keymap.hint('source-wider', 'pane')} the source column.`, 'info');
+      return;
+  }
 }
 
 const USAGE = [

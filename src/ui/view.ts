@@ -12,7 +12,7 @@ import { gutterMarks, renderSource, scrollTo } from './source-view.js';
 import { Line } from './text.js';
 import type { Theme } from './theme.js';
 import { renderTreeRow } from './var-tree.js';
-import type { ActionId, KeyContext, Keymap } from './keymap.js';
+import { displayKey, type ActionId, type KeyContext, type Keymap } from './keymap.js';
 import type { SessionState } from '../core/api.js';
 
 /** Key hints for the status line, from the key table (so a rebound key shows its new key). */
@@ -124,6 +124,7 @@ export class View {
       return renderSource({
         width: w, height: h, file: m.file, top: m.top, cursor: m.cursor, theme: t, focused: ctl.focus === 'source',
         execLine: execHere ? loc.line : undefined, execIsInnermost: m.selectedFrame === 0,
+        missingHint: `${ctl.keymap.hint('open-file', 'source')}: open a source file   ${ctl.keymap.hint('toggle-disassembly', 'pane')}: disassembly`,
         marks: gutterMarks(m.breakpoints, (f, p) => m.isShownFile(f, p)), search: ctl.activeSearch() ? m.searchRe : undefined,
         current: ctl.search ? m.searchCurrent : undefined, left: m.sourceLeft,
         missing: m.state === 'starting' ? { reason: 'Waiting for the target' } : running ? { reason: 'The program is running', name: undefined } : loc
@@ -167,13 +168,14 @@ export class View {
       const out: string[] = [];
       for (let i = 0; i < h; i++) {
         const bp = m.breakpoints[st.top + i];
-        out.push(bp ? renderBreakpointRow(bp, w, ctl.focus === 'breakpoints' && st.top + i === st.cursor, t, st.left) : new Line(w, t.style('text')).add(i === 0 && !m.breakpoints.length ? 'No breakpoints (F9 or space sets one).' : '', t.style('muted')).toString(t.style('text')));
+        out.push(bp ? renderBreakpointRow(bp, w, ctl.focus === 'breakpoints' && st.top + i === st.cursor, t, st.left) : new Line(w, t.style('text')).add(i === 0 && !m.breakpoints.length ? `No breakpoints (${[ctl.keymap.hint('toggle-breakpoint', 'global'), ctl.keymap.hint('toggle-breakpoint', 'source')].filter(Boolean).join(' or ')} sets one).` : '', t.style('muted')).toString(t.style('text')));
       }
       return out;
     });
 
     this.pane('command', ctl.busy ? `running: ${ctl.busy}` : m.logScroll ? `scrolled back ${m.logScroll}` : '', (w, h) =>
-      renderCommand({ width: w, height: h, log: m.log, scroll: m.logScroll, prompt: ctl.prompt?.label ?? '(duster) ', input: ctl.editor.text, cursor: ctl.editor.cursor, focused: ctl.focus === 'command', busy: ctl.busy ? `running "${ctl.busy}" (F12/Ctrl-C interrupts)` : undefined, theme: t }));
+      renderCommand({ width: w, height: h, log: m.log, scroll: m.logScroll, prompt: ctl.prompt?.label ?? '(duster) ', input: ctl.editor.text, cursor: ctl.editor.cursor, focused: ctl.focus === 'command', busy: ctl.busy ? `running "${ctl.busy}" (${ctl.keymap.keysFor('interrupt').map(displayKey).join('/')} interrupts)` : undefined, theme: t,
+        idle: `press ${ctl.keymap.hint('command-line', 'pane')} to type a command` }));
 
     this.pane('disassembly', stale, (w, h) => {
       const pc = m.frames[m.selectedFrame]?.pc ?? m.stop?.location.address;
@@ -185,7 +187,7 @@ export class View {
     });
     this.pane('memory', m.memoryExpr ?? '', (w, h) => {
       if (m.memoryError) return renderText([`${m.memoryError}`], w, h, 0, t);
-      return renderText(m.memory ? hexRows(m.memoryAddr ?? 0n, m.memory, w) : [], w, h, m.lists.memory.top, t, 'e: choose an expression to follow');
+      return renderText(m.memory ? hexRows(m.memoryAddr ?? 0n, m.memory, w) : [], w, h, m.lists.memory.top, t, `${ctl.keymap.hint('memory-expression', 'memory')}: choose an expression to follow`);
     });
     this.pane('output', '', (w, h) => {
       const lines = m.outputLines();

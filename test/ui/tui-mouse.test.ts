@@ -122,13 +122,9 @@ test('the mouse', { timeout: 300_000 }, async (t) => {
       const s = await off.tm.waitFor((x) => /STOPPED/.test(x) && /int main\(int argc/.test(x), T, 'the second run');
       assert.equal(off.tm.format('#{mouse_any_flag}'), '0');
       assert.doesNotMatch(s, /mouse/, 'no warning about the setting');
-      // A report that still arrives is ignored: the typed command after it runs, no breakpoint is set.
-      click(off.tm, 1, rowOf(s, /^ . +73 /));
-      off.tm.keys(':');
-      off.tm.type('echo after the click');
-      off.tm.keys('Enter');
-      const after = await off.tm.waitFor(/\(duster\) echo after the click/, T, 'the command');
-      assert.doesNotMatch(after, /\(duster\) break|B kernel\.c:73/);
+      // The terminal was not asked for reports (a real one sends none): the UI still works with keys.
+      off.tm.keys('F9');
+      await off.tm.waitFor(/1 B kernel\.c:78/, T, 'a breakpoint with F9');
     });
   } finally {
     ui?.tm.kill();
