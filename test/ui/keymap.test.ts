@@ -96,3 +96,19 @@ test('search mode: its own keys first, then the source pane\'s (the controller b
   assert.equal(k.lookup('j', 'search'), 'down');
   assert.equal(k.lookup('?', 'source'), 'help');
 });
+
+test('README\'s keys table names every default key of the panes', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { ROOT } = await import('../helpers/build.js');
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Keys'), readme.indexOf('### Configuration'));
+  const shown = new Set([...section.matchAll(/`([^`]+)`/g)].flatMap((m) => m[1]!.split(/ +/)));
+  const missing: string[] = [];
+  for (const b of DEFAULT_BINDINGS) {
+    // The command line's editing keys and the overlays' are described in prose.
+    if (b.context === 'command' || b.context === 'memory') continue;
+    if (!b.keys.some((k) => shown.has(displayKey(k)) || shown.has(k))) missing.push(`${bindingName(b)} (${b.keys.map(displayKey).join(' ')})`);
+  }
+  assert.deepEqual(missing, []);
+});
