@@ -36,14 +36,21 @@ export function renderFrameRow(f: FrameInfo, width: number, isSelectedFrame: boo
   line.add(isSelectedFrame ? '>' : ' ', t.style('pcMarker'));
   line.add(`#${f.level}`.padEnd(3) + ' ', t.style('muted'));
   line.skip(left);
-  const fn = f.location.function ?? '??';
+  let fn = f.location.function ?? '??';
   const where = f.location.file && f.location.line !== undefined ? `${f.location.file}:${f.location.line}` : `0x${f.pc.toString(16)}`;
-  let args = f.args.map((a) => `${a.name}=${a.value}`).join(', ');
-  const budget = width - (1 + 4 + fn.length + 3 + 4 + where.length);
+  const at = f.location.file ? ' at ' : ' ';
+  let args: string | undefined = f.args.map((a) => `${a.name}=${a.value}`).join(', ');
+  const budget = width - (1 + 4 + fn.length + 3 + at.length + where.length);
   if (!left && args.length > budget) args = budget > 4 ? args.slice(0, budget - 3) + '...' : '...';
+  if (!left && budget < 3) {
+    // Not even "(...)" fits: drop the arguments, then shorten the function name, so file:line stays visible.
+    args = undefined;
+    const room = width - (1 + 4 + at.length + where.length);
+    if (fn.length > room) fn = room > 4 ? fn.slice(0, room - 1) + '~' : fn;
+  }
   line.add(fn, isSelectedFrame ? merge(t.style('name'), { bold: true }) : t.style('name'));
-  line.add(` (${args})`, t.style('value'));
-  line.add(f.location.file ? ' at ' : ' ', t.style('muted'));
+  if (args !== undefined) line.add(` (${args})`, t.style('value'));
+  line.add(at, t.style('muted'));
   line.add(where, t.style('address'));
   return line.toString(b);
 }
