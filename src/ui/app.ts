@@ -119,6 +119,8 @@ export function runTui(opts: TuiOptions): Promise<void> {
     rowCount: (p) => view?.rowCount(p) ?? 0,
     quit: (detach) => void quit(detach),
   }, panes);
+  // The remembered layout may hide the source pane: start on the first pane shown.
+  if (!panes.isVisible(ctl.focus)) ctl.focus = ctl.focusOrder()[0] ?? 'command';
   view = new View(screen, model, ctl, theme, config, targetLabel);
 
   // Command output goes to the log while the UI runs; so does anything printed with console.*.

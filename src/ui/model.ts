@@ -171,6 +171,7 @@ export class UiModel {
         return;
       }
     }
+    if (file !== this.file) this.sourceLeft = 0;
     this.file = file;
     this.fileName = name ?? path;
     if (file && line !== undefined) {

@@ -9,6 +9,7 @@ const ready = (x: string): boolean => /STOPPED/.test(x) && /int main\(int argc/.
 test('zoom, hide, show, splits and a remembered layout', { timeout: 300_000 }, async (t) => {
   let ui: Ui | undefined;
   let again: Ui | undefined;
+  let third: Ui | undefined;
   try {
     ui = startUi({ cols: 120, rows: 40 });
     const tm = ui.tm;
@@ -171,8 +172,19 @@ test('zoom, hide, show, splits and a remembered layout', { timeout: 300_000 }, a
       s = await a.waitFor(/factorial\(5\)\);/, T, 'the end of line 84');
       assert.match(s, / 84 .*factorial\(5\)\);/, 'the gutter stays while the code scrolls');
     });
+
+    await t.test('a remembered layout without the source pane starts with the first pane shown focused', async () => {
+      third = startUi({ cols: 120, rows: 40, config: { panes: { hide: ['source', 'registers'] } } });
+      const s = await third.tm.waitFor((x) => /STOPPED/.test(x) && /#0 +main/.test(x), T, 'the third run');
+      assert.deepEqual(titles(s), ['Variables', 'Call stack', 'Breakpoints', 'Command']);
+      assert.equal(focused(s), 'Variables');
+      third.tm.keys('E');
+      await third.tm.waitFor((x) => titles(x).includes('Source'), T, 'E shows the source');
+      assert.deepEqual((third.config().panes as { hide: string[] }).hide, ['registers']);
+    });
   } finally {
     ui?.tm.kill();
     again?.tm.kill();
+    third?.tm.kill();
   }
 });
