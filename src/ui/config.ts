@@ -14,7 +14,7 @@ export interface PaneSizes {
   sourceWidth: number;
   /** Rows of the command pane including its title (3-100); 0 = automatic (by terminal height). */
   commandHeight: number;
-  /** Relative heights (1-10) of the side panes. */
+  /** Relative heights (1-100) of the side panes (dragging a border sets them to rows). */
   variables: number;
   registers: number;
   stack: number;
@@ -65,7 +65,7 @@ function jsonWhere(text: string, message: string): string {
 
 /** Allowed values; 0 (automatic) is allowed too where the range starts above it. */
 const RANGES: Record<Exclude<keyof PaneSizes, 'show' | 'hide'>, [number, number]> = {
-  sourceWidth: [20, 90], commandHeight: [3, 100], variables: [1, 10], registers: [1, 10], stack: [1, 10], breakpoints: [1, 10],
+  sourceWidth: [20, 90], commandHeight: [3, 100], variables: [1, 100], registers: [1, 100], stack: [1, 100], breakpoints: [1, 100],
 };
 const AUTO: ReadonlySet<string> = new Set(['sourceWidth', 'commandHeight']);
 

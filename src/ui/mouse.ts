@@ -3,14 +3,16 @@ import type { Controller } from './controller.js';
 import type { FocusPane, Layout, Rect } from './layout.js';
 import { clamp, follow } from './lists.js';
 import type { MouseEvent, TuiScreen } from './screen.js';
+import type { SidePaneId } from './pane-layout.js';
 import { numberWidth } from './source-view.js';
 
 /** Rows one wheel notch scrolls. */
 const WHEEL = 3;
+const SIDE: readonly FocusPane[] = ['variables', 'registers', 'stack', 'breakpoints'];
 
 export class MouseInput {
   /** What a held button is dragging, if anything. */
-  private drag: 'split' | 'command' | undefined;
+  private drag: 'split' | 'command' | { above: SidePaneId; below: SidePaneId } | undefined;
 
   constructor(private readonly ctl: Controller, private readonly layout: () => Layout) {}
 
@@ -46,6 +48,7 @@ export class MouseInput {
       const { cols, rows } = ctl.hooks.size();
       if (this.drag === 'split') ctl.panes.moveSplit(cols, 0, e.x);
       else if (this.drag === 'command') ctl.panes.resizeCommand(rows, 0, rows - 1 - e.y);
+      else if (this.drag) this.dragSide(this.drag, e.y, L);
       else return;
       ctl.hooks.layoutChanged();
       ctl.hooks.render();
@@ -62,6 +65,12 @@ export class MouseInput {
     }
     const h = this.hit(e.x, e.y);
     if (!h) return;
+    const above = h.row === 0 && SIDE.includes(h.pane) ? this.paneAbove(h.rect, L) : undefined;
+    if (above) {
+      // The title row of a side pane is the border with the pane above it: drag it.
+      this.drag = { above, below: h.pane as SidePaneId };
+      return;
+    }
     if (ctl.focus !== h.pane) {
       // A click elsewhere leaves the command line as Esc would (the typed text is kept for later).
       if (ctl.focus === 'command' && ctl.prompt) ctl.act('leave');
@@ -69,6 +78,37 @@ export class MouseInput {
     }
     if (h.row > 0) this.click(h.pane, h.col, h.row - 1);
     ctl.hooks.render();
+  }
+
+  /** The side pane directly above `r` in the same column. */
+  private paneAbove(r: Rect, L: Layout): SidePaneId | undefined {
+    return (SIDE as SidePaneId[]).find((p) => {
+      const a = L.panes[p];
+      return a && a.left === r.left && a.top + a.height === r.top;
+    });
+  }
+
+  /**
+   * Moves the border between two stacked side panes to row `y`: the column's panes get weights
+   * equal to their body rows, so the layout keeps these heights (and scales them on resize).
+   */
+  private dragSide(d: { above: SidePaneId; below: SidePaneId }, y: number, L: Layout): void {
+    const a = L.panes[d.above];
+    const b = L.panes[d.below];
+    if (!a || !b) return;
+    const total = a.height + b.height;
+    // Each keeps a title and three lines (a weight of at least 1 over distribute()'s 3 rows).
+    const aH = clamp(y - a.top, 4, total - 4);
+    const heights: Partial<Record<SidePaneId, number>> = {};
+    for (const p of SIDE as SidePaneId[]) {
+      const r = L.panes[p];
+      if (r && r.left === a.left) heights[p] = r.height;
+    }
+    heights[d.above] = aH;
+    heights[d.below] = total - aH;
+    // distribute() gives each pane 3 rows, then shares the rest by weight.
+    for (const p of Object.keys(heights) as SidePaneId[]) heights[p] = Math.max(1, heights[p]! - 3);
+    this.ctl.panes.setSideWeights(heights);
   }
 
   /** A click on body row `row` (0-based), column `col` of a pane. */

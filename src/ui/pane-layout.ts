@@ -78,9 +78,15 @@ export class PaneLayout {
     this.save();
   }
 
-  /** Changes a side pane's relative height (1-10) by `delta` (or sets it). */
+  /** Changes a side pane's relative height (1-100) by `delta` (or sets it). */
   resizeSide(p: SidePaneId, delta: number, exact?: number): void {
-    this.sizes[p] = Math.max(1, Math.min(10, exact ?? this.sizes[p] + delta));
+    this.sizes[p] = Math.max(1, Math.min(100, exact ?? this.sizes[p] + delta));
+    this.save();
+  }
+
+  /** Sets side panes' relative heights at once (a dragged border between two of them). */
+  setSideWeights(w: Partial<Record<SidePaneId, number>>): void {
+    for (const [p, v] of Object.entries(w) as [SidePaneId, number][]) this.sizes[p] = Math.max(1, Math.min(100, Math.round(v)));
     this.save();
   }
 

@@ -60,7 +60,7 @@ const USAGE = [
   'layout zoom [PANE] | unzoom  one pane full screen (default: the focused one)',
   'layout reset                every pane back, automatic sizes',
   'focus PANE|next|prev        focus a pane',
-  'winheight cmd [+|-]N        command pane rows; winheight PANE [+|-]N: a side pane\'s weight (1-10)',
+  'winheight cmd [+|-]N        command pane rows; winheight PANE [+|-]N: a side pane\'s weight (1-100)',
   'winwidth src [+|-]N         source column width, percent of the screen',
   'The layout is remembered in the config file.',
 ].join('\n');

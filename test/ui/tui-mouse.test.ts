@@ -1,6 +1,7 @@
 // The mouse on the real TUI in tmux (SGR reports sent with send-keys -l): focus, gutter breakpoints, frames, variables, breakpoints, wheel, dragged borders; off by config.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_PANES } from '../../src/ui/config.js';
 import { T, click, findTitle, focused, mouse, separatorColumn, startUi, type Ui } from './ui-driver.js';
 
 /** Row (0-based) of the first screen line matching `re`. */
@@ -103,6 +104,18 @@ test('the mouse', { timeout: 300_000 }, async (t) => {
       const panes = ui!.config().panes as { sourceWidth: number; commandHeight: number };
       assert.equal(panes.commandHeight, 40 - 1 - (cmd - 8));
       assert.equal(Math.round((panes.sourceWidth * 120) / 100), sep - 12);
+      // The border between two side panes is the lower one's title row.
+      const st = findTitle(s, 'Call stack')!;
+      const bp = findTitle(s, 'Breakpoints')!.row;
+      const regRows = st.row - findTitle(s, 'Registers')!.row;
+      const to = Math.min(st.row + 2, bp - 4); // the stack pane keeps a title and three lines
+      assert.ok(to > st.row, 'room to drag');
+      tm.type(mouse.press(st.col + 3, st.row) + mouse.drag(st.col + 3, st.row + 1) + mouse.drag(st.col + 3, to) + mouse.release(st.col + 3, to));
+      s = await tm.waitFor((x) => findTitle(x, 'Call stack')!.row === to, T, 'the registers pane taller');
+      assert.equal(findTitle(s, 'Breakpoints')!.row, bp, 'the panes below stay');
+      assert.notEqual(focused(s), 'Call stack', 'dragging a border does not focus');
+      const w = ui!.config().panes as Record<string, number>;
+      assert.equal(w.registers ?? DEFAULT_PANES.registers, regRows + (to - st.row) - 3, `the weights are the rows beyond the minimum: ${JSON.stringify(w)}`);
       // A click after the drag is a click again (the release ended the drag).
       const c = findTitle(s, 'Command')!;
       click(tm, 10, c.row + 2);
