@@ -122,7 +122,7 @@ function run(name: string, args: string[], host: UiCommandHost): string | undefi
         const p = args[1] ? pane(args[1]) : host.focus;
         if (!L.isVisible(p)) host.setPaneVisible(p as Exclude<FocusPane, 'command'>, true);
         L.zoom = p;
-        if (p !== 'command') host.setFocus(p);
+        host.setFocus(p);
         return undefined;
       }
       if (sub === 'unzoom') {
