@@ -85,7 +85,8 @@ export function renderTitle(title: string, width: number, focused: boolean, t: T
   const st = t.style(focused ? 'headerFocused' : 'header');
   const line = new Line(width, st);
   line.add(focused ? `[${title}]` : ` ${title} `);
-  if (right) line.addRight(right + ' ');
+  // A space always parts the title from the note (a long path is cut from its left).
+  if (right) line.pad(focused ? 1 : 0).addRight(right + ' ');
   return line.toString(st);
 }
 
