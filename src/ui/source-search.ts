@@ -10,9 +10,12 @@ export class SourceSearch {
   /** `pane` gives the source pane's body size (for scrolling to a match). */
   constructor(private readonly model: UiModel, private readonly pane: () => { height: number; width: number }) {}
 
-  /** The search, while it still belongs to the file shown (another file ends search mode). */
+  /** The stop the search was made at: the program moving on (by a key or a typed command) ends search mode. */
+  private stopAt: unknown;
+
+  /** The search, while it still belongs to the file shown and the same stop. */
   active(): SearchMode | undefined {
-    if (this.mode && this.mode.path !== this.model.file?.path) this.leave();
+    if (this.mode && (this.mode.path !== this.model.file?.path || this.model.stop !== this.stopAt || this.model.state === 'running')) this.leave();
     return this.mode;
   }
 
@@ -42,6 +45,7 @@ export class SourceSearch {
     const prev = this.mode?.matches[this.mode.current];
     const from = prev && prev.line === m.cursor ? prev.start : backward ? Infinity : -1;
     this.mode = s;
+    this.stopAt = m.stop;
     m.searchRe = re;
     this.move(false, from);
   }

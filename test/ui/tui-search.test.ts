@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { KERNEL_C } from './fake-session.js';
-import { T, startUi, type Ui } from './ui-driver.js';
+import { T, focused, startUi, type Ui } from './ui-driver.js';
 
 /** Every match of `re` in kernel.c as [line, column], the way an editor counts them. */
 function expected(re: RegExp): [number, number][] {
@@ -82,6 +82,23 @@ test('search mode', { timeout: 300_000 }, async (t) => {
       await tm.waitFor((x) => !/SEARCH/.test(status(x)), T, 'search mode left');
       tm.keys('n');
       await tm.waitFor((x) => /step at main kernel\.c:80/.test(status(x)), T, 'n to step to line 80');
+    });
+
+    await t.test('a command typed on the command line that runs the program also ends search mode', async () => {
+      tm.keys('/');
+      tm.type('my_');
+      tm.keys('Enter');
+      await tm.waitFor((x) => /SEARCH/.test(status(x)), T, 'search mode');
+      tm.keys(':');
+      tm.type('next');
+      tm.keys('Enter');
+      await tm.waitFor((x) => /step at main kernel\.c:81/.test(status(x)), T, 'the step to line 81');
+      tm.type('focus src'); // still on the command line
+      tm.keys('Enter');
+      await tm.waitFor((x) => focused(x) === 'Source', T, 'the source focused');
+      assert.doesNotMatch(status(tm.text()), /SEARCH/);
+      tm.keys('n');
+      await tm.waitFor((x) => /kernel\.c:82/.test(status(x)), T, 'n to step to line 82');
     });
 
     await t.test('an invalid expression or no match is one line; the session goes on', async () => {
