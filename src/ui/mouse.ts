@@ -30,7 +30,14 @@ export class MouseInput {
 
   handle(e: MouseEvent): void {
     const ctl = this.ctl;
-    if (ctl.overlay) return; // dialogs are answered with keys
+    if (ctl.overlay) {
+      // Dialogs are answered with keys; the help scrolls with the wheel too.
+      if (ctl.overlay.kind === 'help' && (e.action === 'wheelup' || e.action === 'wheeldown')) {
+        ctl.overlay.top = Math.max(0, ctl.overlay.top + (e.action === 'wheelup' ? -WHEEL : WHEEL));
+        ctl.hooks.render();
+      }
+      return;
+    }
     if (e.action === 'mouseup') {
       this.drag = undefined;
       return;

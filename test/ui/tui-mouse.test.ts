@@ -91,6 +91,18 @@ test('the mouse', { timeout: 300_000 }, async (t) => {
       await tm.waitFor(/Command.*scrolled back [1-3]\b/, T, "the command log scrolled back");
     });
 
+    await t.test('the wheel scrolls the help; clicks leave it alone', async () => {
+      tm.keys('?');
+      let s = await tm.waitFor(/Keys \(generated from the key table/, T, 'the help');
+      assert.match(s, /# Everywhere/);
+      tm.type(mouse.wheelDown(40, 15) + mouse.wheelDown(40, 15));
+      s = await tm.waitFor((x) => !/# Everywhere/.test(x), T, 'the help scrolled');
+      click(tm, 40, 15);
+      assert.match(tm.text(), /Keys \(generated from the key table/);
+      tm.keys('?');
+      await tm.waitFor((x) => !/Keys \(generated/.test(x), T, 'the help closed');
+    });
+
     await t.test('dragging the borders moves the split and resizes the command log; remembered', async () => {
       let s = tm.text();
       const sep = separatorColumn(s, 1);
