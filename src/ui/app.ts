@@ -2,6 +2,7 @@
 import type { Interpreter } from '../commands/interpreter.js';
 import { configPath, loadConfig, type Config } from './config.js';
 import { PaneLayout } from './pane-layout.js';
+import { withUiCommands } from './ui-commands.js';
 import { MouseInput } from './mouse.js';
 import { x86_64 } from '../arch/arch.js';
 import type { Session } from '../core/session.js';
@@ -99,7 +100,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
   model.shown = [...config.panes.show];
   const panes = new PaneLayout(config.panes, model, 'path' in loaded ? loaded.path : configPath(env), (w) => model.addLog(w, 'err'));
   const completion: CompletionSources = {
-    commands: opts.interpreter.table,
+    commands: withUiCommands(opts.interpreter.table),
     symbols: () => port?.symbolNames() ?? [],
     files: () => port?.sourceFiles().map((f) => f.name) ?? [],
     lines: (file) => port?.linesWithCode(file) ?? [],

@@ -3,6 +3,7 @@ import { paneByName, type PaneLayout, type SidePaneId } from './pane-layout.js';
 import type { UiModel } from './model.js';
 import type { FocusPane } from './layout.js';
 import type { ActionId, Keymap } from './keymap.js';
+import { CommandTable } from '../commands/registry.js';
 
 /** What the UI commands need of the controller. */
 export interface UiCommandHost {
@@ -66,6 +67,25 @@ const USAGE = [
 ].join('\n');
 
 const NAMES = new Set(['layout', 'focus', 'fs', 'winheight', 'wh', 'winwidth']);
+
+/** The UI commands as a command table, for Tab completion (they run through runUiCommand, not the interpreter). */
+export const UI_COMMANDS = new CommandTable().add(
+  {
+    name: 'layout', help: 'Show, hide, zoom panes; reset the layout (full screen only).',
+    sub: new CommandTable('layout').add(...['show', 'hide', 'toggle', 'zoom', 'unzoom', 'reset'].map((name) => ({ name, help: `layout ${name}` }))),
+  },
+  { name: 'focus', aliases: ['fs'], help: 'Focus a pane (full screen only).' },
+  { name: 'winheight', aliases: ['wh'], help: 'Command pane rows, or a side pane\'s relative height (full screen only).' },
+  { name: 'winwidth', help: 'Source column width, percent of the screen (full screen only).' },
+);
+
+/** The interpreter's commands plus the UI's, for completion on the UI's command line. */
+export function withUiCommands(table: Pick<CommandTable, 'all' | 'lookup'>): Pick<CommandTable, 'all' | 'lookup'> {
+  return {
+    all: () => [...table.all(), ...UI_COMMANDS.all()],
+    lookup: (name: string) => UI_COMMANDS.all().find((c) => c.name === name || c.aliases?.includes(name)) ?? table.lookup(name),
+  };
+}
 
 /** Whether `line` is a UI command (and runs it, writing its answer or error to the log). */
 export function runUiCommand(line: string, host: UiCommandHost): boolean {
