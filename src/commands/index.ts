@@ -9,11 +9,14 @@ import { dataCommands, dataInfoCommands } from './data-commands.js';
 import { maintCommands } from './maint-commands.js';
 import { xenCommands, xenInfoCommands } from './xen-commands.js';
 import { coreCommands } from './core-command.js';
+import { fileCommands } from './file-command.js';
+import { threadCommands, threadInfoCommands } from './thread-commands.js';
+import { registerSignalCommands } from './signal-commands.js';
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
   const info = new CommandTable('info');
-  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands, ...xenInfoCommands);
+  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands, ...xenInfoCommands, ...threadInfoCommands);
   table.add(
     ...basicCommands(() => table),
     ...runCommands,
@@ -24,7 +27,10 @@ export function buildCommandTable(): CommandTable {
     ...maintCommands,
     ...xenCommands,
     ...coreCommands,
+    ...fileCommands,
+    ...threadCommands(() => table),
     { name: 'info', aliases: ['i', 'inf'], help: 'Show things about the program: info breakpoints, registers, frame, line, source, locals ...', sub: info },
   );
+  registerSignalCommands(table, info);
   return table;
 }

@@ -39,17 +39,23 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
   const atLineStart = session.program.lineForPc(loc.address)?.pc === loc.address;
   const args = async () => (await session.backtrace(1).catch(() => []))[0]?.args;
   let header: string | undefined;
+  // gdb names the thread once the process has had two: 'Thread 2 "worker-1" hit Breakpoint 1, ...'.
+  const t = stop.thread;
+  const who = t ? `Thread ${t.number}${t.name ? ` "${t.name}"` : ''}` : undefined;
+  for (const id of stop.newThreads ?? []) lines.push(`[New ${id}]`);
+  const switchedTo = stop.switched ? stop.thread?.targetId ?? session.threadTable.info(stop.vcpu)?.name : undefined;
+  if (switchedTo) lines.push(`[Switching to ${switchedTo}]`);
   switch (cause.kind) {
     case 'breakpoint': {
       const bp = session.breakpoints.all().find((b) => b.id === cause.breakpoint);
-      header = `\n${bp && !bp.temporary ? 'Breakpoint' : 'Temporary breakpoint'} ${cause.breakpoint}, ${frameDescription(loc, await args(), !atLineStart)}`;
+      header = `\n${who ? `${who} hit ` : ''}${bp && !bp.temporary ? 'Breakpoint' : 'Temporary breakpoint'} ${cause.breakpoint}, ${frameDescription(loc, await args(), !atLineStart)}`;
       break;
     }
     case 'signal':
-      header = `\nProgram received signal ${cause.signal}, ${cause.description}.\n${frameDescription(loc, await args(), !atLineStart)}`;
+      header = `\n${who ?? 'Program'} received signal ${cause.signal}, ${cause.description}.\n${frameDescription(loc, await args(), !atLineStart)}`;
       break;
     case 'interrupted':
-      header = `\nProgram received signal SIGINT, Interrupt.\n${frameDescription(loc, await args(), !atLineStart)}`;
+      header = `\n${who ?? 'Program'} received signal SIGINT, Interrupt.\n${frameDescription(loc, await args(), !atLineStart)}`;
       break;
     case 'finish':
     case 'step':

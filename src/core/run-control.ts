@@ -3,6 +3,7 @@ import { x86_64 } from '../arch/arch.js';
 import type { InstructionStepper } from '../arch/arch.js';
 import { TargetGoneError, type RegisterSet, type StopEvent, type Target } from '../target/contract.js';
 import type { PatchTable } from './patches.js';
+import { signalDescription, SignalTable } from './signals.js';
 import type { BreakpointStrategy } from './strategy.js';
 
 /** What happened, refined from the backend's report. */
@@ -11,11 +12,19 @@ export type RawStop =
   | { kind: 'stepped'; vcpu: number }
   | { kind: 'signal'; vcpu: number; signal: number; name: string }
   | { kind: 'interrupted'; vcpu: number }
+  // Forks are handled inside run control (followFork), never returned from it.
+  | { kind: 'forked'; vcpu: number; child: number; vfork?: boolean }
+  | { kind: 'vfork-done'; vcpu: number }
   | { kind: 'exited'; code: number }
   | { kind: 'killed'; signal: number; name: string };
 
+/** The owner of gdb's "step-resume breakpoint": where a signal handler returns to a step it interrupted. */
+const HANDLER_RETURN = 'signal-return';
+
 const POLL_FIRST_MS = 0.2;
 const POLL_MAX_MS = 50;
+/** How many stops a removed site is still recognised for (gdb retires its moribund locations the same way). */
+const MORIBUND_STOPS = 64;
 
 export class RunControl {
   /** Desired sites: address -> owners ("bp:3", "temp:finish", ...). */
@@ -25,8 +34,27 @@ export class RunControl {
    * that lands while core is between internal stops (a false condition, a step-over) is not lost.
    */
   private userInterrupt = false;
-  /** A signal the program stopped with, given back to it on the next resume of its vCPU (gdb's "pass"). */
-  private pendingSignal: { vcpu: number; signal: number } | undefined;
+  /** A signal the program stopped with, given back to it on the next resume of its vCPU if the table passes it then. */
+  private pendingSignal: { vcpu: number; signal: number; name: string } | undefined;
+  /** What the program's signals do (gdb's `handle` table), for this session. */
+  readonly signals = new SignalTable();
+  /** The table version the target was last told about (setPassSignals), -1 for never. */
+  private passSignalsSent = -1;
+  /**
+   * Threads that stopped on a site (thread -> site) and have not been resumed since. Resuming all
+   * would make them hit it again at once (the same breakpoint reported twice), so continueAll steps
+   * each off first, as gdb steps every resumed thread over the breakpoint it stopped at. A thread
+   * that was resumed and came back to a site is a new hit, not parked.
+   */
+  private readonly parked = new Map<number, bigint>();
+  /**
+   * Sites taken out of memory, with the stop count then. In all-stop mode gdbserver keeps the other
+   * threads' breakpoint hits queued and reports them on later resumes, even after the breakpoint is
+   * gone (it does not drop them on x86 Linux): such a late trap is recognised by its address and the
+   * thread is put back on the instruction, as gdb does with its moribund locations.
+   */
+  private readonly moribund = new Map<bigint, number>();
+  private stopCount = 0;
 
   constructor(
     readonly target: Target,
@@ -34,6 +62,8 @@ export class RunControl {
     readonly strategy: BreakpointStrategy,
     private readonly stepper: InstructionStepper,
     private readonly onInternalError: (message: string) => void = () => {},
+    /** Console text for the user while the target runs on ("Program received signal ..." of a nostop signal). */
+    private readonly onNotice: (text: string) => void = () => {},
   ) {}
 
   readonly isSite = (a: bigint): boolean => this.owners.has(a);
@@ -75,7 +105,10 @@ export class RunControl {
    */
   async sync(except?: bigint): Promise<void> {
     for (const p of [...this.patches.addresses()]) {
-      if (!this.owners.has(p) || p === except) await this.patches.revert(p);
+      if (!this.owners.has(p) || p === except) {
+        await this.patches.revert(p);
+        this.moribund.set(p, this.stopCount);
+      }
     }
     const isTemp = (a: bigint) => [...this.ownersAt(a)].some((o) => o.startsWith('temp:'));
     const wanted = [...this.owners.keys()].filter((a) => a !== except).sort((x, y) => Number(isTemp(y)) - Number(isTemp(x)));
@@ -126,10 +159,7 @@ export class RunControl {
   async stepInstruction(vcpu: number): Promise<RawStop> {
     const regs = await this.target.readRegisters(vcpu);
     const pc = regs.get(x86_64.pcRegister)!;
-    if (this.strategy.name === 'trap' && this.target.capabilities.hardwareStep) {
-      await this.sync(pc);
-      return this.resumeAndWait({ step: vcpu, only: vcpu });
-    }
+    if (this.strategy.name === 'trap' && this.target.capabilities.hardwareStep) return this.hardwareStepFrom(vcpu, pc);
     const plan = await this.stepper.plan(regs, (a, n) => this.patches.read(a, n));
     if (!plan) throw new Error(`cannot predict where the instruction at 0x${pc.toString(16)} goes; stepping it is not possible with spin breakpoints`);
     if ('emulate' in plan) {
@@ -153,36 +183,187 @@ export class RunControl {
     }
   }
 
+  /**
+   * One hardware step of `vcpu` from `pc`, the site there lifted. gdbserver may answer it with a
+   * breakpoint hit of this thread that it queued earlier (all-stop mode) instead of stepping: the
+   * thread has not moved and rip says pc + 1. That report is rewound and the step made again. (After
+   * a one-byte instruction a real step looks the same: left as it is.)
+   */
+  private async hardwareStepFrom(vcpu: number, pc: bigint): Promise<RawStop> {
+    await this.sync(pc);
+    const first = await this.resumeAndWait({ step: vcpu, only: vcpu });
+    if (first.kind !== 'stepped' || this.target.capabilities.trapPc !== 'after-int3') return first;
+    if ((await this.pcOf(vcpu)) !== pc + 1n || (await this.stepper.lengthAt(pc, (a, n) => this.patches.read(a, n))) <= 1) return first;
+    await this.target.writeRegisters(vcpu, new Map([[x86_64.pcRegister, pc]]));
+    return this.resumeAndWait({ step: vcpu, only: vcpu });
+  }
+
   /** Resume all vCPUs (stepping off a site under `vcpu`'s pc first) and wait for the next stop. */
   async continueAll(vcpu: number): Promise<RawStop> {
-    const pc = await this.pcOf(vcpu);
-    if (this.owners.has(pc) || this.patches.has(pc)) {
-      const s = await this.stepInstruction(vcpu);
-      if (s.kind !== 'stepped') return s;
+    for (const v of [vcpu, ...[...this.parked.keys()].filter((p) => p !== vcpu)]) {
+      // A parked thread that is gone (exited, a new process) has nothing to step off.
+      const pc = v === vcpu ? await this.pcOf(v) : await this.pcOf(v).catch((e: unknown) => {
+        if (e instanceof TargetGoneError) throw e;
+        return undefined;
+      });
+      const parkedAt = this.parked.get(v);
+      this.parked.delete(v);
+      if (v !== vcpu && pc !== parkedAt) continue;
+      if (pc !== undefined && (this.owners.has(pc) || this.patches.has(pc))) {
+        const s = await this.stepInstruction(v);
+        if (s.kind !== 'stepped') return s;
+      }
     }
     await this.sync();
     return this.resumeAndWait({});
   }
 
-  /** The signal to deliver when `vcpu` next resumes, or undefined for none (set after every stop). */
-  setPendingSignal(signal: { vcpu: number; signal: number } | undefined): void {
+  /** A new process: no thread of the old one is parked on a site or has a hit queued. */
+  forgetThreads(): void {
+    this.parked.clear();
+    this.moribund.clear();
+  }
+
+  /** The signal the program stopped with, delivered when its vCPU next resumes if the table then passes it (set after every stop). */
+  setPendingSignal(signal: { vcpu: number; signal: number; name: string } | undefined): void {
     this.pendingSignal = signal;
   }
 
-  /** Resume (all or one vCPU, optionally a hardware step) and wait, turning the backend's report into a RawStop. */
+  /**
+   * Resume (all or one vCPU, optionally a hardware step) and wait, turning the backend's report into a
+   * RawStop. Signals the table says not to stop for are handled here, as gdb's infrun does: said when
+   * they print, given to the program when they pass, and the resume goes on; one that comes in while a
+   * thread is stepped has its handler run at full speed first (runHandler).
+   */
   async resumeAndWait(opts: { step?: number; only?: number; range?: { start: bigint; end: bigint } }): Promise<RawStop> {
-    if (this.userInterrupt) {
-      const vcpu = opts.step ?? opts.only ?? (await this.target.listVcpus())[0]?.id ?? 0;
-      return { kind: 'interrupted', vcpu };
-    }
     const pending = this.pendingSignal;
     const resumed = opts.step ?? opts.only;
+    let signal: number | undefined;
+    if (resumed === undefined) this.parked.clear();
+    else this.parked.delete(resumed);
     if (pending && (resumed === undefined || resumed === pending.vcpu)) {
       this.pendingSignal = undefined;
-      await this.target.resume({ ...opts, signal: pending.signal });
-    } else await this.target.resume(opts);
+      if (this.signals.of(pending.name).pass) signal = pending.signal;
+    }
+    for (;;) {
+      if (this.userInterrupt) {
+        const vcpu = opts.step ?? opts.only ?? (await this.target.listVcpus())[0]?.id ?? 0;
+        return { kind: 'interrupted', vcpu };
+      }
+      const raw = await this.resumeOnce(opts, signal);
+      signal = undefined;
+      if (await this.followFork(raw, opts)) continue;
+      if (raw.kind !== 'signal') return raw;
+      const deliver = this.quietSignal(raw);
+      if (deliver === 'stop') return raw;
+      if (deliver === undefined) continue;
+      if (opts.step === undefined) {
+        signal = raw.signal; // a continue: the signal goes to the thread that got it, the one that reported
+        continue;
+      }
+      if (raw.vcpu !== opts.step) {
+        // Another thread's signal while this one steps: it gets it when it next runs.
+        this.pendingSignal = { vcpu: raw.vcpu, signal: raw.signal, name: raw.name };
+        continue;
+      }
+      const pc = await this.pcOf(raw.vcpu);
+      const ended = await this.runHandler(raw.vcpu, raw.signal, opts.only);
+      if (ended) return ended;
+      // Back where the signal came in: the step starts again, with the site under pc lifted for a single step.
+      await this.sync(opts.range ? undefined : pc);
+    }
+  }
+
+  /**
+   * A signal stop, by the table: 'stop' when it stops the program; otherwise it is said when it prints
+   * (gdb's words, and the program runs on) and the result is the signal to give the program, or
+   * undefined when it is not passed.
+   */
+  private quietSignal(raw: Extract<RawStop, { kind: 'signal' }>): 'stop' | number | undefined {
+    const h = this.signals.of(raw.name);
+    if (h.stop) return 'stop';
+    if (h.print) this.onNotice(`\nProgram received signal ${raw.name}, ${signalDescription(raw.name)}.\n`);
+    return h.pass ? raw.signal : undefined;
+  }
+
+  private async resumeOnce(opts: { step?: number; only?: number; range?: { start: bigint; end: bigint } }, signal: number | undefined): Promise<RawStop> {
+    await this.tellPassSignals();
+    await this.target.resume(signal === undefined ? opts : { ...opts, signal });
     if (this.strategy.name === 'spin' && opts.step === undefined) return this.pollSpin(opts);
     return this.refine(await this.target.waitForStop(), opts.step === undefined ? false : opts.range ? 'range' : 'single');
+  }
+
+  /** Tells the target which signals it may deliver without stopping, when the table changed since it was last told. */
+  private async tellPassSignals(): Promise<void> {
+    if (!this.target.setPassSignals || this.passSignalsSent === this.signals.version) return;
+    await this.target.setPassSignals(this.signals.passedSilently());
+    this.passSignalsSent = this.signals.version;
+  }
+
+  /**
+   * gdb's step-resume breakpoint (infrun.c, "the inferior is about to take a signal that will take it
+   * out of the single step range"): `vcpu` got a passed signal while being stepped. Stepping into the
+   * handler is not what the user asked for, so a breakpoint goes where the handler returns (the pc
+   * now, at this stack pointer), the program continues with the signal, and the step resumes when
+   * it is back. Undefined when back; otherwise the stop that came first (a breakpoint in the handler,
+   * a stopping signal, the end of the program).
+   */
+  private async runHandler(vcpu: number, signal: number, only: number | undefined): Promise<RawStop | undefined> {
+    const pc = await this.pcOf(vcpu);
+    const sp = await this.spOf(vcpu);
+    this.addSite(pc, HANDLER_RETURN);
+    try {
+      let sig: number | undefined = signal;
+      for (;;) {
+        if (this.userInterrupt) return { kind: 'interrupted', vcpu };
+        await this.sync();
+        const raw = await this.resumeOnce(only === undefined ? {} : { only }, sig);
+        sig = undefined;
+        if (await this.followFork(raw, {})) continue;
+        if (raw.kind === 'site' && raw.vcpu === vcpu && raw.address === pc) {
+          if ((await this.spOf(vcpu)) === sp) return undefined;
+          // The handler reached the same pc deeper in the stack (recursion): not back yet.
+          const off = await this.stepInstruction(vcpu);
+          if (off.kind !== 'stepped') return off;
+          continue;
+        }
+        if (raw.kind === 'signal') {
+          const deliver = this.quietSignal(raw);
+          if (deliver === 'stop') return raw;
+          sig = deliver;
+          continue;
+        }
+        return raw;
+      }
+    } finally {
+      this.removeSite(pc, HANDLER_RETURN);
+    }
+  }
+
+  /**
+   * gdb's default follow-fork-mode parent, detach-on-fork on. A fork child gets the original bytes
+   * under our breakpoints (it has a copy of the parent's memory, int3s included) and runs free. A vfork
+   * child shares the parent's memory until it execs or exits: our bytes come out of it (the parent is
+   * blocked in vfork meanwhile, so nothing is missed) and go back at vfork-done. True when `raw` was one
+   * of these and the resume just goes on.
+   */
+  private async followFork(raw: RawStop, opts: { step?: number; range?: unknown }): Promise<boolean> {
+    if (raw.kind === 'vfork-done') {
+      await this.sync(opts.step !== undefined && !opts.range ? await this.pcOf(opts.step) : undefined);
+      return true;
+    }
+    if (raw.kind !== 'forked') return false;
+    if (!this.target.detachFork) throw new Error('the target reported a fork but cannot detach the child');
+    const memory = [...this.patches.addresses()].map((a) => this.patches.get(a)!).filter((p) => !p.byTarget);
+    if (raw.vfork) for (const p of memory) await this.patches.revert(p.address);
+    await this.target.detachFork(raw.child, raw.vfork ? [] : memory.map((p) => ({ address: p.address, bytes: p.original })));
+    this.onNotice(`[Detaching after ${raw.vfork ? 'vfork' : 'fork'} from child process ${raw.child}]\n`);
+    return true;
+  }
+
+  private async spOf(vcpu: number): Promise<bigint | undefined> {
+    const t = this.target;
+    return t.readRegister ? t.readRegister(vcpu, x86_64.spRegister) : (await t.readRegisters(vcpu)).get(x86_64.spRegister);
   }
 
   /** The vCPU's pc, from the stop report when the backend kept it (no full register read). */
@@ -205,8 +386,7 @@ export class RunControl {
       await this.sync();
       return this.resumeAndWait({ step: vcpu, only: vcpu, range: { start, end } });
     }
-    await this.sync(pc);
-    const first = await this.resumeAndWait({ step: vcpu, only: vcpu });
+    const first = await this.hardwareStepFrom(vcpu, pc);
     if (first.kind !== 'stepped') return first;
     const now = await this.pcOf(vcpu);
     if (now < start || now >= end) return first;
@@ -222,21 +402,24 @@ export class RunControl {
   private async refine(ev: StopEvent, stepping: false | 'single' | 'range'): Promise<RawStop> {
     const r = ev.reason;
     const vcpu = ev.vcpu ?? 0;
+    this.stopCount++;
     switch (r.kind) {
       case 'exited': return { kind: 'exited', code: r.code };
       case 'killed': return { kind: 'killed', signal: r.signal, name: r.name };
       case 'interrupted': return { kind: 'interrupted', vcpu };
-      case 'spin': return { kind: 'site', vcpu, address: r.address };
+      case 'spin': return this.park({ kind: 'site', vcpu, address: r.address });
+      case 'forked': return { kind: 'forked', vcpu, child: r.child, ...(r.vfork ? { vfork: true } : {}) };
+      case 'vfork-done': return { kind: 'vfork-done', vcpu };
       case 'signal':
         if (this.userInterrupt && (r.signal === 2 || r.signal === 0)) return { kind: 'interrupted', vcpu };
         return { kind: 'signal', vcpu, signal: r.signal, name: r.name };
       case 'trap': {
         if (stepping === 'single') return { kind: 'stepped', vcpu };
         const pc = await this.pcOf(vcpu);
-        const hit = this.strategy.hitAddress(pc, (a) => this.patches.has(a) && this.strategy.name === 'trap', this.target.capabilities.trapPc);
+        const hit = this.strategy.hitAddress(pc, (a) => this.strategy.name === 'trap' && (this.patches.has(a) || this.removedLately(a)), this.target.capabilities.trapPc);
         if (hit !== undefined) {
           if (hit !== pc) await this.target.writeRegisters(vcpu, new Map([[x86_64.pcRegister, hit]]));
-          return { kind: 'site', vcpu, address: hit };
+          return this.park({ kind: 'site', vcpu, address: hit });
         }
         if (stepping) return { kind: 'stepped', vcpu };
         return { kind: 'signal', vcpu, signal: 5, name: 'SIGTRAP' };
@@ -252,7 +435,8 @@ export class RunControl {
   private async pollSpin(opts: { only?: number }): Promise<RawStop> {
     let interval = POLL_FIRST_MS;
     let wait = this.target.waitForStop();
-    const vcpus = opts.only !== undefined ? [opts.only] : (await this.target.listVcpus()).filter((v) => v.online).map((v) => v.id);
+    const online = async (): Promise<number[]> => (await this.target.listVcpus()).filter((v) => v.online).map((v) => v.id);
+    let vcpus = opts.only !== undefined ? [opts.only] : await online();
     for (;;) {
       const ev = await Promise.race([wait, sleep(interval).then(() => undefined)]);
       if (ev) return this.refine(ev, false);
@@ -271,6 +455,8 @@ export class RunControl {
       const r = stopped.reason;
       const ours = r.kind === 'interrupted' || (r.kind === 'signal' && (r.signal === 2 || r.signal === 0));
       if (!ours) return this.refine(stopped, false);
+      // Threads come and go while a process runs: look at the ones there are now.
+      if (opts.only === undefined) vcpus = await online();
       const hit = await this.findSpinner(vcpus);
       if (hit) return hit;
       if (this.userInterrupt) return { kind: 'interrupted', vcpu: stopped.vcpu ?? vcpus[0] ?? 0 };
@@ -290,9 +476,20 @@ export class RunControl {
         this.onInternalError(`reading vCPU ${v}: ${(e as Error).message}`);
         continue;
       }
-      if (pc !== undefined && this.patches.has(pc)) return { kind: 'site', vcpu: v, address: pc };
+      if (pc !== undefined && this.patches.has(pc)) return this.park({ kind: 'site', vcpu: v, address: pc });
     }
     return undefined;
+  }
+
+  /** Was a site at `a` taken out of memory within the last MORIBUND_STOPS stops? */
+  private removedLately(a: bigint): boolean {
+    for (const [addr, at] of this.moribund) if (this.stopCount - at > MORIBUND_STOPS) this.moribund.delete(addr);
+    return this.moribund.has(a) && !this.patches.has(a);
+  }
+
+  private park(stop: RawStop & { kind: 'site' }): RawStop {
+    this.parked.set(stop.vcpu, stop.address);
+    return stop;
   }
 }
 

@@ -5,6 +5,7 @@ import type { StopCause, StopInfo } from './api.js';
 import type { RawStop } from './run-control.js';
 import type { SessionExecution } from './session-execution.js';
 import { instructionAt } from '../arch/x86-64/stepper.js';
+import { inSigreturnTrampoline } from '../arch/x86-64/sigtramp.js';
 import { resolveLocationSpec } from './locations.js';
 import { frameZeroRegs } from './frames.js';
 
@@ -50,10 +51,12 @@ export class Stepping {
         const raw = await run.continueAll(v);
         if (raw.kind !== 'site') return { raw };
         v = raw.vcpu;
-        const bp = await this.s.userBreakpointTriggers(raw.address);
+        const bp = await this.s.userBreakpointTriggers(raw.address, raw.vcpu);
         if (bp) return { raw, cause: { kind: 'breakpoint', breakpoint: bp.id } };
+        // Step temporaries belong to the stepping thread (gdb's are thread-specific): another thread
+        // reaching one is stepped over it and resumed.
         for (const t of temps) {
-          if (t.address === raw.address && (!t.check || (await t.check(raw.vcpu)))) return { raw, temp: t };
+          if (t.address === raw.address && raw.vcpu === vcpu && (!t.check || (await t.check(raw.vcpu)))) return { raw, temp: t };
         }
       }
     } finally {
@@ -164,6 +167,13 @@ export class Stepping {
       pc = await this.pc(vcpu);
       if (pc >= range.start && pc < range.end) continue;
       sal = prog.lineForPc(pc);
+      if ((!sal || !sal.line) && (await inSigreturnTrampoline(pc, (a, k) => this.s.readMemory(a, k)))) {
+        // Out of a signal handler into the trampoline: step through it, back to the interrupted code (gdb's
+        // "stepped into signal trampoline": keep stepping), which is then mid-line and stepped on from there.
+        r = await this.oneInstruction(vcpu);
+        if (r.raw.kind !== 'stepped') return r;
+        continue;
+      }
       if (!sal || !sal.line) {
         // Returned into code without line info (e.g. libc calling main): run until code with line info or the end.
         return this.finishFrom(vcpu, false);
@@ -184,14 +194,14 @@ export class Stepping {
   /** A user breakpoint where a step ended is reported as hit, as gdb does. */
   private async afterStep(vcpu: number, raw: RawStop): Promise<Outcome> {
     if (raw.kind === 'site') {
-      const bp = await this.s.userBreakpointTriggers(raw.address);
+      const bp = await this.s.userBreakpointTriggers(raw.address, raw.vcpu);
       if (bp) return { raw, cause: { kind: 'breakpoint', breakpoint: bp.id } };
       return { raw: { kind: 'stepped', vcpu } };
     }
     if (raw.kind !== 'stepped') return { raw };
     const pc = await this.pc(vcpu);
     if (this.s.breakpoints.at(pc).length) {
-      const bp = await this.s.userBreakpointTriggers(pc);
+      const bp = await this.s.userBreakpointTriggers(pc, vcpu);
       if (bp) return { raw: { kind: 'site', vcpu, address: pc }, cause: { kind: 'breakpoint', breakpoint: bp.id } };
     }
     return { raw };

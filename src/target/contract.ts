@@ -9,7 +9,11 @@ export type StopReason =
   | { kind: 'interrupted' } // stopped on our request (interrupt())
   | { kind: 'exited'; code: number }
   | { kind: 'killed'; signal: number; name: string }
-  | { kind: 'spin'; address: bigint }; // a vCPU was found sitting on a spin ('jmp .') address
+  | { kind: 'spin'; address: bigint } // a vCPU was found sitting on a spin ('jmp .') address
+  // The program forked: the child (a process id) is stopped, see detachFork. A vfork child shares the
+  // parent's memory until it execs or exits, which the parent then reports as 'vfork-done'.
+  | { kind: 'forked'; child: number; vfork?: boolean }
+  | { kind: 'vfork-done' };
 
 export interface StopEvent {
   /** vCPU/thread that stopped (undefined when the whole target ended). */
@@ -19,8 +23,13 @@ export interface StopEvent {
 
 export interface VcpuInfo {
   id: number;
+  /** gdb's Target Id: "Thread 1234.1240" (gdbserver), "Thread 1.2" (QEMU), "vCPU 0" (Xen). */
   name: string;
   online: boolean;
+  /** The thread's own name when the target reports one (gdbserver's qXfer:threads:read "name": the comm). */
+  threadName?: string;
+  /** The stub's extra text about the thread (qThreadExtraInfo: QEMU's "CPU#0 [running]"). */
+  extra?: string;
 }
 
 /** Register names core uses (the architecture's table); a backend maps them onto its own layout. */
@@ -121,9 +130,10 @@ export interface Target {
   detach(opts?: { leavePaused?: boolean }): Promise<void>;
   /**
    * Start the program again from the beginning (gdb's `run` on a target that already ran), stopped
-   * at its first instruction. Only backends that can (gdb-remote extended mode) have it.
+   * at its first instruction. Only backends that can (gdb-remote extended mode) have it. `args`, when
+   * given, are the program's arguments (otherwise the backend's default: none for gdb-remote).
    */
-  restart?(programPath?: string): Promise<void>;
+  restart?(programPath?: string, args?: string[]): Promise<void>;
   /** Terminate the target process where that makes sense, else detach. */
   kill(): Promise<void>;
   /** Drop the connection; no protocol traffic (used on fatal errors after cleanup). */
@@ -133,6 +143,19 @@ export interface Target {
 
   /** The debugged process's id (gdb's "[Inferior 1 (process N) ...]"), when the backend knows one. */
   readonly processId?: number | undefined;
+  /**
+   * The signals (gdb numbers, signal-numbers.ts) the target may give the program at once instead of
+   * stopping for them (gdb-remote QPassSignals). Replaces the previous list. A target may still report
+   * them (gdbserver does while single-stepping); core then passes them on itself. Only while stopped.
+   */
+  setPassSignals?(gdbSignals: readonly number[]): Promise<void>;
+  /**
+   * Lets the child of a 'forked' stop run free (gdb's detach-on-fork): first writes `restore` (the
+   * original bytes under core's memory patches) into the child's copy of memory, so it does not die
+   * on a breakpoint it inherited (empty for a vfork child, whose memory is the parent's). The parent
+   * stays stopped, as it was. Required of a target that reports 'forked'.
+   */
+  detachFork?(child: number, restore: readonly { address: bigint; bytes: Uint8Array }[]): Promise<void>;
   /** Sends a monitor command to the target (gdb-remote qRcmd) and returns its console output. */
   monitor?(command: string): Promise<string>;
   /** Views of a Xen domain (`info xen`, `console`). */

@@ -163,7 +163,7 @@ export class Controller {
       case 'redraw': this.hooks.redraw(); return;
       case 'command-line': this.setFocus('command'); break;
       case 'help': this.overlay = { kind: 'help', top: 0 }; break;
-      case 'quit': this.overlay = { kind: 'confirm-quit' }; break;
+      case 'quit': this.overlay = { kind: 'confirm-quit', kills: this.model.quitKillsProgram }; break;
       case 'toggle-disassembly': case 'toggle-output': case 'toggle-source': case 'toggle-variables': case 'toggle-registers': case 'toggle-stack': case 'toggle-breakpoints':
         this.togglePane(TOGGLES[action]!);
         break;

@@ -6,7 +6,7 @@ import type { Theme } from './theme.js';
 
 export type Overlay =
   | { kind: 'help'; top: number }
-  | { kind: 'confirm-quit' }
+  | { kind: 'confirm-quit'; kills?: boolean }
   | { kind: 'files'; filter: string; selected: number; top: number };
 
 export function filterFiles(files: readonly SourceFileRef[], filter: string): SourceFileRef[] {
