@@ -105,7 +105,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
   if (sources) model.sources.locate = (p) => sources.locate(p);
   model.shown = [...new Set([...config.panes.show, ...(opts.showPanes ?? [])])];
   model.quitKillsProgram = !!opts.quitKills;
-  const panes = new PaneLayout(config.panes, model, 'path' in loaded ? loaded.path : configPath(env), (w) => model.addLog(w, 'err'));
+  const panes = new PaneLayout(config.panes, model, 'path' in loaded ? loaded.path : configPath(env), (w) => model.addLog(w, 'err'), opts.showPanes);
   const completion: CompletionSources = {
     commands: withUiCommands(opts.interpreter.table),
     symbols: () => port?.symbolNames() ?? [],

@@ -34,7 +34,18 @@ export class PaneLayout {
    * `sizes` is the config's panes object (mutated); `shown` reads and writes the optional panes
    * shown (kept in the model); `path` is the config file (undefined: do not save).
    */
-  constructor(readonly sizes: PaneSizes, private readonly optional: { shown: OptionalPane[] }, private readonly path: string | undefined, private readonly warn: (text: string) => void) {}
+  constructor(
+    readonly sizes: PaneSizes,
+    private readonly optional: { shown: OptionalPane[] },
+    private readonly path: string | undefined,
+    private readonly warn: (text: string) => void,
+    forced: readonly OptionalPane[] = [],
+  ) {
+    this.forced = new Set(forced.filter((p) => !sizes.show.includes(p)));
+  }
+
+  /** Panes the front end showed for this session only (the Output pane of a program we run): not remembered unless the user toggles them. */
+  private readonly forced: Set<OptionalPane>;
 
   get shown(): OptionalPane[] {
     return this.optional.shown;
@@ -50,7 +61,10 @@ export class PaneLayout {
   setVisible(p: PaneId, visible: boolean): string | undefined {
     if (p === 'command') return visible ? undefined : 'The command pane cannot be hidden (zoom another pane with z instead).';
     if (this.isVisible(p) === visible) return undefined;
-    if (isOptional(p)) this.optional.shown = visible ? [...this.shown, p] : this.shown.filter((x) => x !== p);
+    if (isOptional(p)) {
+      this.optional.shown = visible ? [...this.shown, p] : this.shown.filter((x) => x !== p);
+      this.forced.delete(p);
+    }
     else this.sizes.hide = visible ? this.sizes.hide.filter((x) => x !== p) : [...this.sizes.hide, p];
     if (!visible && this.zoom === p) this.zoom = undefined;
     this.save();
@@ -113,7 +127,7 @@ export class PaneLayout {
   /** Writes the layout into the config file (one error message per session at most). */
   save(): void {
     if (!this.path) return;
-    this.sizes.show = [...this.shown];
+    this.sizes.show = this.shown.filter((p) => !this.forced.has(p));
     const err = saveLayout(this.path, this.sizes);
     if (err && err !== this.saveError) this.warn(err);
     this.saveError = err;

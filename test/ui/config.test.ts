@@ -81,3 +81,17 @@ test('mouse and hidden panes are settings; the layout saved at run time keeps th
   assert.match(saveLayout(path, DEFAULT_PANES)!, /invalid JSON; the layout is not saved/);
   assert.equal(readFileSync(path, 'utf8'), '{ "theme": ');
 });
+
+test('a pane the front end shows for one session is not remembered unless the user toggles it', async () => {
+  const { PaneLayout } = await import('../../src/ui/pane-layout.js');
+  const { defaultPanes } = await import('../../src/ui/config.js');
+  const dir = mkdtempSync(join(tmpdir(), 'duster-config-'));
+  const path = join(dir, 'config.json');
+  const model = { shown: ['output' as const] as ('output' | 'memory' | 'disassembly')[] };
+  const L = new PaneLayout(defaultPanes(), model, path, (w) => assert.fail(w), ['output']);
+  L.setVisible('registers', false);
+  assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), { panes: { hide: ['registers'] } });
+  L.setVisible('output', false);
+  L.setVisible('output', true);
+  assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')).panes.show, ['output']);
+});
