@@ -9,6 +9,7 @@ import type { Session } from '../core/session.js';
 import type { Program } from '../symbols/program.js';
 import { SessionAdapter, type ValueSource } from './session-adapter.js';
 import { evalValues } from './values.js';
+import { expressionMembers } from '../commands/completion.js';
 import { History, historyPath, type CompletionSources } from './command-line.js';
 import { Controller } from './controller.js';
 import { Keymap } from './keymap.js';
@@ -111,6 +112,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
     symbols: () => port?.symbolNames() ?? [],
     files: () => port?.sourceFiles().map((f) => f.name) ?? [],
     lines: (file) => port?.linesWithCode(file) ?? [],
+    members: (e) => expressionMembers(opts.interpreter.ctx, e),
   };
 
   let done = false;

@@ -101,6 +101,79 @@ export class History {
   }
 }
 
+/**
+ * Ctrl-R in the command line, as readline's reverse-i-search: the query is matched against the
+ * history from the newest entry back; Ctrl-R again finds the next older match.
+ */
+export class HistorySearch {
+  query = '';
+  /** Index in the history of the shown match (entries.length: none yet). */
+  private index: number;
+  failed = false;
+
+  constructor(private readonly entries: readonly string[], readonly original: string) {
+    this.index = entries.length;
+  }
+
+  /** The matched entry, or the line as it was before the search while nothing matched. */
+  get match(): string {
+    return this.entries[this.index] ?? this.original;
+  }
+
+  get label(): string {
+    return `(${this.failed ? 'failed ' : ''}reverse-i-search)\`${this.query}': `;
+  }
+
+  /** Types a character (or removes the last with backspace): the newest match at or before the current one. */
+  edit(query: string): void {
+    this.query = query;
+    this.seek(Math.min(this.index, this.entries.length - 1), true);
+  }
+
+  /** Ctrl-R again: the next older match. */
+  older(): void {
+    this.seek(this.index - 1, false);
+  }
+
+  private seek(from: number, restartFromNewest: boolean): void {
+    for (let i = from; i >= 0; i--) {
+      if (this.entries[i]!.includes(this.query)) {
+        this.index = i;
+        this.failed = false;
+        return;
+      }
+    }
+    // Shortening the query may match something newer than the current match.
+    if (restartFromNewest && from < this.entries.length - 1) {
+      for (let i = this.entries.length - 1; i > from; i--) {
+        if (this.entries[i]!.includes(this.query)) {
+          this.index = i;
+          this.failed = false;
+          return;
+        }
+      }
+    }
+    this.failed = true;
+  }
+}
+
+/** Candidates laid out in columns, as readline lists them, within `width` characters per line. */
+export function candidateColumns(candidates: readonly string[], width: number): string[] {
+  const colWidth = Math.max(...candidates.map((c) => c.length)) + 2;
+  const perLine = Math.max(1, Math.floor(width / colWidth));
+  const rows = Math.ceil(candidates.length / perLine);
+  const lines: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    let line = '';
+    for (let c = 0; c < perLine; c++) {
+      const x = candidates[c * rows + r];
+      if (x !== undefined) line += x.padEnd(colWidth);
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines;
+}
+
 export interface CompletionSources {
   commands: Pick<CommandTable, 'all' | 'lookup'>;
   /** Function and global variable names. */

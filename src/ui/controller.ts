@@ -1,6 +1,6 @@
 // Turns keys into actions: commands of the command language for anything that changes the target, UI state for the rest.
 import { QuitRequest } from '../commands/interpreter.js';
-import { complete, History, LineEditor, type CompletionSources } from './command-line.js';
+import { candidateColumns, completeLine, History, HistorySearch, LineEditor, type CompletionSources } from './command-line.js';
 import { displayKey, type ActionId, type Keymap, type KeyContext } from './keymap.js';
 import type { UiModel } from './model.js';
 import type { CommandRunner } from './ports.js';
@@ -118,6 +118,7 @@ export class Controller {
       this.leaveSearch();
     }
     if (this.focus === 'command') {
+      if (this.historySearch && this.searchHistoryKey(key, ch)) return;
       if (action) this.act(action);
       else if (this.editor.edit(key)) this.hooks.render();
       else if (ch && ch.length === 1 && ch >= ' ' && ch !== '\x7f') {
@@ -244,6 +245,10 @@ export class Controller {
           return;
         }
         this.complete();
+        break;
+      case 'history-search':
+        if (this.prompt) break;
+        this.historySearch = new HistorySearch(this.history.entries, this.editor.text);
         break;
       case 'history-prev': case 'history-next': {
         if (this.prompt) break;
@@ -399,8 +404,42 @@ export class Controller {
 
   private complete(): void {
     if (this.prompt) return;
-    const r = complete(this.editor.text, this.editor.cursor, this.completion);
-    this.editor.set(r.text, r.cursor);
-    if (r.candidates.length) this.model.addLog(r.candidates.join('  '), 'info');
+    const [text, cursor] = [this.editor.text, this.editor.cursor];
+    void completeLine(text, cursor, this.completion).then((r) => {
+      if (this.editor.text !== text || this.editor.cursor !== cursor) return; // typed on meanwhile
+      this.editor.set(r.text, r.cursor);
+      if (r.candidates.length) for (const l of candidateColumns(r.candidates, Math.max(20, this.hooks.bodyWidth('command') - 2))) this.model.addLog(l, 'info');
+      this.hooks.render();
+    });
+  }
+
+  /** An active Ctrl-R search. */
+  historySearch: HistorySearch | undefined;
+
+  /** The command line's prompt: a question's, the history search's, or the usual one. */
+  commandPrompt(): string {
+    return this.prompt?.label ?? this.historySearch?.label ?? '(duster) ';
+  }
+
+  /** Keys while Ctrl-R searches: typing refines, Ctrl-R goes older, Enter runs the match, Esc/C-g cancel; any other key accepts the match and acts. */
+  private searchHistoryKey(key: string, ch: string | undefined): boolean {
+    const s = this.historySearch!;
+    const show = (): true => {
+      this.editor.set(s.match);
+      this.hooks.render();
+      return true;
+    };
+    if (key === 'C-r') return (s.older(), show());
+    if (key === 'backspace' || key === 'C-h') return (s.edit(s.query.slice(0, -1)), show());
+    if (key === 'escape' || key === 'C-g') {
+      this.historySearch = undefined;
+      this.editor.set(s.original);
+      this.hooks.render();
+      return true;
+    }
+    if (ch && ch.length === 1 && ch >= ' ' && ch !== '\x7f' && !key.startsWith('C-')) return (s.edit(s.query + ch), show());
+    this.historySearch = undefined;
+    this.editor.set(s.match);
+    return false; // Enter runs it, arrows and editing keys work on it
   }
 }

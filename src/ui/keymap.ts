@@ -15,7 +15,7 @@ export type ActionId =
   | 'toggle-radix' | 'select-frame'
   | 'toggle-enabled' | 'delete-breakpoint' | 'edit-condition' | 'show-breakpoint'
   | 'memory-expression'
-  | 'execute' | 'leave' | 'complete' | 'history-prev' | 'history-next';
+  | 'execute' | 'leave' | 'complete' | 'history-prev' | 'history-next' | 'history-search';
 
 export interface Binding {
   context: KeyContext;
@@ -105,8 +105,9 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   b('command', 'execute', ['enter'], 'Run the command'),
   b('command', 'leave', ['escape'], 'Leave the command line'),
   b('command', 'complete', ['tab'], 'Complete a command, symbol, file or file:line (empty line: next pane)'),
-  b('command', 'history-prev', ['up'], 'Previous command'),
-  b('command', 'history-next', ['down'], 'Next command'),
+  b('command', 'history-prev', ['up', 'C-p'], 'Previous command'),
+  b('command', 'history-next', ['down', 'C-n'], 'Next command'),
+  b('command', 'history-search', ['C-r'], 'Search the history backwards (C-r again: older; Enter runs; Esc cancels)'),
   b('command', 'page-up', ['pageup'], 'Scroll the log up'),
   b('command', 'page-down', ['pagedown'], 'Scroll the log down'),
 ];

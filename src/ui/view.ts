@@ -176,7 +176,7 @@ export class View {
     });
 
     this.pane('command', ctl.busy ? `running: ${ctl.busy}` : m.logScroll ? `scrolled back ${m.logScroll}` : '', (w, h) =>
-      renderCommand({ width: w, height: h, log: m.log, scroll: m.logScroll, prompt: ctl.prompt?.label ?? '(duster) ', input: ctl.editor.text, cursor: ctl.editor.cursor, focused: ctl.focus === 'command', busy: ctl.busy ? `running "${ctl.busy}" (${ctl.keymap.keysFor('interrupt').map(displayKey).join('/')} interrupts)` : undefined, theme: t,
+      renderCommand({ width: w, height: h, log: m.log, scroll: m.logScroll, prompt: ctl.commandPrompt(), input: ctl.editor.text, cursor: ctl.editor.cursor, focused: ctl.focus === 'command', busy: ctl.busy ? `running "${ctl.busy}" (${ctl.keymap.keysFor('interrupt').map(displayKey).join('/')} interrupts)` : undefined, theme: t,
         idle: `press ${ctl.keymap.hint('command-line', 'pane')} to type a command` }));
 
     this.pane('disassembly', stale, (w, h) => {
