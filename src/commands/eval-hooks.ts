@@ -21,7 +21,8 @@ const staticScopes = new WeakMap<Program, StaticScope>();
 /** The session-wide scope of a program (type cache and value history live here). */
 export function staticScopeOf(program: Program): StaticScope {
   let s = staticScopes.get(program);
-  if (!s) staticScopes.set(program, (s = new StaticScope(program)));
+  // A program moved to another load bias (rebase) has a new DwarfFile: its old scope would read the old addresses.
+  if (!s || s.types.dwarf !== program.dwarf) staticScopes.set(program, (s = new StaticScope(program, s?.history)));
   return s;
 }
 

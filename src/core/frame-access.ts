@@ -25,7 +25,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
   const readMemory = (a: bigint, n: number) => session.readMemory(a, n);
   const evaluate = (expr: Uint8Array, unit: Unit): Promise<Piece[]> => {
     const fn = session.program.functionAt(pc);
-    return evaluateWith(expr, { addressSize: unit.addressSize, offsetSize: unit.offsetSize, version: unit.version }, {
+    return evaluateWith(expr, { addressSize: unit.addressSize, offsetSize: unit.offsetSize, version: unit.version, loadBias: unit.bias }, {
       readRegister: reg,
       readMemory,
       cfa: () => {
@@ -41,7 +41,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
         if (p?.kind === 'register') return reg(p.reg);
         throw new UserError('unsupported frame base');
       },
-      addrx: (i) => unit.addrx(i),
+      addrx: (i) => unit.addrxRaw(i),
     });
   };
   return {
@@ -63,6 +63,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
           version: loc.unit.version,
           addressSize: loc.unit.addressSize,
           baseAddress: loc.unit.baseAddress,
+          bias: v.unit.bias,
           addrx: (i: number) => v.unit.addrx(i),
         });
         expr = locationAt(entries, pc);

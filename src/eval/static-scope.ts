@@ -45,13 +45,15 @@ export function fileMemory(program: Program): (addr: bigint, len: number) => Pro
 /** The address of a static variable's DW_AT_location (DW_OP_addr / DW_OP_addrx), when it has one. */
 export function staticAddress(v: Variable): bigint | undefined {
   if (v.location.kind !== 'expr') return undefined;
-  let step: ExprStep = evalLocation(v.location.bytes, { addressSize: v.unit.addressSize, offsetSize: v.unit.offsetSize, version: v.unit.version });
+  let step: ExprStep = evalLocation(v.location.bytes, {
+    addressSize: v.unit.addressSize, offsetSize: v.unit.offsetSize, version: v.unit.version, loadBias: v.unit.bias,
+  });
   for (let i = 0; i < 16; i++) {
     if (step.kind === 'complete') {
       const p = step.pieces[0];
       return step.pieces.length === 1 && p?.kind === 'memory' ? p.address : undefined;
     }
-    if (step.kind === 'need-addrx') step = step.resume(v.unit.addrx(step.index));
+    if (step.kind === 'need-addrx') step = step.resume(v.unit.addrxRaw(step.index));
     else return undefined;
   }
   return undefined;

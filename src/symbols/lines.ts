@@ -33,7 +33,7 @@ export interface PcLine {
 }
 
 /** Build gdb's per-file tables from a DWARF line table, mimicking gdb 13's dwarf2 line recording and buildsym sorting. */
-export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?: string }, sectionAtZero = false): SubFile[] {
+export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?: string }, sectionAtZero = false, bias = 0n): SubFile[] {
   // gdb names the primary file's symtab with the unit's DW_AT_name ("fs/open.c" where the line table says "open.c").
   const primaryName = primaryDisplayName(table, unit);
   const byPath = new Map<string, SubFile>();
@@ -52,7 +52,8 @@ export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?
     return s;
   };
   for (let i = 0; i < table.files.length; i++) subfileFor(i);
-  const record = (s: SubFile, line: number, pc: bigint, isStmt: boolean, prologueEnd: boolean): void => {
+  const record = (s: SubFile, line: number, filePc: bigint, isStmt: boolean, prologueEnd: boolean): void => {
+    const pc = filePc + bias; // the line program's addresses are link-time ones
     const v = s.entries;
     if (line === 0) {
       let lastLine: number | undefined;

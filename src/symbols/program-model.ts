@@ -32,26 +32,61 @@ interface UnitModel {
 
 /** The first layer of Program (see program.ts): per-unit models built lazily, files, lines and functions. */
 export class ProgramModel {
-  readonly dwarf: DwarfFile;
-  readonly symbols: ElfSymbols;
-  private readonly models = new Map<number, UnitModel>();
+  private elfNow: ElfFile;
+  private dwarfNow: DwarfFile;
+  private symbolsNow: ElfSymbols;
+  private models = new Map<number, UnitModel>();
   private fileCache?: SourceFile[];
 
-  constructor(readonly elf: ElfFile) {
-    this.dwarf = DwarfFile.open(elf);
-    this.symbols = new ElfSymbols(elf);
+  constructor(elf: ElfFile) {
+    this.elfNow = elf;
+    this.dwarfNow = DwarfFile.open(elf);
+    this.symbolsNow = new ElfSymbols(elf);
+  }
+
+  /** The ELF file, at the current load bias. */
+  get elf(): ElfFile {
+    return this.elfNow;
+  }
+
+  get dwarf(): DwarfFile {
+    return this.dwarfNow;
+  }
+
+  get symbols(): ElfSymbols {
+    return this.symbolsNow;
+  }
+
+  /** The load bias: run-time address minus link-time address (0 until a process says otherwise). */
+  get bias(): bigint {
+    return this.elfNow.bias;
+  }
+
+  /**
+   * Moves the whole model to load bias `bias` (a PIE once the process tells where it runs): every address
+   * it answers with is then a run-time address. Everything derived from addresses is rebuilt lazily; the
+   * file is not read again and holders of this object see the change.
+   */
+  rebase(bias: bigint): void {
+    if (bias === this.bias) return;
+    this.elfNow = this.elfNow.rebased(bias);
+    this.dwarfNow = DwarfFile.open(this.elfNow, this.dwarfNow);
+    this.symbolsNow = new ElfSymbols(this.elfNow);
+    this.models = new Map();
+    this.fnByDie.clear();
+    this.fileCache = undefined;
   }
 
   /** gdb's has_section_at_zero: code is loaded at address 0 (an object file), so line sequences there are real. */
   private get sectionAtZero(): boolean {
-    return this.elf.sections.some((s) => s.flags & SHF_ALLOC && s.flags & SHF_EXECINSTR && s.addr === 0n && s.size > 0);
+    return this.elf.sections.some((s) => s.flags & SHF_ALLOC && s.flags & SHF_EXECINSTR && s.addr === this.elf.bias && s.size > 0);
   }
 
   protected model(u: Unit): UnitModel {
     let m = this.models.get(u.offset);
     if (!m) {
       const lt = this.dwarf.lineTable(u);
-      m = { files: lt ? buildSubFiles(lt, u.bases, this.sectionAtZero) : [] };
+      m = { files: lt ? buildSubFiles(lt, u.bases, this.sectionAtZero, this.elf.bias) : [] };
       this.models.set(u.offset, m);
     }
     return m;
