@@ -1,7 +1,7 @@
 // The Session's execution layer: runs one execution command at a time, reports its stop, and keeps the user's breakpoints.
 import { UserError } from '../util/errors.js';
 import { TargetGoneError } from '../target/contract.js';
-import type { BreakpointInfo, StopCause, StopInfo } from './api.js';
+import type { BreakpointInfo, CodeLocation, StopCause, StopInfo } from './api.js';
 import type { Breakpoint } from './breakpoints.js';
 import type { RawStop } from './run-control.js';
 import { resolveLocationSpec } from './locations.js';
@@ -115,6 +115,7 @@ export class SessionExecution extends SessionQueries {
    * Updates hit counts and deletes a temporary breakpoint that fired.
    */
   async userBreakpointTriggers(address: bigint): Promise<Breakpoint | undefined> {
+    if (address === this.images.eventAddress) await this.libraryEvent();
     let fired: Breakpoint | undefined;
     for (const bp of this.breakpoints.at(address)) {
       if (bp.condition) {
@@ -155,7 +156,7 @@ export class SessionExecution extends SessionQueries {
     if (this.imageMismatch && !this.allowImageMismatch) {
       throw new UserError(`Not planting a breakpoint: ${this.imageMismatch}; "set exec-file-mismatch off" plants it anyway.`);
     }
-    const locations = await resolveLocationSpec(this, spec);
+    const locations = await this.resolveOrPending(spec);
     for (const l of locations) {
       if (!(await this.run.canPlant(l.address, (a, n) => this.codeBytes(a, n)))) {
         throw new UserError(`Cannot insert a ${this.strategy} breakpoint at 0x${l.address.toString(16)}: the instruction there is one byte long.`);
@@ -193,6 +194,60 @@ export class SessionExecution extends SessionQueries {
 
   breakpointList(): BreakpointInfo[] {
     return this.breakpoints.info();
+  }
+
+  /**
+   * A breakpoint's locations; none (a pending breakpoint, gdb's `set breakpoint pending on`) when the
+   * function is not defined yet but shared libraries may still bring it.
+   */
+  private async resolveOrPending(spec: string): Promise<CodeLocation[]> {
+    try {
+      return await resolveLocationSpec(this, spec);
+    } catch (e) {
+      if (!(e instanceof UserError) || !this.images.followed || !/^Function ".*" not defined\.$/.test(e.message)) throw e;
+      this.emit({ type: 'error', message: e.message });
+      return [];
+    }
+  }
+
+  // ---- images ------------------------------------------------------------------------------
+
+  /**
+   * A new process (attach, run): the main program's load bias and the libraries from the target, the
+   * library event site, and breakpoints placed again when the program moved (gdb re-reads linespecs).
+   */
+  protected async followImages(): Promise<void> {
+    const moved = await this.images.attach();
+    this.armLibraryEvents();
+    await this.placeBreakpoints((b) => moved || b.locations.length === 0);
+  }
+
+  /** The dynamic linker changed its list: read it again, then give pending breakpoints their locations. */
+  private async libraryEvent(): Promise<void> {
+    const added = await this.images.refresh();
+    this.armLibraryEvents();
+    if (added.length) await this.placeBreakpoints((b) => b.locations.length === 0);
+  }
+
+  private armLibraryEvents(): void {
+    this.run.removeOwnersWithPrefix('solib');
+    const at = this.images.eventAddress;
+    if (at !== undefined) this.run.addSite(at, 'solib');
+  }
+
+  /** Resolves the linespecs of the breakpoints `which` selects again (none found: the breakpoint is pending). */
+  private async placeBreakpoints(which: (b: Breakpoint) => boolean): Promise<void> {
+    let changed = false;
+    for (const b of this.breakpoints.all()) {
+      if (!which(b)) continue;
+      const locations = await resolveLocationSpec(this, b.spec).catch(() => []);
+      if (locations.length === b.locations.length && locations.every((l, i) => l.address === b.locations[i]!.address)) continue;
+      b.locations = locations;
+      changed = true;
+    }
+    if (!changed) return;
+    this.syncBreakpointSites();
+    this.emit({ type: 'breakpoints-changed' });
   }
 
   /** Sites follow the enabled breakpoints; memory is patched lazily, right before the target resumes. */

@@ -53,6 +53,7 @@ export class Session extends SessionExecution {
     const s = new Session(opts);
     const vcpus = await opts.target.listVcpus();
     s.vcpu = vcpus[0]?.id ?? 0;
+    await s.followImages(); // a PIE's load bias first: every address below depends on it
     s.lastStop = { vcpu: s.vcpu, cause: { kind: 'attached' }, location: await s.locationOfPc(s.vcpu) };
     s.imageMismatch = await imageMismatch(opts.program.elf, (a, n) => opts.target.readMemory(a, n));
     return s;
@@ -159,6 +160,7 @@ export class Session extends SessionExecution {
     this.selectedFrame = 0;
     const vcpus = await this.target.listVcpus();
     this.vcpu = vcpus[0]?.id ?? 0;
+    await this.followImages();
     this.lastStop = { vcpu: this.vcpu, cause: { kind: 'attached' }, location: await this.locationOfPc(this.vcpu) };
     this.emit({ type: 'breakpoints-changed' });
   }

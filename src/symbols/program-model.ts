@@ -1,6 +1,6 @@
 // The program model's core: units, source files, line <-> address lookups and functions (Program adds breakpoint placement, info line, scopes).
 import { posix } from 'node:path';
-import { SHF_ALLOC, SHF_EXECINSTR, type ElfFile } from '../elf/elf.js';
+import { SHF_ALLOC, SHF_EXECINSTR, SHT_SYMTAB, type ElfFile } from '../elf/elf.js';
 import { DwarfFile } from '../dwarf/dwarf.js';
 import { DW_AT, DW_TAG } from '../dwarf/constants.js';
 import type { Unit } from '../dwarf/unit.js';
@@ -30,18 +30,30 @@ interface UnitModel {
   statics?: Variable[];
 }
 
+/** The file whose symbol table names addresses: the debug file's full .symtab over a stripped file's .dynsym. */
+function symbolFile(elf: ElfFile, debug: ElfFile | undefined): ElfFile {
+  const full = (f: ElfFile | undefined): boolean => !!f?.sections.some((s) => s.type === SHT_SYMTAB && s.size > 0);
+  return !full(elf) && full(debug) ? debug! : elf;
+}
+
 /** The first layer of Program (see program.ts): per-unit models built lazily, files, lines and functions. */
 export class ProgramModel {
   private elfNow: ElfFile;
+  private debugNow: ElfFile | undefined;
   private dwarfNow: DwarfFile;
   private symbolsNow: ElfSymbols;
   private models = new Map<number, UnitModel>();
   private fileCache?: SourceFile[];
 
-  constructor(elf: ElfFile) {
+  /**
+   * `elf` is the file that is loaded (code, sections); `debug`, when given, its separate debug file (a
+   * stripped library's /usr/lib/debug file): DWARF, and the full symbol table when it has one, come from there.
+   */
+  constructor(elf: ElfFile, debug?: ElfFile) {
     this.elfNow = elf;
-    this.dwarfNow = DwarfFile.open(elf);
-    this.symbolsNow = new ElfSymbols(elf);
+    this.debugNow = debug;
+    this.dwarfNow = DwarfFile.open(debug ?? elf);
+    this.symbolsNow = new ElfSymbols(symbolFile(elf, debug));
   }
 
   /** The ELF file, at the current load bias. */
@@ -70,8 +82,9 @@ export class ProgramModel {
   rebase(bias: bigint): void {
     if (bias === this.bias) return;
     this.elfNow = this.elfNow.rebased(bias);
-    this.dwarfNow = DwarfFile.open(this.elfNow, this.dwarfNow);
-    this.symbolsNow = new ElfSymbols(this.elfNow);
+    this.debugNow = this.debugNow?.rebased(bias);
+    this.dwarfNow = DwarfFile.open(this.debugNow ?? this.elfNow, this.dwarfNow);
+    this.symbolsNow = new ElfSymbols(symbolFile(this.elfNow, this.debugNow));
     this.models = new Map();
     this.fnByDie.clear();
     this.fileCache = undefined;
