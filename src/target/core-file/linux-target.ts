@@ -7,8 +7,8 @@ import { LinuxCore, type CoreThread } from './linux-core.js';
 import { linuxSignalText } from './linux-signals.js';
 import { fpRegistersInGdbOrder } from './fp-registers.js';
 import { UnmappedAddressError } from './unmapped.js';
+import { AT, auxvValue } from '../auxv.js';
 
-const AT_ENTRY = 9n;
 
 export class LinuxCoreTarget extends CoreFileTarget {
   readonly description: string;
@@ -89,7 +89,7 @@ function registersInGdbOrder(t: CoreThread): RegisterSet {
 
 /** The path NT_FILE records for the mapping that holds AT_ENTRY: the program itself. */
 function executableMapping(core: LinuxCore): string | undefined {
-  const entry = core.auxv.find((e) => e.type === AT_ENTRY)?.value;
+  const entry = auxvValue(core.auxv, AT.ENTRY);
   return entry === undefined ? undefined : core.mappings.find((m) => entry >= m.start && entry < m.end)?.path;
 }
 
