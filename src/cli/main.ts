@@ -71,7 +71,9 @@ async function main(argv: string[]): Promise<number> {
       ]);
       const conn = await connectTarget(opts, out);
       target = conn.target;
-      const session = await Session.start({ program, target, strategy: conn.strategy, ...(conn.pid !== undefined ? { pid: conn.pid } : {}) });
+      const session = await Session.start({
+        program, target, strategy: conn.strategy, ...(conn.pid !== undefined ? { pid: conn.pid } : {}), ...(opts.sysroot ? { sysroot: opts.sysroot } : {}),
+      });
       ctx.session = session;
       if (session.imageMismatch) out.error(`warning: ${session.imageMismatch}`);
       session.setEvaluation(new SessionEvaluation(session));

@@ -36,8 +36,10 @@ export async function currentScope(ctx: CommandContext): Promise<EvalScope> {
 }
 
 export function scopeOfFrame(session: Session, frame: Frame): FrameScope {
-  const statics = staticScopeOf(session.program);
-  return new FrameScope(session.program, frameAccess(session, frame), statics.history, statics.types);
+  // A frame in a shared library reads that library's debug info (its types, its globals); value history is one for all.
+  const program = session.programAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+  const history = staticScopeOf(session.program).history;
+  return new FrameScope(program, frameAccess(session, frame), history, staticScopeOf(program).types);
 }
 
 export async function frameScope(session: Session, level: number): Promise<FrameScope> {
@@ -82,7 +84,8 @@ export class SessionEvaluation implements EvaluationPort {
   }
 
   async frameArguments(frame: Frame): Promise<{ name: string; value: string }[]> {
-    const fn = this.session.program.functionAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+    const pc = frame.level > 0 ? frame.pc - 1n : frame.pc;
+    const fn = this.session.programAt(pc).functionAt(pc);
     if (!fn) return [];
     const scope = scopeOfFrame(this.session, frame);
     const out: { name: string; value: string }[] = [];

@@ -43,7 +43,7 @@ async function infoRegisters(args: string, ctx: CommandContext, all: boolean): P
       v = fv;
     }
     let natural: string;
-    if (r.name === x86_64.pcRegister) natural = s.program.formatAddress(v);
+    if (r.name === x86_64.pcRegister) natural = s.programAt(v).formatAddress(v);
     else if (r.name === x86_64.flagsRegister) natural = x86_64.formatFlags(v);
     else if (POINTER_REGS.has(r.name)) natural = hexPad(v);
     else natural = BigInt.asIntN(64, v).toString();
@@ -146,7 +146,7 @@ export const frameCommands: Command[] = [
       } else {
         const at = arg ? (/^(0x[0-9a-f]+|\d+)$/i.test(arg) ? BigInt(arg) : s.program.functionBreakpoints(arg)[0]?.address) : pc;
         if (at === undefined) throw new UserError(`No symbol "${arg}" in current context.`);
-        const fn = s.program.functionAt(at);
+        const fn = s.programAt(at).functionAt(at);
         if (!fn) throw new UserError(`No function contains specified address.`);
         start = fn.low;
         end = fn.high;
@@ -155,12 +155,10 @@ export const frameCommands: Command[] = [
       if (end - start > 1_000_000n) throw new UserError('Range too large to disassemble.');
       const bytes = await s.readMemory(start, Number(end - start));
       const insns = await x86_64.disassemble(bytes, start, { end });
-      const sym = (x: bigint) => {
-        const d = s.program.symbols.describe(x);
-        return d || undefined;
-      };
+      // The disassembler adds the angle brackets: the name alone ("printf@plt", "demo+88").
+      const sym = (x: bigint) => s.programAt(x).symbols.describe(x).replace(/^<(.*)>$/, '$1') || undefined;
       const rows = insns.map((i) => {
-        const off = s.program.symbols.lookup(i.address);
+        const off = s.programAt(i.address).symbols.lookup(i.address);
         const tag = off ? `<+${off.offset}>` : '';
         return x86_64.disassemblyLine(i, `0x${i.address.toString(16).padStart(16, '0')} ${tag}:`, i.address === pc, sym);
       });
@@ -185,7 +183,7 @@ export const sessionInfoCommands: Command[] = [
         const regs = await s.rawRegisters(v.id).catch(() => undefined);
         const pc = regs?.get(x86_64.pcRegister);
         const loc = pc === undefined ? undefined : s.describe(pc);
-        const atStart = pc !== undefined && s.program.lineForPc(pc)?.pc === pc;
+        const atStart = pc !== undefined && s.programAt(pc).lineForPc(pc)?.pc === pc;
         rows.push(`${v.id === s.vcpu ? '*' : ' '} ${String(i + 1).padEnd(4)} ${v.name.padEnd(width)} ${loc ? frameDescription(loc, undefined, !atStart) : '(running)'}`);
       }
       ctx.out.print(rows.join('\n') + '\n');

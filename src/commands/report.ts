@@ -27,7 +27,7 @@ export function sourceLine(sources: SourceFiles, loc: CodeLocation, midLine: boo
 
 /** gdb shows the pc of frame 0 too when it is not at the start of a line (after a signal, in a core). */
 export function backtraceLine(f: FrameInfo, session: Session): string {
-  const midLine = f.level > 0 || session.program.lineForPc(f.pc)?.pc !== f.pc;
+  const midLine = f.level > 0 || session.programAt(f.pc).lineForPc(f.pc)?.pc !== f.pc;
   return `#${f.level}  ${frameDescription(f.location, f.args, midLine)}`;
 }
 
@@ -36,7 +36,7 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
   const loc = stop.location;
   const lines: string[] = [];
   const cause = stop.cause;
-  const atLineStart = session.program.lineForPc(loc.address)?.pc === loc.address;
+  const atLineStart = session.programAt(loc.address).lineForPc(loc.address)?.pc === loc.address;
   const args = async () => (await session.backtrace(1).catch(() => []))[0]?.args;
   let header: string | undefined;
   switch (cause.kind) {

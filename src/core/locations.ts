@@ -54,6 +54,6 @@ export async function resolveLocationSpec(session: SessionQueries, spec: string,
 }
 
 function withPath(session: SessionQueries, address: bigint): { fullPath?: string } {
-  const p = session.program.lineForPc(address)?.file.path;
+  const p = session.programAt(address).lineForPc(address)?.file.path;
   return p ? { fullPath: p } : {};
 }

@@ -59,6 +59,15 @@ export class ProcessImages {
     return moved;
   }
 
+  /** gdb's `set sysroot`: libraries are read again from under `path`. */
+  async setSysroot(path: string): Promise<void> {
+    this.sysroot = path;
+    this.set.update([], libraryOpener(path));
+    this.eventAddress = undefined;
+    this.said.clear();
+    await this.refresh();
+  }
+
   /** Reads the library list again (at attach and at each library event); returns the libraries that appeared. */
   async refresh(): Promise<LibraryImage[]> {
     const img = this.target.processImage;

@@ -222,6 +222,17 @@ export class SessionExecution extends SessionQueries {
     await this.placeBreakpoints((b) => moved || b.locations.length === 0);
   }
 
+  /** gdb's `set sysroot PATH`: the libraries are read again from there (a live process's list is asked again). */
+  async setSysroot(path: string): Promise<void> {
+    if (!this.images.followed || this.state !== 'stopped') {
+      this.images.sysroot = path;
+      return;
+    }
+    await this.images.setSysroot(path);
+    this.armLibraryEvents();
+    await this.placeBreakpoints((b) => b.locations.length === 0);
+  }
+
   /** The dynamic linker changed its list: read it again, then give pending breakpoints their locations. */
   private async libraryEvent(): Promise<void> {
     const added = await this.images.refresh();

@@ -21,6 +21,8 @@ export interface SessionOptions {
   strategy?: StrategyName;
   /** Process id for gdb's "[Inferior 1 (process N) exited ...]" line. */
   pid?: number;
+  /** gdb's sysroot for the target's shared libraries (default /). */
+  sysroot?: string;
 }
 
 /** The first layer of Session (see session.ts): what it holds, what it tells listeners, what it answers while stopped. */
@@ -49,8 +51,9 @@ export class SessionQueries {
     this.target = opts.target;
     this.pid = opts.pid;
     this.images = new ProcessImages(opts.target, opts.program, (m) => this.emit({ type: 'error', message: m }));
+    if (opts.sysroot !== undefined) this.images.sysroot = opts.sysroot;
     this.patches = new PatchTable(opts.target, (a) => {
-      const sec = this.images.programAt(a).elf.loadedSectionAt(a);
+      const sec = this.programAt(a).elf.loadedSectionAt(a);
       return !!sec && !!(sec.flags & SHF_EXECINSTR) && !(sec.flags & SHF_WRITE);
     });
     this.run = new RunControl(opts.target, this.patches, strategyByName(opts.strategy ?? 'trap'), x86_64.stepper, (m) => this.emit({ type: 'error', message: m }));
