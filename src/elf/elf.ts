@@ -4,6 +4,7 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 import { ByteReader, stringAt } from '../util/byte-reader.js';
 import { FormatError, UserError, errorMessage } from '../util/errors.js';
 import { absoluteSymbols, applyRelocations, placeSections, ET_REL, SHT_RELA } from './relocate.js';
+import { buildIdIn, parseDebugLink, parseNotes, type DebugLink } from './notes.js';
 
 export const SHT_NOBITS = 8;
 export const SHT_SYMTAB = 2;
@@ -14,6 +15,9 @@ export const SHF_WRITE = 0x1;
 export const SHF_EXECINSTR = 0x4;
 export const PT_LOAD = 1;
 export const PT_NOTE = 4;
+export const PT_DYNAMIC = 2;
+export const SHT_NOTE = 7;
+export const SHT_DYNAMIC = 6;
 const EM_X86_64 = 62;
 const ELFCOMPRESS_ZLIB = 1;
 /**
@@ -282,6 +286,36 @@ export class ElfFile {
       }
     }
     return undefined;
+  }
+
+  // ---- identity: build-id and .gnu_debuglink (the dynamic section: dynamic.ts) ----
+
+  /** The GNU build-id (NT_GNU_BUILD_ID) from a note section, else a PT_NOTE segment; undefined when absent or malformed. */
+  buildId(): Uint8Array | undefined {
+    const blobs: [Uint8Array, string][] = [];
+    for (const sec of this.sections) if (sec.type === SHT_NOTE) blobs.push([this.data(sec), sec.name]);
+    if (!blobs.length) {
+      for (const seg of this.segments) {
+        if (seg.type !== PT_NOTE || seg.offset + seg.filesz > this.bytes.length) continue;
+        this.ensure(seg.offset, seg.filesz);
+        blobs.push([this.bytes.subarray(seg.offset, seg.offset + seg.filesz), 'PT_NOTE']);
+      }
+    }
+    for (const [bytes, where] of blobs) {
+      try {
+        const id = buildIdIn(parseNotes(bytes, where));
+        if (id) return id;
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e; // a corrupt note blob hides no build-id we could trust
+      }
+    }
+    return undefined;
+  }
+
+  /** .gnu_debuglink: the separate debug file's name and CRC32; undefined when absent or malformed. */
+  debugLink(): DebugLink | undefined {
+    const d = this.sectionData('.gnu_debuglink');
+    return d ? parseDebugLink(d) : undefined;
   }
 }
 

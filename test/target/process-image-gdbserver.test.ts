@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openElf } from '../../src/elf/elf.js';
 import { AT, auxvValue } from '../../src/target/auxv.js';
-import type { LibraryList } from '../../src/target/contract.js';
 import { GdbRemoteTarget } from '../../src/target/gdb-remote/target.js';
 import { readLinkMap, withoutVdso } from '../../src/target/link-map.js';
 import { compileFixture } from '../helpers/build.js';
 import { runGdbRemote } from '../helpers/duster.js';
+import { assertSameAsGdb, gdbLibraries } from '../helpers/gdb-solib.js';
 import { startGdbserver } from '../helpers/gdbserver.js';
 
 const BUILDS = [
@@ -15,31 +15,6 @@ const BUILDS = [
   { label: 'gcc -g -O2 (PIE)', flags: ['-g', '-O2'] },
   { label: 'gcc -g -no-pie', flags: ['-g', '-no-pie'] },
 ];
-
-interface GdbLibrary { from: bigint; to: bigint; name: string }
-
-/** The rows of gdb's `info sharedlibrary` (From, To, path without gdb's "target:" prefix). */
-function gdbLibraries(out: string): GdbLibrary[] {
-  return [...out.matchAll(/^(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+\S+(?:\s+\(\*\))?\s+(\S+)$/gm)].map((m) => ({
-    from: BigInt(m[1]!), to: BigInt(m[2]!), name: m[3]!.replace(/^target:/, ''),
-  }));
-}
-
-/** gdb's From/To for a library: its .text section moved by l_addr (solib_map_sections). */
-function textRange(path: string, lAddr: bigint): { from: bigint; to: bigint } {
-  const text = openElf(path).section('.text');
-  assert.ok(text, `.text in ${path}`);
-  return { from: lAddr + text.addr, to: lAddr + text.addr + BigInt(text.size) };
-}
-
-function sameAsGdb(ours: LibraryList, gdb: GdbLibrary[], what: string): void {
-  assert.ok(gdb.length >= 2, `${what}: gdb lists ld.so and libc: ${JSON.stringify(gdb.map((g) => g.name))}`);
-  assert.deepEqual([...ours.libraries.map((l) => l.name)].sort(), gdb.map((g) => g.name).sort(), `${what}: the same libraries`);
-  for (const g of gdb) {
-    const lib = ours.libraries.find((l) => l.name === g.name)!;
-    assert.deepEqual(textRange(g.name, lib.l_addr), { from: g.from, to: g.to }, `${what}: ${g.name} From/To from l_addr`);
-  }
-}
 
 for (const build of BUILDS) {
   test(`gdbserver, ${build.label}: auxv and the library list at main equal gdb's`, { timeout: 180_000 }, async () => {
@@ -69,7 +44,7 @@ for (const build of BUILDS) {
       assert.equal(stop.reason.kind, 'trap');
       await t.removeBreakpoint(main);
       const atMain = await t.processImage.libraries();
-      sameAsGdb(atMain, gdbAtMain, 'libraries-svr4');
+      assertSameAsGdb(atMain, gdbAtMain, 'libraries-svr4');
       assert.ok(atMain.mainLm && atMain.mainLm !== 0n);
       // The memory walk (for stubs without libraries-svr4, and cores) finds exactly the same entries.
       assert.deepEqual(withoutVdso(await readLinkMap((a, n) => t.readMemory(a, n), auxv), auxv), atMain, 'link_map walk = libraries-svr4');
