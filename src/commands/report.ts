@@ -13,7 +13,7 @@ export function frameDescription(loc: CodeLocation, args: { name: string; value:
   const a = `(${(args ?? []).map((x) => `${x.name}=${x.value}`).join(', ')})`;
   const pre = showPc ? `${hex16(loc.address)} in ` : '';
   if (loc.file && loc.line) return `${pre}${fn} ${a} at ${loc.file}:${loc.line}`;
-  return `${pre}${fn} ()`;
+  return `${pre}${fn} ()${loc.library ? ` from ${loc.library}` : ''}`;
 }
 
 /** "73\t    printf(...)" or gdb's message when the file is missing. */

@@ -11,6 +11,8 @@ import type { CommandContext } from './context.js';
 import { displayNameOf, needProgram, nonDebugFunction } from './linespec-static.js';
 import { listCommands, listInfoCommands } from './list-command.js';
 import type { Command } from './registry.js';
+import { currentScope } from './eval-hooks.js';
+import type { EvalScope } from '../eval/scope.js';
 import { describeSymbolLocation, scopeInfoCommands } from './scope-command.js';
 import { searchInfoCommands } from './search-commands.js';
 
@@ -114,10 +116,9 @@ function sectionOf(program: Program, addr: bigint): string | undefined {
   return program.elf.loadedSectionAt(addr)?.name;
 }
 
-/** An address expression's value: plain numbers directly, anything else through the C evaluator (static scope). */
-async function addressValue(program: Program, text: string): Promise<bigint> {
+/** An address expression's value: plain numbers directly, anything else through the C evaluator. */
+async function addressValue(scope: EvalScope, text: string): Promise<bigint> {
   if (/^(0x[0-9a-f]+|\d+)$/i.test(text)) return BigInt(text);
-  const scope = new StaticScope(program);
   const v = await evaluateExpression(scope, text);
   const t = resolve(v.type);
   if ((t.kind === 'function' || t.kind === 'array') && v.lval.kind === 'memory') return v.lval.address;
@@ -126,10 +127,13 @@ async function addressValue(program: Program, text: string): Promise<bigint> {
 }
 
 async function infoSymbol(args: string, ctx: CommandContext): Promise<void> {
-  const program = needProgram(ctx);
+  const main = needProgram(ctx);
   const a = args.trim();
   if (!a) throw new UserError('Argument required (address).');
-  const addr = await addressValue(program, a);
+  // With a process, the expression is evaluated in it (a pointer's run-time value) and any loaded image may hold the address.
+  const s = ctx.session;
+  const addr = await addressValue(s ? await currentScope(ctx) : new StaticScope(main), a);
+  const program = s ? s.programAt(addr) : main;
   const section = sectionOf(program, addr);
   const plt = program.symbols.plt().find((s) => addr >= s.value && addr < s.value + BigInt(Math.max(s.size, 1)));
   const hit = plt ? { symbol: plt, offset: addr - plt.value } : program.symbols.lookup(addr);
@@ -138,7 +142,10 @@ async function infoSymbol(args: string, ctx: CommandContext): Promise<void> {
     return;
   }
   const off = hit.offset === 0n ? '' : ` + ${hit.offset}`;
-  ctx.out.print(`${hit.symbol.name}${off} in section ${section}\n`);
+  // gdb names the file too once there are several (the program and its shared libraries).
+  const libs = s?.images.set.libraries ?? [];
+  const of = libs.length ? ` of ${libs.find((l) => l.program === program)?.name ?? absolute(main.elf.path)}` : '';
+  ctx.out.print(`${hit.symbol.name}${off} in section ${section}${of}\n`);
 }
 
 /** (ptype and whatis live in data-commands, which evaluates in the selected frame or the static image.) */

@@ -108,8 +108,12 @@ export class SessionQueries {
       if (sym) loc.function = sym.symbol.name;
     }
     const sal = prog.lineForPc(address);
+    if (prog !== this.program) {
+      const lib = this.images.set.libraryAt(address);
+      if (lib) loc.library = lib.name;
+    }
     if (sal && sal.line) {
-      loc.file = posix.basename(sal.file.path);
+      loc.file = prog === this.program ? posix.basename(sal.file.path) : sal.file.displayName;
       loc.fullPath = sal.file.path;
       loc.line = sal.line;
     }
