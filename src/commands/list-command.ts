@@ -115,8 +115,15 @@ function splitComma(a: string): [string, string] | undefined {
 }
 
 function infoLineCommand(args: string, ctx: CommandContext): void {
-  const program = needProgram(ctx);
   const a = args.trim();
+  // Stopped in a shared library: the line of the stop, from that library's line table.
+  const stop = ctx.session?.lastStop?.location;
+  const lib = a === '' && stop ? ctx.session!.programAt(stop.address) : undefined;
+  if (lib && lib !== ctx.program) {
+    ctx.out.print(lib.formatInfoLine(lib.infoLineAt(stop!.address)) + '\n');
+    return;
+  }
+  const program = needProgram(ctx);
   const out: string[] = [];
   let last: { file: string; line: number } | undefined;
   const note = (r: InfoLine, path?: string): void => {

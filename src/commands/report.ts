@@ -21,7 +21,13 @@ export function sourceLine(sources: SourceFiles, loc: CodeLocation, midLine: boo
   if (!loc.line || !loc.fullPath) return undefined;
   const text = sources.line(loc.fullPath, loc.line);
   const prefix = midLine ? `${hex16(loc.address)}\t` : '';
-  if (text === undefined) return `${prefix}${loc.line}\tin ${loc.fullPath}`;
+  if (text === undefined) {
+    // gdb: the first time an error naming the file as its symtab does, then "LINE\tin FILE" on the answer's stream.
+    const name = loc.library && loc.file ? loc.file : loc.fullPath;
+    if (!sources.firstMiss(loc.fullPath)) return `${prefix}${loc.line}\tin ${name}`;
+    sources.onMissing(`${prefix}${loc.line}\t${name}: No such file or directory.`);
+    return undefined;
+  }
   return `${prefix}${loc.line}\t${text}`;
 }
 

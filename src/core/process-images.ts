@@ -3,7 +3,8 @@
 import { AT, auxvValue, type AuxvEntry } from '../target/auxv.js';
 import type { LibraryEntry, Target } from '../target/contract.js';
 import { ImageSet, type LibraryImage } from '../symbols/image-set.js';
-import { DEFAULT_SYSROOT, libraryOpener } from '../symbols/library-files.js';
+import { libraryOpener } from '../symbols/library-files.js';
+import { DEFAULT_SYSROOT } from '../symbols/sysroot.js';
 import { loadBiasOf } from '../symbols/load-bias.js';
 import type { Program } from '../symbols/program.js';
 import { errorMessage } from '../util/errors.js';
@@ -53,7 +54,7 @@ export class ProcessImages {
       this.set.mainMoved();
       moved = true;
     }
-    this.set.update([], libraryOpener(this.sysroot)); // the old process's libraries are gone
+    this.set.update([], this.opener()); // the old process's libraries are gone
     this.eventAddress = undefined;
     await this.refresh();
     return moved;
@@ -62,7 +63,7 @@ export class ProcessImages {
   /** gdb's `set sysroot`: libraries are read again from under `path`. */
   async setSysroot(path: string): Promise<void> {
     this.sysroot = path;
-    this.set.update([], libraryOpener(path));
+    this.set.update([], this.opener());
     this.eventAddress = undefined;
     this.said.clear();
     await this.refresh();
@@ -84,10 +85,14 @@ export class ProcessImages {
     const interp = this.interpreter();
     const base = auxvValue(this.auxv, AT.BASE);
     if (interp && base && !entries.some((e) => e.name === interp || e.l_addr === base)) entries.unshift({ name: interp, lm: 0n, l_addr: base, l_ld: 0n });
-    const added = this.set.update(entries, libraryOpener(this.sysroot));
+    const added = this.set.update(entries, this.opener());
     for (const l of added) if (l.problem) this.once(`warning: ${l.problem}`);
     this.findEventAddress();
     return added;
+  }
+
+  private opener() {
+    return libraryOpener(this.sysroot, (m) => this.once(`warning: ${m}`));
   }
 
   /** The dynamic linker's path from the main program's PT_INTERP (undefined for a static program). */

@@ -129,14 +129,7 @@ export class StaticScope implements EvalScope {
   }
 
   symbolize(addr: bigint): string | undefined {
-    // Like gdb's msymbol lookup: only addresses inside a section of the program have a symbol.
-    if (!this.program.elf.loadedSectionAt(addr)) return undefined;
-    const s = this.program.symbols.naming(addr);
-    if (!s) return undefined;
-    // gdb names code by its debug-info function when one starts at the ELF symbol ("average", not "average.constprop.0").
-    const fn = this.program.functionAt(addr);
-    const name = fn && fn.low === s.symbol.value ? fn.name : s.symbol.name;
-    return s.offset === 0n ? name : `${name}+${s.offset}`;
+    return this.program.symbolLabel(addr);
   }
 
   lookupTypedef(name: string): Type | undefined {

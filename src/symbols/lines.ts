@@ -44,8 +44,7 @@ export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?
     const path = f?.path ?? `<file ${fileIndex}>`;
     let s = byPath.get(path);
     if (!s) {
-      const primaryPath = table.files[0]?.path;
-      const displayName = !f ? path : path === primaryPath ? primaryName : table.version >= 5 || f.dirIndex !== 0 ? path : f.name;
+      const displayName = !f ? path : gdbSubfileName(f.written, primaryName, unit);
       byPath.set(path, (s = { path, name: f?.name ?? path, displayName, entries: [] }));
       order.push(s);
     }
@@ -192,6 +191,19 @@ export function findLineCommon(v: LineEntry[], line: number, start = 0): { index
     }
   }
   return { index: bestIndex, exact: false };
+}
+
+/**
+ * gdb 13's name for the symtab of a line-table file spelled `written`: the unit's DW_AT_name when both
+ * name the same file once made absolute with the compilation directory (compared as text, as gdb's
+ * start_subfile does), else `written` itself ("../csu/libc-start.c" in a unit compiled in "./csu").
+ */
+function gdbSubfileName(written: string, primaryName: string, unit?: { name?: string; compDir?: string }): string {
+  const full = (p: string): string => (posix.isAbsolute(p) || !unit?.compDir ? p : unit.compDir.endsWith('/') ? unit.compDir + p : `${unit.compDir}/${p}`);
+  const cuName = unit?.name;
+  if (cuName && full(written) === full(cuName)) return cuName;
+  if (!cuName && written === primaryName) return primaryName;
+  return written;
 }
 
 /** The display name of a line table's primary file: the unit's DW_AT_name when it names the same file. */
