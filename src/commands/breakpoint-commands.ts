@@ -62,7 +62,7 @@ export function formatBreakpointTable(bps: readonly Breakpoint[]): string {
     if (b.hits) rows.push(`\tbreakpoint already hit ${b.hits} time${b.hits === 1 ? '' : 's'}`);
     if (b.ignoreCount) rows.push(`\tWill ignore next ${b.ignoreCount} crossings of breakpoint.`);
     if (b.locations.length > 1) {
-      b.locations.forEach((l, i) => rows.push(`${`${b.id}.${i + 1}`.padEnd(20)}${enb}   ${hex16(l.address)} ${where(l)}`));
+      b.locations.forEach((l, i) => rows.push(`${`${b.id}.${i + 1}`.padEnd(28)}${enb}   ${hex16(l.address)} ${where(l)}`));
     }
   }
   return rows.join('\n') + '\n';

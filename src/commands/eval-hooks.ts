@@ -70,11 +70,7 @@ async function returnedValue(session: Session, type: Type, vcpu: number): Promis
 
 /** The session's evaluation port: C expressions evaluated in the session's frames (given with Session.setEvaluation). */
 export class SessionEvaluation implements EvaluationPort {
-  private readonly statics: StaticScope;
-
-  constructor(private readonly session: Session) {
-    this.statics = staticScopeOf(session.program);
-  }
+  constructor(private readonly session: Session) {}
 
   async conditionHolds(expression: string): Promise<boolean> {
     const scope = await frameScope(this.session, 0);
@@ -97,14 +93,15 @@ export class SessionEvaluation implements EvaluationPort {
     return localsText(await frameScope(this.session, level), false);
   }
 
-  async returnedValue(fnDieOffset: number, vcpu: number): Promise<string | undefined> {
-    const statics = this.statics;
-    const die = this.session.program.dwarf.dieAt(fnDieOffset);
+  async returnedValue(fnDieOffset: number, vcpu: number, pc?: bigint): Promise<string | undefined> {
+    const program = pc === undefined ? this.session.program : this.session.programAt(pc);
+    const statics = staticScopeOf(program);
+    const die = program.dwarf.dieAt(fnDieOffset);
     const type = statics.types.typeAt(die.type);
     const v = await returnedValue(this.session, type, vcpu);
     if (!v) return undefined;
     const text = await formatValue(v, statics);
-    const n = statics.history.record(v);
+    const n = staticScopeOf(this.session.program).history.record(v);
     return `$${n} = ${text}`;
   }
 }

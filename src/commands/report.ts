@@ -48,7 +48,10 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
   switch (cause.kind) {
     case 'breakpoint': {
       const bp = session.breakpoints.all().find((b) => b.id === cause.breakpoint);
-      header = `\n${bp && !bp.temporary ? 'Breakpoint' : 'Temporary breakpoint'} ${cause.breakpoint}, ${frameDescription(loc, await args(), !atLineStart)}`;
+      // gdb numbers the location that was hit when the breakpoint has several ("Breakpoint 2.1, ...").
+      const at = bp && bp.locations.length > 1 ? bp.locations.findIndex((l) => l.address === loc.address) : -1;
+      const id = at >= 0 ? `${cause.breakpoint}.${at + 1}` : `${cause.breakpoint}`;
+      header = `\n${bp && !bp.temporary ? 'Breakpoint' : 'Temporary breakpoint'} ${id}, ${frameDescription(loc, await args(), !atLineStart)}`;
       break;
     }
     case 'signal':

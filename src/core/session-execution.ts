@@ -237,7 +237,8 @@ export class SessionExecution extends SessionQueries {
   private async libraryEvent(): Promise<void> {
     const added = await this.images.refresh();
     this.armLibraryEvents();
-    if (added.length) await this.placeBreakpoints((b) => b.locations.length === 0);
+    // gdb's breakpoint_re_set: every breakpoint is placed again (a puts@plt location becomes libc's puts).
+    if (added.length) await this.placeBreakpoints(() => true);
   }
 
   private armLibraryEvents(): void {

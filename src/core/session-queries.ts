@@ -104,7 +104,8 @@ export class SessionQueries {
     const fn = prog.functionAt(address);
     if (fn) loc.function = fn.name;
     else if (this.inProgramImage(address)) {
-      const sym = prog.symbols.lookup(address);
+      const plt = prog.symbols.plt().find((p) => address >= p.value && address < p.value + BigInt(p.size));
+      const sym = plt ? { symbol: plt } : prog.symbols.lookup(address);
       if (sym) loc.function = sym.symbol.name;
     }
     const sal = prog.lineForPc(address);

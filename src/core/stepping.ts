@@ -239,15 +239,13 @@ export class Stepping {
       return this.runToTemps(vcpu, []);
     }
     const cfa = frame.cfa;
-    // A returned value is shown for the program's own functions (the evaluation port reads the main program's types).
-    const prog = this.s.programAt(frame.pc);
-    const fn = prog === this.s.program ? prog.functionAt(frame.pc) : undefined;
+    const fn = this.s.programAt(frame.pc).functionAt(frame.pc);
     const r = await this.runToTemps(vcpu, [{ address: caller.pc, check: async (v) => cfa === undefined || (await this.rsp(v)) >= cfa }]);
     if (!r.temp) return r;
     if (!report) return { raw: { kind: 'stepped', vcpu } };
     let returned: string | undefined;
     const evaluation = this.s.evaluation;
-    if (fn && evaluation) returned = await evaluation.returnedValue(fn.dieOffset, vcpu).catch(() => undefined);
+    if (fn && evaluation) returned = await evaluation.returnedValue(fn.dieOffset, vcpu, fn.entryPc).catch(() => undefined);
     return { raw: { kind: 'stepped', vcpu }, cause: { kind: 'finish', ...(returned !== undefined ? { returned } : {}) } };
   }
 

@@ -103,6 +103,20 @@ export class Program extends ProgramModel {
     return out;
   }
 
+  /**
+   * `break NAME` where NAME is only an ELF symbol of this image: the debug-info function starting there (an
+   * alias, e.g. glibc's malloc for __libc_malloc) after its prologue, else the symbol after the frame setup gdb
+   * skips without debug info. Undefined when the image defines no such function.
+   */
+  symbolBreakpoint(name: string): BreakLocation | undefined {
+    const sym = this.symbols.named(name).find((s) => (s.type === 2 || s.type === 10) && s.shndx !== 0);
+    if (!sym) return undefined;
+    const f = this.functionAt(sym.value);
+    const address = f && f.entryPc === sym.value ? this.postPrologue(f) : this.analyzePrologue(sym.value);
+    const sal = this.lineForPc(address);
+    return { address, file: sal ? sal.file.displayName : '', line: sal?.line ?? 0, function: f?.name ?? name };
+  }
+
   /** `break FILE:LINE`: the lowest is_stmt address of the line (or the next line with code) in each block, prologue skipped. */
   lineBreakpoints(fileSpec: string, line: number): BreakLocation[] {
     const tabs = this.symtabsFor(fileSpec);

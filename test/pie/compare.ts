@@ -1,5 +1,6 @@
 // Test helper for the PIE tests: the same commands through duster-tui and gdb, each over its own fresh gdbserver, compared answer by answer.
-import { gdbBatch } from '../helpers/build.js';
+import { spawn } from 'node:child_process';
+import { CLI, gdbBatch } from '../helpers/build.js';
 import { runDuster } from '../helpers/duster.js';
 import { startGdbserver } from '../helpers/gdbserver.js';
 
@@ -62,4 +63,34 @@ export async function compareWithGdb(exe: string, commands: string[], opts: { ar
 /** A readable report of the differences (printed by the tests, so a failure says what differed). */
 export function describeDifferences(c: Comparison): string {
   return c.differences.map((d) => `--- ${d.command}\ngdb:\n${d.gdb}\nours:\n${d.ours}`).join('\n');
+}
+
+/**
+ * `continue` then SIGINT once the program has printed `readyText` and slept a little, then `after`: through
+ * duster-tui (batch mode turns SIGINT into an interrupt while the target runs) or gdb, over a fresh gdbserver.
+ */
+export async function interruptedRun(who: 'duster' | 'gdb', exe: string, after: string[], opts: { args?: string[]; readyText: string }): Promise<string> {
+  const gs = await startGdbserver(exe, opts.args ?? []);
+  try {
+    const cmds = marked(['continue', ...after]);
+    const argv = who === 'duster'
+      ? [CLI, '--path', exe, '--gdb', `${gs.host}:${gs.port}`, '--batch', ...cmds.flatMap((c) => ['-ex', c])]
+      : ['-nx', '-batch', '-iex', 'set width 0', '-iex', 'set height 0', '-iex', 'set style enabled off', '-ex', 'set sysroot /',
+        '-ex', `target remote ${gs.host}:${gs.port}`, ...cmds.flatMap((c) => ['-ex', c]), exe];
+    const child = spawn(who === 'duster' ? process.execPath : 'gdb', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+    child.stderr.resume();
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // Generous waits: the machine is shared; the program naps 20 ms at a time for half a minute.
+    for (let i = 0; i < 600 && !gs.stdout.includes(opts.readyText); i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    await exited;
+    clearTimeout(timer);
+    return out;
+  } finally {
+    await gs.stop();
+  }
 }
