@@ -71,7 +71,10 @@ export class SessionExecution extends SessionQueries {
     this.run.setPendingSignal(undefined);
     // Nothing is left to write the originals back to. A program that outlives the connection (a stub
     // that attached to it) keeps these bytes: say so rather than let it die of a SIGTRAP unexplained.
-    const stranded = e.memoryGone ? [] : [...this.patches.addresses()].filter((a) => !this.patches.get(a)?.byTarget);
+    const user = this.breakpoints.addresses();
+    // The user's breakpoints first, then ours (the dynamic linker's event breakpoint).
+    const stranded = e.memoryGone ? [] : [...this.patches.addresses()].filter((a) => !this.patches.get(a)?.byTarget)
+      .sort((a, b) => Number(user.has(b)) - Number(user.has(a)));
     this.patches.forgetAll();
     const warning = stranded.length
       ? `\nwarning: ${stranded.length} patched location(s) could not be restored before the target was lost: ${stranded.map((a) => `0x${a.toString(16)}`).join(', ')}`
@@ -96,6 +99,7 @@ export class SessionExecution extends SessionQueries {
     }
     this.state = 'stopped';
     this.vcpu = raw.vcpu;
+    await this.refreshLibraries();
     let c: StopCause;
     if (cause) c = cause;
     else if (raw.kind === 'signal') c = { kind: 'signal', signal: raw.name, description: signalDescription(raw.name) };
@@ -241,10 +245,27 @@ export class SessionExecution extends SessionQueries {
     if (added.length) await this.placeBreakpoints(() => true);
   }
 
+  /**
+   * The dynamic linker's event breakpoint is planted only while a breakpoint waits for a library: a pending
+   * one, or one that only found a NAME@plt stub (gdb moves it to the library's function when that loads).
+   * Otherwise the list is read again at each stop (refreshLibraries), which costs no patch in the program.
+   */
   private armLibraryEvents(): void {
     this.run.removeOwnersWithPrefix('solib');
     const at = this.images.eventAddress;
-    if (at !== undefined) this.run.addSite(at, 'solib');
+    const waiting = this.breakpoints.all().some((b) => b.locations.length === 0 || b.locations.some((l) => l.function?.endsWith('@plt')));
+    if (at !== undefined && waiting) this.run.addSite(at, 'solib');
+  }
+
+  /** At a stop the user sees: libraries loaded or unloaded since are taken in (bt into them, break in them). */
+  protected async refreshLibraries(): Promise<void> {
+    if (!this.images.followed) return;
+    const before = this.images.set.libraries.length;
+    const added = await this.images.refresh().catch(() => []);
+    if (added.length || this.images.set.libraries.length !== before) {
+      this.armLibraryEvents();
+      if (added.length) await this.placeBreakpoints(() => true);
+    }
   }
 
   /** Resolves the linespecs of the breakpoints `which` selects again (none found: the breakpoint is pending). */
@@ -266,5 +287,6 @@ export class SessionExecution extends SessionQueries {
   private syncBreakpointSites(): void {
     this.run.removeOwnersWithPrefix('bp');
     for (const a of this.breakpoints.addresses()) this.run.addSite(a, 'bp');
+    this.armLibraryEvents();
   }
 }
