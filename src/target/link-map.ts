@@ -54,7 +54,9 @@ async function readString(read: MemoryReader, addr: bigint): Promise<string> {
   const parts: Uint8Array[] = [];
   let total = 0;
   while (total < MAX_NAME) {
-    const piece = await read(addr + BigInt(total), 64);
+    const at = addr + BigInt(total);
+    // Never past the page end in one read: the string may end just before an unmapped page.
+    const piece = await read(at, Math.min(64, 4096 - Number(at & 0xfffn)));
     const nul = piece.indexOf(0);
     parts.push(nul >= 0 ? piece.subarray(0, nul) : piece);
     total += nul >= 0 ? nul : piece.length;
