@@ -9,6 +9,7 @@ import { dataCommands, dataInfoCommands } from './data-commands.js';
 import { maintCommands } from './maint-commands.js';
 import { xenCommands, xenInfoCommands } from './xen-commands.js';
 import { coreCommands } from './core-command.js';
+import { fileCommands } from './file-command.js';
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -24,6 +25,7 @@ export function buildCommandTable(): CommandTable {
     ...maintCommands,
     ...xenCommands,
     ...coreCommands,
+    ...fileCommands,
     { name: 'info', aliases: ['i', 'inf'], help: 'Show things about the program: info breakpoints, registers, frame, line, source, locals ...', sub: info },
   );
   return table;
