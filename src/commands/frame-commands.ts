@@ -33,7 +33,7 @@ async function infoRegisters(args: string, ctx: CommandContext, all: boolean): P
   const frame = await s.frame();
   for (const r of regs) {
     if (wanted.length && !wanted.includes(r.name)) continue;
-    if (!wanted.length && !all && !/^(r[a-z0-9]+|e?flags|[c-gs]s|fs_base|gs_base|k[0-7])$/.test(r.name)) continue;
+    if (!wanted.length && !all && !/^(r[a-z0-9]+|e?flags|[c-gs]s|k[0-7])$/.test(r.name)) continue;
     let v = r.value;
     // Outer frames: registers recovered by unwinding.
     if (s.selectedFrame > 0) {

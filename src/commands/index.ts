@@ -10,6 +10,7 @@ import { maintCommands } from './maint-commands.js';
 import { xenCommands, xenInfoCommands } from './xen-commands.js';
 import { coreCommands } from './core-command.js';
 import { libraryInfoCommands } from './library-commands.js';
+import { fileCommands } from './file-command.js';
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -25,6 +26,7 @@ export function buildCommandTable(): CommandTable {
     ...maintCommands,
     ...xenCommands,
     ...coreCommands,
+    ...fileCommands,
     { name: 'info', aliases: ['i', 'inf'], help: 'Show things about the program: info breakpoints, registers, frame, line, source, locals ...', sub: info },
   );
   return table;

@@ -54,7 +54,9 @@ async function readString(read: MemoryReader, addr: bigint): Promise<string> {
   const parts: Uint8Array[] = [];
   let total = 0;
   while (total < MAX_NAME) {
-    const piece = await read(addr + BigInt(total), 64);
+    const at = addr + BigInt(total);
+    // Never past the page end in one read: the string may end just before an unmapped page.
+    const piece = await read(at, Math.min(64, 4096 - Number(at & 0xfffn)));
     const nul = piece.indexOf(0);
     parts.push(nul >= 0 ? piece.subarray(0, nul) : piece);
     total += nul >= 0 ? nul : piece.length;
@@ -63,26 +65,53 @@ async function readString(read: MemoryReader, addr: bigint): Promise<string> {
   return Buffer.concat(parts).toString('utf8');
 }
 
+/** struct r_debug as the dynamic linker keeps it (glibc's link.h). */
+export interface RDebug {
+  /** Where r_debug is (DT_DEBUG's value). */
+  addr: bigint;
+  r_version: number;
+  /** The first link_map entry (the program). */
+  r_map: bigint;
+  /** The function ld.so calls before and after each change of the list: gdb's shared-library event breakpoint. */
+  r_brk: bigint;
+  /** RT_CONSISTENT 0, RT_ADD 1, RT_DELETE 2: the list is only complete when consistent. */
+  r_state: number;
+  /** The dynamic linker's load address. */
+  r_ldbase: bigint;
+}
+
 /**
- * The library list from r_debug (DT_DEBUG of the program's dynamic section) and its link_map chain:
- * struct link_map { l_addr; l_name; l_ld; l_next; l_prev }. The first entry is the program (mainLm);
- * entries with an empty name are skipped, as gdb does. Before the dynamic linker has filled DT_DEBUG
- * (stopped at its entry) or for a static program the list is empty.
+ * r_debug, from DT_DEBUG of the program's dynamic section; undefined for a static program or before
+ * the dynamic linker has filled DT_DEBUG (stopped at its entry: gdb then breaks on ld.so's
+ * _dl_debug_state, found from AT_BASE).
  */
-export async function readLinkMap(read: MemoryReader, auxv: readonly AuxvEntry[]): Promise<LibraryList> {
+export async function readRDebug(read: MemoryReader, auxv: readonly AuxvEntry[]): Promise<RDebug | undefined> {
   const dyn = await programDynamic(read, auxv);
-  if (!dyn) return { libraries: [] };
+  if (!dyn) return undefined;
   const count = Math.min(Math.floor(dyn.size / 16), MAX_DYNAMIC);
   const table = await read(dyn.addr, count * 16);
-  let rDebug = 0n;
+  let addr = 0n;
   for (let i = 0; i < count; i++) {
     const tag = u64(table, i * 16);
     if (tag === DT_NULL) break;
-    if (tag === DT_DEBUG) rDebug = u64(table, i * 16 + 8);
+    if (tag === DT_DEBUG) addr = u64(table, i * 16 + 8);
   }
-  if (rDebug === 0n) return { libraries: [] };
-  let lm = u64(await read(rDebug + 8n, 8), 0); // r_map
+  if (addr === 0n) return undefined;
+  const r = await read(addr, 40);
+  const dv = new DataView(r.buffer, r.byteOffset, r.byteLength);
+  return { addr, r_version: dv.getInt32(0, true), r_map: u64(r, 8), r_brk: u64(r, 16), r_state: dv.getInt32(24, true), r_ldbase: u64(r, 32) };
+}
+
+/**
+ * The library list from r_debug's link_map chain: struct link_map { l_addr; l_name; l_ld; l_next;
+ * l_prev }. The first entry is the program (mainLm); entries with an empty name are skipped, as gdb
+ * does. Before the dynamic linker has filled DT_DEBUG, or for a static program, the list is empty.
+ */
+export async function readLinkMap(read: MemoryReader, auxv: readonly AuxvEntry[]): Promise<LibraryList> {
+  const rDebug = await readRDebug(read, auxv);
   const out: LibraryList = { libraries: [] };
+  if (!rDebug) return out;
+  let lm = rDebug.r_map;
   const seen = new Set<bigint>();
   while (lm !== 0n) {
     if (seen.has(lm)) throw new UserError(`The dynamic linker's library list loops (link_map 0x${lm.toString(16)} twice)`);

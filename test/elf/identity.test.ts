@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { debugSlotAddress, dynamicNames } from '../../src/elf/dynamic.js';
-import { openElf } from '../../src/elf/elf.js';
+import { openElf, openElfBytes } from '../../src/elf/elf.js';
+import { FormatError } from '../../src/util/errors.js';
+import { Rng } from '../fuzz/mutate.js';
 import { crc32, parseDebugLink } from '../../src/elf/notes.js';
 import { FIXTURES, compileFixture } from '../helpers/build.js';
 
@@ -85,4 +87,38 @@ test('dynamic section: NEEDED and SONAME as readelf -d lists them; the DT_DEBUG 
   const dynamicAddr = BigInt(`0x${/\.dynamic\s+DYNAMIC\s+([0-9a-f]+)/.exec(readelf(['-S', exe]))![1]}`);
   assert.equal(debugSlotAddress(openElf(exe)), dynamicAddr + BigInt(index * 16 + 8));
   assert.equal(debugSlotAddress(openElf(LIBC)), undefined, 'libc has no DT_DEBUG');
+});
+
+test('corrupt notes, debuglink and dynamic sections: answers or one FormatError, never anything else (3000 mutations)', () => {
+  const src = compileFixture(['solib/shapes.c'], ['-g', '-shared', '-fPIC'], 'libshapes.so');
+  const linked = join(DIR, 'libshapes-linked.so');
+  execFileSync('objcopy', [`--add-gnu-debuglink=${src}`, src, linked]);
+  const pristine = new Uint8Array(readFileSync(linked));
+  const elf = openElfBytes(pristine, linked);
+  const targets = ['.note.gnu.build-id', '.gnu_debuglink', '.dynamic', '.dynstr', '.note.gnu.property']
+    .map((n) => elf.section(n)!).filter((s) => s && s.size > 0);
+  assert.ok(targets.length >= 4);
+  const rng = new Rng(0x5eed);
+  let answered = 0;
+  for (let i = 0; i < 3000; i++) {
+    const b = new Uint8Array(pristine);
+    const s = rng.pick(targets);
+    for (let k = 1 + rng.int(6); k > 0; k--) {
+      const at = s.offset + rng.int(s.size);
+      // Bit flips, or a 32-bit field set to an absurd value (sizes, offsets, tags).
+      if (rng.int(3)) b[at]! ^= 1 << rng.int(8);
+      else if (at + 4 <= b.length) new DataView(b.buffer).setUint32(at, rng.pick([0xffffffff, 0x7fffffff, 0x10000, 0, 21, 1, 5, 14]), true);
+    }
+    try {
+      const f = openElfBytes(b, `mutation ${i}`);
+      f.buildId();
+      f.debugLink();
+      dynamicNames(f);
+      debugSlotAddress(f);
+      answered++;
+    } catch (e) {
+      assert.ok(e instanceof FormatError, `mutation ${i} in ${s.name}: ${e instanceof Error ? e.stack : String(e)}`);
+    }
+  }
+  assert.ok(answered > 1000, `${answered} of 3000 mutations still answered`);
 });

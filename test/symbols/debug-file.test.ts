@@ -161,3 +161,23 @@ test('sysroot: "/", "" and "target:" keep the path, another root prefixes it; a 
   assert.deepEqual(resolveTargetPath('/dev/null'), { reason: '/dev/null: not a regular file' });
   assert.match(resolveTargetPath('libfoo.so').reason!, /^libfoo\.so: not an absolute path/);
 });
+
+test('build-id under the sysroot: <sysroot>/usr/lib/debug/.build-id/..., as gdb finds it with `set sysroot`', { timeout: 120_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duster-debugfile-sysroot-'));
+  const exe = join(dir, 'prog');
+  sh('gcc', ['-g', '-o', exe, SRC]);
+  sh('objcopy', ['--strip-debug', exe, `${exe}.s`]);
+  const id = Buffer.from(openElf(exe).buildId()!).toString('hex');
+  const root = join(dir, 'root');
+  const idDir = join(root, 'usr', 'lib', 'debug', '.build-id', id.slice(0, 2));
+  mkdirSync(idDir, { recursive: true });
+  sh('objcopy', ['--only-keep-debug', exe, join(idDir, `${id.slice(2)}.debug`)]);
+  const args = ['-nx', '-batch', '-iex', `set sysroot ${root}`, '-iex', 'set verbose on', '-ex', 'info line main', `${exe}.s`];
+  const out = spawnSync('gdb', args, { encoding: 'utf8', timeout: 120_000 }).stdout;
+  const expected = gdbDebugFileFor(out, `${exe}.s`);
+  assert.ok(expected, out);
+  const found = new DebugFileFinder({ sysroot: root }).find(openElf(`${exe}.s`));
+  assert.equal(found.path, expected);
+  assert.equal(found.how, 'build-id');
+  assert.equal(new DebugFileFinder().find(openElf(`${exe}.s`)).path, undefined, 'not found without the sysroot');
+});

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { AT } from '../../src/target/auxv.js';
 import { TargetGoneError } from '../../src/target/contract.js';
 import { parseLibraryList } from '../../src/target/gdb-remote/library-list.js';
+import { parseTargetDescription } from '../../src/target/gdb-remote/registers.js';
 import { GdbRemoteTarget } from '../../src/target/gdb-remote/target.js';
 import { UserError } from '../../src/util/errors.js';
 import { FakeStub, le64, type StubAction } from '../helpers/fake-stub.js';
@@ -131,4 +132,27 @@ test('parseLibraryList accepts gdbserver\'s shape with a declaration, comments, 
   assert.deepEqual(parseLibraryList('<library-list-svr4 version="1.0"></library-list-svr4>'), { libraries: [] });
   const list = parseLibraryList(`<library-list-svr4>\n <library name="/a &amp; b/lib&#x41;.so" lm='0x10' l_addr="0x0" l_ld="0x20"></library>\n</library-list-svr4>\n`);
   assert.deepEqual(list.libraries, [{ name: '/a & b/libA.so', lm: 0x10n, l_addr: 0n, l_ld: 0x20n }]);
+});
+
+test('XML from a stub is parsed in linear time: 4 MiB of unterminated comments, declarations, tags (library list and target.xml)', { timeout: 120_000 }, async () => {
+  const MiB4 = 4 << 20;
+  const fill = (unit: string, prefix = ''): string => prefix + unit.repeat(Math.floor((MiB4 - prefix.length) / unit.length));
+  // Each would take minutes with a backtracking pattern (quadratic); a generous budget still tells them apart under load.
+  const budgetMs = 10_000;
+  for (const [name, doc] of [
+    ['comments', fill('<!--')],
+    ['declarations', fill('<?xml')],
+    ['doctypes', fill('<!DOCTYPE')],
+    ['unclosed libraries', fill('<library name="a" ', '<library-list-svr4>')],
+    ['unclosed roots', fill('<library-list-svr4 ')],
+  ] as const) {
+    const t0 = Date.now();
+    assert.throws(() => parseLibraryList(doc), (e: unknown) => e instanceof UserError && !e.message.includes('\n'), name);
+    assert.ok(Date.now() - t0 < budgetMs, `${name}: ${Date.now() - t0} ms`);
+  }
+  for (const [name, doc] of [['comments', fill('<!--')], ['unclosed regs', fill('<reg')], ['unclosed includes', fill('<xi:include ')]] as const) {
+    const t0 = Date.now();
+    await assert.rejects(parseTargetDescription(async () => doc), (e: unknown) => e instanceof UserError, name);
+    assert.ok(Date.now() - t0 < budgetMs, `target.xml ${name}: ${Date.now() - t0} ms`);
+  }
 });

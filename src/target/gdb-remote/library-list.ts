@@ -2,7 +2,7 @@
 import type { LibraryList } from '../extensions.js';
 import { RemoteError } from './errors.js';
 import { preview } from './packets.js';
-import { xmlAttributes } from './util.js';
+import { stripXmlComments, xmlAttributes } from './util.js';
 
 /** More libraries than any process loads; a longer list is a hostile stub. */
 const MAX_LIBRARIES = 65_536;
@@ -23,6 +23,22 @@ function address(attrs: Map<string, string>, name: string, required: boolean): b
   return BigInt(text);
 }
 
+/** The document after its XML declaration and DOCTYPE (no internal subset), found with indexOf: linear on any input. */
+function withoutProlog(text: string): string {
+  let rest = text.trimStart();
+  if (rest.startsWith('<?xml')) {
+    const end = rest.indexOf('?>');
+    if (end < 0) throw malformed('unterminated XML declaration');
+    rest = rest.slice(end + 2).trimStart();
+  }
+  if (rest.startsWith('<!DOCTYPE')) {
+    const end = rest.indexOf('>');
+    if (end < 0 || rest.lastIndexOf('[', end) >= 0) throw malformed('unsupported DOCTYPE');
+    rest = rest.slice(end + 1);
+  }
+  return rest;
+}
+
 /**
  * Parses `<library-list-svr4 version="1.0" main-lm="0x..."><library name=".." lm=".." l_addr=".."
  * l_ld=".."/>...</library-list-svr4>` as gdbserver sends it. Only that shape is accepted (an XML
@@ -30,8 +46,8 @@ function address(attrs: Map<string, string>, name: string, required: boolean): b
  * is main-lm (gdbserver never lists it as a library).
  */
 export function parseLibraryList(xml: string): LibraryList {
-  const text = xml.replace(/^\uFEFF/, '').replace(/<\?xml[^>]*\?>/, '').replace(/<!DOCTYPE[^>[]*>/, '').replace(/<!--[\s\S]*?-->/g, '');
-  const root = /^\s*<library-list-svr4\b([^>]*?)(\/?)>/.exec(text);
+  const text = withoutProlog(stripXmlComments(xml.replace(/^\uFEFF/, '')));
+  const root = /^\s*<library-list-svr4\b([^<>]*?)(\/?)>/.exec(text);
   if (!root) throw malformed(`expected <library-list-svr4>, got "${preview(text.trim(), 30) || '(empty)'}"`);
   const rootAttrs = xmlAttributes(root[1]!);
   const out: LibraryList = { libraries: [] };
@@ -43,7 +59,7 @@ export function parseLibraryList(xml: string): LibraryList {
     return out;
   }
   // Sticky: each <library> must follow the previous one (whitespace aside), in one pass over the text.
-  const item = /\s*<library\b([^>]*?)(\/>|>\s*<\/library\s*>)/y;
+  const item = /\s*<library\b([^<>]*?)(\/>|>\s*<\/library\s*>)/y;
   for (;;) {
     item.lastIndex = pos;
     const m = item.exec(text);

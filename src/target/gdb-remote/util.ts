@@ -97,6 +97,22 @@ export function xmlAttributes(text: string): Map<string, string> {
   return attrs;
 }
 
+/**
+ * The text without its complete <!-- --> comments (an unterminated one is left as is), in one linear
+ * pass: the regex /<!--[\s\S]*?-->/g rescans to the end from every "<!--" of a hostile document.
+ */
+export function stripXmlComments(text: string): string {
+  let out = '';
+  let pos = 0;
+  for (;;) {
+    const start = text.indexOf('<!--', pos);
+    const end = start < 0 ? -1 : text.indexOf('-->', start + 4);
+    if (end < 0) return out + text.slice(pos);
+    out += text.slice(pos, start);
+    pos = end + 3;
+  }
+}
+
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-z]+);/g, (whole, e: string) => {
     if (e[0] !== '#') return ENTITIES[e] ?? whole;
