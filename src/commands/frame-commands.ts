@@ -6,6 +6,7 @@ import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
 import { backtraceLine, frameDescription, sourceLine } from './report.js';
 import { needSession } from './context.js';
+import { infoFrameText } from './frame-info.js';
 
 async function printSelectedFrame(ctx: CommandContext): Promise<void> {
   const s = needSession(ctx);
@@ -95,8 +96,9 @@ export const frameCommands: Command[] = [
       const s = needSession(ctx);
       const n = a.trim() ? Number(a) : 1;
       const frames = await s.frames();
-      if (s.selectedFrame + n >= frames.length) throw new UserError('Initial frame selected; you cannot go up.');
-      await s.selectFrame(s.selectedFrame + n);
+      // gdb goes as far as it can; a plain `up` at the outermost frame is an error.
+      if (!a.trim() && s.selectedFrame + 1 >= frames.length) throw new UserError('Initial frame selected; you cannot go up.');
+      await s.selectFrame(Math.min(s.selectedFrame + n, frames.length - 1));
       await printSelectedFrame(ctx);
     },
   },
@@ -105,8 +107,8 @@ export const frameCommands: Command[] = [
     run: async (a, ctx) => {
       const s = needSession(ctx);
       const n = a.trim() ? Number(a) : 1;
-      if (s.selectedFrame - n < 0) throw new UserError('Bottom (innermost) frame selected; you cannot go down.');
-      await s.selectFrame(s.selectedFrame - n);
+      if (!a.trim() && s.selectedFrame === 0) throw new UserError('Bottom (innermost) frame selected; you cannot go down.');
+      await s.selectFrame(Math.max(s.selectedFrame - n, 0));
       await printSelectedFrame(ctx);
     },
   },
@@ -191,22 +193,7 @@ export const sessionInfoCommands: Command[] = [
   },
   {
     name: 'frame', aliases: ['f'], help: 'Describe the selected frame.',
-    run: async (_a, ctx) => {
-      const s = needSession(ctx);
-      const frames = await s.frames();
-      const f = frames[s.selectedFrame]!;
-      const caller = frames[s.selectedFrame + 1];
-      const loc = s.describe(f.level > 0 ? f.pc - 1n : f.pc);
-      const where = loc.function ? ` in ${loc.function}${loc.fullPath ? ` (${loc.fullPath}:${loc.line})` : ''}` : '';
-      const lines = [
-        `Stack level ${f.level}, frame at 0x${(f.cfa ?? 0n).toString(16)}:`,
-        ` rip = 0x${f.pc.toString(16)}${where}; saved rip = 0x${(caller?.pc ?? 0n).toString(16)}`,
-      ];
-      if (caller) lines.push(` called by frame at 0x${(caller.cfa ?? 0n).toString(16)}`);
-      if (f.level > 0) lines.push(` caller of frame at 0x${(frames[f.level - 1]!.cfa ?? 0n).toString(16)}`);
-      lines.push(' source language c.');
-      ctx.out.print(lines.join('\n') + '\n');
-    },
+    run: async (_a, ctx) => ctx.out.print(await infoFrameText(needSession(ctx))),
   },
 ];
 

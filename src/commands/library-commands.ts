@@ -15,7 +15,7 @@ function row(l: LibraryImage): { from: string; to: string; syms: string; missing
   const text = p?.elf.section('.text');
   const range = text && text.size ? { from: hex16(text.addr), to: hex16(text.addr + BigInt(text.size)) } : { from: '', to: '' };
   if (!p) return { ...range, syms: 'No', missingDebug: false };
-  const missingDebug = !p.dwarf.hasDebugInfo;
+  const missingDebug = !p.hasDebugInfo;
   return { ...range, syms: missingDebug ? 'Yes (*)' : 'Yes', missingDebug };
 }
 

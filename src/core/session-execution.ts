@@ -259,7 +259,7 @@ export class SessionExecution extends SessionQueries {
 
   /** At a stop the user sees: libraries loaded or unloaded since are taken in (bt into them, break in them). */
   protected async refreshLibraries(): Promise<void> {
-    if (!this.images.followed) return;
+    if (!this.images.followed || this.closing) return; // on the way out nobody asks about libraries
     const before = this.images.set.libraries.length;
     const added = await this.images.refresh().catch(() => []);
     if (added.length || this.images.set.libraries.length !== before) {

@@ -228,6 +228,24 @@ export class SessionQueries {
     return fs[level]!;
   }
 
+  /**
+   * What `info frame` adds to frame `level`: its caller's pc even past main (gdb's "saved rip"), and where
+   * the CFI says the frame saved registers (DWARF number and stack address).
+   */
+  async frameDetail(level: number): Promise<{ callerPc?: bigint; saved: { reg: number; address: bigint }[] }> {
+    this.requireStopped();
+    const frames = await this.unwinder.backtrace(await this.target.readRegisters(this.vcpu), level + 2, true);
+    const f = frames[level];
+    if (!f) return { saved: [] };
+    const found = this.images.set.cfi.rowAt(f.level > 0 ? f.pc - 1n : f.pc);
+    const saved: { reg: number; address: bigint }[] = [];
+    if (found && f.cfa !== undefined) {
+      for (const [reg, rule] of found.row.registers) if (rule.kind === 'offset') saved.push({ reg, address: BigInt.asUintN(64, f.cfa + BigInt(rule.offset)) });
+    }
+    const callerPc = frames[level + 1]?.pc;
+    return { ...(callerPc !== undefined ? { callerPc } : {}), saved };
+  }
+
   /** Frames for the UI; arguments are formatted through the evaluation port. */
   async backtrace(limit?: number): Promise<FrameInfo[]> {
     const fs = await this.frames(limit);

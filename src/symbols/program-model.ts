@@ -40,7 +40,10 @@ function symbolFile(elf: ElfFile, debug: ElfFile | undefined): ElfFile {
 export class ProgramModel {
   private elfNow: ElfFile;
   private debugNow: ElfFile | undefined;
-  private dwarfNow: DwarfFile;
+  /** Opened on first use: a library's debug info costs nothing until a question needs it. */
+  private dwarfNow: DwarfFile | undefined;
+  /** The DwarfFile this one replaced (rebase): its warning listeners carry over when the new one opens. */
+  private dwarfBefore: DwarfFile | undefined;
   private symbolsNow: ElfSymbols;
   private models = new Map<number, UnitModel>();
   private fileCache?: SourceFile[];
@@ -52,7 +55,6 @@ export class ProgramModel {
   constructor(elf: ElfFile, debug?: ElfFile) {
     this.elfNow = elf;
     this.debugNow = debug;
-    this.dwarfNow = DwarfFile.open(debug ?? elf);
     this.symbolsNow = new ElfSymbols(symbolFile(elf, debug));
   }
 
@@ -62,11 +64,20 @@ export class ProgramModel {
   }
 
   get dwarf(): DwarfFile {
+    if (!this.dwarfNow) {
+      this.dwarfNow = DwarfFile.open(this.debugNow ?? this.elfNow, this.dwarfBefore);
+      this.dwarfBefore = undefined;
+    }
     return this.dwarfNow;
   }
 
   get symbols(): ElfSymbols {
     return this.symbolsNow;
+  }
+
+  /** Whether the image has DWARF (answered from the section headers: the debug info is not read). */
+  get hasDebugInfo(): boolean {
+    return (this.debugNow ?? this.elfNow).sections.some((x) => x.name === '.debug_info' && x.size > 0);
   }
 
   /** The load bias: run-time address minus link-time address (0 until a process says otherwise). */
@@ -83,7 +94,8 @@ export class ProgramModel {
     if (bias === this.bias) return;
     this.elfNow = this.elfNow.rebased(bias);
     this.debugNow = this.debugNow?.rebased(bias);
-    this.dwarfNow = DwarfFile.open(this.debugNow ?? this.elfNow, this.dwarfNow);
+    this.dwarfBefore = this.dwarfNow ?? this.dwarfBefore;
+    this.dwarfNow = undefined;
     this.symbolsNow = new ElfSymbols(symbolFile(this.elfNow, this.debugNow));
     this.models = new Map();
     this.fnByDie.clear();
