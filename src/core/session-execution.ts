@@ -221,9 +221,11 @@ export class SessionExecution extends SessionQueries {
    * library event site, and breakpoints placed again when the program moved (gdb re-reads linespecs).
    */
   protected async followImages(): Promise<void> {
-    const moved = await this.images.attach();
+    await this.images.attach();
+    // A new process has only the libraries loaded so far: every breakpoint is placed again (one in a library
+    // not loaded yet falls back to its PLT stub or becomes pending), as gdb does on `run`.
+    await this.placeBreakpoints(() => true);
     this.armLibraryEvents();
-    await this.placeBreakpoints((b) => moved || b.locations.length === 0);
   }
 
   /** gdb's `set sysroot PATH`: the libraries are read again from there (a live process's list is asked again). */

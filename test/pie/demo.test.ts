@@ -12,6 +12,9 @@ const SESSION = [
   'until', 'advance 84', 'info breakpoints', 'step', 'bt', 'info line', 'finish',
 ];
 
+/** Frames in the program and in libc: info frame's caller, arguments, frame base and saved registers. */
+const FRAMES = ['break factorial if n == 3', 'continue', 'info frame', 'up', 'info frame', 'up 9', 'info frame', 'down 2', 'info frame', 'bt', 'finish', 'finish'];
+
 /** gdb answers we do not give yet, by "INDEX: command", each with the reason (counted in the report, not asserted). */
 const KNOWN: Record<string, string> = {
   // libc's frames (libc6-dbg): gdb adds entry values from the caller's call-site parameters, which we do not read yet.
@@ -26,4 +29,12 @@ test('demo as a PIE (gcc -g): break, continue, bt, locals, print, next, step, fi
   assert.ok(c.total >= SESSION.length - 1, `gdb answered only ${c.total} commands`);
   const unexpected = c.differences.filter((d) => !(d.command in KNOWN));
   assert.equal(unexpected.length, 0, describeDifferences({ ...c, differences: unexpected }));
+});
+
+test('demo as a PIE: info frame, up/down, finish in recursive frames equal gdb', { timeout: 300_000 }, async () => {
+  const exe = compileFixture(['demo/kernel.c'], ['-g'], 'kernel');
+  const c = await compareWithGdb(exe, FRAMES, { args: ['1'] });
+  console.log(`demo PIE frames: ${c.equal} of ${c.total} answers equal gdb's`);
+  assert.ok(c.total >= FRAMES.length - 1, `gdb answered only ${c.total} commands`);
+  assert.equal(c.differences.length, 0, describeDifferences(c));
 });
