@@ -9,7 +9,7 @@ import { Evaluator } from '../eval/evaluate.js';
 import { formatInner, formatValue } from '../eval/format.js';
 import { isZero } from '../eval/arith.js';
 import { StaticScope } from '../eval/static-scope.js';
-import { Value } from '../eval/value.js';
+import { Value, unpackLong } from '../eval/value.js';
 import { x86_64 } from '../arch/arch.js';
 import type { EvalScope } from '../eval/scope.js';
 import { resolve, sizeOf, type Type } from '../symbols/types.js';
@@ -24,6 +24,17 @@ export function staticScopeOf(program: Program): StaticScope {
   // A program moved to another load bias (rebase) has a new DwarfFile: its old scope would read the old addresses.
   if (!s || s.types.dwarf !== program.dwarf) staticScopes.set(program, (s = new StaticScope(program, s?.history)));
   return s;
+}
+
+/** An address expression's value (gdb's `info symbol EXPR`, `info line *EXPR`): numbers as they are; functions and arrays by their address. */
+export async function addressOfExpression(scope: EvalScope, text: string): Promise<bigint> {
+  const t = text.trim();
+  if (/^(0x[0-9a-f]+|\d+)$/i.test(t)) return BigInt(t);
+  const v = await evaluateExpression(scope, t);
+  const ty = resolve(v.type);
+  if ((ty.kind === 'function' || ty.kind === 'array') && v.lval.kind === 'memory') return v.lval.address;
+  await new Evaluator(scope).fetch(v);
+  return BigInt.asUintN(64, unpackLong(v));
 }
 
 /** Scope for expressions typed by the user: the selected frame when stopped, else the file alone. */

@@ -13,7 +13,8 @@ const SESSION = [
 ];
 
 /** Frames in the program and in libc: info frame's caller, arguments, frame base and saved registers. */
-const FRAMES = ['break factorial if n == 3', 'continue', 'info frame', 'up', 'info frame', 'up 9', 'info frame', 'down 2', 'info frame', 'bt', 'finish', 'finish'];
+const FRAMES = ['break factorial if n == 3', 'continue', 'info frame', 'up', 'info frame', 'up 9', 'info frame', 'down 2', 'info frame', 'bt', 'finish', 'finish',
+  'info address iterations_done', 'info address demo', 'info scope demo', 'info symbol &iterations_done', 'x/2xw &iterations_done', 'info line *$pc'];
 
 /** gdb answers we do not give yet, by "INDEX: command", each with the reason (counted in the report, not asserted). */
 const KNOWN: Record<string, string> = {
@@ -31,7 +32,7 @@ test('demo as a PIE (gcc -g): break, continue, bt, locals, print, next, step, fi
   assert.equal(unexpected.length, 0, describeDifferences({ ...c, differences: unexpected }));
 });
 
-test('demo as a PIE: info frame, up/down, finish in recursive frames equal gdb', { timeout: 300_000 }, async () => {
+test('demo as a PIE: info frame, up/down, finish in recursive frames, info address/scope/symbol equal gdb', { timeout: 300_000 }, async () => {
   const exe = compileFixture(['demo/kernel.c'], ['-g'], 'kernel');
   const c = await compareWithGdb(exe, FRAMES, { args: ['1'] });
   console.log(`demo PIE frames: ${c.equal} of ${c.total} answers equal gdb's`);
