@@ -15,6 +15,7 @@ import type { EvalScope } from '../eval/scope.js';
 import { resolve, sizeOf, type Type } from '../symbols/types.js';
 import type { Program } from '../symbols/program.js';
 import type { CommandContext } from './context.js';
+import { entryValueBytes } from './entry-values.js';
 
 const staticScopes = new WeakMap<Program, StaticScope>();
 
@@ -96,7 +97,18 @@ export class SessionEvaluation implements EvaluationPort {
     if (!fn) return [];
     const scope = scopeOfFrame(this.session, frame);
     const out: { name: string; value: string }[] = [];
-    for (const p of fn.params) out.push({ name: p.name, value: await formatArg(await scope.valueOf(p), scope) });
+    for (const p of fn.params) {
+      const v = await scope.valueOf(p);
+      const text = await formatArg(v, scope);
+      // gdb's `print entry-values default`: "n=n@entry=5" when the caller's call site gives the same value,
+      // "n=6, n@entry=5" when it differs.
+      const size = sizeOf(v.type) ?? 0;
+      const entry = await entryValueBytes(this.session, frame, p, size).catch(() => undefined);
+      const entryText = entry ? await formatArg(Value.fromBytes(v.type, entry), scope) : undefined;
+      if (entryText === undefined) out.push({ name: p.name, value: text });
+      else if (entryText === text) out.push({ name: p.name, value: `${p.name}@entry=${text}` });
+      else out.push({ name: p.name, value: text }, { name: `${p.name}@entry`, value: entryText });
+    }
     return out;
   }
 
