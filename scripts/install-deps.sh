@@ -9,7 +9,7 @@ if [ "$node_major" -lt 20 ]; then
 fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PACKAGES=(gcc libc6-dev make binutils gdb gdbserver tmux ncurses-term libxen-dev qemu-system-x86)
+PACKAGES=(gcc libc6-dev libc6-dbg make binutils gdb gdbserver tmux ncurses-term libxen-dev qemu-system-x86)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -15,6 +15,8 @@ export interface CliOptions {
   commands: { kind: 'ex' | 'file'; text: string }[];
   breakpoints?: 'trap' | 'spin';
   theme?: string;
+  /** gdb's sysroot: where the target's shared libraries are read from (default /). */
+  sysroot?: string;
   leavePaused: boolean;
   help: boolean;
   version: boolean;
@@ -37,6 +39,7 @@ export const USAGE = `Usage: duster-tui --path ELF [--gdb HOST:PORT | --domain I
   --tui                 full-screen UI even when not detected as a terminal
   --breakpoints trap|spin   software breakpoint strategy (default: trap over gdb-remote)
   --theme NAME          colour theme (dark, light, high-contrast)
+  --sysroot PATH        read the target's shared libraries under PATH (default /)
   --leave-paused        leave a Xen guest paused on exit
   --debug               print the stack of an internal error (also DUSTER_DEBUG=1)
   -h, --help            this text
@@ -83,6 +86,7 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       }
       case '--theme': o.theme = value(); break;
+      case '--sysroot': o.sysroot = value(); break;
       case '--leave-paused': o.leavePaused = true; break;
       case '--debug': process.env.DUSTER_DEBUG = '1'; break; // internal errors print their stack (util/errors debugEnabled)
       case '-h': case '--help': o.help = true; break;

@@ -51,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const ctx: CommandContext = { program, session: undefined, sources: new SourceFiles([process.cwd()]), out, list: {} };
+  // (Not while shutting down: a stop reported on the way out is not the user's question.)
+  ctx.sources.onMissing = (m) => void (ctx.session?.closing ? undefined : ctx.out.error(m));
   // Corrupt debug info is found lazily, unit by unit: each problem is said once, where output goes now
   // (stderr, or the command log while the full screen runs), and the sound units keep answering.
   program?.dwarf.onWarning((m) => ctx.out.error(m));
@@ -96,7 +98,9 @@ async function main(argv: string[]): Promise<number> {
       ]);
       const conn = await connectTarget(opts, out);
       target = conn.target;
-      const session = await Session.start({ program, target, strategy: conn.strategy, ...(conn.pid !== undefined ? { pid: conn.pid } : {}) });
+      const session = await Session.start({
+        program, target, strategy: conn.strategy, ...(conn.pid !== undefined ? { pid: conn.pid } : {}), ...(opts.sysroot ? { sysroot: opts.sysroot } : {}),
+      });
       ctx.session = session;
       attachSession(session, new SessionEvaluation(session));
     } catch (e) {

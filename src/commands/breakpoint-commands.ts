@@ -18,6 +18,7 @@ function splitCondition(args: string): { spec: string; condition?: string } {
 
 export function breakpointAnnouncement(bp: Breakpoint): string {
   const kind = bp.temporary ? 'Temporary breakpoint' : 'Breakpoint';
+  if (!bp.locations.length) return `${kind} ${bp.id} (${bp.spec}) pending.`;
   if (bp.locations.length > 1) return `${kind} ${bp.id} at 0x${bp.locations[0]!.address.toString(16)}: ${bp.spec}. (${bp.locations.length} locations)`;
   const l = bp.locations[0]!;
   return l.file && l.line ? `${kind} ${bp.id} at 0x${l.address.toString(16)}: file ${l.file}, line ${l.line}.` : `${kind} ${bp.id} at 0x${l.address.toString(16)}`;
@@ -43,7 +44,9 @@ function hex16(a: bigint): string {
 
 export function formatBreakpointTable(bps: readonly Breakpoint[]): string {
   if (!bps.length) return 'No breakpoints or watchpoints.\n';
-  const rows = ['Num     Type           Disp Enb Address            What'];
+  // gdb narrows the address column to <PENDING> when no breakpoint has an address to show.
+  const wide = bps.some((b) => b.locations.length > 0);
+  const rows = [`Num     Type           Disp Enb ${wide ? 'Address            ' : 'Address    '}What`];
   for (const b of bps) {
     const disp = b.temporary ? 'del ' : 'keep';
     const enb = b.enabled ? 'y' : 'n';
@@ -51,6 +54,8 @@ export function formatBreakpointTable(bps: readonly Breakpoint[]): string {
     if (b.locations.length === 1) {
       const l = b.locations[0]!;
       rows.push(`${String(b.id).padEnd(8)}breakpoint     ${disp} ${enb}   ${hex16(l.address)} ${where(l)}`);
+    } else if (!b.locations.length) {
+      rows.push(`${String(b.id).padEnd(8)}breakpoint     ${disp} ${enb}   ${'<PENDING>'.padEnd(wide ? 18 : 10)} ${b.spec}`);
     } else {
       rows.push(`${String(b.id).padEnd(8)}breakpoint     ${disp} ${enb}   <MULTIPLE>         `);
     }
@@ -58,7 +63,7 @@ export function formatBreakpointTable(bps: readonly Breakpoint[]): string {
     if (b.hits) rows.push(`\tbreakpoint already hit ${b.hits} time${b.hits === 1 ? '' : 's'}`);
     if (b.ignoreCount) rows.push(`\tWill ignore next ${b.ignoreCount} crossings of breakpoint.`);
     if (b.locations.length > 1) {
-      b.locations.forEach((l, i) => rows.push(`${`${b.id}.${i + 1}`.padEnd(20)}${enb}   ${hex16(l.address)} ${where(l)}`));
+      b.locations.forEach((l, i) => rows.push(`${`${b.id}.${i + 1}`.padEnd(28)}${enb}   ${hex16(l.address)} ${where(l)}`));
     }
   }
   return rows.join('\n') + '\n';

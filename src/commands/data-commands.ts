@@ -4,6 +4,7 @@ import { Evaluator } from '../eval/evaluate.js';
 import { unpackLong } from '../eval/value.js';
 import { UserError } from '../util/errors.js';
 import { needSession, type CommandContext, type DataState, type Display } from './context.js';
+import { setSysroot } from './library-commands.js';
 import { currentScope, frameScope, localsText, staticScopeOf } from './eval-hooks.js';
 import type { Command } from './registry.js';
 import { examineMemory, parseExamineFormat, rememberExamine, valueAsAddress } from './examine.js';
@@ -64,6 +65,8 @@ export const dataCommands: Command[] = [
       // gdb's exec-file-mismatch setting: "off" lets breakpoints be planted in an image that differs from --path.
       const mismatch = /^exec-file-mismatch\s+(ask|warn|off)$/.exec(a.trim());
       if (mismatch) return needSession(ctx).setImageMismatchAllowed(mismatch[1] === 'off');
+      const sysroot = /^(?:sysroot|solib-absolute-prefix)(?:\s+(.*))?$/.exec(a.trim());
+      if (sysroot) return setSysroot(sysroot[1] ?? '', ctx);
       const m = /^(?:var(?:iable)?\s+)?(.*)$/s.exec(a.trim())!;
       if (!m[1]!.includes('=')) throw new UserError(`"set" needs an assignment: set var NAME = VALUE`);
       needSession(ctx).requireStopped();

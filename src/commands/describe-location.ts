@@ -64,7 +64,7 @@ function disassemble(bytes: Uint8Array, start: number, end: number, indent: numb
     else if (op === DW_OP.bit_piece) text += ` size ${a[0]} offset ${a[1]} (bits)`;
     else if (op === DW_OP.implicit_pointer || op === DW_OP.GNU_implicit_pointer) text += ` DIE <0x${hex(a[0]!)}> offset ${a[1]}`;
     else if (op === DW_OP.addrx || op === DW_OP.GNU_addr_index) text += ` 0x${hex(c.v.unit.addrx(Number(a[0])))}`;
-    else if (op === DW_OP.GNU_const_index || op === DW_OP.constx) text += ` ${c.v.unit.addrx(Number(a[0]))}`;
+    else if (op === DW_OP.GNU_const_index || op === DW_OP.constx) text += ` ${c.v.unit.addrxRaw(Number(a[0]))}`;
     else if (op === DW_OP.deref_type || op === DW_OP.GNU_deref_type) text += `<${typeAtCu(c, a[1]!)} [0x${hex(a[1]!)}]> ${a[0]}`;
     else if (op === DW_OP.const_type || op === DW_OP.GNU_const_type) {
       const blk = d.block ?? new Uint8Array(0);
@@ -163,14 +163,15 @@ function rawLocList(c: Ctx): RawLoc[] {
   const as = u.addressSize;
   const out: RawLoc[] = [];
   let base = loc.unit.baseAddress;
+  const bias = u.bias; // absolute entries are link-time addresses (the unit's base already has the bias)
   for (let n = 0; n < 100_000; n++) {
     if (u.version < 5) {
       const lo = r.uN(as);
       const hi = r.uN(as);
       if (lo === 0n && hi === 0n) break;
       if (lo === (1n << BigInt(as * 8)) - 1n) {
-        base = hi;
-        out.push({ kind: 'base', address: hi });
+        base = hi + bias;
+        out.push({ kind: 'base', address: base });
         continue;
       }
       out.push({ kind: 'range', low: lo + base, high: hi + base, expr: r.bytesN(r.u16()) });
@@ -184,9 +185,9 @@ function rawLocList(c: Ctx): RawLoc[] {
       case 3: { const lo = u.addrx(r.uleb()); const len = BigInt(r.uleb()); out.push({ kind: 'range', low: lo, high: lo + len, expr: r.bytesN(r.uleb()) }); break; }
       case 4: { const lo = BigInt(r.uleb()); const hi = BigInt(r.uleb()); out.push({ kind: 'range', low: lo + base, high: hi + base, expr: r.bytesN(r.uleb()) }); break; }
       case 5: r.bytesN(r.uleb()); break;
-      case 6: base = r.uN(as); out.push({ kind: 'base', address: base }); break;
-      case 7: { const lo = r.uN(as); const hi = r.uN(as); out.push({ kind: 'range', low: lo, high: hi, expr: r.bytesN(r.uleb()) }); break; }
-      case 8: { const lo = r.uN(as); const len = BigInt(r.uleb()); out.push({ kind: 'range', low: lo, high: lo + len, expr: r.bytesN(r.uleb()) }); break; }
+      case 6: base = r.uN(as) + bias; out.push({ kind: 'base', address: base }); break;
+      case 7: { const lo = r.uN(as) + bias; const hi = r.uN(as) + bias; out.push({ kind: 'range', low: lo, high: hi, expr: r.bytesN(r.uleb()) }); break; }
+      case 8: { const lo = r.uN(as) + bias; const len = BigInt(r.uleb()); out.push({ kind: 'range', low: lo, high: lo + len, expr: r.bytesN(r.uleb()) }); break; }
       case 9: r.uleb(); r.uleb(); break;
       default: r.fail(`unknown location list entry kind ${kind}`, r.pos - 1);
     }

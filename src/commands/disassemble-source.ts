@@ -32,13 +32,13 @@ function mixedSource(insns: Instruction[], session: MemorySource, sources: Sourc
   if (!insns.length) return '';
   const low = insns[0]!.address;
   const high = insns.at(-1)!.address + BigInt(insns.at(-1)!.size);
-  const main = session.program.lineForPc(low)?.file;
+  const main = session.programAt(low).lineForPc(low)?.file;
   const firstLe = main?.entries.find((e) => e.pc >= low);
   const first = firstLe && firstLe.pc < high ? firstLe : undefined;
   // First pass: which (file, line) pairs have code in the range.
   const hasCode = new Set<string>();
   for (const i of insns) {
-    const sal = session.program.lineForPc(i.address);
+    const sal = session.programAt(i.address).lineForPc(i.address);
     if (sal) hasCode.add(`${sal.file.path}\0${sal.line}`);
   }
   let out = '';
@@ -47,7 +47,7 @@ function mixedSource(insns: Instruction[], session: MemorySource, sources: Sourc
   let k = 0;
   while (k < insns.length) {
     const pc = insns[k]!.address;
-    const sal = session.program.lineForPc(pc);
+    const sal = session.programAt(pc).lineForPc(pc);
     let from = 0;
     let to = 0;
     let newLine = false;
@@ -96,7 +96,7 @@ async function mixedDeprecated(insns: Instruction[], session: MemorySource, sour
   if (!insns.length) return '';
   const low = insns[0]!.address;
   const high = insns.at(-1)!.address + BigInt(insns.at(-1)!.size);
-  const symtab = session.program.lineForPc(low)?.file;
+  const symtab = session.programAt(low).lineForPc(low)?.file;
   if (!symtab || !symtab.entries.length) return insns.map((i) => line(i) + '\n').join('');
   const le = symtab.entries;
   const mle: { line: number; start: bigint; end: bigint }[] = [];
@@ -112,7 +112,7 @@ async function mixedDeprecated(insns: Instruction[], session: MemorySource, sour
     mle.push({ line: a.line, start: a.pc, end: b.pc });
   }
   if (i === le.length - 1 && le[i]!.pc < high) {
-    const sal = session.program.lineForPc(le[i]!.pc);
+    const sal = session.programAt(le[i]!.pc).lineForPc(le[i]!.pc);
     mle.push({ line: le[i]!.line, start: le[i]!.pc, end: sal?.end ?? le[i]!.pc });
   }
   if (outOfOrder) mle.sort((x, y) => x.line - y.line || (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));

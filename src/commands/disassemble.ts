@@ -46,10 +46,10 @@ export async function parseDisassemble(arg: string, session: MemorySource, scope
   }
   const at = rest ? await addressOf(scope, rest) : session.pc;
   if (at === undefined) throw new UserError('No frame selected.');
-  const fn = session.program.functionAt(at);
+  const fn = session.programAt(at).functionAt(at);
   if (fn) return { ...base, start: fn.low, end: fn.high, functionName: fn.name };
   // No debug info there: gdb's find_pc_partial_function falls back on the ELF symbol and its size.
-  const sym = session.program.symbols.naming(at);
+  const sym = session.programAt(at).symbols.naming(at);
   if (!sym || sym.symbol.size === 0) throw new UserError('No function contains specified address.');
   return { ...base, start: sym.symbol.value, end: sym.symbol.value + BigInt(sym.symbol.size), functionName: sym.symbol.name };
 }

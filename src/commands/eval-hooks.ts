@@ -9,20 +9,33 @@ import { Evaluator } from '../eval/evaluate.js';
 import { formatInner, formatValue } from '../eval/format.js';
 import { isZero } from '../eval/arith.js';
 import { StaticScope } from '../eval/static-scope.js';
-import { Value } from '../eval/value.js';
+import { Value, unpackLong } from '../eval/value.js';
 import { x86_64 } from '../arch/arch.js';
 import type { EvalScope } from '../eval/scope.js';
 import { resolve, sizeOf, type Type } from '../symbols/types.js';
 import type { Program } from '../symbols/program.js';
 import type { CommandContext } from './context.js';
+import { entryValueBytes } from './entry-values.js';
 
 const staticScopes = new WeakMap<Program, StaticScope>();
 
 /** The session-wide scope of a program (type cache and value history live here). */
 export function staticScopeOf(program: Program): StaticScope {
   let s = staticScopes.get(program);
-  if (!s) staticScopes.set(program, (s = new StaticScope(program)));
+  // A program moved to another load bias (rebase) has a new DwarfFile: its old scope would read the old addresses.
+  if (!s || s.types.dwarf !== program.dwarf) staticScopes.set(program, (s = new StaticScope(program, s?.history)));
   return s;
+}
+
+/** An address expression's value (gdb's `info symbol EXPR`, `info line *EXPR`): numbers as they are; functions and arrays by their address. */
+export async function addressOfExpression(scope: EvalScope, text: string): Promise<bigint> {
+  const t = text.trim();
+  if (/^(0x[0-9a-f]+|\d+)$/i.test(t)) return BigInt(t);
+  const v = await evaluateExpression(scope, t);
+  const ty = resolve(v.type);
+  if ((ty.kind === 'function' || ty.kind === 'array') && v.lval.kind === 'memory') return v.lval.address;
+  await new Evaluator(scope).fetch(v);
+  return BigInt.asUintN(64, unpackLong(v));
 }
 
 /** Scope for expressions typed by the user: the selected frame when stopped, else the file alone. */
@@ -35,8 +48,10 @@ export async function currentScope(ctx: CommandContext): Promise<EvalScope> {
 }
 
 export function scopeOfFrame(session: Session, frame: Frame): FrameScope {
-  const statics = staticScopeOf(session.program);
-  return new FrameScope(session.program, frameAccess(session, frame), statics.history, statics.types);
+  // A frame in a shared library reads that library's debug info (its types, its globals); value history is one for all.
+  const program = session.programAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+  const history = staticScopeOf(session.program).history;
+  return new FrameScope(program, frameAccess(session, frame), history, staticScopeOf(program).types);
 }
 
 export async function frameScope(session: Session, level: number): Promise<FrameScope> {
@@ -67,11 +82,7 @@ async function returnedValue(session: Session, type: Type, vcpu: number): Promis
 
 /** The session's evaluation port: C expressions evaluated in the session's frames (given with Session.setEvaluation). */
 export class SessionEvaluation implements EvaluationPort {
-  private readonly statics: StaticScope;
-
-  constructor(private readonly session: Session) {
-    this.statics = staticScopeOf(session.program);
-  }
+  constructor(private readonly session: Session) {}
 
   async conditionHolds(expression: string): Promise<boolean> {
     const scope = await frameScope(this.session, 0);
@@ -81,11 +92,23 @@ export class SessionEvaluation implements EvaluationPort {
   }
 
   async frameArguments(frame: Frame): Promise<{ name: string; value: string }[]> {
-    const fn = this.session.program.functionAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+    const pc = frame.level > 0 ? frame.pc - 1n : frame.pc;
+    const fn = this.session.programAt(pc).functionAt(pc);
     if (!fn) return [];
     const scope = scopeOfFrame(this.session, frame);
     const out: { name: string; value: string }[] = [];
-    for (const p of fn.params) out.push({ name: p.name, value: await formatArg(await scope.valueOf(p), scope) });
+    for (const p of fn.params) {
+      const v = await scope.valueOf(p);
+      const text = await formatArg(v, scope);
+      // gdb's `print entry-values default`: "n=n@entry=5" when the caller's call site gives the same value,
+      // "n=6, n@entry=5" when it differs.
+      const size = sizeOf(v.type) ?? 0;
+      const entry = await entryValueBytes(this.session, frame, p, size).catch(() => undefined);
+      const entryText = entry ? await formatArg(Value.fromBytes(v.type, entry), scope) : undefined;
+      if (entryText === undefined) out.push({ name: p.name, value: text });
+      else if (entryText === text) out.push({ name: p.name, value: `${p.name}@entry=${text}` });
+      else out.push({ name: p.name, value: text }, { name: `${p.name}@entry`, value: entryText });
+    }
     return out;
   }
 
@@ -93,14 +116,15 @@ export class SessionEvaluation implements EvaluationPort {
     return localsText(await frameScope(this.session, level), false);
   }
 
-  async returnedValue(fnDieOffset: number, vcpu: number): Promise<string | undefined> {
-    const statics = this.statics;
-    const die = this.session.program.dwarf.dieAt(fnDieOffset);
+  async returnedValue(fnDieOffset: number, vcpu: number, pc?: bigint): Promise<string | undefined> {
+    const program = pc === undefined ? this.session.program : this.session.programAt(pc);
+    const statics = staticScopeOf(program);
+    const die = program.dwarf.dieAt(fnDieOffset);
     const type = statics.types.typeAt(die.type);
     const v = await returnedValue(this.session, type, vcpu);
     if (!v) return undefined;
     const text = await formatValue(v, statics);
-    const n = statics.history.record(v);
+    const n = staticScopeOf(this.session.program).history.record(v);
     return `$${n} = ${text}`;
   }
 }

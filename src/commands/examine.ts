@@ -84,7 +84,8 @@ export async function valueAsAddress(scope: EvalScope, v: Value): Promise<bigint
  * runs and after it exits the executable file itself, as gdb reads its sections.
  */
 export interface MemorySource {
-  program: Program;
+  /** The image (program or shared library) holding an address. */
+  programAt(addr: bigint): Program;
   readMemory(addr: bigint, len: number): Promise<Uint8Array>;
   /** The selected frame's pc (marked "=> "); undefined without a process. */
   pc?: bigint;

@@ -48,7 +48,7 @@ async function infoRegisters(args: string, ctx: CommandContext, all: boolean): P
       v = fv;
     }
     let natural: string;
-    if (r.name === x86_64.pcRegister) natural = s.program.formatAddress(v);
+    if (r.name === x86_64.pcRegister) natural = s.programAt(v).formatAddress(v);
     else if (r.name === x86_64.flagsRegister) natural = x86_64.formatFlags(v);
     else if (POINTER_REGS.has(r.name)) natural = hexPad(v);
     else natural = BigInt.asIntN(64, v).toString();
@@ -101,8 +101,9 @@ export const frameCommands: Command[] = [
       const s = needSession(ctx);
       const n = a.trim() ? Number(a) : 1;
       const frames = await s.frames();
-      if (s.selectedFrame + n >= frames.length) throw new UserError('Initial frame selected; you cannot go up.');
-      await s.selectFrame(s.selectedFrame + n);
+      // gdb goes as far as it can; a plain `up` at the outermost frame is an error.
+      if (!a.trim() && s.selectedFrame + 1 >= frames.length) throw new UserError('Initial frame selected; you cannot go up.');
+      await s.selectFrame(Math.min(s.selectedFrame + n, frames.length - 1));
       await printSelectedFrame(ctx);
     },
   },
@@ -111,8 +112,8 @@ export const frameCommands: Command[] = [
     run: async (a, ctx) => {
       const s = needSession(ctx);
       const n = a.trim() ? Number(a) : 1;
-      if (s.selectedFrame - n < 0) throw new UserError('Bottom (innermost) frame selected; you cannot go down.');
-      await s.selectFrame(s.selectedFrame - n);
+      if (!a.trim() && s.selectedFrame === 0) throw new UserError('Bottom (innermost) frame selected; you cannot go down.');
+      await s.selectFrame(Math.max(s.selectedFrame - n, 0));
       await printSelectedFrame(ctx);
     },
   },

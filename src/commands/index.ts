@@ -9,6 +9,7 @@ import { dataCommands, dataInfoCommands } from './data-commands.js';
 import { maintCommands } from './maint-commands.js';
 import { xenCommands, xenInfoCommands } from './xen-commands.js';
 import { coreCommands } from './core-command.js';
+import { libraryInfoCommands } from './library-commands.js';
 import { fileCommands } from './file-command.js';
 import { threadCommands, threadInfoCommands } from './thread-commands.js';
 import { registerSignalCommands } from './signal-commands.js';
@@ -16,7 +17,7 @@ import { registerSignalCommands } from './signal-commands.js';
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
   const info = new CommandTable('info');
-  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands, ...xenInfoCommands, ...threadInfoCommands);
+  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands, ...xenInfoCommands, ...threadInfoCommands, ...libraryInfoCommands);
   table.add(
     ...basicCommands(() => table),
     ...runCommands,

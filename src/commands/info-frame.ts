@@ -16,8 +16,8 @@ function hex(a: bigint): string {
  * function's `push %rbp; mov %rsp,%rbp` has begun, else the frame's rsp minus what is not yet pushed.
  */
 async function amd64FrameBase(session: Session, frame: Frame): Promise<bigint | undefined> {
-  const fn = session.program.functionAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
-  const entry = fn?.low ?? session.program.symbols.lookup(frame.pc)?.symbol.value;
+  const fn = session.programAt(frame.pc).functionAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+  const entry = fn?.low ?? session.programAt(frame.pc).symbols.lookup(frame.pc)?.symbol.value;
   const rsp = frame.regs.get(DW_REG_RSP);
   const rbp = frame.regs.get(DW_REG_RBP);
   let spOffset = -8n;

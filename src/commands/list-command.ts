@@ -3,6 +3,7 @@ import type { InfoLine, Program } from '../symbols/program.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
+import { addressOfExpression, currentScope } from './eval-hooks.js';
 import { defaultFile, displayNameOf, getLastListed, mainSal, needProgram, parseAddressExpr, resolveStatic, setLastListed, type StaticSal } from './linespec-static.js';
 
 const LINES = 10;
@@ -114,9 +115,16 @@ function splitComma(a: string): [string, string] | undefined {
   return [a.slice(0, i).trim(), a.slice(i + 1).trim()];
 }
 
-function infoLineCommand(args: string, ctx: CommandContext): void {
-  const program = needProgram(ctx);
+async function infoLineCommand(args: string, ctx: CommandContext): Promise<void> {
   const a = args.trim();
+  // Stopped in a shared library: the line of the stop, from that library's line table.
+  const stop = ctx.session?.lastStop?.location;
+  const lib = a === '' && stop ? ctx.session!.programAt(stop.address) : undefined;
+  if (lib && lib !== ctx.program) {
+    ctx.out.print(lib.formatInfoLine(lib.infoLineAt(stop!.address)) + '\n');
+    return;
+  }
+  const program = needProgram(ctx);
   const out: string[] = [];
   let last: { file: string; line: number } | undefined;
   const note = (r: InfoLine, path?: string): void => {
@@ -144,7 +152,12 @@ function infoLineCommand(args: string, ctx: CommandContext): void {
     const mine = all.filter((r) => r.kind === 'noLineInfo' || r.file === name);
     for (const r of (mine.length ? mine : all).slice(0, 1)) note(r, file);
   } else if (a.startsWith('*')) {
-    note(program.infoLineAt(parseAddressExpr(program, a.slice(1))));
+    // With a stopped process the address is any expression ($pc, a pointer's value) and may be in a library.
+    const s = ctx.session;
+    const addr = s && s.state === 'stopped' ? await addressOfExpression(await currentScope(ctx), a.slice(1)) : parseAddressExpr(program, a.slice(1));
+    const holder = s ? s.programAt(addr) : program;
+    if (holder !== program) out.push(holder.formatInfoLine(holder.infoLineAt(addr)));
+    else note(program.infoLineAt(addr));
   } else {
     const m = /^(.+):(\d+)$/.exec(a);
     if (m || /^\d+$/.test(a)) {

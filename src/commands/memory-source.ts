@@ -10,7 +10,7 @@ export async function memorySource(ctx: CommandContext): Promise<MemorySource> {
   const s = ctx.session;
   if (s && s.state !== 'exited') {
     s.requireStopped();
-    return { program: s.program, readMemory: (a, n) => s.readMemory(a, n), pc: (await s.frame()).pc };
+    return { programAt: (a) => s.programAt(a), readMemory: (a, n) => s.readMemory(a, n), pc: (await s.frame()).pc };
   }
-  return { program, readMemory: staticScopeOf(program).readMemory };
+  return { programAt: () => program, readMemory: staticScopeOf(program).readMemory };
 }

@@ -13,7 +13,7 @@ export function frameDescription(loc: CodeLocation, args: { name: string; value:
   const a = `(${(args ?? []).map((x) => `${x.name}=${x.value}`).join(', ')})`;
   const pre = showPc ? `${hex16(loc.address)} in ` : '';
   if (loc.file && loc.line) return `${pre}${fn} ${a} at ${loc.file}:${loc.line}`;
-  return `${pre}${fn} ()`;
+  return `${pre}${fn} ()${loc.library ? ` from ${loc.library}` : ''}`;
 }
 
 /** "73\t    printf(...)" or gdb's message when the file is missing. */
@@ -21,7 +21,13 @@ export function sourceLine(sources: SourceFiles, loc: CodeLocation, midLine: boo
   if (!loc.line || !loc.fullPath) return undefined;
   const text = sources.line(loc.fullPath, loc.line);
   const prefix = midLine ? `${hex16(loc.address)}\t` : '';
-  if (text === undefined) return `${prefix}${loc.line}\tin ${loc.fullPath}`;
+  if (text === undefined) {
+    // gdb: the first time an error naming the file as its symtab does, then "LINE\tin FILE" on the answer's stream.
+    const name = loc.library && loc.file ? loc.file : loc.fullPath;
+    if (!sources.firstMiss(loc.fullPath)) return `${prefix}${loc.line}\tin ${name}`;
+    sources.onMissing(`${prefix}${loc.line}\t${name}: No such file or directory.`);
+    return undefined;
+  }
   return `${prefix}${loc.line}\t${text}`;
 }
 
@@ -30,7 +36,7 @@ export function sourceLine(sources: SourceFiles, loc: CodeLocation, midLine: boo
  * statement (gdb 13: `pc != sal.pc || !sal.is_stmt`; optimised code stops on non-statement entries).
  */
 export function atStatementStart(session: Session, pc: bigint): boolean {
-  const sal = session.program.lineForPc(pc);
+  const sal = session.programAt(pc).lineForPc(pc);
   return sal !== undefined && sal.pc === pc && sal.isStmt;
 }
 
@@ -57,7 +63,10 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
   switch (cause.kind) {
     case 'breakpoint': {
       const bp = session.breakpoints.all().find((b) => b.id === cause.breakpoint);
-      header = `\n${who ? `${who} hit ` : ''}${bp && !bp.temporary ? 'Breakpoint' : 'Temporary breakpoint'} ${cause.breakpoint}, ${frameDescription(loc, await args(), !atLineStart)}`;
+      // gdb numbers the location that was hit when the breakpoint has several ("Breakpoint 2.1, ...").
+      const at = bp && bp.locations.length > 1 ? bp.locations.findIndex((l) => l.address === loc.address) : -1;
+      const id = at >= 0 ? `${cause.breakpoint}.${at + 1}` : `${cause.breakpoint}`;
+      header = `\n${who ? `${who} hit ` : ''}${bp && !bp.temporary ? 'Breakpoint' : 'Temporary breakpoint'} ${id}, ${frameDescription(loc, await args(), !atLineStart)}`;
       break;
     }
     case 'signal':

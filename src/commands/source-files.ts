@@ -6,6 +6,9 @@ const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
 
 export class SourceFiles {
   private readonly cache = new Map<string, string[] | null>();
+  private readonly missingSaid = new Set<string>();
+  /** Where gdb's one-time "LINE\tFILE: No such file or directory." goes (the front end's error output). */
+  onMissing: (message: string) => void = () => {};
 
   constructor(readonly searchDirs: string[] = [process.cwd()]) {}
 
@@ -40,6 +43,13 @@ export class SourceFiles {
     }
     this.cache.set(path, lines);
     return lines ?? undefined;
+  }
+
+  /** True the first time a missing file is reported (gdb says so once, then "LINE\tin FILE"). */
+  firstMiss(path: string): boolean {
+    if (this.missingSaid.has(path)) return false;
+    this.missingSaid.add(path);
+    return true;
   }
 
   line(path: string, n: number): string | undefined {

@@ -1,16 +1,13 @@
 // Questions answered from the program alone (no target): info line/source/functions/scope, list, ptype, whatis.
 import { DW_LANG } from '../dwarf/constants.js';
-import { evaluateExpression } from '../eval/commands.js';
-import { Evaluator } from '../eval/evaluate.js';
-import { unpackLong } from '../eval/value.js';
 import { StaticScope, staticAddress } from '../eval/static-scope.js';
 import type { Program } from '../symbols/program.js';
-import { resolve } from '../symbols/types.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import { displayNameOf, needProgram, nonDebugFunction } from './linespec-static.js';
 import { listCommands, listInfoCommands } from './list-command.js';
 import type { Command } from './registry.js';
+import { addressOfExpression, currentScope } from './eval-hooks.js';
 import { describeSymbolLocation, scopeInfoCommands } from './scope-command.js';
 import { searchInfoCommands } from './search-commands.js';
 
@@ -114,22 +111,14 @@ function sectionOf(program: Program, addr: bigint): string | undefined {
   return program.elf.loadedSectionAt(addr)?.name;
 }
 
-/** An address expression's value: plain numbers directly, anything else through the C evaluator (static scope). */
-async function addressValue(program: Program, text: string): Promise<bigint> {
-  if (/^(0x[0-9a-f]+|\d+)$/i.test(text)) return BigInt(text);
-  const scope = new StaticScope(program);
-  const v = await evaluateExpression(scope, text);
-  const t = resolve(v.type);
-  if ((t.kind === 'function' || t.kind === 'array') && v.lval.kind === 'memory') return v.lval.address;
-  await new Evaluator(scope).fetch(v);
-  return BigInt.asUintN(64, unpackLong(v));
-}
-
 async function infoSymbol(args: string, ctx: CommandContext): Promise<void> {
-  const program = needProgram(ctx);
+  const main = needProgram(ctx);
   const a = args.trim();
   if (!a) throw new UserError('Argument required (address).');
-  const addr = await addressValue(program, a);
+  // With a process, the expression is evaluated in it (a pointer's run-time value) and any loaded image may hold the address.
+  const s = ctx.session;
+  const addr = await addressOfExpression(s ? await currentScope(ctx) : new StaticScope(main), a);
+  const program = s ? s.programAt(addr) : main;
   const section = sectionOf(program, addr);
   const plt = program.symbols.plt().find((s) => addr >= s.value && addr < s.value + BigInt(Math.max(s.size, 1)));
   const hit = plt ? { symbol: plt, offset: addr - plt.value } : program.symbols.lookup(addr);
@@ -138,7 +127,10 @@ async function infoSymbol(args: string, ctx: CommandContext): Promise<void> {
     return;
   }
   const off = hit.offset === 0n ? '' : ` + ${hit.offset}`;
-  ctx.out.print(`${hit.symbol.name}${off} in section ${section}\n`);
+  // gdb names the file too once there are several (the program and its shared libraries).
+  const libs = s?.images.set.libraries ?? [];
+  const of = libs.length ? ` of ${libs.find((l) => l.program === program)?.name ?? absolute(main.elf.path)}` : '';
+  ctx.out.print(`${hit.symbol.name}${off} in section ${section}${of}\n`);
 }
 
 /** (ptype and whatis live in data-commands, which evaluates in the selected frame or the static image.) */

@@ -10,6 +10,8 @@ export interface CodeLocation {
   file?: string;
   fullPath?: string;
   line?: number;
+  /** The shared library holding the address (gdb's "from /lib/x86_64-linux-gnu/libc.so.6"). */
+  library?: string;
 }
 
 export type StopCause =

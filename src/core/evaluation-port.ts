@@ -9,6 +9,9 @@ export interface EvaluationPort {
   frameArguments(frame: Frame): Promise<{ name: string; value: string }[]>;
   /** The locals of frame `level` as "name = value" lines (bt full). */
   frameLocals(level: number): Promise<string[]>;
-  /** "$1 = 5": the value the function (DIE offset) just returned on `vcpu`, recorded in the value history; undefined for void. */
-  returnedValue(fnDieOffset: number, vcpu: number): Promise<string | undefined>;
+  /**
+   * "$1 = 5": the value the function (DIE offset) just returned on `vcpu`, recorded in the value history; undefined
+   * for void. `pc` (an address in the function) says which image's debug info the DIE offset is in (default: the program's).
+   */
+  returnedValue(fnDieOffset: number, vcpu: number, pc?: bigint): Promise<string | undefined>;
 }

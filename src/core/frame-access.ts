@@ -24,8 +24,8 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
   };
   const readMemory = (a: bigint, n: number) => session.readMemory(a, n);
   const evaluate = (expr: Uint8Array, unit: Unit): Promise<Piece[]> => {
-    const fn = session.program.functionAt(pc);
-    return evaluateWith(expr, { addressSize: unit.addressSize, offsetSize: unit.offsetSize, version: unit.version }, {
+    const fn = session.programAt(pc).functionAt(pc);
+    return evaluateWith(expr, { addressSize: unit.addressSize, offsetSize: unit.offsetSize, version: unit.version, loadBias: unit.bias }, {
       readRegister: reg,
       readMemory,
       cfa: () => {
@@ -41,7 +41,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
         if (p?.kind === 'register') return reg(p.reg);
         throw new UserError('unsupported frame base');
       },
-      addrx: (i) => unit.addrx(i),
+      addrx: (i) => unit.addrxRaw(i),
     });
   };
   return {
@@ -59,10 +59,11 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
       let expr: Uint8Array | undefined;
       if (loc.kind === 'expr') expr = loc.bytes;
       else if (loc.kind === 'loclist') {
-        const entries = readLocList(session.program.dwarf.sectionBytes(loc.section), loc.offset, {
+        const entries = readLocList(v.unit.dwarf.sectionBytes(loc.section), loc.offset, {
           version: loc.unit.version,
           addressSize: loc.unit.addressSize,
           baseAddress: loc.unit.baseAddress,
+          bias: v.unit.bias,
           addrx: (i: number) => v.unit.addrx(i),
         });
         expr = locationAt(entries, pc);
@@ -71,8 +72,9 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
       return evaluate(expr, v.unit);
     },
     evaluateExpression: evaluate,
+    symbolize: (a) => session.programAt(a).symbolLabel(a),
     frameBase: async () => {
-      const fn = session.program.functionAt(pc);
+      const fn = session.programAt(pc).functionAt(pc);
       if (!fn?.frameBase || fn.frameBase.kind !== 'expr') return undefined;
       const [p] = await evaluate(fn.frameBase.bytes, fn.unit);
       return p?.kind === 'memory' ? p.address : p?.kind === 'value' ? p.value : undefined;

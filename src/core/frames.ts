@@ -40,7 +40,8 @@ export { dwarfRegName };
 
 export class Unwinder {
   constructor(
-    private readonly cfi: Cfi,
+    /** The CFI of every loaded image (it changes as libraries come and go). */
+    private readonly cfiNow: () => Cfi,
     private readonly readMemory: (a: bigint, n: number) => Promise<Uint8Array>,
     /** True for pcs at which the stack ends (outside any known code, or past main). */
     private readonly isOutermost: (pc: bigint) => boolean,
@@ -51,7 +52,7 @@ export class Unwinder {
    * compilers emit) needs no memory read at all, which keeps line stepping to few round trips.
    */
   async cfaOf(frame: Frame): Promise<bigint | undefined> {
-    const found = this.cfi.rowAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+    const found = this.cfiNow().rowAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
     if (found && found.row.cfa.kind === 'reg-offset') {
       const base = frame.regs.get(found.row.cfa.reg);
       if (base !== undefined) return BigInt.asUintN(64, base + BigInt(found.row.cfa.offset));
@@ -99,7 +100,7 @@ export class Unwinder {
   savedRegisters(frame: Frame): Map<number, bigint> {
     const out = new Map<number, bigint>();
     if (frame.cfa === undefined) return out;
-    const found = this.cfi.rowAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+    const found = this.cfiNow().rowAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
     if (!found) {
       out.set(DW_REG_RBP, frame.cfa - 16n);
       out.set(DW_REG_RIP, frame.cfa - 8n);
@@ -116,7 +117,7 @@ export class Unwinder {
       readRegister: async (reg: number) => frame.regs.get(reg),
       readMemory: this.readMemory,
     };
-    const u = await unwindFrame(this.cfi, frame.pc, access, { isReturnAddress: frame.level > 0 });
+    const u = await unwindFrame(this.cfiNow(), frame.pc, access, { isReturnAddress: frame.level > 0 });
     if (u) {
       const caller = u.returnAddress !== undefined && u.returnAddress !== 0n
         ? { level: frame.level + 1, pc: u.returnAddress, cfa: undefined, regs: u.registers }

@@ -40,20 +40,44 @@ export async function resolveLocationSpec(session: SessionQueries, spec: string,
     case 'invalid':
       throw new UserError(`Function "${ls.text}" not defined.`);
     case 'function': {
-      const fname = ls.name;
-      const inFile = ls.file;
-      let locs = prog.functionBreakpoints(fname);
-      if (inFile !== undefined) locs = locs.filter((l) => posix.basename(l.file) === posix.basename(inFile));
-      if (locs.length) return locs.map((l) => ({ address: l.address, file: l.file, line: l.line, function: fname, ...withPath(session, l.address) }));
-      // A function without debug info: its ELF symbol.
-      const sym = prog.symbols.functions().find((f) => f.name === fname);
-      if (sym) return [session.describe(sym.value)];
-      throw new UserError(`Function "${fname}" not defined.`);
+      const locs = functionLocations(session, ls.name, ls.file);
+      if (locs.length) return locs;
+      throw new UserError(`Function "${ls.name}" not defined.`);
     }
   }
 }
 
+/**
+ * `break NAME` over every image, as gdb's linespec does: each image's debug-info functions and inlined
+ * instances called NAME, else its ELF function symbol NAME; the program's NAME@plt stub only when no image
+ * defines NAME out of line. Sorted by address, as gdb orders a breakpoint's locations.
+ */
+function functionLocations(session: SessionQueries, name: string, inFile: string | undefined): CodeLocation[] {
+  const out: CodeLocation[] = [];
+  let outOfLine = false;
+  for (const prog of session.images.set.programs()) {
+    const insts = prog.functionInstances(name);
+    let found = prog.functionBreakpoints(name).map((l, i) => ({ l, inlined: insts[i]?.inlined ?? false }));
+    if (inFile !== undefined) found = found.filter((x) => posix.basename(x.l.file) === posix.basename(inFile));
+    if (!found.some((x) => !x.inlined) && inFile === undefined) {
+      const sym = prog.symbolBreakpoint(name);
+      if (sym) found.push({ l: sym, inlined: false });
+    }
+    // The program's own functions keep the name as typed ("in demo at kernel.c:73"); a library's say what they are.
+    const label = (l: { function?: string }): string => (prog === session.program ? name : l.function ?? name);
+    for (const { l, inlined } of found) {
+      outOfLine ||= !inlined;
+      out.push({ address: l.address, ...(l.file ? { file: l.file, line: l.line } : {}), function: label(l), ...withPath(session, l.address) });
+    }
+  }
+  if (!outOfLine && inFile === undefined) {
+    const plt = session.program.symbols.plt().find((s) => s.name === `${name}@plt`);
+    if (plt) out.push(session.describe(plt.value));
+  }
+  return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
 function withPath(session: SessionQueries, address: bigint): { fullPath?: string } {
-  const p = session.program.lineForPc(address)?.file.path;
+  const p = session.programAt(address).lineForPc(address)?.file.path;
   return p ? { fullPath: p } : {};
 }

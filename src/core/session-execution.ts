@@ -1,7 +1,7 @@
 // The Session's execution layer: runs one execution command at a time, reports its stop, and keeps the user's breakpoints.
 import { UserError } from '../util/errors.js';
 import { TargetGoneError } from '../target/contract.js';
-import type { BreakpointInfo, StopCause, StopInfo } from './api.js';
+import type { BreakpointInfo, CodeLocation, StopCause, StopInfo } from './api.js';
 import type { Breakpoint } from './breakpoints.js';
 import type { RawStop } from './run-control.js';
 import { resolveLocationSpec } from './locations.js';
@@ -72,7 +72,10 @@ export class SessionExecution extends SessionQueries {
     this.run.setPendingSignal(undefined);
     // Nothing is left to write the originals back to. A program that outlives the connection (a stub
     // that attached to it) keeps these bytes: say so rather than let it die of a SIGTRAP unexplained.
-    const stranded = e.memoryGone ? [] : [...this.patches.addresses()].filter((a) => !this.patches.get(a)?.byTarget);
+    const user = this.breakpoints.addresses();
+    // The user's breakpoints first, then ours (the dynamic linker's event breakpoint).
+    const stranded = e.memoryGone ? [] : [...this.patches.addresses()].filter((a) => !this.patches.get(a)?.byTarget)
+      .sort((a, b) => Number(user.has(b)) - Number(user.has(a)));
     this.patches.forgetAll();
     const warning = stranded.length
       ? `\nwarning: ${stranded.length} patched location(s) could not be restored before the target was lost: ${stranded.map((a) => `0x${a.toString(16)}`).join(', ')}`
@@ -98,6 +101,7 @@ export class SessionExecution extends SessionQueries {
     }
     this.state = 'stopped';
     this.vcpu = raw.vcpu;
+    await this.refreshLibraries();
     let c: StopCause;
     if (cause) c = cause;
     else if (raw.kind === 'signal') c = { kind: 'signal', signal: raw.name, description: signalDescription(raw.name) };
@@ -135,6 +139,7 @@ export class SessionExecution extends SessionQueries {
    * counts and deletes a temporary breakpoint that fired.
    */
   async userBreakpointTriggers(address: bigint, vcpu: number = this.vcpu): Promise<Breakpoint | undefined> {
+    if (address === this.images.eventAddress) await this.libraryEvent();
     let fired: Breakpoint | undefined;
     for (const bp of this.breakpoints.at(address)) {
       if (bp.condition) {
@@ -182,7 +187,7 @@ export class SessionExecution extends SessionQueries {
     if (this.imageMismatch && !this.allowImageMismatch) {
       throw new UserError(`Not planting a breakpoint: ${this.imageMismatch}; "set exec-file-mismatch off" plants it anyway.`);
     }
-    const locations = await resolveLocationSpec(this, spec);
+    const locations = await this.resolveOrPending(spec);
     for (const l of locations) {
       if (!(await this.run.canPlant(l.address, (a, n) => this.codeBytes(a, n)))) {
         throw new UserError(`Cannot insert a ${this.strategy} breakpoint at 0x${l.address.toString(16)}: the instruction there is one byte long.`);
@@ -222,9 +227,95 @@ export class SessionExecution extends SessionQueries {
     return this.breakpoints.info();
   }
 
+  /**
+   * A breakpoint's locations; none (a pending breakpoint, gdb's `set breakpoint pending on`) when the
+   * function is not defined yet but shared libraries may still bring it.
+   */
+  private async resolveOrPending(spec: string): Promise<CodeLocation[]> {
+    try {
+      return await resolveLocationSpec(this, spec);
+    } catch (e) {
+      if (!(e instanceof UserError) || !this.images.followed || !/^Function ".*" not defined\.$/.test(e.message)) throw e;
+      this.emit({ type: 'error', message: e.message });
+      return [];
+    }
+  }
+
+  // ---- images ------------------------------------------------------------------------------
+
+  /**
+   * A new process (attach, run): the main program's load bias and the libraries from the target, the
+   * library event site, and breakpoints placed again when the program moved (gdb re-reads linespecs).
+   */
+  protected async followImages(): Promise<void> {
+    await this.images.attach();
+    // A new process has only the libraries loaded so far: every breakpoint is placed again (one in a library
+    // not loaded yet falls back to its PLT stub or becomes pending), as gdb does on `run`.
+    await this.placeBreakpoints(() => true);
+    this.armLibraryEvents();
+  }
+
+  /** gdb's `set sysroot PATH`: the libraries are read again from there (a live process's list is asked again). */
+  async setSysroot(path: string): Promise<void> {
+    if (!this.images.followed || this.state !== 'stopped') {
+      this.images.sysroot = path;
+      return;
+    }
+    await this.images.setSysroot(path);
+    this.armLibraryEvents();
+    await this.placeBreakpoints((b) => b.locations.length === 0);
+  }
+
+  /** The dynamic linker changed its list: read it again, then give pending breakpoints their locations. */
+  private async libraryEvent(): Promise<void> {
+    const added = await this.images.refresh();
+    this.armLibraryEvents();
+    // gdb's breakpoint_re_set: every breakpoint is placed again (a puts@plt location becomes libc's puts).
+    if (added.length) await this.placeBreakpoints(() => true);
+  }
+
+  /**
+   * The dynamic linker's event breakpoint is planted only while a breakpoint waits for a library: a pending
+   * one, or one that only found a NAME@plt stub (gdb moves it to the library's function when that loads).
+   * Otherwise the list is read again at each stop (refreshLibraries), which costs no patch in the program.
+   */
+  private armLibraryEvents(): void {
+    this.run.removeOwnersWithPrefix('solib');
+    const at = this.images.eventAddress;
+    const waiting = this.breakpoints.all().some((b) => b.locations.length === 0 || b.locations.some((l) => l.function?.endsWith('@plt')));
+    if (at !== undefined && waiting) this.run.addSite(at, 'solib');
+  }
+
+  /** At a stop the user sees: libraries loaded or unloaded since are taken in (bt into them, break in them). */
+  protected async refreshLibraries(): Promise<void> {
+    if (!this.images.followed || this.closing) return; // on the way out nobody asks about libraries
+    const before = this.images.set.libraries.length;
+    const added = await this.images.refresh().catch(() => []);
+    if (added.length || this.images.set.libraries.length !== before) {
+      this.armLibraryEvents();
+      if (added.length) await this.placeBreakpoints(() => true);
+    }
+  }
+
+  /** Resolves the linespecs of the breakpoints `which` selects again (none found: the breakpoint is pending). */
+  private async placeBreakpoints(which: (b: Breakpoint) => boolean): Promise<void> {
+    let changed = false;
+    for (const b of this.breakpoints.all()) {
+      if (!which(b)) continue;
+      const locations = await resolveLocationSpec(this, b.spec).catch(() => []);
+      if (locations.length === b.locations.length && locations.every((l, i) => l.address === b.locations[i]!.address)) continue;
+      b.locations = locations;
+      changed = true;
+    }
+    if (!changed) return;
+    this.syncBreakpointSites();
+    this.emit({ type: 'breakpoints-changed' });
+  }
+
   /** Sites follow the enabled breakpoints; memory is patched lazily, right before the target resumes. */
   private syncBreakpointSites(): void {
     this.run.removeOwnersWithPrefix('bp');
     for (const a of this.breakpoints.addresses()) this.run.addSite(a, 'bp');
+    this.armLibraryEvents();
   }
 }

@@ -1,7 +1,5 @@
 // The Session's state, events and queries: locations, memory, registers and frames of the stopped program.
 import { x86_64 } from '../arch/arch.js';
-import { posix } from 'node:path';
-import { Cfi } from '../dwarf/cfi.js';
 import type { Program } from '../symbols/program.js';
 import { SHF_EXECINSTR, SHF_WRITE } from '../elf/elf.js';
 import type { RegisterSet, Target, VcpuInfo } from '../target/contract.js';
@@ -12,6 +10,7 @@ import { BreakpointTable } from './breakpoints.js';
 import type { EvaluationPort } from './evaluation-port.js';
 import { Unwinder, type Frame } from './frames.js';
 import { PatchTable } from './patches.js';
+import { ProcessImages } from './process-images.js';
 import { RunControl } from './run-control.js';
 import { strategyByName, type StrategyName } from './strategy.js';
 import { ThreadTable } from './threads.js';
@@ -22,6 +21,8 @@ export interface SessionOptions {
   strategy?: StrategyName;
   /** Process id for gdb's "[Inferior 1 (process N) exited ...]" line. */
   pid?: number;
+  /** gdb's sysroot for the target's shared libraries (default /). */
+  sysroot?: string;
 }
 
 /** The first layer of Session (see session.ts): what it holds, what it tells listeners, what it answers while stopped. */
@@ -32,6 +33,8 @@ export class SessionQueries {
   readonly run: RunControl;
   readonly breakpoints = new BreakpointTable();
   readonly unwinder: Unwinder;
+  /** The main program and the shared libraries of the process, and what holds a given pc. */
+  readonly images: ProcessImages;
   state: SessionState = 'stopped';
   lastStop: StopInfo | undefined;
   /** The selected thread (vCPU): what frames, registers and expressions show. */
@@ -50,14 +53,14 @@ export class SessionQueries {
     this.program = opts.program;
     this.target = opts.target;
     this.pid = opts.pid;
-    const elf = opts.program.elf;
+    this.images = new ProcessImages(opts.target, opts.program, (m) => this.emit({ type: 'error', message: m }));
+    if (opts.sysroot !== undefined) this.images.sysroot = opts.sysroot;
     this.patches = new PatchTable(opts.target, (a) => {
-      const sec = elf.loadedSectionAt(a);
+      const sec = this.programAt(a).elf.loadedSectionAt(a);
       return !!sec && !!(sec.flags & SHF_EXECINSTR) && !(sec.flags & SHF_WRITE);
     });
     this.run = new RunControl(opts.target, this.patches, strategyByName(opts.strategy ?? 'trap'), x86_64.stepper, (m) => this.emit({ type: 'error', message: m }), (text) => this.emit({ type: 'output', stream: 'console', text }));
-    const cfi = Cfi.fromElf(opts.program.elf);
-    this.unwinder = new Unwinder(cfi, (a, n) => this.readMemory(a, n), (pc) => this.program.functionAt(pc)?.name === 'main');
+    this.unwinder = new Unwinder(() => this.images.set.cfi, (a, n) => this.readMemory(a, n), (pc) => this.program.functionAt(pc)?.name === 'main');
     opts.target.onOutput = (text) => this.emit({ type: 'output', text, stream: 'target' });
   }
 
@@ -92,16 +95,27 @@ export class SessionQueries {
 
   // ---- locations -------------------------------------------------------------------------
 
+  /** The image (main program or shared library) whose code or data holds `address`; the main program for stray addresses. */
+  programAt(address: bigint): Program {
+    return this.images.set.programAt(address);
+  }
+
   /** file:line, function and source path of an address. */
   describe(address: bigint): CodeLocation {
     const loc: CodeLocation = { address };
-    const fn = this.program.functionAt(address);
+    const prog = this.programAt(address);
+    const fn = prog.functionAt(address);
     if (fn) loc.function = fn.name;
     else if (this.inProgramImage(address)) {
-      const sym = this.program.symbols.lookup(address);
+      const plt = prog.symbols.plt().find((p) => address >= p.value && address < p.value + BigInt(p.size));
+      const sym = plt ? { symbol: plt } : prog.symbols.lookup(address);
       if (sym) loc.function = sym.symbol.name;
     }
-    const sal = this.program.lineForPc(address);
+    const sal = prog.lineForPc(address);
+    if (prog !== this.program) {
+      const lib = this.images.set.libraryAt(address);
+      if (lib) loc.library = lib.name;
+    }
     if (sal && sal.line) {
       // gdb's symtab_to_filename_for_display (filename-display relative): the name the line table records.
       loc.file = sal.file.displayName;
@@ -111,9 +125,9 @@ export class SessionQueries {
     return loc;
   }
 
-  /** True for addresses inside the program's own loaded sections (not a shared library's). */
+  /** True for addresses inside the loaded sections of the program or of one of its shared libraries. */
   inProgramImage(address: bigint): boolean {
-    return this.program.elf.loadedSectionAt(address) !== undefined;
+    return this.programAt(address).elf.loadedSectionAt(address) !== undefined;
   }
 
   protected async locationOfPc(vcpu: number): Promise<CodeLocation> {
@@ -139,7 +153,7 @@ export class SessionQueries {
   /** Code bytes: from the target when it is there, else from the program file (no process yet, or it exited). */
   async codeBytes(address: bigint, len: number): Promise<Uint8Array> {
     if (this.state === 'stopped') return this.readMemory(address, len);
-    const fromFile = this.program.elf.readVirtual(address, len);
+    const fromFile = this.programAt(address).elf.readVirtual(address, len);
     if (!fromFile) throw new UserError(`Cannot access memory at address 0x${address.toString(16)}`);
     return fromFile;
   }
@@ -216,6 +230,24 @@ export class SessionQueries {
     this.selectedFrame = level;
     this.emit({ type: 'frame-selected', level });
     return fs[level]!;
+  }
+
+  /**
+   * What `info frame` adds to frame `level`: its caller's pc even past main (gdb's "saved rip"), and where
+   * the CFI says the frame saved registers (DWARF number and stack address).
+   */
+  async frameDetail(level: number): Promise<{ callerPc?: bigint; saved: { reg: number; address: bigint }[] }> {
+    this.requireStopped();
+    const frames = await this.unwinder.backtrace(await this.target.readRegisters(this.vcpu), level + 2, true);
+    const f = frames[level];
+    if (!f) return { saved: [] };
+    const found = this.images.set.cfi.rowAt(f.level > 0 ? f.pc - 1n : f.pc);
+    const saved: { reg: number; address: bigint }[] = [];
+    if (found && f.cfa !== undefined) {
+      for (const [reg, rule] of found.row.registers) if (rule.kind === 'offset') saved.push({ reg, address: BigInt.asUintN(64, f.cfa + BigInt(rule.offset)) });
+    }
+    const callerPc = frames[level + 1]?.pc;
+    return { ...(callerPc !== undefined ? { callerPc } : {}), saved };
   }
 
   /** Frames for the UI; arguments are formatted through the evaluation port. */

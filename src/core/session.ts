@@ -60,6 +60,7 @@ export class Session extends SessionExecution {
     const vcpus = await opts.target.listVcpus();
     s.threadTable.update(vcpus);
     s.vcpu = vcpus[0]?.id ?? 0;
+    await s.followImages(); // a PIE's load bias first: every address below depends on it
     s.lastStop = { vcpu: s.vcpu, cause: { kind: 'attached' }, location: await s.locationOfPc(s.vcpu) };
     s.imageMismatch = await imageMismatch(opts.program.elf, (a, n) => opts.target.readMemory(a, n));
     return s;
@@ -204,6 +205,7 @@ export class Session extends SessionExecution {
     this.threadTable.reset();
     this.threadTable.update(vcpus);
     this.vcpu = vcpus[0]?.id ?? 0;
+    await this.followImages();
     this.lastStop = { vcpu: this.vcpu, cause: { kind: 'attached' }, location: await this.locationOfPc(this.vcpu) };
     this.emit({ type: 'breakpoints-changed' });
   }

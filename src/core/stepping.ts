@@ -122,11 +122,12 @@ export class Stepping {
   }
 
   private async oneLine(vcpu: number, over: boolean): Promise<Outcome> {
-    const prog = this.s.program;
+    // Every pc is asked of the image holding it (the program or a shared library).
+    const prog = (a: bigint) => this.s.programAt(a);
     let pc = await this.pc(vcpu);
-    let sal = prog.lineForPc(pc);
+    let sal = prog(pc).lineForPc(pc);
     if (!sal || !sal.line) {
-      const fn = prog.symbols.lookup(pc)?.symbol.name;
+      const fn = prog(pc).symbols.lookup(pc)?.symbol.name;
       this.s.emit({ type: 'output', stream: 'console', text: `Single stepping until exit from function ${fn ?? '??'},\nwhich has no line number information.\n` });
       return this.finishFrom(vcpu, false);
     }
@@ -142,7 +143,7 @@ export class Stepping {
         pc = await this.pc(vcpu);
         // Only a stop at a function's first instruction (or outside known functions: the PLT) can be a
         // call out of the range; then the return address on the stack says whether it came from it.
-        const fn = pc < range.start || pc >= range.end ? prog.functionAt(pc) : undefined;
+        const fn = pc < range.start || pc >= range.end ? prog(pc).functionAt(pc) : undefined;
         const maybeCall = (pc < range.start || pc >= range.end) && (!fn || fn.ranges.some((x) => x.start === pc));
         const rsp = maybeCall ? await this.rsp(vcpu) : 0n;
         const ret = maybeCall ? await this.readU64(rsp).catch(() => 0n) : 0n;
@@ -166,7 +167,7 @@ export class Stepping {
       }
       pc = await this.pc(vcpu);
       if (pc >= range.start && pc < range.end) continue;
-      sal = prog.lineForPc(pc);
+      sal = prog(pc).lineForPc(pc);
       if ((!sal || !sal.line) && (await inSigreturnTrampoline(pc, (a, k) => this.s.readMemory(a, k)))) {
         // Out of a signal handler into the trampoline: step through it, back to the interrupted code (gdb's
         // "stepped into signal trampoline": keep stepping), which is then mid-line and stepped on from there.
@@ -213,8 +214,8 @@ export class Stepping {
    * A result with a cause (or not 'stepped') ends the line step.
    */
   private async enteredCall(vcpu: number, over: boolean, returnAddress: bigint, rspAtEntry: bigint): Promise<Outcome> {
-    const prog = this.s.program;
     const entry = await this.pc(vcpu);
+    const prog = this.s.programAt(entry);
     const fn = over ? undefined : prog.functionAt(entry);
     if (fn && prog.lineForPc(entry)?.line) {
       const post = prog.functionBreakpoints(fn.name).find((b) => fn.ranges.some((x) => b.address >= x.start && b.address < x.end))?.address ?? entry;
@@ -248,13 +249,13 @@ export class Stepping {
       return this.runToTemps(vcpu, []);
     }
     const cfa = frame.cfa;
-    const fn = this.s.program.functionAt(frame.pc);
+    const fn = this.s.programAt(frame.pc).functionAt(frame.pc);
     const r = await this.runToTemps(vcpu, [{ address: caller.pc, check: async (v) => cfa === undefined || (await this.rsp(v)) >= cfa }]);
     if (!r.temp) return r;
     if (!report) return { raw: { kind: 'stepped', vcpu } };
     let returned: string | undefined;
     const evaluation = this.s.evaluation;
-    if (fn && evaluation) returned = await evaluation.returnedValue(fn.dieOffset, vcpu).catch(() => undefined);
+    if (fn && evaluation) returned = await evaluation.returnedValue(fn.dieOffset, vcpu, fn.entryPc).catch(() => undefined);
     return { raw: { kind: 'stepped', vcpu }, cause: { kind: 'finish', ...(returned !== undefined ? { returned } : {}) } };
   }
 

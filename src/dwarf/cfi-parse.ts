@@ -20,6 +20,11 @@ export interface CfiOptions {
   dataBase?: bigint;
   /** Target address size (default 8); a version 4 CIE may say otherwise. */
   addressSize?: number;
+  /**
+   * Load bias of the image, added to absolute FDE start addresses (pc-relative ones follow `sectionAddress`,
+   * which is already a run-time address). Default 0.
+   */
+  loadBias?: bigint;
   /** Name used in errors (default ".eh_frame" / ".debug_frame"). */
   section?: string;
 }
@@ -235,6 +240,8 @@ export class CfiTable {
     const begin = this.readPointer(r, cie.fdeEncoding, cie.addressSize);
     const range = this.readPointer(r, cie.fdeEncoding & 0x0f, cie.addressSize);
     const m = (1n << BigInt(cie.addressSize * 8)) - 1n;
+    const app = cie.fdeEncoding & 0x70;
+    if (app === 0 || app === DW_EH_PE.aligned) begin.value = (begin.value + (this.options.loadBias ?? 0n)) & m;
     const fde: Fde = { offset, cie, pcBegin: begin.value, pcEnd: (begin.value + range.value) & m, instructions: { start: 0, end: 0 } };
     if (cie.hasAugmentationData) {
       const aug = r.sub(r.uleb());

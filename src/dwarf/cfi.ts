@@ -17,12 +17,12 @@ export class Cfi {
   static fromElf(elf: ElfFile): Cfi {
     const tables: CfiTable[] = [];
     const debug = elf.section('.debug_frame');
-    if (debug && debug.size) tables.push(new CfiTable(elf.data(debug), { kind: 'debug_frame' }));
+    if (debug && debug.size) tables.push(new CfiTable(elf.data(debug), { kind: 'debug_frame', loadBias: elf.bias }));
     const eh = elf.section('.eh_frame');
     if (eh && eh.size) {
       const got = elf.section('.got');
       const text = elf.section('.text');
-      tables.push(new CfiTable(elf.data(eh), { kind: 'eh_frame', sectionAddress: eh.addr, dataBase: got?.addr, textBase: text?.addr }));
+      tables.push(new CfiTable(elf.data(eh), { kind: 'eh_frame', sectionAddress: eh.addr, dataBase: got?.addr, textBase: text?.addr, loadBias: elf.bias }));
     }
     return new Cfi(tables);
   }

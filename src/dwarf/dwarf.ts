@@ -50,9 +50,22 @@ export class DwarfFile implements UnitFile {
     if (types.length) this.readUnits({ name: '.debug_types', bytes: types, base: info.length });
   }
 
-  /** Read the unit headers (only) of an ELF file's DWARF. A file without .debug_info gives no units. */
-  static open(elf: ElfFile): DwarfFile {
-    return new DwarfFile(elf);
+  /**
+   * Read the unit headers (only) of an ELF file's DWARF. A file without .debug_info gives no units.
+   * `previous` (the same file at another load bias) hands over its warning listeners and what it reported.
+   */
+  static open(elf: ElfFile, previous?: DwarfFile): DwarfFile {
+    const d = new DwarfFile(elf);
+    if (previous) {
+      d.warningListeners.push(...previous.warningListeners);
+      d.warnings.push(...previous.warnings);
+    }
+    return d;
+  }
+
+  /** The image's load bias (the ElfFile's): see DwarfSections.bias. */
+  get bias(): bigint {
+    return this.elf.bias;
   }
 
   get hasDebugInfo(): boolean {
@@ -206,7 +219,9 @@ export class DwarfFile implements UnitFile {
 
   /** .debug_aranges entries sorted by start (empty when the section is absent). */
   get aranges(): Arange[] {
-    return (this.arangeCache ??= parseAranges(this.sectionBytes('.debug_aranges'), (m) => this.warn(m)));
+    const bias = this.bias;
+    return (this.arangeCache ??= parseAranges(this.sectionBytes('.debug_aranges'), (m) => this.warn(m))
+      .map((a) => (bias ? { ...a, start: a.start + bias, end: a.end + bias } : a)));
   }
 
   /** The compile unit whose code covers `pc`: .debug_aranges first, then the units' own ranges. */

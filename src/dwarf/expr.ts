@@ -31,6 +31,11 @@ export interface ExprOptions extends OpEncoding {
   section?: string;
   maxSteps?: number;
   maxStack?: number;
+  /**
+   * Load bias of the image (0 by default): added to DW_OP_addr and DW_OP_addrx (not to DW_OP_constx). Handlers
+   * answer need-addrx with the entry as written.
+   */
+  loadBias?: bigint;
   /** Looks up the base type at a unit-relative DIE offset; without it typed operations act on generic values. */
   baseType?: (unitOffset: number) => BaseTypeInfo | undefined;
 }
@@ -217,12 +222,16 @@ class Evaluation {
       return this.ask({ kind: 'need-register', reg: op - DW_OP.breg0 }, (v: bigint) => this.push(v + a0));
     }
     switch (op) {
-      case DW_OP.addr: case DW_OP.const1u: case DW_OP.const1s: case DW_OP.const2u: case DW_OP.const2s:
+      case DW_OP.addr: return void this.push(a0 + (this.opts.loadBias ?? 0n));
+      case DW_OP.const1u: case DW_OP.const1s: case DW_OP.const2u: case DW_OP.const2s:
       case DW_OP.const4u: case DW_OP.const4s: case DW_OP.const8u: case DW_OP.const8s: case DW_OP.constu:
       case DW_OP.consts:
         return void this.push(a0);
       case DW_OP.addrx: case DW_OP.constx: case DW_OP.GNU_addr_index: case DW_OP.GNU_const_index:
-        return this.ask({ kind: 'need-addrx', index: Number(a0), constant: op === DW_OP.constx || op === DW_OP.GNU_const_index }, (v: bigint) => this.push(v));
+      {
+        const constant = op === DW_OP.constx || op === DW_OP.GNU_const_index;
+        return this.ask({ kind: 'need-addrx', index: Number(a0), constant }, (v: bigint) => this.push(constant ? v : v + (this.opts.loadBias ?? 0n)));
+      }
       case DW_OP.dup: return void this.push(this.top(d));
       case DW_OP.drop: return void this.pop(d);
       case DW_OP.over: return void this.push(this.top(d, 1));

@@ -13,6 +13,11 @@ export interface LineFile {
   dir: string;
   /** dir joined with name (name alone when absolute). */
   path: string;
+  /**
+   * The name as gdb spells it from the table alone (dwarf2_start_subfile): the directory entry as written
+   * (none for DWARF 2-4's directory 0), a slash, the name; the name alone when absolute.
+   */
+  written: string;
   md5?: Uint8Array;
 }
 
@@ -133,7 +138,7 @@ export class LineTable {
             case DW_LNE.define_file: {
               const name = body.cstr();
               const dirIndex = body.uleb();
-              this.files.push(makeFile(name, dirIndex, this.dirs, this.compDir));
+              this.files.push(makeFile(name, dirIndex, this.dirs, this.compDir, undefined, dirIndex > 0 ? this.dirs[dirIndex] : undefined));
               break;
             }
             case DW_LNE.set_discriminator:
@@ -172,11 +177,13 @@ export class LineTable {
   }
 }
 
-function makeFile(name: string, dirIndex: number, dirs: string[], compDir: string, md5?: Uint8Array): LineFile {
+function makeFile(name: string, dirIndex: number, dirs: string[], compDir: string, md5?: Uint8Array, rawDir?: string): LineFile {
   let dir = dirs[dirIndex] ?? '';
-  if (!posix.isAbsolute(dir) && compDir) dir = dir ? posix.join(compDir, dir) : compDir;
+  // A relative comp_dir (Debian's libc: "./stdlib") is its own directory 0, not joined with itself again.
+  if (!posix.isAbsolute(dir) && compDir && dir !== compDir) dir = dir ? posix.join(compDir, dir) : compDir;
   const path = posix.isAbsolute(name) || !dir ? name : posix.join(dir, name);
-  return { name, dirIndex, dir, path, ...(md5 ? { md5 } : {}) };
+  const written = posix.isAbsolute(name) || !rawDir ? name : rawDir.endsWith('/') ? rawDir + name : `${rawDir}/${name}`;
+  return { name, dirIndex, dir, path, written, ...(md5 ? { md5 } : {}) };
 }
 
 /** Parse the header of the line program at `offset` in .debug_line; the program itself runs when rows are first asked for. */
@@ -239,12 +246,13 @@ export function parseLineTable(dwarf: DwarfSections, offset: number, ctx: LineCo
       const p = d.get(DW_LNCT.path);
       dirs.push(typeof p === 'string' ? p : '');
     }
-    if (dirs.length && !posix.isAbsolute(dirs[0]!) && ctx.compDir) dirs[0] = posix.join(ctx.compDir, dirs[0]!);
+    const raw = [...dirs];
+    if (dirs.length && !posix.isAbsolute(dirs[0]!) && ctx.compDir && dirs[0] !== ctx.compDir) dirs[0] = posix.join(ctx.compDir, dirs[0]!);
     for (const f of readEntries()) {
       const p = f.get(DW_LNCT.path);
-      const di = f.get(DW_LNCT.directory_index);
+      const di = typeof f.get(DW_LNCT.directory_index) === 'number' ? (f.get(DW_LNCT.directory_index) as number) : 0;
       const md5 = f.get(DW_LNCT.MD5);
-      files.push(makeFile(typeof p === 'string' ? p : '', typeof di === 'number' ? di : 0, dirs, ctx.compDir, md5 instanceof Uint8Array ? md5 : undefined));
+      files.push(makeFile(typeof p === 'string' ? p : '', di, dirs, ctx.compDir, md5 instanceof Uint8Array ? md5 : undefined, raw[di]));
     }
   } else {
     dirs.push(ctx.compDir);
@@ -260,7 +268,7 @@ export function parseLineTable(dwarf: DwarfSections, offset: number, ctx: LineCo
       const dirIndex = h.uleb();
       h.uleb(); // mtime
       h.uleb(); // length
-      files.push(makeFile(name, dirIndex, dirs, ctx.compDir));
+      files.push(makeFile(name, dirIndex, dirs, ctx.compDir, undefined, dirIndex > 0 ? dirs[dirIndex] : undefined));
     }
   }
   return new LineTable(offset, version, addressSize, minInstLength, maxOps, defaultIsStmt, lineBase, lineRange, opcodeBase,

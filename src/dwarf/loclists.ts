@@ -18,8 +18,10 @@ export interface LocListOptions {
   /** DWARF version of the unit: 5 reads .debug_loclists, 2-4 read .debug_loc. */
   version: number;
   addressSize: number;
-  /** The unit's base address (its DW_AT_low_pc, 0 when absent). */
+  /** The unit's base address (its DW_AT_low_pc, 0 when absent; load bias included). */
   baseAddress: bigint;
+  /** Load bias added to the list's absolute addresses (base address entries, start_end, start_length); default 0. */
+  bias?: bigint;
   /** Address of entry `index` of .debug_addr for this unit (needed by the *x entries). */
   addrx?: (index: number) => bigint;
   /** Name used in errors; defaults to the section the version implies. */
@@ -50,7 +52,7 @@ function readV4(r: ByteReader, opts: LocListOptions): LocListEntry[] {
     const end = r.uN(opts.addressSize);
     if (begin === 0n && end === 0n) return out;
     if (begin === m) {
-      base = end;
+      base = end + (opts.bias ?? 0n);
       continue;
     }
     const expr = r.bytesN(r.u16());
@@ -60,6 +62,7 @@ function readV4(r: ByteReader, opts: LocListOptions): LocListEntry[] {
 
 function readV5(r: ByteReader, opts: LocListOptions): LocListEntry[] {
   const m = mask(opts.addressSize);
+  const bias = opts.bias ?? 0n;
   let base = opts.baseAddress;
   const out: LocListEntry[] = [];
   const addr = (index: number, at: number): bigint => {
@@ -74,14 +77,14 @@ function readV5(r: ByteReader, opts: LocListOptions): LocListEntry[] {
     switch (kind) {
       case DW_LLE.end_of_list: return out;
       case DW_LLE.base_addressx: base = addr(r.uleb(), at); continue;
-      case DW_LLE.base_address: base = r.uN(opts.addressSize); continue;
+      case DW_LLE.base_address: base = r.uN(opts.addressSize) + bias; continue;
       case DW_LLE.GNU_view_pair: r.uleb(); r.uleb(); continue;
       case DW_LLE.default_location: out.push({ kind: 'default', expr: counted(r), offset: at }); continue;
       case DW_LLE.startx_endx: begin = addr(r.uleb(), at); end = addr(r.uleb(), at); break;
       case DW_LLE.startx_length: begin = addr(r.uleb(), at); end = begin + r.ulebBig(); break;
       case DW_LLE.offset_pair: begin = base + r.ulebBig(); end = base + r.ulebBig(); break;
-      case DW_LLE.start_end: begin = r.uN(opts.addressSize); end = r.uN(opts.addressSize); break;
-      case DW_LLE.start_length: begin = r.uN(opts.addressSize); end = begin + r.ulebBig(); break;
+      case DW_LLE.start_end: begin = r.uN(opts.addressSize) + bias; end = r.uN(opts.addressSize) + bias; break;
+      case DW_LLE.start_length: begin = r.uN(opts.addressSize) + bias; end = begin + r.ulebBig(); break;
       default: return r.fail(`unknown location list entry kind 0x${kind.toString(16)}`, at);
     }
     out.push({ kind: 'range', begin: begin & m, end: end & m, expr: counted(r), offset: at });

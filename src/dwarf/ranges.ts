@@ -12,12 +12,14 @@ export interface AddrRange {
 export interface RangeContext {
   addressSize: number;
   baseAddress: bigint;
+  /** Load bias added to the absolute addresses of the list (base address entries, start_end, start_length). */
+  bias: bigint;
   /** Address at `index` in the unit's .debug_addr table (DW_AT_addr_base). */
   addrx(index: number): bigint;
 }
 
 /** A DWARF 2-4 range list at `offset` in .debug_ranges. */
-export function readDebugRanges(data: Uint8Array, offset: number, ctx: Pick<RangeContext, 'addressSize' | 'baseAddress'>): AddrRange[] {
+export function readDebugRanges(data: Uint8Array, offset: number, ctx: Pick<RangeContext, 'addressSize' | 'baseAddress' | 'bias'>): AddrRange[] {
   const r = new ByteReader(data, '.debug_ranges');
   if (offset < 0 || offset > data.length) r.fail('range list offset out of range', offset);
   r.pos = offset;
@@ -29,7 +31,7 @@ export function readDebugRanges(data: Uint8Array, offset: number, ctx: Pick<Rang
     const end = r.uN(ctx.addressSize);
     if (start === 0n && end === 0n) break;
     if (start === max) {
-      base = end;
+      base = end + ctx.bias;
       continue;
     }
     if (end > start) out.push({ start: base + start, end: base + end });
@@ -69,14 +71,14 @@ export function readRnglist(data: Uint8Array, offset: number, ctx: RangeContext)
         push(base + s, base + e);
         break;
       }
-      case DW_RLE.base_address: base = r.uN(ctx.addressSize); break;
+      case DW_RLE.base_address: base = r.uN(ctx.addressSize) + ctx.bias; break;
       case DW_RLE.start_end: {
-        const s = r.uN(ctx.addressSize);
-        push(s, r.uN(ctx.addressSize));
+        const s = r.uN(ctx.addressSize) + ctx.bias;
+        push(s, r.uN(ctx.addressSize) + ctx.bias);
         break;
       }
       case DW_RLE.start_length: {
-        const s = r.uN(ctx.addressSize);
+        const s = r.uN(ctx.addressSize) + ctx.bias;
         push(s, s + r.ulebBig());
         break;
       }

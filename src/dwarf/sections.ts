@@ -13,6 +13,11 @@ export interface DwarfSections {
   /** String at `offset` of .debug_str or .debug_line_str. */
   strAt(section: '.debug_str' | '.debug_line_str', offset: number): string;
   abbrevTable(offset: number): AbbrevTable;
+  /**
+   * The load bias of the image (run address minus link address; 0 without a process): added to every
+   * address decoded from the file (address forms, .debug_addr, absolute list entries, line programs).
+   */
+  readonly bias: bigint;
 }
 
 /** Where a unit lives: .debug_info, or .debug_types placed after .debug_info in one offset space. */

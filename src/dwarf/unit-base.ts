@@ -12,7 +12,7 @@ export interface UnitBases {
   addrBase: number;
   rnglistsBase: number;
   loclistsBase: number;
-  /** DW_AT_low_pc of the root DIE (0 when absent): the base of offset_pair range and location list entries. */
+  /** DW_AT_low_pc of the root DIE (0 when absent; plus the load bias): the base of offset_pair range and location list entries. */
   baseAddress: bigint;
   name?: string;
   compDir?: string;
@@ -134,7 +134,7 @@ export class UnitBase implements Encoding {
 
   get bases(): UnitBases {
     if (this.basesCache) return this.basesCache;
-    const b: UnitBases = { strOffsetsBase: 0, addrBase: 0, rnglistsBase: 0, loclistsBase: 0, baseAddress: 0n };
+    const b: UnitBases = { strOffsetsBase: 0, addrBase: 0, rnglistsBase: 0, loclistsBase: 0, baseAddress: this.bias };
     this.basesCache = b;
     const raw = this.readRaw(this.firstDieOffset);
     if (!raw) return b;
@@ -170,6 +170,7 @@ export class UnitBase implements Encoding {
       case 'strp': return { kind: 'string', value: this.dwarf.strAt(v.section, v.value) };
       case 'strx': return { kind: 'string', value: this.strx(v.value) };
       case 'addrx': return { kind: 'address', value: this.addrx(v.value) };
+      case 'address': return { kind: 'address', value: v.value + this.bias };
       case 'unitRef': return { kind: 'ref', value: this.offset + v.value };
       case 'supplementary': return { kind: 'unsigned', value: v.value };
       default: return v;
@@ -186,8 +187,18 @@ export class UnitBase implements Encoding {
     return this.dwarf.strAt('.debug_str', this.offsetSize === 8 ? r.u64n() : r.u32());
   }
 
-  /** Address `index` of the unit's .debug_addr table. */
+  /** The image's load bias (see DwarfSections.bias). */
+  get bias(): bigint {
+    return this.dwarf.bias;
+  }
+
+  /** Address `index` of the unit's .debug_addr table, as a run-time address (load bias added). */
   addrx(index: number): bigint {
+    return this.addrxRaw(index) + this.bias;
+  }
+
+  /** Entry `index` of the unit's .debug_addr table as written (DW_OP_constx: a constant, not an address). */
+  addrxRaw(index: number): bigint {
     const data = this.dwarf.sectionBytes('.debug_addr');
     const r = new ByteReader(data, '.debug_addr');
     const at = this.bases.addrBase + index * this.addressSize;
@@ -208,7 +219,7 @@ export class UnitBase implements Encoding {
 
   /** The ranges of a DW_AT_ranges value (sec_offset into .debug_ranges/.debug_rnglists, or rnglistx). */
   rangesAt(value: { kind: string; value: unknown }): AddrRange[] {
-    const ctx = { addressSize: this.addressSize, baseAddress: this.bases.baseAddress, addrx: (i: number) => this.addrx(i) };
+    const ctx = { addressSize: this.addressSize, baseAddress: this.bases.baseAddress, bias: this.bias, addrx: (i: number) => this.addrx(i) };
     if (value.kind === 'rnglistx') return readRnglist(this.dwarf.sectionBytes('.debug_rnglists'), this.rnglistOffset(Number(value.value)), ctx);
     if (value.kind !== 'secOffset' && value.kind !== 'unsigned') return [];
     const off = Number(value.value);

@@ -4,6 +4,7 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 import { ByteReader, stringAt } from '../util/byte-reader.js';
 import { FormatError, UserError, errorMessage } from '../util/errors.js';
 import { absoluteSymbols, applyRelocations, placeSections, ET_REL, SHT_RELA } from './relocate.js';
+import { buildIdIn, parseDebugLink, parseNotes, type DebugLink } from './notes.js';
 
 export const SHT_NOBITS = 8;
 export const SHT_SYMTAB = 2;
@@ -14,6 +15,9 @@ export const SHF_WRITE = 0x1;
 export const SHF_EXECINSTR = 0x4;
 export const PT_LOAD = 1;
 export const PT_NOTE = 4;
+export const PT_DYNAMIC = 2;
+export const SHT_NOTE = 7;
+export const SHT_DYNAMIC = 6;
 const EM_X86_64 = 62;
 const ELFCOMPRESS_ZLIB = 1;
 /**
@@ -65,7 +69,7 @@ export class ElfFile {
   readonly entry: bigint;
   readonly sections: ElfSection[] = [];
   readonly segments: ElfSegment[] = [];
-  private readonly contents = new Map<number, Uint8Array>();
+  private readonly contents: Map<number, Uint8Array>;
   private symbolCache?: ElfSymbol[];
 
   /** `path` is used only in messages. */
@@ -73,7 +77,14 @@ export class ElfFile {
    * `load`, when given, makes `bytes` a lazily filled image of the file: it must be called for a range
    * before the range is read (big files are not read whole; untouched pages of the buffer cost no memory).
    */
-  constructor(readonly bytes: Uint8Array, readonly path: string, private readonly load?: (offset: number, len: number) => void) {
+  /**
+   * `bias` is the load bias (a PIE's or a shared library's run address minus its link address): every
+   * address this file reports (entry, segments, allocated sections, symbols) is a run-time address, and
+   * readVirtual / loadedSectionAt take run-time addresses. 0 for a program read without a process.
+   */
+  constructor(readonly bytes: Uint8Array, readonly path: string, private readonly load?: (offset: number, len: number) => void,
+    readonly bias = 0n, contents?: Map<number, Uint8Array>) {
+    this.contents = contents ?? new Map();
     load?.(0, Math.min(64, bytes.length));
     const r = new ByteReader(bytes, 'ELF header');
     if (bytes.length < 64) r.fail(`not an ELF file (only ${bytes.length} bytes)`, 0);
@@ -85,7 +96,7 @@ export class ElfFile {
     const machine = r.u16();
     if (machine !== EM_X86_64) r.fail(`machine ${machine} is not x86-64`, 18);
     r.u32(); // version
-    this.entry = r.u64();
+    this.entry = r.u64() + bias;
     const phoff = r.u64n();
     const shoff = r.u64n();
     r.u32(); // flags
@@ -105,7 +116,7 @@ export class ElfFile {
         const type = p.u32();
         const flags = p.u32();
         const offset = p.u64n();
-        const vaddr = p.u64();
+        const vaddr = p.u64() + bias;
         const paddr = p.u64();
         const filesz = p.u64n();
         const memsz = p.u64n();
@@ -132,7 +143,9 @@ export class ElfFile {
         nameOffsets.push(s.u32());
         const type = s.u32();
         const flags = Number(s.u64() & 0xffffffffn);
-        const addr = s.u64();
+        const addr0 = s.u64();
+        // Allocated sections are part of the loaded image: they move with it.
+        const addr = flags & SHF_ALLOC ? addr0 + bias : addr0;
         const offset = s.u64n();
         const size = s.u64n();
         const link = s.u32();
@@ -154,6 +167,12 @@ export class ElfFile {
         this.sections.push({ ...sec, name });
       });
     }
+  }
+
+  /** The same file loaded at `bias` (shares the bytes and the decoded sections; addresses differ). */
+  rebased(bias: bigint): ElfFile {
+    if (bias === this.bias) return this;
+    return new ElfFile(this.bytes, this.path, this.load, bias, this.contents);
   }
 
   /** Makes sure a byte range of a lazily read file is in `bytes` (clamped to the file). */
@@ -244,8 +263,9 @@ export class ElfFile {
         const info = r.u8();
         r.u8(); // other
         const shndx = r.u16();
-        const value = r.u64();
+        const raw = r.u64();
         const size = r.u64n();
+        const value = movesWithImage(shndx, info & 0xf) ? raw + this.bias : raw;
         const name = nameOff && nameOff < strs.length ? stringAt(strs, nameOff, strsec!.name) : '';
         out.push({ name, value, size, type: info & 0xf, bind: info >> 4, shndx });
       }
@@ -267,6 +287,44 @@ export class ElfFile {
     }
     return undefined;
   }
+
+  // ---- identity: build-id and .gnu_debuglink (the dynamic section: dynamic.ts) ----
+
+  /** The GNU build-id (NT_GNU_BUILD_ID) from a note section, else a PT_NOTE segment; undefined when absent or malformed. */
+  buildId(): Uint8Array | undefined {
+    const blobs: [Uint8Array, string][] = [];
+    for (const sec of this.sections) if (sec.type === SHT_NOTE) blobs.push([this.data(sec), sec.name]);
+    if (!blobs.length) {
+      for (const seg of this.segments) {
+        if (seg.type !== PT_NOTE || seg.offset + seg.filesz > this.bytes.length) continue;
+        this.ensure(seg.offset, seg.filesz);
+        blobs.push([this.bytes.subarray(seg.offset, seg.offset + seg.filesz), 'PT_NOTE']);
+      }
+    }
+    for (const [bytes, where] of blobs) {
+      try {
+        const id = buildIdIn(parseNotes(bytes, where));
+        if (id) return id;
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e; // a corrupt note blob hides no build-id we could trust
+      }
+    }
+    return undefined;
+  }
+
+  /** .gnu_debuglink: the separate debug file's name and CRC32; undefined when absent or malformed. */
+  debugLink(): DebugLink | undefined {
+    const d = this.sectionData('.gnu_debuglink');
+    return d ? parseDebugLink(d) : undefined;
+  }
+}
+
+/** STT_TLS: a symbol's value is an offset in the thread's TLS block, not an address. */
+const STT_TLS = 6;
+
+/** A symbol whose value is an address in the image (defined in a section; not absolute, common or TLS). */
+export function movesWithImage(shndx: number, type: number): boolean {
+  return shndx !== 0 && shndx < 0xff00 && type !== STT_TLS;
 }
 
 function checkedOffset(r: ByteReader, offset: number, len: number): number {

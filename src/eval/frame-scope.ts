@@ -29,6 +29,8 @@ export interface FrameAccess {
   evaluateExpression?(expr: Uint8Array, unit: Unit): Promise<Piece[]>;
   /** gdb's $fp (the frame base). */
   frameBase?(): Promise<bigint | undefined>;
+  /** "main", "demo+88" for an address in any loaded image (the program's own symbols when absent). */
+  symbolize?(addr: bigint): string | undefined;
 }
 
 export class FrameScope implements EvalScope {
@@ -78,7 +80,7 @@ export class FrameScope implements EvalScope {
   }
 
   symbolize(addr: bigint): string | undefined {
-    return this.statics.symbolize(addr);
+    return this.frame.symbolize ? this.frame.symbolize(addr) : this.statics.symbolize(addr);
   }
 
   lookupTypedef(name: string): Type | undefined {

@@ -45,13 +45,15 @@ export function fileMemory(program: Program): (addr: bigint, len: number) => Pro
 /** The address of a static variable's DW_AT_location (DW_OP_addr / DW_OP_addrx), when it has one. */
 export function staticAddress(v: Variable): bigint | undefined {
   if (v.location.kind !== 'expr') return undefined;
-  let step: ExprStep = evalLocation(v.location.bytes, { addressSize: v.unit.addressSize, offsetSize: v.unit.offsetSize, version: v.unit.version });
+  let step: ExprStep = evalLocation(v.location.bytes, {
+    addressSize: v.unit.addressSize, offsetSize: v.unit.offsetSize, version: v.unit.version, loadBias: v.unit.bias,
+  });
   for (let i = 0; i < 16; i++) {
     if (step.kind === 'complete') {
       const p = step.pieces[0];
       return step.pieces.length === 1 && p?.kind === 'memory' ? p.address : undefined;
     }
-    if (step.kind === 'need-addrx') step = step.resume(v.unit.addrx(step.index));
+    if (step.kind === 'need-addrx') step = step.resume(v.unit.addrxRaw(step.index));
     else return undefined;
   }
   return undefined;
@@ -127,17 +129,7 @@ export class StaticScope implements EvalScope {
   }
 
   symbolize(addr: bigint): string | undefined {
-    // Like gdb's msymbol lookup: only addresses inside a section of the program have a symbol.
-    if (!this.program.elf.loadedSectionAt(addr)) return undefined;
-    // PLT entries are named NAME@plt (BFD's synthetic symbols), as gdb names a call through them.
-    const plt = this.program.symbols.plt().find((x) => addr >= x.value && addr < x.value + BigInt(x.size));
-    if (plt) return addr === plt.value ? plt.name : `${plt.name}+${addr - plt.value}`;
-    const s = this.program.symbols.naming(addr);
-    if (!s) return undefined;
-    // gdb names code by its debug-info function when one starts at the ELF symbol ("average", not "average.constprop.0").
-    const fn = this.program.functionAt(addr);
-    const name = fn && fn.low === s.symbol.value ? fn.name : s.symbol.name;
-    return s.offset === 0n ? name : `${name}+${s.offset}`;
+    return this.program.symbolLabel(addr);
   }
 
   lookupTypedef(name: string): Type | undefined {

@@ -86,7 +86,8 @@ export class ElfSymbols {
       const size = t.syms.getBigUint64(o + 16, true);
       s = {
         name: decodeUtf8(t.strs, nameOff, end),
-        value: t.syms.getBigUint64(o + 8, true),
+        // Kept symbols are all defined in a section (see `table`): they move with the image.
+        value: t.syms.getBigUint64(o + 8, true) + this.elf.bias,
         size: size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size),
         type: info & 0xf,
         bind: info >> 4,
@@ -105,9 +106,11 @@ export class ElfSymbols {
   /** The symbol at or before `addr` (inside it when it has a size), preferring functions and global binding. */
   lookup(addr: bigint): { symbol: ElfSymbol; offset: bigint } | undefined {
     const t = this.table;
-    const ah = Number((addr >> 32n) & 0xffffffffn);
-    const al = Number(addr & 0xffffffffn);
-    if (addr < 0n || addr >= 1n << 64n) return undefined;
+    // The table holds link-time values: search with the file address.
+    const fileAddr = addr - this.elf.bias;
+    if (fileAddr < 0n || fileAddr >= 1n << 64n) return undefined;
+    const ah = Number((fileAddr >> 32n) & 0xffffffffn);
+    const al = Number(fileAddr & 0xffffffffn);
     let lo = 0;
     let hi = t.order.length;
     while (lo < hi) {

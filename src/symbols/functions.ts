@@ -187,7 +187,9 @@ export function functionInfo(d: Die): FunctionInfo | undefined {
   const ranges = d.pcRanges();
   if (!ranges.length) return undefined;
   const unit = d.unit;
-  const name = d.resolvedName ?? '??';
+  // gdb names a C function by its DW_AT_linkage_name when it has one (glibc's asm-renamed "__GI_exit" for exit).
+  const linkage = d.inherited(DW_AT.linkage_name)?.value;
+  const name = linkage?.kind === 'string' ? linkage.value : d.resolvedName ?? '??';
   const block = buildBlock(d, 'function', undefined);
   let low = ranges[0]!.start;
   let high = ranges[0]!.end;

@@ -33,7 +33,7 @@ export interface PcLine {
 }
 
 /** Build gdb's per-file tables from a DWARF line table, mimicking gdb 13's dwarf2 line recording and buildsym sorting. */
-export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?: string }, sectionAtZero = false): SubFile[] {
+export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?: string }, sectionAtZero = false, bias = 0n): SubFile[] {
   // gdb names the primary file's symtab with the unit's DW_AT_name ("fs/open.c" where the line table says "open.c").
   const primaryName = primaryDisplayName(table, unit);
   const byPath = new Map<string, SubFile>();
@@ -44,15 +44,15 @@ export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?
     const path = f?.path ?? `<file ${fileIndex}>`;
     let s = byPath.get(path);
     if (!s) {
-      const primaryPath = table.files[0]?.path;
-      const displayName = !f ? path : path === primaryPath ? primaryName : table.version >= 5 || f.dirIndex !== 0 ? path : f.name;
+      const displayName = !f ? path : gdbSubfileName(f.written, primaryName, unit);
       byPath.set(path, (s = { path, name: f?.name ?? path, displayName, entries: [] }));
       order.push(s);
     }
     return s;
   };
   for (let i = 0; i < table.files.length; i++) subfileFor(i);
-  const record = (s: SubFile, line: number, pc: bigint, isStmt: boolean, prologueEnd: boolean): void => {
+  const record = (s: SubFile, line: number, filePc: bigint, isStmt: boolean, prologueEnd: boolean): void => {
+    const pc = filePc + bias; // the line program's addresses are link-time ones
     const v = s.entries;
     if (line === 0) {
       let lastLine: number | undefined;
@@ -205,6 +205,19 @@ export function findLineCommon(v: LineEntry[], line: number, start = 0): { index
     }
   }
   return { index: bestIndex, exact: false };
+}
+
+/**
+ * gdb 13's name for the symtab of a line-table file spelled `written`: the unit's DW_AT_name when both
+ * name the same file once made absolute with the compilation directory (compared as text, as gdb's
+ * start_subfile does), else `written` itself ("../csu/libc-start.c" in a unit compiled in "./csu").
+ */
+function gdbSubfileName(written: string, primaryName: string, unit?: { name?: string; compDir?: string }): string {
+  const full = (p: string): string => (posix.isAbsolute(p) || !unit?.compDir ? p : unit.compDir.endsWith('/') ? unit.compDir + p : `${unit.compDir}/${p}`);
+  const cuName = unit?.name;
+  if (cuName && full(written) === full(cuName)) return cuName;
+  if (!cuName && written === primaryName) return primaryName;
+  return written;
 }
 
 /** The display name of a line table's primary file: the unit's DW_AT_name when it names the same file. */

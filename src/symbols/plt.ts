@@ -28,7 +28,8 @@ function gotSlots(elf: ElfFile): Map<bigint, string> {
       const nameOff = new DataView(syms.buffer, syms.byteOffset, syms.byteLength).getUint32(symIndex * 24, true);
       if (nameOff === 0 || nameOff >= strs.length) continue;
       const name = stringAt(strs, nameOff, strtab.name);
-      if (name && !out.has(offset)) out.set(offset, name);
+      // r_offset is a link-time address; the slots are compared with run-time jump targets.
+      if (name && !out.has(offset + elf.bias)) out.set(offset + elf.bias, name);
     }
   }
   return out;

@@ -1,6 +1,6 @@
 // The program model's core: units, source files, line <-> address lookups and functions (Program adds breakpoint placement, info line, scopes).
 import { posix } from 'node:path';
-import { SHF_ALLOC, SHF_EXECINSTR, type ElfFile } from '../elf/elf.js';
+import { SHF_ALLOC, SHF_EXECINSTR, SHT_SYMTAB, type ElfFile } from '../elf/elf.js';
 import { DwarfFile } from '../dwarf/dwarf.js';
 import { DW_AT, DW_TAG } from '../dwarf/constants.js';
 import type { Unit } from '../dwarf/unit.js';
@@ -30,28 +30,88 @@ interface UnitModel {
   statics?: Variable[];
 }
 
+/** The file whose symbol table names addresses: the debug file's full .symtab over a stripped file's .dynsym. */
+function symbolFile(elf: ElfFile, debug: ElfFile | undefined): ElfFile {
+  const full = (f: ElfFile | undefined): boolean => !!f?.sections.some((s) => s.type === SHT_SYMTAB && s.size > 0);
+  return !full(elf) && full(debug) ? debug! : elf;
+}
+
 /** The first layer of Program (see program.ts): per-unit models built lazily, files, lines and functions. */
 export class ProgramModel {
-  readonly dwarf: DwarfFile;
-  readonly symbols: ElfSymbols;
-  private readonly models = new Map<number, UnitModel>();
+  private elfNow: ElfFile;
+  private debugNow: ElfFile | undefined;
+  /** Opened on first use: a library's debug info costs nothing until a question needs it. */
+  private dwarfNow: DwarfFile | undefined;
+  /** The DwarfFile this one replaced (rebase): its warning listeners carry over when the new one opens. */
+  private dwarfBefore: DwarfFile | undefined;
+  private symbolsNow: ElfSymbols;
+  private models = new Map<number, UnitModel>();
   private fileCache?: SourceFile[];
 
-  constructor(readonly elf: ElfFile) {
-    this.dwarf = DwarfFile.open(elf);
-    this.symbols = new ElfSymbols(elf);
+  /**
+   * `elf` is the file that is loaded (code, sections); `debug`, when given, its separate debug file (a
+   * stripped library's /usr/lib/debug file): DWARF, and the full symbol table when it has one, come from there.
+   */
+  constructor(elf: ElfFile, debug?: ElfFile) {
+    this.elfNow = elf;
+    this.debugNow = debug;
+    this.symbolsNow = new ElfSymbols(symbolFile(elf, debug));
+  }
+
+  /** The ELF file, at the current load bias. */
+  get elf(): ElfFile {
+    return this.elfNow;
+  }
+
+  get dwarf(): DwarfFile {
+    if (!this.dwarfNow) {
+      this.dwarfNow = DwarfFile.open(this.debugNow ?? this.elfNow, this.dwarfBefore);
+      this.dwarfBefore = undefined;
+    }
+    return this.dwarfNow;
+  }
+
+  get symbols(): ElfSymbols {
+    return this.symbolsNow;
+  }
+
+  /** Whether the image has DWARF (answered from the section headers: the debug info is not read). */
+  get hasDebugInfo(): boolean {
+    return (this.debugNow ?? this.elfNow).sections.some((x) => x.name === '.debug_info' && x.size > 0);
+  }
+
+  /** The load bias: run-time address minus link-time address (0 until a process says otherwise). */
+  get bias(): bigint {
+    return this.elfNow.bias;
+  }
+
+  /**
+   * Moves the whole model to load bias `bias` (a PIE once the process tells where it runs): every address
+   * it answers with is then a run-time address. Everything derived from addresses is rebuilt lazily; the
+   * file is not read again and holders of this object see the change.
+   */
+  rebase(bias: bigint): void {
+    if (bias === this.bias) return;
+    this.elfNow = this.elfNow.rebased(bias);
+    this.debugNow = this.debugNow?.rebased(bias);
+    this.dwarfBefore = this.dwarfNow ?? this.dwarfBefore;
+    this.dwarfNow = undefined;
+    this.symbolsNow = new ElfSymbols(symbolFile(this.elfNow, this.debugNow));
+    this.models = new Map();
+    this.fnByDie.clear();
+    this.fileCache = undefined;
   }
 
   /** gdb's has_section_at_zero: code is loaded at address 0 (an object file), so line sequences there are real. */
   private get sectionAtZero(): boolean {
-    return this.elf.sections.some((s) => s.flags & SHF_ALLOC && s.flags & SHF_EXECINSTR && s.addr === 0n && s.size > 0);
+    return this.elf.sections.some((s) => s.flags & SHF_ALLOC && s.flags & SHF_EXECINSTR && s.addr === this.elf.bias && s.size > 0);
   }
 
   protected model(u: Unit): UnitModel {
     let m = this.models.get(u.offset);
     if (!m) {
       const lt = this.dwarf.lineTable(u);
-      m = { files: lt ? buildSubFiles(lt, u.bases, this.sectionAtZero) : [] };
+      m = { files: lt ? buildSubFiles(lt, u.bases, this.sectionAtZero, this.elf.bias) : [] };
       this.models.set(u.offset, m);
     }
     return m;

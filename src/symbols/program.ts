@@ -103,6 +103,20 @@ export class Program extends ProgramModel {
     return out;
   }
 
+  /**
+   * `break NAME` where NAME is only an ELF symbol of this image: the debug-info function starting there (an
+   * alias, e.g. glibc's malloc for __libc_malloc) after its prologue, else the symbol after the frame setup gdb
+   * skips without debug info. Undefined when the image defines no such function.
+   */
+  symbolBreakpoint(name: string): BreakLocation | undefined {
+    const sym = this.symbols.named(name).find((s) => (s.type === 2 || s.type === 10) && s.shndx !== 0);
+    if (!sym) return undefined;
+    const f = this.functionAt(sym.value);
+    const address = f && f.entryPc === sym.value ? this.postPrologue(f) : this.analyzePrologue(sym.value);
+    const sal = this.lineForPc(address);
+    return { address, file: sal ? sal.file.displayName : '', line: sal?.line ?? 0, function: f?.name ?? name };
+  }
+
   /** `break FILE:LINE`: the lowest is_stmt address of the line (or the next line with code) in each block, prologue skipped. */
   lineBreakpoints(fileSpec: string, line: number): BreakLocation[] {
     const tabs = this.symtabsFor(fileSpec);
@@ -218,10 +232,35 @@ export class Program extends ProgramModel {
     return out;
   }
 
+  /**
+   * The name gdb gives a pointer's target ("main", "demo+88"), or undefined. Like gdb's msymbol lookup, only
+   * addresses inside a section of the image have one; code is named by its debug-info function when one
+   * starts at the ELF symbol ("average", not "average.constprop.0").
+   */
+  symbolLabel(addr: bigint): string | undefined {
+    if (!this.elf.loadedSectionAt(addr)) return undefined;
+    // PLT entries are named NAME@plt (BFD's synthetic symbols), as gdb names a call through them.
+    const plt = this.symbols.plt().find((x) => addr >= x.value && addr < x.value + BigInt(x.size));
+    if (plt) return addr === plt.value ? plt.name : `${plt.name}+${addr - plt.value}`;
+    const s = this.symbols.naming(addr);
+    if (!s) return undefined;
+    const fn = this.functionAt(addr);
+    const name = fn && fn.low === s.symbol.value ? fn.name : s.symbol.name;
+    return s.offset === 0n ? name : `${name}+${s.offset}`;
+  }
+
   /** gdb's `0x1294 <demo+151>` form of an address. */
   formatAddress(addr: bigint): string {
     // Like gdb, only addresses inside an allocated section get a <symbol+offset>.
-    const sym = this.elf.loadedSectionAt(addr) ? this.symbols.describe(addr) : '';
+    let sym = this.elf.loadedSectionAt(addr) ? this.symbols.describe(addr) : '';
+    // gdb's build_address_symbolic: the debug-info function names the address unless an ELF symbol starts after
+    // its entry ("__GI_exit", glibc's linkage name, where the ELF table also has "exit" there).
+    const fn = sym ? this.functionAt(addr) : undefined;
+    const near = fn ? this.symbols.lookup(addr) : undefined;
+    if (fn && near && near.symbol.value <= fn.entryPc && addr >= fn.entryPc && !this.symbols.plt().some((p) => p.value === near.symbol.value)) {
+      const off = addr - fn.entryPc;
+      sym = off === 0n ? `<${fn.name}>` : `<${fn.name}+${off}>`;
+    }
     return `0x${addr.toString(16)}${sym ? ` ${sym}` : ''}`;
   }
 

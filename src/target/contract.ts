@@ -1,6 +1,8 @@
 // The backend contract: everything core needs from a target (gdb-remote, Xen). Breakpoints and stepping live in core.
 import type { RegisterSet } from '../arch/x86-64/registers.js';
-import type { XenViews } from './extensions.js';
+import type { ProcessImage, XenViews } from './extensions.js';
+
+export type { AuxvEntry, LibraryEntry, LibraryList, ProcessImage } from './extensions.js';
 
 /** Why a vCPU/thread stopped, as the backend saw it. Core refines 'trap' into breakpoint or step. */
 export type StopReason =
@@ -160,6 +162,8 @@ export interface Target {
   monitor?(command: string): Promise<string>;
   /** Views of a Xen domain (`info xen`, `console`). */
   readonly xen?: XenViews;
+  /** A process's auxv and shared-library list (gdbserver, Linux cores); absent when the target has neither. */
+  readonly processImage?: ProcessImage;
 }
 
 /** Memory that cannot be read or written. Message matches gdb's. */

@@ -5,9 +5,10 @@ import { segmentNotes } from './elf-notes.js';
 import { openFileImage, type FileImage } from './file-image.js';
 import {
   NT_AUXV, NT_FILE, NT_FPREGSET, NT_PRPSINFO, NT_PRSTATUS, NT_SIGINFO, NT_X86_XSTATE, decodeXstateOpmask,
-  decodeAuxv, decodeFileNote, decodeFpRegs, decodePrPsInfo, decodePrStatus, decodeSigInfo,
-  type AuxvEntry, type FileMapping, type PsInfo, type SigInfo,
+  decodeFileNote, decodeFpRegs, decodePrPsInfo, decodePrStatus, decodeSigInfo,
+  type FileMapping, type PsInfo, type SigInfo,
 } from './linux-notes.js';
+import { decodeAuxv, type AuxvEntry } from '../auxv.js';
 import { MappedFiles } from './mapped-files.js';
 import { MAX_READ, UnmappedAddressError } from './unmapped.js';
 
@@ -98,7 +99,7 @@ export class LinuxCore {
       }
       case NT_PRPSINFO: self.psInfo = decodePrPsInfo(desc); break;
       case NT_SIGINFO: if (!this.sigInfo) self.sigInfo = decodeSigInfo(desc); break;
-      case NT_AUXV: this.auxv.push(...decodeAuxv(desc)); break;
+      case NT_AUXV: this.auxv.push(...decodeAuxv(desc, 'NT_AUXV')); break;
       case NT_FILE: this.mappings.push(...decodeFileNote(desc)); break;
     }
   }

@@ -1,4 +1,4 @@
-// Decoders for the notes of an x86-64 Linux core: NT_PRSTATUS, NT_FPREGSET, NT_X86_XSTATE, NT_PRPSINFO, NT_AUXV, NT_FILE, NT_SIGINFO.
+// Decoders for the notes of an x86-64 Linux core: NT_PRSTATUS, NT_FPREGSET, NT_X86_XSTATE, NT_PRPSINFO, NT_FILE, NT_SIGINFO (NT_AUXV: ../auxv.ts).
 import { ByteReader } from '../../util/byte-reader.js';
 
 export const NT_PRSTATUS = 1;
@@ -99,23 +99,6 @@ export function decodePrPsInfo(desc: Uint8Array): PsInfo {
   const pid = r.i32();
   const ppid = r.i32();
   return { pid, ppid, uid, gid, name: cString(desc.subarray(40, 56)), args: cString(desc.subarray(56, 136)).trimEnd() };
-}
-
-export interface AuxvEntry {
-  type: bigint;
-  value: bigint;
-}
-
-export function decodeAuxv(desc: Uint8Array): AuxvEntry[] {
-  const r = new ByteReader(desc, 'NT_AUXV');
-  const out: AuxvEntry[] = [];
-  while (r.remaining >= 16) {
-    const type = r.u64();
-    const value = r.u64();
-    out.push({ type, value });
-    if (type === 0n) break; // AT_NULL
-  }
-  return out;
 }
 
 export interface FileMapping {

@@ -1,20 +1,27 @@
 // A Linux core file as a Target: threads from NT_PRSTATUS, memory from PT_LOAD and mapped files, gdb's load messages.
 import { basename } from 'node:path';
 import type { ElfFile } from '../../elf/elf.js';
-import { GENERAL_REGISTERS, type RegisterSet } from '../contract.js';
+import { GENERAL_REGISTERS, type LibraryList, type ProcessImage, type RegisterSet } from '../contract.js';
+import type { AuxvEntry } from '../auxv.js';
+import { coreLibraries } from './core-libraries.js';
 import { CoreFileTarget, type DumpThread } from './target.js';
 import { LinuxCore, type CoreThread } from './linux-core.js';
 import { linuxSignalText } from './linux-signals.js';
 import { fpRegistersInGdbOrder } from './fp-registers.js';
 import { UnmappedAddressError } from './unmapped.js';
+import { AT, auxvValue } from '../auxv.js';
 
-const AT_ENTRY = 9n;
 
 export class LinuxCoreTarget extends CoreFileTarget {
   readonly description: string;
   readonly loadMessages: readonly string[];
   readonly processId: number;
   protected readonly threads: readonly DumpThread[];
+  /** NT_AUXV and the libraries of the crashed process (core-libraries.ts). */
+  readonly processImage: ProcessImage = {
+    auxv: async (): Promise<AuxvEntry[]> => [...this.core.auxv],
+    libraries: (): Promise<LibraryList> => coreLibraries((a, n) => this.readMemory(a, n), this.core.auxv, this.core.mappings),
+  };
 
   private constructor(private readonly core: LinuxCore, executable: ElfFile | undefined) {
     super();
@@ -90,7 +97,7 @@ function registersInGdbOrder(t: CoreThread): RegisterSet {
 
 /** The path NT_FILE records for the mapping that holds AT_ENTRY: the program itself. */
 function executableMapping(core: LinuxCore): string | undefined {
-  const entry = core.auxv.find((e) => e.type === AT_ENTRY)?.value;
+  const entry = auxvValue(core.auxv, AT.ENTRY);
   return entry === undefined ? undefined : core.mappings.find((m) => entry >= m.start && entry < m.end)?.path;
 }
 

@@ -57,6 +57,10 @@ export interface StubFeatures {
   targetXml: boolean;
   vContSupported: boolean;
   multiprocess: boolean;
+  /** qXfer:auxv:read: the process's auxiliary vector. */
+  auxv: boolean;
+  /** qXfer:libraries-svr4:read: the dynamic linker's library list as XML. */
+  librariesSvr4: boolean;
   /** Every feature as sent: name -> '+', '-', '?' or the value after '='. */
   raw: Map<string, string>;
 }
@@ -83,6 +87,8 @@ export function parseQSupported(reply: string): StubFeatures {
     targetXml: on('qXfer:features:read'),
     vContSupported: on('vContSupported'),
     multiprocess: on('multiprocess'),
+    auxv: on('qXfer:auxv:read'),
+    librariesSvr4: on('qXfer:libraries-svr4:read'),
     raw,
   };
 }

@@ -61,22 +61,6 @@ function multiprocessNegotiated(features: StubFeatures): boolean {
 
 /** O packets accepted while waiting for the answer to '?'. */
 const MAX_OUTPUT_BEFORE_STOP = 4096;
-/**
- * qXfer requests for one document: a stub answering 'm' with a byte or two at a time would
- * otherwise take millions of round trips to reach the size cap (4096 x the 400-byte default
- * packet is 1.5 MiB, far more than any target description).
- */
-const MAX_XFER_REQUESTS = 4096;
-
-/** `request`, failing after `max` calls (an endless qXfer 'm' chain). */
-function limitRequests(request: (p: string) => Promise<string>, max: number, annex: string): (p: string) => Promise<string> {
-  let count = 0;
-  return (p) => {
-    if (++count > max) return Promise.reject(new RemoteError(`Remote stub sent ${annex} in more than ${max} pieces`));
-    return request(p);
-  };
-}
-
 export async function negotiate(conn: RemoteConnection, opts: GdbRemoteOptions): Promise<Negotiated> {
   const features = parseQSupported(await conn.request(QSUPPORTED_REQUEST));
   if (features.noAckMode && opts.noAckMode !== false) {
@@ -97,7 +81,7 @@ export async function negotiate(conn: RemoteConnection, opts: GdbRemoteOptions):
   // features document was read.
   const layout =
     features.targetXml && opts.useTargetXml !== false
-      ? await parseTargetDescription((annex) => readXfer(limitRequests(request, MAX_XFER_REQUESTS, annex), 'features', annex, features.packetSize ?? DEFAULT_PACKET_SIZE))
+      ? await parseTargetDescription((annex) => readXfer(request, 'features', annex, features.packetSize ?? DEFAULT_PACKET_SIZE))
       : builtinAmd64Layout();
   // gdb refuses a description its architecture cannot use; without rip nothing can show where the program is.
   if (!layout.byName.has('rip')) throw new RemoteError(`Architecture rejected target-supplied description ${layout.source} (no rip register)`);

@@ -1,6 +1,7 @@
 // Register layouts of a remote stub: parsed from target.xml (with xi:include) or gdb's built-in amd64 g-packet order.
 import { AMD64_GDB_REGISTERS, ARCHITECTURE_NAME } from '../../arch/x86-64/registers.js';
 import { PacketError, bigIntToLeBytes, fromHex, leBytesToBigInt, preview } from './packets.js';
+import { stripXmlComments, xmlAttributes } from './util.js';
 
 export interface RegisterDef {
   name: string;
@@ -136,10 +137,11 @@ async function walk(
   const text = await fetch(annex);
   state.bytes += text.length;
   if (state.bytes > MAX_XML_BYTES) throw new PacketError(`Target description is larger than ${MAX_XML_BYTES} bytes`);
-  const xml = text.replace(/<!--[\s\S]*?-->/g, '');
-  const token = /<(xi:include|reg|architecture)\b([^>]*?)\/?>(?:([^<]*)<\/architecture>)?/g;
+  const xml = stripXmlComments(text);
+  // [^<>]: a tag's attributes never hold '<', so no match attempt scans past the next tag (linear on hostile text).
+  const token = /<(xi:include|reg|architecture)\b([^<>]*?)\/?>(?:([^<]*)<\/architecture>)?/g;
   for (let m = token.exec(xml); m; m = token.exec(xml)) {
-    const attrs = parseAttributes(m[2] ?? '');
+    const attrs = xmlAttributes(m[2] ?? '');
     if (m[1] === 'architecture') {
       state.architecture ??= (m[3] ?? '').trim() || undefined;
     } else if (m[1] === 'xi:include') {
@@ -169,11 +171,4 @@ interface WalkState {
   files: number;
   bytes: number;
   architecture: string | undefined;
-}
-
-export function parseAttributes(text: string): Map<string, string> {
-  const attrs = new Map<string, string>();
-  const re = /([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) attrs.set(m[1]!, m[2] ?? m[3] ?? '');
-  return attrs;
 }

@@ -15,6 +15,7 @@ import { StopControl } from './stop-control.js';
 import { isStopReply, parseStopReply, type StopReply } from './stop-reply.js';
 import { RemoteThreads } from './threads.js';
 import { remoteFailure } from './util.js';
+import { RemoteProcessImage } from './process-image.js';
 
 export type { GdbRemoteOptions } from './negotiate.js';
 
@@ -41,6 +42,8 @@ export class GdbRemoteTarget implements Target {
   private readonly stops: StopControl;
   /** '!' was accepted: the stub outlives the process, so kill keeps the connection for a later vRun. */
   private extended = false;
+  /** auxv and the library list, when the stub offers them (gdbserver); undefined elsewhere. */
+  readonly processImage?: RemoteProcessImage;
 
   private constructor(
     private readonly conn: RemoteConnection,
@@ -62,6 +65,15 @@ export class GdbRemoteTarget implements Target {
     this.registers = new RegisterCache(request, layout, (v) => this.threads.select(v));
     this.stops = new StopControl(conn, this.threads, this.registers, (text) => this.onOutput?.(text));
     this.onOutput = opts.onOutput;
+    if (RemoteProcessImage.offered(features)) {
+      const stopped = <T>(f: () => Promise<T>): Promise<T> => (this.checkStopped(), f());
+      this.processImage = new RemoteProcessImage(
+        (p) => stopped(() => this.request(p)),
+        (addr, len) => this.readMemory(addr, len),
+        features,
+        features.packetSize ?? DEFAULT_PACKET_SIZE,
+      );
+    }
   }
 
   /**
@@ -255,6 +267,7 @@ export class GdbRemoteTarget implements Target {
     if (!isStopReply(reply)) throw remoteFailure('vRun', reply, 'Cannot restart the program');
     this.threads.reset();
     this.registers.clear();
+    this.processImage?.reset();
     this.stops.exited = false;
     const ev = this.stops.noteStop(parseStopReply(reply));
     this.threads.initialThread = ev.vcpu;

@@ -2,7 +2,7 @@
 import type { VcpuInfo } from '../contract.js';
 import { UserError } from '../../util/errors.js';
 import { fromHex } from './packets.js';
-import { parseAttributes } from './registers.js';
+import { xmlAttributes as parseAttributes } from './util.js';
 import { parseThreadId, type ThreadId } from './stop-reply.js';
 import { fetchThreadList, readXfer } from './util.js';
 

@@ -13,7 +13,7 @@ import { gdbCoreView } from './gdb-core.js';
 
 const GENERAL = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15',
   'rip', 'eflags', 'cs', 'ss', 'ds', 'es', 'fs', 'gs', 'fs_base', 'gs_base'];
-const AT_ENTRY = 9n;
+const AT_ENTRY = 9;
 const SIGNALS: Record<string, number> = { SIGSEGV: 11, SIGABRT: 6 };
 
 const CASES = [
