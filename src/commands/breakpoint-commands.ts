@@ -8,7 +8,7 @@ import type { Command } from './registry.js';
 import { needSession } from './context.js';
 
 /** "kernel.c:73 if x > 3" -> spec and condition. */
-function splitCondition(args: string): { spec: string; condition?: string } {
+export function splitCondition(args: string): { spec: string; condition?: string } {
   const idx = args.search(/(^|\s)if(\s|\(|$)/);
   if (idx < 0) return { spec: args.trim() };
   const spec = args.slice(0, idx).trim();
@@ -40,27 +40,44 @@ function hex16(a: bigint): string {
   return '0x' + a.toString(16).padStart(16, '0');
 }
 
-export function formatBreakpointTable(bps: readonly Breakpoint[]): string {
-  if (!bps.length) return 'No breakpoints or watchpoints.\n';
-  const rows = ['Num     Type           Disp Enb Address            What'];
+/** gdb's Type column: "hw watchpoint", "read watchpoint", "acc watchpoint" for watchpoints. */
+const WATCH_TYPES = { write: 'hw watchpoint', read: 'read watchpoint', access: 'acc watchpoint' } as const;
+
+export function formatBreakpointTable(bps: readonly Breakpoint[], empty = 'No breakpoints or watchpoints.'): string {
+  if (!bps.length) return `${empty}\n`;
+  // gdb widens the Type column (14 at least) to its longest entry.
+  const typeWidth = Math.max(14, ...bps.map((b) => (b.watch ? WATCH_TYPES[b.watch.kind].length : 0))) + 1;
+  const rows = [`Num     ${'Type'.padEnd(typeWidth)}Disp Enb Address            What`];
   for (const b of bps) {
+    if (b.watch) {
+      rows.push(`${String(b.id).padEnd(8)}${WATCH_TYPES[b.watch.kind].padEnd(typeWidth)}${b.temporary ? 'del ' : 'keep'} ${b.enabled ? 'y' : 'n'}   ${''.padEnd(18)} ${b.watch.expression}`);
+      rows.push(...breakpointDetails(b));
+      continue;
+    }
     const disp = b.temporary ? 'del ' : 'keep';
     const enb = b.enabled ? 'y' : 'n';
     const where = (l: Breakpoint['locations'][number]) => (l.file && l.line ? `in ${l.function ?? '??'} at ${l.file}:${l.line}` : l.function ? `<${l.function}>` : '');
     if (b.locations.length === 1) {
       const l = b.locations[0]!;
-      rows.push(`${String(b.id).padEnd(8)}breakpoint     ${disp} ${enb}   ${hex16(l.address)} ${where(l)}`);
+      rows.push(`${String(b.id).padEnd(8)}${'breakpoint'.padEnd(typeWidth)}${disp} ${enb}   ${hex16(l.address)} ${where(l)}`);
     } else {
-      rows.push(`${String(b.id).padEnd(8)}breakpoint     ${disp} ${enb}   <MULTIPLE>         `);
+      rows.push(`${String(b.id).padEnd(8)}${'breakpoint'.padEnd(typeWidth)}${disp} ${enb}   <MULTIPLE>         `);
     }
-    if (b.condition) rows.push(`\tstop only if ${b.condition}`);
-    if (b.hits) rows.push(`\tbreakpoint already hit ${b.hits} time${b.hits === 1 ? '' : 's'}`);
-    if (b.ignoreCount) rows.push(`\tWill ignore next ${b.ignoreCount} crossings of breakpoint.`);
+    rows.push(...breakpointDetails(b));
     if (b.locations.length > 1) {
       b.locations.forEach((l, i) => rows.push(`${`${b.id}.${i + 1}`.padEnd(20)}${enb}   ${hex16(l.address)} ${where(l)}`));
     }
   }
   return rows.join('\n') + '\n';
+}
+
+/** The condition, hit count and ignore count lines under a breakpoint or watchpoint row. */
+function breakpointDetails(b: Breakpoint): string[] {
+  const rows: string[] = [];
+  if (b.condition) rows.push(`\tstop only if ${b.condition}`);
+  if (b.hits) rows.push(`\tbreakpoint already hit ${b.hits} time${b.hits === 1 ? '' : 's'}`);
+  if (b.ignoreCount) rows.push(`\tWill ignore next ${b.ignoreCount} crossings of breakpoint.`);
+  return rows;
 }
 
 function forIds(args: string, ctx: CommandContext, fn: (s: Session, id: number) => void | Promise<void>): Promise<void> {

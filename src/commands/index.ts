@@ -9,15 +9,17 @@ import { dataCommands, dataInfoCommands } from './data-commands.js';
 import { maintCommands } from './maint-commands.js';
 import { xenCommands, xenInfoCommands } from './xen-commands.js';
 import { coreCommands } from './core-command.js';
+import { watchCommands, watchInfoCommands } from './watch-commands.js';
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
   const info = new CommandTable('info');
-  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands, ...xenInfoCommands);
+  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands, ...xenInfoCommands, ...watchInfoCommands);
   table.add(
     ...basicCommands(() => table),
     ...runCommands,
     ...breakpointCommands,
+    ...watchCommands,
     ...frameCommands,
     ...dataCommands,
     ...staticCommands,

@@ -2,6 +2,7 @@
 import type { CodeLocation, FrameInfo, StopInfo } from '../core/api.js';
 import type { Session } from '../core/session.js';
 import type { SourceFiles } from './source-files.js';
+import { WATCH_TITLES } from '../core/watchpoints.js';
 
 export function hex16(a: bigint): string {
   return '0x' + a.toString(16).padStart(16, '0');
@@ -50,6 +51,14 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
       break;
     case 'interrupted':
       header = `\nProgram received signal SIGINT, Interrupt.\n${frameDescription(loc, await args(), !atLineStart)}`;
+      break;
+    case 'watchpoint': {
+      const reports = cause.hits.map((h) => `\n${WATCH_TITLES[h.watch.kind]} ${h.watchpoint}: ${h.watch.expression}\n\n${h.old !== undefined ? `Old value = ${h.old}\nNew value = ${h.value}` : `Value = ${h.value}`}\n`);
+      header = `${reports.join('')}${frameDescription(loc, await args(), !atLineStart)}`;
+      break;
+    }
+    case 'watch-scope':
+      header = `\nWatchpoint ${cause.watchpoint} deleted because the program has left the block in\nwhich its expression is valid.\n${frameDescription(loc, await args(), !atLineStart)}`;
       break;
     case 'finish':
     case 'step':

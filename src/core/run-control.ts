@@ -1,7 +1,7 @@
 // Resuming and stopping, once for every backend: planting sites for a strategy, stepping over them, spin polling.
 import { x86_64 } from '../arch/arch.js';
 import type { InstructionStepper } from '../arch/arch.js';
-import { TargetGoneError, type RegisterSet, type StopEvent, type Target } from '../target/contract.js';
+import { TargetGoneError, type RegisterSet, type StopEvent, type Target, type WatchKind } from '../target/contract.js';
 import type { PatchTable } from './patches.js';
 import type { BreakpointStrategy } from './strategy.js';
 
@@ -11,6 +11,7 @@ export type RawStop =
   | { kind: 'stepped'; vcpu: number }
   | { kind: 'signal'; vcpu: number; signal: number; name: string }
   | { kind: 'interrupted'; vcpu: number }
+  | { kind: 'watch'; vcpu: number; watch: WatchKind; address?: bigint } // a hardware watchpoint fired (core/watchpoints.ts decides whether it stops)
   | { kind: 'exited'; code: number }
   | { kind: 'killed'; signal: number; name: string };
 
@@ -227,6 +228,7 @@ export class RunControl {
       case 'killed': return { kind: 'killed', signal: r.signal, name: r.name };
       case 'interrupted': return { kind: 'interrupted', vcpu };
       case 'spin': return { kind: 'site', vcpu, address: r.address };
+      case 'watchpoint': return { kind: 'watch', vcpu, watch: r.watch, ...(r.address !== undefined ? { address: r.address } : {}) };
       case 'signal':
         if (this.userInterrupt && (r.signal === 2 || r.signal === 0)) return { kind: 'interrupted', vcpu };
         return { kind: 'signal', vcpu, signal: r.signal, name: r.name };

@@ -77,10 +77,11 @@ export class Session extends SessionExecution {
 
   /** Every way out ends here: restores patched bytes; never throws. Returns addresses it could not restore. */
   async restoreAll(): Promise<bigint[]> {
+    const lifted = await this.watchpoints.removeAll().catch(() => []);
     try {
-      return await this.run.removeAll();
+      return [...(await this.run.removeAll()), ...lifted];
     } catch {
-      return [];
+      return lifted;
     }
   }
 
@@ -149,6 +150,7 @@ export class Session extends SessionExecution {
     if (this.state !== 'exited') await this.restoreAll();
     await this.target.restart(this.program.elf.path);
     this.patches.forgetAll();
+    this.watchpoints.processGone();
     this.run.removeOwnersWithPrefix('temp:');
     this.run.setPendingSignal(undefined); // the old process's signal dies with it
     for (const b of this.breakpoints.all()) b.hits = 0;
@@ -160,12 +162,14 @@ export class Session extends SessionExecution {
     const vcpus = await this.target.listVcpus();
     this.vcpu = vcpus[0]?.id ?? 0;
     this.lastStop = { vcpu: this.vcpu, cause: { kind: 'attached' }, location: await this.locationOfPc(this.vcpu) };
+    await this.watchpoints.refreshValues();
     this.emit({ type: 'breakpoints-changed' });
   }
 
   async kill(): Promise<void> {
     await this.restoreAll();
     await this.target.kill();
+    this.watchpoints.processGone();
     this.state = 'exited';
   }
 }

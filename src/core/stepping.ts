@@ -48,8 +48,16 @@ export class Stepping {
       let v = vcpu;
       for (;;) {
         const raw = await run.continueAll(v);
+        if (raw.kind === 'watch') {
+          const watched = await this.watchpointStop(raw);
+          if (watched) return watched;
+          v = raw.vcpu;
+          continue;
+        }
         if (raw.kind !== 'site') return { raw };
         v = raw.vcpu;
+        const gone = await this.s.watchpoints.scopeExit(raw.vcpu, raw.address);
+        if (gone !== undefined) return { raw, cause: { kind: 'watch-scope', watchpoint: gone } };
         const bp = await this.s.userBreakpointTriggers(raw.address);
         if (bp) return { raw, cause: { kind: 'breakpoint', breakpoint: bp.id } };
         for (const t of temps) {
@@ -181,8 +189,23 @@ export class Stepping {
     throw new UserError('Stepping gave up after too many instructions in one line.');
   }
 
-  /** A user breakpoint where a step ended is reported as hit, as gdb does. */
+  /** A watchpoint trap that stops (value changed, condition true...) as its outcome; undefined: carry on. */
+  private async watchpointStop(raw: Extract<RawStop, { kind: 'watch' }>): Promise<Outcome | undefined> {
+    const hits = await this.s.watchpoints.check(raw);
+    return hits.length ? { raw, cause: { kind: 'watchpoint', hits } } : undefined;
+  }
+
+  /** A user breakpoint where a step ended is reported as hit, as gdb does; so are watchpoints and a watched frame's return. */
   private async afterStep(vcpu: number, raw: RawStop): Promise<Outcome> {
+    if (raw.kind === 'watch') {
+      // The instruction completed (x86 data breakpoints trap after it): a hit that does not stop is a finished step.
+      return (await this.watchpointStop(raw)) ?? this.afterStep(vcpu, { kind: 'stepped', vcpu });
+    }
+    if (raw.kind === 'site' || (raw.kind === 'stepped' && this.s.watchpoints.anyScoped && this.s.watchpoints.isScopeSite(await this.pc(vcpu)))) {
+      const address = raw.kind === 'site' ? raw.address : await this.pc(vcpu);
+      const gone = await this.s.watchpoints.scopeExit(vcpu, address);
+      if (gone !== undefined) return { raw: { kind: 'site', vcpu, address }, cause: { kind: 'watch-scope', watchpoint: gone } };
+    }
     if (raw.kind === 'site') {
       const bp = await this.s.userBreakpointTriggers(raw.address);
       if (bp) return { raw, cause: { kind: 'breakpoint', breakpoint: bp.id } };

@@ -1,11 +1,14 @@
 // Stop handling and interrupts of a remote target: the wire while it runs, stop replies turned into StopEvents, ^C and its races.
-import { TargetGoneError, type StopEvent, type StopReason } from '../contract.js';
+import { TargetGoneError, type StopEvent, type StopReason, type WatchKind } from '../contract.js';
 import { RemoteError, WAIT_FOREVER, type RemoteConnection } from './connection.js';
 import { OutputLimit } from './output-limit.js';
 import type { RegisterCache } from './register-cache.js';
 import { SIGINT, SIGSTOP, SIGTRAP, isStopReply, parseStopReply, signalName, type StopReply } from './stop-reply.js';
 import type { RemoteThreads } from './threads.js';
 import { remoteFailure } from './util.js';
+
+/** The stop reply's watchpoint reasons (watch:ADDR, rwatch:ADDR, awatch:ADDR). */
+const WATCH_KINDS: Record<string, WatchKind> = { watch: 'write', rwatch: 'read', awatch: 'access' };
 
 /** One resume at a time: start() sends it, wait() yields its stop, interrupt() may come in between. */
 export class StopControl {
@@ -115,7 +118,9 @@ export class StopControl {
     const vcpu = this.threads.stopVcpu;
     if (vcpu !== undefined) this.registers.noteExpedited(vcpu, reply.registers);
     let reason: StopReason;
-    if (reply.signal === SIGTRAP || reply.reason !== undefined) reason = { kind: 'trap' };
+    const watch = reply.reason !== undefined ? WATCH_KINDS[reply.reason] : undefined;
+    if (watch) reason = { kind: 'watchpoint', watch, ...(reply.watchAddress !== undefined ? { address: reply.watchAddress } : {}) };
+    else if (reply.signal === SIGTRAP || reply.reason !== undefined) reason = { kind: 'trap' };
     else if (reply.signal === 0 || (wasInterrupted && (reply.signal === SIGINT || reply.signal === SIGSTOP))) reason = { kind: 'interrupted' };
     else reason = { kind: 'signal', signal: reply.signal, name: signalName(reply.signal) };
     return { vcpu, reason };

@@ -1,7 +1,7 @@
 // GdbRemoteTarget: the Target contract over the GDB remote serial protocol (gdbserver, QEMU's gdbstub, Xen's gdbsx).
 import {
   TargetGoneError,
-  type RegisterSet, type ResumeOptions, type StopEvent, type Target, type TargetCapabilities, type VcpuInfo,
+  type RegisterSet, type ResumeOptions, type StopEvent, type Target, type TargetCapabilities, type VcpuInfo, type WatchKind,
 } from '../contract.js';
 import { UserError } from '../../util/errors.js';
 import { RemoteConnection, RemoteError } from './connection.js';
@@ -17,6 +17,9 @@ import { RemoteThreads } from './threads.js';
 import { remoteFailure } from './util.js';
 
 export type { GdbRemoteOptions } from './negotiate.js';
+
+/** The Z packet number of each watchpoint kind. */
+const WATCH_PACKETS: Record<WatchKind, number> = { write: 2, read: 3, access: 4 };
 
 /**
  * A connected remote stub in all-stop mode. vCPU numbers are the stub's thread ids (threads.ts).
@@ -132,6 +135,23 @@ export class GdbRemoteTarget implements Target {
 
   removeBreakpoint(addr: bigint): Promise<void> {
     return this.zPacket('z', addr);
+  }
+
+  /** Z2/Z3/Z4; false when the stub does not know the packet (empty reply), as gdb then assumes. */
+  async insertWatchpoint(kind: WatchKind, addr: bigint, len: number): Promise<boolean> {
+    this.checkStopped();
+    const z = WATCH_PACKETS[kind];
+    const reply = await this.request(`Z${z},${addr.toString(16)},${len.toString(16)}`);
+    if (reply === 'OK') return true;
+    if (reply === '') return false;
+    throw remoteFailure(`Z${z}`, reply, `Cannot insert a watchpoint at 0x${addr.toString(16)}`);
+  }
+
+  async removeWatchpoint(kind: WatchKind, addr: bigint, len: number): Promise<void> {
+    this.checkStopped();
+    const z = WATCH_PACKETS[kind];
+    const reply = await this.request(`z${z},${addr.toString(16)},${len.toString(16)}`);
+    if (reply !== 'OK') throw remoteFailure(`z${z}`, reply, `Cannot remove the watchpoint at 0x${addr.toString(16)}`);
   }
 
   async resume(opts: ResumeOptions): Promise<void> {

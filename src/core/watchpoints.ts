@@ -1,0 +1,244 @@
+// Hardware watchpoints (gdb's watch, rwatch, awatch): kept in the target, hits judged against the old value, scope-bound ones deleted when their frame returns.
+import { x86_64 } from '../arch/arch.js';
+import { UserError } from '../util/errors.js';
+import type { Target, WatchKind } from '../target/contract.js';
+import type { WatchHit, WatchInfo } from './api.js';
+import type { Breakpoint, BreakpointTable } from './breakpoints.js';
+import type { RawStop, RunControl } from './run-control.js';
+
+/** Formats the watched bytes as gdb prints the expression's value (eval lives above core: the caller passes it in). */
+export type FormatWatched = (bytes: Uint8Array) => Promise<string>;
+
+/** A watchpoint as the command layer resolved it: what to watch, where, and how to print it. */
+export interface WatchRequest {
+  kind: WatchKind;
+  expression: string;
+  address: bigint;
+  length: number;
+  format: FormatWatched;
+  condition?: string;
+  /**
+   * An expression on locals lives as long as its frame: `cfa` is that frame's canonical frame address
+   * and `resume` the caller's resume address, where gdb plants its watchpoint-scope breakpoint.
+   */
+  scope?: { cfa: bigint; resume: bigint };
+}
+
+/** What the watchpoints need from the session. */
+export interface WatchHost {
+  readonly target: Target;
+  readonly run: RunControl;
+  readonly breakpoints: BreakpointTable;
+  readMemory(address: bigint, len: number): Promise<Uint8Array>;
+  /** Condition, hit count and ignore count, as for a breakpoint: does this hit stop? */
+  triggers(bp: Breakpoint): Promise<boolean>;
+}
+
+interface Watch {
+  bp: Breakpoint;
+  req: WatchRequest;
+  /** The value when last looked at (undefined: it could not be read). */
+  old: Uint8Array | undefined;
+  /** The kind actually in the target: a read watchpoint becomes an access one where reads alone cannot be watched (x86). */
+  inserted?: WatchKind;
+}
+
+export const WATCH_TITLES: Record<WatchKind, string> = {
+  write: 'Hardware watchpoint',
+  read: 'Hardware read watchpoint',
+  access: 'Hardware access (read/write) watchpoint',
+};
+
+const scopeOwner = (id: number): string => `watch-scope:${id}`;
+
+export class Watchpoints {
+  private readonly watches = new Map<number, Watch>();
+
+  constructor(private readonly host: WatchHost) {}
+
+  /** Creates a watchpoint (numbered with the breakpoints); it goes into the target at the next resume. */
+  async add(req: WatchRequest): Promise<Breakpoint> {
+    if (!this.host.target.insertWatchpoint) throw new UserError('Target does not support this type of hardware watchpoint.');
+    const watch: WatchInfo = { kind: req.kind, expression: req.expression };
+    const bp = this.host.breakpoints.createWatch(watch, req.condition);
+    this.watches.set(bp.id, { bp, req, old: await this.read(req) });
+    if (req.scope) this.host.run.addSite(req.scope.resume, scopeOwner(bp.id));
+    return bp;
+  }
+
+  /** Is this breakpoint number a watchpoint? */
+  has(id: number): boolean {
+    return this.watches.has(id);
+  }
+
+  /**
+   * Makes the target's watchpoints match the table (deleted and disabled ones out, enabled ones in);
+   * called before every execution command. Fails like gdb when the target refuses one.
+   */
+  async sync(): Promise<void> {
+    const live = new Set(this.host.breakpoints.all());
+    for (const [id, w] of [...this.watches]) {
+      if (live.has(w.bp) && w.bp.enabled) continue;
+      await this.lift(w);
+      if (!live.has(w.bp)) this.forget(id);
+    }
+    for (const w of this.watches.values()) {
+      if (!w.bp.enabled || w.inserted) continue;
+      await this.plant(w);
+      // While it was out of the target (disabled), the value may have changed unseen.
+      w.old = await this.read(w.req);
+    }
+  }
+
+  private async plant(w: Watch): Promise<void> {
+    const t = this.host.target;
+    const { address, length } = w.req;
+    let refused: unknown;
+    try {
+      let ok = await t.insertWatchpoint!(w.req.kind, address, length);
+      if (ok) w.inserted = w.req.kind;
+      else if (w.req.kind === 'read') {
+        // gdb's fallback: watch accesses and ignore the hits that changed the value (those are writes).
+        ok = await t.insertWatchpoint!('access', address, length);
+        if (ok) w.inserted = 'access';
+      }
+      if (ok) return;
+    } catch (e) {
+      refused = e;
+    }
+    const why = refused === undefined
+      ? 'Target does not support this type of hardware watchpoint.'
+      : 'Could not insert hardware breakpoints:\nYou may have requested too many hardware breakpoints/watchpoints.';
+    throw new UserError(`Could not insert hardware watchpoint ${w.bp.id}.\n${why}\n\nCommand aborted.`);
+  }
+
+  private async lift(w: Watch): Promise<void> {
+    if (!w.inserted) return;
+    const kind = w.inserted;
+    w.inserted = undefined;
+    await this.host.target.removeWatchpoint?.(kind, w.req.address, w.req.length);
+  }
+
+  private forget(id: number): void {
+    const w = this.watches.get(id);
+    if (w?.req.scope) this.host.run.removeSite(w.req.scope.resume, scopeOwner(id));
+    this.watches.delete(id);
+  }
+
+  /**
+   * A watchpoint trap: which watchpoints stop, with what they report (gdb's bpstat_check_watchpoint).
+   * A write watchpoint whose value did not change does not stop; a read watchpoint emulated with an
+   * access one ignores a hit that changed the value (a write). Old values are updated either way.
+   */
+  async check(stop: Extract<RawStop, { kind: 'watch' }>): Promise<WatchHit[]> {
+    const fired = [...this.watches.values()]
+      .filter((w) => w.inserted && w.bp.enabled && covers(w, stop.address))
+      .sort((a, b) => a.bp.id - b.bp.id);
+    const changedOther = new Set<Watch>();
+    const judged: { w: Watch; now: Uint8Array | undefined; changed: boolean }[] = [];
+    for (const w of fired) {
+      const now = await this.read(w.req);
+      const changed = !sameBytes(w.old, now);
+      judged.push({ w, now, changed });
+      if (changed && w.req.kind !== 'read') changedOther.add(w);
+    }
+    const hits: WatchHit[] = [];
+    for (const { w, now, changed } of judged) {
+      const before = w.old;
+      w.old = now;
+      if (w.req.kind === 'write' && !changed) continue;
+      if (w.req.kind === 'read' && changed && (w.inserted === 'access' || changedOther.size > 0)) continue;
+      if (!(await this.host.triggers(w.bp))) continue;
+      const value = await this.text(w, now);
+      const showOld = changed && w.req.kind !== 'read';
+      hits.push({ watchpoint: w.bp.id, watch: { kind: w.req.kind, expression: w.req.expression }, value, ...(showOld ? { old: await this.text(w, before) } : {}) });
+    }
+    return hits;
+  }
+
+  /**
+   * At a stop on `address`: if it is the scope breakpoint of a watchpoint whose frame has returned
+   * (the stack pointer is back above that frame), deletes that watchpoint and returns its number.
+   */
+  async scopeExit(vcpu: number, address: bigint): Promise<number | undefined> {
+    for (const [id, w] of this.watches) {
+      const scope = w.req.scope;
+      if (!scope || scope.resume !== address) continue;
+      const rsp = await this.register(vcpu, x86_64.spRegister);
+      if (rsp === undefined || rsp < scope.cfa) continue;
+      this.host.breakpoints.remove(id);
+      await this.lift(w);
+      this.forget(id);
+      return id;
+    }
+    return undefined;
+  }
+
+  /** Is any watchpoint bound to a frame (so steps must look for its scope breakpoint)? */
+  get anyScoped(): boolean {
+    return [...this.watches.values()].some((w) => w.req.scope);
+  }
+
+  /** Is there a watchpoint-scope breakpoint at this address? */
+  isScopeSite(address: bigint): boolean {
+    return [...this.watches.values()].some((w) => w.req.scope?.resume === address);
+  }
+
+  /** Takes every watchpoint out of the target (detach, quit, kill); returns the addresses it could not. */
+  async removeAll(): Promise<bigint[]> {
+    const failed: bigint[] = [];
+    for (const w of this.watches.values()) {
+      try {
+        await this.lift(w);
+      } catch {
+        failed.push(w.req.address);
+      }
+    }
+    return failed;
+  }
+
+  /**
+   * The process is gone (exit, restart, lost target): nothing is in the target any more. Watchpoints
+   * on locals go with their frames (gdb deletes them when the program is run again).
+   */
+  processGone(): void {
+    for (const [id, w] of [...this.watches]) {
+      w.inserted = undefined;
+      if (w.req.scope) {
+        if (this.host.breakpoints.all().includes(w.bp)) this.host.breakpoints.remove(id);
+        this.forget(id);
+      }
+    }
+  }
+
+  /** Re-reads the values after the program was started again (globals start from their initial values). */
+  async refreshValues(): Promise<void> {
+    for (const w of this.watches.values()) w.old = await this.read(w.req);
+  }
+
+  private async read(req: WatchRequest): Promise<Uint8Array | undefined> {
+    return this.host.readMemory(req.address, req.length).catch(() => undefined);
+  }
+
+  private async text(w: Watch, bytes: Uint8Array | undefined): Promise<string> {
+    if (!bytes) return '<unreadable>';
+    return w.req.format(bytes).catch((e: unknown) => `<error: ${(e as Error).message}>`);
+  }
+
+  private async register(vcpu: number, name: string): Promise<bigint | undefined> {
+    const t = this.host.target;
+    return t.readRegister ? t.readRegister(vcpu, name) : (await t.readRegisters(vcpu)).get(name);
+  }
+}
+
+/** Does the watched range hold the reported data address? (unknown address: every watchpoint may have fired) */
+function covers(w: Watch, address: bigint | undefined): boolean {
+  if (address === undefined) return true;
+  // x86 stubs split a range into aligned pieces inside it and report the piece's start.
+  return address >= w.req.address && address < w.req.address + BigInt(w.req.length);
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
