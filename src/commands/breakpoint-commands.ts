@@ -43,14 +43,19 @@ function hex16(a: bigint): string {
 /** gdb's Type column: "hw watchpoint", "read watchpoint", "acc watchpoint" for watchpoints. */
 const WATCH_TYPES = { write: 'hw watchpoint', read: 'read watchpoint', access: 'acc watchpoint' } as const;
 
-export function formatBreakpointTable(bps: readonly Breakpoint[], empty = 'No breakpoints or watchpoints.'): string {
+/**
+ * gdb's table. `live`: a process exists; without one, watchpoints have no location in memory and gdb
+ * narrows the Address column to 10 when no listed breakpoint has a code location.
+ */
+export function formatBreakpointTable(bps: readonly Breakpoint[], empty = 'No breakpoints or watchpoints.', live = true): string {
   if (!bps.length) return `${empty}\n`;
   // gdb widens the Type column (14 at least) to its longest entry.
   const typeWidth = Math.max(14, ...bps.map((b) => (b.watch ? WATCH_TYPES[b.watch.kind].length : 0))) + 1;
-  const rows = [`Num     ${'Type'.padEnd(typeWidth)}Disp Enb Address            What`];
+  const addressWidth = live || bps.some((b) => b.locations.length) ? 18 : 10;
+  const rows = [`Num     ${'Type'.padEnd(typeWidth)}Disp Enb ${'Address'.padEnd(addressWidth)} What`];
   for (const b of bps) {
     if (b.watch) {
-      rows.push(`${String(b.id).padEnd(8)}${WATCH_TYPES[b.watch.kind].padEnd(typeWidth)}${b.temporary ? 'del ' : 'keep'} ${b.enabled ? 'y' : 'n'}   ${''.padEnd(18)} ${b.watch.expression}`);
+      rows.push(`${String(b.id).padEnd(8)}${WATCH_TYPES[b.watch.kind].padEnd(typeWidth)}${b.temporary ? 'del ' : 'keep'} ${b.enabled ? 'y' : 'n'}   ${''.padEnd(addressWidth)} ${b.watch.expression}`);
       rows.push(...breakpointDetails(b));
       continue;
     }

@@ -37,7 +37,9 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
   const loc = stop.location;
   const lines: string[] = [];
   const cause = stop.cause;
-  const atLineStart = session.program.lineForPc(loc.address)?.pc === loc.address;
+  // gdb's frame_show_address: the pc is shown unless it starts a line-table row that is a statement.
+  const sal = session.program.lineForPc(loc.address);
+  const atLineStart = sal?.pc === loc.address && sal.isStmt;
   const args = async () => (await session.backtrace(1).catch(() => []))[0]?.args;
   let header: string | undefined;
   switch (cause.kind) {

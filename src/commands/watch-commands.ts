@@ -66,6 +66,9 @@ export const watchCommands: Command[] = [
 export const watchInfoCommands: Command[] = [
   {
     name: 'watchpoints', help: 'List watchpoints with hit counts.',
-    run: (_a, ctx) => ctx.out.print(formatBreakpointTable(needSession(ctx).breakpoints.all().filter((b) => b.watch), 'No watchpoints.')),
+    run: (_a, ctx) => {
+      const s = needSession(ctx);
+      ctx.out.print(formatBreakpointTable(s.breakpoints.all().filter((b) => b.watch), 'No watchpoints.', s.state === 'stopped' || s.state === 'running'));
+    },
   },
 ];

@@ -109,7 +109,7 @@ export class Watchpoints {
     const why = refused === undefined
       ? 'Target does not support this type of hardware watchpoint.'
       : 'Could not insert hardware breakpoints:\nYou may have requested too many hardware breakpoints/watchpoints.';
-    throw new UserError(`Could not insert hardware watchpoint ${w.bp.id}.\n${why}\n\nCommand aborted.`);
+    throw new UserError(`Warning:\nCould not insert hardware watchpoint ${w.bp.id}.\n${why}\n\nCommand aborted.`);
   }
 
   private async lift(w: Watch): Promise<void> {
