@@ -30,7 +30,9 @@ async function createWatch(kind: WatchKind, args: string, ctx: CommandContext): 
   const v = await evaluateExpression(scope, expression);
   if (v.lval.kind !== 'memory') {
     if (v.lval.kind === 'none' && !/[A-Za-z_$]/.test(expression)) throw new UserError(`Cannot watch constant value \`${expression}'.`);
-    throw new UserError('Expression cannot be implemented with read/access watchpoint.');
+    if (kind !== 'write') throw new UserError('Expression cannot be implemented with read/access watchpoint.');
+    // gdb would watch every lvalue the value is computed from, or single-step (a software watchpoint).
+    throw new UserError(`Cannot watch \`${expression}': it is not in memory, and software watchpoints (single-stepping) are not supported; watch a variable, a member or *POINTER.`);
   }
   const length = valueSize(v);
   if (length <= 0) throw new UserError(`Cannot watch \`${expression}': its size is not known.`);

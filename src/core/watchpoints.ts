@@ -1,7 +1,7 @@
 // Hardware watchpoints (gdb's watch, rwatch, awatch): kept in the target, hits judged against the old value, scope-bound ones deleted when their frame returns.
 import { x86_64 } from '../arch/arch.js';
 import { UserError } from '../util/errors.js';
-import type { Target, WatchKind } from '../target/contract.js';
+import { TargetGoneError, type Target, type WatchKind } from '../target/contract.js';
 import type { WatchHit, WatchInfo } from './api.js';
 import type { Breakpoint, BreakpointTable } from './breakpoints.js';
 import type { RawStop, RunControl } from './run-control.js';
@@ -82,34 +82,43 @@ export class Watchpoints {
       await this.lift(w);
       if (!live.has(w.bp)) this.forget(id);
     }
+    const failed: number[] = [];
     for (const w of this.watches.values()) {
       if (!w.bp.enabled || w.inserted) continue;
-      await this.plant(w);
+      if (!(await this.plant(w))) {
+        failed.push(w.bp.id);
+        continue;
+      }
       // While it was out of the target (disabled), the value may have changed unseen.
       w.old = await this.read(w.req);
     }
+    // gdb's words, whether the stub lacks the packet ("") or refused this one (out of debug registers).
+    if (failed.length) {
+      const lines = failed.map((id) => `Could not insert hardware watchpoint ${id}.\n`).join('');
+      throw new UserError(`Warning:\n${lines}Could not insert hardware breakpoints:\nYou may have requested too many hardware breakpoints/watchpoints.\n\nCommand aborted.`);
+    }
   }
 
-  private async plant(w: Watch): Promise<void> {
+  /** Puts one watchpoint into the target; false when the target has no such watchpoint or refuses it. */
+  private async plant(w: Watch): Promise<boolean> {
     const t = this.host.target;
     const { address, length } = w.req;
-    let refused: unknown;
     try {
-      let ok = await t.insertWatchpoint!(w.req.kind, address, length);
-      if (ok) w.inserted = w.req.kind;
-      else if (w.req.kind === 'read') {
-        // gdb's fallback: watch accesses and ignore the hits that changed the value (those are writes).
-        ok = await t.insertWatchpoint!('access', address, length);
-        if (ok) w.inserted = 'access';
+      if (await t.insertWatchpoint!(w.req.kind, address, length)) {
+        w.inserted = w.req.kind;
+        return true;
       }
-      if (ok) return;
+      // gdb's fallback where reads alone cannot be watched (x86): watch accesses and ignore the hits
+      // that changed the value (those are writes).
+      if (w.req.kind === 'read' && (await t.insertWatchpoint!('access', address, length))) {
+        w.inserted = 'access';
+        return true;
+      }
+      return false;
     } catch (e) {
-      refused = e;
+      if (e instanceof TargetGoneError) throw e;
+      return false;
     }
-    const why = refused === undefined
-      ? 'Target does not support this type of hardware watchpoint.'
-      : 'Could not insert hardware breakpoints:\nYou may have requested too many hardware breakpoints/watchpoints.';
-    throw new UserError(`Warning:\nCould not insert hardware watchpoint ${w.bp.id}.\n${why}\n\nCommand aborted.`);
   }
 
   private async lift(w: Watch): Promise<void> {
