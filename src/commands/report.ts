@@ -32,6 +32,12 @@ export function backtraceLine(f: FrameInfo, session: Session): string {
   return `#${f.level}  ${frameDescription(f.location, f.args, midLine)}`;
 }
 
+/** "Breakpoint", or "Temporary breakpoint" for one that was deleted when it fired. */
+function breakpointTitle(session: Session, id: number): string {
+  const bp = session.breakpoints.all().find((b) => b.id === id);
+  return bp && !bp.temporary ? 'Breakpoint' : 'Temporary breakpoint';
+}
+
 /** Text printed when the target stops, given where the previous command started. */
 export async function describeStop(session: Session, sources: SourceFiles, stop: StopInfo, started: CodeLocation | undefined): Promise<string> {
   const loc = stop.location;
@@ -44,8 +50,7 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
   let header: string | undefined;
   switch (cause.kind) {
     case 'breakpoint': {
-      const bp = session.breakpoints.all().find((b) => b.id === cause.breakpoint);
-      header = `\n${bp && !bp.temporary ? 'Breakpoint' : 'Temporary breakpoint'} ${cause.breakpoint}, ${frameDescription(loc, await args(), !atLineStart)}`;
+      header = `\n${breakpointTitle(session, cause.breakpoint)} ${cause.breakpoint}, ${frameDescription(loc, await args(), !atLineStart)}`;
       break;
     }
     case 'signal':
@@ -55,8 +60,12 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
       header = `\nProgram received signal SIGINT, Interrupt.\n${frameDescription(loc, await args(), !atLineStart)}`;
       break;
     case 'watchpoint': {
-      const reports = cause.hits.map((h) => `\n${WATCH_TITLES[h.watch.kind]} ${h.watchpoint}: ${h.watch.expression}\n\n${h.old !== undefined ? `Old value = ${h.old}\nNew value = ${h.value}` : `Value = ${h.value}`}\n`);
-      header = `${reports.join('')}${frameDescription(loc, await args(), !atLineStart)}`;
+      // gdb prints the stop reasons in number order and stops after a breakpoint's ("Breakpoint 3, frame").
+      const bpId = cause.breakpoint;
+      const shown = cause.hits.filter((h) => bpId === undefined || h.watchpoint < bpId);
+      const reports = shown.map((h) => `\n${WATCH_TITLES[h.watch.kind]} ${h.watchpoint}: ${h.watch.expression}\n\n${h.old !== undefined ? `Old value = ${h.old}\nNew value = ${h.value}` : `Value = ${h.value}`}\n`);
+      const frame = frameDescription(loc, await args(), !atLineStart);
+      header = reports.join('') + (bpId === undefined ? frame : `\n${breakpointTitle(session, bpId)} ${bpId}, ${frame}`);
       break;
     }
     case 'watch-scope':

@@ -19,7 +19,7 @@ export type StopCause =
   | { kind: 'signal'; signal: string; description: string }
   | { kind: 'interrupted' }
   | { kind: 'attached' }
-  | { kind: 'watchpoint'; hits: WatchHit[] } // hardware watchpoints that fired, in number order
+  | { kind: 'watchpoint'; hits: WatchHit[]; breakpoint?: number } // hardware watchpoints that fired, in number order; a breakpoint at the pc after the access too
   | { kind: 'watch-scope'; watchpoint: number }; // a watchpoint on locals was deleted: its frame returned
 
 /** What a watchpoint reports when it fires: "Old value = 1 / New value = 2" (a change), else "Value = 7". */

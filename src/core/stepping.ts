@@ -48,20 +48,23 @@ export class Stepping {
       let v = vcpu;
       for (;;) {
         const raw = await run.continueAll(v);
-        if (raw.kind === 'watch') {
-          const watched = await this.watchpointStop(raw);
-          if (watched) return watched;
-          v = raw.vcpu;
+        if (raw.kind !== 'site' && raw.kind !== 'watch') return { raw };
+        v = raw.vcpu;
+        const at = raw.kind === 'site' ? raw.address : await this.pc(v);
+        const hits = raw.kind === 'watch' ? await this.s.watchpoints.check(raw) : [];
+        // x86 data breakpoints trap after the access: a site at the next instruction is reached too (gdb reports both).
+        if (raw.kind === 'watch' && !run.isSite(at)) {
+          if (hits.length) return { raw, cause: { kind: 'watchpoint', hits } };
           continue;
         }
-        if (raw.kind !== 'site') return { raw };
-        v = raw.vcpu;
-        const gone = await this.s.watchpoints.scopeExit(raw.vcpu, raw.address);
-        if (gone !== undefined) return { raw, cause: { kind: 'watch-scope', watchpoint: gone } };
-        const bp = await this.s.userBreakpointTriggers(raw.address);
-        if (bp) return { raw, cause: { kind: 'breakpoint', breakpoint: bp.id } };
+        const site: RawStop = { kind: 'site', vcpu: v, address: at };
+        const gone = await this.s.watchpoints.scopeExit(v, at);
+        if (gone !== undefined) return { raw: site, cause: { kind: 'watch-scope', watchpoint: gone } };
+        const bp = await this.s.userBreakpointTriggers(at);
+        if (hits.length) return { raw: site, cause: { kind: 'watchpoint', hits, ...(bp ? { breakpoint: bp.id } : {}) } };
+        if (bp) return { raw: site, cause: { kind: 'breakpoint', breakpoint: bp.id } };
         for (const t of temps) {
-          if (t.address === raw.address && (!t.check || (await t.check(raw.vcpu)))) return { raw, temp: t };
+          if (t.address === at && (!t.check || (await t.check(v)))) return { raw: site, temp: t };
         }
       }
     } finally {
@@ -189,17 +192,15 @@ export class Stepping {
     throw new UserError('Stepping gave up after too many instructions in one line.');
   }
 
-  /** A watchpoint trap that stops (value changed, condition true...) as its outcome; undefined: carry on. */
-  private async watchpointStop(raw: Extract<RawStop, { kind: 'watch' }>): Promise<Outcome | undefined> {
-    const hits = await this.s.watchpoints.check(raw);
-    return hits.length ? { raw, cause: { kind: 'watchpoint', hits } } : undefined;
-  }
-
   /** A user breakpoint where a step ended is reported as hit, as gdb does; so are watchpoints and a watched frame's return. */
   private async afterStep(vcpu: number, raw: RawStop): Promise<Outcome> {
     if (raw.kind === 'watch') {
-      // The instruction completed (x86 data breakpoints trap after it): a hit that does not stop is a finished step.
-      return (await this.watchpointStop(raw)) ?? this.afterStep(vcpu, { kind: 'stepped', vcpu });
+      // The instruction completed (x86 data breakpoints trap after it): a finished step, plus the hits that stop.
+      const hits = await this.s.watchpoints.check(raw);
+      const r = await this.afterStep(vcpu, { kind: 'stepped', vcpu });
+      if (!hits.length) return r;
+      const bp = r.cause?.kind === 'breakpoint' ? { breakpoint: r.cause.breakpoint } : {};
+      return { raw: r.raw.kind === 'stepped' ? raw : r.raw, cause: { kind: 'watchpoint', hits, ...bp } };
     }
     if (raw.kind === 'site' || (raw.kind === 'stepped' && this.s.watchpoints.anyScoped && this.s.watchpoints.isScopeSite(await this.pc(vcpu)))) {
       const address = raw.kind === 'site' ? raw.address : await this.pc(vcpu);

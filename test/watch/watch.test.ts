@@ -40,6 +40,16 @@ const SCENARIOS: { name: string; cmds: string[]; optimised: boolean; stderr?: Re
     optimised: false,
   },
   {
+    name: 'a breakpoint at the instruction after the write: both reported in number order, tbreak too',
+    cmds: ['break 33', 'break main', 'continue', 'watch counter', 'awatch where.y', 'tbreak 34', ...c(5), 'info breakpoints'],
+    optimised: false,
+  },
+  {
+    name: 'watchpoints while stepping: next, step, stepi, nexti, with a breakpoint on the next line',
+    cmds: ['break main', 'continue', 'watch sink', 'rwatch where.tag', 'break 33', ...Array<string>(6).fill('next'), 'step', 'step', 'step', 'stepi', 'nexti', 'info watchpoints'],
+    optimised: false,
+  },
+  {
     name: 'more than the 4 debug registers: the resume is refused, then works once one is deleted',
     cmds: ['break main', 'continue', 'rwatch where.tag', 'watch wide', 'continue', 'info watchpoints', 'delete 2', ...c(3)],
     optimised: true,
