@@ -137,7 +137,7 @@ export const breakpointCommands: Command[] = [
       const id = Number(m[1]);
       const cond = m[2]!.trim();
       s.setCondition(id, cond || undefined);
-      if (!cond) ctx.out.print(`Breakpoint ${id} now unconditional.\n`);
+      if (!cond && ctx.fromTerminal) ctx.out.print(`Breakpoint ${id} now unconditional.\n`); // gdb says it only to a terminal
     },
   },
   {
@@ -149,7 +149,7 @@ export const breakpointCommands: Command[] = [
       const id = Number(m[1]);
       const n = Number(m[2]);
       s.setIgnoreCount(id, n);
-      ctx.out.print(n === 0 ? `Will stop next time breakpoint ${id} is reached.\n` : n === 1 ? `Will ignore next crossing of breakpoint ${id}.\n` : `Will ignore next ${n} crossings of breakpoint ${id}.\n`);
+      if (ctx.fromTerminal) ctx.out.print(n === 0 ? `Will stop next time breakpoint ${id} is reached.\n` : n === 1 ? `Will ignore next crossing of breakpoint ${id}.\n` : `Will ignore next ${n} crossings of breakpoint ${id}.\n`);
     },
   },
 ];

@@ -25,6 +25,11 @@ const SCENARIOS: { name: string; cmds: string[]; optimised: boolean; stderr?: Re
     optimised: true,
   },
   {
+    name: 'ignore counts and conditions set afterwards (condition N EXPR, condition N), hit counts',
+    cmds: ['break main', 'continue', 'watch counter', 'awatch where.tag', 'ignore 2 2', 'condition 3 where.y > 4', ...c(2), 'info watchpoints', 'condition 3', ...c(2), 'info watchpoints'],
+    optimised: true,
+  },
+  {
     name: 'a local going out of scope on continue (the scope breakpoint at the caller)',
     cmds: ['break bump', 'continue', 'watch total', 'info watchpoints', ...c(6), 'info watchpoints'],
     optimised: false,
