@@ -50,12 +50,13 @@ const WATCH_TYPES = { write: 'hw watchpoint', read: 'read watchpoint', access: '
 export function formatBreakpointTable(bps: readonly Breakpoint[], empty = 'No breakpoints or watchpoints.', live = true): string {
   if (!bps.length) return `${empty}\n`;
   // gdb widens the Type column (14 at least) to its longest entry.
-  const typeWidth = Math.max(14, ...bps.map((b) => (b.watch ? WATCH_TYPES[b.watch.kind].length : 0))) + 1;
+  const typeOf = (w: NonNullable<Breakpoint['watch']>): string => (w.software ? 'watchpoint' : WATCH_TYPES[w.kind]);
+  const typeWidth = Math.max(14, ...bps.map((b) => (b.watch ? typeOf(b.watch).length : 0))) + 1;
   const addressWidth = live || bps.some((b) => b.locations.length) ? 18 : 10;
   const rows = [`Num     ${'Type'.padEnd(typeWidth)}Disp Enb ${'Address'.padEnd(addressWidth)} What`];
   for (const b of bps) {
     if (b.watch) {
-      rows.push(`${String(b.id).padEnd(8)}${WATCH_TYPES[b.watch.kind].padEnd(typeWidth)}${b.temporary ? 'del ' : 'keep'} ${b.enabled ? 'y' : 'n'}   ${''.padEnd(addressWidth)} ${b.watch.expression}`);
+      rows.push(`${String(b.id).padEnd(8)}${typeOf(b.watch).padEnd(typeWidth)}${b.temporary ? 'del ' : 'keep'} ${b.enabled ? 'y' : 'n'}   ${''.padEnd(addressWidth)} ${b.watch.expression}`);
       rows.push(...breakpointDetails(b));
       continue;
     }

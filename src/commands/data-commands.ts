@@ -56,6 +56,9 @@ export const dataCommands: Command[] = [
       // gdb's exec-file-mismatch setting: "off" lets breakpoints be planted in an image that differs from --path.
       const mismatch = /^exec-file-mismatch\s+(ask|warn|off)$/.exec(a.trim());
       if (mismatch) return needSession(ctx).setImageMismatchAllowed(mismatch[1] === 'off');
+      // gdb's can-use-hw-watchpoints: 0 makes `watch` a software (single-stepping) watchpoint.
+      const hw = /^can-use-hw-watchpoints\s+(\d+)$/.exec(a.trim());
+      if (hw) return void (needSession(ctx).watchpoints.hardware = hw[1] !== '0');
       const m = /^(?:var(?:iable)?\s+)?(.*)$/s.exec(a.trim())!;
       if (!m[1]!.includes('=')) throw new UserError(`"set" needs an assignment: set var NAME = VALUE`);
       needSession(ctx).requireStopped();

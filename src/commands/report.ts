@@ -2,7 +2,7 @@
 import type { CodeLocation, FrameInfo, StopInfo } from '../core/api.js';
 import type { Session } from '../core/session.js';
 import type { SourceFiles } from './source-files.js';
-import { WATCH_TITLES } from '../core/watchpoints.js';
+import { watchTitle } from '../core/watchpoints.js';
 
 export function hex16(a: bigint): string {
   return '0x' + a.toString(16).padStart(16, '0');
@@ -63,7 +63,7 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
       // gdb prints the stop reasons in number order and stops after a breakpoint's ("Breakpoint 3, frame").
       const bpId = cause.breakpoint;
       const shown = cause.hits.filter((h) => bpId === undefined || h.watchpoint < bpId);
-      const reports = shown.map((h) => `\n${WATCH_TITLES[h.watch.kind]} ${h.watchpoint}: ${h.watch.expression}\n\n${h.old !== undefined ? `Old value = ${h.old}\nNew value = ${h.value}` : `Value = ${h.value}`}\n`);
+      const reports = shown.map((h) => `\n${watchTitle(h.watch)} ${h.watchpoint}: ${h.watch.expression}\n\n${h.old !== undefined ? `Old value = ${h.old}\nNew value = ${h.value}` : `Value = ${h.value}`}\n`);
       const frame = frameDescription(loc, await args(), !atLineStart);
       header = reports.join('') + (bpId === undefined ? frame : `\n${breakpointTitle(session, bpId)} ${bpId}, ${frame}`);
       break;

@@ -1,6 +1,6 @@
 // Watchpoint commands: watch, rwatch, awatch (hardware, gdb's messages) and info watchpoints.
 import type { WatchKind } from '../target/contract.js';
-import { WATCH_TITLES, type WatchRequest } from '../core/watchpoints.js';
+import { watchTitle, type WatchRequest } from '../core/watchpoints.js';
 import { evaluateExpression, valueSize } from '../eval/commands.js';
 import { formatValue } from '../eval/format.js';
 import { Value } from '../eval/value.js';
@@ -56,7 +56,7 @@ async function createWatch(kind: WatchKind, args: string, ctx: CommandContext): 
   }
   const bp = await s.watchpoints.add(req);
   s.emit({ type: 'breakpoints-changed' });
-  ctx.out.print(`${WATCH_TITLES[kind]} ${bp.id}: ${req.expression}\n`);
+  ctx.out.print(`${watchTitle(bp.watch!)} ${bp.id}: ${req.expression}\n`);
 }
 
 export const watchCommands: Command[] = [

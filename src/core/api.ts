@@ -34,6 +34,8 @@ export interface WatchHit {
 export interface WatchInfo {
   kind: 'write' | 'read' | 'access';
   expression: string;
+  /** A software watchpoint (gdb's "Watchpoint N"): checked after every single step, not by the target. */
+  software?: boolean;
 }
 
 export interface StopInfo {

@@ -17,6 +17,8 @@ export interface WatchRequest {
   length: number;
   format: FormatWatched;
   condition?: string;
+  /** Checked by single-stepping (gdb's `set can-use-hw-watchpoints 0`, or a target without them); writes only. */
+  software?: boolean;
   /**
    * An expression on locals lives as long as its frame: `cfa` is that frame's canonical frame address
    * and `resume` the caller's resume address, where gdb plants its watchpoint-scope breakpoint.
@@ -43,23 +45,37 @@ interface Watch {
   inserted?: WatchKind;
 }
 
-export const WATCH_TITLES: Record<WatchKind, string> = {
+const WATCH_TITLES: Record<WatchKind, string> = {
   write: 'Hardware watchpoint',
   read: 'Hardware read watchpoint',
   access: 'Hardware access (read/write) watchpoint',
 };
 
+/** gdb's name for a watchpoint in its messages: "Hardware read watchpoint", or "Watchpoint" for a software one. */
+export function watchTitle(w: WatchInfo): string {
+  return w.software ? 'Watchpoint' : WATCH_TITLES[w.kind];
+}
+
 const scopeOwner = (id: number): string => `watch-scope:${id}`;
 
 export class Watchpoints {
   private readonly watches = new Map<number, Watch>();
+  /** gdb's can-use-hw-watchpoints: when false, `watch` makes software watchpoints and rwatch/awatch are refused. */
+  hardware = true;
 
   constructor(private readonly host: WatchHost) {}
 
-  /** Creates a watchpoint (numbered with the breakpoints); it goes into the target at the next resume. */
+  /**
+   * Creates a watchpoint (numbered with the breakpoints); a hardware one goes into the target at the
+   * next resume. Without hardware watchpoints (setting, or a target without them that can still
+   * execute: Xen) a write watchpoint is a software one, as in gdb.
+   */
   async add(req: WatchRequest): Promise<Breakpoint> {
-    if (!this.host.target.insertWatchpoint) throw new UserError('Target does not support this type of hardware watchpoint.');
-    const watch: WatchInfo = { kind: req.kind, expression: req.expression };
+    const t = this.host.target;
+    if (!this.hardware && req.kind !== 'write') throw new UserError("Can't set read/access watchpoint when hardware watchpoints are disabled.");
+    if (!this.hardware || (!t.insertWatchpoint && t.capabilities.canExecute && req.kind === 'write')) req = { ...req, software: true };
+    if (!req.software && !t.insertWatchpoint) throw new UserError('Target does not support this type of hardware watchpoint.');
+    const watch: WatchInfo = { kind: req.kind, expression: req.expression, ...(req.software ? { software: true } : {}) };
     const bp = this.host.breakpoints.createWatch(watch, req.condition);
     this.watches.set(bp.id, { bp, req, old: await this.read(req) });
     if (req.scope) this.host.run.addSite(req.scope.resume, scopeOwner(bp.id));
@@ -84,7 +100,7 @@ export class Watchpoints {
     }
     const failed: number[] = [];
     for (const w of this.watches.values()) {
-      if (!w.bp.enabled || w.inserted) continue;
+      if (!w.bp.enabled || w.inserted || w.req.software) continue;
       if (!(await this.plant(w))) {
         failed.push(w.bp.id);
         continue;
@@ -140,9 +156,37 @@ export class Watchpoints {
    * access one ignores a hit that changed the value (a write). Old values are updated either way.
    */
   async check(stop: Extract<RawStop, { kind: 'watch' }>): Promise<WatchHit[]> {
-    const fired = [...this.watches.values()]
-      .filter((w) => w.inserted && w.bp.enabled && covers(w, stop.address))
-      .sort((a, b) => a.bp.id - b.bp.id);
+    return this.judge([...this.watches.values()].filter((w) => w.inserted && w.bp.enabled && covers(w, stop.address)));
+  }
+
+  /** Any enabled software watchpoint? Then execution goes one instruction at a time (no range stepping). */
+  get anySoftware(): boolean {
+    return [...this.watches.values()].some((w) => w.req.software && w.bp.enabled);
+  }
+
+  /** After a single step: the software watchpoints whose value changed (and whose condition holds). */
+  async checkSoftware(): Promise<WatchHit[]> {
+    return this.judge([...this.watches.values()].filter((w) => w.req.software && w.bp.enabled));
+  }
+
+  /**
+   * `continue` with software watchpoints: single-steps `vcpu` until a value changes (a 'watch' stop
+   * with its hits), a site is reached (pc on it, hits of that step too) or the target stops otherwise.
+   */
+  async stepUntilChange(vcpu: number): Promise<{ raw: RawStop; hits: WatchHit[] }> {
+    const run = this.host.run;
+    for (;;) {
+      const raw = await run.stepInstruction(vcpu);
+      if (raw.kind !== 'stepped' && raw.kind !== 'site' && raw.kind !== 'watch') return { raw, hits: [] };
+      const hits = [...(raw.kind === 'watch' ? await this.check(raw) : []), ...(await this.checkSoftware())].sort((a, b) => a.watchpoint - b.watchpoint);
+      const pc = await this.register(vcpu, x86_64.pcRegister);
+      if (pc !== undefined && run.isSite(pc)) return { raw: { kind: 'site', vcpu, address: pc }, hits };
+      if (hits.length) return { raw: { kind: 'watch', vcpu, watch: 'write' }, hits };
+    }
+  }
+
+  private async judge(candidates: Watch[]): Promise<WatchHit[]> {
+    const fired = candidates.sort((a, b) => a.bp.id - b.bp.id);
     const changedOther = new Set<Watch>();
     const judged: { w: Watch; now: Uint8Array | undefined; changed: boolean }[] = [];
     for (const w of fired) {
@@ -160,7 +204,7 @@ export class Watchpoints {
       if (!(await this.host.triggers(w.bp))) continue;
       const value = await this.text(w, now);
       const showOld = changed && w.req.kind !== 'read';
-      hits.push({ watchpoint: w.bp.id, watch: { kind: w.req.kind, expression: w.req.expression }, value, ...(showOld ? { old: await this.text(w, before) } : {}) });
+      hits.push({ watchpoint: w.bp.id, watch: { ...w.bp.watch! }, value, ...(showOld ? { old: await this.text(w, before) } : {}) });
     }
     return hits;
   }
