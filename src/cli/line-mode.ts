@@ -5,6 +5,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandContext } from '../commands/context.js';
 import { QuitRequest, type Interpreter } from '../commands/interpreter.js';
+import { expressionMembers } from '../commands/completion.js';
+import { completeLine, wordStartOf, type CompletionSources } from '../ui/command-line.js';
+import { ProgramAdapter } from '../ui/program-adapter.js';
 
 export function historyFile(): string {
   const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
@@ -30,14 +33,41 @@ function saveHistory(line: string): void {
   }
 }
 
+type Completer = (line: string, done: (err: null, result: [string[], string]) => void) => void;
+
+/** Tab completion as in the TUI's command line: commands, symbols, files, file:line, struct members. */
+function completer(interpreter: Interpreter, ctx: CommandContext): Completer {
+  const program = ctx.program ? new ProgramAdapter(ctx.program) : undefined;
+  const src: CompletionSources = {
+    commands: interpreter.table,
+    symbols: () => program?.symbolNames() ?? [],
+    files: () => program?.sourceFiles().map((f) => f.name) ?? [],
+    lines: (file) => program?.linesWithCode(file) ?? [],
+    members: (e) => expressionMembers(ctx, e),
+  };
+  return (line, done) => {
+    completeLine(line, line.length, src).then(
+      (r) => {
+        // readline replaces the word with one candidate, or lists several and extends their common prefix.
+        if (r.candidates.length) done(null, [r.candidates, line.slice(wordStartOf(line))]);
+        else done(null, [r.text === line ? [] : [r.text], line]);
+      },
+      () => done(null, [[], line]),
+    );
+  };
+}
+
 /** Reads and runs commands until EOF, `quit`, or `hangup` aborts (the terminal is gone: stop at once). */
 export async function runLineMode(interpreter: Interpreter, ctx: CommandContext, hangup?: AbortSignal): Promise<void> {
   const terminal = !!(process.stdin.isTTY && process.stdout.isTTY);
-  const rl = createInterface({ ...(hangup ? { signal: hangup } : {}), input: process.stdin, output: process.stdout, terminal, history: terminal ? loadHistory() : [], historySize: 1000, prompt: '(duster) ' });
+  const rl = createInterface({ ...(hangup ? { signal: hangup } : {}), input: process.stdin, output: process.stdout, terminal, history: terminal ? loadHistory() : [], historySize: 1000, prompt: '(duster) ', ...(terminal ? { completer: completer(interpreter, ctx) } : {}) });
   rl.on('SIGINT', () => {
     if (ctx.session?.state === 'running') void ctx.session.interrupt();
     else {
+      // As gdb: the text typed so far is dropped, not glued onto the next command.
       process.stdout.write('^C\n');
+      rl.write(null, { ctrl: true, name: 'e' });
+      rl.write(null, { ctrl: true, name: 'u' });
       rl.prompt();
     }
   });

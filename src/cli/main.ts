@@ -24,6 +24,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
+  if (opts.version) {
+    process.stdout.write(versionText());
+    return 0;
+  }
   const out = {
     print: (t: string) => void process.stdout.write(t),
     error: (t: string) => void process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
@@ -116,6 +120,17 @@ async function main(argv: string[]): Promise<number> {
   const { runLineMode } = await import('./line-mode.js');
   await runLineMode(interpreter, ctx, terminalHangup.signal);
   return shutdown(ctx, opts, 0);
+}
+
+/** `--version`: our name and version (package.json), then what we debug with, as gdb's first lines. */
+function versionText(): string {
+  let version = 'unknown';
+  try {
+    version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? version;
+  } catch {
+    // a copy without package.json still answers
+  }
+  return `duster-tui ${version}\nA full-screen debugger for C programs over the GDB remote protocol and for Xen PV guests.\nNode ${process.versions.node}.\n`;
 }
 
 function readCommandFile(path: string, out: { error(t: string): void }): string[] {

@@ -1,13 +1,14 @@
-// Frame and thread commands: backtrace, frame/up/down, thread, disassemble; info frame/registers/threads/breakpoints.
+// Frame commands: backtrace, frame/up/down, disassemble; info frame/registers/breakpoints.
 import { x86_64 } from '../arch/arch.js';
 import { UserError } from '../util/errors.js';
 import { formatBreakpointTable } from './breakpoint-commands.js';
 import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
-import { backtraceLine, frameDescription, sourceLine } from './report.js';
+import { backtraceLine, sourceLine } from './report.js';
 import { needSession } from './context.js';
 
-async function printSelectedFrame(ctx: CommandContext): Promise<void> {
+/** gdb's frame line and source line for the selected frame (frame, up, down, thread N). */
+export async function printSelectedFrame(ctx: CommandContext): Promise<void> {
   const s = needSession(ctx);
   const f = (await s.backtrace(s.selectedFrame + 1))[s.selectedFrame];
   if (!f) return;
@@ -33,7 +34,7 @@ async function infoRegisters(args: string, ctx: CommandContext, all: boolean): P
   const frame = await s.frame();
   for (const r of regs) {
     if (wanted.length && !wanted.includes(r.name)) continue;
-    if (!wanted.length && !all && !/^(r[a-z0-9]+|e?flags|[c-gs]s|fs_base|gs_base|k[0-7])$/.test(r.name)) continue;
+    if (!wanted.length && !all && !/^(r[a-z0-9]+|e?flags|[c-gs]s|k[0-7])$/.test(r.name)) continue;
     let v = r.value;
     // Outer frames: registers recovered by unwinding.
     if (s.selectedFrame > 0) {
@@ -111,24 +112,6 @@ export const frameCommands: Command[] = [
     },
   },
   {
-    name: 'thread', help: 'Select a thread / vCPU: thread N.',
-    run: async (a, ctx) => {
-      const s = needSession(ctx);
-      const vcpus = await s.listVcpus();
-      if (!a.trim()) {
-        const i = vcpus.findIndex((v) => v.id === s.vcpu);
-        ctx.out.print(`[Current thread is ${i + 1} (${vcpus[i]?.name ?? s.vcpu})]\n`);
-        return;
-      }
-      const n = Number(a.trim());
-      const v = vcpus[n - 1];
-      if (!v) throw new UserError(`Invalid thread ID: ${a.trim()}`);
-      await s.selectVcpu(v.id);
-      const f = (await s.backtrace(1))[0];
-      ctx.out.print(`[Switching to thread ${n} (${v.name})]\n${f ? backtraceLine(f, s) : ''}\n`);
-    },
-  },
-  {
     name: 'disassemble', aliases: ['disas'], help: 'Disassemble the function around pc, or: disassemble FUNCTION | START,END | START,+LEN.',
     run: async (a, ctx) => {
       const s = needSession(ctx);
@@ -176,24 +159,6 @@ export const sessionInfoCommands: Command[] = [
   } },
   { name: 'registers', aliases: ['r'], help: 'General registers of the selected frame: info registers [NAME...].', run: (a, ctx) => infoRegisters(a, ctx, false) },
   { name: 'all-registers', help: 'Every register the target reports.', run: (a, ctx) => infoRegisters(a, ctx, true) },
-  {
-    name: 'threads', help: 'List threads / vCPUs.',
-    run: async (_a, ctx) => {
-      const s = needSession(ctx);
-      s.requireStopped();
-      const vcpus = await s.listVcpus();
-      const width = Math.max(17, ...vcpus.map((v) => v.name.length)); // gdb sizes the column to the longest Target Id
-      const rows = [`  Id   ${'Target Id'.padEnd(width)} Frame `];
-      for (const [i, v] of vcpus.entries()) {
-        const regs = await s.rawRegisters(v.id).catch(() => undefined);
-        const pc = regs?.get(x86_64.pcRegister);
-        const loc = pc === undefined ? undefined : s.describe(pc);
-        const atStart = pc !== undefined && s.program.lineForPc(pc)?.pc === pc;
-        rows.push(`${v.id === s.vcpu ? '*' : ' '} ${String(i + 1).padEnd(4)} ${v.name.padEnd(width)} ${loc ? frameDescription(loc, undefined, !atStart) : '(running)'}`);
-      }
-      ctx.out.print(rows.join('\n') + '\n');
-    },
-  },
   {
     name: 'frame', aliases: ['f'], help: 'Describe the selected frame.',
     run: async (_a, ctx) => {

@@ -10,11 +10,13 @@ import { maintCommands } from './maint-commands.js';
 import { xenCommands, xenInfoCommands } from './xen-commands.js';
 import { coreCommands } from './core-command.js';
 import { watchCommands, watchInfoCommands } from './watch-commands.js';
+import { fileCommands } from './file-command.js';
+import { threadCommands, threadInfoCommands } from './thread-commands.js';
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
   const info = new CommandTable('info');
-  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands, ...xenInfoCommands, ...watchInfoCommands);
+  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands, ...xenInfoCommands, ...threadInfoCommands, ...watchInfoCommands);
   table.add(
     ...basicCommands(() => table),
     ...runCommands,
@@ -26,6 +28,8 @@ export function buildCommandTable(): CommandTable {
     ...maintCommands,
     ...xenCommands,
     ...coreCommands,
+    ...fileCommands,
+    ...threadCommands(() => table),
     { name: 'info', aliases: ['i', 'inf'], help: 'Show things about the program: info breakpoints, registers, frame, line, source, locals ...', sub: info },
   );
   return table;

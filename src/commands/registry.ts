@@ -57,8 +57,8 @@ export class CommandTable {
     }
     const cmd = this.lookup(word);
     if (!cmd) {
-      const what = this.prefix ? `"${this.prefix}" must be followed by the name of an ${this.prefix} command` : `Undefined command: "${word}".  Try "help".`;
-      throw new UserError(this.prefix ? `Undefined ${this.prefix} command: "${word}".  Try "help ${this.prefix}".` : what);
+      const what = this.prefix ? `Undefined ${this.prefix} command: "${word}".  Try "help ${this.prefix}".` : `Undefined command: "${word}".  Try "help".`;
+      throw new UserError(what + this.didYouMean(word));
     }
     if (cmd.sub && rest.trim()) {
       const subWord = /^\S+/.exec(rest)![0];
@@ -67,7 +67,7 @@ export class CommandTable {
         const inner = cmd.sub.resolve(rest);
         return { ...inner, path: `${cmd.name} ${inner.path}` };
       }
-      if (!cmd.run) throw new UserError(`Undefined ${cmd.name} command: "${subWord}".  Try "help ${cmd.name}".`);
+      if (!cmd.run) throw new UserError(`Undefined ${cmd.name} command: "${subWord}".  Try "help ${cmd.name}".${cmd.sub.didYouMean(subWord)}`);
     }
     if (!cmd.run && cmd.sub) {
       const list = cmd.sub.all().map((c) => c.name).join(', ');
@@ -76,8 +76,44 @@ export class CommandTable {
     return { command: cmd, args: rest.trim(), path: cmd.name };
   }
 
+  /** ` Did you mean "break"?` for a mistyped word: the names and aliases closest to it (at most two edits away), or ''. */
+  didYouMean(word: string): string {
+    const limit = word.length <= 3 ? 1 : 2;
+    let best = limit + 1;
+    let names: string[] = [];
+    for (const c of this.commands) {
+      for (const n of [c.name, ...(c.aliases ?? [])]) {
+        const d = editDistance(word.toLowerCase(), n);
+        if (d < best) [best, names] = [d, [c.name]];
+        else if (d === best && !names.includes(c.name)) names.push(c.name);
+      }
+    }
+    if (best > limit || !names.length) return '';
+    const quoted = names.slice(0, 3).map((n) => `"${this.prefix ? this.prefix + ' ' : ''}${n}"`);
+    return ` Did you mean ${quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`}?`;
+  }
+
   /** Names for tab completion. */
   names(): string[] {
     return this.commands.map((c) => c.name);
   }
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) between a and b: the optimal string alignment distance. */
+export function editDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push([i]);
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        rows[0]!.push(j);
+        continue;
+      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      rows[i]!.push(d);
+    }
+  }
+  return rows[a.length]![b.length]!;
 }

@@ -48,24 +48,31 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
   const atLineStart = sal?.pc === loc.address && sal.isStmt;
   const args = async () => (await session.backtrace(1).catch(() => []))[0]?.args;
   let header: string | undefined;
+  // gdb names the thread once the process has had two: 'Thread 2 "worker-1" hit Breakpoint 1, ...'.
+  const t = stop.thread;
+  const who = t ? `Thread ${t.number}${t.name ? ` "${t.name}"` : ''}` : undefined;
+  for (const id of stop.newThreads ?? []) lines.push(`[New ${id}]`);
+  const switchedTo = stop.switched ? stop.thread?.targetId ?? session.threadTable.info(stop.vcpu)?.name : undefined;
+  if (switchedTo) lines.push(`[Switching to ${switchedTo}]`);
   switch (cause.kind) {
     case 'breakpoint': {
-      header = `\n${breakpointTitle(session, cause.breakpoint)} ${cause.breakpoint}, ${frameDescription(loc, await args(), !atLineStart)}`;
+      header = `\n${who ? `${who} hit ` : ''}${breakpointTitle(session, cause.breakpoint)} ${cause.breakpoint}, ${frameDescription(loc, await args(), !atLineStart)}`;
       break;
     }
     case 'signal':
-      header = `\nProgram received signal ${cause.signal}, ${cause.description}.\n${frameDescription(loc, await args(), !atLineStart)}`;
+      header = `\n${who ?? 'Program'} received signal ${cause.signal}, ${cause.description}.\n${frameDescription(loc, await args(), !atLineStart)}`;
       break;
     case 'interrupted':
-      header = `\nProgram received signal SIGINT, Interrupt.\n${frameDescription(loc, await args(), !atLineStart)}`;
+      header = `\n${who ?? 'Program'} received signal SIGINT, Interrupt.\n${frameDescription(loc, await args(), !atLineStart)}`;
       break;
     case 'watchpoint': {
       // gdb prints the stop reasons in number order and stops after a breakpoint's ("Breakpoint 3, frame").
       const bpId = cause.breakpoint;
       const shown = cause.hits.filter((h) => bpId === undefined || h.watchpoint < bpId);
-      const reports = shown.map((h) => `\n${watchTitle(h.watch)} ${h.watchpoint}: ${h.watch.expression}\n\n${h.old !== undefined ? `Old value = ${h.old}\nNew value = ${h.value}` : `Value = ${h.value}`}\n`);
+      const hit = who ? `${who} hit ` : '';
+      const reports = shown.map((h) => `\n${hit}${watchTitle(h.watch)} ${h.watchpoint}: ${h.watch.expression}\n\n${h.old !== undefined ? `Old value = ${h.old}\nNew value = ${h.value}` : `Value = ${h.value}`}\n`);
       const frame = frameDescription(loc, await args(), !atLineStart);
-      header = reports.join('') + (bpId === undefined ? frame : `\n${breakpointTitle(session, bpId)} ${bpId}, ${frame}`);
+      header = reports.join('') + (bpId === undefined ? frame : `\n${hit}${breakpointTitle(session, bpId)} ${bpId}, ${frame}`);
       break;
     }
     case 'watch-scope':

@@ -42,6 +42,38 @@ export interface StopInfo {
   vcpu: number;
   cause: StopCause;
   location: CodeLocation;
+  /** The thread, once the process has had more than one (gdb's "Thread 2 "name" hit Breakpoint 1, ..."). */
+  thread?: StopThread;
+  /** The stop is in another thread than the one selected when the command started ("[Switching to Thread ...]"). */
+  switched?: boolean;
+  /** Target ids of threads first seen at this stop ("[New Thread ...]"), in gdb's order. */
+  newThreads?: string[];
+}
+
+/** How gdb names a thread in a stop report. */
+export interface StopThread {
+  number: number;
+  targetId: string;
+  name?: string;
+}
+
+/** One thread as front ends show it (info threads, the threads pane): Session.threads(). */
+export interface ThreadInfo {
+  /** gdb's thread number ("Thread 2"). */
+  number: number;
+  /** The backend's id (LWP under gdbserver, vCPU index on Xen): what Session calls a vCPU. */
+  vcpu: number;
+  /** gdb's Target Id: "Thread 1234.1240", "vCPU 0". */
+  targetId: string;
+  /** The thread's name (the comm under Linux), when the target reports one. */
+  name?: string;
+  /** The stub's extra text (qThreadExtraInfo). */
+  extra?: string;
+  state: 'stopped' | 'running';
+  /** The selected thread. */
+  current: boolean;
+  /** Its innermost frame's location (absent while running or when its registers cannot be read). */
+  location?: CodeLocation;
 }
 
 export type SessionEvent =

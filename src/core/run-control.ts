@@ -17,6 +17,8 @@ export type RawStop =
 
 const POLL_FIRST_MS = 0.2;
 const POLL_MAX_MS = 50;
+/** How many stops a removed site is still recognised for (gdb retires its moribund locations the same way). */
+const MORIBUND_STOPS = 64;
 
 export class RunControl {
   /** Desired sites: address -> owners ("bp:3", "temp:finish", ...). */
@@ -28,6 +30,21 @@ export class RunControl {
   private userInterrupt = false;
   /** A signal the program stopped with, given back to it on the next resume of its vCPU (gdb's "pass"). */
   private pendingSignal: { vcpu: number; signal: number } | undefined;
+  /**
+   * Threads that stopped on a site (thread -> site) and have not been resumed since. Resuming all
+   * would make them hit it again at once (the same breakpoint reported twice), so continueAll steps
+   * each off first, as gdb steps every resumed thread over the breakpoint it stopped at. A thread
+   * that was resumed and came back to a site is a new hit, not parked.
+   */
+  private readonly parked = new Map<number, bigint>();
+  /**
+   * Sites taken out of memory, with the stop count then. In all-stop mode gdbserver keeps the other
+   * threads' breakpoint hits queued and reports them on later resumes, even after the breakpoint is
+   * gone (it does not drop them on x86 Linux): such a late trap is recognised by its address and the
+   * thread is put back on the instruction, as gdb does with its moribund locations.
+   */
+  private readonly moribund = new Map<bigint, number>();
+  private stopCount = 0;
 
   constructor(
     readonly target: Target,
@@ -76,7 +93,10 @@ export class RunControl {
    */
   async sync(except?: bigint): Promise<void> {
     for (const p of [...this.patches.addresses()]) {
-      if (!this.owners.has(p) || p === except) await this.patches.revert(p);
+      if (!this.owners.has(p) || p === except) {
+        await this.patches.revert(p);
+        this.moribund.set(p, this.stopCount);
+      }
     }
     const isTemp = (a: bigint) => [...this.ownersAt(a)].some((o) => o.startsWith('temp:'));
     const wanted = [...this.owners.keys()].filter((a) => a !== except).sort((x, y) => Number(isTemp(y)) - Number(isTemp(x)));
@@ -127,10 +147,7 @@ export class RunControl {
   async stepInstruction(vcpu: number): Promise<RawStop> {
     const regs = await this.target.readRegisters(vcpu);
     const pc = regs.get(x86_64.pcRegister)!;
-    if (this.strategy.name === 'trap' && this.target.capabilities.hardwareStep) {
-      await this.sync(pc);
-      return this.resumeAndWait({ step: vcpu, only: vcpu });
-    }
+    if (this.strategy.name === 'trap' && this.target.capabilities.hardwareStep) return this.hardwareStepFrom(vcpu, pc);
     const plan = await this.stepper.plan(regs, (a, n) => this.patches.read(a, n));
     if (!plan) throw new Error(`cannot predict where the instruction at 0x${pc.toString(16)} goes; stepping it is not possible with spin breakpoints`);
     if ('emulate' in plan) {
@@ -154,15 +171,45 @@ export class RunControl {
     }
   }
 
+  /**
+   * One hardware step of `vcpu` from `pc`, the site there lifted. gdbserver may answer it with a
+   * breakpoint hit of this thread that it queued earlier (all-stop mode) instead of stepping: the
+   * thread has not moved and rip says pc + 1. That report is rewound and the step made again. (After
+   * a one-byte instruction a real step looks the same: left as it is.)
+   */
+  private async hardwareStepFrom(vcpu: number, pc: bigint): Promise<RawStop> {
+    await this.sync(pc);
+    const first = await this.resumeAndWait({ step: vcpu, only: vcpu });
+    if (first.kind !== 'stepped' || this.target.capabilities.trapPc !== 'after-int3') return first;
+    if ((await this.pcOf(vcpu)) !== pc + 1n || (await this.stepper.lengthAt(pc, (a, n) => this.patches.read(a, n))) <= 1) return first;
+    await this.target.writeRegisters(vcpu, new Map([[x86_64.pcRegister, pc]]));
+    return this.resumeAndWait({ step: vcpu, only: vcpu });
+  }
+
   /** Resume all vCPUs (stepping off a site under `vcpu`'s pc first) and wait for the next stop. */
   async continueAll(vcpu: number): Promise<RawStop> {
-    const pc = await this.pcOf(vcpu);
-    if (this.owners.has(pc) || this.patches.has(pc)) {
-      const s = await this.stepInstruction(vcpu);
-      if (s.kind !== 'stepped') return s;
+    for (const v of [vcpu, ...[...this.parked.keys()].filter((p) => p !== vcpu)]) {
+      // A parked thread that is gone (exited, a new process) has nothing to step off.
+      const pc = v === vcpu ? await this.pcOf(v) : await this.pcOf(v).catch((e: unknown) => {
+        if (e instanceof TargetGoneError) throw e;
+        return undefined;
+      });
+      const parkedAt = this.parked.get(v);
+      this.parked.delete(v);
+      if (v !== vcpu && pc !== parkedAt) continue;
+      if (pc !== undefined && (this.owners.has(pc) || this.patches.has(pc))) {
+        const s = await this.stepInstruction(v);
+        if (s.kind !== 'stepped') return s;
+      }
     }
     await this.sync();
     return this.resumeAndWait({});
+  }
+
+  /** A new process: no thread of the old one is parked on a site or has a hit queued. */
+  forgetThreads(): void {
+    this.parked.clear();
+    this.moribund.clear();
   }
 
   /** The signal to deliver when `vcpu` next resumes, or undefined for none (set after every stop). */
@@ -178,6 +225,8 @@ export class RunControl {
     }
     const pending = this.pendingSignal;
     const resumed = opts.step ?? opts.only;
+    if (resumed === undefined) this.parked.clear();
+    else this.parked.delete(resumed);
     if (pending && (resumed === undefined || resumed === pending.vcpu)) {
       this.pendingSignal = undefined;
       await this.target.resume({ ...opts, signal: pending.signal });
@@ -206,8 +255,7 @@ export class RunControl {
       await this.sync();
       return this.resumeAndWait({ step: vcpu, only: vcpu, range: { start, end } });
     }
-    await this.sync(pc);
-    const first = await this.resumeAndWait({ step: vcpu, only: vcpu });
+    const first = await this.hardwareStepFrom(vcpu, pc);
     if (first.kind !== 'stepped') return first;
     const now = await this.pcOf(vcpu);
     if (now < start || now >= end) return first;
@@ -223,11 +271,12 @@ export class RunControl {
   private async refine(ev: StopEvent, stepping: false | 'single' | 'range'): Promise<RawStop> {
     const r = ev.reason;
     const vcpu = ev.vcpu ?? 0;
+    this.stopCount++;
     switch (r.kind) {
       case 'exited': return { kind: 'exited', code: r.code };
       case 'killed': return { kind: 'killed', signal: r.signal, name: r.name };
       case 'interrupted': return { kind: 'interrupted', vcpu };
-      case 'spin': return { kind: 'site', vcpu, address: r.address };
+      case 'spin': return this.park({ kind: 'site', vcpu, address: r.address });
       case 'watchpoint': return { kind: 'watch', vcpu, watch: r.watch, ...(r.address !== undefined ? { address: r.address } : {}) };
       case 'signal':
         if (this.userInterrupt && (r.signal === 2 || r.signal === 0)) return { kind: 'interrupted', vcpu };
@@ -235,10 +284,10 @@ export class RunControl {
       case 'trap': {
         if (stepping === 'single') return { kind: 'stepped', vcpu };
         const pc = await this.pcOf(vcpu);
-        const hit = this.strategy.hitAddress(pc, (a) => this.patches.has(a) && this.strategy.name === 'trap', this.target.capabilities.trapPc);
+        const hit = this.strategy.hitAddress(pc, (a) => this.strategy.name === 'trap' && (this.patches.has(a) || this.removedLately(a)), this.target.capabilities.trapPc);
         if (hit !== undefined) {
           if (hit !== pc) await this.target.writeRegisters(vcpu, new Map([[x86_64.pcRegister, hit]]));
-          return { kind: 'site', vcpu, address: hit };
+          return this.park({ kind: 'site', vcpu, address: hit });
         }
         if (stepping) return { kind: 'stepped', vcpu };
         return { kind: 'signal', vcpu, signal: 5, name: 'SIGTRAP' };
@@ -254,7 +303,8 @@ export class RunControl {
   private async pollSpin(opts: { only?: number }): Promise<RawStop> {
     let interval = POLL_FIRST_MS;
     let wait = this.target.waitForStop();
-    const vcpus = opts.only !== undefined ? [opts.only] : (await this.target.listVcpus()).filter((v) => v.online).map((v) => v.id);
+    const online = async (): Promise<number[]> => (await this.target.listVcpus()).filter((v) => v.online).map((v) => v.id);
+    let vcpus = opts.only !== undefined ? [opts.only] : await online();
     for (;;) {
       const ev = await Promise.race([wait, sleep(interval).then(() => undefined)]);
       if (ev) return this.refine(ev, false);
@@ -273,6 +323,8 @@ export class RunControl {
       const r = stopped.reason;
       const ours = r.kind === 'interrupted' || (r.kind === 'signal' && (r.signal === 2 || r.signal === 0));
       if (!ours) return this.refine(stopped, false);
+      // Threads come and go while a process runs: look at the ones there are now.
+      if (opts.only === undefined) vcpus = await online();
       const hit = await this.findSpinner(vcpus);
       if (hit) return hit;
       if (this.userInterrupt) return { kind: 'interrupted', vcpu: stopped.vcpu ?? vcpus[0] ?? 0 };
@@ -292,9 +344,20 @@ export class RunControl {
         this.onInternalError(`reading vCPU ${v}: ${(e as Error).message}`);
         continue;
       }
-      if (pc !== undefined && this.patches.has(pc)) return { kind: 'site', vcpu: v, address: pc };
+      if (pc !== undefined && this.patches.has(pc)) return this.park({ kind: 'site', vcpu: v, address: pc });
     }
     return undefined;
+  }
+
+  /** Was a site at `a` taken out of memory within the last MORIBUND_STOPS stops? */
+  private removedLately(a: bigint): boolean {
+    for (const [addr, at] of this.moribund) if (this.stopCount - at > MORIBUND_STOPS) this.moribund.delete(addr);
+    return this.moribund.has(a) && !this.patches.has(a);
+  }
+
+  private park(stop: RawStop & { kind: 'site' }): RawStop {
+    this.parked.set(stop.vcpu, stop.address);
+    return stop;
   }
 }
 

@@ -29,7 +29,7 @@ export class SessionExecution extends SessionQueries {
     run: this.run,
     breakpoints: this.breakpoints,
     readMemory: (a, n) => this.readMemory(a, n),
-    triggers: (bp) => this.hitTriggers(bp),
+    triggers: (bp, vcpu) => this.hitTriggers(bp, vcpu),
   });
 
   /** Runs one execution command: marks running, does it, reports the stop (or exit). */
@@ -53,9 +53,10 @@ export class SessionExecution extends SessionQueries {
     this.frameCache = undefined;
     this.selectedFrame = 0;
     this.emit({ type: 'running', vcpu: this.vcpu });
+    const selected = this.vcpu;
     try {
       const { raw, cause } = await what(this.vcpu);
-      return await this.report(raw, cause);
+      return await this.report(raw, cause, selected);
     } catch (e) {
       if (e instanceof TargetGoneError) this.noteTargetGone(e);
       else if (this.state === 'running') this.state = 'stopped';
@@ -97,7 +98,8 @@ export class SessionExecution extends SessionQueries {
     return undefined;
   }
 
-  private async report(raw: RawStop, cause?: StopCause): Promise<StopInfo | undefined> {
+  /** `selected`: the thread selected when the command started (gdb says "[Switching to ...]" when the stop is elsewhere). */
+  private async report(raw: RawStop, cause: StopCause | undefined, selected: number): Promise<StopInfo | undefined> {
     this.run.removeOwnersWithPrefix('temp:');
     this.run.setPendingSignal(raw.kind === 'signal' && signalPassedToProgram(raw.name) ? { vcpu: raw.vcpu, signal: raw.signal } : undefined);
     if (raw.kind === 'exited' || raw.kind === 'killed') {
@@ -124,33 +126,56 @@ export class SessionExecution extends SessionQueries {
       c = hit ? { kind: 'breakpoint', breakpoint: hit.id } : { kind: 'step' };
     } else c = { kind: 'step' };
     const stop: StopInfo = { vcpu: raw.vcpu, cause: c, location: await this.locationOfPc(raw.vcpu) };
+    await this.noteThreadsAtStop(stop, selected);
     this.lastStop = stop;
     this.emit({ type: 'stopped', stop });
     return stop;
   }
 
   /**
-   * At a site stop: does a user breakpoint there trigger (condition true, ignore count used up)?
-   * Updates hit counts and deletes a temporary breakpoint that fired.
+   * gdb reads the thread list at every stop it reports: threads seen for the first time are
+   * announced ("[New Thread ...]"), and once the process has had two threads the report names the
+   * thread. A target whose list cannot be read leaves the report as it is.
    */
-  async userBreakpointTriggers(address: bigint): Promise<Breakpoint | undefined> {
+  private async noteThreadsAtStop(stop: StopInfo, selected: number): Promise<void> {
+    const fresh = await this.refreshThreads(stop.vcpu).catch((e: unknown) => {
+      if (e instanceof TargetGoneError) throw e;
+      return [];
+    });
+    if (fresh.length) stop.newThreads = fresh.map((v) => v.name);
+    const thread = this.stopThread(stop.vcpu);
+    if (thread) stop.thread = thread;
+    if (stop.vcpu !== selected) stop.switched = true;
+  }
+
+  /**
+   * At a site stop of thread `vcpu`: does a user breakpoint there trigger (condition true, ignore
+   * count used up)? Conditions are evaluated in that thread's frames, as gdb does. Updates hit
+   * counts and deletes a temporary breakpoint that fired.
+   */
+  async userBreakpointTriggers(address: bigint, vcpu: number = this.vcpu): Promise<Breakpoint | undefined> {
     let fired: Breakpoint | undefined;
     for (const bp of this.breakpoints.at(address)) {
-      if (await this.hitTriggers(bp)) fired ??= bp;
+      if (await this.hitTriggers(bp, vcpu)) fired ??= bp;
     }
     if (fired?.temporary) await this.deleteBreakpoint(fired.id);
     else if (fired) this.emit({ type: 'breakpoints-changed' });
     return fired;
   }
 
-  /** A breakpoint or watchpoint was reached: its condition, then its hit count and ignore count (gdb's order). */
-  private async hitTriggers(bp: Breakpoint): Promise<boolean> {
+  /**
+   * A breakpoint or watchpoint was reached by thread `vcpu`: its condition (evaluated in that thread's
+   * frames, as gdb does), then its hit count and ignore count (gdb's order).
+   */
+  private async hitTriggers(bp: Breakpoint, vcpu: number): Promise<boolean> {
     if (bp.condition) {
       let ok = false;
       try {
         this.atInternalStop = true;
         this.frameCache = undefined;
-        ok = this.evaluation ? await this.evaluation.conditionHolds(bp.condition) : true;
+        const condition = bp.condition;
+        const evaluation = this.evaluation;
+        ok = evaluation ? await this.withThread(vcpu, () => evaluation.conditionHolds(condition)) : true;
       } catch (e) {
         this.emit({ type: 'error', message: `Error in testing condition for breakpoint ${bp.id}:\n${(e as Error).message}` });
         ok = true; // gdb stops when a condition cannot be evaluated

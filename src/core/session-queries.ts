@@ -7,13 +7,14 @@ import { SHF_EXECINSTR, SHF_WRITE } from '../elf/elf.js';
 import type { RegisterSet, Target, VcpuInfo } from '../target/contract.js';
 import type { XenViews } from '../target/extensions.js';
 import { UserError } from '../util/errors.js';
-import type { CodeLocation, FrameInfo, Listener, RegisterValue, SessionEvent, SessionState, StopInfo } from './api.js';
+import type { CodeLocation, FrameInfo, Listener, RegisterValue, SessionEvent, SessionState, StopInfo, StopThread, ThreadInfo } from './api.js';
 import { BreakpointTable } from './breakpoints.js';
 import type { EvaluationPort } from './evaluation-port.js';
 import { Unwinder, type Frame } from './frames.js';
 import { PatchTable } from './patches.js';
 import { RunControl } from './run-control.js';
 import { strategyByName, type StrategyName } from './strategy.js';
+import { ThreadTable } from './threads.js';
 
 export interface SessionOptions {
   program: Program;
@@ -33,7 +34,10 @@ export class SessionQueries {
   readonly unwinder: Unwinder;
   state: SessionState = 'stopped';
   lastStop: StopInfo | undefined;
+  /** The selected thread (vCPU): what frames, registers and expressions show. */
   vcpu = 0;
+  /** gdb's thread numbers for the target's threads. */
+  readonly threadTable = new ThreadTable();
   selectedFrame = 0;
   pid: number | undefined;
   protected frameCache: { frames: Frame[]; complete: boolean } | undefined;
@@ -224,6 +228,59 @@ export class SessionQueries {
     // Callers' pcs are return addresses; show them as gdb does, but locate them by the call (pc-1).
     for (const fi of out) fi.location.address = fi.pc;
     return out;
+  }
+
+  // ---- threads -----------------------------------------------------------------------------
+
+  /** Asks the target for its threads and numbers new ones (the stopping thread first); returns the new ones. */
+  async refreshThreads(stopping?: number): Promise<VcpuInfo[]> {
+    return this.threadTable.update(await this.target.listVcpus(), stopping);
+  }
+
+  /** Every thread with its gdb number, state and (when stopped) where it is; refreshed from the target. */
+  async threads(): Promise<ThreadInfo[]> {
+    if (this.state === 'exited' || this.state === 'detached') return [];
+    const stopped = this.state === 'stopped' || this.atInternalStop;
+    if (stopped) await this.refreshThreads();
+    const out: ThreadInfo[] = [];
+    for (const { number, info } of this.threadTable.all()) {
+      const t: ThreadInfo = { number, vcpu: info.id, targetId: info.name, state: stopped ? 'stopped' : 'running', current: info.id === this.vcpu };
+      if (info.threadName) t.name = info.threadName;
+      if (info.extra) t.extra = info.extra;
+      if (stopped) {
+        const loc = await this.locationOfPc(info.id).catch(() => undefined);
+        if (loc) t.location = loc;
+      }
+      out.push(t);
+    }
+    return out;
+  }
+
+  /** How a stop report names the thread (undefined until the process has had two threads, as gdb). */
+  stopThread(vcpu: number): StopThread | undefined {
+    const number = this.threadTable.numberOf(vcpu);
+    const info = this.threadTable.info(vcpu);
+    if (!this.threadTable.namesThreads || number === undefined || !info) return undefined;
+    return { number, targetId: info.name, ...(info.threadName ? { name: info.threadName } : {}) };
+  }
+
+  /**
+   * Runs `fn` with thread `vcpu` selected (frame 0), then selects the previous thread and frame
+   * again: gdb's `thread apply`, and breakpoint conditions evaluated in the thread that hit.
+   */
+  async withThread<T>(vcpu: number, fn: () => Promise<T>): Promise<T> {
+    const saved = { vcpu: this.vcpu, frame: this.selectedFrame };
+    if (vcpu !== saved.vcpu) this.frameCache = undefined;
+    this.vcpu = vcpu;
+    this.selectedFrame = 0;
+    try {
+      return await fn();
+    } finally {
+      // The cache belongs to whichever thread was selected last: drop it on the way back.
+      if (vcpu !== saved.vcpu) this.frameCache = undefined;
+      this.vcpu = saved.vcpu;
+      this.selectedFrame = saved.frame;
+    }
   }
 
   async selectVcpu(id: number): Promise<void> {

@@ -52,6 +52,7 @@ export class Session extends SessionExecution {
   static async start(opts: SessionOptions): Promise<Session> {
     const s = new Session(opts);
     const vcpus = await opts.target.listVcpus();
+    s.threadTable.update(vcpus);
     s.vcpu = vcpus[0]?.id ?? 0;
     s.lastStop = { vcpu: s.vcpu, cause: { kind: 'attached' }, location: await s.locationOfPc(s.vcpu) };
     s.imageMismatch = await imageMismatch(opts.program.elf, (a, n) => opts.target.readMemory(a, n));
@@ -153,6 +154,7 @@ export class Session extends SessionExecution {
     this.watchpoints.processGone();
     this.run.removeOwnersWithPrefix('temp:');
     this.run.setPendingSignal(undefined); // the old process's signal dies with it
+    this.run.forgetThreads();
     for (const b of this.breakpoints.all()) b.hits = 0;
     const pid = this.target.processId;
     if (pid !== undefined) this.pid = pid;
@@ -160,6 +162,8 @@ export class Session extends SessionExecution {
     this.frameCache = undefined;
     this.selectedFrame = 0;
     const vcpus = await this.target.listVcpus();
+    this.threadTable.reset();
+    this.threadTable.update(vcpus);
     this.vcpu = vcpus[0]?.id ?? 0;
     this.lastStop = { vcpu: this.vcpu, cause: { kind: 'attached' }, location: await this.locationOfPc(this.vcpu) };
     await this.watchpoints.refreshValues();

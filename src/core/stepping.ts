@@ -62,11 +62,13 @@ export class Stepping {
         const site: RawStop = { kind: 'site', vcpu: v, address: at };
         const gone = await this.s.watchpoints.scopeExit(v, at);
         if (gone !== undefined) return { raw: site, cause: { kind: 'watch-scope', watchpoint: gone } };
-        const bp = await this.s.userBreakpointTriggers(at);
+        const bp = await this.s.userBreakpointTriggers(at, v);
         if (hits.length) return { raw: site, cause: { kind: 'watchpoint', hits, ...(bp ? { breakpoint: bp.id } : {}) } };
         if (bp) return { raw: site, cause: { kind: 'breakpoint', breakpoint: bp.id } };
+        // Step temporaries belong to the stepping thread (gdb's are thread-specific): another thread
+        // reaching one is stepped over it and resumed.
         for (const t of temps) {
-          if (t.address === at && (!t.check || (await t.check(v)))) return { raw: site, temp: t };
+          if (t.address === at && v === vcpu && (!t.check || (await t.check(v)))) return { raw: site, temp: t };
         }
       }
     } finally {
@@ -199,7 +201,7 @@ export class Stepping {
     const soft = this.s.watchpoints.anySoftware && (raw.kind === 'stepped' || raw.kind === 'site' || raw.kind === 'watch');
     if (raw.kind === 'watch' || soft) {
       // The instruction completed (x86 data breakpoints trap after it): a finished step, plus the hits that stop.
-      const hits = [...(raw.kind === 'watch' ? await this.s.watchpoints.check(raw) : []), ...(soft ? await this.s.watchpoints.checkSoftware() : [])].sort((a, b) => a.watchpoint - b.watchpoint);
+      const hits = [...(raw.kind === 'watch' ? await this.s.watchpoints.check(raw) : []), ...(soft ? await this.s.watchpoints.checkSoftware(vcpu) : [])].sort((a, b) => a.watchpoint - b.watchpoint);
       const r = await this.judgeStep(vcpu, raw.kind === 'watch' ? { kind: 'stepped', vcpu } : raw);
       if (!hits.length) return r;
       const bp = r.cause?.kind === 'breakpoint' ? { breakpoint: r.cause.breakpoint } : {};
@@ -216,14 +218,14 @@ export class Stepping {
       if (gone !== undefined) return { raw: { kind: 'site', vcpu, address }, cause: { kind: 'watch-scope', watchpoint: gone } };
     }
     if (raw.kind === 'site') {
-      const bp = await this.s.userBreakpointTriggers(raw.address);
+      const bp = await this.s.userBreakpointTriggers(raw.address, raw.vcpu);
       if (bp) return { raw, cause: { kind: 'breakpoint', breakpoint: bp.id } };
       return { raw: { kind: 'stepped', vcpu } };
     }
     if (raw.kind !== 'stepped') return { raw };
     const pc = await this.pc(vcpu);
     if (this.s.breakpoints.at(pc).length) {
-      const bp = await this.s.userBreakpointTriggers(pc);
+      const bp = await this.s.userBreakpointTriggers(pc, vcpu);
       if (bp) return { raw: { kind: 'site', vcpu, address: pc }, cause: { kind: 'breakpoint', breakpoint: bp.id } };
     }
     return { raw };

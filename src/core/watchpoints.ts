@@ -32,8 +32,8 @@ export interface WatchHost {
   readonly run: RunControl;
   readonly breakpoints: BreakpointTable;
   readMemory(address: bigint, len: number): Promise<Uint8Array>;
-  /** Condition, hit count and ignore count, as for a breakpoint: does this hit stop? */
-  triggers(bp: Breakpoint): Promise<boolean>;
+  /** Condition (in thread `vcpu`), hit count and ignore count, as for a breakpoint: does this hit stop? */
+  triggers(bp: Breakpoint, vcpu: number): Promise<boolean>;
 }
 
 interface Watch {
@@ -156,7 +156,7 @@ export class Watchpoints {
    * access one ignores a hit that changed the value (a write). Old values are updated either way.
    */
   async check(stop: Extract<RawStop, { kind: 'watch' }>): Promise<WatchHit[]> {
-    return this.judge([...this.watches.values()].filter((w) => w.inserted && w.bp.enabled && covers(w, stop.address)));
+    return this.judge([...this.watches.values()].filter((w) => w.inserted && w.bp.enabled && covers(w, stop.address)), stop.vcpu);
   }
 
   /** Any enabled software watchpoint? Then execution goes one instruction at a time (no range stepping). */
@@ -165,8 +165,8 @@ export class Watchpoints {
   }
 
   /** After a single step: the software watchpoints whose value changed (and whose condition holds). */
-  async checkSoftware(): Promise<WatchHit[]> {
-    return this.judge([...this.watches.values()].filter((w) => w.req.software && w.bp.enabled));
+  async checkSoftware(vcpu: number): Promise<WatchHit[]> {
+    return this.judge([...this.watches.values()].filter((w) => w.req.software && w.bp.enabled), vcpu);
   }
 
   /**
@@ -178,14 +178,14 @@ export class Watchpoints {
     for (;;) {
       const raw = await run.stepInstruction(vcpu);
       if (raw.kind !== 'stepped' && raw.kind !== 'site' && raw.kind !== 'watch') return { raw, hits: [] };
-      const hits = [...(raw.kind === 'watch' ? await this.check(raw) : []), ...(await this.checkSoftware())].sort((a, b) => a.watchpoint - b.watchpoint);
+      const hits = [...(raw.kind === 'watch' ? await this.check(raw) : []), ...(await this.checkSoftware(vcpu))].sort((a, b) => a.watchpoint - b.watchpoint);
       const pc = await this.register(vcpu, x86_64.pcRegister);
       if (pc !== undefined && run.isSite(pc)) return { raw: { kind: 'site', vcpu, address: pc }, hits };
       if (hits.length) return { raw: { kind: 'watch', vcpu, watch: 'write' }, hits };
     }
   }
 
-  private async judge(candidates: Watch[]): Promise<WatchHit[]> {
+  private async judge(candidates: Watch[], vcpu: number): Promise<WatchHit[]> {
     const fired = candidates.sort((a, b) => a.bp.id - b.bp.id);
     const changedOther = new Set<Watch>();
     const judged: { w: Watch; now: Uint8Array | undefined; changed: boolean }[] = [];
@@ -201,7 +201,7 @@ export class Watchpoints {
       w.old = now;
       if (w.req.kind === 'write' && !changed) continue;
       if (w.req.kind === 'read' && changed && (w.inserted === 'access' || changedOther.size > 0)) continue;
-      if (!(await this.host.triggers(w.bp))) continue;
+      if (!(await this.host.triggers(w.bp, vcpu))) continue;
       const value = await this.text(w, now);
       const showOld = changed && w.req.kind !== 'read';
       hits.push({ watchpoint: w.bp.id, watch: { ...w.bp.watch! }, value, ...(showOld ? { old: await this.text(w, before) } : {}) });

@@ -23,8 +23,13 @@ export interface StopEvent {
 
 export interface VcpuInfo {
   id: number;
+  /** gdb's Target Id: "Thread 1234.1240" (gdbserver), "Thread 1.2" (QEMU), "vCPU 0" (Xen). */
   name: string;
   online: boolean;
+  /** The thread's own name when the target reports one (gdbserver's qXfer:threads:read "name": the comm). */
+  threadName?: string;
+  /** The stub's extra text about the thread (qThreadExtraInfo: QEMU's "CPU#0 [running]"). */
+  extra?: string;
 }
 
 /** Register names core uses (the architecture's table); a backend maps them onto its own layout. */

@@ -109,6 +109,8 @@ export interface CompletionSources {
   files(): readonly string[];
   /** Lines of `file` that have code, for "file:line". */
   lines(file: string): readonly number[];
+  /** Member names of the struct or union an expression has (through a pointer too), for `p inv.he<Tab>`. */
+  members?(expression: string): Promise<readonly string[]>;
 }
 
 export interface Completion {
@@ -127,11 +129,42 @@ function commonPrefix(xs: readonly string[]): string {
 
 const MAX_CANDIDATES = 200;
 
-/** Completes the word before the cursor: a command, a subcommand, a symbol, a file or file:line. */
-export function complete(text: string, cursor: number, src: CompletionSources): Completion {
+/** Where the word to complete starts: after a space, a comma or an opening parenthesis. */
+export function wordStartOf(before: string): number {
+  return before.search(/[^\s,(]*$/);
+}
+
+/** `inv.items[0].he` → the expression `inv.items[0]` and the `.`: the word before the cursor names a member. */
+export function memberContext(text: string, cursor: number): { expression: string; access: '.' | '->' } | undefined {
+  const before = text.slice(0, cursor);
+  if (!before.slice(0, wordStartOf(before)).trim()) return undefined; // the command word itself
+  const m = /^(.*?)(\.|->)(\w*)$/.exec(before.slice(wordStartOf(before)));
+  return m && /[\w\])]$/.test(m[1]!) ? { expression: m[1]!, access: m[2] as '.' | '->' } : undefined;
+}
+
+/** Completes a line and, where the word is a member access, asks `members` for the names first. */
+export async function completeLine(text: string, cursor: number, src: CompletionSources): Promise<Completion> {
+  const mc = memberContext(text, cursor);
+  const names = mc && src.members ? await src.members(mc.expression).catch(() => []) : undefined;
+  return complete(text, cursor, src, names);
+}
+
+/** file:line candidates by line number (kernel.c:9 before kernel.c:10), the rest by name. */
+function byNameThenLine(a: string, b: string): number {
+  const ma = /^(.*):(\d+)$/.exec(a);
+  const mb = /^(.*):(\d+)$/.exec(b);
+  if (ma && mb && ma[1] === mb[1]) return Number(ma[2]) - Number(mb[2]);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Completes the word before the cursor: a command, a subcommand, a symbol, a file, file:line, or
+ * (given the member names of the expression before `.`/`->`, see completeLine) a member.
+ */
+export function complete(text: string, cursor: number, src: CompletionSources, members?: readonly string[]): Completion {
   const before = text.slice(0, cursor);
   const after = text.slice(cursor);
-  const wordStart = before.search(/[^\s,(]*$/);
+  const wordStart = wordStartOf(before);
   const word = before.slice(wordStart);
   const words = before.slice(0, wordStart).trim().split(/\s+/).filter(Boolean);
   let pool: string[];
@@ -147,7 +180,11 @@ export function complete(text: string, cursor: number, src: CompletionSources): 
         return undefined;
       }
     })();
-    if (cmd?.sub && words.length === 1) pool = cmd.sub.all().map((c) => c.name);
+    const mc = members && memberContext(text, cursor);
+    if (mc) {
+      pool = members.map((n) => `${mc.expression}${mc.access}${n}`);
+      finalSuffix = '';
+    } else if (cmd?.sub && words.length === 1) pool = cmd.sub.all().map((c) => c.name);
     else {
       const colon = word.lastIndexOf(':');
       if (colon > 0) {
@@ -159,7 +196,7 @@ export function complete(text: string, cursor: number, src: CompletionSources): 
       }
     }
   }
-  const matches = [...new Set(pool.filter((p) => p.startsWith(word)))].sort();
+  const matches = [...new Set(pool.filter((p) => p.startsWith(word)))].sort(byNameThenLine);
   if (!matches.length) return { text, cursor, candidates: [] };
   if (matches.length === 1) {
     const m = matches[0]!;

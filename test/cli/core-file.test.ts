@@ -63,7 +63,7 @@ function threadRows(text: string): string[] {
   return text.split('\n').map((l) => l.replace(/ \([^()]*\) at /, ' () at ').trimEnd());
 }
 
-/** `info registers` lines of the registers both print (gdb adds k0-k7 when the host has AVX-512). */
+/** `info registers` lines that carry a value (k0-k7 appear when the host has AVX-512, read from NT_X86_XSTATE). */
 function registerLines(text: string): Map<string, string> {
   return new Map(text.split('\n').filter((l) => /^[a-z]/.test(l) && !/<unavailable>/.test(l)).map((l) => [l.split(/\s+/)[0]!, l]));
 }

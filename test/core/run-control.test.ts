@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PatchTable } from '../../src/core/patches.js';
-import type { InstructionStepper } from '../../src/arch/arch.js';
 import { RunControl } from '../../src/core/run-control.js';
 import { Session } from '../../src/core/session.js';
 import { SPIN, TRAP, type BreakpointStrategy } from '../../src/core/strategy.js';
@@ -12,23 +11,12 @@ import { Program } from '../../src/symbols/program.js';
 import type { TargetCapabilities } from '../../src/target/contract.js';
 import { UserError } from '../../src/util/errors.js';
 import { compileFixture } from '../helpers/build.js';
-import { FakeTarget } from '../helpers/fake-target.js';
+import { FAKE_STEPPER as stepper, FakeTarget } from '../helpers/fake-target.js';
 
 const CODE = 0x1000n;
 const BP = 0x1002n;
 /** nop nop [BP: nop] nop hlt (exit 0) */
 const PROGRAM = Uint8Array.of(0x90, 0x90, 0x90, 0x90, 0xf4);
-
-/** The fake CPU's instructions: 66 90 is two bytes, everything else one; each falls through. */
-const stepper: InstructionStepper = {
-  async plan(regs, read) {
-    const pc = regs.get('rip')!;
-    return { successors: [pc + BigInt(await this.lengthAt(pc, read))] };
-  },
-  async lengthAt(address, read) {
-    return (await read(address, 1))[0] === 0x66 ? 2 : 1;
-  },
-};
 
 function setup(capabilities: Partial<TargetCapabilities>, strategy: BreakpointStrategy = TRAP, program = PROGRAM) {
   const target = new FakeTarget({ regions: [{ base: CODE, bytes: program }], rip: CODE, capabilities });

@@ -1,4 +1,5 @@
 // Test helper: FakeTarget, the Target contract in memory with a tiny x86 "CPU" (nop, int3, jmp ., ret, hlt) for unit tests of core.
+import type { InstructionStepper } from '../../src/arch/arch.js';
 import {
   GENERAL_REGISTERS, MemoryError,
   type RegisterSet, type StopEvent, type Target, type TargetCapabilities, type VcpuInfo,
@@ -24,6 +25,17 @@ export interface FakeTargetOptions {
   rip?: bigint;
   capabilities?: Partial<TargetCapabilities>;
 }
+
+/** The fake CPU's instruction lengths for run control: 66 90 is two bytes, everything else one; each falls through. */
+export const FAKE_STEPPER: InstructionStepper = {
+  async plan(regs, read) {
+    const pc = regs.get('rip')!;
+    return { successors: [pc + BigInt(await this.lengthAt(pc, read))] };
+  },
+  async lengthAt(address, read) {
+    return (await read(address, 1))[0] === 0x66 ? 2 : 1;
+  },
+};
 
 export const FAKE_DEFAULT_CAPABILITIES: TargetCapabilities = {
   canExecute: true,

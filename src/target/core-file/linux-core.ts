@@ -4,7 +4,7 @@ import { FormatError } from '../../util/errors.js';
 import { segmentNotes } from './elf-notes.js';
 import { openFileImage, type FileImage } from './file-image.js';
 import {
-  NT_AUXV, NT_FILE, NT_FPREGSET, NT_PRPSINFO, NT_PRSTATUS, NT_SIGINFO,
+  NT_AUXV, NT_FILE, NT_FPREGSET, NT_PRPSINFO, NT_PRSTATUS, NT_SIGINFO, NT_X86_XSTATE, decodeXstateOpmask,
   decodeAuxv, decodeFileNote, decodeFpRegs, decodePrPsInfo, decodePrStatus, decodeSigInfo,
   type AuxvEntry, type FileMapping, type PsInfo, type SigInfo,
 } from './linux-notes.js';
@@ -21,6 +21,8 @@ export interface CoreThread {
   registers: Map<string, bigint>;
   /** x87/SSE state (NT_FPREGSET) under gdb's names: st0-7, xmm0-15, mxcsr, fctrl, fstat, fop...; empty when absent. */
   fpRegisters: Map<string, bigint>;
+  /** AVX-512 opmask registers k0-k7 (NT_X86_XSTATE); empty when the CPU had none. */
+  opmaskRegisters: Map<string, bigint>;
 }
 
 export interface LinuxCoreOptions {
@@ -81,12 +83,17 @@ export class LinuxCore {
     switch (type) {
       case NT_PRSTATUS: {
         const s = decodePrStatus(desc);
-        this.threads.push({ ...s, fpRegisters: new Map() });
+        this.threads.push({ ...s, fpRegisters: new Map(), opmaskRegisters: new Map() });
         break;
       }
       case NT_FPREGSET: {
         const t = this.threads[this.threads.length - 1];
         if (t) for (const [k, v] of decodeFpRegs(desc)) t.fpRegisters.set(k, v);
+        break;
+      }
+      case NT_X86_XSTATE: {
+        const t = this.threads[this.threads.length - 1];
+        if (t) for (const [k, v] of decodeXstateOpmask(desc)) t.opmaskRegisters.set(k, v);
         break;
       }
       case NT_PRPSINFO: self.psInfo = decodePrPsInfo(desc); break;

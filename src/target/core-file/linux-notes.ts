@@ -1,4 +1,4 @@
-// Decoders for the notes of an x86-64 Linux core: NT_PRSTATUS, NT_FPREGSET, NT_PRPSINFO, NT_AUXV, NT_FILE, NT_SIGINFO.
+// Decoders for the notes of an x86-64 Linux core: NT_PRSTATUS, NT_FPREGSET, NT_X86_XSTATE, NT_PRPSINFO, NT_AUXV, NT_FILE, NT_SIGINFO.
 import { ByteReader } from '../../util/byte-reader.js';
 
 export const NT_PRSTATUS = 1;
@@ -7,6 +7,7 @@ export const NT_PRPSINFO = 3;
 export const NT_AUXV = 6;
 export const NT_SIGINFO = 0x53494749;
 export const NT_FILE = 0x46494c45;
+export const NT_X86_XSTATE = 0x202;
 
 /** struct user_regs_struct (sys/user.h), in its order; orig_rax is kept as the kernel saved it. */
 const USER_REGS = [
@@ -52,6 +53,29 @@ export function decodeFpRegs(desc: Uint8Array): Map<string, bigint> {
   r.u32(); // mxcr_mask
   for (let i = 0; i < 8; i++) regs.set(`st${i}`, le(r.bytesN(16).subarray(0, 10)));
   for (let i = 0; i < 16; i++) regs.set(`xmm${i}`, le(r.bytesN(16)));
+  return regs;
+}
+
+/** Where the XSAVE image keeps XCR0 (the kernel's sw_reserved area), XSTATE_BV, and the opmask registers (standard format, as gdb 13 reads it). */
+const XSAVE_XCR0 = 464;
+const XSAVE_XSTATE_BV = 512;
+const XSAVE_OPMASK = 1088;
+const XCR0_OPMASK = 1n << 5n;
+
+/**
+ * The AVX-512 opmask registers k0-k7 of an NT_X86_XSTATE image, when the CPU had them (XCR0 bit 5):
+ * gdb's `info registers` lists them. A component in its init state (XSTATE_BV bit clear) reads 0.
+ */
+export function decodeXstateOpmask(desc: Uint8Array): Map<string, bigint> {
+  const regs = new Map<string, bigint>();
+  const r = new ByteReader(desc, 'NT_X86_XSTATE');
+  if (desc.length < XSAVE_XSTATE_BV + 8) return regs;
+  r.pos = XSAVE_XCR0;
+  if (!(r.u64() & XCR0_OPMASK)) return regs;
+  r.pos = XSAVE_XSTATE_BV;
+  const inUse = (r.u64() & XCR0_OPMASK) !== 0n && desc.length >= XSAVE_OPMASK + 64;
+  r.pos = XSAVE_OPMASK;
+  for (let i = 0; i < 8; i++) regs.set(`k${i}`, inUse ? r.u64() : 0n);
   return regs;
 }
 

@@ -81,6 +81,7 @@ function registersInGdbOrder(t: CoreThread): RegisterSet {
     const v = t.registers.get(n);
     if (v !== undefined) regs.set(n, v);
   }
+  for (const [n, v] of t.opmaskRegisters) regs.set(n, v);
   for (const [n, v] of fpRegistersInGdbOrder(t.fpRegisters)) regs.set(n, v);
   const orig = t.registers.get('orig_rax');
   if (orig !== undefined) regs.set('orig_rax', orig);

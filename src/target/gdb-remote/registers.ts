@@ -171,7 +171,7 @@ interface WalkState {
   architecture: string | undefined;
 }
 
-function parseAttributes(text: string): Map<string, string> {
+export function parseAttributes(text: string): Map<string, string> {
   const attrs = new Map<string, string>();
   const re = /([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
   for (let m = re.exec(text); m; m = re.exec(text)) attrs.set(m[1]!, m[2] ?? m[3] ?? '');

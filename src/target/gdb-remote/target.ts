@@ -59,7 +59,7 @@ export class GdbRemoteTarget implements Target {
     this.capabilities = capabilities;
     const request = (p: string): Promise<string> => this.request(p);
     this.memory = new RemoteMemory((p) => this.request(p), features.packetSize ?? DEFAULT_PACKET_SIZE, opts.useBinaryWrites !== false);
-    this.threads = new RemoteThreads(request);
+    this.threads = new RemoteThreads(request, features.raw.get('qXfer:threads:read') === '+', features.packetSize ?? DEFAULT_PACKET_SIZE, features.multiprocess);
     this.registers = new RegisterCache(request, layout, (v) => this.threads.select(v));
     this.stops = new StopControl(conn, this.threads, this.registers, (text) => this.onOutput?.(text));
     this.onOutput = opts.onOutput;

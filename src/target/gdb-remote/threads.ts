@@ -1,9 +1,41 @@
-// The stub's threads (vCPUs): the thread list, their wire ids, the process id, and the Hg/Hc thread selection.
+// The stub's threads (vCPUs): the thread list, their wire ids and names, the process id, and the Hg/Hc thread selection.
 import type { VcpuInfo } from '../contract.js';
 import { UserError } from '../../util/errors.js';
 import { fromHex } from './packets.js';
+import { parseAttributes } from './registers.js';
 import { parseThreadId, type ThreadId } from './stop-reply.js';
-import { fetchThreadList } from './util.js';
+import { fetchThreadList, readXfer } from './util.js';
+
+/** What the stub said about a thread besides its id. */
+interface ThreadDetails {
+  name?: string;
+  extra?: string;
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function unescapeXml(text: string): string {
+  return text.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (all, e: string) => {
+    if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
+    if (e.startsWith('#')) return String.fromCodePoint(Number(e.slice(1)));
+    return XML_ENTITIES[e] ?? all;
+  });
+}
+
+/** The <thread id=".." name=".." .../> elements of a qXfer:threads:read document, in the stub's order. */
+export function parseThreadsXml(xml: string): { id: ThreadId; name?: string; extra?: string }[] {
+  const out: { id: ThreadId; name?: string; extra?: string }[] = [];
+  const re = /<thread\b([^>]*?)(?:\/>|>([^<]*)<\/thread>)/g;
+  for (let m = re.exec(xml); m && out.length < 100_000; m = re.exec(xml)) {
+    const attrs = parseAttributes(m[1] ?? '');
+    const id = attrs.get('id');
+    if (!id) continue;
+    const name = attrs.get('name');
+    const extra = unescapeXml((m[2] ?? '').trim());
+    out.push({ id: parseThreadId(id), ...(name ? { name: unescapeXml(name) } : {}), ...(extra ? { extra } : {}) });
+  }
+  return out;
+}
 
 type Requester = (packet: string) => Promise<string>;
 
@@ -19,16 +51,36 @@ export class RemoteThreads {
   /** Process id from pPID.TID thread ids or W/X process: replies. */
   pid: number | undefined;
   private readonly threads = new Map<number, ThreadId>();
+  private readonly details = new Map<number, ThreadDetails>();
   private currentG: number | undefined;
   private currentC: string | undefined;
   private hSupported = true;
   private threadInfoSupported = true;
   private extraInfoSupported = true;
 
-  constructor(private readonly request: Requester) {}
+  constructor(
+    private readonly request: Requester,
+    /** The stub offers qXfer:threads:read (ids, names and extra text in one document, as gdb prefers). */
+    private threadsXml = false,
+    private readonly packetSize = 4096,
+    /** The stub speaks multiprocess: gdb then names threads "Thread PID.TID". */
+    private readonly multiprocessStub = false,
+  ) {}
 
-  /** Refreshes the thread list (qfThreadInfo, qThreadExtraInfo for names). */
+  /** Refreshes the thread list: qXfer:threads:read when offered, else qfThreadInfo + qThreadExtraInfo. */
   async refresh(): Promise<VcpuInfo[]> {
+    if (this.threadsXml) {
+      const xml = await readXfer(this.request, 'threads', '', this.packetSize).catch(() => undefined);
+      if (xml !== undefined) {
+        this.threads.clear();
+        this.details.clear();
+        for (const t of parseThreadsXml(xml)) {
+          this.remember(t.id);
+          this.details.set(t.id.tid, { ...(t.name ? { name: t.name } : {}), ...(t.extra ? { extra: t.extra } : {}) });
+        }
+        if (this.threads.size > 0) return this.infos();
+      } else this.threadsXml = false;
+    }
     if (this.threadInfoSupported) {
       const found = await fetchThreadList(this.request);
       if (found) {
@@ -37,19 +89,28 @@ export class RemoteThreads {
       } else this.threadInfoSupported = false;
     }
     if (this.threads.size === 0) this.remember(parseThreadId((this.stopVcpu ?? 0).toString(16)));
-    const infos = this.infos();
-    for (const info of infos) {
+    this.details.clear();
+    for (const t of this.threads.values()) {
       if (!this.extraInfoSupported) break;
-      const reply = await this.request(`qThreadExtraInfo,${this.text(info.id)}`);
+      const reply = await this.request(`qThreadExtraInfo,${t.text}`);
       if (reply === '') this.extraInfoSupported = false;
-      else if (!reply.startsWith('E') && /^([0-9a-fA-F]{2})+$/.test(reply)) info.name += ` (${fromHex(reply).toString('utf8')})`;
+      else if (!reply.startsWith('E') && /^([0-9a-fA-F]{2})+$/.test(reply)) this.details.set(t.tid, { extra: fromHex(reply).toString('utf8') });
     }
-    return infos;
+    return this.infos();
   }
 
   /** The known threads, without asking the stub. */
   infos(): VcpuInfo[] {
-    return [...this.threads.values()].map((t) => ({ id: t.tid, name: `Thread ${t.tid}`, online: true }));
+    return [...this.threads.values()].map((t) => {
+      const d = this.details.get(t.tid);
+      return { id: t.tid, name: this.targetId(t), online: true, ...(d?.name ? { threadName: d.name } : {}), ...(d?.extra ? { extra: d.extra } : {}) };
+    });
+  }
+
+  /** gdb's remote pid_to_str: "Thread PID.TID" (decimal) when the stub speaks multiprocess and the pid is known. */
+  private targetId(t: ThreadId): string {
+    const pid = t.pid ?? this.pid ?? this.initialThread;
+    return this.multiprocessStub && pid !== undefined && pid > 0 ? `Thread ${pid}.${t.tid}` : `Thread ${t.tid}`;
   }
 
   get size(): number {
@@ -82,6 +143,7 @@ export class RemoteThreads {
   /** A new process: every id is new. */
   reset(): void {
     this.threads.clear();
+    this.details.clear();
     this.currentG = undefined;
     this.currentC = undefined;
     this.pid = undefined;
