@@ -1,8 +1,11 @@
-// Command-line parsing: gdb's spellings (-ex, -x, --batch), ours (--gdb, --domain) and the talk's Duster ones (-path=, -id=).
+// Command-line parsing: gdb's spellings (-ex, -x, --batch, --args), ours (--gdb, --domain) and the talk's Duster ones (-path=, -id=).
+import { closeSync, openSync, readSync } from 'node:fs';
 import { UserError } from '../util/errors.js';
 
 export interface CliOptions {
   path?: string;
+  /** The program's arguments (`duster-tui PROG ARGS...`, `--args PROG ARGS...`), for `run`. */
+  programArgs: string[];
   gdb?: { host: string; port: number };
   domain?: string;
   /** A Linux core or an xl dump-core image to debug post mortem. */
@@ -18,8 +21,12 @@ export interface CliOptions {
 }
 
 export const USAGE = `Usage: duster-tui --path ELF [--gdb HOST:PORT | --domain ID|NAME | --core FILE] [options]
+       duster-tui [options] PROGRAM [ARGS...]     (or --args PROGRAM ARGS...: gdb's spelling)
 
   --path ELF            the program's ELF image (kernel.gz accepted)
+  PROGRAM [ARGS...]     without --gdb/--domain/--core: \`run\` / \`start\` start PROGRAM under a gdbserver of
+                        our own (on a private loopback port) with ARGS; its output goes to the Output pane
+  --args PROGRAM ARGS   everything after PROGRAM is its arguments, even words starting with '-'
   --gdb HOST:PORT       debug a target speaking the GDB remote protocol (gdbserver, QEMU, gdbsx)
   --domain ID|NAME      debug a Xen PV domain (needs root and libxenctrl)
   --core FILE           debug a core file post mortem (Linux core or xl dump-core image)
@@ -44,7 +51,7 @@ function parseHostPort(v: string): { host: string; port: number } {
 }
 
 export function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { batch: false, tui: undefined, commands: [], leavePaused: false, help: false, version: false };
+  const o: CliOptions = { programArgs: [], batch: false, tui: undefined, commands: [], leavePaused: false, help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i]!;
     let inline: string | undefined;
@@ -80,12 +87,38 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--debug': process.env.DUSTER_DEBUG = '1'; break; // internal errors print their stack (util/errors debugEnabled)
       case '-h': case '--help': o.help = true; break;
       case '--version': o.version = true; break;
+      case '--args': case '-args': {
+        // gdb --args: the next word is the program, every word after it is the program's.
+        const prog = argv[i + 1];
+        if (prog === undefined) throw new UserError('option --args needs a program');
+        o.path = prog;
+        o.programArgs = argv.slice(i + 2);
+        i = argv.length;
+        break;
+      }
       default:
-        if (!a.startsWith('-') && o.path === undefined) o.path = a; // gdb-style positional program
-        else if (!a.startsWith('-') && o.core === undefined) o.core = a; // gdb's `gdb PROG CORE`
-        else throw new UserError(`unknown option "${argv[i]}" (try --help)`);
+        if (a.startsWith('-')) throw new UserError(`unknown option "${argv[i]}" (try --help)`);
+        if (o.path === undefined) o.path = a; // gdb-style positional program
+        // gdb's `gdb PROG CORE` when the word names a core file; otherwise an argument for the program.
+        else if (o.core === undefined && o.programArgs.length === 0 && isCoreFile(a)) o.core = a;
+        else o.programArgs.push(argv[i]!);
     }
   }
   if (o.core !== undefined && (o.gdb || o.domain !== undefined)) throw new UserError('--core cannot be combined with --gdb or --domain');
   return o;
+}
+
+/** True when `path` is an ELF core file (ET_CORE): a Linux core or an `xl dump-core` image. */
+function isCoreFile(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const h = Buffer.alloc(18);
+    if (readSync(fd, h, 0, 18, 0) < 18) return false;
+    return h.readUInt32BE(0) === 0x7f454c46 && h.readUInt16LE(16) === 4;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

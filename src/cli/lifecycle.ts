@@ -17,6 +17,13 @@ let shuttingDown: Promise<number> | undefined;
 let forcing = false;
 let exiting = false;
 let installed: { ctx: CommandContext; opts: CliOptions } | undefined;
+/** Stops the gdbserver duster-tui started itself (duster-tui PROG); its program is killed on the way out, as gdb kills a program it started. */
+let ownProcess: (() => Promise<void>) | undefined;
+
+/** duster-tui started the program (and its gdbserver): every way out kills it instead of detaching, then calls `stop`. */
+export function noteOwnProcess(stop: () => Promise<void>): void {
+  ownProcess = stop;
+}
 
 /** Aborted when the terminal is gone: the TUI and line mode stop at once (they must not touch it again). */
 export const terminalHangup = new AbortController();
@@ -28,10 +35,15 @@ const listed = (addrs: bigint[]): string => (addrs.length ? `; could not restore
 export function shutdown(ctx: CommandContext, opts: ExitOptions, code: number, deadlineMs?: number): Promise<number> {
   shuttingDown ??= (async () => {
     const s = ctx.session;
-    if (!s) return code;
-    const report = await s.shutdown({ leavePaused: opts.leavePaused, ...(deadlineMs !== undefined ? { deadlineMs } : {}) });
-    if (report.failure !== undefined) reportLine(`duster-tui: detach failed (${report.failure})${listed(report.unrestored)}`);
-    else if (terminalGone()) reportLine(`duster-tui: the terminal hung up; every patch restored, ${opts.leavePaused ? 'target left paused' : 'detached'}.`);
+    if (!s) {
+      await ownProcess?.();
+      return code;
+    }
+    const kill = ownProcess !== undefined;
+    const report = await s.shutdown({ leavePaused: opts.leavePaused, kill, ...(deadlineMs !== undefined ? { deadlineMs } : {}) });
+    await ownProcess?.();
+    if (report.failure !== undefined) reportLine(`duster-tui: ${kill ? 'kill' : 'detach'} failed (${report.failure})${listed(report.unrestored)}`);
+    else if (terminalGone()) reportLine(`duster-tui: the terminal hung up; every patch restored, ${kill ? 'program killed' : opts.leavePaused ? 'target left paused' : 'detached'}.`);
     return code;
   })();
   return shuttingDown;
@@ -67,6 +79,7 @@ async function force(ctx: CommandContext, code: number): Promise<void> {
   if (forcing || exiting) return;
   forcing = true;
   const left = (await ctx.session?.forceRestore(FORCED_RESTORE_MS)) ?? [];
+  await Promise.race([ownProcess?.(), new Promise((r) => setTimeout(r, FORCED_RESTORE_MS))]);
   reportLine(`duster-tui: exit forced before the detach finished${listed(left)}`);
   exitProcess(code);
 }

@@ -57,8 +57,12 @@ function completer(interpreter: Interpreter, ctx: CommandContext): Completer {
   };
 }
 
-/** Reads and runs commands until EOF, `quit`, or `hangup` aborts (the terminal is gone: stop at once). */
-export async function runLineMode(interpreter: Interpreter, ctx: CommandContext, hangup?: AbortSignal): Promise<void> {
+/**
+ * Reads and runs commands until EOF, `quit`, or `hangup` aborts (the terminal is gone: stop at once).
+ * `programInput` takes a line typed while the program runs (duster-tui PROG: the program's stdin) and
+ * says whether it did; gdb's questions ("Start it from the beginning? (y or n)") read the next line.
+ */
+export async function runLineMode(interpreter: Interpreter, ctx: CommandContext, hangup?: AbortSignal, programInput?: (line: string) => boolean): Promise<void> {
   const terminal = !!(process.stdin.isTTY && process.stdout.isTTY);
   const rl = createInterface({ ...(hangup ? { signal: hangup } : {}), input: process.stdin, output: process.stdout, terminal, history: terminal ? loadHistory() : [], historySize: 1000, prompt: '(duster) ', ...(terminal ? { completer: completer(interpreter, ctx) } : {}) });
   rl.on('SIGINT', () => {
@@ -71,9 +75,42 @@ export async function runLineMode(interpreter: Interpreter, ctx: CommandContext,
       rl.prompt();
     }
   });
+  // Lines queue here (not in an async iterator) so that one typed while the program runs can be its input.
+  const lines: string[] = [];
+  let closed = false;
+  let wake: (() => void) | undefined;
+  rl.on('line', (line) => {
+    if (programInput?.(line)) return;
+    lines.push(line);
+    wake?.();
+  });
+  rl.on('close', () => {
+    closed = true;
+    wake?.();
+  });
+  const nextLine = async (): Promise<string | undefined> => {
+    while (!lines.length && !closed) await new Promise<void>((r) => (wake = r));
+    wake = undefined;
+    return lines.shift();
+  };
+  const savedConfirm = ctx.confirm;
+  if (terminal) {
+    ctx.confirm = async (question) => {
+      for (;;) {
+        process.stdout.write(question);
+        const answer = (await nextLine())?.trim().toLowerCase();
+        if (answer === undefined) return true; // EOF answers yes, as gdb's query does
+        if (answer === 'y' || answer === 'yes') return true;
+        if (answer === 'n' || answer === 'no') return false;
+        process.stdout.write('Please answer y or n.\n');
+      }
+    };
+  }
   rl.prompt();
   try {
-    for await (const line of rl) {
+    for (;;) {
+      const line = await nextLine();
+      if (line === undefined) break;
       if (terminal && line.trim()) saveHistory(line);
       await interpreter.execute(line, { fromTerminal: terminal, repeatEmpty: true });
       if (hangup?.aborted) break;
@@ -82,6 +119,7 @@ export async function runLineMode(interpreter: Interpreter, ctx: CommandContext,
   } catch (e) {
     if (!(e instanceof QuitRequest)) throw e;
   } finally {
+    ctx.confirm = savedConfirm;
     rl.close();
   }
 }

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // duster-tui entry point: parse arguments, open the program, attach to the target, then batch, line or full-screen mode.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, USAGE, type CliOptions } from './args.js';
+import { findOnPath } from './spawn-gdbserver.js';
 import { openElf } from '../elf/elf.js';
 import { Program } from '../symbols/program.js';
 import { TargetGoneError, type Target } from '../target/contract.js';
 import { buildCommandTable } from '../commands/index.js';
 import { Interpreter, QuitRequest } from '../commands/interpreter.js';
 import type { CommandContext } from '../commands/context.js';
+import type { Session, EvaluationPort } from '../core/session.js';
 import { SourceFiles } from '../commands/source-files.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { exitProcess, fatal, installExitHandlers, shutdown, terminalHangup } from './lifecycle.js';
@@ -33,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
     error: (t: string) => void process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
   };
   let program: Program | undefined;
+  // duster-tui PROG [ARGS] (or `file PROG` later): no target named, so `run` / `start` start the program under our own gdbserver.
+  const runsProgram = !opts.gdb && opts.domain === undefined && opts.core === undefined;
+  // As gdb: a bare program name not in the current directory is looked up on PATH (duster-tui ls).
+  if (runsProgram && opts.path && !opts.path.includes('/') && !existsSync(opts.path)) opts.path = findOnPath(opts.path) ?? opts.path;
   if (opts.path) {
     try {
       program = new Program(openElf(opts.path));
@@ -40,7 +46,8 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       out.error(`duster-tui: ${e.message.startsWith(`${opts.path}: `) ? e.message : `${opts.path}: ${e.message}`}`);
-      return 1;
+      // Like gdb, a prompt without a program follows; -ex / batch runs stop here (status 1).
+      if (!runsProgram || opts.batch || opts.commands.length) return 1;
     }
   }
   const ctx: CommandContext = { program, session: undefined, sources: new SourceFiles([process.cwd()]), out, list: {} };
@@ -48,6 +55,20 @@ async function main(argv: string[]): Promise<number> {
   // (stderr, or the command log while the full screen runs), and the sound units keep answering.
   program?.dwarf.onWarning((m) => ctx.out.error(m));
   const interpreter = new Interpreter(buildCommandTable(), ctx);
+  /** A new session's evaluation port and its events: printed in line and batch mode (the TUI shows them itself). */
+  const attachSession = (session: Session, evaluation: EvaluationPort): void => {
+    if (session.imageMismatch) out.error(`warning: ${session.imageMismatch}`);
+    session.setEvaluation(evaluation);
+    session.on((e) => {
+      if (e.type === 'output' && !ctx.quiet) out.print(e.text);
+      else if (e.type === 'exited' && !ctx.quiet) out.print(e.text + '\n');
+      else if (e.type === 'error' && !ctx.quiet) out.error(e.message);
+    });
+  };
+  if (runsProgram) {
+    const { launcher } = await import('./launch.js');
+    ctx.launch = launcher({ opts, ctx, attach: attachSession });
+  }
 
   let target: Target | undefined;
   if (opts.core !== undefined) {
@@ -77,13 +98,7 @@ async function main(argv: string[]): Promise<number> {
       target = conn.target;
       const session = await Session.start({ program, target, strategy: conn.strategy, ...(conn.pid !== undefined ? { pid: conn.pid } : {}) });
       ctx.session = session;
-      if (session.imageMismatch) out.error(`warning: ${session.imageMismatch}`);
-      session.setEvaluation(new SessionEvaluation(session));
-      session.on((e) => {
-        if (e.type === 'output' && !ctx.quiet) out.print(e.text);
-        else if (e.type === 'exited' && !ctx.quiet) out.print(e.text + '\n');
-        else if (e.type === 'error' && !ctx.quiet) out.error(e.message);
-      });
+      attachSession(session, new SessionEvaluation(session));
     } catch (e) {
       if (!(e instanceof UserError) && !(e instanceof TargetGoneError)) throw e;
       target?.close();
@@ -111,14 +126,28 @@ async function main(argv: string[]): Promise<number> {
 
   const interactive = process.stdin.isTTY && process.stdout.isTTY;
   const tui = opts.tui ?? interactive;
+  if (tui && !ctx.session && ctx.launch && ctx.program) {
+    // The full screen needs a session: start the program's gdbserver now (the program waits for `run`).
+    try {
+      await ctx.launch();
+    } catch (e) {
+      if (!(e instanceof UserError) && !(e instanceof TargetGoneError)) throw e;
+      out.error(errorMessage(e)); // line mode follows, on the program file alone
+    }
+  }
   if (tui && ctx.session) {
     const { runTui } = await import('../ui/app.js');
     ctx.quiet = true; // the TUI shows session events itself
-    await runTui({ session: ctx.session, interpreter, hangup: terminalHangup.signal, ...(opts.theme ? { theme: opts.theme } : {}) });
+    // The program's output has a pane when duster-tui runs the program (its stdin is not connected in the full screen).
+    const showPanes = ctx.launch ? (['output'] as const) : [];
+    // The full screen owns the terminal's keys, so the program reads nothing from it (gdb's TUI shares it).
+    const notes = ctx.launch ? ['`run` or `start` runs the program; its output shows in the Output pane (O). Its input is not connected here: use --no-tui to type to it.'] : [];
+    await runTui({ session: ctx.session, interpreter, hangup: terminalHangup.signal, showPanes: [...showPanes], quitKills: !!ctx.launch, notes, ...(opts.theme ? { theme: opts.theme } : {}) });
     return shutdown(ctx, opts, 0);
   }
   const { runLineMode } = await import('./line-mode.js');
-  await runLineMode(interpreter, ctx, terminalHangup.signal);
+  const { programInput } = await import('./launch.js');
+  await runLineMode(interpreter, ctx, terminalHangup.signal, programInput(ctx));
   return shutdown(ctx, opts, 0);
 }
 

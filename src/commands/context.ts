@@ -35,6 +35,13 @@ export interface CommandContext {
   quiet?: boolean;
   /** Ask the front end to end the session (quit/detach). */
   requestQuit?: () => void;
+  /**
+   * Set when duster-tui starts the program itself (`duster-tui PROG`): starts gdbserver on it and
+   * returns the session, the program created but not run yet. `args` replace the program's arguments.
+   */
+  launch?: (args?: string[]) => Promise<Session>;
+  /** Asks the user a yes/no question typed at a terminal (gdb's query); absent: the answer is yes. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 /** Auto-display expressions, shown after every stop (gdb's display). */
@@ -55,4 +62,21 @@ export interface DataState {
 export function needSession(ctx: CommandContext): Session {
   if (!ctx.session) throw new UserError('The program is not being run.');
   return ctx.session;
+}
+
+/** The session, started now (gdbserver on the program, not run yet) when duster-tui runs the program itself. */
+export async function sessionOrLaunch(ctx: CommandContext, args?: string[]): Promise<Session> {
+  if (ctx.session) return ctx.session;
+  if (ctx.launch) return ctx.launch(args);
+  return needSession(ctx);
+}
+
+/**
+ * gdb's query: asks when the command was typed at a terminal that can answer, else says the answer
+ * as gdb does ("(y or n) [answered Y; input not from terminal]"). `question` ends with "? ".
+ */
+export async function query(ctx: CommandContext, question: string): Promise<boolean> {
+  if (ctx.fromTerminal && ctx.confirm) return ctx.confirm(`${question}(y or n) `);
+  ctx.out.print(`${question}(y or n) [answered Y; input not from terminal]\n`);
+  return true;
 }

@@ -62,9 +62,14 @@ Without LOCATION: like "next", but a jump back (the end of a loop) does not stop
 loop runs to its end. With LOCATION: run until it is reached or the current frame returns.`,
   advance: `Usage: advance LOCATION
 Run until LOCATION is reached or the current frame returns, whichever comes first.`,
-  run: `Usage: run
-Start the program again from its beginning; breakpoints are kept (their hit counts start
-over). Only targets that can restart the program (gdbserver in extended mode) allow it.`,
+  run: `Usage: run [ARGS]
+Start the program (again, from its beginning); breakpoints are kept (their hit counts start
+over). With ARGS, the program gets them instead of the ones it had ('...', "..." and \\
+quote as in a shell; nothing is expanded). Started as "duster-tui PROG" (no --gdb), the
+program runs under a gdbserver duster-tui starts itself, its output shown as it comes;
+over --gdb, only a gdbserver in extended mode can restart the program.`,
+  start: `Usage: start [ARGS]
+Like "run", with a temporary breakpoint on main: the program stops at the start of main.`,
   kill: `Usage: kill
 Kill the program being debugged (its breakpoint bytes are restored first).`,
   detach: `Usage: detach
@@ -122,7 +127,8 @@ Without COMMAND, list the commands; with one, describe it (subcommands too: help
 List the commands whose name or help matches the regular expression (case-insensitive).`,
   quit: `Usage: quit
 Leave the debugger. Every byte it patched into the program or guest is restored first;
-a program started by gdbserver is then left to run (or killed, as the target decides).`,
+a program started by gdbserver is then left to run (or killed, as the target decides). A
+program duster-tui started itself ("duster-tui PROG") is killed, as gdb kills the one it ran.`,
   file: `Usage: file PROG
 Use PROG's symbols, lines and types for the commands that read the program (list, info line,
 break, ptype ...). The program cannot be changed while a target is being debugged.`,

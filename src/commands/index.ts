@@ -12,6 +12,7 @@ import { coreCommands } from './core-command.js';
 import { watchCommands, watchInfoCommands } from './watch-commands.js';
 import { fileCommands } from './file-command.js';
 import { threadCommands, threadInfoCommands } from './thread-commands.js';
+import { registerSignalCommands } from './signal-commands.js';
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -32,5 +33,6 @@ export function buildCommandTable(): CommandTable {
     ...threadCommands(() => table),
     { name: 'info', aliases: ['i', 'inf'], help: 'Show things about the program: info breakpoints, registers, frame, line, source, locals ...', sub: info },
   );
+  registerSignalCommands(table, info);
   return table;
 }

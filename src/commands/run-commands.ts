@@ -1,8 +1,10 @@
-// Execution commands: continue, next, step, stepi, nexti, finish, until, advance, interrupt, detach, kill.
+// Execution commands: run, start, continue, next, step, stepi, nexti, finish, until, advance, interrupt, detach, kill.
+import { resolve } from 'node:path';
 import type { CodeLocation, StopInfo } from '../core/api.js';
 import type { Session } from '../core/session.js';
 import { UserError } from '../util/errors.js';
-import { needSession, type CommandContext } from './context.js';
+import { needSession, query, sessionOrLaunch, type CommandContext } from './context.js';
+import { breakpointAnnouncement } from './breakpoint-commands.js';
 import type { Command } from './registry.js';
 import { describeStop, frameDescription } from './report.js';
 import { showDisplays } from './data-commands.js';
@@ -12,6 +14,57 @@ function count(args: string): number {
   const n = Number(args.trim());
   if (!Number.isInteger(n) || n < 1) throw new UserError(`Invalid number "${args.trim()}".`);
   return n;
+}
+
+/** `run ARGS`: the words of ARGS, with '…', "…" and backslash quoting as a shell would (no expansion). */
+export function splitProgramArgs(text: string): string[] {
+  const out: string[] = [];
+  let cur: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      if (cur !== undefined) out.push(cur);
+      cur = undefined;
+    } else if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) throw new UserError("Unterminated single quote in the program's arguments.");
+      cur = (cur ?? '') + text.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      // Inside "...", a backslash quotes only " \ $ and ` (as in sh).
+      let word = '';
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === '\\' && /["\\$`]/.test(text[i + 1] ?? '')) i++;
+        word += text[i];
+      }
+      if (i >= text.length) throw new UserError("Unterminated double quote in the program's arguments.");
+      cur = (cur ?? '') + word;
+    } else if (c === '\\' && i + 1 < text.length) {
+      cur = (cur ?? '') + text[++i];
+    } else cur = (cur ?? '') + c;
+  }
+  if (cur !== undefined) out.push(cur);
+  return out;
+}
+
+/**
+ * `run` and `start`: asks before starting the program again (gdb's words), then starts it (the
+ * session's not-yet-run process, or a fresh one) and continues; `start` first sets `tbreak main`.
+ */
+async function runProgram(args: string, ctx: CommandContext, stopAtMain: boolean): Promise<void> {
+  const words = args.trim() ? splitProgramArgs(args) : undefined;
+  const launched = !ctx.session;
+  const s = await sessionOrLaunch(ctx, words);
+  s.requireExecutable();
+  if (s.state === 'running') throw new UserError('The program is running; interrupt it first (Ctrl-C).');
+  // gdb asks only when the command came from a terminal (from_tty): not for -ex / batch commands.
+  if (s.state === 'stopped' && ctx.fromTerminal && !(await query(ctx, 'The program being debugged has been started already.\nStart it from the beginning? '))) {
+    throw new UserError('Program not restarted.');
+  }
+  if (stopAtMain) ctx.out.print(breakpointAnnouncement(await s.addBreakpoint('main', { temporary: true })) + '\n');
+  await s.begin(launched ? undefined : words);
+  if (ctx.fromTerminal) ctx.out.print(`Starting program: ${resolve(s.program.elf.path)} ${(s.programArgs ?? []).join(' ')}\n`);
+  await runAndReport(ctx, (x) => x.stepping.continue());
 }
 
 /** Runs an execution command and prints the stop the way gdb does. */
@@ -38,14 +91,12 @@ export const runCommands: Command[] = [
     }),
   },
   {
-    name: 'run', aliases: ['r'], help: 'Start the program again from the beginning (breakpoints are kept), then continue.',
-    run: async (_a, ctx) => {
-      const s = needSession(ctx);
-      s.requireExecutable();
-      if (s.state !== 'exited') ctx.out.print('The program being debugged has been started already.\nStart it from the beginning? (y or n) [answered Y; input not from terminal]\n');
-      await s.restart();
-      await runAndReport(ctx, (x) => x.stepping.continue());
-    },
+    name: 'run', aliases: ['r'], help: 'Start the program (again, from the beginning; breakpoints are kept). "run ARGS" gives it new arguments.',
+    run: (a, ctx) => runProgram(a, ctx, false),
+  },
+  {
+    name: 'start', help: 'Like run, with a temporary breakpoint on main: stop at the beginning of main.',
+    run: (a, ctx) => runProgram(a, ctx, true),
   },
   { name: 'next', aliases: ['n'], repeatable: true, help: 'Step to the next source line, stepping over calls. "next N" repeats N times.', run: (a, ctx) => runAndReport(ctx, (s) => s.stepping.line(true, count(a))) },
   { name: 'step', aliases: ['s'], repeatable: true, help: 'Step to the next source line, entering calls. "step N" repeats N times.', run: (a, ctx) => runAndReport(ctx, (s) => s.stepping.line(false, count(a))) },
@@ -94,6 +145,8 @@ export const runCommands: Command[] = [
     name: 'kill', aliases: ['k'], help: 'Kill the program being debugged.',
     run: async (_a, ctx) => {
       const s = needSession(ctx);
+      if (s.state === 'exited' || s.state === 'detached') throw new UserError('The program is not being run.');
+      if (!(await query(ctx, 'Kill the program being debugged? '))) throw new UserError('Not confirmed.');
       await s.kill();
       ctx.out.print(`[Inferior 1 (process ${s.pid ?? '?'}) killed]\n`);
     },

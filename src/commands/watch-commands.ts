@@ -69,8 +69,8 @@ export const watchInfoCommands: Command[] = [
   {
     name: 'watchpoints', help: 'List watchpoints with hit counts.',
     run: (_a, ctx) => {
-      const s = needSession(ctx);
-      ctx.out.print(formatBreakpointTable(s.breakpoints.all().filter((b) => b.watch), 'No watchpoints.', s.state === 'stopped' || s.state === 'running'));
+      const s = ctx.session; // before run: gdb's "No watchpoints."
+      ctx.out.print(formatBreakpointTable(s?.breakpoints.all().filter((b) => b.watch) ?? [], 'No watchpoints.', s?.state === 'stopped' || s?.state === 'running'));
     },
   },
 ];

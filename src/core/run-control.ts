@@ -3,6 +3,7 @@ import { x86_64 } from '../arch/arch.js';
 import type { InstructionStepper } from '../arch/arch.js';
 import { TargetGoneError, type RegisterSet, type StopEvent, type Target, type WatchKind } from '../target/contract.js';
 import type { PatchTable } from './patches.js';
+import { signalDescription, SignalTable } from './signals.js';
 import type { BreakpointStrategy } from './strategy.js';
 
 /** What happened, refined from the backend's report. */
@@ -11,9 +12,15 @@ export type RawStop =
   | { kind: 'stepped'; vcpu: number }
   | { kind: 'signal'; vcpu: number; signal: number; name: string }
   | { kind: 'interrupted'; vcpu: number }
+  // Forks are handled inside run control (followFork), never returned from it.
+  | { kind: 'forked'; vcpu: number; child: number; vfork?: boolean }
+  | { kind: 'vfork-done'; vcpu: number }
   | { kind: 'watch'; vcpu: number; watch: WatchKind; address?: bigint } // a hardware watchpoint fired (core/watchpoints.ts decides whether it stops)
   | { kind: 'exited'; code: number }
   | { kind: 'killed'; signal: number; name: string };
+
+/** The owner of gdb's "step-resume breakpoint": where a signal handler returns to a step it interrupted. */
+const HANDLER_RETURN = 'signal-return';
 
 const POLL_FIRST_MS = 0.2;
 const POLL_MAX_MS = 50;
@@ -28,8 +35,12 @@ export class RunControl {
    * that lands while core is between internal stops (a false condition, a step-over) is not lost.
    */
   private userInterrupt = false;
-  /** A signal the program stopped with, given back to it on the next resume of its vCPU (gdb's "pass"). */
-  private pendingSignal: { vcpu: number; signal: number } | undefined;
+  /** A signal the program stopped with, given back to it on the next resume of its vCPU if the table passes it then. */
+  private pendingSignal: { vcpu: number; signal: number; name: string } | undefined;
+  /** What the program's signals do (gdb's `handle` table), for this session. */
+  readonly signals = new SignalTable();
+  /** The table version the target was last told about (setPassSignals), -1 for never. */
+  private passSignalsSent = -1;
   /**
    * Threads that stopped on a site (thread -> site) and have not been resumed since. Resuming all
    * would make them hit it again at once (the same breakpoint reported twice), so continueAll steps
@@ -52,6 +63,8 @@ export class RunControl {
     readonly strategy: BreakpointStrategy,
     private readonly stepper: InstructionStepper,
     private readonly onInternalError: (message: string) => void = () => {},
+    /** Console text for the user while the target runs on ("Program received signal ..." of a nostop signal). */
+    private readonly onNotice: (text: string) => void = () => {},
   ) {}
 
   readonly isSite = (a: bigint): boolean => this.owners.has(a);
@@ -212,27 +225,146 @@ export class RunControl {
     this.moribund.clear();
   }
 
-  /** The signal to deliver when `vcpu` next resumes, or undefined for none (set after every stop). */
-  setPendingSignal(signal: { vcpu: number; signal: number } | undefined): void {
+  /** The signal the program stopped with, delivered when its vCPU next resumes if the table then passes it (set after every stop). */
+  setPendingSignal(signal: { vcpu: number; signal: number; name: string } | undefined): void {
     this.pendingSignal = signal;
   }
 
-  /** Resume (all or one vCPU, optionally a hardware step) and wait, turning the backend's report into a RawStop. */
+  /**
+   * Resume (all or one vCPU, optionally a hardware step) and wait, turning the backend's report into a
+   * RawStop. Signals the table says not to stop for are handled here, as gdb's infrun does: said when
+   * they print, given to the program when they pass, and the resume goes on; one that comes in while a
+   * thread is stepped has its handler run at full speed first (runHandler).
+   */
   async resumeAndWait(opts: { step?: number; only?: number; range?: { start: bigint; end: bigint } }): Promise<RawStop> {
-    if (this.userInterrupt) {
-      const vcpu = opts.step ?? opts.only ?? (await this.target.listVcpus())[0]?.id ?? 0;
-      return { kind: 'interrupted', vcpu };
-    }
     const pending = this.pendingSignal;
     const resumed = opts.step ?? opts.only;
+    let signal: number | undefined;
     if (resumed === undefined) this.parked.clear();
     else this.parked.delete(resumed);
     if (pending && (resumed === undefined || resumed === pending.vcpu)) {
       this.pendingSignal = undefined;
-      await this.target.resume({ ...opts, signal: pending.signal });
-    } else await this.target.resume(opts);
+      if (this.signals.of(pending.name).pass) signal = pending.signal;
+    }
+    for (;;) {
+      if (this.userInterrupt) {
+        const vcpu = opts.step ?? opts.only ?? (await this.target.listVcpus())[0]?.id ?? 0;
+        return { kind: 'interrupted', vcpu };
+      }
+      const raw = await this.resumeOnce(opts, signal);
+      signal = undefined;
+      if (await this.followFork(raw, opts)) continue;
+      if (raw.kind !== 'signal') return raw;
+      const deliver = this.quietSignal(raw);
+      if (deliver === 'stop') return raw;
+      if (deliver === undefined) continue;
+      if (opts.step === undefined) {
+        signal = raw.signal; // a continue: the signal goes to the thread that got it, the one that reported
+        continue;
+      }
+      if (raw.vcpu !== opts.step) {
+        // Another thread's signal while this one steps: it gets it when it next runs.
+        this.pendingSignal = { vcpu: raw.vcpu, signal: raw.signal, name: raw.name };
+        continue;
+      }
+      const pc = await this.pcOf(raw.vcpu);
+      const ended = await this.runHandler(raw.vcpu, raw.signal, opts.only);
+      if (ended) return ended;
+      // Back where the signal came in: the step starts again, with the site under pc lifted for a single step.
+      await this.sync(opts.range ? undefined : pc);
+    }
+  }
+
+  /**
+   * A signal stop, by the table: 'stop' when it stops the program; otherwise it is said when it prints
+   * (gdb's words, and the program runs on) and the result is the signal to give the program, or
+   * undefined when it is not passed.
+   */
+  private quietSignal(raw: Extract<RawStop, { kind: 'signal' }>): 'stop' | number | undefined {
+    const h = this.signals.of(raw.name);
+    if (h.stop) return 'stop';
+    if (h.print) this.onNotice(`\nProgram received signal ${raw.name}, ${signalDescription(raw.name)}.\n`);
+    return h.pass ? raw.signal : undefined;
+  }
+
+  private async resumeOnce(opts: { step?: number; only?: number; range?: { start: bigint; end: bigint } }, signal: number | undefined): Promise<RawStop> {
+    await this.tellPassSignals();
+    await this.target.resume(signal === undefined ? opts : { ...opts, signal });
     if (this.strategy.name === 'spin' && opts.step === undefined) return this.pollSpin(opts);
     return this.refine(await this.target.waitForStop(), opts.step === undefined ? false : opts.range ? 'range' : 'single');
+  }
+
+  /** Tells the target which signals it may deliver without stopping, when the table changed since it was last told. */
+  private async tellPassSignals(): Promise<void> {
+    if (!this.target.setPassSignals || this.passSignalsSent === this.signals.version) return;
+    await this.target.setPassSignals(this.signals.passedSilently());
+    this.passSignalsSent = this.signals.version;
+  }
+
+  /**
+   * gdb's step-resume breakpoint (infrun.c, "the inferior is about to take a signal that will take it
+   * out of the single step range"): `vcpu` got a passed signal while being stepped. Stepping into the
+   * handler is not what the user asked for, so a breakpoint goes where the handler returns (the pc
+   * now, at this stack pointer), the program continues with the signal, and the step resumes when
+   * it is back. Undefined when back; otherwise the stop that came first (a breakpoint in the handler,
+   * a stopping signal, the end of the program).
+   */
+  private async runHandler(vcpu: number, signal: number, only: number | undefined): Promise<RawStop | undefined> {
+    const pc = await this.pcOf(vcpu);
+    const sp = await this.spOf(vcpu);
+    this.addSite(pc, HANDLER_RETURN);
+    try {
+      let sig: number | undefined = signal;
+      for (;;) {
+        if (this.userInterrupt) return { kind: 'interrupted', vcpu };
+        await this.sync();
+        const raw = await this.resumeOnce(only === undefined ? {} : { only }, sig);
+        sig = undefined;
+        if (await this.followFork(raw, {})) continue;
+        if (raw.kind === 'site' && raw.vcpu === vcpu && raw.address === pc) {
+          if ((await this.spOf(vcpu)) === sp) return undefined;
+          // The handler reached the same pc deeper in the stack (recursion): not back yet.
+          const off = await this.stepInstruction(vcpu);
+          if (off.kind !== 'stepped') return off;
+          continue;
+        }
+        if (raw.kind === 'signal') {
+          const deliver = this.quietSignal(raw);
+          if (deliver === 'stop') return raw;
+          sig = deliver;
+          continue;
+        }
+        return raw;
+      }
+    } finally {
+      this.removeSite(pc, HANDLER_RETURN);
+    }
+  }
+
+  /**
+   * gdb's default follow-fork-mode parent, detach-on-fork on. A fork child gets the original bytes
+   * under our breakpoints (it has a copy of the parent's memory, int3s included) and runs free. A vfork
+   * child shares the parent's memory until it execs or exits: our bytes come out of it (the parent is
+   * blocked in vfork meanwhile, so nothing is missed) and go back at vfork-done. True when `raw` was one
+   * of these and the resume just goes on.
+   */
+  private async followFork(raw: RawStop, opts: { step?: number; range?: unknown }): Promise<boolean> {
+    if (raw.kind === 'vfork-done') {
+      await this.sync(opts.step !== undefined && !opts.range ? await this.pcOf(opts.step) : undefined);
+      return true;
+    }
+    if (raw.kind !== 'forked') return false;
+    if (!this.target.detachFork) throw new Error('the target reported a fork but cannot detach the child');
+    const memory = [...this.patches.addresses()].map((a) => this.patches.get(a)!).filter((p) => !p.byTarget);
+    if (raw.vfork) for (const p of memory) await this.patches.revert(p.address);
+    await this.target.detachFork(raw.child, raw.vfork ? [] : memory.map((p) => ({ address: p.address, bytes: p.original })));
+    this.onNotice(`[Detaching after ${raw.vfork ? 'vfork' : 'fork'} from child process ${raw.child}]\n`);
+    return true;
+  }
+
+  private async spOf(vcpu: number): Promise<bigint | undefined> {
+    const t = this.target;
+    return t.readRegister ? t.readRegister(vcpu, x86_64.spRegister) : (await t.readRegisters(vcpu)).get(x86_64.spRegister);
   }
 
   /** The vCPU's pc, from the stop report when the backend kept it (no full register read). */
@@ -277,6 +409,8 @@ export class RunControl {
       case 'killed': return { kind: 'killed', signal: r.signal, name: r.name };
       case 'interrupted': return { kind: 'interrupted', vcpu };
       case 'spin': return this.park({ kind: 'site', vcpu, address: r.address });
+      case 'forked': return { kind: 'forked', vcpu, child: r.child, ...(r.vfork ? { vfork: true } : {}) };
+      case 'vfork-done': return { kind: 'vfork-done', vcpu };
       case 'watchpoint': return { kind: 'watch', vcpu, watch: r.watch, ...(r.address !== undefined ? { address: r.address } : {}) };
       case 'signal':
         if (this.userInterrupt && (r.signal === 2 || r.signal === 0)) return { kind: 'interrupted', vcpu };

@@ -6,7 +6,7 @@ import type { Breakpoint } from './breakpoints.js';
 import type { RawStop } from './run-control.js';
 import { resolveLocationSpec } from './locations.js';
 import { SessionQueries } from './session-queries.js';
-import { signalDescription, signalPassedToProgram } from './signals.js';
+import { signalDescription, type SignalTable } from './signals.js';
 import { Watchpoints } from './watchpoints.js';
 
 /** The second layer of Session (see session.ts): execution commands and breakpoints. */
@@ -101,7 +101,7 @@ export class SessionExecution extends SessionQueries {
   /** `selected`: the thread selected when the command started (gdb says "[Switching to ...]" when the stop is elsewhere). */
   private async report(raw: RawStop, cause: StopCause | undefined, selected: number): Promise<StopInfo | undefined> {
     this.run.removeOwnersWithPrefix('temp:');
-    this.run.setPendingSignal(raw.kind === 'signal' && signalPassedToProgram(raw.name) ? { vcpu: raw.vcpu, signal: raw.signal } : undefined);
+    this.run.setPendingSignal(raw.kind === 'signal' ? { vcpu: raw.vcpu, signal: raw.signal, name: raw.name } : undefined);
     if (raw.kind === 'exited' || raw.kind === 'killed') {
       this.state = 'exited';
       this.lastStop = undefined;
@@ -191,6 +191,11 @@ export class SessionExecution extends SessionQueries {
       return false;
     }
     return true;
+  }
+
+  /** What the program's signals do (gdb's `handle` table); changes reach the target before it next runs. */
+  get signals(): SignalTable {
+    return this.run.signals;
   }
 
   // ---- breakpoints -------------------------------------------------------------------------

@@ -55,7 +55,7 @@ export class SessionQueries {
       const sec = elf.loadedSectionAt(a);
       return !!sec && !!(sec.flags & SHF_EXECINSTR) && !(sec.flags & SHF_WRITE);
     });
-    this.run = new RunControl(opts.target, this.patches, strategyByName(opts.strategy ?? 'trap'), x86_64.stepper, (m) => this.emit({ type: 'error', message: m }));
+    this.run = new RunControl(opts.target, this.patches, strategyByName(opts.strategy ?? 'trap'), x86_64.stepper, (m) => this.emit({ type: 'error', message: m }), (text) => this.emit({ type: 'output', stream: 'console', text }));
     const cfi = Cfi.fromElf(opts.program.elf);
     this.unwinder = new Unwinder(cfi, (a, n) => this.readMemory(a, n), (pc) => this.program.functionAt(pc)?.name === 'main');
     opts.target.onOutput = (text) => this.emit({ type: 'output', text, stream: 'target' });

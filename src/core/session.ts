@@ -27,6 +27,8 @@ const DEADLINE_PASSED = 'shutdown deadline passed';
 export interface ShutdownOptions {
   /** Leave the target paused instead of letting it run on. */
   leavePaused?: boolean;
+  /** Kill the program instead of detaching (gdb's quit with a program it started itself). */
+  kill?: boolean;
   /** Overall limit for the whole shutdown, ms (a hung-up terminal wants seconds, not minutes). */
   deadlineMs?: number;
 }
@@ -42,6 +44,10 @@ export interface ShutdownReport {
 export class Session extends SessionExecution {
   readonly stepping: Stepping;
   private shutdownDone: Promise<ShutdownReport> | undefined;
+  /** The process was created for `run` but not started yet (gdb before `run`): `run` starts this one. */
+  private unstarted = false;
+  /** The program's arguments, when the session knows them (it started the program): `run` keeps them. */
+  private args: string[] | undefined;
 
   private constructor(opts: SessionOptions) {
     super(opts);
@@ -57,6 +63,40 @@ export class Session extends SessionExecution {
     s.lastStop = { vcpu: s.vcpu, cause: { kind: 'attached' }, location: await s.locationOfPc(s.vcpu) };
     s.imageMismatch = await imageMismatch(opts.program.elf, (a, n) => opts.target.readMemory(a, n));
     return s;
+  }
+
+  /**
+   * A session on a process created stopped at its first instruction for `run` (duster-tui PROG): until
+   * `run`/`start` it looks like gdb's before `run` (state 'exited': "The program is not being run.").
+   */
+  static async beforeRun(opts: SessionOptions & { args: string[] }): Promise<Session> {
+    const s = await Session.start(opts);
+    s.args = [...opts.args];
+    s.unstarted = true;
+    s.state = 'exited';
+    s.lastStop = undefined;
+    return s;
+  }
+
+  /**
+   * gdb's `run`: the process created for it when it has not run yet and the arguments are the same,
+   * else a fresh one (restart). `args` replace the program's arguments (gdb's `run ARGS`).
+   */
+  async begin(args?: string[]): Promise<void> {
+    const same = args === undefined || (this.args !== undefined && args.length === this.args.length && args.every((a, i) => a === this.args![i]));
+    if (this.unstarted && same && this.target.capabilities.canExecute) {
+      this.unstarted = false;
+      this.state = 'stopped';
+      this.lastStop = { vcpu: this.vcpu, cause: { kind: 'attached' }, location: await this.locationOfPc(this.vcpu) };
+      return;
+    }
+    if (args !== undefined) this.args = [...args];
+    await this.restart();
+  }
+
+  /** The program's arguments when the session started the program or `run ARGS` gave them (else undefined). */
+  get programArgs(): readonly string[] | undefined {
+    return this.args;
   }
 
   // ---- execution ---------------------------------------------------------------------------
@@ -134,8 +174,8 @@ export class Session extends SessionExecution {
     // The command in flight must finish (it reports the interrupt) before detach talks to the target.
     if ((await withTimeout(this.idle().then(() => true), left(IDLE_WAIT_MS))) === undefined) fail('the target did not stop');
     if (this.state === 'exited') return true;
-    const done = await withTimeout(this.detach(opts).then(() => true), left(DETACH_WAIT_MS));
-    if (!done) fail('detach timed out');
+    const done = await withTimeout((opts.kill ? this.kill() : this.detach(opts)).then(() => true), left(DETACH_WAIT_MS));
+    if (!done) fail(opts.kill ? 'kill timed out' : 'detach timed out');
     return true;
   }
 
@@ -149,7 +189,8 @@ export class Session extends SessionExecution {
     this.requireExecutable();
     if (!this.target.restart) throw new UserError('This target cannot restart the program.');
     if (this.state !== 'exited') await this.restoreAll();
-    await this.target.restart(this.program.elf.path);
+    await this.target.restart(this.program.elf.path, this.args);
+    this.unstarted = false;
     this.patches.forgetAll();
     this.watchpoints.processGone();
     this.run.removeOwnersWithPrefix('temp:');
@@ -171,6 +212,7 @@ export class Session extends SessionExecution {
   }
 
   async kill(): Promise<void> {
+    if (this.state === 'exited' || this.state === 'detached') throw new UserError('The program is not being run.');
     await this.restoreAll();
     await this.target.kill();
     this.watchpoints.processGone();

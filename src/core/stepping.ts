@@ -5,6 +5,7 @@ import type { StopCause, StopInfo } from './api.js';
 import type { RawStop } from './run-control.js';
 import type { SessionExecution } from './session-execution.js';
 import { instructionAt } from '../arch/x86-64/stepper.js';
+import { inSigreturnTrampoline } from '../arch/x86-64/sigtramp.js';
 import { resolveLocationSpec } from './locations.js';
 import { frameZeroRegs } from './frames.js';
 
@@ -179,6 +180,13 @@ export class Stepping {
       pc = await this.pc(vcpu);
       if (pc >= range.start && pc < range.end) continue;
       sal = prog.lineForPc(pc);
+      if ((!sal || !sal.line) && (await inSigreturnTrampoline(pc, (a, k) => this.s.readMemory(a, k)))) {
+        // Out of a signal handler into the trampoline: step through it, back to the interrupted code (gdb's
+        // "stepped into signal trampoline": keep stepping), which is then mid-line and stepped on from there.
+        r = await this.oneInstruction(vcpu);
+        if (r.raw.kind !== 'stepped') return r;
+        continue;
+      }
       if (!sal || !sal.line) {
         // Returned into code without line info (e.g. libc calling main): run until code with line info or the end.
         return this.finishFrom(vcpu, false);

@@ -10,6 +10,10 @@ export type StopReason =
   | { kind: 'exited'; code: number }
   | { kind: 'killed'; signal: number; name: string }
   | { kind: 'spin'; address: bigint } // a vCPU was found sitting on a spin ('jmp .') address
+  // The program forked: the child (a process id) is stopped, see detachFork. A vfork child shares the
+  // parent's memory until it execs or exits, which the parent then reports as 'vfork-done'.
+  | { kind: 'forked'; child: number; vfork?: boolean }
+  | { kind: 'vfork-done' }
   | { kind: 'watchpoint'; watch: WatchKind; address?: bigint }; // a hardware watchpoint fired (address: the data address, when known)
 
 /** What a hardware watchpoint traps on: writes (gdb's watch, Z2), reads (rwatch, Z3) or both (awatch, Z4). */
@@ -138,9 +142,10 @@ export interface Target {
   detach(opts?: { leavePaused?: boolean }): Promise<void>;
   /**
    * Start the program again from the beginning (gdb's `run` on a target that already ran), stopped
-   * at its first instruction. Only backends that can (gdb-remote extended mode) have it.
+   * at its first instruction. Only backends that can (gdb-remote extended mode) have it. `args`, when
+   * given, are the program's arguments (otherwise the backend's default: none for gdb-remote).
    */
-  restart?(programPath?: string): Promise<void>;
+  restart?(programPath?: string, args?: string[]): Promise<void>;
   /** Terminate the target process where that makes sense, else detach. */
   kill(): Promise<void>;
   /** Drop the connection; no protocol traffic (used on fatal errors after cleanup). */
@@ -150,6 +155,19 @@ export interface Target {
 
   /** The debugged process's id (gdb's "[Inferior 1 (process N) ...]"), when the backend knows one. */
   readonly processId?: number | undefined;
+  /**
+   * The signals (gdb numbers, signal-numbers.ts) the target may give the program at once instead of
+   * stopping for them (gdb-remote QPassSignals). Replaces the previous list. A target may still report
+   * them (gdbserver does while single-stepping); core then passes them on itself. Only while stopped.
+   */
+  setPassSignals?(gdbSignals: readonly number[]): Promise<void>;
+  /**
+   * Lets the child of a 'forked' stop run free (gdb's detach-on-fork): first writes `restore` (the
+   * original bytes under core's memory patches) into the child's copy of memory, so it does not die
+   * on a breakpoint it inherited (empty for a vfork child, whose memory is the parent's). The parent
+   * stays stopped, as it was. Required of a target that reports 'forked'.
+   */
+  detachFork?(child: number, restore: readonly { address: bigint; bytes: Uint8Array }[]): Promise<void>;
   /** Sends a monitor command to the target (gdb-remote qRcmd) and returns its console output. */
   monitor?(command: string): Promise<string>;
   /** Views of a Xen domain (`info xen`, `console`). */

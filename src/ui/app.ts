@@ -26,6 +26,12 @@ export interface TuiOptions {
   /** Theme name or path (--theme); overrides the config file's. */
   theme?: string;
   config?: Config;
+  /** Optional panes shown at start besides the config file's (the Output pane when duster-tui runs the program itself). */
+  showPanes?: Config['panes']['show'];
+  /** duster-tui started the program: quitting kills it rather than detaching. */
+  quitKills?: boolean;
+  /** Lines for the command log at start (what the front end wants the user to know). */
+  notes?: string[];
   /** Warnings from loading the config, shown in the command log. */
   configWarnings?: string[];
   /** Shown in the status line: "gdbserver 127.0.0.1:2345", "Xen domain 23". */
@@ -84,7 +90,8 @@ export function runTui(opts: TuiOptions): Promise<void> {
 
   const model = new UiModel(session, port, schedule, disassembler(program));
   if (sources) model.sources.locate = (p) => sources.locate(p);
-  model.shown = [...config.panes.show];
+  model.shown = [...new Set([...config.panes.show, ...(opts.showPanes ?? [])])];
+  model.quitKillsProgram = !!opts.quitKills;
   const completion: CompletionSources = {
     commands: opts.interpreter.table,
     symbols: () => port?.symbolNames() ?? [],
@@ -131,6 +138,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
 
   for (const w of [...screen.warnings, ...themeWarnings, ...keymap.warnings, ...loaded.warnings]) model.addLog(w, 'err');
   model.addLog(`duster-tui: ${targetLabel}. F5 continue, F9 breakpoint, F10 next, F11 step, ? help, q quit.`, 'info');
+  for (const n of opts.notes ?? []) model.addLog(n, 'info');
   const tEnter = performance.now();
   model.syncState();
   renderNow();
@@ -143,7 +151,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
   /** Leaves the UI; the caller (cli) then detaches from the target, restoring every patched byte. */
   async function quit(_confirmed: boolean): Promise<void> {
     if (done) return;
-    model.addLog('Detaching...', 'info');
+    model.addLog(model.quitKillsProgram ? 'Killing the program...' : 'Detaching...', 'info');
     renderNow();
     leave(() => screen.destroy());
   }

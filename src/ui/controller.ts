@@ -120,7 +120,7 @@ export class Controller {
       case 'redraw': this.hooks.redraw(); return;
       case 'command-line': this.setFocus('command'); break;
       case 'help': this.overlay = { kind: 'help', top: 0 }; break;
-      case 'quit': this.overlay = { kind: 'confirm-quit' }; break;
+      case 'quit': this.overlay = { kind: 'confirm-quit', kills: this.model.quitKillsProgram }; break;
       case 'toggle-disassembly': this.togglePane('disassembly'); break;
       case 'toggle-memory':
         this.togglePane('memory');

@@ -30,6 +30,8 @@ export class UiModel {
   state: SessionState | 'starting' = 'starting';
   stop: StopInfo | undefined;
   exitText: string | undefined;
+  /** duster-tui started the program: quitting kills it (the quit question says so). */
+  quitKillsProgram = false;
   frames: FrameInfo[] = [];
   selectedFrame = 0;
   breakpoints: BreakpointInfo[] = [];
@@ -141,7 +143,7 @@ export class UiModel {
       const l = this.stop.location;
       this.showLocation(l.fullPath ?? l.file, l.file, l.line);
       void this.refresh(true);
-    }
+    } else if (!this.file) this.showLocation(undefined, undefined, undefined); // before `run`: main's source, as gdb's TUI
     this.changed();
   }
 

@@ -6,7 +6,7 @@ import type { Theme } from './theme.js';
 
 export type Overlay =
   | { kind: 'help'; top: number }
-  | { kind: 'confirm-quit' }
+  | { kind: 'confirm-quit'; kills?: boolean }
   | { kind: 'files'; filter: string; selected: number; top: number };
 
 export function filterFiles(files: readonly SourceFileRef[], filter: string): SourceFileRef[] {
@@ -69,7 +69,8 @@ export function renderOverlayFor(o: Overlay, rect: Rect, help: readonly string[]
       return renderOverlay({ title: 'Keys (generated from the key table; rebind in config.json "keys")', lines: help, width: rect.width, height: rect.height, top: o.top, theme, footer: '? or Esc closes   j/k PgUp/PgDn scroll' });
     }
     case 'confirm-quit':
-      return renderOverlay({ title: 'Quit', lines: ['', 'Detach from the target (it keeps running, breakpoints removed) and quit?', '', '  y / Enter / q: quit      n / Esc: stay'], width: rect.width, height: rect.height, top: 0, theme, footer: '' });
+      // A program duster-tui started itself is killed on quit, as gdb does; anything else is detached from.
+      return renderOverlay({ title: 'Quit', lines: ['', o.kills ? 'Kill the program (duster-tui started it) and quit?' : 'Detach from the target (it keeps running, breakpoints removed) and quit?', '', '  y / Enter / q: quit      n / Esc: stay'], width: rect.width, height: rect.height, top: 0, theme, footer: '' });
     case 'files': {
       const list = filterFiles(files, o.filter);
       if (o.selected >= list.length) o.selected = Math.max(0, list.length - 1);

@@ -12,7 +12,8 @@ for (const strategy of ['trap', 'spin'] as const) {
     assert.equal(r.code, 0, r.stderr);
     const hits = r.stdout.match(/Breakpoint 1, demo \(\) at kernel\.c:73\n/g) ?? [];
     assert.equal(hits.length, 3, r.stdout);
-    assert.match(r.stdout, /Start it from the beginning\? \(y or n\) \[answered Y; input not from terminal\]\n\nBreakpoint 1, demo \(\) at kernel\.c:73/);
+    // gdb -batch asks "Start it from the beginning?" only for a command typed at a terminal (from_tty), so not here.
+    assert.doesNotMatch(r.stdout, /Start it from the beginning/);
     assert.match(r.stdout, /breakpoint already hit 1 time\n\$1 = 300\n/, 'hit counts start over');
     assert.match(r.stdout, /\[Inferior 1 \(process \d+\) exited normally\]\nBreakpoint 2 at 0x[0-9a-f]+: file kernel\.c, line 44\.\n\nBreakpoint 2, tick \(round=0\) at kernel\.c:44\n/);
     // The first process was killed mid-run; the second ran to its end; the third is detached at the end and finishes.

@@ -42,9 +42,12 @@ const MIN_PACKET_SIZE = 32;
  * The client's qSupported request: what we understand. swbreak is deliberately not offered: with it,
  * gdbserver rewinds rip for every int3 trap (even one core wrote itself), so the same int3 would leave
  * rip at bp on gdbserver and at bp+1 on Xen. Without it gdbserver reports every int3 trap (its own
- * Z0 ones included) with rip after the int3, exactly as Xen does.
+ * Z0 ones included) with rip after the int3, exactly as Xen does. fork-events and vfork-events (which
+ * need multiprocess: the child is addressed as pPID.TID and detached with D;PID) let a child be freed of
+ * our breakpoint bytes before it runs, as gdb does (a vfork child shares the parent's memory until
+ * vforkdone: core takes its bytes out meanwhile).
  */
-export const QSUPPORTED_REQUEST = 'qSupported:multiprocess-;hwbreak+;qRelocInsn-;xmlRegisters=i386;vContSupported+';
+export const QSUPPORTED_REQUEST = 'qSupported:multiprocess+;fork-events+;vfork-events+;hwbreak+;qRelocInsn-;xmlRegisters=i386;vContSupported+';
 
 export interface StubFeatures {
   packetSize?: number;

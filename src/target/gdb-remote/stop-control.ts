@@ -119,7 +119,11 @@ export class StopControl {
     if (vcpu !== undefined) this.registers.noteExpedited(vcpu, reply.registers);
     let reason: StopReason;
     const watch = reply.reason !== undefined ? WATCH_KINDS[reply.reason] : undefined;
+    const child = reply.forkChild && (reply.forkChild.pid ?? reply.forkChild.tid);
     if (watch) reason = { kind: 'watchpoint', watch, ...(reply.watchAddress !== undefined ? { address: reply.watchAddress } : {}) };
+    else if ((reply.reason === 'fork' || reply.reason === 'vfork') && child !== undefined && child > 0) {
+      reason = reply.reason === 'vfork' ? { kind: 'forked', child, vfork: true } : { kind: 'forked', child };
+    } else if (reply.reason === 'vforkdone') reason = { kind: 'vfork-done' };
     else if (reply.signal === SIGTRAP || reply.reason !== undefined) reason = { kind: 'trap' };
     else if (reply.signal === 0 || (wasInterrupted && (reply.signal === SIGINT || reply.signal === SIGSTOP))) reason = { kind: 'interrupted' };
     else reason = { kind: 'signal', signal: reply.signal, name: signalName(reply.signal) };

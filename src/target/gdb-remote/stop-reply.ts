@@ -1,4 +1,5 @@
 // Parses GDB remote stop replies (T, S, W, X, O, N), thread ids, and names GDB's signal numbers.
+import { gdbSignal } from '../signal-numbers.js';
 import { PacketError, fromHex, preview } from './packets.js';
 
 /** A thread id as the stub wrote it: `tid`, or `pPID.TID` in multiprocess form. -1 = all, 0 = any. */
@@ -34,6 +35,8 @@ export type StopReply =
       reason?: string;
       /** The data address of a watchpoint hit. */
       watchAddress?: bigint;
+      /** The new process of a fork or vfork event (fork:pPID.TID), stopped and still attached. */
+      forkChild?: ThreadId;
       /** Expedited registers: register number -> raw bytes in target order. */
       registers: Map<number, Buffer>;
       /** Registers expedited by name rather than number (rare). */
@@ -73,7 +76,10 @@ export function parseStopReply(packet: string): StopReply {
       return { kind: 'no-resumed' };
     case 'W':
     case 'X': {
-      const code = hexByte(packet, 1, packet);
+      // gdbserver writes the status with %x (one digit: "W0;process:2afe") when multiprocess is on.
+      const status = /^[WX]([0-9a-fA-F]{1,2})(;|$)/.exec(packet);
+      if (!status) throw new PacketError(`Malformed stop reply from remote: ${preview(packet)}`);
+      const code = parseInt(status[1]!, 16);
       let pid: number | undefined;
       const m = /;process:([0-9a-fA-F]+)$/.exec(packet);
       if (m) pid = parseInt(m[1]!, 16);
@@ -106,6 +112,7 @@ function parseT(packet: string): StopReply {
     else if (STOP_REASONS.has(key)) {
       reply.reason = key;
       if (WATCH_REASONS.has(key) && /^[0-9a-fA-F]+$/.test(value)) reply.watchAddress = BigInt(`0x${value}`);
+      if ((key === 'fork' || key === 'vfork') && /^p?[0-9a-fA-F]+(\.[0-9a-fA-F]+)?$/.test(value)) reply.forkChild = parseThreadId(value);
     } else if (/^[0-9a-fA-F]+$/.test(key)) {
       reply.registers.set(parseInt(key, 16), fromHex(value));
     } else if (/^[A-Za-z_][\w.]*$/.test(key) && /^([0-9a-fA-F]{2})+$/.test(value)) {
@@ -116,31 +123,12 @@ function parseT(packet: string): StopReply {
   return reply;
 }
 
-/** GDB's own signal numbering (gdb/signals.def), which the protocol uses; not the host's. */
-const SIGNALS: readonly (readonly [string, string])[] = [
-  ['SIG0', 'Signal 0'], ['SIGHUP', 'Hangup'], ['SIGINT', 'Interrupt'], ['SIGQUIT', 'Quit'],
-  ['SIGILL', 'Illegal instruction'], ['SIGTRAP', 'Trace/breakpoint trap'], ['SIGABRT', 'Aborted'],
-  ['SIGEMT', 'Emulation trap'], ['SIGFPE', 'Arithmetic exception'], ['SIGKILL', 'Killed'], ['SIGBUS', 'Bus error'],
-  ['SIGSEGV', 'Segmentation fault'], ['SIGSYS', 'Bad system call'], ['SIGPIPE', 'Broken pipe'],
-  ['SIGALRM', 'Alarm clock'], ['SIGTERM', 'Terminated'], ['SIGURG', 'Urgent I/O condition'],
-  ['SIGSTOP', 'Stopped (signal)'], ['SIGTSTP', 'Stopped (user)'], ['SIGCONT', 'Continued'],
-  ['SIGCHLD', 'Child status changed'], ['SIGTTIN', 'Stopped (tty input)'], ['SIGTTOU', 'Stopped (tty output)'],
-  ['SIGIO', 'I/O possible'], ['SIGXCPU', 'CPU time limit exceeded'], ['SIGXFSZ', 'File size limit exceeded'],
-  ['SIGVTALRM', 'Virtual timer expired'], ['SIGPROF', 'Profiling timer expired'], ['SIGWINCH', 'Window size changed'],
-  ['SIGLOST', 'Resource lost'], ['SIGUSR1', 'User defined signal 1'], ['SIGUSR2', 'User defined signal 2'],
-  ['SIGPWR', 'Power fail/restart'], ['SIGPOLL', 'Pollable event occurred'],
-];
-
 export const SIGINT = 2;
 export const SIGTRAP = 5;
 export const SIGSTOP = 17;
 
-/** "SIGSEGV" for 11; "SIG<n>" for numbers we do not name. */
+/** "SIGSEGV" for 11 (gdb's numbering, signal-numbers.ts); "SIG<n>" for numbers gdb does not name. */
 export function signalName(n: number): string {
-  return SIGNALS[n]?.[0] ?? `SIG${n}`;
+  return gdbSignal(n)?.name ?? `SIG${n}`;
 }
 
-/** gdb's description: "Segmentation fault" for 11. */
-export function signalDescription(n: number): string {
-  return SIGNALS[n]?.[1] ?? `Unknown signal ${n}`;
-}

@@ -42,6 +42,8 @@ export class GdbRemoteTarget implements Target {
   private readonly threads: RemoteThreads;
   private readonly registers: RegisterCache;
   private readonly stops: StopControl;
+  /** '!' was accepted: the stub outlives the process, so kill keeps the connection for a later vRun. */
+  private extended = false;
 
   private constructor(
     private readonly conn: RemoteConnection,
@@ -186,6 +188,35 @@ export class GdbRemoteTarget implements Target {
     return this.stops.interrupt();
   }
 
+  /**
+   * QPassSignals (when the stub offers QPassSignals+): the stub delivers these signals to the program
+   * itself instead of stopping. gdbserver still reports them while a thread steps. A stub without it
+   * reports every signal, and core passes the quiet ones on: slower, same behaviour.
+   */
+  async setPassSignals(gdbSignals: readonly number[]): Promise<void> {
+    if (this.features.raw.get('QPassSignals') !== '+') return;
+    this.checkStopped();
+    const packet = `QPassSignals:${gdbSignals.map((n) => n.toString(16).padStart(2, '0')).join(';')}`;
+    const reply = await this.request(packet);
+    if (reply !== 'OK') throw remoteFailure('QPassSignals', reply, 'Cannot set the signals passed to the program');
+  }
+
+  /** The child of a fork event: Hg to it, the original bytes written back, D;PID; the parent is selected again. */
+  async detachFork(child: number, restore: readonly { address: bigint; bytes: Uint8Array }[]): Promise<void> {
+    this.checkStopped();
+    const hex = child.toString(16);
+    if (restore.length) {
+      const r = await this.request(`Hgp${hex}.${hex}`);
+      if (r !== 'OK') throw remoteFailure('Hg', r, `Cannot select the child process ${child}`);
+      this.threads.forgetGeneral();
+      for (const p of restore) await this.memory.write(p.address, p.bytes);
+    }
+    const reply = await this.request(`D;${hex}`);
+    if (reply !== 'OK') throw remoteFailure(`D;${hex}`, reply, `Cannot detach from child process ${child}`);
+    const parent = this.threads.stopVcpu;
+    if (parent !== undefined) await this.threads.select(parent);
+  }
+
   /** Sends a monitor command (qRcmd) and returns its console output. */
   async monitor(command: string): Promise<string> {
     this.checkStopped();
@@ -226,7 +257,7 @@ export class GdbRemoteTarget implements Target {
    * Runs the program again (extended mode '!' + vRun with the stub's own program): a new process,
    * stopped at its first instruction. The old one is killed first if still there.
    */
-  async restart(programPath?: string): Promise<void> {
+  async restart(programPath?: string, args: string[] = []): Promise<void> {
     const exited = this.stops.exited;
     if (!exited) this.checkStopped();
     // The stub's own idea of the program (qXfer:exec-file) wins over the debugger's local path.
@@ -236,10 +267,11 @@ export class GdbRemoteTarget implements Target {
       const r = await this.request(`qXfer:exec-file:read:${pid.toString(16)}:0,fff`);
       if (/^[ml]/.test(r) && r.length > 1) path = r.slice(1);
     }
-    if ((await this.request('!')) !== 'OK') throw new UserError('This remote target cannot restart the program (no extended mode).');
+    await this.enterExtendedMode();
     // The old process goes first, as gdb does (vKill), unless it already ended.
     if (!exited && pid !== undefined) await this.request(`vKill;${pid.toString(16)}`);
-    const reply = await this.request(`vRun;${Buffer.from(path, 'utf8').toString('hex')}`);
+    const hex = (s: string): string => Buffer.from(s, 'utf8').toString('hex');
+    const reply = await this.request(['vRun', path, ...args].map((s, i) => (i ? hex(s) : s)).join(';'));
     if (!isStopReply(reply)) throw remoteFailure('vRun', reply, 'Cannot restart the program');
     this.threads.reset();
     this.registers.clear();
@@ -249,9 +281,29 @@ export class GdbRemoteTarget implements Target {
     if (this.threads.size === 0) await this.listVcpus();
   }
 
-  /** vKill (the stub ignores the pid unless multiprocess), else 'k', which many stubs never answer. */
+  /**
+   * gdb's extended-remote ('!'): the stub stays after the process ends or is killed, and vRun starts
+   * another. Throws a UserError when the stub has no extended mode.
+   */
+  async enterExtendedMode(): Promise<void> {
+    if (this.extended) return;
+    if ((await this.request('!')) !== 'OK') throw new UserError('This remote target cannot restart the program (no extended mode).');
+    this.extended = true;
+  }
+
+  /**
+   * vKill (the stub ignores the pid unless multiprocess), else 'k', which many stubs never answer.
+   * In extended mode the connection stays (a later restart runs the program again).
+   */
   async kill(): Promise<void> {
-    if (this.conn.closed || this.stops.exited) return this.close();
+    if (this.conn.closed || this.stops.exited) return this.extended ? undefined : this.close();
+    if (this.extended) {
+      await this.stops.stopIfRunning(this.timeoutMs);
+      const reply = await this.request(`vKill;${(this.threads.pid ?? this.processId ?? 1).toString(16)}`);
+      if (reply !== 'OK') throw remoteFailure('vKill', reply, 'Cannot kill the program');
+      this.stops.exited = true;
+      return;
+    }
     try {
       await this.stops.stopIfRunning(this.timeoutMs);
       const reply = await this.request(`vKill;${(this.threads.pid ?? 1).toString(16)}`);
