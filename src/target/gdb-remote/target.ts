@@ -42,6 +42,8 @@ export class GdbRemoteTarget implements Target {
   private readonly threads: RemoteThreads;
   private readonly registers: RegisterCache;
   private readonly stops: StopControl;
+  /** Watchpoints in the stub (Z2-Z4 answered OK), to take out of a forked child before it is let go. */
+  private readonly watchpoints = new Map<string, { kind: WatchKind; addr: bigint; len: number }>();
   /** '!' was accepted: the stub outlives the process, so kill keeps the connection for a later vRun. */
   private extended = false;
 
@@ -144,7 +146,10 @@ export class GdbRemoteTarget implements Target {
     this.checkStopped();
     const z = WATCH_PACKETS[kind];
     const reply = await this.request(`Z${z},${addr.toString(16)},${len.toString(16)}`);
-    if (reply === 'OK') return true;
+    if (reply === 'OK') {
+      this.watchpoints.set(`${z},${addr},${len}`, { kind, addr, len });
+      return true;
+    }
     if (reply === '') return false;
     throw remoteFailure(`Z${z}`, reply, `Cannot insert a watchpoint at 0x${addr.toString(16)}`);
   }
@@ -153,6 +158,7 @@ export class GdbRemoteTarget implements Target {
     this.checkStopped();
     const z = WATCH_PACKETS[kind];
     const reply = await this.request(`z${z},${addr.toString(16)},${len.toString(16)}`);
+    this.watchpoints.delete(`${z},${addr},${len}`);
     if (reply !== 'OK') throw remoteFailure(`z${z}`, reply, `Cannot remove the watchpoint at 0x${addr.toString(16)}`);
   }
 
@@ -205,11 +211,14 @@ export class GdbRemoteTarget implements Target {
   async detachFork(child: number, restore: readonly { address: bigint; bytes: Uint8Array }[]): Promise<void> {
     this.checkStopped();
     const hex = child.toString(16);
-    if (restore.length) {
+    if (restore.length || this.watchpoints.size) {
       const r = await this.request(`Hgp${hex}.${hex}`);
       if (r !== 'OK') throw remoteFailure('Hg', r, `Cannot select the child process ${child}`);
       this.threads.forgetGeneral();
       for (const p of restore) await this.memory.write(p.address, p.bytes);
+      // gdbserver gives the child a copy of the parent's debug registers (as gdb expects): take ours out
+      // of it, or its first write to a watched variable kills it with SIGTRAP once detached.
+      for (const w of this.watchpoints.values()) await this.request(`z${WATCH_PACKETS[w.kind]},${w.addr.toString(16)},${w.len.toString(16)}`);
     }
     const reply = await this.request(`D;${hex}`);
     if (reply !== 'OK') throw remoteFailure(`D;${hex}`, reply, `Cannot detach from child process ${child}`);
@@ -275,6 +284,7 @@ export class GdbRemoteTarget implements Target {
     if (!isStopReply(reply)) throw remoteFailure('vRun', reply, 'Cannot restart the program');
     this.threads.reset();
     this.registers.clear();
+    this.watchpoints.clear(); // a new process has none
     this.stops.exited = false;
     const ev = this.stops.noteStop(parseStopReply(reply));
     this.threads.initialThread = ev.vcpu;
