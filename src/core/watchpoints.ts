@@ -43,6 +43,8 @@ interface Watch {
   old: Uint8Array | undefined;
   /** The kind actually in the target: a read watchpoint becomes an access one where reads alone cannot be watched (x86). */
   inserted?: WatchKind;
+  /** A software watchpoint being checked (its old value is current); false while disabled. */
+  armed?: boolean;
 }
 
 const WATCH_TITLES: Record<WatchKind, string> = {
@@ -82,11 +84,6 @@ export class Watchpoints {
     return bp;
   }
 
-  /** Is this breakpoint number a watchpoint? */
-  has(id: number): boolean {
-    return this.watches.has(id);
-  }
-
   /**
    * Makes the target's watchpoints match the table (deleted and disabled ones out, enabled ones in);
    * called before every execution command. Fails like gdb when the target refuses one.
@@ -100,7 +97,12 @@ export class Watchpoints {
     }
     const failed: number[] = [];
     for (const w of this.watches.values()) {
-      if (!w.bp.enabled || w.inserted || w.req.software) continue;
+      if (!w.bp.enabled || w.inserted || w.armed) continue;
+      if (w.req.software) {
+        w.armed = true;
+        w.old = await this.read(w.req);
+        continue;
+      }
       if (!(await this.plant(w))) {
         failed.push(w.bp.id);
         continue;
@@ -138,6 +140,7 @@ export class Watchpoints {
   }
 
   private async lift(w: Watch): Promise<void> {
+    w.armed = false;
     if (!w.inserted) return;
     const kind = w.inserted;
     w.inserted = undefined;
@@ -257,6 +260,7 @@ export class Watchpoints {
   processGone(): void {
     for (const [id, w] of [...this.watches]) {
       w.inserted = undefined;
+      w.armed = false;
       if (w.req.scope) {
         if (this.host.breakpoints.all().includes(w.bp)) this.host.breakpoints.remove(id);
         this.forget(id);

@@ -67,6 +67,11 @@ const SCENARIOS: { name: string; cmds: string[]; optimised: boolean; stderr?: Re
     optimised: false,
   },
   {
+    name: 'a software watchpoint disabled for two rounds and enabled again (its old value re-read), then deleted',
+    cmds: ['set can-use-hw-watchpoints 0', 'break main', 'break 35', 'continue', 'watch counter', ...c(2), 'disable 3', ...c(2), 'enable 3', ...c(2), 'delete', 'continue'],
+    optimised: false,
+  },
+  {
     name: 'more than the 4 debug registers: the resume is refused, then works once one is deleted',
     cmds: ['break main', 'continue', 'rwatch where.tag', 'watch wide', 'continue', 'info watchpoints', 'delete 2', ...c(3)],
     optimised: true,
