@@ -41,7 +41,11 @@ export function sqlite(): Input {
     execFileSync('gcc', ['-g', '-O0', '-o', exe, 'main.c', 'sqlite3.c', '-lpthread', '-lm'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   }
   // A line with code in the middle of the amalgamation: the opening line of sqlite3_open's body.
-  return { name: 'sqlite', path: exe, cwd: dir, queries: ['info line sqlite3.c:190906', 'info line sqlite3_open', 'ptype struct sqlite3'] };
+  // Issue 11's pair: a line in the middle of sqlite3VdbeExec, and the VDBE's struct.
+  return {
+    name: 'sqlite', path: exe, cwd: dir,
+    queries: ['info line sqlite3.c:190906', 'info line sqlite3_open', 'ptype struct sqlite3', 'info line sqlite3.c:100000', 'ptype struct Vdbe'],
+  };
 }
 
 /** vmlinux with full DWARF from Debian's linux-image-*-cloud-amd64-dbg (apt-get download; ~280 MB .deb). */

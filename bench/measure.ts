@@ -1,4 +1,4 @@
-// Runs one debugger process and measures it: wall time and peak RSS (/usr/bin/time, else VmHWM polled from /proc).
+// Runs one debugger process and measures it: wall time, CPU time and peak RSS (/usr/bin/time, else VmHWM polled from /proc).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,8 @@ import { join } from 'node:path';
 
 export interface Measured {
   seconds: number;
+  /** CPU time (user + system) of the process, when /usr/bin/time measured it: under load this varies far less than wall time. */
+  cpuSeconds?: number;
   /** Peak resident set size, in MB. */
   rssMb: number;
   stdout: string;
@@ -20,7 +22,7 @@ export function measure(cmd: string, args: string[], cwd: string, limitMs = 30 *
   const useTime = existsSync(TIME);
   const dir = mkdtempSync(join(tmpdir(), 'duster-measure-'));
   const out = join(dir, 'time');
-  const [file, argv] = useTime ? [TIME, ['-f', '%e %M', '-o', out, cmd, ...args]] : [cmd, args];
+  const [file, argv] = useTime ? [TIME, ['-f', '%e %U %S %M', '-o', out, cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const p = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -44,15 +46,17 @@ export function measure(cmd: string, args: string[], cwd: string, limitMs = 30 *
       clearTimeout(timer);
       if (poll) clearInterval(poll);
       let seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      let cpuSeconds: number | undefined;
       if (useTime && existsSync(out)) {
-        const m = /([\d.]+) (\d+)\s*$/.exec(readFileSync(out, 'utf8'));
+        const m = /([\d.]+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(readFileSync(out, 'utf8'));
         if (m) {
           seconds = Number(m[1]);
-          hwmKb = Number(m[2]);
+          cpuSeconds = Number(m[2]) + Number(m[3]);
+          hwmKb = Number(m[4]);
         }
       }
       rmSync(dir, { recursive: true, force: true });
-      resolve({ seconds, rssMb: hwmKb / 1024, stdout, stderr, status });
+      resolve({ seconds, ...(cpuSeconds !== undefined ? { cpuSeconds } : {}), rssMb: hwmKb / 1024, stdout, stderr, status });
     });
   });
 }

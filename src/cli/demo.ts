@@ -1,6 +1,7 @@
 // `npm run demo`: compiles the talk's demo (test/fixtures/demo/kernel.c), starts gdbserver on it and opens duster-tui.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +17,22 @@ function fail(message: string): never {
 
 mkdirSync(out, { recursive: true });
 const exe = join(out, 'kernel');
-try {
-  // Compiled from its own directory so the debug info names the file "kernel.c", as in the talk.
-  execFileSync('gcc', ['-g', '-O0', '-no-pie', '-o', exe, 'kernel.c'], { cwd: source, stdio: ['ignore', 'inherit', 'inherit'] });
-} catch {
-  fail('gcc could not build test/fixtures/demo/kernel.c (is gcc installed? run scripts/install-deps.sh)');
+const GCC_ARGS = ['-g', '-O0', '-no-pie', '-o', exe, 'kernel.c'];
+/** The compile is skipped when the source and the flags are those of the last build (gcc costs seconds under load). */
+const key = createHash('sha256').update(readFileSync(join(source, 'kernel.c'))).update(GCC_ARGS.join(' ')).digest('hex');
+const keyFile = `${exe}.key`;
+const cached = existsSync(exe) && existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key;
+if (!cached) {
+  rmSync(keyFile, { force: true }); // an interrupted gcc leaves no key that could match a half-written file
+  try {
+    // Compiled from its own directory so the debug info names the file "kernel.c", as in the talk.
+    execFileSync('gcc', GCC_ARGS, { cwd: source, stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch {
+    fail('gcc could not build test/fixtures/demo/kernel.c (is gcc installed? run scripts/install-deps.sh)');
+  }
+  // Written after gcc succeeded, via a rename: an interrupted build is never taken for a good one.
+  writeFileSync(`${keyFile}.tmp`, key);
+  renameSync(`${keyFile}.tmp`, keyFile);
 }
 
 const gdbserver = spawn('gdbserver', ['--once', '127.0.0.1:0', exe], { cwd: source, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,6 +1,5 @@
 // `core FILE` / `core-file FILE`: opens a Linux core or an `xl dump-core` image as a post-mortem session, with gdb's load messages.
-import { Session } from '../core/session.js';
-import { openCoreFile } from '../target/core-file/open.js';
+import type { Session } from '../core/session.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import { SessionEvaluation } from './eval-hooks.js';
@@ -16,10 +15,12 @@ export async function openCoreSession(ctx: CommandContext, path: string): Promis
   const program = ctx.program;
   if (!program) throw new UserError('No executable file specified: use --path ELF (the program the core belongs to).');
   if (ctx.session?.target.capabilities.canExecute) throw new UserError('A program is being debugged already; detach or kill it first.');
+  // Loaded here, not at start: the session and the core readers are 31 modules a static query never needs.
+  const [{ Session: SessionClass }, { openCoreFile }] = await Promise.all([import('../core/session.js'), import('../target/core-file/open.js')]);
   const target = openCoreFile(path, program.elf);
   let session: Session;
   try {
-    session = await Session.start({ program, target, ...(target.processId !== undefined ? { pid: target.processId } : {}) });
+    session = await SessionClass.start({ program, target, ...(target.processId !== undefined ? { pid: target.processId } : {}) });
   } catch (e) {
     target.close();
     throw e;

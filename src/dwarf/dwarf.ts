@@ -175,11 +175,12 @@ export class DwarfFile implements UnitFile {
   }
 
   /**
-   * Named type DIEs (struct/union/enum tags, typedefs, base types) called `name`: from the index when it is
-   * cheap, else by a scan that stops at the first complete definition with one of `tags`.
+   * Named type DIEs (struct/union/enum tags, typedefs, base types) called `name`: from the index once it is
+   * built, else by a scan that stops at the first complete definition with one of `tags` (`ptype struct X`
+   * alone then costs a pass over the units that compares string offsets, not the whole index).
    */
   typesNamed(name: string, tags: readonly number[]): IndexEntry[] {
-    if (!this.big) return this.index.types.get(name) ?? [];
+    if (this.indexCache) return this.indexCache.types.get(name) ?? [];
     const key = `${name}\0${tags.join(',')}`;
     let hit = this.typeScans.get(key);
     if (!hit) {

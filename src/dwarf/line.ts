@@ -68,12 +68,25 @@ export class LineTable {
 
   /** All rows in program order (sequences end with an endSequence row). Decoded on first use. */
   get rows(): LineRow[] {
-    return (this.rowCache ??= this.run());
+    if (!this.rowCache) {
+      const rows: LineRow[] = [];
+      this.forEachRow((row) => rows.push({ ...row }));
+      this.rowCache = rows;
+    }
+    return this.rowCache;
   }
 
-  private run(): LineRow[] {
+  /**
+   * Runs the line program, calling `visit` for each row in program order without keeping the rows: the row
+   * passed is the state machine's own, valid only during the call (copy what outlives it). A big unit's
+   * table has hundreds of thousands of rows; consumers that build their own tables need no row objects.
+   */
+  forEachRow(visit: (row: Readonly<LineRow>) => void): void {
+    if (this.rowCache) {
+      for (const row of this.rowCache) visit(row);
+      return;
+    }
     const r = new ByteReader(this.program.bytes, this.program.section, this.program.pos, this.program.end);
-    const rows: LineRow[] = [];
     const minInst = BigInt(this.minInstLength);
     const maxOps = Math.max(1, this.maxOpsPerInst);
     let s = this.initial();
@@ -86,7 +99,7 @@ export class LineTable {
       }
     };
     const emit = (): void => {
-      rows.push({ ...s });
+      visit(s);
       s.basicBlock = false;
       s.prologueEnd = false;
       s.epilogueBegin = false;
@@ -149,7 +162,6 @@ export class LineTable {
         }
       }
     }
-    return rows;
   }
 
   private initial(): LineRow {

@@ -6,6 +6,7 @@ import type { AddrRange } from './ranges.js';
 import type { DwarfSections } from './sections.js';
 import type { LineTable } from './line.js';
 import { UnitBase } from './unit-base.js';
+import type { ByteReader } from '../util/byte-reader.js';
 
 export { type UnitBases } from './unit-base.js';
 export type { UnitSection } from './sections.js';
@@ -19,13 +20,26 @@ export interface UnitFile extends DwarfSections {
   soundly<T>(unit: Unit, work: () => T, part?: 'dies' | 'lines'): T | undefined;
 }
 
+/**
+ * A unit's DIEs in preorder, parsed incrementally: a question about an early DIE reads the unit only up to
+ * it (and its subtree), which matters for units of many megabytes. Entries are appended in file order, so
+ * `offsets` is sorted and found by binary search (no map of every DIE).
+ */
 interface Tree {
   offsets: number[];
   abbrevs: Abbrev[];
   parents: number[];
+  /** Next sibling, -1 when none has been read (yet: see `Unit.nextIndex`). */
   next: number[];
-  byOffset: Map<number, number>;
   dies: (Die | undefined)[];
+  /** Where the next DIE is read. */
+  reader: ByteReader;
+  /** Indexes of the DIEs whose children are being read, -1 (the unit) at the bottom. */
+  stack: number[];
+  prevAtDepth: number[];
+  done: boolean;
+  /** A corrupt unit fails at the same place on every later read too. */
+  error?: unknown;
 }
 
 export class Unit extends UnitBase {
@@ -37,21 +51,30 @@ export class Unit extends UnitBase {
     return this.entry(0);
   }
 
-  /** The DIE at `offset`, or undefined when no DIE starts there. Parses the unit's tree on first use. */
+  /** The DIE at `offset`, or undefined when no DIE starts there. Reads the unit's tree up to it. */
   dieAt(offset: number): Die | undefined {
-    const t = this.parseTree();
-    const i = t.byOffset.get(offset);
-    return i === undefined ? undefined : this.entry(i);
+    const t = this.treeUntil((x) => x.offsets.length > 0 && x.offsets[x.offsets.length - 1]! >= offset);
+    const v = t.offsets;
+    let lo = 0;
+    let hi = v.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const o = v[mid]!;
+      if (o < offset) lo = mid + 1;
+      else if (o > offset) hi = mid - 1;
+      else return this.entry(mid);
+    }
+    return undefined;
   }
 
-  /** Number of DIEs in the unit (parses the tree). */
+  /** Number of DIEs in the unit (reads the whole tree). */
   get dieCount(): number {
-    return this.parseTree().offsets.length;
+    return this.treeUntil(() => false).offsets.length;
   }
 
   /** DIE number `i` in preorder. */
   entry(i: number): Die {
-    const t = this.parseTree();
+    const t = this.treeUntil((x) => x.offsets.length > i);
     let d = t.dies[i];
     if (!d) {
       const off = t.offsets[i];
@@ -63,40 +86,57 @@ export class Unit extends UnitBase {
 
   /** Offset of DIE number `i` (no Die object made). */
   offsetAt(i: number): number {
-    return this.parseTree().offsets[i] ?? -1;
+    return this.treeUntil((x) => x.offsets.length > i).offsets[i] ?? -1;
   }
 
   /** Abbreviation of DIE number `i` (no Die object made). */
   abbrevAt(i: number): Abbrev | undefined {
-    return this.parseTree().abbrevs[i];
+    return this.treeUntil((x) => x.offsets.length > i).abbrevs[i];
   }
 
   /** Tag of DIE number `i` (no Die object made). */
   tagAt(i: number): number {
-    return this.parseTree().abbrevs[i]?.tag ?? DW_TAG.null;
+    return this.abbrevAt(i)?.tag ?? DW_TAG.null;
   }
 
   /** Index of the parent of entry `i`, or -1. */
   parentIndex(i: number): number {
-    return this.parseTree().parents[i] ?? -1;
+    return this.treeUntil((x) => x.offsets.length > i).parents[i] ?? -1;
   }
   /** Index of the next sibling of entry `i`, or -1. */
   nextIndex(i: number): number {
-    return this.parseTree().next[i] ?? -1;
+    // Known once the sibling is read, or once the parent's children are all read (the parent left the stack).
+    const t = this.treeUntil((x) => x.offsets.length > i && (x.next[i] !== -1 || !x.stack.includes(x.parents[i]!)));
+    return t.next[i] ?? -1;
   }
   /** Index of the first child of entry `i`, or -1. */
   firstChildIndex(i: number): number {
-    const t = this.parseTree();
+    const t = this.treeUntil((x) => x.offsets.length > i + 1);
     return t.abbrevs[i]?.hasChildren && t.parents[i + 1] === i ? i + 1 : -1;
   }
 
-  private parseTree(): Tree {
-    if (this.tree) return this.tree;
-    const t: Tree = { offsets: [], abbrevs: [], parents: [], next: [], byOffset: new Map(), dies: [] };
-    const r = this.reader(this.firstDieOffset);
+  /** The tree, read on until `enough` holds or the unit ends. */
+  private treeUntil(enough: (t: Tree) => boolean): Tree {
+    const t = (this.tree ??= {
+      offsets: [], abbrevs: [], parents: [], next: [], dies: [],
+      reader: this.reader(this.firstDieOffset), stack: [-1], prevAtDepth: [-1], done: false,
+    });
+    if (t.error !== undefined) throw t.error;
+    if (t.done || enough(t)) return t;
+    try {
+      while (!t.done && !enough(t)) this.readDie(t);
+    } catch (e) {
+      t.error = e;
+      throw e;
+    }
+    return t;
+  }
+
+  /** Reads the next DIE (and the null entries before it) into the tree. */
+  private readDie(t: Tree): void {
+    const r = t.reader;
     const base = this.section.base;
-    const stack: number[] = [-1];
-    const prevAtDepth: number[] = [-1];
+    const { stack, prevAtDepth } = t;
     while (r.pos < r.end) {
       const at = r.pos;
       const code = r.uleb();
@@ -107,24 +147,24 @@ export class Unit extends UnitBase {
         continue;
       }
       const a = this.abbrev(code, r, at);
+      this.skipAttrs(r, a);
       const i = t.offsets.length;
       t.offsets.push(at + base);
       t.abbrevs.push(a);
       t.parents.push(stack[stack.length - 1]!);
       t.next.push(-1);
-      t.byOffset.set(at + base, i);
       const depth = stack.length - 1;
       const prev = prevAtDepth[depth]!;
       if (prev >= 0) t.next[prev] = i;
       prevAtDepth[depth] = i;
-      this.skipAttrs(r, a);
       if (a.hasChildren) {
         stack.push(i);
         prevAtDepth.push(-1);
       }
-      if (i === 0 && !a.hasChildren) break;
+      if (i === 0 && !a.hasChildren) t.done = true;
+      return;
     }
-    return (this.tree = t);
+    t.done = true;
   }
 }
 

@@ -75,7 +75,8 @@ export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?
   let prevLine = 1;
   let recording = true;
   let seqStart = true;
-  for (const r of table.rows) {
+  // Streamed: the rows are read once here, and only the entries gdb records are kept.
+  table.forEachRow((r) => {
     if (seqStart) {
       // gdb ignores sequences at address 0 (code removed by the linker), unless code really is there (an object file).
       recording = r.address !== 0n || sectionAtZero;
@@ -109,17 +110,29 @@ export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?
     }
     stmtAtAddress ||= r.isStmt;
     if (r.endSequence) seqStart = true;
-  }
+  });
   const primary = order[0];
   const out = primary ? [primary, ...order.slice(1).reverse()] : [];
   for (const s of out) {
-    // Stable sort by pc; at equal pc, end markers (line 0) first.
+    // Stable sort by pc; at equal pc, end markers (line 0) first. Usually already in order (one sequence per
+    // section, sequences by address): checked first, since sorting a big unit's table costs a copy of it.
+    if (inPcOrder(s.entries)) continue;
     s.entries = s.entries
       .map((e, i) => ({ e, i }))
       .sort((a, b) => (a.e.pc < b.e.pc ? -1 : a.e.pc > b.e.pc ? 1 : (a.e.line === 0) !== (b.e.line === 0) ? (a.e.line === 0 ? -1 : 1) : a.i - b.i))
       .map((x) => x.e);
   }
   return out.filter((s) => s.entries.length > 0);
+}
+
+/** Whether `v` is already in the order buildSubFiles sorts to (by pc; at equal pc, end markers first). */
+function inPcOrder(v: LineEntry[]): boolean {
+  for (let i = 1; i < v.length; i++) {
+    const a = v[i - 1]!;
+    const b = v[i]!;
+    if (a.pc > b.pc || (a.pc === b.pc && a.line !== 0 && b.line === 0)) return false;
+  }
+  return true;
 }
 
 /** Index of the first entry with pc > `pc` (upper bound). */
@@ -136,9 +149,10 @@ function upperBound(v: LineEntry[], pc: bigint): number {
 
 /**
  * gdb's find_pc_sect_line over the files of one unit: the entry covering `pc` (the last one at or before it,
- * preferring an is_stmt entry at the same address) and the end of its range. `blockEnd` bounds the last range.
+ * preferring an is_stmt entry at the same address) and the end of its range. `blockEnd` bounds the last range;
+ * it is asked for only then, since finding the enclosing function means reading the unit's DIEs.
  */
-export function findPcLine(files: SubFile[], pc: bigint, blockEnd: bigint): PcLine | undefined {
+export function findPcLine(files: SubFile[], pc: bigint, blockEnd: () => bigint): PcLine | undefined {
   let best: LineEntry | undefined;
   let bestFile: SubFile | undefined;
   let bestEnd = 0n;
@@ -170,7 +184,7 @@ export function findPcLine(files: SubFile[], pc: bigint, blockEnd: bigint): PcLi
   let end: bigint;
   if (bestEnd && (!alt || bestEnd < alt.pc)) end = bestEnd;
   else if (alt) end = alt.pc;
-  else end = blockEnd;
+  else end = blockEnd();
   return { file: bestFile, line: best.line, pc: best.pc, end, isStmt: best.isStmt };
 }
 

@@ -151,8 +151,7 @@ export class ProgramModel {
   lineForPc(pc: bigint): (PcLine & { unit: Unit }) | undefined {
     const u = this.dwarf.unitForPc(pc);
     if (!u) return undefined;
-    const fn = this.functionAt(pc);
-    const r = findPcLine(this.model(u).files, pc, fn?.high ?? pc + 1n);
+    const r = findPcLine(this.model(u).files, pc, () => this.functionAt(pc)?.high ?? pc + 1n);
     return r ? { ...r, unit: u } : undefined;
   }
 

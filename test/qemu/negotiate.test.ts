@@ -69,12 +69,14 @@ test('explicit options win over the recognised stub', { timeout: 20_000 }, async
   });
 });
 
-test('detach sends D; a stub in multiprocess mode that refuses it (E22) gets D;pid', { timeout: 20_000 }, async () => {
-  await withStub(qemuLike(false), {}, async (t, fake) => {
-    await t.detach();
-    assert.deepEqual(fake.requests.filter((r) => r.startsWith('D')), ['D']);
-  });
+test('detach names the process (D;pid) once multiprocess is negotiated; a stub that uses it unasked and refuses D gets D;pid', { timeout: 20_000 }, async () => {
+  // We offer multiprocess+ to every stub (fork events need it) and QEMU answers multiprocess+.
   await withStub(qemuLike(true), {}, async (t, fake) => {
+    await t.detach();
+    assert.deepEqual(fake.requests.filter((r) => r.startsWith('D')), ['D;1']);
+  });
+  const unasked = (p: string): string => (p.startsWith('qSupported') ? 'PacketSize=1000;qXfer:features:read+;vContSupported+' : qemuLike(true)(p));
+  await withStub(unasked, {}, async (t, fake) => {
     await t.detach();
     assert.deepEqual(fake.requests.filter((r) => r.startsWith('D')), ['D', 'D;1']);
   });

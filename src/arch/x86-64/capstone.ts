@@ -1,5 +1,5 @@
 // The only place that touches capstone-wasm: lazy load, AT&T syntax, small windows, no exceptions out.
-import { Capstone, Const, loadCapstone } from 'capstone-wasm';
+import type { Capstone } from 'capstone-wasm';
 
 /** What capstone gives us for one instruction (address computed by us: capstone truncates high ones). */
 export interface RawInsn {
@@ -18,6 +18,8 @@ let loading: Promise<void> | undefined;
 /** Load the WASM module once (about 20 ms); later calls return at once. */
 export function loadDecoder(): Promise<void> {
   loading ??= (async () => {
+    // The package itself is imported here too: its JavaScript alone costs ~40 ms at start, which a static query never needs.
+    const { Capstone, Const, loadCapstone } = await import('capstone-wasm');
     await loadCapstone();
     const cs = new Capstone(Const.CS_ARCH_X86, Const.CS_MODE_64);
     if (cs.setOption(Const.CS_OPT_SYNTAX, Const.CS_OPT_SYNTAX_ATT) !== Const.CS_ERR_OK) {
