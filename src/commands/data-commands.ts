@@ -1,17 +1,25 @@
 // Data commands: print/read/der, output, x, set var, display, ptype/whatis, info locals/args/display.
-import { evaluateExpression, outputCommand, printCommand, ptypeCommand, setVarCommand, whatisCommand } from '../eval/commands.js';
+import { evaluateExpression, outputCommand, printCommand, PrintAfterHeadError, ptypeCommand, setVarCommand, whatisCommand } from '../eval/commands.js';
 import { Evaluator } from '../eval/evaluate.js';
 import { unpackLong } from '../eval/value.js';
 import { UserError } from '../util/errors.js';
 import { needSession, type CommandContext, type DataState, type Display } from './context.js';
 import { currentScope, frameScope, localsText, staticScopeOf } from './eval-hooks.js';
 import type { Command } from './registry.js';
-import { examineMemory, parseExamineFormat } from './examine.js';
+import { examineMemory, parseExamineFormat, rememberExamine, valueAsAddress } from './examine.js';
+import { memorySource } from './memory-source.js';
 import { needProgram } from './linespec-static.js';
 
 async function print(a: string, ctx: CommandContext): Promise<void> {
   needProgram(ctx);
-  ctx.out.print((await printCommand(await currentScope(ctx), a)) + '\n');
+  try {
+    ctx.out.print((await printCommand(await currentScope(ctx), a)) + '\n');
+  } catch (e) {
+    // Outside a terminal the two halves go where gdb's go: "$N = " to stdout, the error to stderr.
+    if (!(e instanceof PrintAfterHeadError) || ctx.fromTerminal) throw e;
+    ctx.out.print(e.head);
+    throw new UserError(e.detail);
+  }
 }
 
 function dataState(ctx: CommandContext): DataState {
@@ -68,20 +76,17 @@ export const dataCommands: Command[] = [
   {
     name: 'x', help: 'Examine memory: x/NFU ADDRESS (F: x d u o t a c f s i; U: b h w g).',
     run: async (a, ctx) => {
-      needProgram(ctx);
-      const s = needSession(ctx);
-      s.requireStopped();
+      const source = await memorySource(ctx);
       const { examine } = dataState(ctx);
       const { spec, expression } = parseExamineFormat(a, examine);
       let addr: bigint;
       if (expression) {
         const scope = await currentScope(ctx);
-        const v = await evaluateExpression(scope, expression);
-        await new Evaluator(scope).fetch(v);
-        addr = BigInt.asUintN(64, unpackLong(v));
+        addr = await valueAsAddress(scope, await evaluateExpression(scope, expression));
       } else if (examine.next !== undefined) addr = examine.next;
       else throw new UserError('Argument required (starting display address).');
-      ctx.out.print(await examineMemory(s, await currentScope(ctx), addr, spec, examine));
+      ctx.out.print(await examineMemory(source, await currentScope(ctx), addr, spec, examine));
+      rememberExamine(examine, spec);
     },
   },
   {

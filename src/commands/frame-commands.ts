@@ -6,6 +6,10 @@ import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
 import { backtraceLine, sourceLine } from './report.js';
 import { needSession } from './context.js';
+import { disassembleText, parseDisassemble } from './disassemble.js';
+import { memorySource } from './memory-source.js';
+import { currentScope } from './eval-hooks.js';
+import { infoFrameText } from './info-frame.js';
 
 /** gdb's frame line and source line for the selected frame (frame, up, down, thread N). */
 export async function printSelectedFrame(ctx: CommandContext): Promise<void> {
@@ -74,7 +78,8 @@ export const frameCommands: Command[] = [
           out.push(...(locals.length ? locals.map((l) => `        ${l}`) : ['No locals.']));
         }
       }
-      if (n >= 0 && n < frames.length) out.push('(More stack frames follow...)');
+      // gdb says so only when the command came from a terminal (from_tty): never in batch mode or scripts.
+      if (n >= 0 && n < frames.length && ctx.fromTerminal) out.push('(More stack frames follow...)');
       ctx.out.print(out.join('\n') + '\n');
     },
   },
@@ -114,40 +119,10 @@ export const frameCommands: Command[] = [
   {
     name: 'disassemble', aliases: ['disas'], help: 'Disassemble the function around pc, or: disassemble FUNCTION | START,END | START,+LEN.',
     run: async (a, ctx) => {
-      const s = needSession(ctx);
-      s.requireStopped();
-      const pc = (await s.frame()).pc;
-      let start: bigint;
-      let end: bigint;
-      let title: string;
-      const arg = a.replace(/\/\w+/, '').trim();
-      const range = /^(\S+)\s*,\s*(\+?)(\S+)$/.exec(arg);
-      if (range) {
-        start = BigInt(range[1]!);
-        end = range[2] ? start + BigInt(range[3]!) : BigInt(range[3]!);
-        title = `Dump of assembler code from 0x${start.toString(16)} to 0x${end.toString(16)}:`;
-      } else {
-        const at = arg ? (/^(0x[0-9a-f]+|\d+)$/i.test(arg) ? BigInt(arg) : s.program.functionBreakpoints(arg)[0]?.address) : pc;
-        if (at === undefined) throw new UserError(`No symbol "${arg}" in current context.`);
-        const fn = s.program.functionAt(at);
-        if (!fn) throw new UserError(`No function contains specified address.`);
-        start = fn.low;
-        end = fn.high;
-        title = `Dump of assembler code for function ${fn.name}:`;
-      }
-      if (end - start > 1_000_000n) throw new UserError('Range too large to disassemble.');
-      const bytes = await s.readMemory(start, Number(end - start));
-      const insns = await x86_64.disassemble(bytes, start, { end });
-      const sym = (x: bigint) => {
-        const d = s.program.symbols.describe(x);
-        return d || undefined;
-      };
-      const rows = insns.map((i) => {
-        const off = s.program.symbols.lookup(i.address);
-        const tag = off ? `<+${off.offset}>` : '';
-        return x86_64.disassemblyLine(i, `0x${i.address.toString(16).padStart(16, '0')} ${tag}:`, i.address === pc, sym);
-      });
-      ctx.out.print(`${title}\n${rows.join('\n')}\nEnd of assembler dump.\n`);
+      const source = await memorySource(ctx);
+      const scope = await currentScope(ctx);
+      const req = await parseDisassemble(a, source, scope);
+      ctx.out.print(await disassembleText(req, source, ctx.sources, scope));
     },
   },
 ];
@@ -164,19 +139,8 @@ export const sessionInfoCommands: Command[] = [
     name: 'frame', aliases: ['f'], help: 'Describe the selected frame.',
     run: async (_a, ctx) => {
       const s = needSession(ctx);
-      const frames = await s.frames();
-      const f = frames[s.selectedFrame]!;
-      const caller = frames[s.selectedFrame + 1];
-      const loc = s.describe(f.level > 0 ? f.pc - 1n : f.pc);
-      const where = loc.function ? ` in ${loc.function}${loc.fullPath ? ` (${loc.fullPath}:${loc.line})` : ''}` : '';
-      const lines = [
-        `Stack level ${f.level}, frame at 0x${(f.cfa ?? 0n).toString(16)}:`,
-        ` rip = 0x${f.pc.toString(16)}${where}; saved rip = 0x${(caller?.pc ?? 0n).toString(16)}`,
-      ];
-      if (caller) lines.push(` called by frame at 0x${(caller.cfa ?? 0n).toString(16)}`);
-      if (f.level > 0) lines.push(` caller of frame at 0x${(frames[f.level - 1]!.cfa ?? 0n).toString(16)}`);
-      lines.push(' source language c.');
-      ctx.out.print(lines.join('\n') + '\n');
+      s.requireStopped();
+      ctx.out.print(await infoFrameText(s));
     },
   },
 ];

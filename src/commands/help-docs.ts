@@ -92,7 +92,8 @@ $$N the Nth before it. Arrays: ARRAY[I]@COUNT or *POINTER@COUNT.
 Examples: print my_integer    print/x *pointer_tester    print $rip`,
   x: `Usage: x/NFU ADDRESS
 Examine memory: N units of size U (b 1, h 2, w 4, g 8 bytes) in format F (x d u o t a c f s i).
-The format and size are remembered; "x" alone continues after the last address.
+The format, size and count are remembered; "x" alone continues after the last address.
+A size after x/i means hex; x/-N shows the N units before ADDRESS.
 Memory shows the program's own bytes even where a breakpoint is planted.
 Examples: x/8xw $sp    x/s message    x/4i $pc`,
   display: `Usage: display[/FORMAT] [EXPRESSION]
@@ -106,9 +107,11 @@ members and all.`,
 Print the type's name only (one level of typedef is unrolled for a type name).`,
   list: `Usage: list [LINE | FILE:LINE | FUNCTION | *ADDRESS | FIRST,LAST | + | -]
 Print ten source lines around the location; "list" again continues, "list -" goes back.`,
-  disassemble: `Usage: disassemble [FUNCTION | START,END | START,+LENGTH]
+  disassemble: `Usage: disassemble [/MODIFIERS] [ADDRESS | START,END | START,+LENGTH]
 Print the machine instructions of the function around pc (or of the given range);
-"=>" marks the current instruction.`,
+"=>" marks the current instruction. Modifiers: /r raw bytes, /s source lines in
+address order, /m source lines in source order (deprecated in gdb). Before "run"
+the executable's own bytes are shown.`,
   info: `Usage: info SUBCOMMAND
 Show facts about the program and the debugger; "help info" lists the subcommands.`,
   thread: `Usage: thread [N] | thread apply all|LIST [-q] [-c] [-s] COMMAND

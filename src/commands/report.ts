@@ -26,9 +26,18 @@ export function sourceLine(sources: SourceFiles, loc: CodeLocation, midLine: boo
   return `${prefix}${loc.line}\t${text}`;
 }
 
+/**
+ * gdb's frame_show_address for frame 0: the pc is shown unless it starts a line-table entry that is a
+ * statement (gdb 13: `pc != sal.pc || !sal.is_stmt`; optimised code stops on non-statement entries).
+ */
+export function atStatementStart(session: Session, pc: bigint): boolean {
+  const sal = session.program.lineForPc(pc);
+  return sal !== undefined && sal.pc === pc && sal.isStmt;
+}
+
 /** gdb shows the pc of frame 0 too when it is not at the start of a line (after a signal, in a core). */
 export function backtraceLine(f: FrameInfo, session: Session): string {
-  const midLine = f.level > 0 || session.program.lineForPc(f.pc)?.pc !== f.pc;
+  const midLine = f.level > 0 || !atStatementStart(session, f.pc);
   return `#${f.level}  ${frameDescription(f.location, f.args, midLine)}`;
 }
 
@@ -43,9 +52,7 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
   const loc = stop.location;
   const lines: string[] = [];
   const cause = stop.cause;
-  // gdb's frame_show_address: the pc is shown unless it starts a line-table row that is a statement.
-  const sal = session.program.lineForPc(loc.address);
-  const atLineStart = sal?.pc === loc.address && sal.isStmt;
+  const atLineStart = atStatementStart(session, loc.address);
   const args = async () => (await session.backtrace(1).catch(() => []))[0]?.args;
   let header: string | undefined;
   // gdb names the thread once the process has had two: 'Thread 2 "worker-1" hit Breakpoint 1, ...'.

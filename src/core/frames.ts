@@ -84,6 +84,33 @@ export class Unwinder {
     return frames;
   }
 
+  /** The return address of `frame`, also past main (gdb's "saved rip" in info frame). */
+  async callerPc(frame: Frame): Promise<bigint | undefined> {
+    const r = await this.unwindOne(frame).catch(() => undefined);
+    return r?.caller?.pc;
+  }
+
+  /**
+   * Where `frame`'s caller's registers are saved in memory (DWARF number -> address), as gdb's info frame
+   * lists them: only the frame's own CFI rules "saved at CFA+N" (gdb's dwarf2 unwinder answers a register
+   * without a rule from the register itself, not memory), or rbp and the return address on the
+   * frame-pointer chain when there is no CFI.
+   */
+  savedRegisters(frame: Frame): Map<number, bigint> {
+    const out = new Map<number, bigint>();
+    if (frame.cfa === undefined) return out;
+    const found = this.cfi.rowAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+    if (!found) {
+      out.set(DW_REG_RBP, frame.cfa - 16n);
+      out.set(DW_REG_RIP, frame.cfa - 8n);
+      return out;
+    }
+    for (const [reg, rule] of found.row.registers) {
+      if (rule.kind === 'offset') out.set(reg, BigInt.asUintN(64, frame.cfa + BigInt(rule.offset)));
+    }
+    return out;
+  }
+
   private async unwindOne(frame: Frame): Promise<{ cfa: bigint; caller: Frame | undefined } | undefined> {
     const access = {
       readRegister: async (reg: number) => frame.regs.get(reg),

@@ -103,7 +103,8 @@ export class SessionQueries {
     }
     const sal = this.program.lineForPc(address);
     if (sal && sal.line) {
-      loc.file = posix.basename(sal.file.path);
+      // gdb's symtab_to_filename_for_display (filename-display relative): the name the line table records.
+      loc.file = sal.file.displayName;
       loc.fullPath = sal.file.path;
       loc.line = sal.line;
     }

@@ -4,6 +4,7 @@ import {
   builtin, resolve, sizeOf, isIntegral, isSigned, pointerTo, type Type, type FloatType, type PointerType,
 } from '../symbols/types.js';
 import { Value, unpackLong, unpackDouble, bytesToBigInt } from './value.js';
+import { vectorBinop, vectorType, vectorUnop } from './vectors.js';
 import { exactBinop, exactCompare, exactFromFloat, exactFromInt, encodeExact, type Exact } from './float-arith.js';
 
 const INT_SIZE = 4;
@@ -81,6 +82,8 @@ const notNumber = (): UserError => new UserError('Argument to arithmetic operati
 /** Arithmetic, bitwise and comparison operators on two fetched scalar values; `warn` receives gdb's warnings. */
 export function binop(op: string, a: Value, b: Value, warn?: (msg: string) => void): Value {
   if (isAggregateValue(a) || isAggregateValue(b)) throw noOperator(op);
+  if (!vectorType(a.type) !== !vectorType(b.type) && (op === '==' || op === '!=')) throw new UserError('Invalid type combination in equality test.');
+  if ((vectorType(a.type) || vectorType(b.type)) && op !== '==' && op !== '!=') return vectorBinop(op, a, b, (o, x, y) => binop(o, x, y, warn), cast);
   a = coerceArray(a);
   b = coerceArray(b);
   const ta = resolve(a.type);
@@ -219,6 +222,7 @@ export function isZero(v: Value): boolean {
 /** Unary -, +, ~ on a fetched value. */
 export function unop(op: '-' | '+' | '~', v: Value): Value {
   if (isAggregateValue(v)) throw noOperator(op);
+  if (vectorType(v.type)) return vectorUnop(op, v, (x) => unop(op, x));
   const t = resolve(v.type);
   if (op === '~') {
     if (!isIntegral(t)) throw new UserError('Argument to complement operation not an integer, boolean.');
@@ -246,6 +250,12 @@ export function cast(to: Type, v: Value): Value {
   if (r.kind === 'void') return Value.fromBytes(to, new Uint8Array(0));
   const sameAggregate = (r.kind === 'struct' || r.kind === 'union' || r.kind === 'array') && from === r;
   if (sameAggregate) return v.isLazy && v.address !== undefined ? Value.at(to, v.address) : Value.fromBytes(to, v.bytes, v.lval);
+  // A vector never decays: same size reinterprets the bytes, another size reads memory in place (value_cast).
+  if (from.kind === 'array' && from.vector || r.kind === 'array' && r.vector) {
+    if (sizeOf(r) === sizeOf(from) && !v.isLazy) return Value.fromBytes(to, v.bytes);
+    if (r.kind === 'array' && r.vector && sizeOf(r) !== sizeOf(from)) throw new UserError('can only cast scalar to vector of same size');
+    if (v.address !== undefined) return Value.at(to, v.address);
+  }
   const scalarTarget = r.kind === 'float' || r.kind === 'int' || r.kind === 'enum' || r.kind === 'bool' || r.kind === 'pointer' || r.kind === 'flags';
   const sk = from.kind;
   const scalarSource = sk === 'int' || sk === 'enum' || sk === 'bool' || sk === 'pointer' || sk === 'float' || sk === 'flags' || sk === 'array' || sk === 'function';

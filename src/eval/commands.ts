@@ -9,6 +9,13 @@ import { formatValue, type PrintOptions } from './format.js';
 import { Value } from './value.js';
 import type { EvalScope } from './scope.js';
 
+/** A print that failed after gdb had written "$N = " (value_print errors): the message names it as gdb shows it. */
+export class PrintAfterHeadError extends UserError {
+  constructor(readonly head: string, readonly detail: string) {
+    super(head + detail);
+  }
+}
+
 /** Splits gdb's "/FMT rest" argument syntax: "/x foo" -> { format: 'x', expression: 'foo' }. */
 export function parseFormatArg(arg: string): { format?: string; expression: string } {
   const s = arg.trimStart();
@@ -54,7 +61,7 @@ export async function printCommand(scope: EvalScope, arg: string, opts: PrintOpt
     return head + (await formatValue(v, scope, { ...opts, ...(format ? { format } : {}) }));
   } catch (e) {
     // gdb has already written "$N = " when printing fails; the error message follows it.
-    if (e instanceof UserError || e instanceof MemoryError) throw new UserError(head + e.message);
+    if (e instanceof UserError || e instanceof MemoryError) throw new PrintAfterHeadError(head, e.message);
     throw e;
   }
 }

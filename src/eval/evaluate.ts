@@ -12,6 +12,8 @@ import { registerInfo } from './registers.js';
 import { typeName } from '../symbols/type-format.js';
 import type { Expr } from './parser.js';
 import type { EvalScope } from './scope.js';
+import { concreteType } from './vla.js';
+import { vectorType } from './vectors.js';
 
 
 export interface EvalOptions {
@@ -37,16 +39,8 @@ export class Evaluator {
   }
 
   /** Replace run-time (VLA) array bounds by their values in this scope. */
-  async concrete(t: Type): Promise<Type> {
-    const r = resolve(t);
-    if (r.kind !== 'array') return t;
-    const element = await this.concrete(r.element);
-    if (r.bound.kind === 'dynamic') {
-      const v = await this.scope.resolveBound?.(r.bound);
-      const n = v === undefined ? 0 : r.bound.isCount ? Number(v) : Number(v) - r.lowerBound + 1;
-      return arrayOf(element, Math.max(0, n));
-    }
-    return element === r.element ? t : ({ ...r, element } as ArrayType);
+  concrete(t: Type): Promise<Type> {
+    return concreteType(t, this.scope.resolveBound?.bind(this.scope));
   }
 
   /** Evaluate a whole expression; like gdb's parser, unknown identifiers fail even where they would not be evaluated. */
@@ -159,9 +153,11 @@ export class Evaluator {
     }
     const a = await this.eval(l);
     if (op === '@') return this.artificialArray(a, await this.fetch(await this.eval(r)));
-    const av = resolve(a.type).kind === 'array' && a.address !== undefined ? a : await this.fetch(a);
+    // Arrays in memory decay to pointers unread; vectors are operated on by value.
+    const decays = (v: Value): boolean => resolve(v.type).kind === 'array' && !vectorType(v.type) && v.address !== undefined;
+    const av = decays(a) ? a : await this.fetch(a);
     const bRaw = await this.eval(r);
-    const bv = resolve(bRaw.type).kind === 'array' && bRaw.address !== undefined ? bRaw : await this.fetch(bRaw);
+    const bv = decays(bRaw) ? bRaw : await this.fetch(bRaw);
     return binop(op, av, bv, (w) => this.warnings.push(w));
   }
 

@@ -241,7 +241,10 @@ async function printArray(v: Value, t: ArrayType, c: Ctx, recurse: number, nesti
     return unpackedPointer(v.address ?? 0n, elt, c);
   }
   await v.fetch(c.env.readMemory);
-  if (isTextual(elt) && (!c.format || c.format === 's') && v.stateOf() === BYTE_OK) {
+  // c_textual_element_type: /s makes any 1-byte integer textual, even a vector's not-a-character elements.
+  const r = resolve(elt);
+  const textual = c.format === 's' ? r.kind === 'int' && r.size === 1 : !c.format && isTextual(elt);
+  if (textual && v.stateOf() === BYTE_OK) {
     return stringLiteral(v.bytes.subarray(0, len * eltSize), { limit: c.limit, threshold: c.threshold });
   }
   const parts: string[] = [];

@@ -6,6 +6,7 @@ import { locationOf, type Variable } from '../symbols/functions.js';
 import type { DwarfTypes } from '../symbols/types-dwarf.js';
 import type { ArrayBound, Type } from '../symbols/types.js';
 import { StaticScope } from './static-scope.js';
+import { concreteType } from './vla.js';
 import { ValueHistory } from './history.js';
 import { valueFromPieces } from './pieces.js';
 import { Value, valueSize, bigIntToBytes, unpackLong, type ReadMemory, type WriteMemory } from './value.js';
@@ -58,7 +59,8 @@ export class FrameScope implements EvalScope {
 
   /** The value of a variable of this frame (or a global), read through the frame. */
   async valueOf(v: Variable): Promise<Value> {
-    const type: Type = this.types.typeAt(v.typeOffset);
+    // A VLA's type is sized here, in its frame, so info locals and bt full print its elements as gdb does.
+    const type: Type = await concreteType(this.types.typeAt(v.typeOffset), (b) => this.resolveBound(b));
     if (v.location.kind === 'optimizedOut') return Value.optimizedOut(type);
     if (v.location.kind === 'const') {
       const c = v.location.value;
@@ -116,10 +118,10 @@ export class FrameScope implements EvalScope {
       const pieces = await this.frame.evaluateExpression(bound.expr, unit);
       const p = pieces[0];
       if (p?.kind === 'value') return p.value;
-      if (p?.kind === 'memory') {
-        const b = await this.frame.readMemory(p.address, 8);
-        return unpackLong(Value.fromBytes({ kind: 'int', name: 'long', size: 8, signed: true }, b));
-      }
+      // An exprloc bound's value is the expression's result (gdb's dwarf2_evaluate_property): gcc's
+      // `DW_OP_fbreg -40; DW_OP_deref` already loads the bound, so the "address" is the value itself.
+      if (p?.kind === 'memory') return p.address;
+      if (p?.kind === 'register') return unpackLong(Value.fromBytes({ kind: 'int', name: 'long', size: 8, signed: true }, (await this.frame.readDwarfRegister(p.reg)).subarray(0, 8)));
     }
     return undefined;
   }

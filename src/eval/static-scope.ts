@@ -129,6 +129,9 @@ export class StaticScope implements EvalScope {
   symbolize(addr: bigint): string | undefined {
     // Like gdb's msymbol lookup: only addresses inside a section of the program have a symbol.
     if (!this.program.elf.loadedSectionAt(addr)) return undefined;
+    // PLT entries are named NAME@plt (BFD's synthetic symbols), as gdb names a call through them.
+    const plt = this.program.symbols.plt().find((x) => addr >= x.value && addr < x.value + BigInt(x.size));
+    if (plt) return addr === plt.value ? plt.name : `${plt.name}+${addr - plt.value}`;
     const s = this.program.symbols.naming(addr);
     if (!s) return undefined;
     // gdb names code by its debug-info function when one starts at the ELF symbol ("average", not "average.constprop.0").

@@ -60,7 +60,7 @@ function printTypeLevel(t: Type, varstring: string, show: number, level: number)
   const u = unqualified(t);
   const code = u.kind;
   let out = printBase(t, show, level);
-  const derived = code === 'pointer' || code === 'function' || code === 'array';
+  const derived = code === 'pointer' || code === 'function' || (code === 'array' && !u.vector);
   if (varstring !== '' || ((show > 0 || nameOf(t) === undefined) && derived)) out += ' ';
   out += varspecPrefix(t, show, false, varstring !== '');
   out += varstring;
@@ -102,7 +102,9 @@ function varspecSuffix(t: Type, show: number, passedPtr: boolean): string {
     case 'array': {
       const b = u.bound;
       const n = b.kind === 'count' ? String(b.count) : b.kind === 'dynamic' ? 'variable length' : '';
-      return (passedPtr ? ')' : '') + `[${n}]` + varspecSuffix(u.element, show, false);
+      // c_type_print_varspec_suffix: a vector's element count inside gdb's attribute spelling.
+      const dims = u.vector ? ` __attribute__ ((vector_size(${n})))` : `[${n}]`;
+      return (passedPtr ? ')' : '') + dims + varspecSuffix(u.element, show, false);
     }
     case 'pointer':
       return varspecSuffix(u.target, show, true);

@@ -245,6 +245,11 @@ export class DwarfTypes {
     }
     if (!dims.length) dims.push({ bound: { kind: 'unknown' }, lower: 0 });
     let t: Type = this.typeOf(d);
+    if (d.flag(DW_AT.GNU_vector)) {
+      // gdb's make_vector_type: the elements are numbers, never characters (a char vector prints {1, 2, 3, 4}).
+      if (t.kind === 'int') t = { ...t, notText: true };
+      return { kind: 'array', element: t, bound: dims[0]!.bound, lowerBound: dims[0]!.lower, vector: true };
+    }
     for (let i = dims.length - 1; i >= 0; i--) t = { kind: 'array', element: t, bound: dims[i]!.bound, lowerBound: dims[i]!.lower };
     return t;
   }

@@ -69,6 +69,8 @@ export interface ArrayType {
   readonly element: Type;
   readonly bound: ArrayBound;
   readonly lowerBound: number;
+  /** A GNU vector (DW_AT_GNU_vector, `__attribute__ ((vector_size (N)))`): ptype shows the attribute, it never decays to a pointer. */
+  readonly vector?: boolean;
 }
 export interface FunctionType {
   readonly kind: 'function';

@@ -1,6 +1,9 @@
 // runTui: the full-screen debugger. Wires Session events -> model -> views, keys -> controller -> commands; resolves on quit.
 import type { Interpreter } from '../commands/interpreter.js';
-import { loadConfig, type Config } from './config.js';
+import { configPath, loadConfig, type Config } from './config.js';
+import { PaneLayout } from './pane-layout.js';
+import { withUiCommands } from './ui-commands.js';
+import { MouseInput } from './mouse.js';
 import { x86_64 } from '../arch/arch.js';
 import type { Session } from '../core/session.js';
 import type { Program } from '../symbols/program.js';
@@ -59,6 +62,16 @@ function adapt(s: Session, values: ValueSource | undefined): SessionPort {
   return new SessionAdapter(s, values ?? (own ? undefined : evalValues(s)));
 }
 
+/** The first line of the log, from the key table (rebinding a key changes it). */
+export function welcome(target: string, keymap: Keymap): string {
+  const parts: string[] = [];
+  for (const [action, what] of [['continue', 'continue'], ['toggle-breakpoint', 'breakpoint'], ['next', 'next'], ['step', 'step'], ['zoom', 'zoom'], ['help', 'help'], ['quit', 'quit']] as const) {
+    const k = keymap.hint(action, 'global', 'pane');
+    if (k) parts.push(`${k} ${what}`);
+  }
+  return `duster-tui: ${target}. ${parts.join(', ')}.`;
+}
+
 /** Runs the full-screen UI until the user quits (after detaching) or types `quit`. */
 export function runTui(opts: TuiOptions): Promise<void> {
   const env = opts.env ?? process.env;
@@ -92,8 +105,9 @@ export function runTui(opts: TuiOptions): Promise<void> {
   if (sources) model.sources.locate = (p) => sources.locate(p);
   model.shown = [...new Set([...config.panes.show, ...(opts.showPanes ?? [])])];
   model.quitKillsProgram = !!opts.quitKills;
+  const panes = new PaneLayout(config.panes, model, 'path' in loaded ? loaded.path : configPath(env), (w) => model.addLog(w, 'err'), opts.showPanes);
   const completion: CompletionSources = {
-    commands: opts.interpreter.table,
+    commands: withUiCommands(opts.interpreter.table),
     symbols: () => port?.symbolNames() ?? [],
     files: () => port?.sourceFiles().map((f) => f.name) ?? [],
     lines: (file) => port?.linesWithCode(file) ?? [],
@@ -108,9 +122,13 @@ export function runTui(opts: TuiOptions): Promise<void> {
     redraw: () => screen.redraw(),
     layoutChanged: () => view?.relayout(),
     bodyHeight: (p) => view?.bodyHeight(p) ?? 0,
+    bodyWidth: (p) => view?.layout.panes[p]?.width ?? 0,
+    size: () => ({ cols: screen.cols, rows: screen.rows }),
     rowCount: (p) => view?.rowCount(p) ?? 0,
     quit: (detach) => void quit(detach),
-  });
+  }, panes);
+  // The remembered layout may hide the source pane: start on the first pane shown.
+  if (!panes.isVisible(ctl.focus)) ctl.focus = ctl.focusOrder()[0] ?? 'command';
   view = new View(screen, model, ctl, theme, config, targetLabel);
 
   // Command output goes to the log while the UI runs; so does anything printed with console.*.
@@ -131,13 +149,14 @@ export function runTui(opts: TuiOptions): Promise<void> {
   screen.onKey((key, ch) => {
     if (!done) ctl.handleKey(key, ch);
   });
+  if (config.mouse) new MouseInput(ctl, () => view!.layout).attach(screen);
   screen.onResize(() => {
     view?.relayout();
     renderNow();
   });
 
   for (const w of [...screen.warnings, ...themeWarnings, ...keymap.warnings, ...loaded.warnings]) model.addLog(w, 'err');
-  model.addLog(`duster-tui: ${targetLabel}. F5 continue, F9 breakpoint, F10 next, F11 step, ? help, q quit.`, 'info');
+  model.addLog(welcome(targetLabel, keymap), 'info');
   for (const n of opts.notes ?? []) model.addLog(n, 'info');
   const tEnter = performance.now();
   model.syncState();

@@ -102,7 +102,7 @@ export class History {
 }
 
 export interface CompletionSources {
-  commands: CommandTable;
+  commands: Pick<CommandTable, 'all' | 'lookup'>;
   /** Function and global variable names. */
   symbols(): readonly string[];
   /** Source file names as users type them (e.g. "kernel.c"). */

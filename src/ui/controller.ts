@@ -1,15 +1,19 @@
 // Turns keys into actions: commands of the command language for anything that changes the target, UI state for the rest.
 import { QuitRequest } from '../commands/interpreter.js';
-import type { OptionalPane } from './config.js';
 import { complete, History, LineEditor, type CompletionSources } from './command-line.js';
-import type { ActionId, Keymap, KeyContext } from './keymap.js';
+import { displayKey, type ActionId, type Keymap, type KeyContext } from './keymap.js';
 import type { UiModel } from './model.js';
 import type { CommandRunner } from './ports.js';
-import { clamp, follow } from './lists.js';
-import { scrollTo } from './source-view.js';
+import { follow } from './lists.js';
+import { HSTEP, navigate, scrollSideways } from './navigation.js';
 import { moveInOverlay, type Overlay } from './overlays.js';
+import { isOptional, type PaneLayout } from './pane-layout.js';
+import type { SearchMode } from './search.js';
+import { SourceSearch } from './source-search.js';
+import { layoutAction, runUiCommand } from './ui-commands.js';
 
-export type FocusPane = 'source' | 'variables' | 'registers' | 'stack' | 'breakpoints' | OptionalPane | 'command';
+export type { FocusPane } from './layout.js';
+import type { FocusPane } from './layout.js';
 type ListPane = Exclude<FocusPane, 'source' | 'command'>;
 
 export interface Prompt {
@@ -23,13 +27,20 @@ export interface ControllerHooks {
   layoutChanged(): void;
   /** Rows of a pane's body (without title). */
   bodyHeight(pane: FocusPane): number;
+  /** Columns of a pane's body. */
+  bodyWidth(pane: FocusPane): number;
+  /** The terminal's size. */
+  size(): { cols: number; rows: number };
   /** Rows a scrolling pane has in all (registers, memory, output depend on the width). */
   rowCount(pane: ListPane): number;
   quit(detach: boolean): void;
 }
 
 const EXEC: Partial<Record<ActionId, string>> = { continue: 'continue', next: 'next', step: 'step', finish: 'finish', until: 'until' };
-const CURSOR_PANES: ListPane[] = ['variables', 'stack', 'breakpoints'];
+const TOGGLES: Partial<Record<ActionId, Exclude<FocusPane, 'command'>>> = {
+  'toggle-source': 'source', 'toggle-variables': 'variables', 'toggle-registers': 'registers', 'toggle-stack': 'stack', 'toggle-breakpoints': 'breakpoints',
+  'toggle-disassembly': 'disassembly', 'toggle-output': 'output',
+};
 
 export class Controller {
   focus: FocusPane = 'source';
@@ -38,6 +49,8 @@ export class Controller {
   prompt: Prompt | undefined;
   readonly editor = new LineEditor();
   busy: string | undefined;
+  /** The search in the source pane: n/N/? move between matches until Esc. */
+  private readonly finder: SourceSearch;
 
   constructor(
     readonly model: UiModel,
@@ -45,17 +58,36 @@ export class Controller {
     private readonly runner: CommandRunner,
     readonly history: History,
     private readonly completion: CompletionSources,
-    private readonly hooks: ControllerHooks,
-  ) {}
+    readonly hooks: ControllerHooks,
+    readonly panes: PaneLayout,
+  ) {
+    this.finder = new SourceSearch(model, () => ({ height: hooks.bodyHeight('source'), width: hooks.bodyWidth('source') }));
+  }
 
-  /** Panes Tab cycles through, in screen order. */
+  /** Panes Tab cycles through, in screen order (hidden ones skipped). */
   focusOrder(): FocusPane[] {
-    return ['source', 'variables', 'registers', 'stack', 'breakpoints', ...this.model.shown, 'command'];
+    const all: FocusPane[] = ['source', 'variables', 'registers', 'stack', 'breakpoints', ...this.model.shown, 'command'];
+    return all.filter((p) => this.panes.isVisible(p));
   }
 
   private context(): Exclude<KeyContext, 'global'> {
     const f = this.focus;
+    if (f === 'source' && this.activeSearch()) return 'search';
     return f === 'disassembly' || f === 'output' ? 'pane' : f;
+  }
+
+  /** The search, while it still belongs to the file shown. */
+  activeSearch(): SearchMode | undefined {
+    return this.finder.active();
+  }
+
+  leaveSearch(): void {
+    this.finder.leave();
+  }
+
+  /** The search (active or not: check activeSearch()). */
+  get search(): SearchMode | undefined {
+    return this.finder.mode;
   }
 
   handleKey(key: string, ch: string | undefined): void {
@@ -73,7 +105,18 @@ export class Controller {
       this.hooks.render();
       return;
     }
-    const action = this.keymap.lookup(key, this.context());
+    const found = this.keymap.find(key, this.context());
+    const action = found?.action;
+    if (action && this.focus === 'source' && this.search && EXEC[action]) {
+      // Search mode: n is "next match"; a letter that runs the program never fires by surprise.
+      if (found!.context !== 'global') {
+        const k = this.keymap;
+        this.model.addLog(`Search mode: ${k.hint('search-next', 'search')}/${k.hint('search-prev', 'search')} move between matches; ${k.hint('leave-search', 'search')} leaves search mode, then ${key} runs "${EXEC[action]}".`, 'info');
+        this.hooks.render();
+        return;
+      }
+      this.leaveSearch();
+    }
     if (this.focus === 'command') {
       if (action) this.act(action);
       else if (this.editor.edit(key)) this.hooks.render();
@@ -121,18 +164,30 @@ export class Controller {
       case 'command-line': this.setFocus('command'); break;
       case 'help': this.overlay = { kind: 'help', top: 0 }; break;
       case 'quit': this.overlay = { kind: 'confirm-quit', kills: this.model.quitKillsProgram }; break;
-      case 'toggle-disassembly': this.togglePane('disassembly'); break;
+      case 'toggle-disassembly': case 'toggle-output': case 'toggle-source': case 'toggle-variables': case 'toggle-registers': case 'toggle-stack': case 'toggle-breakpoints':
+        this.togglePane(TOGGLES[action]!);
+        break;
       case 'toggle-memory':
         this.togglePane('memory');
         if (m.shown.includes('memory') && !m.memoryExpr) this.ask('memory at (expression): ', (e) => this.followMemory(e));
         break;
-      case 'toggle-output': this.togglePane('output'); break;
-      case 'down': case 'up': case 'top': case 'bottom': case 'half-page-down': case 'half-page-up': case 'page-down': case 'page-up':
-        this.navigate(action);
+      case 'zoom': case 'hide-pane': case 'reset-layout': case 'source-narrower': case 'source-wider': case 'command-taller': case 'command-shorter': case 'pane-taller': case 'pane-shorter':
+        layoutAction(action, this);
         break;
-      case 'search': this.ask('/', (text) => this.searchFor(text || m.search || '', 1)); break;
-      case 'search-next': this.searchFor(m.search ?? '', 1); break;
-      case 'search-prev': this.searchFor(m.search ?? '', -1); break;
+      case 'scroll-left': case 'scroll-right': scrollSideways(this.focus, action === 'scroll-right' ? HSTEP : -HSTEP, this.model); break;
+      case 'down': case 'up': case 'top': case 'bottom': case 'half-page-down': case 'half-page-up': case 'page-down': case 'page-up':
+        navigate(action, this.focus, this.count, this.model, this.hooks);
+        break;
+      case 'search': case 'search-backward': {
+        const back = action === 'search-backward';
+        this.ask(back ? '?' : '/', (text) => this.finder.start(text, back));
+        break;
+      }
+      case 'search-next': case 'search-prev':
+        if (this.activeSearch()) this.finder.move(action === 'search-prev');
+        else if (m.search) this.finder.start(m.search, action === 'search-prev');
+        break;
+      case 'leave-search': this.leaveSearch(); break;
       case 'open-file': this.overlay = { kind: 'files', filter: '', selected: 0, top: 0 }; break;
       case 'show-pc': {
         const l = m.frameLocation;
@@ -206,7 +261,11 @@ export class Controller {
 
   setFocus(p: FocusPane): void {
     if (p === 'command' && this.focus !== 'command') this.returnFocus = this.focus;
+    const before = this.focus;
     this.focus = p;
+    // A zoom follows the focus (Tab shows the next pane full screen); the command line opens under it.
+    if (this.panes.zoom && p !== 'command') this.panes.zoom = p;
+    if (this.panes.zoom && (p !== before)) this.hooks.layoutChanged();
   }
 
   /** Focuses the command line with a one-off prompt (search, watch expression...). */
@@ -240,10 +299,14 @@ export class Controller {
     if (this.busy) {
       // The target already stopped and the previous command is only finishing its report: queue.
       if (m.session.state !== 'running' && this.queued === undefined) this.queued = line;
-      else m.addLog(`"${this.busy}" is still running; F12 or Ctrl-C interrupts it.`, 'err');
+      else m.addLog(`"${this.busy}" is still running; ${this.keymap.keysFor('interrupt').map(displayKey).join(' or ')} interrupts it.`, 'err');
       return;
     }
     m.addLog(`(duster) ${line}`, 'cmd');
+    if (runUiCommand(line, this)) {
+      this.hooks.render();
+      return;
+    }
     this.busy = line || '(repeat)';
     this.hooks.render();
     try {
@@ -272,12 +335,24 @@ export class Controller {
   /** One command typed while the previous one was finishing after the stop. */
   private queued: string | undefined;
 
-  private togglePane(p: OptionalPane): void {
+  /** Shows or hides a pane; a hidden focused pane hands the focus on. */
+  setPaneVisible(p: Exclude<FocusPane, 'command'>, visible: boolean): void {
     const m = this.model;
-    m.shown = m.shown.includes(p) ? m.shown.filter((x) => x !== p) : [...m.shown, p];
-    if (!m.shown.includes(p) && this.focus === p) this.focus = 'source';
+    const order = this.focusOrder();
+    const err = this.panes.setVisible(p, visible);
+    if (err) m.addLog(err, 'err');
+    if (!this.panes.isVisible(p) && this.focus === p) {
+      const next = order.slice(order.indexOf(p) + 1).find((x) => x !== p && this.panes.isVisible(x)) ?? 'command';
+      this.focus = next;
+      if (this.panes.zoom && next !== 'command') this.panes.zoom = next;
+    }
+    if (visible && this.panes.zoom) this.panes.zoom = undefined;
     this.hooks.layoutChanged();
-    void m.refreshExtras();
+    if (isOptional(p)) void m.refreshExtras();
+  }
+
+  togglePane(p: Exclude<FocusPane, 'command'>): void {
+    this.setPaneVisible(p, !this.panes.isVisible(p));
   }
 
   private followMemory(expr: string): void {
@@ -320,60 +395,6 @@ export class Controller {
     const line = m.cursor;
     const here = m.breakpoints.filter((bp) => bp.locations.some((l) => l.line === line && m.isShownFile(l.file, l.fullPath)));
     void this.run(here.length ? `delete ${here.map((b) => b.id).join(' ')}` : `break ${m.fileName}:${line}`);
-  }
-
-  private searchFor(text: string, dir: 1 | -1): void {
-    const m = this.model;
-    if (!text || !m.file) return;
-    m.search = text;
-    const n = m.file.lineCount;
-    for (let i = 1; i <= n; i++) {
-      const line = ((m.cursor - 1 + dir * i + n * 2) % n) + 1;
-      if (m.file.lines[line - 1]!.includes(text)) {
-        m.cursor = line;
-        m.top = scrollTo(line, m.top, this.hooks.bodyHeight('source'), n);
-        return;
-      }
-    }
-    m.addLog(`Pattern not found: ${text}`, 'err');
-  }
-
-  private navigate(action: 'down' | 'up' | 'top' | 'bottom' | 'half-page-down' | 'half-page-up' | 'page-down' | 'page-up'): void {
-    const m = this.model;
-    const h = Math.max(1, this.hooks.bodyHeight(this.focus));
-    const step = { down: 1, up: -1, top: -Infinity, bottom: Infinity, 'half-page-down': Math.max(1, h >> 1), 'half-page-up': -Math.max(1, h >> 1), 'page-down': h, 'page-up': -h }[action];
-    if (this.focus === 'source') {
-      if (!m.file) return;
-      const n = m.file.lineCount;
-      const before = m.cursor;
-      if (this.count && (action === 'bottom' || action === 'top')) {
-        m.cursor = clamp(this.count, 1, n);
-        m.top = scrollTo(m.cursor, m.top, h, n);
-        return;
-      }
-      if (this.count && (action === 'down' || action === 'up')) {
-        m.cursor = clamp(m.cursor + (action === 'down' ? this.count : -this.count), 1, n);
-        m.top = scrollTo(m.cursor, m.top, h, n);
-        return;
-      }
-      m.cursor = clamp(Number.isFinite(step) ? m.cursor + step : step > 0 ? n : 1, 1, n);
-      if (Math.abs(step) > 1 && Number.isFinite(step)) m.top = clamp(m.top + (m.cursor - before), 1, Math.max(1, n - h + 1));
-      m.top = scrollTo(m.cursor, m.top, h, n);
-      return;
-    }
-    if (this.focus === 'command') {
-      m.logScroll = clamp(m.logScroll + (action === 'page-up' ? h : -h), 0, Math.max(0, m.log.length - h));
-      return;
-    }
-    const pane = this.focus;
-    const st = m.lists[pane];
-    const count = this.hooks.rowCount(pane);
-    if (CURSOR_PANES.includes(pane)) {
-      st.cursor = clamp(Number.isFinite(step) ? st.cursor + step : step > 0 ? count - 1 : 0, 0, Math.max(0, count - 1));
-      st.top = follow(st.cursor, st.top, h, count);
-    } else {
-      st.top = clamp(Number.isFinite(step) ? st.top + step : step > 0 ? count - h : 0, 0, Math.max(0, count - h));
-    }
   }
 
   private complete(): void {

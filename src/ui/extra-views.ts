@@ -8,6 +8,8 @@ const blank = (width: number, t: Theme): string => new Line(width, t.style('text
 /** Log lines (newest at the bottom, `scroll` lines back) then the input line with its cursor cell. */
 export function renderCommand(o: {
   width: number; height: number; log: readonly LogLine[]; scroll: number; prompt: string; input: string; cursor: number; focused: boolean; busy?: string; theme: Theme;
+  /** Shown on the empty input line while the pane is not focused. */
+  idle?: string;
 }): string[] {
   const t = o.theme;
   const logH = Math.max(0, o.height - 1);
@@ -27,7 +29,7 @@ export function renderCommand(o: {
   const line = new Line(o.width, t.style('text'));
   line.add(o.prompt, t.style('prompt'));
   if (!o.focused && !o.input) {
-    line.add(o.busy ? o.busy : 'press : to type a command', t.style('muted'));
+    line.add(o.busy ? o.busy : o.idle ?? 'press : to type a command', t.style('muted'));
     out.push(line.toString(t.style('text')));
     return out;
   }

@@ -1,14 +1,16 @@
 // The key table: one row per (context, action) with default keys and a description; help and config overrides come from it.
 
 /** Where a binding applies. `pane` = every pane except the command line; `global` = everywhere. */
-export type KeyContext = 'global' | 'pane' | 'source' | 'variables' | 'registers' | 'stack' | 'breakpoints' | 'memory' | 'command';
+export type KeyContext = 'global' | 'pane' | 'source' | 'search' | 'variables' | 'registers' | 'stack' | 'breakpoints' | 'memory' | 'command';
 
 export type ActionId =
   | 'continue' | 'next' | 'step' | 'finish' | 'until' | 'interrupt' | 'toggle-breakpoint'
   | 'next-pane' | 'prev-pane' | 'redraw' | 'command-line' | 'help' | 'quit'
   | 'toggle-disassembly' | 'toggle-memory' | 'toggle-output'
   | 'down' | 'up' | 'top' | 'bottom' | 'half-page-down' | 'half-page-up' | 'page-down' | 'page-up'
-  | 'search' | 'search-next' | 'search-prev' | 'open-file' | 'show-pc'
+  | 'search' | 'search-backward' | 'search-next' | 'search-prev' | 'leave-search' | 'open-file' | 'show-pc'
+  | 'zoom' | 'hide-pane' | 'reset-layout' | 'toggle-source' | 'toggle-variables' | 'toggle-registers' | 'toggle-stack' | 'toggle-breakpoints'
+  | 'source-narrower' | 'source-wider' | 'command-taller' | 'command-shorter' | 'pane-taller' | 'pane-shorter' | 'scroll-left' | 'scroll-right'
   | 'toggle-expand' | 'expand' | 'collapse' | 'add-watch' | 'delete-watch'
   | 'toggle-radix' | 'select-frame'
   | 'toggle-enabled' | 'delete-breakpoint' | 'edit-condition' | 'show-breakpoint'
@@ -35,12 +37,29 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   b('global', 'next-pane', ['tab'], 'Focus the next pane'),
   b('global', 'prev-pane', ['S-tab'], 'Focus the previous pane'),
   b('global', 'redraw', ['C-l'], 'Redraw the screen'),
+  b('global', 'zoom', ['f2'], 'Zoom the focused pane to full screen, and back (also on the command line: the whole log)'),
   b('pane', 'command-line', [':', 'i'], 'Focus the command line'),
   b('pane', 'help', ['?'], 'Show or hide this help'),
   b('pane', 'quit', ['q'], 'Quit (asks first; detaches cleanly)'),
   b('pane', 'toggle-disassembly', ['A'], 'Show or hide the disassembly pane'),
   b('pane', 'toggle-memory', ['M'], 'Show or hide the memory pane'),
   b('pane', 'toggle-output', ['O'], 'Show or hide the program output pane'),
+  b('pane', 'zoom', ['z'], 'Zoom the focused pane to full screen, and back (Tab moves the zoom on)'),
+  b('pane', 'hide-pane', ['X'], 'Hide the focused pane'),
+  b('pane', 'toggle-source', ['E'], 'Show or hide the source pane'),
+  b('pane', 'toggle-variables', ['V'], 'Show or hide the variables pane'),
+  b('pane', 'toggle-registers', ['R'], 'Show or hide the registers pane'),
+  b('pane', 'toggle-stack', ['S'], 'Show or hide the call stack pane'),
+  b('pane', 'toggle-breakpoints', ['B'], 'Show or hide the breakpoints pane'),
+  b('pane', 'reset-layout', ['='], 'Default layout: every pane back, automatic sizes'),
+  b('pane', 'source-narrower', ['<'], 'Move the split left (narrower source column)'),
+  b('pane', 'source-wider', ['>'], 'Move the split right (wider source column)'),
+  b('pane', 'command-taller', ['+'], 'Taller command log'),
+  b('pane', 'command-shorter', ['-'], 'Shorter command log'),
+  b('pane', 'pane-taller', ['}'], 'Taller focused side pane'),
+  b('pane', 'pane-shorter', ['{'], 'Shorter focused side pane'),
+  b('pane', 'scroll-left', ['H'], 'Scroll long lines left'),
+  b('pane', 'scroll-right', ['L'], 'Scroll long lines right'),
   b('pane', 'down', ['j', 'down'], 'Move down'),
   b('pane', 'up', ['k', 'up'], 'Move up'),
   b('pane', 'top', ['g', 'home'], 'Go to the top (source: 73g goes to line 73)'),
@@ -55,9 +74,16 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   b('source', 'finish', ['f'], 'Finish the current function'),
   b('source', 'until', ['u'], 'Until: next line, not going back in loops'),
   b('source', 'toggle-breakpoint', ['space'], 'Toggle a breakpoint on the cursor line'),
-  b('source', 'search', ['/'], 'Search forward (empty repeats)'),
+  b('source', 'search', ['/'], 'Search forward: a regular expression (empty repeats); enters search mode'),
   b('source', 'search-next', ['f3'], 'Next match'),
   b('source', 'search-prev', ['S-f3'], 'Previous match'),
+  b('source', 'scroll-left', ['h', 'left'], 'Scroll long lines left'),
+  b('source', 'scroll-right', ['l', 'right'], 'Scroll long lines right'),
+  b('search', 'search-next', ['n', 'f3'], 'Next match (in the search direction)'),
+  b('search', 'search-prev', ['N', 'S-f3'], 'Previous match'),
+  b('search', 'search', ['/'], 'New search forward'),
+  b('search', 'search-backward', ['?'], 'New search backward (empty: the same pattern backward)'),
+  b('search', 'leave-search', ['escape'], 'Leave search mode (n is "next line" again)'),
   b('source', 'open-file', ['o'], 'Open a source file of the program'),
   b('source', 'show-pc', ['.'], 'Back to the execution point'),
   b('variables', 'toggle-expand', ['enter', 'space'], 'Expand or collapse'),
@@ -67,10 +93,14 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   b('variables', 'delete-watch', ['d', 'delete'], 'Delete the watch expression'),
   b('registers', 'toggle-radix', ['x'], 'Hexadecimal / decimal'),
   b('stack', 'select-frame', ['enter', 'space'], 'Select the frame: source and variables follow'),
+  b('stack', 'scroll-left', ['h', 'left'], 'Scroll long lines left'),
+  b('stack', 'scroll-right', ['l', 'right'], 'Scroll long lines right'),
   b('breakpoints', 'toggle-enabled', ['space'], 'Enable or disable'),
   b('breakpoints', 'show-breakpoint', ['enter'], 'Show its location in the source'),
   b('breakpoints', 'delete-breakpoint', ['d', 'delete'], 'Delete'),
   b('breakpoints', 'edit-condition', ['e'], 'Edit the condition'),
+  b('breakpoints', 'scroll-left', ['h', 'left'], 'Scroll long lines left'),
+  b('breakpoints', 'scroll-right', ['l', 'right'], 'Scroll long lines right'),
   b('memory', 'memory-expression', ['e', 'enter'], 'Follow another expression'),
   b('command', 'execute', ['enter'], 'Run the command'),
   b('command', 'leave', ['escape'], 'Leave the command line'),
@@ -164,10 +194,15 @@ export class Keymap {
 
   /** The action for `key` in the focused context (its own table, then `pane` unless on the command line, then `global`). */
   lookup(key: string, context: Exclude<KeyContext, 'global'>): ActionId | undefined {
-    const chain: KeyContext[] = context === 'command' ? ['command', 'global'] : context === 'pane' ? ['pane', 'global'] : [context, 'pane', 'global'];
+    return this.find(key, context)?.action;
+  }
+
+  /** Like lookup, also saying which table the binding came from (search mode uses source's table next). */
+  find(key: string, context: Exclude<KeyContext, 'global'>): { action: ActionId; context: KeyContext } | undefined {
+    const chain: KeyContext[] = context === 'command' ? ['command', 'global'] : context === 'pane' ? ['pane', 'global'] : context === 'search' ? ['search', 'source', 'pane', 'global'] : [context, 'pane', 'global'];
     for (const c of chain) {
       const a = this.index.get(c)?.get(key);
-      if (a) return a;
+      if (a) return { action: a, context: c };
     }
     return undefined;
   }
@@ -177,10 +212,19 @@ export class Keymap {
     return this.bindings.find((x) => x.action === action && x.context === context)?.keys ?? [];
   }
 
+  /** The first key for `action` in the first of `contexts` that binds it, as shown to users ("" when unbound). */
+  hint(action: ActionId, ...contexts: KeyContext[]): string {
+    for (const c of contexts.length ? contexts : (['global', 'pane', 'source'] as KeyContext[])) {
+      const k = this.keysFor(action, c)[0];
+      if (k) return displayKey(k);
+    }
+    return '';
+  }
+
   /** The help text, generated from the table: one section per context. */
   helpLines(): string[] {
     const titles: Record<KeyContext, string> = {
-      global: 'Everywhere', pane: 'Any pane but the command line', source: 'Source pane', variables: 'Variables pane',
+      global: 'Everywhere', pane: 'Any pane but the command line', source: 'Source pane', search: 'Search mode (source pane, after / or ?; Esc leaves; c/n/s/f/u do not run the program)', variables: 'Variables pane',
       registers: 'Registers pane', stack: 'Call stack pane', breakpoints: 'Breakpoints pane', memory: 'Memory pane', command: 'Command line',
     };
     const out: string[] = [];

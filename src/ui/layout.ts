@@ -3,6 +3,8 @@ import type { OptionalPane, PaneSizes } from './config.js';
 
 export type SidePane = 'variables' | 'registers' | 'stack' | 'breakpoints';
 export type PaneId = 'source' | SidePane | 'command' | OptionalPane;
+/** A pane that can hold the focus (every pane). */
+export type FocusPane = PaneId;
 
 export interface Rect {
   left: number;
@@ -19,6 +21,12 @@ export interface Layout {
   /** Vertical separator lines between columns. */
   separators: Rect[];
   status: Rect;
+  /** Column of the separator between the source column and the side panes (dragged with the mouse). */
+  split?: number;
+  /** Row of the command pane's title (dragged with the mouse to resize the log). */
+  commandTop?: number;
+  /** The pane zoomed to full screen. */
+  zoom?: PaneId;
 }
 
 export const MIN_COLS = 80;
@@ -56,44 +64,88 @@ function stack(left: number, top: number, width: number, heights: number[], ids:
   });
 }
 
-/** The command pane's height (title + log + input line) for `rows` terminal rows. */
-export function commandHeight(rows: number, configured: number): number {
-  if (configured > 0) return Math.min(configured, rows - 1 - 3 * (MIN_BODY + 1));
-  return Math.max(5, Math.min(14, Math.round(rows * 0.2)));
+/** The command pane's height (title + log + input line) for `rows` terminal rows; `room` = rows the panes above need. */
+export function commandHeight(rows: number, configured: number, room = 3 * (MIN_BODY + 1)): number {
+  const max = rows - 1 - room;
+  if (configured > 0) return Math.max(3, Math.min(configured, max));
+  // Automatic: a quarter of the terminal, so help, ptype and bt output stay readable on tall terminals.
+  return Math.max(5, Math.min(24, max, Math.round(rows * 0.25)));
 }
 
-export function computeLayout(cols: number, rows: number, sizes: PaneSizes, optional: readonly OptionalPane[] = []): Layout {
+/** The source column's width: configured percent, or automatic (60%, at most 100 columns: code rarely needs more). */
+export function sourceColumns(cols: number, percent: number): number {
+  const want = percent > 0 ? Math.round((cols * percent) / 100) : Math.min(100, Math.round(cols * 0.6));
+  return Math.max(MIN_SIDE, Math.min(cols - 1 - MIN_SIDE, want));
+}
+
+/** Narrowest column a pane gets beside another. */
+export const MIN_SIDE = 30;
+
+export interface LayoutState {
+  /** The pane shown alone (full screen but the status line). */
+  zoom?: PaneId;
+  /** Show the command pane under a zoomed pane (while typing a command). */
+  withCommand?: boolean;
+}
+
+export function computeLayout(cols: number, rows: number, sizes: PaneSizes, optional: readonly OptionalPane[] = [], state: LayoutState = {}): Layout {
   const status: Rect = { left: 0, top: Math.max(0, rows - 1), width: cols, height: 1 };
   if (cols < MIN_COLS || rows < MIN_ROWS) return { cols, rows, tooSmall: true, panes: {}, separators: [], status };
   const panes: Partial<Record<PaneId, Rect>> = {};
-  const cmdH = commandHeight(rows, sizes.commandHeight);
+  const hidden = new Set<PaneId>(sizes.hide ?? []);
+
+  if (state.zoom) {
+    const cmdH = state.zoom !== 'command' && state.withCommand ? commandHeight(rows, sizes.commandHeight, MIN_BODY + 1) : 0;
+    panes[state.zoom] = { left: 0, top: 0, width: cols, height: rows - 1 - cmdH };
+    if (cmdH) panes.command = { left: 0, top: rows - 1 - cmdH, width: cols, height: cmdH };
+    return { cols, rows, tooSmall: false, panes, separators: [], status, zoom: state.zoom };
+  }
+
+  const leftIds: PaneId[] = [...(hidden.has('source') ? [] : ['source' as const]), ...optional];
+  const sideIds = (['variables', 'registers', 'stack', 'breakpoints'] as const).filter((id) => !hidden.has(id));
+  if (!leftIds.length && !sideIds.length) {
+    // Every pane hidden: the command log has the screen.
+    panes.command = { left: 0, top: 0, width: cols, height: rows - 1 };
+    return { cols, rows, tooSmall: false, panes, separators: [], status, commandTop: 0 };
+  }
+  const tallest = Math.max(leftIds.length, sideIds.length, 1);
+  const cmdH = commandHeight(rows, sizes.commandHeight, Math.min(3, tallest) * (MIN_BODY + 1));
   const mainH = rows - 1 - cmdH;
   panes.command = { left: 0, top: mainH, width: cols, height: cmdH };
 
-  const leftW = Math.max(40, Math.min(cols - 31, Math.round((cols * sizes.sourceWidth) / 100)));
-  const rightX = leftW + 1;
+  const separators: Rect[] = [];
+  let leftW = cols;
+  let rightX = 0;
+  if (leftIds.length && sideIds.length) {
+    leftW = sourceColumns(cols, sizes.sourceWidth);
+    rightX = leftW + 1;
+    separators.push({ left: leftW, top: 0, width: 1, height: mainH });
+  }
   const rightW = cols - rightX;
-  const separators: Rect[] = [{ left: leftW, top: 0, width: 1, height: mainH }];
 
   // Left column: source, then the optional panes that are shown.
-  const leftIds: PaneId[] = ['source', ...optional];
-  const leftWeights = [optional.length ? 5 : 1, ...optional.map(() => 2)];
-  stack(0, 0, leftW, distribute(mainH, leftWeights, MIN_BODY + 1), leftIds, panes);
+  if (leftIds.length) {
+    const leftWeights = leftIds.map((id) => (id === 'source' ? 5 : 2));
+    stack(0, 0, leftW, distribute(mainH, leftWeights, MIN_BODY + 1), leftIds, panes);
+  }
+  if (!sideIds.length) return { cols, rows, tooSmall: false, panes, separators, status, split: undefined, commandTop: mainH };
 
   // Right side: one column, or two when there is room for two readable columns.
   const w = { variables: sizes.variables, registers: sizes.registers, stack: sizes.stack, breakpoints: sizes.breakpoints };
-  if (rightW >= 70) {
+  const colA = sideIds.filter((id) => id === 'variables' || id === 'stack');
+  const colB = sideIds.filter((id) => id === 'registers' || id === 'breakpoints');
+  // Two columns when both can be 35 wide (a frame or a variable is rarely readable in less), or when the side spans the screen.
+  if (colA.length && colB.length && (rightW >= 71 || (!leftIds.length && rightW >= 2 * MIN_SIDE + 1))) {
     const aW = Math.floor((rightW - 1) / 2);
     const bX = rightX + aW + 1;
     const bW = cols - bX;
     separators.push({ left: rightX + aW, top: 0, width: 1, height: mainH });
-    stack(rightX, 0, aW, distribute(mainH, [w.variables, w.stack], MIN_BODY + 1), ['variables', 'stack'], panes);
-    stack(bX, 0, bW, distribute(mainH, [w.registers, w.breakpoints], MIN_BODY + 1), ['registers', 'breakpoints'], panes);
+    stack(rightX, 0, aW, distribute(mainH, colA.map((id) => w[id]), MIN_BODY + 1), colA, panes);
+    stack(bX, 0, bW, distribute(mainH, colB.map((id) => w[id]), MIN_BODY + 1), colB, panes);
   } else {
-    const ids: SidePane[] = ['variables', 'registers', 'stack', 'breakpoints'];
-    stack(rightX, 0, rightW, distribute(mainH, ids.map((id) => w[id]), MIN_BODY + 1), ids, panes);
+    stack(rightX, 0, rightW, distribute(mainH, sideIds.map((id) => w[id]), MIN_BODY + 1), [...sideIds], panes);
   }
-  return { cols, rows, tooSmall: false, panes, separators, status };
+  return { cols, rows, tooSmall: false, panes, separators, status, split: leftIds.length ? leftW : undefined, commandTop: mainH };
 }
 
 /** The message shown instead of the panes while the terminal is below the minimum. */

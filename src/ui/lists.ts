@@ -26,21 +26,31 @@ export function where(loc: CodeLocation): string {
   return `0x${loc.address.toString(16)}`;
 }
 
-/** "#0  demo () at kernel.c:73"; the selected frame carries '>'. */
-export function renderFrameRow(f: FrameInfo, width: number, isSelectedFrame: boolean, cursor: boolean, t: Theme): string {
+/**
+ * "#0  demo () at kernel.c:73"; the selected frame carries '>'. Scrolled (`left` > 0) the row is
+ * shown whole from that column; unscrolled, the arguments give way first so file:line stays visible.
+ */
+export function renderFrameRow(f: FrameInfo, width: number, isSelectedFrame: boolean, cursor: boolean, t: Theme, left = 0): string {
   const b = base(t, cursor);
   const line = new Line(width, b);
   line.add(isSelectedFrame ? '>' : ' ', t.style('pcMarker'));
   line.add(`#${f.level}`.padEnd(3) + ' ', t.style('muted'));
-  const fn = f.location.function ?? '??';
+  line.skip(left);
+  let fn = f.location.function ?? '??';
   const where = f.location.file && f.location.line !== undefined ? `${f.location.file}:${f.location.line}` : `0x${f.pc.toString(16)}`;
-  // The arguments give way first, so file:line stays visible in a narrow pane.
-  let args = f.args.map((a) => `${a.name}=${a.value}`).join(', ');
-  const budget = width - (1 + 4 + fn.length + 3 + 4 + where.length);
-  if (args.length > budget) args = budget > 4 ? args.slice(0, budget - 3) + '...' : '...';
+  const at = f.location.file ? ' at ' : ' ';
+  let args: string | undefined = f.args.map((a) => `${a.name}=${a.value}`).join(', ');
+  const budget = width - (1 + 4 + fn.length + 3 + at.length + where.length);
+  if (!left && args.length > budget) args = budget > 4 ? args.slice(0, budget - 3) + '...' : '...';
+  if (!left && budget < 3) {
+    // Not even "(...)" fits: drop the arguments, then shorten the function name, so file:line stays visible.
+    args = undefined;
+    const room = width - (1 + 4 + at.length + where.length);
+    if (fn.length > room) fn = room > 4 ? fn.slice(0, room - 1) + '~' : fn;
+  }
   line.add(fn, isSelectedFrame ? merge(t.style('name'), { bold: true }) : t.style('name'));
-  line.add(` (${args})`, t.style('value'));
-  line.add(f.location.file ? ' at ' : ' ', t.style('muted'));
+  if (args !== undefined) line.add(` (${args})`, t.style('value'));
+  line.add(at, t.style('muted'));
   line.add(where, t.style('address'));
   return line.toString(b);
 }
@@ -48,13 +58,14 @@ export function renderFrameRow(f: FrameInfo, width: number, isSelectedFrame: boo
 const MARK_ROLES: Record<ReturnType<typeof markOf>, Role> = { enabled: 'bpEnabled', disabled: 'bpDisabled', conditional: 'bpConditional', temporary: 'bpTemporary' };
 
 /** "1 B kernel.c:73   2 hits  if x>3" — glyphs as in the source gutter. */
-export function renderBreakpointRow(bp: BreakpointInfo, width: number, cursor: boolean, t: Theme): string {
+export function renderBreakpointRow(bp: BreakpointInfo, width: number, cursor: boolean, t: Theme, left = 0): string {
   const b = base(t, cursor);
   const line = new Line(width, b);
   const mark = markOf(bp);
   line.add(String(bp.id).padStart(2) + ' ', t.style('muted'));
   line.add(GLYPH[mark], t.style(MARK_ROLES[mark]));
   line.add(bp.temporary && mark !== 'temporary' ? GLYPH.temporary : ' ', t.style('bpTemporary'));
+  line.skip(left);
   line.add(bp.spec, bp.enabled ? t.style('name') : t.style('bpDisabled'));
   const loc = bp.locations[0];
   if (loc && loc.file && loc.line !== undefined && bp.spec !== `${loc.file}:${loc.line}`) line.add(` ${loc.file}:${loc.line}`, t.style('address'));
@@ -74,7 +85,8 @@ export function renderTitle(title: string, width: number, focused: boolean, t: T
   const st = t.style(focused ? 'headerFocused' : 'header');
   const line = new Line(width, st);
   line.add(focused ? `[${title}]` : ` ${title} `);
-  if (right) line.addRight(right + ' ');
+  // A space always parts the title from the note (a long path is cut from its left).
+  if (right) line.pad(focused ? 1 : 0).addRight(right + ' ');
   return line.toString(st);
 }
 

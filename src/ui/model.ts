@@ -7,6 +7,7 @@ import { SourceCache, type SourceFile } from './source-file.js';
 import { scrollTo } from './source-view.js';
 import { VarTree } from './var-tree.js';
 import type { Radix } from './registers-view.js';
+import type { Match } from './search.js';
 
 export type LogKind = 'out' | 'err' | 'cmd' | 'info';
 export interface LogLine {
@@ -17,6 +18,8 @@ export interface LogLine {
 export interface ListState {
   cursor: number;
   top: number;
+  /** Columns scrolled to the right (long lines). */
+  left: number;
 }
 
 export interface DisasmLine {
@@ -51,11 +54,16 @@ export class UiModel {
   fileName: string | undefined;
   top = 1;
   cursor = 1;
+  /** The last search pattern (F3 repeats it), the active search's expression and its current match. */
   search: string | undefined;
+  searchRe: RegExp | undefined;
+  searchCurrent: Match | undefined;
+  /** Columns the source pane is scrolled to the right. */
+  sourceLeft = 0;
 
   readonly lists: Record<'variables' | 'registers' | 'stack' | 'breakpoints' | 'disassembly' | 'memory' | 'output', ListState> = {
-    variables: { cursor: 0, top: 0 }, registers: { cursor: 0, top: 0 }, stack: { cursor: 0, top: 0 }, breakpoints: { cursor: 0, top: 0 },
-    disassembly: { cursor: 0, top: 0 }, memory: { cursor: 0, top: 0 }, output: { cursor: 0, top: 0 },
+    variables: { cursor: 0, top: 0, left: 0 }, registers: { cursor: 0, top: 0, left: 0 }, stack: { cursor: 0, top: 0, left: 0 }, breakpoints: { cursor: 0, top: 0, left: 0 },
+    disassembly: { cursor: 0, top: 0, left: 0 }, memory: { cursor: 0, top: 0, left: 0 }, output: { cursor: 0, top: 0, left: 0 },
   };
   shown: OptionalPane[] = [];
   disasm: DisasmLine[] = [];
@@ -165,6 +173,7 @@ export class UiModel {
         return;
       }
     }
+    if (file !== this.file) this.sourceLeft = 0;
     this.file = file;
     this.fileName = name ?? path;
     if (file && line !== undefined) {

@@ -61,7 +61,7 @@ export function overlayRect(cols: number, rows: number, wantW: number, wantH: nu
 }
 
 /** Renders the overlay into `rect`; `help` is the generated help text. */
-export function renderOverlayFor(o: Overlay, rect: Rect, help: readonly string[], files: readonly SourceFileRef[], theme: Theme): string[] {
+export function renderOverlayFor(o: Overlay, rect: Rect, help: readonly string[], files: readonly SourceFileRef[], theme: Theme, quitQuestion = 'Quit?'): string[] {
   const body = rect.height - 2;
   switch (o.kind) {
     case 'help': {
@@ -69,8 +69,7 @@ export function renderOverlayFor(o: Overlay, rect: Rect, help: readonly string[]
       return renderOverlay({ title: 'Keys (generated from the key table; rebind in config.json "keys")', lines: help, width: rect.width, height: rect.height, top: o.top, theme, footer: '? or Esc closes   j/k PgUp/PgDn scroll' });
     }
     case 'confirm-quit':
-      // A program duster-tui started itself is killed on quit, as gdb does; anything else is detached from.
-      return renderOverlay({ title: 'Quit', lines: ['', o.kills ? 'Kill the program (duster-tui started it) and quit?' : 'Detach from the target (it keeps running, breakpoints removed) and quit?', '', '  y / Enter / q: quit      n / Esc: stay'], width: rect.width, height: rect.height, top: 0, theme, footer: '' });
+      return renderOverlay({ title: 'Quit', lines: ['', quitQuestion, '', '  y / Enter / q: quit      n / Esc: stay'], width: rect.width, height: rect.height, top: 0, theme, footer: '' });
     case 'files': {
       const list = filterFiles(files, o.filter);
       if (o.selected >= list.length) o.selected = Math.max(0, list.length - 1);

@@ -28,6 +28,8 @@ export interface SessionPort {
   readonly state: SessionState;
   readonly lastStop: StopInfo | undefined;
   readonly selectedFrame: number;
+  /** False for a target that cannot run (a core file); undefined when unknown. */
+  readonly canExecute?: boolean;
   breakpoints(): BreakpointInfo[];
   backtrace(): Promise<FrameInfo[]>;
   variables(): Promise<VariableNode[]>;

@@ -12,6 +12,24 @@ export interface ScreenOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Every SGR mouse report (CSI < b ; x ; y M|m) in `text`, as 0-based cells. */
+export function parseSgrMouse(text: string): MouseEvent[] {
+  const out: MouseEvent[] = [];
+  for (const m of text.matchAll(/\x1b\[<(\d+);(\d+);(\d+)([mM])/g)) {
+    const b = Number(m[1]);
+    const x = Number(m[2]) - 1;
+    const y = Number(m[3]) - 1;
+    if (b & 64) out.push({ action: b & 1 ? 'wheeldown' : 'wheelup', x, y });
+    else {
+      const button = (['left', 'middle', 'right', 'unknown'] as const)[b & 3];
+      // Bit 32: motion (with the button still held, or none: 3).
+      const action = m[4] === 'm' ? 'mouseup' : b & 32 && (b & 3) === 3 ? 'mousemove' : 'mousedown';
+      out.push({ action, x, y, button, motion: !!(b & 32) });
+    }
+  }
+  return out;
+}
+
 /** One rectangle of text on the screen whose content we render ourselves. */
 export class Surface {
   private last = '';
@@ -58,6 +76,16 @@ export class Surface {
 }
 
 export type KeyHandler = (key: string, ch: string | undefined) => void;
+
+/** A mouse event in screen cells (0-based). Motion with a button held comes as 'mousedown' too. */
+export interface MouseEvent {
+  action: 'mousedown' | 'mouseup' | 'wheelup' | 'wheeldown' | 'mousemove';
+  x: number;
+  y: number;
+  button?: 'left' | 'middle' | 'right' | 'unknown';
+  /** A report of motion (with a button held: a drag), not of a press. */
+  motion?: boolean;
+}
 
 type TputStatic = { ipaths: (string | string[])[] };
 
@@ -123,6 +151,25 @@ export class TuiScreen {
     });
   }
 
+  /**
+   * Asks the terminal for mouse reports and passes them on. blessed's own choice for xterm-like
+   * terminals is the UTF-8 encoding (1005), which tmux and many terminals do not send; we ask for
+   * button presses with motion while pressed (1000 + 1002, so a border can be dragged) in the SGR
+   * encoding (1006: any column, unambiguous release). We parse the reports ourselves: blessed's
+   * parser reads only the first report of a read, and a press and its release often arrive together.
+   */
+  onMouse(handler: (e: MouseEvent) => void): void {
+    const program = this.screen.program as unknown as { setMouse(o: Record<string, boolean>, enable: boolean): void; input: NodeJS.ReadableStream };
+    program.setMouse({ vt200Mouse: true, cellMotion: true, sgrMouse: true }, true);
+    this.mouse = true;
+    program.input.on('data', (data: Buffer | string) => {
+      if (this.dead) return;
+      for (const e of parseSgrMouse(data.toString())) handler(e);
+    });
+  }
+
+  private mouse = false;
+
   onResize(handler: () => void): void {
     this.screen.on('resize', handler);
   }
@@ -155,6 +202,7 @@ export class TuiScreen {
   /** Leaves the alternate screen, shows the cursor and restores the terminal modes. */
   destroy(): void {
     try {
+      if (this.mouse && !this.dead) this.screen.program.disableMouse();
       this.screen.program.showCursor();
       this.screen.destroy();
     } catch {

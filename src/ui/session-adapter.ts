@@ -29,6 +29,10 @@ export class SessionAdapter implements SessionPort {
     return this.s.lastStop;
   }
 
+  get canExecute(): boolean {
+    return this.s.target.capabilities.canExecute;
+  }
+
   get selectedFrame(): number {
     return this.s.selectedFrame;
   }

@@ -3,6 +3,7 @@ import type { BreakpointInfo } from '../core/api.js';
 import type { SourceFile } from './source-file.js';
 import { Line, merge, type Style } from './text.js';
 import type { Role, Theme } from './theme.js';
+import { lineMatches, type Match } from './search.js';
 
 /** Gutter glyphs: readable without colour. */
 export const GLYPH = { enabled: 'B', disabled: 'b', conditional: '?', temporary: 't', pc: '>', frame: '^' } as const;
@@ -46,21 +47,27 @@ export interface SourceViewInput {
   execLine?: number;
   execIsInnermost?: boolean;
   marks: Map<number, GutterMark>;
-  search?: string;
+  /** Text or regular expression whose matches are marked; `current` is marked more strongly. */
+  search?: string | RegExp;
+  current?: Match;
+  /** Columns of code scrolled off to the left. */
+  left?: number;
   focused: boolean;
   theme: Theme;
-  /** What to say when there is no file to show. */
+  /** What to say when there is no file to show, and the keys that help then. */
   missing?: { name?: string; address?: bigint; function?: string; reason: string };
+  missingHint?: string;
 }
 
 export function numberWidth(lineCount: number): number {
   return Math.max(3, String(lineCount).length);
 }
 
-/** Case-sensitive match ranges of `needle` in `text`. */
-export function findMatches(text: string, needle: string | undefined): [number, number][] {
+/** Case-sensitive match ranges of `needle` (text or a regular expression) in `text`. */
+export function findMatches(text: string, needle: string | RegExp | undefined): [number, number][] {
   const r: [number, number][] = [];
   if (!needle) return r;
+  if (needle instanceof RegExp) return lineMatches(text, needle);
   for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) r.push([i, i + needle.length]);
   return r;
 }
@@ -76,7 +83,7 @@ export function renderSource(v: SourceViewInput): string[] {
       `  ${m.reason}${m.name ? `: ${m.name}` : ''}`,
       m.address !== undefined ? `  Stopped at 0x${m.address.toString(16).padStart(16, '0')}${m.function ? ` in ${m.function}` : ''}` : '',
       '',
-      '  o: open a source file   A: disassembly',
+      `  ${v.missingHint ?? 'o: open a source file   A: disassembly'}`,
     ];
     for (let i = 0; i < v.height; i++) {
       const l = new Line(v.width, t.style('text'));
@@ -104,8 +111,10 @@ export function renderSource(v: SourceViewInput): string[] {
     line.add(String(n).padStart(nw), isExec ? {} : t.style('lineNumber'));
     // The cursor shows in the gutter too, so it is visible on the execution line and without colour.
     line.add(isCursor && v.focused ? '|' : ' ', t.style('lineNumber'));
+    if (v.left) line.skip(v.left);
     const text = v.file.lines[n - 1]!;
     const matches = findMatches(text, v.search);
+    const cur = v.current?.line === n ? v.current : undefined;
     let col = 0;
     for (const seg of v.file.line(n)) {
       const segStyle = seg.role ? t.style(seg.role) : {};
@@ -114,7 +123,8 @@ export function renderSource(v: SourceViewInput): string[] {
         const at = col + i;
         const hit = matches.find(([s, e]) => at >= s && at < e);
         const next = hit ? Math.min(hit[1] - col, seg.text.length) : Math.min(seg.text.length, ...matches.filter(([s]) => s > at).map(([s]) => s - col));
-        line.add(seg.text.slice(i, next), hit ? t.style('searchMatch') : segStyle);
+        const isCurrent = hit && cur && hit[0] === cur.start;
+        line.add(seg.text.slice(i, next), hit ? (isCurrent ? merge(t.style('searchMatch'), { inverse: true, bold: true }) : t.style('searchMatch')) : segStyle);
         i = next;
       }
       col += seg.text.length;

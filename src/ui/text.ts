@@ -65,6 +65,9 @@ export function sanitize(text: string, tabStop = 8, startCol = 0): string {
 export class Line {
   private parts = '';
   private used = 0;
+  /** Cells still to drop from the text added next (horizontal scrolling), and cells dropped so far. */
+  private skipping = 0;
+  private skipped = 0;
 
   constructor(readonly width: number, private readonly base: Style = PLAIN) {}
 
@@ -79,7 +82,14 @@ export class Line {
   /** Appends text in `style` (merged over the line's base style). */
   add(text: string, style: Style = PLAIN): this {
     if (this.used >= this.width || !text) return this;
-    const t = sanitize(text, 8, this.used);
+    let t = sanitize(text, 8, this.used + this.skipped);
+    if (this.skipping > 0) {
+      const drop = Math.min(this.skipping, t.length);
+      this.skipping -= drop;
+      this.skipped += drop;
+      t = t.slice(drop);
+      if (!t) return this;
+    }
     const cut = t.length > this.width - this.used ? t.slice(0, this.width - this.used) : t;
     this.parts += sgr(merge(this.base, style)) + cut;
     this.used += cut.length;
@@ -95,8 +105,25 @@ export class Line {
     return this.add(t, style);
   }
 
+  /** Drops the first `n` cells of the text added from now on (a horizontally scrolled view). */
+  skip(n: number): this {
+    this.skipping = Math.max(0, n);
+    return this;
+  }
+
+  /** Whether text was cut on the right (something more to see by scrolling). */
+  get full(): boolean {
+    return this.used >= this.width;
+  }
+
+  /** Blank cells (never eaten by skip()). */
   pad(n: number, style: Style = PLAIN): this {
-    return n > 0 ? this.add(' '.repeat(Math.min(n, this.width - this.used)), style) : this;
+    if (n <= 0) return this;
+    const skipping = this.skipping;
+    this.skipping = 0;
+    this.add(' '.repeat(Math.min(n, this.width - this.used)), style);
+    this.skipping = skipping;
+    return this;
   }
 
   /** Pads to the full width and returns the content string. */

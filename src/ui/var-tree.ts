@@ -194,7 +194,7 @@ export class VarTree {
 /** Expander glyphs, readable without colour. */
 export const EXPANDER = { closed: '+', open: '-', leaf: ' ', changed: '*' } as const;
 
-export function renderTreeRow(row: TreeRow, width: number, selected: boolean, theme: Theme): string {
+export function renderTreeRow(row: TreeRow, width: number, selected: boolean, theme: Theme, left = 0): string {
   const t = theme;
   const base = selected ? merge(t.style('text'), t.style('selection')) : t.style('text');
   const line = new Line(width, base);
@@ -203,6 +203,7 @@ export function renderTreeRow(row: TreeRow, width: number, selected: boolean, th
     return line.toString(base);
   }
   line.add(row.changed ? EXPANDER.changed : ' ', t.style('changed'));
+  line.skip(left);
   line.add('  '.repeat(row.depth));
   line.add(row.expandable ? (row.expanded ? EXPANDER.open : EXPANDER.closed) : EXPANDER.leaf, t.style('muted'));
   line.add(' ');
@@ -211,6 +212,6 @@ export function renderTreeRow(row: TreeRow, width: number, selected: boolean, th
     line.add(' = ', t.style('muted'));
   }
   line.add(row.value, row.error ? t.style('error') : row.changed ? t.style('changed') : t.style('value'));
-  if (row.type && line.room > row.type.length + 3) line.addRight(row.type, t.style('type'));
+  if (row.type && !left && line.room > row.type.length + 3) line.addRight(row.type, t.style('type'));
   return line.toString(base);
 }

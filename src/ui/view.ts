@@ -12,7 +12,31 @@ import { gutterMarks, renderSource, scrollTo } from './source-view.js';
 import { Line } from './text.js';
 import type { Theme } from './theme.js';
 import { renderTreeRow } from './var-tree.js';
-import { displayKey } from './keymap.js';
+import { displayKey, type ActionId, type KeyContext, type Keymap } from './keymap.js';
+import type { SessionState } from '../core/api.js';
+
+/** Key hints for the status line, from the key table (so a rebound key shows its new key). */
+export function statusHints(k: Keymap, running: boolean, searching: boolean): [string, string][] {
+  const rows: [ActionId, string, KeyContext[]][] = searching
+    ? [['search-next', 'next match', ['search']], ['search-prev', 'previous', ['search']], ['search-backward', 'backward', ['search']], ['leave-search', 'leave search', ['search']]]
+    : running
+      ? [['interrupt', 'interrupt', ['global']], ['help', 'help', ['pane']]]
+      : [['continue', 'cont', ['global']], ['next', 'next', ['global']], ['step', 'step', ['global']], ['toggle-breakpoint', 'break', ['global']], ['next-pane', 'pane', ['global']], ['zoom', 'zoom', ['pane', 'global']], ['command-line', 'cmd', ['pane']], ['help', 'help', ['pane']], ['quit', 'quit', ['pane']]];
+  return rows.map(([a, what, ctx]): [string, string] => [k.hint(a, ...ctx), what]).filter(([key]) => key);
+}
+
+/** What quitting does now, in the confirmation dialog. */
+export function quitQuestion(state: SessionState | 'starting', canExecute = true, kills = false): string {
+  if (!canExecute && state !== 'detached') return 'Close the post-mortem session and quit duster-tui?';
+  // A program duster-tui started itself is killed on quit, as gdb does; anything else is detached from.
+  if (kills && state !== 'exited' && state !== 'detached') return 'Kill the program (duster-tui started it) and quit?';
+  switch (state) {
+    case 'exited': return 'The program has exited. Quit duster-tui?';
+    case 'detached': return 'Not attached to any target. Quit duster-tui?';
+    case 'running': return 'Detach from the target (it keeps running, breakpoints removed) and quit?';
+    default: return 'Detach from the target (it continues from here, breakpoints removed) and quit?';
+  }
+}
 
 const TITLES: Record<PaneId, string> = {
   source: 'Source', variables: 'Variables', registers: 'Registers', stack: 'Call stack', breakpoints: 'Breakpoints',
@@ -28,7 +52,8 @@ export class View {
   }
 
   relayout(): Layout {
-    this.layout = computeLayout(this.screen.cols, this.screen.rows, this.config.panes, this.model.shown);
+    const zoom = this.ctl.panes.zoom;
+    this.layout = computeLayout(this.screen.cols, this.screen.rows, this.config.panes, this.model.shown, { zoom, withCommand: this.ctl.focus === 'command' });
     for (const id of ALL) this.screen.surface(id).place(this.layout.panes[id]);
     this.layout.separators.forEach((r, i) => this.screen.surface(`sep${i}`).place(r));
     for (let i = this.layout.separators.length; i < 3; i++) this.screen.surface(`sep${i}`).place(undefined);
@@ -65,7 +90,10 @@ export class View {
     const r = this.layout.panes[id];
     if (!r) return;
     const focused = this.ctl.focus === id && !this.ctl.overlay;
-    this.screen.surface(id).set([renderTitle(TITLES[id], r.width, focused, this.theme, right), ...body(r.width, r.height - 1)]);
+    const left = id === 'source' ? this.model.sourceLeft : id === 'command' ? 0 : this.model.lists[id].left;
+    // Scrolled sideways or zoomed: say so in the title, with the key that goes back.
+    const notes = [left ? `col ${left + 1}` : '', this.layout.zoom === id ? `zoomed, ${this.ctl.keymap.hint('zoom', 'pane', 'global')} restores` : '', right].filter(Boolean);
+    this.screen.surface(id).set([renderTitle(TITLES[id], r.width, focused, this.theme, notes.join('  ')), ...body(r.width, r.height - 1)]);
   }
 
   render(): void {
@@ -98,7 +126,9 @@ export class View {
       return renderSource({
         width: w, height: h, file: m.file, top: m.top, cursor: m.cursor, theme: t, focused: ctl.focus === 'source',
         execLine: execHere ? loc.line : undefined, execIsInnermost: m.selectedFrame === 0,
-        marks: gutterMarks(m.breakpoints, (f, p) => m.isShownFile(f, p)), search: m.search,
+        missingHint: `${ctl.keymap.hint('open-file', 'source')}: open a source file   ${ctl.keymap.hint('toggle-disassembly', 'pane')}: disassembly`,
+        marks: gutterMarks(m.breakpoints, (f, p) => m.isShownFile(f, p)), search: ctl.activeSearch() ? m.searchRe : undefined,
+        current: ctl.search ? m.searchCurrent : undefined, left: m.sourceLeft,
         missing: m.state === 'starting' ? { reason: 'Waiting for the target' } : running ? { reason: 'The program is running', name: undefined } : loc
           ? { reason: loc.path ? 'Source not available' : 'No line information', name: loc.path, address: loc.address, function: loc.function }
           : { reason: m.state === 'exited' ? 'The program is not running' : 'No source file shown' },
@@ -113,7 +143,7 @@ export class View {
       const out: string[] = [];
       for (let i = 0; i < h; i++) {
         const row = rows[st.top + i];
-        if (row) out.push(renderTreeRow(row, w, ctl.focus === 'variables' && st.top + i === st.cursor, t));
+        if (row) out.push(renderTreeRow(row, w, ctl.focus === 'variables' && st.top + i === st.cursor, t, st.left));
         else out.push(new Line(w, t.style('text')).add(i === 0 && !rows.length ? (running ? '' : m.vars.message ?? 'No locals.') : '', t.style('muted')).toString(t.style('text')));
       }
       return out;
@@ -128,7 +158,7 @@ export class View {
       const out: string[] = [];
       for (let i = 0; i < h; i++) {
         const f = m.frames[st.top + i];
-        out.push(f ? renderFrameRow(f, w, f.level === m.selectedFrame, ctl.focus === 'stack' && st.top + i === st.cursor, t) : new Line(w, t.style('text')).add(i === 0 && !m.frames.length && !running ? 'No stack.' : '', t.style('muted')).toString(t.style('text')));
+        out.push(f ? renderFrameRow(f, w, f.level === m.selectedFrame, ctl.focus === 'stack' && st.top + i === st.cursor, t, st.left) : new Line(w, t.style('text')).add(i === 0 && !m.frames.length && !running ? 'No stack.' : '', t.style('muted')).toString(t.style('text')));
       }
       return out;
     });
@@ -140,13 +170,14 @@ export class View {
       const out: string[] = [];
       for (let i = 0; i < h; i++) {
         const bp = m.breakpoints[st.top + i];
-        out.push(bp ? renderBreakpointRow(bp, w, ctl.focus === 'breakpoints' && st.top + i === st.cursor, t) : new Line(w, t.style('text')).add(i === 0 && !m.breakpoints.length ? 'No breakpoints (F9 or space sets one).' : '', t.style('muted')).toString(t.style('text')));
+        out.push(bp ? renderBreakpointRow(bp, w, ctl.focus === 'breakpoints' && st.top + i === st.cursor, t, st.left) : new Line(w, t.style('text')).add(i === 0 && !m.breakpoints.length ? `No breakpoints (${[ctl.keymap.hint('toggle-breakpoint', 'global'), ctl.keymap.hint('toggle-breakpoint', 'source')].filter(Boolean).join(' or ')} sets one).` : '', t.style('muted')).toString(t.style('text')));
       }
       return out;
     });
 
     this.pane('command', ctl.busy ? `running: ${ctl.busy}` : m.logScroll ? `scrolled back ${m.logScroll}` : '', (w, h) =>
-      renderCommand({ width: w, height: h, log: m.log, scroll: m.logScroll, prompt: ctl.prompt?.label ?? '(duster) ', input: ctl.editor.text, cursor: ctl.editor.cursor, focused: ctl.focus === 'command', busy: ctl.busy ? `running "${ctl.busy}" (F12/Ctrl-C interrupts)` : undefined, theme: t }));
+      renderCommand({ width: w, height: h, log: m.log, scroll: m.logScroll, prompt: ctl.prompt?.label ?? '(duster) ', input: ctl.editor.text, cursor: ctl.editor.cursor, focused: ctl.focus === 'command', busy: ctl.busy ? `running "${ctl.busy}" (${ctl.keymap.keysFor('interrupt').map(displayKey).join('/')} interrupts)` : undefined, theme: t,
+        idle: `press ${ctl.keymap.hint('command-line', 'pane')} to type a command` }));
 
     this.pane('disassembly', stale, (w, h) => {
       const pc = m.frames[m.selectedFrame]?.pc ?? m.stop?.location.address;
@@ -158,7 +189,7 @@ export class View {
     });
     this.pane('memory', m.memoryExpr ?? '', (w, h) => {
       if (m.memoryError) return renderText([`${m.memoryError}`], w, h, 0, t);
-      return renderText(m.memory ? hexRows(m.memoryAddr ?? 0n, m.memory, w) : [], w, h, m.lists.memory.top, t, 'e: choose an expression to follow');
+      return renderText(m.memory ? hexRows(m.memoryAddr ?? 0n, m.memory, w) : [], w, h, m.lists.memory.top, t, `${ctl.keymap.hint('memory-expression', 'memory')}: choose an expression to follow`);
     });
     this.pane('output', '', (w, h) => {
       const lines = m.outputLines();
@@ -169,11 +200,9 @@ export class View {
 
     L.separators.forEach((r, i) => this.screen.surface(`sep${i}`).set(Array.from({ length: r.height }, () => new Line(1, t.style('separator')).add('\u2502').toString())));
 
-    const k = (a: Parameters<typeof this.ctl.keymap.keysFor>[0]): string => displayKey(ctl.keymap.keysFor(a)[0] ?? '');
-    const hints: [string, string][] = running
-      ? [[k('interrupt'), 'interrupt'], ['?', 'help']]
-      : [[k('continue'), 'cont'], [k('next'), 'next'], [k('step'), 'step'], [k('toggle-breakpoint'), 'break'], ['Tab', 'pane'], [':', 'cmd'], ['?', 'help'], ['q', 'quit']];
-    this.screen.surface('status').set([renderStatus({ width: L.cols, target: this.target, state: m.state, stop: m.stop, note: m.state === 'exited' ? m.exitText : undefined, hints, theme: t })]);
+    const search = ctl.focus === 'source' ? ctl.activeSearch() : undefined;
+    const note = search ? `SEARCH ${search.describe()}` : m.state === 'exited' ? m.exitText : undefined;
+    this.screen.surface('status').set([renderStatus({ width: L.cols, target: this.target, state: m.state, stop: m.stop, note, hints: statusHints(ctl.keymap, running, !!search), theme: t })]);
 
     const ov = ctl.overlay;
     const surf = this.screen.surface('overlay');
@@ -183,7 +212,7 @@ export class View {
       const rect = ov.kind === 'confirm-quit' ? overlayRect(L.cols, L.rows, 78, 7) : ov.kind === 'help' ? overlayRect(L.cols, L.rows, 90, help.length + 2) : overlayRect(L.cols, L.rows, 80, files.length + 2);
       surf.place(rect);
       surf.front();
-      surf.set(renderOverlayFor(ov, rect, help, files, t));
+      surf.set(renderOverlayFor(ov, rect, help, files, t, quitQuestion(m.state, m.session.canExecute !== false, m.quitKillsProgram)));
     } else surf.place(undefined);
     this.screen.render();
   }

@@ -62,3 +62,14 @@ test('completes commands, subcommands, symbols, files and file:line', () => {
   assert.equal(complete('print my_', 9, src).text, 'print my_integer ');
   assert.deepEqual(complete('zz', 2, src), { text: 'zz', cursor: 2, candidates: [] });
 });
+
+test('the UI\'s own commands complete too: layout and its subcommands, focus, winheight', async () => {
+  const { withUiCommands } = await import('../../src/ui/ui-commands.js');
+  const ui: CompletionSources = { ...src, commands: withUiCommands(src.commands) };
+  assert.equal(complete('lay', 3, ui).text, 'layout ');
+  assert.equal(complete('layout sh', 9, ui).text, 'layout show ');
+  assert.equal(complete('winh', 4, ui).text, 'winheight ');
+  assert.deepEqual(complete('layout ', 7, ui).candidates, ['hide', 'reset', 'show', 'toggle', 'unzoom', 'zoom']);
+  // The interpreter's own commands are still there.
+  assert.equal(complete('bre', 3, ui).text, complete('bre', 3, src).text);
+});

@@ -1,7 +1,7 @@
 // The config file: defaults when absent, one clear line per bad entry (naming the key), defaults kept for it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configPath, DEFAULT_PANES, loadConfig, parseConfig } from '../../src/ui/config.js';
@@ -53,4 +53,45 @@ test('each bad entry names its key; the good ones still apply', () => {
   assert.equal(config.panes.stack, 4);
   assert.deepEqual(config.keys, { next: ['f8'] });
   assert.equal(config.theme, undefined);
+});
+
+test('mouse and hidden panes are settings; the layout saved at run time keeps the other settings', async () => {
+  const { config, warnings } = parseConfig({ mouse: false, panes: { hide: ['registers'], sourceWidth: 0 } });
+  assert.deepEqual(warnings, []);
+  assert.equal(config.mouse, false);
+  assert.deepEqual(config.panes.hide, ['registers']);
+  const bad = parseConfig({ mouse: 'no', panes: { hide: ['command'], commandHeight: 2 } });
+  assert.equal(bad.warnings.length, 3);
+  assert.match(bad.warnings.join('\n'), /"mouse" must be true or false/);
+
+  const { saveLayout } = await import('../../src/ui/config.js');
+  const dir = mkdtempSync(join(tmpdir(), 'duster-config-'));
+  mkdirSync(join(dir, 'duster-tui'));
+  const path = join(dir, 'duster-tui', 'config.json');
+  writeFileSync(path, JSON.stringify({ theme: 'light', keys: { continue: 'F6' } }));
+  assert.equal(saveLayout(path, { ...DEFAULT_PANES, sourceWidth: 55, hide: ['stack'] }), undefined);
+  const back = loadConfig({ XDG_CONFIG_HOME: dir });
+  assert.deepEqual(back.warnings, []);
+  assert.equal(back.config.theme, 'light');
+  assert.deepEqual(back.config.keys, { continue: ['f6'] });
+  assert.equal(back.config.panes.sourceWidth, 55);
+  assert.deepEqual(back.config.panes.hide, ['stack']);
+  // A broken file is never overwritten.
+  writeFileSync(path, '{ "theme": ');
+  assert.match(saveLayout(path, DEFAULT_PANES)!, /invalid JSON; the layout is not saved/);
+  assert.equal(readFileSync(path, 'utf8'), '{ "theme": ');
+});
+
+test('a pane the front end shows for one session is not remembered unless the user toggles it', async () => {
+  const { PaneLayout } = await import('../../src/ui/pane-layout.js');
+  const { defaultPanes } = await import('../../src/ui/config.js');
+  const dir = mkdtempSync(join(tmpdir(), 'duster-config-'));
+  const path = join(dir, 'config.json');
+  const model = { shown: ['output' as const] as ('output' | 'memory' | 'disassembly')[] };
+  const L = new PaneLayout(defaultPanes(), model, path, (w) => assert.fail(w), ['output']);
+  L.setVisible('registers', false);
+  assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), { panes: { hide: ['registers'] } });
+  L.setVisible('output', false);
+  L.setVisible('output', true);
+  assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')).panes.show, ['output']);
 });

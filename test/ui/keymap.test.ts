@@ -68,3 +68,47 @@ test('key names: what users write and what blessed reports meet in one canonical
   assert.equal(displayKey('S-f11'), 'Shift-F11');
   assert.equal(displayKey('C-d'), 'Ctrl-D');
 });
+
+test('the welcome line, status hints and quit question follow the key table and the state', async () => {
+  const { welcome } = await import('../../src/ui/app.js');
+  const { statusHints, quitQuestion } = await import('../../src/ui/view.js');
+  const k = new Keymap({ continue: ['f6'], 'pane.zoom': ['Z'], zoom: [], 'pane.help': ['h'] });
+  assert.match(welcome('demo', k), /^duster-tui: demo\. F6 continue, .*Z zoom, h help, q quit\.$/);
+  assert.doesNotMatch(welcome('demo', k), /F5/);
+  const hints = statusHints(k, false, false);
+  assert.deepEqual(hints[0], ['F6', 'cont']);
+  assert.ok(hints.some(([key, what]) => key === 'Z' && what === 'zoom'));
+  assert.deepEqual(statusHints(new Keymap({ 'search.search-next': ['f3'] }), false, true)[0], ['F3', 'next match']);
+  assert.match(quitQuestion('exited'), /has exited/);
+  assert.doesNotMatch(quitQuestion('exited'), /keeps running/);
+  assert.match(quitQuestion('running'), /keeps running/);
+  assert.match(quitQuestion('stopped', false), /post-mortem/);
+});
+
+test('search mode: its own keys first, then the source pane\'s (the controller blocks the execution letters)', () => {
+  const k = new Keymap();
+  assert.equal(k.lookup('n', 'search'), 'search-next');
+  assert.equal(k.lookup('N', 'search'), 'search-prev');
+  assert.equal(k.lookup('?', 'search'), 'search-backward');
+  assert.equal(k.lookup('escape', 'search'), 'leave-search');
+  assert.deepEqual(k.find('c', 'search'), { action: 'continue', context: 'source' });
+  assert.deepEqual(k.find('f10', 'search'), { action: 'next', context: 'global' });
+  assert.equal(k.lookup('j', 'search'), 'down');
+  assert.equal(k.lookup('?', 'source'), 'help');
+});
+
+test('README\'s keys table names every default key of the panes', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { ROOT } = await import('../helpers/build.js');
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Keys'), readme.indexOf('### Configuration'));
+  const shown = new Set([...section.matchAll(/`([^`]+)`/g)].flatMap((m) => m[1]!.split(/ +/)));
+  const missing: string[] = [];
+  for (const b of DEFAULT_BINDINGS) {
+    // The command line's editing keys and the overlays' are described in prose.
+    if (b.context === 'command' || b.context === 'memory') continue;
+    if (!b.keys.some((k) => shown.has(displayKey(k)) || shown.has(k))) missing.push(`${bindingName(b)} (${b.keys.map(displayKey).join(' ')})`);
+  }
+  assert.deepEqual(missing, []);
+});

@@ -1,0 +1,72 @@
+// gdb's `info frame` (info_frame_command_core): frame and caller addresses, arguments, frame base, saved registers.
+import { isEndbr64 } from '../arch/x86-64/prologue.js';
+import { DW_REG_RBP, DW_REG_RSP, dwarfRegName } from '../arch/x86-64/dwarf-regs.js';
+import type { Session } from '../core/session.js';
+import type { Frame } from '../core/frames.js';
+
+/** DWARF register numbers in gdb's amd64 register order (rax rbx rcx rdx rsi rdi rbp rsp r8-r15 rip). */
+const GDB_ORDER = [0, 3, 2, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+
+function hex(a: bigint): string {
+  return `0x${a.toString(16)}`;
+}
+
+/**
+ * The frame base gdb's amd64 prologue analyser gives Arglist/Locals (amd64_frame_cache): rbp once the
+ * function's `push %rbp; mov %rsp,%rbp` has begun, else the frame's rsp minus what is not yet pushed.
+ */
+async function amd64FrameBase(session: Session, frame: Frame): Promise<bigint | undefined> {
+  const fn = session.program.functionAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+  const entry = fn?.low ?? session.program.symbols.lookup(frame.pc)?.symbol.value;
+  const rsp = frame.regs.get(DW_REG_RSP);
+  const rbp = frame.regs.get(DW_REG_RBP);
+  let spOffset = -8n;
+  let framed = false;
+  if (entry !== undefined && frame.pc > entry) {
+    const code = await session.readMemory(entry, 8).catch(() => undefined);
+    if (code) {
+      let at = 0;
+      if (isEndbr64(code)) at = 4;
+      if (frame.pc > entry + BigInt(at) && code[at] === 0x55) {
+        spOffset = 0n;
+        const [a, b, c] = [code[at + 1], code[at + 2], code[at + 3]];
+        // gdb counts the frame as set up from the push on when `mov %rsp,%rbp` follows it.
+        if (frame.pc > entry + BigInt(at) + 1n && a === 0x48 && ((b === 0x89 && c === 0xe5) || (b === 0x8b && c === 0xec))) framed = true;
+      }
+    }
+  }
+  if (framed) return rbp;
+  return rsp === undefined ? undefined : BigInt.asUintN(64, rsp + spOffset);
+}
+
+/** The text of `info frame` for the selected frame. */
+export async function infoFrameText(session: Session): Promise<string> {
+  const frames = await session.frames();
+  const level = session.selectedFrame;
+  const f = frames[level]!;
+  const caller = frames[level + 1];
+  const callee = level > 0 ? frames[level - 1] : undefined;
+  const info = (await session.backtrace(level + 1))[level];
+  const loc = session.describe(f.level > 0 ? f.pc - 1n : f.pc);
+  const savedPc = caller?.pc ?? (await session.unwinder.callerPc(f));
+  const lines = [`Stack level ${f.level}, frame at ${hex(f.cfa ?? 0n)}:`];
+  let rip = ` rip = ${hex(f.pc)}`;
+  if (loc.function) rip += ` in ${loc.function}`;
+  if (loc.file && loc.line) rip += ` (${loc.file}:${loc.line})`;
+  lines.push(`${rip}; saved rip = ${savedPc !== undefined ? hex(savedPc) : '<not saved>'}`);
+  const rel: string[] = [];
+  if (caller) rel.push(` called by frame at ${hex(caller.cfa ?? 0n)}`);
+  if (callee) rel.push(` caller of frame at ${hex(callee.cfa ?? 0n)}`);
+  if (rel.length) lines.push(rel.join(','));
+  if (loc.file) lines.push(' source language c.');
+  const base = await amd64FrameBase(session, f);
+  const args = (info?.args ?? []).map((a) => `${a.name}=${a.value}`).join(', ');
+  lines.push(base ? ` Arglist at ${hex(base)}, args: ${args}` : ' Arglist at unknown address.');
+  let locals = base ? ` Locals at ${hex(base)},` : ' Locals at unknown address,';
+  if (f.cfa !== undefined) locals += ` Previous frame's sp is ${hex(f.cfa)}`;
+  lines.push(locals);
+  const saved = session.unwinder.savedRegisters(f);
+  const slots = GDB_ORDER.filter((r) => r !== DW_REG_RSP && saved.has(r)).map((r) => ` ${dwarfRegName(r)} at ${hex(saved.get(r)!)}`);
+  if (slots.length) lines.push(' Saved registers:', ` ${slots.join(',')}`);
+  return lines.join('\n') + '\n';
+}

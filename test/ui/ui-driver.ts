@@ -1,0 +1,82 @@
+// Test helper: the TUI (test/ui/harness.ts, the scripted demo session) in tmux, with its own config dir, plus screen readers and mouse reports.
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/build.js';
+import { Tmux } from './tmux.js';
+
+export const T = 60_000;
+export const HARNESS = join(ROOT, 'dist', 'test', 'ui', 'harness.js');
+
+export interface Ui {
+  tm: Tmux;
+  /** The directory used as XDG_CONFIG_HOME (and state, cache). */
+  dir: string;
+  config(): Record<string, unknown>;
+}
+
+/** Starts the harness in tmux; `dir` reuses a config directory (a restart), `config` writes config.json first. */
+export function startUi(opts: { cols?: number; rows?: number; dir?: string; config?: unknown } = {}): Ui {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'duster-ui-layout-'));
+  if (opts.config !== undefined) {
+    mkdirSync(join(dir, 'duster-tui'), { recursive: true });
+    writeFileSync(join(dir, 'duster-tui', 'config.json'), JSON.stringify(opts.config));
+  }
+  // env -u: the harness does nothing under the test runner's marker (it is also a file under dist/test/).
+  const tm = Tmux.start(`env -u NODE_TEST_CONTEXT node ${HARNESS}`, {
+    cols: opts.cols ?? 120, rows: opts.rows ?? 40, cwd: ROOT,
+    env: { TERM: 'tmux-256color', XDG_STATE_HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir },
+  });
+  return {
+    tm, dir,
+    config: () => {
+      try {
+        return JSON.parse(readFileSync(join(dir, 'duster-tui', 'config.json'), 'utf8')) as Record<string, unknown>;
+      } catch {
+        return {};
+      }
+    },
+  };
+}
+
+export const TITLE_NAMES = ['Source', 'Variables', 'Registers', 'Call stack', 'Breakpoints', 'Command', 'Disassembly', 'Memory', 'Program output'];
+
+/** The panes whose titles are on screen ("Source", "Call stack", ...). */
+export function titles(screen: string): string[] {
+  return TITLE_NAMES.filter((n) => findTitle(screen, n));
+}
+
+/** The focused pane's title ("[Source]" on screen). */
+export function focused(screen: string): string | undefined {
+  return TITLE_NAMES.find((n) => screen.includes(`[${n}]`));
+}
+
+/** Where a pane's title row is on screen: its row and the pane's left column (0-based), or undefined. */
+export function findTitle(screen: string, name: string): { row: number; col: number } | undefined {
+  const lines = screen.split('\n');
+  for (let row = 0; row < lines.length; row++) {
+    const col = lines[row]!.search(new RegExp(`(?:^|(?<=[│ ]))\\[?${name}(?:\\]| |$)`));
+    // "[Name]" when focused starts at the pane's left edge, " Name " one cell in.
+    if (col >= 0) return { row, col: lines[row]![col] === '[' ? col : col - 1 };
+  }
+  return undefined;
+}
+
+/** Column of the first vertical separator on a row, or -1. */
+export function separatorColumn(screen: string, row: number): number {
+  return screen.split('\n')[row]?.indexOf('\u2502') ?? -1;
+}
+
+/** SGR mouse reports (1-based on the wire; these take 0-based cells). */
+export const mouse = {
+  press: (x: number, y: number, button = 0): string => `\x1b[<${button};${x + 1};${y + 1}M`,
+  release: (x: number, y: number, button = 0): string => `\x1b[<${button};${x + 1};${y + 1}m`,
+  drag: (x: number, y: number): string => `\x1b[<32;${x + 1};${y + 1}M`,
+  wheelUp: (x: number, y: number): string => `\x1b[<64;${x + 1};${y + 1}M`,
+  wheelDown: (x: number, y: number): string => `\x1b[<65;${x + 1};${y + 1}M`,
+};
+
+/** A click: press and release, sent as the terminal would (one write). */
+export function click(tm: Tmux, x: number, y: number): void {
+  tm.type(mouse.press(x, y) + mouse.release(x, y));
+}
