@@ -8,7 +8,7 @@ import type { Command } from './registry.js';
 import { needSession, sessionOrLaunch } from './context.js';
 
 /** "kernel.c:73 if x > 3" -> spec and condition. */
-function splitCondition(args: string): { spec: string; condition?: string } {
+export function splitCondition(args: string): { spec: string; condition?: string } {
   const idx = args.search(/(^|\s)if(\s|\(|$)/);
   if (idx < 0) return { spec: args.trim() };
   const spec = args.slice(0, idx).trim();
@@ -42,31 +42,54 @@ function hex16(a: bigint): string {
   return '0x' + a.toString(16).padStart(16, '0');
 }
 
-export function formatBreakpointTable(bps: readonly Breakpoint[]): string {
-  if (!bps.length) return 'No breakpoints or watchpoints.\n';
-  // gdb narrows the address column to <PENDING> when no breakpoint has an address to show.
-  const wide = bps.some((b) => b.locations.length > 0);
-  const rows = [`Num     Type           Disp Enb ${wide ? 'Address            ' : 'Address    '}What`];
+/** gdb's Type column: "hw watchpoint", "read watchpoint", "acc watchpoint" for watchpoints. */
+const WATCH_TYPES = { write: 'hw watchpoint', read: 'read watchpoint', access: 'acc watchpoint' } as const;
+
+/**
+ * gdb's table. `live`: a process exists; without one, watchpoints have no location in memory and gdb
+ * narrows the Address column to 10 when no listed breakpoint has a code location.
+ */
+export function formatBreakpointTable(bps: readonly Breakpoint[], empty = 'No breakpoints or watchpoints.', live = true): string {
+  if (!bps.length) return `${empty}\n`;
+  // gdb widens the Type column (14 at least) to its longest entry.
+  const typeOf = (w: NonNullable<Breakpoint['watch']>): string => (w.software ? 'watchpoint' : WATCH_TYPES[w.kind]);
+  const typeWidth = Math.max(14, ...bps.map((b) => (b.watch ? typeOf(b.watch).length : 0))) + 1;
+  // gdb sizes the Address column by the widest location: a live watchpoint has one (the watched
+  // address), a pending breakpoint none, so a table of pending breakpoints only is narrow.
+  const addressWidth = bps.some((b) => b.locations.length) || (live && bps.some((b) => b.watch)) ? 18 : 10;
+  const rows = [`Num     ${'Type'.padEnd(typeWidth)}Disp Enb ${'Address'.padEnd(addressWidth)} What`];
   for (const b of bps) {
+    if (b.watch) {
+      rows.push(`${String(b.id).padEnd(8)}${typeOf(b.watch).padEnd(typeWidth)}${b.temporary ? 'del ' : 'keep'} ${b.enabled ? 'y' : 'n'}   ${''.padEnd(addressWidth)} ${b.watch.expression}`);
+      rows.push(...breakpointDetails(b));
+      continue;
+    }
     const disp = b.temporary ? 'del ' : 'keep';
     const enb = b.enabled ? 'y' : 'n';
     const where = (l: Breakpoint['locations'][number]) => (l.file && l.line ? `in ${l.function ?? '??'} at ${l.file}:${l.line}` : l.function ? `<${l.function}>` : '');
     if (b.locations.length === 1) {
       const l = b.locations[0]!;
-      rows.push(`${String(b.id).padEnd(8)}breakpoint     ${disp} ${enb}   ${hex16(l.address)} ${where(l)}`);
+      rows.push(`${String(b.id).padEnd(8)}${'breakpoint'.padEnd(typeWidth)}${disp} ${enb}   ${hex16(l.address)} ${where(l)}`);
     } else if (!b.locations.length) {
-      rows.push(`${String(b.id).padEnd(8)}breakpoint     ${disp} ${enb}   ${'<PENDING>'.padEnd(wide ? 18 : 10)} ${b.spec}`);
+      rows.push(`${String(b.id).padEnd(8)}${'breakpoint'.padEnd(typeWidth)}${disp} ${enb}   ${'<PENDING>'.padEnd(addressWidth)} ${b.spec}`);
     } else {
-      rows.push(`${String(b.id).padEnd(8)}breakpoint     ${disp} ${enb}   <MULTIPLE>         `);
+      rows.push(`${String(b.id).padEnd(8)}${'breakpoint'.padEnd(typeWidth)}${disp} ${enb}   <MULTIPLE>         `);
     }
-    if (b.condition) rows.push(`\tstop only if ${b.condition}`);
-    if (b.hits) rows.push(`\tbreakpoint already hit ${b.hits} time${b.hits === 1 ? '' : 's'}`);
-    if (b.ignoreCount) rows.push(`\tWill ignore next ${b.ignoreCount} crossings of breakpoint.`);
+    rows.push(...breakpointDetails(b));
     if (b.locations.length > 1) {
       b.locations.forEach((l, i) => rows.push(`${`${b.id}.${i + 1}`.padEnd(28)}${enb}   ${hex16(l.address)} ${where(l)}`));
     }
   }
   return rows.join('\n') + '\n';
+}
+
+/** The condition, hit count and ignore count lines under a breakpoint or watchpoint row. */
+function breakpointDetails(b: Breakpoint): string[] {
+  const rows: string[] = [];
+  if (b.condition) rows.push(`\tstop only if ${b.condition}`);
+  if (b.hits) rows.push(`\tbreakpoint already hit ${b.hits} time${b.hits === 1 ? '' : 's'}`);
+  if (b.ignoreCount) rows.push(`\tWill ignore next ${b.ignoreCount} crossings of breakpoint.`);
+  return rows;
 }
 
 function forIds(args: string, ctx: CommandContext, fn: (s: Session, id: number) => void | Promise<void>): Promise<void> {
@@ -121,7 +144,7 @@ export const breakpointCommands: Command[] = [
       const id = Number(m[1]);
       const cond = m[2]!.trim();
       s.setCondition(id, cond || undefined);
-      if (!cond) ctx.out.print(`Breakpoint ${id} now unconditional.\n`);
+      if (!cond && ctx.fromTerminal) ctx.out.print(`Breakpoint ${id} now unconditional.\n`); // gdb says it only to a terminal
     },
   },
   {
@@ -133,7 +156,7 @@ export const breakpointCommands: Command[] = [
       const id = Number(m[1]);
       const n = Number(m[2]);
       s.setIgnoreCount(id, n);
-      ctx.out.print(n === 0 ? `Will stop next time breakpoint ${id} is reached.\n` : n === 1 ? `Will ignore next crossing of breakpoint ${id}.\n` : `Will ignore next ${n} crossings of breakpoint ${id}.\n`);
+      if (ctx.fromTerminal) ctx.out.print(n === 0 ? `Will stop next time breakpoint ${id} is reached.\n` : n === 1 ? `Will ignore next crossing of breakpoint ${id}.\n` : `Will ignore next ${n} crossings of breakpoint ${id}.\n`);
     },
   },
 ];

@@ -67,6 +67,9 @@ export const dataCommands: Command[] = [
       if (mismatch) return needSession(ctx).setImageMismatchAllowed(mismatch[1] === 'off');
       const sysroot = /^(?:sysroot|solib-absolute-prefix)(?:\s+(.*))?$/.exec(a.trim());
       if (sysroot) return setSysroot(sysroot[1] ?? '', ctx);
+      // gdb's can-use-hw-watchpoints: 0 makes `watch` a software (single-stepping) watchpoint.
+      const hw = /^can-use-hw-watchpoints\s+(\d+)$/.exec(a.trim());
+      if (hw) return void (needSession(ctx).watchpoints.hardware = hw[1] !== '0');
       const m = /^(?:var(?:iable)?\s+)?(.*)$/s.exec(a.trim())!;
       if (!m[1]!.includes('=')) throw new UserError(`"set" needs an assignment: set var NAME = VALUE`);
       needSession(ctx).requireStopped();

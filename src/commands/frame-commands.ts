@@ -129,7 +129,11 @@ export const frameCommands: Command[] = [
 ];
 
 export const sessionInfoCommands: Command[] = [
-  { name: 'breakpoints', aliases: ['b', 'break'], help: 'List breakpoints with hit counts.', run: (_a, ctx) => ctx.out.print(formatBreakpointTable(ctx.session?.breakpoints.all() ?? [])) }, // before run: gdb's "No breakpoints or watchpoints."
+  { name: 'breakpoints', aliases: ['b', 'break'], help: 'List breakpoints with hit counts.', run: (_a, ctx) => {
+    // Before run: gdb's "No breakpoints or watchpoints."
+    const s = ctx.session;
+    ctx.out.print(formatBreakpointTable(s?.breakpoints.all() ?? [], undefined, s?.state === 'stopped' || s?.state === 'running'));
+  } },
   { name: 'registers', aliases: ['r'], help: 'General registers of the selected frame: info registers [NAME...].', run: (a, ctx) => infoRegisters(a, ctx, false) },
   { name: 'all-registers', help: 'Every register the target reports.', run: (a, ctx) => infoRegisters(a, ctx, true) },
   {

@@ -25,6 +25,20 @@ Let breakpoint N be crossed COUNT times without stopping; the hit count still gr
 Enable breakpoints N (all when none are given); a disabled breakpoint keeps its number.`,
   disable: `Usage: disable [N...]
 Disable breakpoints N (all when none are given) without deleting them.`,
+  watch: `Usage: watch [-l|-location] EXPRESSION [if CONDITION]
+Stop when the value of EXPRESSION (a variable, a member, *POINTER: memory) changes; the stop
+shows the old and the new value. It is a hardware watchpoint (a debug register on x86, up to
+four of 1, 2, 4 or 8 aligned bytes; a wider value takes several). A watchpoint on a local is
+deleted when its frame returns; -l watches the address instead, whatever the frame.
+"set can-use-hw-watchpoints 0" makes software watchpoints: the program is single-stepped and the
+value compared after each instruction (slow, but any number of them and on any target that runs).
+Watchpoints are numbered with breakpoints: info watchpoints, delete, disable, condition, ignore.`,
+  rwatch: `Usage: rwatch [-l|-location] EXPRESSION [if CONDITION]
+Stop when EXPRESSION is read ("Value = ..."). x86 cannot watch reads alone: an access watchpoint
+is used and stops that changed the value (writes) are not reported, as gdb does.`,
+  awatch: `Usage: awatch [-l|-location] EXPRESSION [if CONDITION]
+Stop when EXPRESSION is read or written: "Value = ..." for a read or a write of the same value,
+"Old value = ... New value = ..." for a change.`,
   continue: `Usage: continue [N]
 Resume the program until a breakpoint, a signal or its end. With N, the breakpoint
 where the program stopped is crossed N-1 more times before it stops again.

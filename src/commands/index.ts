@@ -10,6 +10,7 @@ import { maintCommands } from './maint-commands.js';
 import { xenCommands, xenInfoCommands } from './xen-commands.js';
 import { coreCommands } from './core-command.js';
 import { libraryInfoCommands } from './library-commands.js';
+import { watchCommands, watchInfoCommands } from './watch-commands.js';
 import { fileCommands } from './file-command.js';
 import { threadCommands, threadInfoCommands } from './thread-commands.js';
 import { registerSignalCommands } from './signal-commands.js';
@@ -17,11 +18,12 @@ import { registerSignalCommands } from './signal-commands.js';
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
   const info = new CommandTable('info');
-  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands, ...xenInfoCommands, ...threadInfoCommands, ...libraryInfoCommands);
+  info.add(...staticInfoCommands, ...sessionInfoCommands, ...dataInfoCommands, ...xenInfoCommands, ...threadInfoCommands, ...libraryInfoCommands, ...watchInfoCommands);
   table.add(
     ...basicCommands(() => table),
     ...runCommands,
     ...breakpointCommands,
+    ...watchCommands,
     ...frameCommands,
     ...dataCommands,
     ...staticCommands,

@@ -2,6 +2,7 @@
 import type { CodeLocation, FrameInfo, StopInfo } from '../core/api.js';
 import type { Session } from '../core/session.js';
 import type { SourceFiles } from './source-files.js';
+import { watchTitle } from '../core/watchpoints.js';
 
 export function hex16(a: bigint): string {
   return '0x' + a.toString(16).padStart(16, '0');
@@ -46,6 +47,12 @@ export function backtraceLine(f: FrameInfo, session: Session): string {
   return `#${f.level}  ${frameDescription(f.location, f.args, midLine)}`;
 }
 
+/** "Breakpoint", or "Temporary breakpoint" for one that was deleted when it fired. */
+function breakpointTitle(session: Session, id: number): string {
+  const bp = session.breakpoints.all().find((b) => b.id === id);
+  return bp && !bp.temporary ? 'Breakpoint' : 'Temporary breakpoint';
+}
+
 /** Text printed when the target stops, given where the previous command started. */
 export async function describeStop(session: Session, sources: SourceFiles, stop: StopInfo, started: CodeLocation | undefined): Promise<string> {
   const loc = stop.location;
@@ -66,7 +73,7 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
       // gdb numbers the location that was hit when the breakpoint has several ("Breakpoint 2.1, ...").
       const at = bp && bp.locations.length > 1 ? bp.locations.findIndex((l) => l.address === loc.address) : -1;
       const id = at >= 0 ? `${cause.breakpoint}.${at + 1}` : `${cause.breakpoint}`;
-      header = `\n${who ? `${who} hit ` : ''}${bp && !bp.temporary ? 'Breakpoint' : 'Temporary breakpoint'} ${id}, ${frameDescription(loc, await args(), !atLineStart)}`;
+      header = `\n${who ? `${who} hit ` : ''}${breakpointTitle(session, cause.breakpoint)} ${id}, ${frameDescription(loc, await args(), !atLineStart)}`;
       break;
     }
     case 'signal':
@@ -74,6 +81,19 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
       break;
     case 'interrupted':
       header = `\n${who ?? 'Program'} received signal SIGINT, Interrupt.\n${frameDescription(loc, await args(), !atLineStart)}`;
+      break;
+    case 'watchpoint': {
+      // gdb prints the stop reasons in number order and stops after a breakpoint's ("Breakpoint 3, frame").
+      const bpId = cause.breakpoint;
+      const shown = cause.hits.filter((h) => bpId === undefined || h.watchpoint < bpId);
+      const hit = who ? `${who} hit ` : '';
+      const reports = shown.map((h) => `\n${hit}${watchTitle(h.watch)} ${h.watchpoint}: ${h.watch.expression}\n\n${h.old !== undefined ? `Old value = ${h.old}\nNew value = ${h.value}` : `Value = ${h.value}`}\n`);
+      const frame = frameDescription(loc, await args(), !atLineStart);
+      header = reports.join('') + (bpId === undefined ? frame : `\n${hit}${breakpointTitle(session, bpId)} ${bpId}, ${frame}`);
+      break;
+    }
+    case 'watch-scope':
+      header = `\nWatchpoint ${cause.watchpoint} deleted because the program has left the block in\nwhich its expression is valid.\n${frameDescription(loc, await args(), !atLineStart)}`;
       break;
     case 'finish':
     case 'step':

@@ -20,7 +20,25 @@ export type StopCause =
   | { kind: 'finish'; returned?: string } // "Value returned is $1 = ..." text
   | { kind: 'signal'; signal: string; description: string }
   | { kind: 'interrupted' }
-  | { kind: 'attached' };
+  | { kind: 'attached' }
+  | { kind: 'watchpoint'; hits: WatchHit[]; breakpoint?: number } // hardware watchpoints that fired, in number order; a breakpoint at the pc after the access too
+  | { kind: 'watch-scope'; watchpoint: number }; // a watchpoint on locals was deleted: its frame returned
+
+/** What a watchpoint reports when it fires: "Old value = 1 / New value = 2" (a change), else "Value = 7". */
+export interface WatchHit {
+  watchpoint: number;
+  watch: WatchInfo;
+  old?: string;
+  value: string;
+}
+
+/** What makes a breakpoint a watchpoint: what it traps on and the expression the user typed. */
+export interface WatchInfo {
+  kind: 'write' | 'read' | 'access';
+  expression: string;
+  /** A software watchpoint (gdb's "Watchpoint N"): checked after every single step, not by the target. */
+  software?: boolean;
+}
 
 export interface StopInfo {
   vcpu: number;
@@ -79,6 +97,8 @@ export interface BreakpointInfo {
   ignoreCount: number;
   hits: number;
   locations: CodeLocation[];
+  /** Set for watchpoints (which have no code locations); they share the breakpoints' numbers. */
+  watch?: WatchInfo;
 }
 
 export interface FrameInfo {

@@ -1,6 +1,6 @@
 // User breakpoints: numbering, enable/disable, conditions, ignore counts, temporaries, hit counts (gdb semantics).
 import { UserError } from '../util/errors.js';
-import type { BreakpointInfo, CodeLocation } from './api.js';
+import type { BreakpointInfo, CodeLocation, WatchInfo } from './api.js';
 
 /** A user breakpoint: the same shape the front ends see (the table hands out copies). */
 export type Breakpoint = BreakpointInfo;
@@ -14,12 +14,20 @@ export class BreakpointTable {
   }
 
   info(): BreakpointInfo[] {
-    return this.list.map((b) => ({ ...b, locations: [...b.locations] }));
+    return this.list.map((b) => ({ ...b, locations: [...b.locations], ...(b.watch ? { watch: { ...b.watch } } : {}) }));
   }
 
   create(spec: string, locations: CodeLocation[], opts: { temporary?: boolean; condition?: string } = {}): Breakpoint {
     const bp: Breakpoint = { id: this.nextId++, spec, enabled: true, temporary: !!opts.temporary, ignoreCount: 0, hits: 0, locations };
     if (opts.condition) bp.condition = opts.condition;
+    this.list.push(bp);
+    return bp;
+  }
+
+  /** A watchpoint: numbered with the breakpoints, no code location (core/watchpoints.ts keeps the rest). */
+  createWatch(watch: WatchInfo, condition?: string): Breakpoint {
+    const bp: Breakpoint = { id: this.nextId++, spec: watch.expression, enabled: true, temporary: false, ignoreCount: 0, hits: 0, locations: [], watch };
+    if (condition) bp.condition = condition;
     this.list.push(bp);
     return bp;
   }

@@ -1,7 +1,7 @@
 // Resuming and stopping, once for every backend: planting sites for a strategy, stepping over them, spin polling.
 import { x86_64 } from '../arch/arch.js';
 import type { InstructionStepper } from '../arch/arch.js';
-import { TargetGoneError, type RegisterSet, type StopEvent, type Target } from '../target/contract.js';
+import { TargetGoneError, type RegisterSet, type StopEvent, type Target, type WatchKind } from '../target/contract.js';
 import type { PatchTable } from './patches.js';
 import { signalDescription, SignalTable } from './signals.js';
 import type { BreakpointStrategy } from './strategy.js';
@@ -15,6 +15,7 @@ export type RawStop =
   // Forks are handled inside run control (followFork), never returned from it.
   | { kind: 'forked'; vcpu: number; child: number; vfork?: boolean }
   | { kind: 'vfork-done'; vcpu: number }
+  | { kind: 'watch'; vcpu: number; watch: WatchKind; address?: bigint } // a hardware watchpoint fired (core/watchpoints.ts decides whether it stops)
   | { kind: 'exited'; code: number }
   | { kind: 'killed'; signal: number; name: string };
 
@@ -410,6 +411,7 @@ export class RunControl {
       case 'spin': return this.park({ kind: 'site', vcpu, address: r.address });
       case 'forked': return { kind: 'forked', vcpu, child: r.child, ...(r.vfork ? { vfork: true } : {}) };
       case 'vfork-done': return { kind: 'vfork-done', vcpu };
+      case 'watchpoint': return { kind: 'watch', vcpu, watch: r.watch, ...(r.address !== undefined ? { address: r.address } : {}) };
       case 'signal':
         if (this.userInterrupt && (r.signal === 2 || r.signal === 0)) return { kind: 'interrupted', vcpu };
         return { kind: 'signal', vcpu, signal: r.signal, name: r.name };

@@ -7,6 +7,7 @@ import type { RawStop } from './run-control.js';
 import { resolveLocationSpec } from './locations.js';
 import { SessionQueries } from './session-queries.js';
 import { signalDescription, type SignalTable } from './signals.js';
+import { Watchpoints } from './watchpoints.js';
 
 /** The second layer of Session (see session.ts): execution commands and breakpoints. */
 export class SessionExecution extends SessionQueries {
@@ -22,6 +23,14 @@ export class SessionExecution extends SessionQueries {
   private allowImageMismatch = false;
   /** No execution command may start any more (a detach or quit is under way). */
   closing = false;
+  /** Hardware watchpoints (numbered with the breakpoints, which hold their user-visible part). */
+  readonly watchpoints = new Watchpoints({
+    target: this.target,
+    run: this.run,
+    breakpoints: this.breakpoints,
+    readMemory: (a, n) => this.readMemory(a, n),
+    triggers: (bp, vcpu) => this.hitTriggers(bp, vcpu),
+  });
 
   /** Runs one execution command: marks running, does it, reports the stop (or exit). */
   async execute(what: (vcpu: number) => Promise<{ raw: RawStop; cause?: StopCause }>): Promise<StopInfo | undefined> {
@@ -30,6 +39,13 @@ export class SessionExecution extends SessionQueries {
     if (this.closing) throw new UserError('The debugger is detaching.');
     if (this.busy) throw new UserError('Another command is still running.');
     this.busy = true;
+    try {
+      await this.watchpoints.sync(); // a refused watchpoint aborts the command before anything runs
+    } catch (e) {
+      this.busy = false;
+      if (e instanceof TargetGoneError) this.noteTargetGone(e);
+      throw e;
+    }
     this.run.clearInterrupt();
     this.state = 'running';
     let settle!: () => void;
@@ -70,6 +86,7 @@ export class SessionExecution extends SessionQueries {
     this.lastStop = undefined;
     this.frameCache = undefined;
     this.run.setPendingSignal(undefined);
+    this.watchpoints.processGone();
     // Nothing is left to write the originals back to. A program that outlives the connection (a stub
     // that attached to it) keeps these bytes: say so rather than let it die of a SIGTRAP unexplained.
     const user = this.breakpoints.addresses();
@@ -92,6 +109,7 @@ export class SessionExecution extends SessionQueries {
       this.state = 'exited';
       this.lastStop = undefined;
       await this.run.removeAll().catch(() => []);
+      this.watchpoints.processGone();
       const who = `[Inferior 1 (process ${this.pid ?? '?'})`;
       const text = raw.kind === 'exited'
         ? raw.code === 0 ? `${who} exited normally]` : `${who} exited with code ${raw.code.toString(8).padStart(2, '0')}]`
@@ -106,6 +124,7 @@ export class SessionExecution extends SessionQueries {
     if (cause) c = cause;
     else if (raw.kind === 'signal') c = { kind: 'signal', signal: raw.name, description: signalDescription(raw.name) };
     else if (raw.kind === 'interrupted') c = { kind: 'interrupted' };
+    else if (raw.kind === 'watch') c = { kind: 'step' }; // a watchpoint hit that stops always comes with its cause
     else if (raw.kind === 'site') {
       const hit = this.breakpoints.at(raw.address)[0];
       c = hit ? { kind: 'breakpoint', breakpoint: hit.id } : { kind: 'step' };
@@ -142,33 +161,41 @@ export class SessionExecution extends SessionQueries {
     if (address === this.images.eventAddress) await this.libraryEvent();
     let fired: Breakpoint | undefined;
     for (const bp of this.breakpoints.at(address)) {
-      if (bp.condition) {
-        let ok = false;
-        try {
-          this.atInternalStop = true;
-          this.frameCache = undefined;
-          const condition = bp.condition;
-          const evaluation = this.evaluation;
-          ok = evaluation ? await this.withThread(vcpu, () => evaluation.conditionHolds(condition)) : true;
-        } catch (e) {
-          this.emit({ type: 'error', message: `Error in testing condition for breakpoint ${bp.id}:\n${(e as Error).message}` });
-          ok = true; // gdb stops when a condition cannot be evaluated
-        } finally {
-          this.atInternalStop = false;
-          this.frameCache = undefined;
-        }
-        if (!ok) continue;
-      }
-      bp.hits++;
-      if (bp.ignoreCount > 0) {
-        bp.ignoreCount--;
-        continue;
-      }
-      fired ??= bp;
+      if (await this.hitTriggers(bp, vcpu)) fired ??= bp;
     }
     if (fired?.temporary) await this.deleteBreakpoint(fired.id);
     else if (fired) this.emit({ type: 'breakpoints-changed' });
     return fired;
+  }
+
+  /**
+   * A breakpoint or watchpoint was reached by thread `vcpu`: its condition (evaluated in that thread's
+   * frames, as gdb does), then its hit count and ignore count (gdb's order).
+   */
+  private async hitTriggers(bp: Breakpoint, vcpu: number): Promise<boolean> {
+    if (bp.condition) {
+      let ok = false;
+      try {
+        this.atInternalStop = true;
+        this.frameCache = undefined;
+        const condition = bp.condition;
+        const evaluation = this.evaluation;
+        ok = evaluation ? await this.withThread(vcpu, () => evaluation.conditionHolds(condition)) : true;
+      } catch (e) {
+        this.emit({ type: 'error', message: `Error in testing condition for breakpoint ${bp.id}:\n${(e as Error).message}` });
+        ok = true; // gdb stops when a condition cannot be evaluated
+      } finally {
+        this.atInternalStop = false;
+        this.frameCache = undefined;
+      }
+      if (!ok) return false;
+    }
+    bp.hits++;
+    if (bp.ignoreCount > 0) {
+      bp.ignoreCount--;
+      return false;
+    }
+    return true;
   }
 
   /** What the program's signals do (gdb's `handle` table); changes reach the target before it next runs. */

@@ -119,10 +119,11 @@ export class Session extends SessionExecution {
 
   /** Every way out ends here: restores patched bytes; never throws. Returns addresses it could not restore. */
   async restoreAll(): Promise<bigint[]> {
+    const lifted = await this.watchpoints.removeAll().catch(() => []);
     try {
-      return await this.run.removeAll();
+      return [...(await this.run.removeAll()), ...lifted];
     } catch {
-      return [];
+      return lifted;
     }
   }
 
@@ -192,6 +193,7 @@ export class Session extends SessionExecution {
     await this.target.restart(this.program.elf.path, this.args);
     this.unstarted = false;
     this.patches.forgetAll();
+    this.watchpoints.processGone();
     this.run.removeOwnersWithPrefix('temp:');
     this.run.setPendingSignal(undefined); // the old process's signal dies with it
     this.run.forgetThreads();
@@ -207,6 +209,7 @@ export class Session extends SessionExecution {
     this.vcpu = vcpus[0]?.id ?? 0;
     await this.followImages();
     this.lastStop = { vcpu: this.vcpu, cause: { kind: 'attached' }, location: await this.locationOfPc(this.vcpu) };
+    await this.watchpoints.refreshValues();
     this.emit({ type: 'breakpoints-changed' });
   }
 
@@ -214,6 +217,7 @@ export class Session extends SessionExecution {
     if (this.state === 'exited' || this.state === 'detached') throw new UserError('The program is not being run.');
     await this.restoreAll();
     await this.target.kill();
+    this.watchpoints.processGone();
     this.state = 'exited';
   }
 }

@@ -48,15 +48,28 @@ export class Stepping {
     try {
       let v = vcpu;
       for (;;) {
-        const raw = await run.continueAll(v);
-        if (raw.kind !== 'site') return { raw };
+        // Software watchpoints: one instruction at a time, their values compared after each.
+        const stepped = this.s.watchpoints.anySoftware ? await this.s.watchpoints.stepUntilChange(v) : undefined;
+        const raw = stepped ? stepped.raw : await run.continueAll(v);
+        if (raw.kind !== 'site' && raw.kind !== 'watch') return { raw };
         v = raw.vcpu;
-        const bp = await this.s.userBreakpointTriggers(raw.address, raw.vcpu);
-        if (bp) return { raw, cause: { kind: 'breakpoint', breakpoint: bp.id } };
+        const at = raw.kind === 'site' ? raw.address : await this.pc(v);
+        const hits = stepped ? stepped.hits : raw.kind === 'watch' ? await this.s.watchpoints.check(raw) : [];
+        // x86 data breakpoints trap after the access: a site at the next instruction is reached too (gdb reports both).
+        if (raw.kind === 'watch' && !run.isSite(at)) {
+          if (hits.length) return { raw, cause: { kind: 'watchpoint', hits } };
+          continue;
+        }
+        const site: RawStop = { kind: 'site', vcpu: v, address: at };
+        const gone = await this.s.watchpoints.scopeExit(v, at);
+        if (gone !== undefined) return { raw: site, cause: { kind: 'watch-scope', watchpoint: gone } };
+        const bp = await this.s.userBreakpointTriggers(at, v);
+        if (hits.length) return { raw: site, cause: { kind: 'watchpoint', hits, ...(bp ? { breakpoint: bp.id } : {}) } };
+        if (bp) return { raw: site, cause: { kind: 'breakpoint', breakpoint: bp.id } };
         // Step temporaries belong to the stepping thread (gdb's are thread-specific): another thread
         // reaching one is stepped over it and resumed.
         for (const t of temps) {
-          if (t.address === raw.address && raw.vcpu === vcpu && (!t.check || (await t.check(raw.vcpu)))) return { raw, temp: t };
+          if (t.address === at && v === vcpu && (!t.check || (await t.check(v)))) return { raw: site, temp: t };
         }
       }
     } finally {
@@ -133,7 +146,7 @@ export class Stepping {
     }
     let range = { start: sal.pc, end: sal.end, line: sal.line, file: sal.file.path };
     let frameSp = await this.frameCfa(vcpu);
-    const ranged = this.s.run.canRangeStep;
+    const ranged = this.s.run.canRangeStep && !this.s.watchpoints.anySoftware;
     for (let n = 0; n < MAX_INSTRUCTIONS_PER_LINE; n++) {
       let r: Outcome;
       if (ranged) {
@@ -192,8 +205,27 @@ export class Stepping {
     throw new UserError('Stepping gave up after too many instructions in one line.');
   }
 
-  /** A user breakpoint where a step ended is reported as hit, as gdb does. */
+  /** A user breakpoint where a step ended is reported as hit, as gdb does; so are watchpoints and a watched frame's return. */
   private async afterStep(vcpu: number, raw: RawStop): Promise<Outcome> {
+    const soft = this.s.watchpoints.anySoftware && (raw.kind === 'stepped' || raw.kind === 'site' || raw.kind === 'watch');
+    if (raw.kind === 'watch' || soft) {
+      // The instruction completed (x86 data breakpoints trap after it): a finished step, plus the hits that stop.
+      const hits = [...(raw.kind === 'watch' ? await this.s.watchpoints.check(raw) : []), ...(soft ? await this.s.watchpoints.checkSoftware(vcpu) : [])].sort((a, b) => a.watchpoint - b.watchpoint);
+      const r = await this.judgeStep(vcpu, raw.kind === 'watch' ? { kind: 'stepped', vcpu } : raw);
+      if (!hits.length) return r;
+      const bp = r.cause?.kind === 'breakpoint' ? { breakpoint: r.cause.breakpoint } : {};
+      return { raw: r.raw.kind === 'stepped' ? { kind: 'watch', vcpu, watch: 'write' } : r.raw, cause: { kind: 'watchpoint', hits, ...bp } };
+    }
+    return this.judgeStep(vcpu, raw);
+  }
+
+  /** afterStep without watchpoint hits: a watched frame's return, then user breakpoints. */
+  private async judgeStep(vcpu: number, raw: RawStop): Promise<Outcome> {
+    if (raw.kind === 'site' || (raw.kind === 'stepped' && this.s.watchpoints.anyScoped && this.s.watchpoints.isScopeSite(await this.pc(vcpu)))) {
+      const address = raw.kind === 'site' ? raw.address : await this.pc(vcpu);
+      const gone = await this.s.watchpoints.scopeExit(vcpu, address);
+      if (gone !== undefined) return { raw: { kind: 'site', vcpu, address }, cause: { kind: 'watch-scope', watchpoint: gone } };
+    }
     if (raw.kind === 'site') {
       const bp = await this.s.userBreakpointTriggers(raw.address, raw.vcpu);
       if (bp) return { raw, cause: { kind: 'breakpoint', breakpoint: bp.id } };

@@ -15,7 +15,11 @@ export type StopReason =
   // The program forked: the child (a process id) is stopped, see detachFork. A vfork child shares the
   // parent's memory until it execs or exits, which the parent then reports as 'vfork-done'.
   | { kind: 'forked'; child: number; vfork?: boolean }
-  | { kind: 'vfork-done' };
+  | { kind: 'vfork-done' }
+  | { kind: 'watchpoint'; watch: WatchKind; address?: bigint }; // a hardware watchpoint fired (address: the data address, when known)
+
+/** What a hardware watchpoint traps on: writes (gdb's watch, Z2), reads (rwatch, Z3) or both (awatch, Z4). */
+export type WatchKind = 'write' | 'read' | 'access';
 
 export interface StopEvent {
   /** vCPU/thread that stopped (undefined when the whole target ended). */
@@ -109,6 +113,14 @@ export interface Target {
   /** Breakpoints planted by the target (required when capabilities.breakpoints is 'target'). */
   insertBreakpoint?(addr: bigint): Promise<void>;
   removeBreakpoint?(addr: bigint): Promise<void>;
+  /**
+   * Hardware watchpoints over [addr, addr+len) (gdb-remote Z2/Z3/Z4; the stub splits a range over
+   * several debug registers). Resolves false when the target has no watchpoints of this kind (core
+   * then emulates a read watchpoint with an access one, as gdb does); rejects when it refuses this
+   * one (out of debug registers). Absent: the target has no hardware watchpoints (core files, Xen).
+   */
+  insertWatchpoint?(kind: WatchKind, addr: bigint, len: number): Promise<boolean>;
+  removeWatchpoint?(kind: WatchKind, addr: bigint, len: number): Promise<void>;
   /**
    * Core hands over the addresses that hold a spin site (`jmp .`) before each resume, so a backend
    * that can watch them itself (the Xen shim's waiter) need not guess them from written bytes.

@@ -69,7 +69,7 @@ export function renderBreakpointRow(bp: BreakpointInfo, width: number, cursor: b
   line.add(bp.spec, bp.enabled ? t.style('name') : t.style('bpDisabled'));
   const loc = bp.locations[0];
   if (loc && loc.file && loc.line !== undefined && bp.spec !== `${loc.file}:${loc.line}`) line.add(` ${loc.file}:${loc.line}`, t.style('address'));
-  if (!bp.locations.length) line.add(' <pending>', t.style('muted'));
+  if (!bp.locations.length) line.add(bp.watch ? ` ${bp.watch.kind === 'write' ? 'watch' : bp.watch.kind === 'read' ? 'rwatch' : 'awatch'}` : ' <pending>', t.style('muted'));
   if (!bp.enabled) line.add(' off', t.style('bpDisabled'));
   line.add(` ${bp.hits} hit${bp.hits === 1 ? '' : 's'}`, t.style('muted'));
   if (bp.condition) {
@@ -110,6 +110,8 @@ export function describeStop(stop: StopInfo): string {
     case 'signal': return `${c.signal}${c.description ? ` (${c.description})` : ''}`;
     case 'interrupted': return 'interrupted';
     case 'attached': return 'attached';
+    case 'watchpoint': return `watchpoint ${c.hits.map((h) => h.watchpoint).join(', ')}`;
+    case 'watch-scope': return `watchpoint ${c.watchpoint} out of scope`;
   }
 }
 

@@ -1,11 +1,14 @@
 // Stop handling and interrupts of a remote target: the wire while it runs, stop replies turned into StopEvents, ^C and its races.
-import { TargetGoneError, type StopEvent, type StopReason } from '../contract.js';
+import { TargetGoneError, type StopEvent, type StopReason, type WatchKind } from '../contract.js';
 import { RemoteError, WAIT_FOREVER, type RemoteConnection } from './connection.js';
 import { OutputLimit } from './output-limit.js';
 import type { RegisterCache } from './register-cache.js';
 import { SIGINT, SIGSTOP, SIGTRAP, isStopReply, parseStopReply, signalName, type StopReply } from './stop-reply.js';
 import type { RemoteThreads } from './threads.js';
 import { remoteFailure } from './util.js';
+
+/** The stop reply's watchpoint reasons (watch:ADDR, rwatch:ADDR, awatch:ADDR). */
+const WATCH_KINDS: Record<string, WatchKind> = { watch: 'write', rwatch: 'read', awatch: 'access' };
 
 /** One resume at a time: start() sends it, wait() yields its stop, interrupt() may come in between. */
 export class StopControl {
@@ -115,8 +118,10 @@ export class StopControl {
     const vcpu = this.threads.stopVcpu;
     if (vcpu !== undefined) this.registers.noteExpedited(vcpu, reply.registers);
     let reason: StopReason;
+    const watch = reply.reason !== undefined ? WATCH_KINDS[reply.reason] : undefined;
     const child = reply.forkChild && (reply.forkChild.pid ?? reply.forkChild.tid);
-    if ((reply.reason === 'fork' || reply.reason === 'vfork') && child !== undefined && child > 0) {
+    if (watch) reason = { kind: 'watchpoint', watch, ...(reply.watchAddress !== undefined ? { address: reply.watchAddress } : {}) };
+    else if ((reply.reason === 'fork' || reply.reason === 'vfork') && child !== undefined && child > 0) {
       reason = reply.reason === 'vfork' ? { kind: 'forked', child, vfork: true } : { kind: 'forked', child };
     } else if (reply.reason === 'vforkdone') reason = { kind: 'vfork-done' };
     else if (reply.signal === SIGTRAP || reply.reason !== undefined) reason = { kind: 'trap' };

@@ -1,7 +1,7 @@
 // GdbRemoteTarget: the Target contract over the GDB remote serial protocol (gdbserver, QEMU's gdbstub, Xen's gdbsx).
 import {
   TargetGoneError,
-  type RegisterSet, type ResumeOptions, type StopEvent, type Target, type TargetCapabilities, type VcpuInfo,
+  type RegisterSet, type ResumeOptions, type StopEvent, type Target, type TargetCapabilities, type VcpuInfo, type WatchKind,
 } from '../contract.js';
 import { UserError } from '../../util/errors.js';
 import { RemoteConnection, RemoteError } from './connection.js';
@@ -18,6 +18,9 @@ import { remoteFailure } from './util.js';
 import { RemoteProcessImage } from './process-image.js';
 
 export type { GdbRemoteOptions } from './negotiate.js';
+
+/** The Z packet number of each watchpoint kind. */
+const WATCH_PACKETS: Record<WatchKind, number> = { write: 2, read: 3, access: 4 };
 
 /**
  * A connected remote stub in all-stop mode. vCPU numbers are the stub's thread ids (threads.ts).
@@ -40,6 +43,8 @@ export class GdbRemoteTarget implements Target {
   private readonly threads: RemoteThreads;
   private readonly registers: RegisterCache;
   private readonly stops: StopControl;
+  /** Watchpoints in the stub (Z2-Z4 answered OK), to take out of a forked child before it is let go. */
+  private readonly watchpoints = new Map<string, { kind: WatchKind; addr: bigint; len: number }>();
   /** '!' was accepted: the stub outlives the process, so kill keeps the connection for a later vRun. */
   private extended = false;
   /** auxv and the library list, when the stub offers them (gdbserver); undefined elsewhere. */
@@ -148,6 +153,27 @@ export class GdbRemoteTarget implements Target {
     return this.zPacket('z', addr);
   }
 
+  /** Z2/Z3/Z4; false when the stub does not know the packet (empty reply), as gdb then assumes. */
+  async insertWatchpoint(kind: WatchKind, addr: bigint, len: number): Promise<boolean> {
+    this.checkStopped();
+    const z = WATCH_PACKETS[kind];
+    const reply = await this.request(`Z${z},${addr.toString(16)},${len.toString(16)}`);
+    if (reply === 'OK') {
+      this.watchpoints.set(`${z},${addr},${len}`, { kind, addr, len });
+      return true;
+    }
+    if (reply === '') return false;
+    throw remoteFailure(`Z${z}`, reply, `Cannot insert a watchpoint at 0x${addr.toString(16)}`);
+  }
+
+  async removeWatchpoint(kind: WatchKind, addr: bigint, len: number): Promise<void> {
+    this.checkStopped();
+    const z = WATCH_PACKETS[kind];
+    const reply = await this.request(`z${z},${addr.toString(16)},${len.toString(16)}`);
+    this.watchpoints.delete(`${z},${addr},${len}`);
+    if (reply !== 'OK') throw remoteFailure(`z${z}`, reply, `Cannot remove the watchpoint at 0x${addr.toString(16)}`);
+  }
+
   async resume(opts: ResumeOptions): Promise<void> {
     this.checkStopped();
     // C/S deliver a signal as the thread resumes ("C0b" = SIGSEGV); range stepping cannot carry one.
@@ -197,11 +223,14 @@ export class GdbRemoteTarget implements Target {
   async detachFork(child: number, restore: readonly { address: bigint; bytes: Uint8Array }[]): Promise<void> {
     this.checkStopped();
     const hex = child.toString(16);
-    if (restore.length) {
+    if (restore.length || this.watchpoints.size) {
       const r = await this.request(`Hgp${hex}.${hex}`);
       if (r !== 'OK') throw remoteFailure('Hg', r, `Cannot select the child process ${child}`);
       this.threads.forgetGeneral();
       for (const p of restore) await this.memory.write(p.address, p.bytes);
+      // gdbserver gives the child a copy of the parent's debug registers (as gdb expects): take ours out
+      // of it, or its first write to a watched variable kills it with SIGTRAP once detached.
+      for (const w of this.watchpoints.values()) await this.request(`z${WATCH_PACKETS[w.kind]},${w.addr.toString(16)},${w.len.toString(16)}`);
     }
     const reply = await this.request(`D;${hex}`);
     if (reply !== 'OK') throw remoteFailure(`D;${hex}`, reply, `Cannot detach from child process ${child}`);
@@ -268,6 +297,7 @@ export class GdbRemoteTarget implements Target {
     this.threads.reset();
     this.registers.clear();
     this.processImage?.reset();
+    this.watchpoints.clear(); // a new process has none
     this.stops.exited = false;
     const ev = this.stops.noteStop(parseStopReply(reply));
     this.threads.initialThread = ev.vcpu;
