@@ -30,8 +30,8 @@ test('--tui on a core: "program not running" in the status bar, the crash line s
     }
     assert.match(ui.text(), /program not running/);
     ui.keys('q');
-    const end = await ui.waitFor(/\[exit \d+\]|Detach from the target/, T, 'quit');
-    if (/Detach/.test(end)) ui.keys('y');
+    const end = await ui.waitFor(/\[exit \d+\]|Close the post-mortem session/, T, 'quit');
+    if (/Close the post-mortem/.test(end)) ui.keys('y');
     await ui.waitFor(/\[exit 0\]/, T);
     assert.equal(readFileSync(errFile, 'utf8'), '');
   } finally {

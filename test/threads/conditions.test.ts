@@ -50,7 +50,8 @@ for (const b of BUILDS) {
     const cmds = ['break work if i == 3', 'continue', 'continue', 'continue', 'continue', 'info breakpoints', 'continue'];
     const { ours, gdb } = await sideBySide(exe, cmds);
     assert.doesNotMatch(ours, /Error in testing condition|No symbol/, ours);
-    const o = shape(ours, 'duster-tui');
+    // Entry values (id=id@entry=2 at -O2): gdb prints them from call sites, we only for parameters still in their entry register.
+    const o = shape(withoutEntryValues(ours), 'duster-tui');
     const g = shape(withoutEntryValues(gdb), 'gdb');
     assert.equal(g.hits.length, 4, `gdb saw four hits\n${gdb}`);
     assert.deepEqual(o, g);
