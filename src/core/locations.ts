@@ -26,7 +26,7 @@ export async function resolveLocationSpec(session: SessionQueries, spec: string,
       return [session.describe(pc)];
     }
     case 'address': {
-      const addr = addressOf ? await addressOf(ls.expression) : parseAddress(ls.expression);
+      const addr = addressOf ? await addressOf(ls.expression) : (functionEntry(session, ls.expression) ?? parseAddress(ls.expression));
       return [session.describe(addr)];
     }
     case 'line': {
@@ -75,6 +75,20 @@ function functionLocations(session: SessionQueries, name: string, inFile: string
     if (plt) out.push(session.describe(plt.value));
   }
   return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+/**
+ * `*NAME` for a function NAME: its entry (no prologue skipped), at the address where the process has it (a
+ * PIE or library is rebased), from the first image whose ELF symbols define it.
+ */
+function functionEntry(session: SessionQueries, text: string): bigint | undefined {
+  const name = text.trim();
+  if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
+  for (const prog of session.images.set.programs()) {
+    const sym = prog.symbols.named(name).find((s) => (s.type === 2 || s.type === 10) && s.shndx !== 0);
+    if (sym) return sym.value;
+  }
+  return undefined;
 }
 
 function withPath(session: SessionQueries, address: bigint): { fullPath?: string } {

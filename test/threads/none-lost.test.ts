@@ -43,7 +43,7 @@ for (const b of RUNS) {
   });
 }
 
-test('[-O0 -no-pie] after a hit, selecting another thread and continuing does not report the same hit again', { timeout: 300_000 }, async () => {
+test(`[${BUILDS[0]!.label}] after a hit, selecting another thread and continuing does not report the same hit again`, { timeout: 300_000 }, async () => {
   // The thread that hit stays on the breakpoint while another is selected: continuing must step it off first.
   const exe = workers(BUILDS[0]!.flags);
   const cmds = ['break work if i == 3', 'continue', 'thread 1', 'continue', 'thread 1', 'continue', 'thread 1', 'continue', 'thread 1', 'continue'];

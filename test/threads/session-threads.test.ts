@@ -9,7 +9,7 @@ import { GdbRemoteTarget } from '../../src/target/gdb-remote/target.js';
 import { startGdbserver } from '../helpers/gdbserver.js';
 import { BUILDS, GO_LINE, workers } from './side-by-side.js';
 
-test('[-O0 -no-pie] Session.threads(): five numbered, named threads; selecting one moves frames and the current mark', { timeout: 120_000 }, async () => {
+test(`[${BUILDS[0]!.label}] Session.threads(): five numbered, named threads; selecting one moves frames and the current mark`, { timeout: 120_000 }, async () => {
   const exe = workers(BUILDS[0]!.flags);
   const gs = await startGdbserver(exe);
   const target = await GdbRemoteTarget.connect(gs.host, gs.port);

@@ -10,8 +10,8 @@ import { runDuster, runGdbRemote } from '../helpers/duster.js';
 import { startGdbserver } from '../helpers/gdbserver.js';
 import { startNoWatchProxy } from './no-watch-proxy.js';
 
-// -no-pie until PIE programs are supported (issue 13 item 1, another work package).
-const FLAGS = ['-g', '-O0', '-no-pie'];
+// The default build (PIE, libc.so), as users build it.
+const FLAGS = ['-g'];
 
 /** Runs a command asynchronously (the proxy lives in this process: a synchronous spawn would stall it). */
 function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: string }> {

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import { compileFixture } from '../helpers/build.js';
 import { runDuster, runGdbRemote } from '../helpers/duster.js';
 
-// -no-pie until PIE programs are supported (issue 13 item 1, another work package).
-const FLAGS = ['-g', '-O0', '-no-pie', '-pthread'];
+// The default build (PIE, libc.so), as users build it.
+const FLAGS = ['-g', '-pthread'];
 
 /**
  * Which threads gdb and we have seen start by the time main stops, and so their numbers, depend on
