@@ -28,7 +28,9 @@ function session(target: string[], before: string[], commands: string[]): { outp
 /** session() that must print no error. */
 function answers(target: string[], before: string[], commands: string[]): string[] {
   const { outputs, stderr, status } = session(target, before, commands);
-  assert.equal(stderr, '', `no errors from ${target.join(' ')}`);
+  // dom0 does not see the build tree, so the stop's source line is gdb's one "No such file" message: not an error of ours.
+  const errors = stderr.split('\n').filter((l) => l && !/^\d+\t\S+: No such file or directory\.$/.test(l));
+  assert.deepEqual(errors, [], `no errors from ${target.join(' ')}`);
   assert.equal(status, 0, outputs.join('\n'));
   return outputs;
 }
