@@ -72,7 +72,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
       return evaluate(expr, v.unit);
     },
     evaluateExpression: evaluate,
-    symbolize: (a) => session.programAt(a).symbolLabel(a),
+    symbolize: (a, linkage) => session.programAt(a).symbolLabel(a, linkage),
     frameBase: async () => {
       const fn = session.programAt(pc).functionAt(pc);
       if (!fn?.frameBase || fn.frameBase.kind !== 'expr') return undefined;
