@@ -48,6 +48,8 @@ export async function formatValue(v: Value, env: PrintEnv, opts: PrintOptions = 
     return scalarFormatted(v, c, fmt);
   }
   let prefix = '';
+  // gdb's value_check_printable: an optimized-out value prints bare, before any "(type *) " prefix.
+  if (t.kind === 'pointer' && (await v.fetch(env.readMemory), v.entirelyOptimizedOut)) return '<optimized out>';
   if (t.kind === 'pointer') {
     const orig = unqualified(v.type);
     const target = orig.kind === 'pointer' ? orig.target : undefined;
