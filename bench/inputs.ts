@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileFixture } from '../test/helpers/build.js';
+import { SQLITE_CACHE, sqliteSources } from '../test/helpers/sqlite.js';
 
 export const CACHE = process.env.DUSTER_BENCH_CACHE ?? '/var/tmp/duster-bench';
 
@@ -25,17 +26,10 @@ export function demo(): Input {
 
 /** SQLite's amalgamation from the better-sqlite3 npm tarball (deps/sqlite3/sqlite3.c), linked with a tiny main. */
 export function sqlite(): Input {
-  const dir = join(CACHE, 'sqlite');
+  const dir = SQLITE_CACHE;
   const exe = join(dir, 'sqlite-O0');
   if (!existsSync(exe)) {
-    mkdirSync(dir, { recursive: true });
-    if (!existsSync(join(dir, 'sqlite3.c'))) {
-      log('fetching better-sqlite3@12 with npm pack (for its bundled sqlite3.c)');
-      execFileSync('npm', ['pack', 'better-sqlite3@12'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-      const tgz = readdirSync(dir).find((f) => /^better-sqlite3-.*\.tgz$/.test(f));
-      if (!tgz) throw new Error('npm pack produced no tarball');
-      execFileSync('tar', ['xzf', tgz, '--strip-components=3', 'package/deps/sqlite3/sqlite3.c', 'package/deps/sqlite3/sqlite3.h'], { cwd: dir });
-    }
+    sqliteSources();
     writeFileSync(join(dir, 'main.c'), '#include "sqlite3.h"\n#include <stdio.h>\nint main(void) {\n  sqlite3 *db;\n  if (sqlite3_open(":memory:", &db)) return 1;\n  puts(sqlite3_libversion());\n  return sqlite3_close(db);\n}\n');
     log('compiling sqlite3.c with -g -O0');
     execFileSync('gcc', ['-g', '-O0', '-o', exe, 'main.c', 'sqlite3.c', '-lpthread', '-lm'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -81,7 +81,7 @@ async function readCode(session: MemorySource, start: bigint, end: bigint): Prom
 
 /** One instruction: "=> " at pc, the 16-digit address, <+off> (function) or <sym+off> (range), raw bytes, the text. */
 function insnLine(i: Instruction, req: DisassembleRequest, scope: EvalScope, pc: bigint | undefined): string {
-  const sym = scope.symbolize(i.address);
+  const sym = scope.symbolize(i.address, true);
   let tag = '';
   if (sym) {
     const m = /^(.*?)(?:\+(\d+))?$/.exec(sym)!;
@@ -89,5 +89,5 @@ function insnLine(i: Instruction, req: DisassembleRequest, scope: EvalScope, pc:
   }
   let column = `0x${i.address.toString(16).padStart(16, '0')}${tag}:`;
   if (req.raw) column += `\t${Array.from(i.bytes, (b) => b.toString(16).padStart(2, '0')).join(' ').padEnd(RAW_WIDTH)}`;
-  return x86_64.disassemblyLine(i, column, i.address === pc, (x) => scope.symbolize(x));
+  return x86_64.disassemblyLine(i, column, i.address === pc, (x) => scope.symbolize(x, true));
 }

@@ -46,6 +46,27 @@ function callSiteAt(fn: Die, returnPc: bigint): Die | undefined {
   return undefined;
 }
 
+/**
+ * Whether call site `site` (in `caller`) calls the function entered at `entry`, as gdb checks before trusting its
+ * parameters: DW_AT_call_origin names the callee; an indirect call's DW_AT_call_target is evaluated in the caller's
+ * frame (at -O2 its register is often lost by then: no entry value, as gdb). A site with neither tells nothing.
+ */
+async function callsFunction(session: Session, caller: Frame, site: Die, entry: bigint, name: string): Promise<boolean> {
+  const origin = site.refDie(DW_AT.call_origin) ?? site.refDie(DW_AT.abstract_origin);
+  if (origin) {
+    const low = origin.lowPc;
+    return low !== undefined ? low === entry : origin.resolvedName === name;
+  }
+  const target = site.block(DW_AT.call_target) ?? site.block(DW_AT.GNU_call_site_target);
+  if (!target) return false;
+  try {
+    const pieces = await frameAccess(session, caller).evaluateExpression!(target, site.unit);
+    return pieceValue(pieces[pieces.length - 1], caller) === entry;
+  } catch {
+    return false;
+  }
+}
+
 /** A DWARF value expression's result as a number (its last piece: a pushed value, an address-like stack top, a register). */
 function pieceValue(p: Piece | undefined, frame: Frame): bigint | undefined {
   if (!p) return undefined;
@@ -72,6 +93,8 @@ export async function entryValueBytes(session: Session, frame: Frame, v: Variabl
   if (!fn) return undefined;
   const site = callSiteAt(callerProg.dwarf.dieAt(fn.dieOffset), caller.pc);
   if (!site) return undefined;
+  const callee = session.programAt(pc).functionAt(pc);
+  if (!callee || !(await callsFunction(session, caller, site, callee.entryPc, callee.name))) return undefined;
   for (const p of site.children()) {
     if (p.tag !== DW_TAG.call_site_parameter && p.tag !== DW_TAG.GNU_call_site_parameter) continue;
     if (singleRegister(p.block(DW_AT.location)) !== reg) continue;

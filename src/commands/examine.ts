@@ -91,8 +91,9 @@ export interface MemorySource {
   pc?: bigint;
 }
 
+// x prints names as gdb's print_address does: linkage names ("counter.2"), not print names.
 function label(scope: EvalScope, addr: bigint): string {
-  const sym = scope.symbolize(addr);
+  const sym = scope.symbolize(addr, true);
   return `0x${addr.toString(16)}${sym ? ` <${sym}>` : ''}:`;
 }
 
@@ -115,7 +116,7 @@ function item(bytes: Uint8Array, format: string, scope: EvalScope): string {
     case 't': return u.toString(2).padStart(size * 8, '0');
     case 'c': return `${Number(BigInt.asIntN(8, u & 0xffn))} ${charLiteral(Number(u & 0xffn))}`;
     case 'a': {
-      const sym = scope.symbolize(u);
+      const sym = scope.symbolize(u, true);
       return `0x${u.toString(16)}${sym ? ` <${sym}>` : ''}`;
     }
     case 'f':
@@ -163,7 +164,7 @@ export async function examineMemory(session: MemorySource, scope: EvalScope, add
     const { bytes, error } = await readPartial((x, n) => session.readMemory(x, n), addr, Math.min(spec.count * 15, 4096));
     if (bytes.length === 0 && error) throw error;
     const insns = await x86_64.disassemble(bytes, addr, { count: spec.count });
-    for (const i of insns) lines.push(x86_64.disassemblyLine(i, label(scope, i.address), i.address === pc, (x) => scope.symbolize(x)));
+    for (const i of insns) lines.push(x86_64.disassemblyLine(i, label(scope, i.address), i.address === pc, (x) => scope.symbolize(x, true)));
     const last = insns.at(-1);
     state.next = last ? last.address + BigInt(last.size) : addr;
     return lines.join('\n') + '\n';

@@ -2,6 +2,7 @@
 import { DW_LANG } from '../dwarf/constants.js';
 import { StaticScope, staticAddress } from '../eval/static-scope.js';
 import type { Program } from '../symbols/program.js';
+import { msymPrintName } from '../symbols/msym-name.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import { displayNameOf, needProgram, nonDebugFunction } from './linespec-static.js';
@@ -130,7 +131,7 @@ async function infoSymbol(args: string, ctx: CommandContext): Promise<void> {
   // gdb names the file too once there are several (the program and its shared libraries).
   const libs = s?.images.set.libraries ?? [];
   const of = libs.length ? ` of ${libs.find((l) => l.program === program)?.name ?? absolute(main.elf.path)}` : '';
-  ctx.out.print(`${hit.symbol.name}${off} in section ${section}${of}\n`);
+  ctx.out.print(`${msymPrintName(hit.symbol.name)}${off} in section ${section}${of}\n`);
 }
 
 /** (ptype and whatis live in data-commands, which evaluates in the selected frame or the static image.) */

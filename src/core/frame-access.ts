@@ -1,5 +1,6 @@
 // What the evaluator needs from a live frame: registers unwound to it, memory, and DWARF locations computed here.
 import { evaluateWith, type Piece } from '../dwarf/expr.js';
+import { baseTypeReader } from '../dwarf/base-type.js';
 import { locationAt, readLocList } from '../dwarf/loclists.js';
 import { dwarfRegNumber } from '../arch/x86-64/dwarf-regs.js';
 import type { Unit } from '../dwarf/unit.js';
@@ -25,7 +26,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
   const readMemory = (a: bigint, n: number) => session.readMemory(a, n);
   const evaluate = (expr: Uint8Array, unit: Unit): Promise<Piece[]> => {
     const fn = session.programAt(pc).functionAt(pc);
-    return evaluateWith(expr, { addressSize: unit.addressSize, offsetSize: unit.offsetSize, version: unit.version, loadBias: unit.bias }, {
+    return evaluateWith(expr, { addressSize: unit.addressSize, offsetSize: unit.offsetSize, version: unit.version, loadBias: unit.bias, baseType: baseTypeReader(unit) }, {
       readRegister: reg,
       readMemory,
       cfa: () => {
@@ -72,7 +73,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
       return evaluate(expr, v.unit);
     },
     evaluateExpression: evaluate,
-    symbolize: (a) => session.programAt(a).symbolLabel(a),
+    symbolize: (a, linkage) => session.programAt(a).symbolLabel(a, linkage),
     frameBase: async () => {
       const fn = session.programAt(pc).functionAt(pc);
       if (!fn?.frameBase || fn.frameBase.kind !== 'expr') return undefined;

@@ -22,6 +22,8 @@ export type Piece = Location & { sizeBits?: number; bitOffset?: number };
 export interface BaseTypeInfo {
   size: number;
   signed: boolean;
+  /** DW_ATE_float: typed arithmetic on it is IEEE arithmetic (gcc writes `x * y` of doubles as DW_OP_mul of typed values). */
+  float?: boolean;
 }
 
 export interface ExprOptions extends OpEncoding {
@@ -77,6 +79,8 @@ function toSigned(v: bigint, bits: number): bigint {
 /** The machine behind evaluate(): one per expression evaluation. */
 class Evaluation {
   private readonly stack: bigint[] = [];
+  /** The base type of each stack entry (DWARF 5 typed stack), undefined for generic values. */
+  private readonly types: (BaseTypeInfo | undefined)[] = [];
   private readonly pieces: Piece[] = [];
   private readonly frames: Frame[];
   private readonly bits: number;
@@ -103,15 +107,23 @@ class Evaluation {
     throw new FormatError(message, { section: this.section, offset });
   }
 
-  private push(v: bigint): void {
+  private push(v: bigint, type?: BaseTypeInfo): void {
     if (this.stack.length >= (this.opts.maxStack ?? DEFAULT_MAX_STACK)) this.fail('DWARF expression stack overflow');
     this.stack.push(v & this.mask);
+    this.types.length = this.stack.length - 1;
+    this.types.push(type);
   }
 
   private pop(at: DecodedOp): bigint {
     const v = this.stack.pop();
     if (v === undefined) this.fail(`${at.name}: DWARF expression stack underflow`, at.offset);
+    this.types.length = this.stack.length;
     return v;
+  }
+
+  /** The base type of the entry `depth` below the top (undefined: generic). */
+  private typeAt(depth = 0): BaseTypeInfo | undefined {
+    return this.types[this.stack.length - 1 - depth];
   }
 
   private top(at: DecodedOp, depth = 0): bigint {
@@ -201,15 +213,25 @@ class Evaluation {
     return t.signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
   }
 
-  private binary(d: DecodedOp, f: (a: bigint, b: bigint) => bigint): undefined {
+  private binary(d: DecodedOp, f: (a: bigint, b: bigint) => bigint, ff?: (a: number, b: number) => number): undefined {
+    const tb = this.typeAt(0);
+    const ta = this.typeAt(1);
     const b = this.pop(d);
     const a = this.pop(d);
-    this.push(f(a, b));
+    const ft = ta?.float ? ta : tb?.float ? tb : undefined;
+    if (ft && ff && (ft.size === 4 || ft.size === 8)) {
+      this.push(floatBits(ff(floatValue(a, ft.size), floatValue(b, ft.size)), ft.size), ft);
+      return undefined;
+    }
+    this.push(this.fitToType(f(a, b), ta ?? tb), ta ?? tb);
     return undefined;
   }
 
   private compare(d: DecodedOp, f: (a: bigint, b: bigint) => boolean): undefined {
-    return this.binary(d, (a, b) => (f(this.signed(a), this.signed(b)) ? 1n : 0n));
+    const b = this.pop(d);
+    const a = this.pop(d);
+    this.push(f(this.signed(a), this.signed(b)) ? 1n : 0n);
+    return undefined;
   }
 
   /** Executes one operation; returns a request when it needs outside data. */
@@ -232,27 +254,29 @@ class Evaluation {
         const constant = op === DW_OP.constx || op === DW_OP.GNU_const_index;
         return this.ask({ kind: 'need-addrx', index: Number(a0), constant }, (v: bigint) => this.push(constant ? v : v + (this.opts.loadBias ?? 0n)));
       }
-      case DW_OP.dup: return void this.push(this.top(d));
+      case DW_OP.dup: return void this.push(this.top(d), this.typeAt());
       case DW_OP.drop: return void this.pop(d);
-      case DW_OP.over: return void this.push(this.top(d, 1));
-      case DW_OP.pick: return void this.push(this.top(d, Number(a0)));
+      case DW_OP.over: return void this.push(this.top(d, 1), this.typeAt(1));
+      case DW_OP.pick: return void this.push(this.top(d, Number(a0)), this.typeAt(Number(a0)));
       case DW_OP.swap: {
+        const tb = this.typeAt(0), ta = this.typeAt(1);
         const b = this.pop(d), a = this.pop(d);
-        this.push(b);
-        return void this.push(a);
+        this.push(b, tb);
+        return void this.push(a, ta);
       }
       case DW_OP.rot: {
+        const tc = this.typeAt(0), tb = this.typeAt(1), ta = this.typeAt(2);
         const c = this.pop(d), b = this.pop(d), a = this.pop(d);
-        this.push(c);
-        this.push(a);
-        return void this.push(b);
+        this.push(c, tc);
+        this.push(a, ta);
+        return void this.push(b, tb);
       }
       case DW_OP.deref: case DW_OP.deref_size: case DW_OP.deref_type: case DW_OP.GNU_deref_type: {
         const size = op === DW_OP.deref ? this.opts.addressSize : Number(a0);
         if (size < 1 || size > 8) this.fail(`${d.name} of ${size} bytes`, d.offset);
         const type = op === DW_OP.deref_type || op === DW_OP.GNU_deref_type ? this.typeSize(d, d.args[1]!) : undefined;
         const address = this.pop(d);
-        return this.ask({ kind: 'need-memory', address, size }, (v: bigint | Uint8Array) => this.push(this.fitToType(memValue(v, size), type)));
+        return this.ask({ kind: 'need-memory', address, size }, (v: bigint | Uint8Array) => this.push(this.fitToType(memValue(v, size), type), type));
       }
       case DW_OP.xderef: case DW_OP.xderef_size: case DW_OP.xderef_type:
         return this.fail(`${d.name} (multiple address spaces) is not supported`, d.offset);
@@ -263,10 +287,11 @@ class Evaluation {
       case DW_OP.and: return this.binary(d, (a, b) => a & b);
       case DW_OP.or: return this.binary(d, (a, b) => a | b);
       case DW_OP.xor: return this.binary(d, (a, b) => a ^ b);
-      case DW_OP.plus: return this.binary(d, (a, b) => a + b);
-      case DW_OP.minus: return this.binary(d, (a, b) => a - b);
-      case DW_OP.mul: return this.binary(d, (a, b) => a * b);
+      case DW_OP.plus: return this.binary(d, (a, b) => a + b, (a, b) => a + b);
+      case DW_OP.minus: return this.binary(d, (a, b) => a - b, (a, b) => a - b);
+      case DW_OP.mul: return this.binary(d, (a, b) => a * b, (a, b) => a * b);
       case DW_OP.div: case DW_OP.mod: {
+        if (op === DW_OP.div && (this.typeAt(0)?.float || this.typeAt(1)?.float)) return this.binary(d, (a) => a, (a, b) => a / b);
         if (this.top(d) === 0n) this.fail(`${d.name}: division by zero`, d.offset);
         if (op === DW_OP.div) return this.binary(d, (a, b) => this.signed(a) / this.signed(b));
         return this.binary(d, (a, b) => a % b);
@@ -289,7 +314,7 @@ class Evaluation {
       case DW_OP.bregx: return this.ask({ kind: 'need-register', reg: Number(a0) }, (v: bigint) => this.push(v + d.args[1]!));
       case DW_OP.regval_type: case DW_OP.GNU_regval_type: {
         const type = this.typeSize(d, d.args[1]!);
-        return this.ask({ kind: 'need-register', reg: Number(a0) }, (v: bigint) => this.push(this.fitToType(v, type)));
+        return this.ask({ kind: 'need-register', reg: Number(a0) }, (v: bigint) => this.push(this.fitToType(v, type), type));
       }
       case DW_OP.fbreg: return this.ask({ kind: 'need-frame-base' }, (v: bigint) => this.push(v + a0));
       case DW_OP.call_frame_cfa: return this.ask({ kind: 'need-cfa' }, (v: bigint) => this.push(v));
@@ -310,10 +335,24 @@ class Evaluation {
         const b = d.block!;
         let v = 0n;
         for (let i = Math.min(b.length, 8) - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
-        return void this.push(this.fitToType(v, this.typeSize(d, a0)));
+        const t = this.typeSize(d, a0);
+        return void this.push(this.fitToType(v, t), t);
       }
-      case DW_OP.convert: case DW_OP.GNU_convert: case DW_OP.reinterpret: case DW_OP.GNU_reinterpret:
-        return void this.push(this.fitToType(this.pop(d), this.typeSize(d, a0)));
+      case DW_OP.convert: case DW_OP.GNU_convert: {
+        // A value conversion: between integer and floating types the number is kept, not the bits.
+        const from = this.typeAt();
+        const to = this.typeSize(d, a0);
+        const v = this.pop(d);
+        const num = from?.float && (from.size === 4 || from.size === 8) ? floatValue(v, from.size) : undefined;
+        if (to?.float && (to.size === 4 || to.size === 8)) {
+          return void this.push(floatBits(num ?? Number(from?.signed === false ? v : this.signed(v)), to.size), to);
+        }
+        return void this.push(this.fitToType(num !== undefined ? BigInt(Math.trunc(num)) : v, to), to);
+      }
+      case DW_OP.reinterpret: case DW_OP.GNU_reinterpret: {
+        const t = this.typeSize(d, a0);
+        return void this.push(this.fitToType(this.pop(d), t), t);
+      }
       case DW_OP.call2: case DW_OP.call4: case DW_OP.call_ref:
         return this.ask({ kind: 'need-call', dieOffset: Number(a0), unitRelative: op !== DW_OP.call_ref }, (e: Uint8Array | undefined) => {
           if (!e || !e.length) return;
@@ -331,12 +370,28 @@ class Evaluation {
     this.skipping = true;
     // Whatever this piece pushed so far is meaningless now.
     this.stack.length = 0;
+    this.types.length = 0;
     return undefined;
   }
 }
 
 function isPieceOrNop(op: number): boolean {
   return op === DW_OP.piece || op === DW_OP.bit_piece || op === DW_OP.nop || op === DW_OP.GNU_uninit;
+}
+
+/** The IEEE number in the low `size` bytes of `bits`. */
+function floatValue(bits: bigint, size: 4 | 8): number {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setBigUint64(0, BigInt.asUintN(64, bits), true);
+  return size === 8 ? dv.getFloat64(0, true) : dv.getFloat32(0, true);
+}
+
+/** The bits of `x` as an IEEE number of `size` bytes. */
+function floatBits(x: number, size: 4 | 8): bigint {
+  const dv = new DataView(new ArrayBuffer(8));
+  if (size === 8) dv.setFloat64(0, x, true);
+  else dv.setFloat32(0, x, true);
+  return dv.getBigUint64(0, true);
 }
 
 function memValue(v: bigint | Uint8Array, size: number): bigint {

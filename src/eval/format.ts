@@ -12,7 +12,7 @@ import { memberValue } from './members.js';
 export interface PrintEnv {
   readMemory: ReadMemory;
   /** gdb's <symbol+offset> for an address ("square", "g_arr+4"), or undefined when none covers it. */
-  symbolize(addr: bigint): string | undefined;
+  symbolize(addr: bigint, linkage?: boolean): string | undefined;
 }
 
 export interface PrintOptions {
@@ -48,6 +48,8 @@ export async function formatValue(v: Value, env: PrintEnv, opts: PrintOptions = 
     return scalarFormatted(v, c, fmt);
   }
   let prefix = '';
+  // gdb's value_check_printable: an optimized-out value prints bare, before any "(type *) " prefix.
+  if (t.kind === 'pointer' && (await v.fetch(env.readMemory), v.entirelyOptimizedOut)) return '<optimized out>';
   if (t.kind === 'pointer') {
     const orig = unqualified(v.type);
     const target = orig.kind === 'pointer' ? orig.target : undefined;
@@ -66,12 +68,13 @@ function scalarFormatted(v: Value, c: Ctx, fmt: string): string {
   if (st === BYTE_OPTIMIZED_OUT) return '<optimized out>';
   if (st === BYTE_SYNTHETIC) return '<synthetic pointer>';
   if (st !== BYTE_OK) return '<unavailable>';
-  return printScalarFormatted(v, fmt, (addr) => addressText(addr, c));
+  // gdb's /a prints the linkage name (print_address), a pointer value its print name (print_address_demangle).
+  return printScalarFormatted(v, fmt, (addr) => addressText(addr, c, true));
 }
 
 /** 0x1129 <square>, or just 0x2a when no symbol covers the address. */
-function addressText(addr: bigint, c: Ctx): string {
-  const sym = c.env.symbolize(addr);
+function addressText(addr: bigint, c: Ctx, linkage = false): string {
+  const sym = c.env.symbolize(addr, linkage);
   return `0x${addr.toString(16)}${sym ? ` <${sym}>` : ''}`;
 }
 

@@ -30,7 +30,7 @@ export interface FrameAccess {
   /** gdb's $fp (the frame base). */
   frameBase?(): Promise<bigint | undefined>;
   /** "main", "demo+88" for an address in any loaded image (the program's own symbols when absent). */
-  symbolize?(addr: bigint): string | undefined;
+  symbolize?(addr: bigint, linkage?: boolean): string | undefined;
 }
 
 export class FrameScope implements EvalScope {
@@ -79,8 +79,8 @@ export class FrameScope implements EvalScope {
     return this.statics.lookupFunction(name);
   }
 
-  symbolize(addr: bigint): string | undefined {
-    return this.frame.symbolize ? this.frame.symbolize(addr) : this.statics.symbolize(addr);
+  symbolize(addr: bigint, linkage = false): string | undefined {
+    return this.frame.symbolize ? this.frame.symbolize(addr, linkage) : this.statics.symbolize(addr, linkage);
   }
 
   lookupTypedef(name: string): Type | undefined {

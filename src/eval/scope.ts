@@ -24,8 +24,11 @@ export interface EvalScope extends TypeLookup {
   lookupVariable(name: string): Promise<Value | undefined> | Value | undefined;
   /** A function by name (its type and entry address). */
   lookupFunction(name: string): FunctionSymbol | undefined;
-  /** gdb's <symbol+offset> for an address (ELF symbols: functions and data objects), or undefined. */
-  symbolize(addr: bigint): string | undefined;
+  /**
+   * gdb's <symbol+offset> for an address (ELF symbols: functions and data objects), or undefined. `linkage`: the ELF
+   * name as written ("counter.2"), as gdb's x and /a print it, rather than its print name ("counter").
+   */
+  symbolize(addr: bigint, linkage?: boolean): string | undefined;
   /**
    * A 64-bit register of the selected frame by its base name (rax, rip, eflags...). Undefined when the
    * program has no registers (not running): the evaluator then reports "No registers.".

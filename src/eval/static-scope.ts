@@ -128,8 +128,8 @@ export class StaticScope implements EvalScope {
     return undefined;
   }
 
-  symbolize(addr: bigint): string | undefined {
-    return this.program.symbolLabel(addr);
+  symbolize(addr: bigint, linkage = false): string | undefined {
+    return this.program.symbolLabel(addr, linkage);
   }
 
   lookupTypedef(name: string): Type | undefined {

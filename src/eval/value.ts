@@ -145,8 +145,14 @@ export function bytesToBigInt(b: Uint8Array, signed: boolean): bigint {
   return signed && b.length ? BigInt.asIntN(b.length * 8, v) : v;
 }
 
+/** gdb's require_not_optimized_out: using an optimized-out value (`*p`, `p->x`, `p + 1`) is an error, not a read at 0. */
+function requireNotOptimizedOut(v: Value): void {
+  if (v.stateOf() === BYTE_OPTIMIZED_OUT) throw new UserError('value has been optimized out');
+}
+
 /** gdb's unpack_long: an integral/pointer/float value as an integer (floats truncate, saturating like gdb). */
 export function unpackLong(v: Value): bigint {
+  requireNotOptimizedOut(v);
   const t = resolve(v.type);
   const b = v.bytes;
   if (t.kind === 'float') {
@@ -161,6 +167,7 @@ export function unpackLong(v: Value): bigint {
 
 /** A numeric value as a JS number (for float arithmetic). */
 export function unpackDouble(v: Value): number {
+  requireNotOptimizedOut(v);
   const t = resolve(v.type);
   if (t.kind === 'float') return floatToNumber(v.bytes, t.format);
   return Number(unpackLong(v));

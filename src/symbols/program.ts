@@ -6,6 +6,7 @@ import type { Unit } from '../dwarf/unit.js';
 import { findLineCommon, type SubFile } from './lines.js';
 import { globalOf, type FunctionInfo, type Variable } from './functions.js';
 import { ProgramModel } from './program-model.js';
+import { msymPrintName } from './msym-name.js';
 
 export type { SourceFile } from './program-model.js';
 
@@ -235,9 +236,10 @@ export class Program extends ProgramModel {
   /**
    * The name gdb gives a pointer's target ("main", "demo+88"), or undefined. Like gdb's msymbol lookup, only
    * addresses inside a section of the image have one; code is named by its debug-info function when one
-   * starts at the ELF symbol ("average", not "average.constprop.0").
+   * starts at the ELF symbol ("average", not "average.constprop.0"), other ELF symbols by gdb's print name
+   * ("counter", not "counter.2") unless `linkage` (gdb's x and /a).
    */
-  symbolLabel(addr: bigint): string | undefined {
+  symbolLabel(addr: bigint, linkage = false): string | undefined {
     if (!this.elf.loadedSectionAt(addr)) return undefined;
     // PLT entries are named NAME@plt (BFD's synthetic symbols), as gdb names a call through them.
     const plt = this.symbols.plt().find((x) => addr >= x.value && addr < x.value + BigInt(x.size));
@@ -245,7 +247,7 @@ export class Program extends ProgramModel {
     const s = this.symbols.naming(addr);
     if (!s) return undefined;
     const fn = this.functionAt(addr);
-    const name = fn && fn.low === s.symbol.value ? fn.name : s.symbol.name;
+    const name = fn && fn.low === s.symbol.value ? fn.name : linkage ? s.symbol.name : msymPrintName(s.symbol.name);
     return s.offset === 0n ? name : `${name}+${s.offset}`;
   }
 

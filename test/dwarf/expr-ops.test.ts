@@ -217,6 +217,32 @@ test('typed operations act on generic values, or fit them to base types when tol
   assert.equal(value([DW_OP.const1u, 0xff, DW_OP.reinterpret, 0x2a, DW_OP.GNU_reinterpret, 0x2a], signed32), 0xffn);
 });
 
+test('typed arithmetic on floating base types is IEEE arithmetic; DW_OP_convert keeps the number between int and float', () => {
+  const bits = (x: number, size: 4 | 8): number[] => {
+    const dv = new DataView(new ArrayBuffer(size));
+    if (size === 8) dv.setFloat64(0, x, true);
+    else dv.setFloat32(0, x, true);
+    return Array.from(new Uint8Array(dv.buffer));
+  };
+  const dbl = (x: number): number[] => [DW_OP.const_type, 0x30, 8, ...bits(x, 8)];
+  const flt = (x: number): number[] => [DW_OP.const_type, 0x31, 4, ...bits(x, 4)];
+  const asDouble = (v: bigint): number => new DataView(Uint8Array.from(bits(0, 8).map((_, i) => Number((v >> BigInt(8 * i)) & 0xffn))).buffer).getFloat64(0, true);
+  const asFloat = (v: bigint): number => new DataView(Uint8Array.from([0, 1, 2, 3].map((i) => Number((v >> BigInt(8 * i)) & 0xffn))).buffer).getFloat32(0, true);
+  const types: ExprOptions = {
+    addressSize: 8,
+    baseType: (o) => (o === 0x30 ? { size: 8, signed: true, float: true } : o === 0x31 ? { size: 4, signed: true, float: true } : o === 0x2a ? { size: 4, signed: true } : undefined),
+  };
+  // gcc's `w * *scale` (DW_OP_deref_type; DW_OP_regval_type xmm0; DW_OP_mul) in its simplest form.
+  assert.equal(asDouble(value([...dbl(50.5), ...dbl(2), DW_OP.mul], types)), 101);
+  assert.equal(asDouble(value([...dbl(1), ...dbl(4), DW_OP.div], types)), 0.25);
+  assert.equal(asDouble(value([...dbl(1), ...dbl(0.5), DW_OP.minus, ...dbl(3), DW_OP.swap, DW_OP.plus], types)), 3.5);
+  assert.equal(asFloat(value([...flt(1.5), DW_OP.dup, DW_OP.mul], types)), 2.25);
+  assert.equal(asDouble(value([DW_OP.lit3, DW_OP.convert, 0x30], types)), 3);
+  assert.equal(value([...dbl(-2.75), DW_OP.convert, 0x2a], types), M64 - 1n);
+  // Without type information the same bytes stay integers, as before.
+  assert.equal(value([DW_OP.lit3, DW_OP.lit4, DW_OP.mul], types), 12n);
+});
+
 test('bad bytes are FormatErrors naming the offset; nop and GNU_uninit do nothing', () => {
   assert.throws(() => run([DW_OP.lit1, 0x01]), (e: unknown) => e instanceof FormatError && /opcode 0x1.*offset 0x1/.test(e.message));
   assert.throws(() => run([DW_OP.const4u, 1, 2]), /truncated/);

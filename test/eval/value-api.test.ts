@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryError } from '../../src/target/contract.js';
 import { builtin, pointerTo, arrayOf, type StructType } from '../../src/symbols/types.js';
-import { Value, BYTE_OPTIMIZED_OUT } from '../../src/eval/value.js';
+import { Value, BYTE_OPTIMIZED_OUT, unpackDouble, unpackLong } from '../../src/eval/value.js';
 import { formatValue, type PrintEnv } from '../../src/eval/format.js';
 import { formatG } from '../../src/eval/floats.js';
 import { stringLiteral, charLiteral } from '../../src/eval/chars.js';
@@ -143,4 +143,12 @@ test('values from DWARF location pieces: lazy memory, registers, stack values, c
     { kind: 'memory', address: 0x3000n, sizeBits: 32 },
   ], io);
   assert.equal(await formatValue(composite, e), '{a = 7, b = <optimized out>, c = 9}');
+});
+
+test("an optimized-out pointer prints bare (gdb's value_check_printable) and using it is gdb's error, not a read at 0", async () => {
+  const p = Value.optimizedOut(pointerTo(builtin.int));
+  assert.equal(await formatValue(p, env({})), '<optimized out>');
+  assert.equal(await formatValue(p, env({}), { format: 'x' }), '<optimized out>');
+  assert.throws(() => unpackLong(p), /^UserError: value has been optimized out$/);
+  assert.throws(() => unpackDouble(Value.optimizedOut(builtin.double)), /value has been optimized out/);
 });
