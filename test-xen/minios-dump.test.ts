@@ -30,7 +30,7 @@ function answers(target: string[], before: string[], commands: string[]): string
   const { outputs, stderr, status } = session(target, before, commands);
   // dom0 does not see the build tree, so the stop's source line is gdb's one "No such file" message: not an error of ours.
   const errors = stderr.split('\n').filter((l) => l && !/^\d+\t\S+: No such file or directory\.$/.test(l));
-  assert.deepEqual(errors, [], `no errors from ${target.join(' ')}`);
+  assert.deepEqual(errors, [], `no errors from ${target.join(' ')}; the answers were:\n${outputs.join('\n')}`);
   assert.equal(status, 0, outputs.join('\n'));
   return outputs;
 }
