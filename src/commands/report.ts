@@ -23,8 +23,9 @@ export function sourceLine(sources: SourceFiles, loc: CodeLocation, midLine: boo
   const text = sources.line(loc.fullPath, loc.line);
   const prefix = midLine ? `${hex16(loc.address)}\t` : '';
   if (text === undefined) {
-    // gdb: the first time an error naming the file as its symtab does, then "LINE\tin FILE" on the answer's stream.
-    const name = loc.library && loc.file ? loc.file : loc.fullPath;
+    // gdb: the first time an error naming the file as its symtab does (the name the line table records,
+    // symtab_to_filename_for_display), then "LINE\tin FILE" on the answer's stream.
+    const name = loc.file || loc.fullPath;
     if (!sources.firstMiss(loc.fullPath)) return `${prefix}${loc.line}\tin ${name}`;
     sources.onMissing(`${prefix}${loc.line}\t${name}: No such file or directory.`);
     return undefined;

@@ -52,7 +52,8 @@ export function sqliteObject(flags: string[]): string {
 export function sqliteProgram(source: string, flags: string[], name = 'sqlite-prog'): string {
   const obj = sqliteObject(flags);
   const abs = join(FIXTURES, source);
-  const key = createHash('sha256').update(readFileSync(abs)).update(flags.join(' ')).update(obj).digest('hex').slice(0, 12);
+  // The source's directory is in the key: it is the compilation directory the debug info records, where the source is found.
+  const key = createHash('sha256').update(readFileSync(abs)).update(abs).update(flags.join(' ')).update(obj).digest('hex').slice(0, 12);
   const exe = join(SQLITE_CACHE, `${name}-${key}`);
   if (!existsSync(exe)) gccTo(exe, [...flags, `-I${SQLITE_CACHE}`, abs.slice(dirname(abs).length + 1), obj, '-lm'], dirname(abs));
   return exe;
