@@ -1,5 +1,6 @@
 // The process's images as core follows them: the main program's load bias (auxv), the shared-library list, and the
 // dynamic linker's event address (r_brk) where the list changes.
+import { PT_INTERP } from '../elf/elf.js';
 import { AT, auxvValue, type AuxvEntry } from '../target/auxv.js';
 import type { LibraryEntry, Target } from '../target/contract.js';
 import { ImageSet, type LibraryImage } from '../symbols/image-set.js';
@@ -9,7 +10,6 @@ import { loadBiasOf } from '../symbols/load-bias.js';
 import type { Program } from '../symbols/program.js';
 import { errorMessage } from '../util/errors.js';
 
-const PT_INTERP = 3;
 /** The function the dynamic linker calls after each change to its list (glibc's r_brk). */
 const EVENT_FUNCTION = '_dl_debug_state';
 

@@ -2,6 +2,7 @@
 import { ByteReader, stringAt } from '../util/byte-reader.js';
 import { PT_DYNAMIC, SHT_DYNAMIC, type ElfFile } from './elf.js';
 
+export const DT_NULL = 0n;
 export const DT_NEEDED = 1n;
 export const DT_STRTAB = 5n;
 export const DT_SONAME = 14n;
@@ -33,7 +34,7 @@ export function dynamicEntries(elf: ElfFile): DynamicEntry[] {
   while (r.remaining >= 16) {
     const tag = r.u64();
     const value = r.u64();
-    if (tag === 0n) break; // DT_NULL
+    if (tag === DT_NULL) break;
     out.push({ tag, value });
   }
   return out;

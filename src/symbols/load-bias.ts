@@ -1,8 +1,6 @@
 // A PIE's load bias from what the process tells (auxv's AT_ENTRY and AT_PHDR), as gdb's svr4_exec_displacement finds it.
-import type { ElfFile } from '../elf/elf.js';
+import { ET_DYN, PT_PHDR, type ElfFile } from '../elf/elf.js';
 
-const ET_DYN = 3;
-const PT_PHDR = 6;
 
 /**
  * The bias of `elf` in a process whose entry point is `atEntry` and whose program headers sit at `atPhdr`:

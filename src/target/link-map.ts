@@ -1,4 +1,6 @@
 // The dynamic linker's library list read from process memory (r_debug / link_map, as gdb's solib-svr4 does), and gdb's vDSO rule.
+import { PT_DYNAMIC, PT_LOAD, PT_PHDR } from '../elf/elf.js';
+import { DT_DEBUG, DT_NULL } from '../elf/dynamic.js';
 import { AT, auxvValue, type AuxvEntry } from './auxv.js';
 import type { LibraryEntry, LibraryList } from './extensions.js';
 import { UserError } from '../util/errors.js';
@@ -6,11 +8,6 @@ import { UserError } from '../util/errors.js';
 /** Reads target memory; throws (MemoryError or the backend's own) when the bytes are not there. */
 export type MemoryReader = (addr: bigint, len: number) => Promise<Uint8Array>;
 
-const PT_LOAD = 1;
-const PT_DYNAMIC = 2;
-const PT_PHDR = 6;
-const DT_NULL = 0n;
-const DT_DEBUG = 21n;
 /** Bounds against a corrupt image: no real program has more headers, dynamic entries, libraries or longer names. */
 const MAX_PHDRS = 4096;
 const MAX_DYNAMIC = 4096;

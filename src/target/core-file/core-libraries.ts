@@ -1,12 +1,10 @@
 // The shared libraries of a Linux core: the dynamic linker's link_map in the dumped memory (as gdb reads it), else the ELF files NT_FILE maps.
+import { ET_DYN, PT_DYNAMIC, PT_LOAD } from '../../elf/elf.js';
 import { AT, auxvValue, type AuxvEntry } from '../auxv.js';
 import type { LibraryEntry, LibraryList } from '../extensions.js';
 import { readLinkMap, withoutVdso, type MemoryReader } from '../link-map.js';
 import type { FileMapping } from './linux-notes.js';
 
-const ET_DYN = 3;
-const PT_LOAD = 1;
-const PT_DYNAMIC = 2;
 const MAX_PHDRS = 256;
 
 /**

@@ -1,5 +1,5 @@
 // An x86-64 Linux ELF core dump: threads and registers from its notes, memory from PT_LOAD segments and mapped files.
-import { PT_LOAD, type ElfSegment } from '../../elf/elf.js';
+import { ET_CORE, PT_LOAD, type ElfSegment } from '../../elf/elf.js';
 import { FormatError } from '../../util/errors.js';
 import { segmentNotes } from './elf-notes.js';
 import { openFileImage, type FileImage } from './file-image.js';
@@ -12,7 +12,6 @@ import { decodeAuxv, type AuxvEntry } from '../auxv.js';
 import { MappedFiles } from './mapped-files.js';
 import { MAX_READ, UnmappedAddressError } from './unmapped.js';
 
-const ET_CORE = 4;
 
 export interface CoreThread {
   tid: number;

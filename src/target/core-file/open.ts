@@ -1,12 +1,11 @@
 // Opens a post-mortem file as the right Target: an ELF core with .xen_prstatus is an `xl dump-core` image, another ET_CORE a Linux core.
-import type { ElfFile } from '../../elf/elf.js';
+import { ET_CORE, type ElfFile } from '../../elf/elf.js';
 import { FormatError, UserError } from '../../util/errors.js';
 import { openFileImage } from './file-image.js';
 import { LinuxCoreTarget } from './linux-target.js';
 import type { CoreFileTarget } from './target.js';
 import { XenDumpTarget } from './xen-target.js';
 
-const ET_CORE = 4;
 
 /** `executable` (the --path image) is read for the program's text whatever path the core recorded. Errors are one-line UserErrors. */
 export function openCoreFile(path: string, executable?: ElfFile): CoreFileTarget {

@@ -1,6 +1,6 @@
 // An `xl dump-core` image (tools/libs/guest/xg_core.c): vCPU contexts, the page list, and guest-virtual reads through the guest's page tables.
 import { ByteReader } from '../../util/byte-reader.js';
-import type { ElfSection } from '../../elf/elf.js';
+import { ET_CORE, type ElfSection } from '../../elf/elf.js';
 import { FormatError } from '../../util/errors.js';
 import { parseNotes } from './elf-notes.js';
 import { openFileImage, type FileImage } from './file-image.js';
@@ -15,7 +15,6 @@ const NOTE_HEADER = 0x2000001;
 const NOTE_XEN_VERSION = 0x2000002;
 const NOTE_FORMAT_VERSION = 0x2000003;
 const INVALID = 0xffff_ffff_ffff_ffffn;
-const ET_CORE = 4;
 
 export interface XenVcpu {
   /** Index in .xen_prstatus: the dump keeps only the vCPUs whose context could be read, without their ids. */
