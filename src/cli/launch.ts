@@ -1,6 +1,6 @@
 // `duster-tui PROG [ARGS]` (and `--path PROG` without a target): `run`, `start` or a first `break` start the program under a gdbserver of our own.
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { CommandContext } from '../commands/context.js';
 import type { EvaluationPort, Session } from '../core/session.js';
 import type { ResumeOptions, StopEvent, Target } from '../target/contract.js';
@@ -16,10 +16,14 @@ const EXIT_SETTLE_MS = 60;
 const CONTINUE_SETTLE_MS = 10;
 
 /**
- * Why the program cannot be started, in gdb's words (gdb runs it through a shell, whose messages it
- * shows: "cannot execute: Permission denied", "cannot execute binary file: Exec format error").
+ * Why the program cannot be started, in gdb's words. gdb runs it through $SHELL (/bin/sh when unset)
+ * and shows that shell's message: bash says "cannot execute: Permission denied" and "cannot execute
+ * binary file: Exec format error", a POSIX sh (Debian's dash) just "Permission denied", "Exec format error".
  */
-export function cannotStart(path: string): string | undefined {
+export function cannotStart(path: string, shell = process.env.SHELL || '/bin/sh'): string | undefined {
+  const bash = basename(shell) === 'bash';
+  const denied = `${path}: ${bash ? 'cannot execute: ' : ''}Permission denied`;
+  const badFormat = `${path}: ${bash ? 'cannot execute binary file: ' : ''}Exec format error`;
   let st;
   try {
     st = statSync(path);
@@ -30,7 +34,7 @@ export function cannotStart(path: string): string | undefined {
   try {
     accessSync(path, constants.X_OK);
   } catch {
-    return `${path}: cannot execute: Permission denied`;
+    return denied;
   }
   const h = Buffer.alloc(20);
   let fd: number | undefined;
@@ -38,13 +42,13 @@ export function cannotStart(path: string): string | undefined {
     fd = openSync(path, 'r');
     readSync(fd, h, 0, 20, 0);
   } catch {
-    return `${path}: cannot execute: Permission denied`;
+    return denied;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
   // An x86-64 executable or PIE (ET_EXEC / ET_DYN): not a gzip'd kernel, an object file or a core.
   const elf = h.readUInt32BE(0) === 0x7f454c46 && h[4] === 2 && h[5] === 1;
-  if (!elf || h.readUInt16LE(18) !== EM_X86_64 || ![2, 3].includes(h.readUInt16LE(16))) return `${path}: cannot execute binary file: Exec format error`;
+  if (!elf || h.readUInt16LE(18) !== EM_X86_64 || ![2, 3].includes(h.readUInt16LE(16))) return badFormat;
   return undefined;
 }
 

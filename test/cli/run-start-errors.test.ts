@@ -11,36 +11,46 @@ import { duster, gdbNative, leftovers } from './run-start-helpers.js';
 const GREET = compileFixture(['run/greet.c'], ['-g', '-no-pie'], 'greet-errors');
 const DIR = mkdtempSync(join(tmpdir(), 'duster-run-errors-'));
 
-/** gdb's messages for running `exe` natively (what its shell said), without the shell's "/bin/bash: line 1: [exec: ]" prefix. */
-function gdbRunMessages(exe: string): string[] {
-  return gdbNative(exe, ['run']).stderr.split('\n').map((l) => l.replace(/^\S+: line \d+: (exec: )?/, ''));
+/** The shells gdb may start the program with: bash, and /bin/sh (dash on Debian) when SHELL is unset; their words differ. */
+const SHELLS: [string, NodeJS.ProcessEnv][] = [
+  ['SHELL=/bin/bash', { ...process.env, SHELL: '/bin/bash' }],
+  ['SHELL unset', Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'SHELL'))],
+];
+
+/** gdb's messages for running `exe` natively (what its shell said), without the shell's "/bin/bash: line 1: [exec: ]" or "/bin/sh: 1: exec: " prefix. */
+function gdbRunMessages(exe: string, env: NodeJS.ProcessEnv): string[] {
+  return gdbNative(exe, ['run'], [], '', env).stderr.split('\n').map((l) => l.replace(/^\S+: (line )?\d+: (exec: )?/, ''));
 }
 
-test('a program file that is not executable: gdb\'s words at run, static queries still answer, nothing runs', async () => {
-  const exe = join(DIR, 'noexec');
-  copyFileSync(GREET, exe);
-  chmodSync(exe, 0o644);
-  const queries = ['info line twice', 'run', 'info line main', 'start'];
-  const r = duster([exe, '--batch', ...queries.flatMap((c) => ['-ex', c])]);
-  const line = `${exe}: cannot execute: Permission denied`;
-  assert.ok(gdbRunMessages(exe).includes(line), 'gdb says the same');
-  assert.equal(r.stderr, `${line}\n${line}\n`);
-  const g = gdbNative(exe, ['info line twice', 'info line main']);
-  assert.equal(r.stdout, g.stdout);
-  assert.equal(r.status, 1, 'the last command failed (gdb -batch: status 1)');
-  assert.deepEqual(await leftovers(exe), []);
-});
+for (const [shell, env] of SHELLS) {
+  test(`a program file that is not executable (${shell}): gdb's words at run, static queries still answer, nothing runs`, async () => {
+    const exe = join(DIR, 'noexec');
+    copyFileSync(GREET, exe);
+    chmodSync(exe, 0o644);
+    const queries = ['info line twice', 'run', 'info line main', 'start'];
+    const r = duster([exe, '--batch', ...queries.flatMap((c) => ['-ex', c])], { env });
+    const said = gdbRunMessages(exe, env);
+    const line = r.stderr.split('\n')[0]!;
+    assert.ok(said.includes(line) && line.endsWith('Permission denied'), `gdb says: ${said.join(' | ')}; we say: ${line}`);
+    assert.equal(r.stderr, `${line}\n${line}\n`);
+    const g = gdbNative(exe, ['info line twice', 'info line main'], [], '', env);
+    assert.equal(r.stdout, g.stdout);
+    assert.equal(r.status, 1, 'the last command failed (gdb -batch: status 1)');
+    assert.deepEqual(await leftovers(exe), []);
+  });
 
-test('an object file made executable: "cannot execute binary file: Exec format error", as gdb', () => {
-  const obj = join(DIR, 'greet.o');
-  execFileSync('gcc', ['-g', '-c', '-o', obj, 'greet.c'], { cwd: join(FIXTURES, 'run') });
-  chmodSync(obj, 0o755);
-  const r = duster([obj, '--batch', '-ex', 'run', '-ex', 'info line twice']);
-  const line = `${obj}: cannot execute binary file: Exec format error`;
-  assert.ok(gdbRunMessages(obj).includes(line), 'gdb says the same');
-  assert.equal(r.stderr, `${line}\n`);
-  assert.match(r.stdout, /^Line 4 of "greet\.c" starts at address/);
-});
+  test(`an object file made executable (${shell}): the shell's "Exec format error", as gdb`, () => {
+    const obj = join(DIR, 'greet.o');
+    execFileSync('gcc', ['-g', '-c', '-o', obj, 'greet.c'], { cwd: join(FIXTURES, 'run') });
+    chmodSync(obj, 0o755);
+    const r = duster([obj, '--batch', '-ex', 'run', '-ex', 'info line twice'], { env });
+    const said = gdbRunMessages(obj, env);
+    const line = r.stderr.split('\n')[0]!;
+    assert.ok(said.includes(line) && line.endsWith('Exec format error'), `gdb says: ${said.join(' | ')}; we say: ${line}`);
+    assert.equal(r.stderr, `${line}\n`);
+    assert.match(r.stdout, /^Line 4 of "greet\.c" starts at address/);
+  });
+}
 
 test('no gdbserver on PATH: one line saying so; static queries go on', () => {
   const r = duster([GREET, '--batch', '-ex', 'run', '-ex', 'info line twice'], { env: { ...process.env, PATH: join(DIR, 'empty-path') } });

@@ -15,11 +15,11 @@ export function duster(argv: string[], opts: { cwd?: string; env?: NodeJS.Proces
 }
 
 /** gdb -batch running the program natively (`gdb -batch -ex run --args PROG ARGS`). */
-export function gdbNative(exe: string, commands: string[], args: string[] = [], input = ''): Ran {
+export function gdbNative(exe: string, commands: string[], args: string[] = [], input = '', env: NodeJS.ProcessEnv = process.env): Ran {
   const argv = ['-nx', '-batch', '-iex', 'set width 0', '-iex', 'set height 0', '-iex', 'set style enabled off'];
   for (const c of commands) argv.push('-ex', c);
   argv.push('--args', exe, ...args);
-  const r = spawnSync('gdb', argv, { encoding: 'utf8', timeout: 120_000, input });
+  const r = spawnSync('gdb', argv, { encoding: 'utf8', timeout: 120_000, input, env });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
