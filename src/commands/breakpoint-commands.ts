@@ -88,7 +88,7 @@ function breakpointDetails(b: Breakpoint): string[] {
   const rows: string[] = [];
   if (b.condition) rows.push(`\tstop only if ${b.condition}`);
   if (b.hits) rows.push(`\tbreakpoint already hit ${b.hits} time${b.hits === 1 ? '' : 's'}`);
-  if (b.ignoreCount) rows.push(`\tWill ignore next ${b.ignoreCount} crossings of breakpoint.`);
+  if (b.ignoreCount) rows.push(`\tignore next ${b.ignoreCount} hits`);
   return rows;
 }
 

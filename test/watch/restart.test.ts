@@ -2,13 +2,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileFixture } from '../helpers/build.js';
+import { debugRegistersSkipReason } from '../helpers/debug-registers.js';
 import { runDuster } from '../helpers/duster.js';
 
 // The default build (PIE, libc.so), as users build it: the new process may load at another address. gdb cannot be the
 // oracle here: its `run` over a plain `target remote` is refused, so the expectations are gdb's rules.
 const FLAGS = ['-g'];
 
-test('run again: a global watchpoint starts over from the initial value and its hit count; a watchpoint on a local is gone', { timeout: 120_000 }, async () => {
+test('run again: a global watchpoint starts over from the initial value and its hit count; a watchpoint on a local is gone', { timeout: 120_000, skip: debugRegistersSkipReason() }, async () => {
   const exe = compileFixture(['watch/watch.c'], FLAGS, 'watch');
   const r = await runDuster(exe, ['break bump', 'continue', 'watch total', 'watch counter', 'continue', 'delete 1', 'run', 'info watchpoints', 'continue', 'info watchpoints']);
   assert.equal(r.code, 0, r.stderr);

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileFixture } from '../helpers/build.js';
+import { debugRegistersSkipReason } from '../helpers/debug-registers.js';
 import { runDuster, runGdbRemote } from '../helpers/duster.js';
 
 // The default build (PIE, libc.so), as users build it.
@@ -18,7 +19,7 @@ function answers(text: string): string[] {
     .map((l) => l.replace(/^Thread \d+ /, 'Thread N ').replace(/\(process \d+\)/, '(process N)'));
 }
 
-test('watch total[2] if total[2] > 500 in a four-worker program: only worker-2 writes it; its hits equal gdb\'s', { timeout: 180_000 }, async () => {
+test('watch total[2] if total[2] > 500 in a four-worker program: only worker-2 writes it; its hits equal gdb\'s', { timeout: 180_000, skip: debugRegistersSkipReason() }, async () => {
   const exe = compileFixture(['threads/workers.c'], FLAGS, 'workers');
   // Line 42: main about to set go = 1, every worker named and spinning in its own code.
   const cmds = ['break 42', 'continue', 'delete', 'watch total[2] if total[2] > 500', ...Array<string>(4).fill('continue'), 'info watchpoints', 'delete', 'continue'];

@@ -1,8 +1,9 @@
 // Watchpoints leave the target on every way out: after detach, the end of a batch and SIGTERM the program runs on to its normal end.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { test } from 'node:test';
 import { CLI, compileFixture } from '../helpers/build.js';
+import { debugRegistersSkipReason } from '../helpers/debug-registers.js';
 import { runDuster } from '../helpers/duster.js';
 import { startGdbserver } from '../helpers/gdbserver.js';
 
@@ -15,7 +16,7 @@ function nativeOutput(exe: string): string {
 }
 
 for (const [label, ending] of [['detach', ['detach']], ['the end of the batch (quit)', []]] as const) {
-  test(`after ${label}, hardware watchpoints and the scope breakpoint are gone: the program ends normally`, { timeout: 120_000 }, async () => {
+  test(`after ${label}, hardware watchpoints and the scope breakpoint are gone: the program ends normally`, { timeout: 120_000, skip: debugRegistersSkipReason() }, async () => {
     const exe = compileFixture(['watch/watch.c'], FLAGS, 'watch');
     const cmds = ['break bump', 'continue', 'watch total', 'watch counter', 'awatch where.y', 'rwatch where.tag', 'continue', 'delete 1', ...ending];
     const ours = await runDuster(exe, cmds, { timeoutMs: 90_000 });
@@ -26,11 +27,13 @@ for (const [label, ending] of [['detach', ['detach']], ['the end of the batch (q
   });
 }
 
-test('SIGTERM in line mode while stopped on a watchpoint: watchpoints removed, the program runs on to its end', { timeout: 120_000 }, async () => {
+test('SIGTERM in line mode while stopped on a watchpoint: watchpoints removed, the program runs on to its end', { timeout: 120_000, skip: debugRegistersSkipReason() }, async () => {
   const exe = compileFixture(['watch/watch.c'], FLAGS, 'watch');
   const gs = await startGdbserver(exe);
+  let spawned: ChildProcess | undefined;
   try {
     const child = spawn(process.execPath, [CLI, '--path', exe, '--gdb', `${gs.host}:${gs.port}`, '--no-tui'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    spawned = child;
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (out += s));
@@ -45,6 +48,7 @@ test('SIGTERM in line mode while stopped on a watchpoint: watchpoints removed, t
     assert.equal(end, 0, out);
     assert.equal(gs.stdout, nativeOutput(exe), out);
   } finally {
+    spawned?.kill('SIGKILL'); // a failed assertion must not leave it waiting on its stdin
     await gs.stop();
   }
 });
