@@ -46,6 +46,11 @@ export class Tmux {
     execFileSync('tmux', ['send-keys', '-t', this.name, '-l', '--', text]); // '--': text may start with '-'
   }
 
+  /** Appends everything the program writes to the pane from now on to `file` (tmux pipe-pane). */
+  pipe(file: string): void {
+    execFileSync('tmux', ['pipe-pane', '-t', this.name, '-o', `cat >> ${quote(file)}`]);
+  }
+
   resize(cols: number, rows: number): void {
     execFileSync('tmux', ['resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows)]);
   }
