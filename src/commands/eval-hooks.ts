@@ -51,7 +51,10 @@ export function scopeOfFrame(session: Session, frame: Frame): FrameScope {
   // A frame in a shared library reads that library's debug info (its types, its globals); value history is one for all.
   const program = session.programAt(lookupPc(frame));
   const history = staticScopeOf(session.program).history;
-  return new FrameScope(program, frameAccess(session, frame), history, staticScopeOf(program).types);
+  const others = function* (): Generator<StaticScope> {
+    for (const p of session.images.set.programs()) if (p !== program) yield staticScopeOf(p);
+  };
+  return new FrameScope(program, frameAccess(session, frame), history, staticScopeOf(program).types, others);
 }
 
 export async function frameScope(session: Session, level: number): Promise<FrameScope> {
