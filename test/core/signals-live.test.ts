@@ -46,7 +46,7 @@ for (const b of BUILDS) {
   const usr1 = compileFixture(['signals/usr1.c'], b.flags, `signals-usr1${b.flags.join('')}`);
   const vfork = compileFixture(['signals/vfork.c'], b.flags, `signals-vfork${b.flags.join('')}`);
   const handler = compileFixture(['signals/handler.c'], b.flags, `signals-handler${b.flags.join('')}`);
-  const restorer = compileFixture(['signals/restorer.c'], b.flags, `signals-restorer${b.flags.join('')}`);
+  const restorer = compileFixture(['signals/handler.c'], [...b.flags, '-DOWN_RESTORER'], `signals-restorer${b.flags.join('')}`);
   // Long step sequences only at -O0: at -O2 gdb also steps into libc (it has its debug info), which is
   // the shared-library work's to compare.
   const O0 = !b.flags.includes('-O2');
