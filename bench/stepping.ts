@@ -13,6 +13,8 @@ const N = Number(process.env.BENCH_N ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 /** 'pie' (the machine's default: a PIE linked against libc.so, as users build) or 'nopie'. */
 const BUILD = process.env.BENCH_BUILD === 'nopie' ? 'nopie' : 'pie';
+/** Breakpoint strategies measured (BENCH_STRATEGIES=trap skips the slow spin runs). */
+const STRATEGIES = (process.env.BENCH_STRATEGIES ?? 'trap,spin').split(',').filter((x): x is 'trap' | 'spin' => x === 'trap' || x === 'spin');
 const work = join(tmpdir(), 'duster-bench-stepping');
 mkdirSync(work, { recursive: true });
 const exe = join(work, `loop-${BUILD}`);
@@ -110,7 +112,7 @@ const cases = [
 ];
 for (const c of cases) {
   const g = await perOp('gdb', c.setup, c.op, 'trap');
-  for (const strategy of ['trap', 'spin'] as const) {
+  for (const strategy of STRATEGIES) {
     const d = await perOp('duster', c.setup, c.op, strategy);
     console.log(`| ${c.name} | ${strategy} | ${fmt(d)} | ${fmt(g)} | ${(d.median / g.median).toFixed(2)} | <= ${c.goal} |`);
   }

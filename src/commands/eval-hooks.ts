@@ -2,7 +2,7 @@
 import type { Session } from '../core/session.js';
 import type { EvaluationPort } from '../core/evaluation-port.js';
 import { frameAccess } from '../core/frame-access.js';
-import type { Frame } from '../core/frames.js';
+import { lookupPc, type Frame } from '../core/frames.js';
 import { FrameScope } from '../eval/frame-scope.js';
 import { evaluateExpression } from '../eval/commands.js';
 import { Evaluator } from '../eval/evaluate.js';
@@ -49,9 +49,12 @@ export async function currentScope(ctx: CommandContext): Promise<EvalScope> {
 
 export function scopeOfFrame(session: Session, frame: Frame): FrameScope {
   // A frame in a shared library reads that library's debug info (its types, its globals); value history is one for all.
-  const program = session.programAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+  const program = session.programAt(lookupPc(frame));
   const history = staticScopeOf(session.program).history;
-  return new FrameScope(program, frameAccess(session, frame), history, staticScopeOf(program).types);
+  const others = function* (): Generator<StaticScope> {
+    for (const p of session.images.set.programs()) if (p !== program) yield staticScopeOf(p);
+  };
+  return new FrameScope(program, frameAccess(session, frame), history, staticScopeOf(program).types, others);
 }
 
 export async function frameScope(session: Session, level: number): Promise<FrameScope> {
@@ -92,7 +95,7 @@ export class SessionEvaluation implements EvaluationPort {
   }
 
   async frameArguments(frame: Frame): Promise<{ name: string; value: string }[]> {
-    const pc = frame.level > 0 ? frame.pc - 1n : frame.pc;
+    const pc = lookupPc(frame);
     const fn = this.session.programAt(pc).functionAt(pc);
     if (!fn) return [];
     const scope = scopeOfFrame(this.session, frame);

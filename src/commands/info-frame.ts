@@ -1,11 +1,14 @@
 // gdb's `info frame` (info_frame_command_core): frame and caller addresses, arguments, frame base, saved registers.
+import { x86_64 } from '../arch/arch.js';
 import { isEndbr64 } from '../arch/x86-64/prologue.js';
 import { DW_REG_RBP, DW_REG_RSP, dwarfRegName } from '../arch/x86-64/dwarf-regs.js';
 import type { Session } from '../core/session.js';
-import type { Frame } from '../core/frames.js';
+import { lookupPc, type Frame } from '../core/frames.js';
 
-/** DWARF register numbers in gdb's amd64 register order (rax rbx rcx rdx rsi rdi rbp rsp r8-r15 rip). */
-const GDB_ORDER = [0, 3, 2, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+/** DWARF register numbers in gdb's amd64 register order (rax rbx rcx rdx rsi rdi rbp rsp r8-r15 rip eflags). */
+const GDB_ORDER = [0, 3, 2, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 49];
+/** DWARF's rflags, which gdb calls eflags. */
+const DW_REG_RFLAGS = 49;
 
 function hex(a: bigint): string {
   return `0x${a.toString(16)}`;
@@ -16,7 +19,7 @@ function hex(a: bigint): string {
  * function's `push %rbp; mov %rsp,%rbp` has begun, else the frame's rsp minus what is not yet pushed.
  */
 async function amd64FrameBase(session: Session, frame: Frame): Promise<bigint | undefined> {
-  const fn = session.programAt(frame.pc).functionAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+  const fn = session.programAt(frame.pc).functionAt(lookupPc(frame));
   const entry = fn?.low ?? session.programAt(frame.pc).symbols.lookup(frame.pc)?.symbol.value;
   const rsp = frame.regs.get(DW_REG_RSP);
   const rbp = frame.regs.get(DW_REG_RBP);
@@ -47,7 +50,7 @@ export async function infoFrameText(session: Session): Promise<string> {
   const caller = frames[level + 1];
   const callee = level > 0 ? frames[level - 1] : undefined;
   const info = (await session.backtrace(level + 1))[level];
-  const loc = session.describe(f.level > 0 ? f.pc - 1n : f.pc);
+  const loc = session.describe(lookupPc(f));
   const savedPc = caller?.pc ?? (await session.unwinder.callerPc(f));
   const lines = [`Stack level ${f.level}, frame at ${hex(f.cfa ?? 0n)}:`];
   let rip = ` rip = ${hex(f.pc)}`;
@@ -59,14 +62,17 @@ export async function infoFrameText(session: Session): Promise<string> {
   if (callee) rel.push(` caller of frame at ${hex(callee.cfa ?? 0n)}`);
   if (rel.length) lines.push(rel.join(','));
   if (loc.file) lines.push(' source language c.');
-  const base = await amd64FrameBase(session, f);
+  const base = f.sigtramp ? undefined : await amd64FrameBase(session, f);
   const args = (info?.args ?? []).map((a) => `${a.name}=${a.value}`).join(', ');
   lines.push(base ? ` Arglist at ${hex(base)}, args: ${args}` : ' Arglist at unknown address.');
   let locals = base ? ` Locals at ${hex(base)},` : ' Locals at unknown address,';
-  if (f.cfa !== undefined) locals += ` Previous frame's sp is ${hex(f.cfa)}`;
-  lines.push(locals);
   const saved = session.unwinder.savedRegisters(f);
-  const slots = GDB_ORDER.filter((r) => r !== DW_REG_RSP && saved.has(r)).map((r) => ` ${dwarfRegName(r)} at ${hex(saved.get(r)!)}`);
+  // gdb: "at" when the caller's sp is saved in memory (a signal frame's sigcontext), "is" when it is computed.
+  const savedSp = saved.get(DW_REG_RSP);
+  if (savedSp !== undefined) locals += ` Previous frame's sp at ${hex(savedSp)}`;
+  else if (f.cfa !== undefined) locals += ` Previous frame's sp is ${hex(f.cfa)}`;
+  lines.push(locals);
+  const slots = GDB_ORDER.filter((r) => r !== DW_REG_RSP && saved.has(r)).map((r) => ` ${r === DW_REG_RFLAGS ? x86_64.flagsRegister : dwarfRegName(r)} at ${hex(saved.get(r)!)}`);
   if (slots.length) lines.push(' Saved registers:', ` ${slots.join(',')}`);
   return lines.join('\n') + '\n';
 }

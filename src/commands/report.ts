@@ -10,6 +10,7 @@ export function hex16(a: bigint): string {
 
 /** "demo () at kernel.c:73" / "0x... in main (argc=1) at kernel.c:82" / "0x... in puts ()" */
 export function frameDescription(loc: CodeLocation, args: { name: string; value: string }[] | undefined, showPc: boolean): string {
+  if (loc.signalTrampoline) return '<signal handler called>';
   const fn = loc.function ?? '??';
   const a = `(${(args ?? []).map((x) => `${x.name}=${x.value}`).join(', ')})`;
   const pre = showPc ? `${hex16(loc.address)} in ` : '';
@@ -44,7 +45,7 @@ export function atStatementStart(session: Session, pc: bigint): boolean {
 
 /** gdb shows the pc of frame 0 too when it is not at the start of a line (after a signal, in a core). */
 export function backtraceLine(f: FrameInfo, session: Session): string {
-  const midLine = f.level > 0 || !atStatementStart(session, f.pc);
+  const midLine = (f.level > 0 && !f.interrupted) || !atStatementStart(session, f.pc);
   return `#${f.level}  ${frameDescription(f.location, f.args, midLine)}`;
 }
 

@@ -12,6 +12,8 @@ export interface CodeLocation {
   line?: number;
   /** The shared library holding the address (gdb's "from /lib/x86_64-linux-gnu/libc.so.6"). */
   library?: string;
+  /** A signal trampoline (glibc's __restore_rt): gdb names the frame "<signal handler called>". */
+  signalTrampoline?: boolean;
 }
 
 export type StopCause =
@@ -106,6 +108,8 @@ export interface FrameInfo {
   pc: bigint;
   cfa?: bigint;
   location: CodeLocation;
+  /** The frame a signal interrupted: its pc is exact (gdb shows it only when it is not at a line's start). */
+  interrupted?: boolean;
   /** Arguments already formatted gdb-style: "n=5". */
   args: { name: string; value: string }[];
 }

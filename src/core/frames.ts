@@ -3,6 +3,8 @@ import { x86_64 } from '../arch/arch.js';
 import { Cfi, unwindFrame } from '../dwarf/cfi.js';
 import { DW_REG_RBP, DW_REG_RIP, DW_REG_RSP, dwarfRegName, dwarfRegNumber } from '../arch/x86-64/dwarf-regs.js';
 import type { RegisterSet } from '../target/contract.js';
+import { sigcontextSlots, sigtrampUnwind } from './sigtramp.js';
+import { ByteReader } from '../util/byte-reader.js';
 
 export interface Frame {
   level: number;
@@ -11,6 +13,19 @@ export interface Frame {
   cfa: bigint | undefined;
   /** Known registers of this frame by DWARF number (frame 0: all; callers: what unwinding recovered). */
   regs: Map<number, bigint>;
+  /** A signal trampoline (gdb's SIGTRAMP_FRAME, "<signal handler called>"): its pc is not a return address. */
+  sigtramp?: boolean;
+  /** The frame a signal interrupted (the caller of a trampoline): its pc is exact, not a return address. */
+  interrupted?: boolean;
+}
+
+/**
+ * The pc that names a frame's code (gdb's get_frame_address_in_block): a caller's pc is a return address,
+ * so blocks, lines, CFI and location lists are looked up at the call (pc-1); frame 0, a signal trampoline and
+ * the frame a signal interrupted are at an exact pc.
+ */
+export function lookupPc(frame: Frame): bigint {
+  return frame.level > 0 && !frame.sigtramp && !frame.interrupted ? frame.pc - 1n : frame.pc;
 }
 
 const MAX_FRAMES = 512;
@@ -38,6 +53,21 @@ export function frameRegisterByName(frame: Frame, name: string): bigint | undefi
 
 export { dwarfRegName };
 
+/** The address a lone `DW_OP_bregN OFFSET` expression computes in a frame, when that is all it is. */
+function bregAddress(expr: Uint8Array, regs: ReadonlyMap<number, bigint>): bigint | undefined {
+  const op = expr[0];
+  if (op === undefined || op < 0x70 || op > 0x8f) return undefined;
+  const base = regs.get(op - 0x70);
+  if (base === undefined) return undefined;
+  try {
+    const r = new ByteReader(expr.subarray(1), '.eh_frame');
+    const off = r.slebBig();
+    return r.pos === r.end ? BigInt.asUintN(64, base + off) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class Unwinder {
   constructor(
     /** The CFI of every loaded image (it changes as libraries come and go). */
@@ -52,7 +82,7 @@ export class Unwinder {
    * compilers emit) needs no memory read at all, which keeps line stepping to few round trips.
    */
   async cfaOf(frame: Frame): Promise<bigint | undefined> {
-    const found = this.cfiNow().rowAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+    const found = this.cfiNow().rowAt(lookupPc(frame));
     if (found && found.row.cfa.kind === 'reg-offset') {
       const base = frame.regs.get(found.row.cfa.reg);
       if (base !== undefined) return BigInt.asUintN(64, base + BigInt(found.row.cfa.offset));
@@ -67,6 +97,7 @@ export class Unwinder {
    */
   async backtrace(regs: RegisterSet, limit = MAX_FRAMES, pastMain = false): Promise<Frame[]> {
     const first: Frame = { level: 0, pc: regs.get(x86_64.pcRegister) ?? 0n, cfa: undefined, regs: frameZeroRegs(regs) };
+    this.markSigtramp(first);
     const frames: Frame[] = [first];
     let cur = first;
     while (frames.length < limit) {
@@ -100,7 +131,11 @@ export class Unwinder {
   savedRegisters(frame: Frame): Map<number, bigint> {
     const out = new Map<number, bigint>();
     if (frame.cfa === undefined) return out;
-    const found = this.cfiNow().rowAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+    const found = this.cfiNow().rowAt(lookupPc(frame));
+    if (!found && frame.sigtramp) {
+      const rsp = frame.regs.get(DW_REG_RSP);
+      return rsp === undefined ? out : sigcontextSlots(rsp);
+    }
     if (!found) {
       out.set(DW_REG_RBP, frame.cfa - 16n);
       out.set(DW_REG_RIP, frame.cfa - 8n);
@@ -108,8 +143,18 @@ export class Unwinder {
     }
     for (const [reg, rule] of found.row.registers) {
       if (rule.kind === 'offset') out.set(reg, BigInt.asUintN(64, frame.cfa + BigInt(rule.offset)));
+      else if (rule.kind === 'expression') {
+        // A signal frame's rules (glibc's __restore_rt): "saved at DW_OP_bregN OFFSET", a register plus a constant.
+        const at = bregAddress(rule.expr, frame.regs);
+        if (at !== undefined) out.set(reg, at);
+      }
     }
     return out;
+  }
+
+  /** Marks a signal trampoline: its CFI says so ('S' augmentation, as glibc's __restore_rt), or its code does. */
+  private markSigtramp(frame: Frame): void {
+    if (this.cfiNow().find(frame.pc)?.fde.cie.signalFrame) frame.sigtramp = true;
   }
 
   private async unwindOne(frame: Frame): Promise<{ cfa: bigint; caller: Frame | undefined } | undefined> {
@@ -117,12 +162,22 @@ export class Unwinder {
       readRegister: async (reg: number) => frame.regs.get(reg),
       readMemory: this.readMemory,
     };
-    const u = await unwindFrame(this.cfiNow(), frame.pc, access, { isReturnAddress: frame.level > 0 });
+    const u = await unwindFrame(this.cfiNow(), lookupPc(frame), access);
     if (u) {
-      const caller = u.returnAddress !== undefined && u.returnAddress !== 0n
+      const caller: Frame | undefined = u.returnAddress !== undefined && u.returnAddress !== 0n
         ? { level: frame.level + 1, pc: u.returnAddress, cfa: undefined, regs: u.registers }
         : undefined;
+      if (caller && (!u.callerPcIsReturnAddress || frame.sigtramp)) caller.interrupted = true;
+      if (caller) this.markSigtramp(caller);
       return { cfa: u.cfa, caller };
+    }
+    // A trampoline without CFI (musl, a unikernel): the registers saved in the ucontext on the stack.
+    const sig = await sigtrampUnwind(frame, this.readMemory);
+    if (sig) {
+      frame.sigtramp = true;
+      const caller: Frame | undefined = sig.pc !== 0n ? { level: frame.level + 1, pc: sig.pc, cfa: undefined, regs: sig.regs, interrupted: true } : undefined;
+      if (caller) this.markSigtramp(caller);
+      return { cfa: sig.cfa, caller };
     }
     // No CFI here: follow the frame-pointer chain (push %rbp; mov %rsp,%rbp).
     const rbp = frame.regs.get(DW_REG_RBP);

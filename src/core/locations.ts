@@ -16,7 +16,13 @@ export function parseAddress(text: string): bigint {
   return n;
 }
 
-export async function resolveLocationSpec(session: SessionQueries, spec: string, addressOf?: (expr: string) => Promise<bigint>): Promise<CodeLocation[]> {
+/**
+ * `quick`: a breakpoint placed again because a library was loaded (gdb's breakpoint_re_set) looks for a function
+ * in a library's debug info only when the library's ELF symbols define it or its name index exists already, so
+ * that `break main` does not index libc's DWARF at every start. (A function present in a new library only inlined,
+ * without symbol, is then missed until the index exists; pending breakpoints and user commands never take this path.)
+ */
+export async function resolveLocationSpec(session: SessionQueries, spec: string, addressOf?: (expr: string) => Promise<bigint>, quick = false): Promise<CodeLocation[]> {
   const ls = parseLinespec(spec);
   const prog = session.program;
   switch (ls.kind) {
@@ -40,7 +46,7 @@ export async function resolveLocationSpec(session: SessionQueries, spec: string,
     case 'invalid':
       throw new UserError(`Function "${ls.text}" not defined.`);
     case 'function': {
-      const locs = functionLocations(session, ls.name, ls.file);
+      const locs = functionLocations(session, ls.name, ls.file, quick);
       if (locs.length) return locs;
       throw new UserError(`Function "${ls.name}" not defined.`);
     }
@@ -52,10 +58,11 @@ export async function resolveLocationSpec(session: SessionQueries, spec: string,
  * instances called NAME, else its ELF function symbol NAME; the program's NAME@plt stub only when no image
  * defines NAME out of line. Sorted by address, as gdb orders a breakpoint's locations.
  */
-function functionLocations(session: SessionQueries, name: string, inFile: string | undefined): CodeLocation[] {
+function functionLocations(session: SessionQueries, name: string, inFile: string | undefined, quick: boolean): CodeLocation[] {
   const out: CodeLocation[] = [];
   let outOfLine = false;
   for (const prog of session.images.set.programs()) {
+    if (quick && prog !== session.program && !prog.nameIndexReady && !prog.symbols.functionNamed(name)) continue;
     const insts = prog.functionInstances(name);
     let found = prog.functionBreakpoints(name).map((l, i) => ({ l, inlined: insts[i]?.inlined ?? false }));
     if (inFile !== undefined) found = found.filter((x) => posix.basename(x.l.file) === posix.basename(inFile));
@@ -85,7 +92,7 @@ function functionEntry(session: SessionQueries, text: string): bigint | undefine
   const name = text.trim();
   if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
   for (const prog of session.images.set.programs()) {
-    const sym = prog.symbols.named(name).find((s) => (s.type === 2 || s.type === 10) && s.shndx !== 0);
+    const sym = prog.symbols.functionNamed(name);
     if (sym) return sym.value;
   }
   return undefined;

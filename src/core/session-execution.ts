@@ -302,20 +302,22 @@ export class SessionExecution extends SessionQueries {
   }
 
   /**
-   * The dynamic linker's event breakpoint is planted only while a breakpoint waits for a library: a pending
-   * one, or one that only found a NAME@plt stub (gdb moves it to the library's function when that loads).
-   * Otherwise the list is read again at each stop (refreshLibraries), which costs no patch in the program.
+   * The dynamic linker's event breakpoint (r_brk) is planted whenever it is known, as gdb's shlib event
+   * breakpoint is: the library list is read again only when the dynamic linker says it changed, never at a
+   * stop that did not involve it (gdbserver computes the list by walking the link map: a round trip per stop).
    */
   private armLibraryEvents(): void {
     this.run.removeOwnersWithPrefix('solib');
     const at = this.images.eventAddress;
-    const waiting = this.breakpoints.all().some((b) => b.locations.length === 0 || b.locations.some((l) => l.function?.endsWith('@plt')));
-    if (at !== undefined && waiting) this.run.addSite(at, 'solib');
+    if (at !== undefined) this.run.addSite(at, 'solib');
   }
 
-  /** At a stop the user sees: libraries loaded or unloaded since are taken in (bt into them, break in them). */
+  /**
+   * At a stop the user sees, when no event breakpoint tells us of changes (no dynamic linker symbol found):
+   * libraries loaded or unloaded since are taken in (bt into them, break in them).
+   */
   protected async refreshLibraries(): Promise<void> {
-    if (!this.images.followed || this.closing) return; // on the way out nobody asks about libraries
+    if (!this.images.followed || this.closing || this.images.eventAddress !== undefined) return; // on the way out nobody asks about libraries
     const before = this.images.set.libraries.length;
     const added = await this.images.refresh().catch(() => []);
     if (added.length || this.images.set.libraries.length !== before) {
@@ -329,7 +331,8 @@ export class SessionExecution extends SessionQueries {
     let changed = false;
     for (const b of this.breakpoints.all()) {
       if (!which(b)) continue;
-      const locations = await resolveLocationSpec(this, b.spec).catch(() => []);
+      const waiting = b.locations.length === 0 || b.locations.some((l) => l.function?.endsWith('@plt'));
+      const locations = await resolveLocationSpec(this, b.spec, undefined, !waiting).catch(() => []);
       if (locations.length === b.locations.length && locations.every((l, i) => l.address === b.locations[i]!.address)) continue;
       b.locations = locations;
       changed = true;

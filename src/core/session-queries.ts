@@ -8,7 +8,8 @@ import { UserError } from '../util/errors.js';
 import type { CodeLocation, FrameInfo, Listener, RegisterValue, SessionEvent, SessionState, StopInfo, StopThread, ThreadInfo } from './api.js';
 import { BreakpointTable } from './breakpoints.js';
 import type { EvaluationPort } from './evaluation-port.js';
-import { Unwinder, type Frame } from './frames.js';
+import { lookupPc, Unwinder, type Frame } from './frames.js';
+import { isSigtrampCode } from './sigtramp.js';
 import { PatchTable } from './patches.js';
 import { ProcessImages } from './process-images.js';
 import { RunControl } from './run-control.js';
@@ -106,7 +107,9 @@ export class SessionQueries {
     const prog = this.programAt(address);
     const fn = prog.functionAt(address);
     if (fn) loc.function = fn.name;
-    else if (this.inProgramImage(address)) {
+    // gdb's "<signal handler called>": code its CFI marks as a signal frame (glibc's __restore_rt).
+    else if (this.images.set.cfi.find(address)?.fde.cie.signalFrame) loc.signalTrampoline = true;
+    if (!fn && this.inProgramImage(address)) {
       const plt = prog.symbols.plt().find((p) => address >= p.value && address < p.value + BigInt(p.size));
       const sym = plt ? { symbol: plt } : prog.symbols.lookup(address);
       if (sym) loc.function = sym.symbol.name;
@@ -132,7 +135,12 @@ export class SessionQueries {
 
   protected async locationOfPc(vcpu: number): Promise<CodeLocation> {
     const pc = (this.target.readRegister ? await this.target.readRegister(vcpu, x86_64.pcRegister) : (await this.target.readRegisters(vcpu)).get(x86_64.pcRegister)) ?? 0n;
-    return this.describe(pc);
+    const loc = this.describe(pc);
+    // A trampoline without CFI (musl, a unikernel) is known by its code, where gdb's amd64-linux sigtramp sniffer
+    // looks: no function known there, or a symbol naming one.
+    const named = loc.function === undefined || loc.function === '__restore_rt' || loc.function.includes('sigaction');
+    if (!loc.signalTrampoline && !loc.file && named && (await isSigtrampCode(pc, (a, n) => this.readMemory(a, n)))) loc.signalTrampoline = true;
+    return loc;
   }
 
   // ---- state guards --------------------------------------------------------------------------
@@ -241,7 +249,7 @@ export class SessionQueries {
     const frames = await this.unwinder.backtrace(await this.target.readRegisters(this.vcpu), level + 2, true);
     const f = frames[level];
     if (!f) return { saved: [] };
-    const found = this.images.set.cfi.rowAt(f.level > 0 ? f.pc - 1n : f.pc);
+    const found = this.images.set.cfi.rowAt(lookupPc(f));
     const saved: { reg: number; address: bigint }[] = [];
     if (found && f.cfa !== undefined) {
       for (const [reg, rule] of found.row.registers) if (rule.kind === 'offset') saved.push({ reg, address: BigInt.asUintN(64, f.cfa + BigInt(rule.offset)) });
@@ -256,7 +264,9 @@ export class SessionQueries {
     const out: FrameInfo[] = [];
     for (const f of limit === undefined ? fs : fs.slice(0, limit)) {
       const args = this.evaluationPort ? await this.evaluationPort.frameArguments(f).catch(() => []) : [];
-      out.push({ level: f.level, pc: f.pc, ...(f.cfa !== undefined ? { cfa: f.cfa } : {}), location: this.describe(f.level > 0 ? f.pc - 1n : f.pc), args });
+      const location = this.describe(lookupPc(f));
+      if (f.sigtramp) location.signalTrampoline = true;
+      out.push({ level: f.level, pc: f.pc, ...(f.cfa !== undefined ? { cfa: f.cfa } : {}), ...(f.interrupted ? { interrupted: true } : {}), location, args });
     }
     // Callers' pcs are return addresses; show them as gdb does, but locate them by the call (pc-1).
     for (const fi of out) fi.location.address = fi.pc;

@@ -170,6 +170,11 @@ export class DwarfFile implements UnitFile {
     return (this.indexCache ??= NameIndex.build(this));
   }
 
+  /** Whether the name index has been built (a lookup through it costs nothing more). */
+  get indexed(): boolean {
+    return this.indexCache !== undefined;
+  }
+
   /**
    * True when the whole-file name index is too costly to build for a single question (big .debug_info, index
    * not built yet): lookups then scan for the one name they need and stop early. DUSTER_INDEX_LIMIT (bytes)

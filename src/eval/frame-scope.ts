@@ -38,7 +38,12 @@ export class FrameScope implements EvalScope {
   readonly readMemory: ReadMemory;
   readonly writeMemory?: WriteMemory;
 
-  constructor(readonly program: Program, private readonly frame: FrameAccess, readonly history = new ValueHistory(), types?: DwarfTypes) {
+  /**
+   * `others`: the scopes of the process's other images (main program, then the shared libraries in load order):
+   * gdb looks a name up in the frame's own image first, then in every other one (`print environ`, `print malloc`).
+   */
+  constructor(readonly program: Program, private readonly frame: FrameAccess, readonly history = new ValueHistory(), types?: DwarfTypes,
+    private readonly others: () => Iterable<StaticScope> = () => []) {
     this.statics = new StaticScope(program, history, types ? { types } : {});
     this.readMemory = frame.readMemory;
     if (frame.writeMemory) this.writeMemory = frame.writeMemory;
@@ -56,7 +61,29 @@ export class FrameScope implements EvalScope {
   async lookupVariable(name: string): Promise<Value | undefined> {
     const v = this.program.scopeAt(this.frame.pc).find((x) => x.name === name);
     if (v) return this.valueOf(v);
-    return this.statics.lookupVariable(name);
+    // A definition anywhere wins over an extern declaration here (`extern char **environ;` in the program).
+    return this.statics.lookupDefinedVariable(name) ?? this.inOthers((s) => s.lookupDefinedVariable(name)) ?? this.unresolved(name)
+      ?? this.statics.lookupVariable(name) ?? this.inOthers((s) => s.lookupVariable(name));
+  }
+
+  /**
+   * gdb's LOC_UNRESOLVED: a declaration somewhere gives the type, the first image with a data symbol of that name the
+   * address (libc's `environ` is an alias of __environ: its DWARF knows only the declaration from unistd.h).
+   */
+  private unresolved(name: string): Value | undefined {
+    const type = this.statics.declaredType(name) ?? this.inOthers((s) => s.declaredType(name));
+    if (!type) return undefined;
+    const address = this.statics.dataSymbol(name) ?? this.inOthers((s) => s.dataSymbol(name));
+    return address === undefined ? undefined : Value.at(type, address);
+  }
+
+  /** The first answer of another image's scope (they are asked only when the frame's own image has none). */
+  private inOthers<T>(ask: (s: StaticScope) => T | undefined): T | undefined {
+    for (const s of this.others()) {
+      const got = ask(s);
+      if (got !== undefined) return got;
+    }
+    return undefined;
   }
 
   /** The value of a variable of this frame (or a global), read through the frame. */
@@ -76,7 +103,7 @@ export class FrameScope implements EvalScope {
   }
 
   lookupFunction(name: string): FunctionSymbol | undefined {
-    return this.statics.lookupFunction(name);
+    return this.statics.lookupFunction(name) ?? this.inOthers((s) => s.lookupFunction(name));
   }
 
   symbolize(addr: bigint, linkage = false): string | undefined {
@@ -84,11 +111,11 @@ export class FrameScope implements EvalScope {
   }
 
   lookupTypedef(name: string): Type | undefined {
-    return this.statics.lookupTypedef(name);
+    return this.statics.lookupTypedef(name) ?? this.inOthers((s) => s.lookupTypedef(name));
   }
 
   lookupTag(kind: 'struct' | 'union' | 'enum', name: string): Type | undefined {
-    return this.statics.lookupTag(kind, name);
+    return this.statics.lookupTag(kind, name) ?? this.inOthers((s) => s.lookupTag(kind, name));
   }
 
   readRegister(name: string): Promise<bigint | undefined> {

@@ -103,18 +103,43 @@ export class StaticScope implements EvalScope {
   }
 
   lookupVariable(name: string): Value | undefined {
+    return this.lookupDefinedVariable(name) ?? this.declaredVariable(name);
+  }
+
+  /**
+   * A global with storage or a constant value here (not an extern declaration), or an enumerator: what another
+   * image's scope answers for a name the frame's image does not define (`print environ` in libc).
+   */
+  lookupDefinedVariable(name: string): Value | undefined {
     const vars = this.program.lookupGlobal(name);
-    const v = vars.find((x) => x.kind === 'global') ?? vars[0];
+    const defined = vars.filter((x) => x.location.kind === 'const' || staticAddress(x) !== undefined);
+    const v = defined.find((x) => x.kind === 'global') ?? defined[0];
     if (v) {
       const type = this.types.typeAt(v.typeOffset);
       if (v.location.kind === 'const') return constValue(type, v.location.value);
-      const addr = staticAddress(v);
-      if (addr !== undefined) return Value.at(type, addr);
-      return Value.optimizedOut(type);
+      return Value.at(type, staticAddress(v)!);
     }
     const e = this.types.lookupEnumerator(name);
     if (e) return Value.fromBigInt(e.type, e.value);
     return undefined;
+  }
+
+  /** A global known here only by a declaration, or whose location is not static storage (optimized out for us). */
+  private declaredVariable(name: string): Value | undefined {
+    const type = this.declaredType(name);
+    return type ? Value.optimizedOut(type) : undefined;
+  }
+
+  /** The type of a global this image declares or defines (`extern char **environ;`). */
+  declaredType(name: string): Type | undefined {
+    const vars = this.program.lookupGlobal(name);
+    const v = vars.find((x) => x.kind === 'global') ?? vars[0];
+    return v ? this.types.typeAt(v.typeOffset) : undefined;
+  }
+
+  /** The address of this image's data symbol `name` (gdb's minimal symbol), when it has one. */
+  dataSymbol(name: string): bigint | undefined {
+    return this.program.symbols.objectNamed(name)?.value;
   }
 
   lookupFunction(name: string): FunctionSymbol | undefined {
@@ -125,6 +150,11 @@ export class StaticScope implements EvalScope {
       const type: FunctionType = this.types.functionType(die);
       return { type, address };
     }
+    // An ELF alias of a function the debug info knows by another name (libc's malloc is __libc_malloc), as gdb
+    // finds it through the minimal symbol and types it by the function at that address.
+    const sym = this.program.symbols.functionNamed(name);
+    const fn = sym ? this.program.functionAt(sym.value) : undefined;
+    if (sym && fn && fn.entryPc === sym.value) return { type: this.types.functionType(this.program.dwarf.dieAt(fn.dieOffset)), address: sym.value };
     return undefined;
   }
 

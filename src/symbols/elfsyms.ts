@@ -130,6 +130,16 @@ export class ElfSymbols {
     return { symbol: best, offset: addr - best.value };
   }
 
+  /** The first defined function (FUNC or GNU_IFUNC) symbol called `name`. */
+  functionNamed(name: string): ElfSymbol | undefined {
+    return this.named(name).find((s) => (s.type === STT_FUNC || s.type === STT_GNU_IFUNC) && s.shndx !== 0);
+  }
+
+  /** The first defined data (OBJECT) symbol called `name` (thread-local ones are not addresses). */
+  objectNamed(name: string): ElfSymbol | undefined {
+    return this.named(name).find((s) => s.type === STT_OBJECT && s.shndx !== 0);
+  }
+
   /** Symbols called exactly `name` (compared as bytes: no name is decoded but the matches'). */
   named(name: string): ElfSymbol[] {
     const t = this.table;

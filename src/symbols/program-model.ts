@@ -71,6 +71,11 @@ export class ProgramModel {
     return this.dwarfNow;
   }
 
+  /** Whether the debug info's name index is built already (answered without opening the debug info). */
+  get nameIndexReady(): boolean {
+    return this.dwarfNow?.indexed ?? false;
+  }
+
   get symbols(): ElfSymbols {
     return this.symbolsNow;
   }

@@ -110,7 +110,7 @@ export class Program extends ProgramModel {
    * skips without debug info. Undefined when the image defines no such function.
    */
   symbolBreakpoint(name: string): BreakLocation | undefined {
-    const sym = this.symbols.named(name).find((s) => (s.type === 2 || s.type === 10) && s.shndx !== 0);
+    const sym = this.symbols.functionNamed(name);
     if (!sym) return undefined;
     const f = this.functionAt(sym.value);
     const address = f && f.entryPc === sym.value ? this.postPrologue(f) : this.analyzePrologue(sym.value);

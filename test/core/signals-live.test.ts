@@ -45,6 +45,8 @@ for (const b of BUILDS) {
   const fork = compileFixture(['signals/fork.c'], b.flags, `signals-fork${b.flags.join('')}`);
   const usr1 = compileFixture(['signals/usr1.c'], b.flags, `signals-usr1${b.flags.join('')}`);
   const vfork = compileFixture(['signals/vfork.c'], b.flags, `signals-vfork${b.flags.join('')}`);
+  const handler = compileFixture(['signals/handler.c'], b.flags, `signals-handler${b.flags.join('')}`);
+  const restorer = compileFixture(['signals/handler.c'], [...b.flags, '-DOWN_RESTORER'], `signals-restorer${b.flags.join('')}`);
   // Long step sequences only at -O0: at -O2 gdb also steps into libc (it has its debug info), which is
   // the shared-library work's to compare.
   const O0 = !b.flags.includes('-O2');
@@ -85,6 +87,19 @@ for (const b of BUILDS) {
       await sideBySide(usr1, ['break 19', 'continue', `handle ${handle}`, 'handle SIGUSR2 nostop noprint', 'next', 'next', 'next', 'print got', 'continue']);
     });
   }
+
+  // Inside a handler the stack goes through the sigreturn trampoline: glibc's __restore_rt (CFI with the 'S'
+  // augmentation), and one of the program's own without CFI (SA_RESTORER, as musl and unikernels), unwound from
+  // the ucontext on the stack. The signal interrupts divide() at its idiv: that frame's pc is exact.
+  const IN_HANDLER = ['handle SIGFPE nostop noprint', 'break on_fpe', 'continue', 'bt', 'info frame', 'up', 'info frame', 'up', 'info frame',
+    'print d', 'print n', 'frame 0', 'finish', 'bt', 'info frame', 'up', 'info frame', 'print d'];
+  test(`${b.label}: bt, up, info frame and finish in a signal handler as gdb ("<signal handler called>", glibc's trampoline)`, { timeout: 600_000 }, async () => {
+    await sideBySide(handler, IN_HANDLER);
+  });
+
+  test(`${b.label}: bt, up, info frame and finish through a trampoline without CFI (the ucontext on the stack) as gdb`, { timeout: 600_000 }, async () => {
+    await sideBySide(restorer, IN_HANDLER);
+  });
 
   test(`${b.label}: gdbserver honours QPassSignals: a timer program runs to its end without one signal stop (and with many when not told)`, { timeout: 240_000 }, async () => {
     const signalStops = async (tellTarget: boolean): Promise<number> => {

@@ -18,6 +18,18 @@ test('info sharedlibrary at the first instruction and at main, break malloc, fin
   assert.equal(c.differences.length, 0, describeDifferences(c));
 });
 
+test('symbols only a library defines, in expressions: its globals (an ELF alias typed by a declaration), functions known by an alias, types, x/s of its strings', { timeout: 300_000 }, async () => {
+  const cmds = [
+    'break main', 'continue', 'print environ', 'print *environ', 'x/s *environ', 'whatis environ', 'print program_invocation_name',
+    'print malloc', 'print &malloc', 'ptype malloc', 'print printf', 'info symbol malloc', 'x/2i malloc', 'print stdout', 'print *stdout',
+    'print sizeof(*stdout)', 'print stdout->_fileno', 'print optind', 'print &optind', 'print/x optind', 'ptype struct _IO_FILE', 'print nosuchsym',
+  ];
+  const c = await compareWithGdb(exe(), cmds, { args: ['3'] });
+  console.log(`library symbols: ${c.equal} of ${c.total} answers equal gdb's`);
+  assert.ok(c.total >= cmds.length - 1, `gdb answered only ${c.total} commands`);
+  assert.equal(c.differences.length, 0, describeDifferences(c));
+});
+
 test('a breakpoint on a function of a library not loaded yet is pending, then resolves when the library is loaded', { timeout: 300_000 }, async () => {
   // puts is only in libc: at the first instruction only ld.so is there (gdb's `set breakpoint pending on` answer).
   const cmds = ['break puts', 'info breakpoints', 'continue', 'bt', 'info breakpoints'];
