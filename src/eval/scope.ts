@@ -51,4 +51,11 @@ export interface RegisterInfo {
   /** Bit offset and width inside the base register. */
   shift: number;
   bits: number;
+  /** A pseudo register (ymm, zmm): the raw registers it is made of, low bits first (base is the first). */
+  parts?: readonly { name: string; bits: number }[];
+  /**
+   * Not a general register: a target without it has no such register (gdb then takes `$name` for a
+   * convenience variable), and the CFI never tracks it (callers' frames have the innermost value).
+   */
+  extended?: boolean;
 }

@@ -12,7 +12,8 @@ export type WriteMemory = (addr: bigint, data: Uint8Array) => Promise<void>;
 /** Where a value lives (gdb's lval kinds). */
 export type Lval =
   | { kind: 'memory'; address: bigint }
-  | { kind: 'register'; name: string }
+  /** `offset`: a member's bytes into the register ($xmm0.v4_float[1]). */
+  | { kind: 'register'; name: string; offset?: number }
   | { kind: 'internalvar'; name: string }
   | { kind: 'none' };
 
@@ -108,7 +109,8 @@ export class Value {
 
   /** A component `len` bytes at `offset` with `type` (lazy when this is lazy). */
   component(type: Type, offset: number, len = sizeOf(type) ?? 0): Value {
-    const lval: Lval = this.lval.kind === 'memory' ? { kind: 'memory', address: this.lval.address + BigInt(offset) } : this.lval;
+    const lval: Lval = this.lval.kind === 'memory' ? { kind: 'memory', address: this.lval.address + BigInt(offset) }
+      : this.lval.kind === 'register' ? { ...this.lval, offset: (this.lval.offset ?? 0) + offset } : this.lval;
     if (!this.contents) return new Value(type, lval);
     const state = this.byteState?.subarray(offset, offset + len);
     return new Value(type, lval, this.contents.subarray(offset, offset + len), state);
