@@ -1,9 +1,9 @@
 // info registers / info all-registers as gdb prints them: names, groups, gdb's order, x87 raw bytes, vector unions in hex.
 import { x86_64 } from '../arch/arch.js';
 import { groupRegisters, pseudoParts, REGISTER_GROUPS, type RegisterGroup } from '../arch/x86-64/register-groups.js';
-import { formatValue, type PrintEnv } from '../eval/format.js';
+import { formatInner, formatValue, type PrintEnv } from '../eval/format.js';
 import { registerInfo } from '../eval/registers.js';
-import { bigIntToBytes, Value } from '../eval/value.js';
+import { bigIntToBytes, BYTE_OK, BYTE_UNAVAILABLE, Value } from '../eval/value.js';
 import { resolve } from '../symbols/types.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
@@ -31,8 +31,8 @@ function hex(v: bigint): string {
   return `0x${v.toString(16)}`;
 }
 
-/** One register's line, given its value in the selected frame. */
-async function registerLine(s: ReturnType<typeof needSession>, name: string, v: bigint): Promise<string> {
+/** One register's line, given its value in the selected frame and which of its bytes are unavailable. */
+async function registerLine(s: ReturnType<typeof needSession>, name: string, v: bigint, states?: Uint8Array): Promise<string> {
   const info = registerInfo(name);
   const head = padTo(name, VALUE_COLUMN_1);
   if (!info?.extended) {
@@ -44,13 +44,16 @@ async function registerLine(s: ReturnType<typeof needSession>, name: string, v: 
     return padTo(head + hex(v), VALUE_COLUMN_2) + natural;
   }
   const size = info.bits / 8;
-  const value = new Value(info.type, { kind: 'none' }, bigIntToBytes(v, size));
+  const value = new Value(info.type, { kind: 'none' }, bigIntToBytes(v, size), states);
   const t = resolve(info.type);
+  // gdb prints the raw and natural columns only for a value it has every byte of.
+  if (states && t.kind !== 'union') return head + (await formatValue(value, ENV));
   if (t.kind === 'float') {
     const raw = `(raw 0x${v.toString(16).padStart(size * 2, '0')})`;
     return padTo(head + (await formatValue(value, ENV)), VALUE_COLUMN_2) + raw;
   }
-  const inHex = await formatValue(value, ENV, { format: 'x' });
+  // gdb's common_val_print: a vector union with no byte available still prints member by member.
+  const inHex = t.kind === 'union' ? await formatInner(value, ENV, { format: 'x' }) : await formatValue(value, ENV, { format: 'x' });
   // Vector registers (gdb marks their unions as vectors) show the hex form only.
   if (t.kind === 'union') return head + inHex;
   return padTo(head + inHex, VALUE_COLUMN_2) + (await formatValue(value, ENV));
@@ -75,27 +78,28 @@ export async function infoRegisters(args: string, ctx: CommandContext, all: bool
   const s = needSession(ctx);
   s.requireStopped();
   const regs = await s.rawRegisters();
-  const names = selection(args.trim().split(/\s+/).filter(Boolean), [...regs.keys()], all);
+  const gone = s.unavailableRegisters();
+  const names = selection(args.trim().split(/\s+/).filter(Boolean), [...regs.keys(), ...gone], all);
   const frame = s.selectedFrame > 0 ? await s.frame() : undefined;
   const rows: string[] = [];
   for (const name of names) {
-    let v: bigint | undefined;
-    const parts = pseudoParts(name);
-    if (parts) {
-      v = 0n;
-      let shift = 0n;
-      for (const p of parts) {
-        v |= (regs.get(p.name)! & ((1n << BigInt(p.bits)) - 1n)) << shift;
-        shift += BigInt(p.bits);
-      }
-    } else v = regs.get(name);
+    let v = 0n;
+    const parts = pseudoParts(name) ?? [{ name, bits: registerInfo(name)?.bits ?? 64 }];
+    const states: number[] = [];
+    let shift = 0n;
+    for (const p of parts) {
+      v |= ((regs.get(p.name) ?? 0n) & ((1n << BigInt(p.bits)) - 1n)) << shift;
+      shift += BigInt(p.bits);
+      states.push(...new Array<number>(p.bits / 8).fill(gone.has(p.name) ? BYTE_UNAVAILABLE : BYTE_OK));
+    }
+    const partly = parts.some((p) => gone.has(p.name));
     // Outer frames: registers as unwinding recovered them; one the CFI says nothing of keeps the innermost
     // value (gdb's dwarf2 unwinder takes an unspecified register for "same value").
     const n = x86_64.dwarf.number(name);
     const unwound = frame && n !== undefined ? frame.regs.get(n) : undefined;
     if (unwound !== undefined) v = unwound;
-    if (v === undefined) continue;
-    rows.push(await registerLine(s, name, v));
+    else if (!partly && !parts.every((p) => regs.has(p.name))) continue;
+    rows.push(await registerLine(s, name, v, partly ? Uint8Array.from(states) : undefined));
   }
   ctx.out.print(rows.join('\n') + '\n');
 }

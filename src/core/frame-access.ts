@@ -58,6 +58,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
       return (await session.rawRegisters()).get(name);
     },
     writeRegister: (name, value) => session.writeRegister(name, value),
+    registerUnavailable: (name) => session.unavailableRegisters().has(name),
     readDwarfRegister: async (n) => bigIntToBytes(reg(n), n >= 17 && n <= 32 ? 16 : 8),
     locate: async (v: Variable) => {
       const loc = v.location;

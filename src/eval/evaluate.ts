@@ -4,7 +4,7 @@ import { MemoryError } from '../target/contract.js';
 import {
   builtin, nestedType, resolve, sizeOf, arrayOf, pointerTo, isIntegral, isSigned, type Type, type ArrayType,
 } from '../symbols/types.js';
-import { Value, valueSize, unpackLong, bigIntToBytes, bytesToBigInt } from './value.js';
+import { Value, valueSize, unpackLong, bigIntToBytes, bytesToBigInt, BYTE_OK, BYTE_UNAVAILABLE } from './value.js';
 import { binop, unop, cast, coerceArray, isZero, ptrAdd, noOperator } from './arith.js';
 import { encodeExact, exactFromLiteral } from './float-arith.js';
 import { findMember, memberPathValue } from './members.js';
@@ -132,6 +132,8 @@ export class Evaluator {
     const reg = registerInfo(name);
     if (reg) {
       const fb = name === 'fp' ? await this.scope.frameBase?.() : undefined;
+      const partial = fb === undefined ? await this.partlyUnavailable(reg) : undefined;
+      if (partial) return new Value(reg.type, { kind: 'register', name }, partial.bytes, partial.states);
       let raw = fb ?? (await this.readRegisterBits(reg));
       // A vector or x87 register this target lacks ($zmm0 without AVX-512): gdb's convenience variable.
       if (raw === undefined && reg.extended && this.scope.readRegister) return h.getVar(name);
@@ -142,6 +144,22 @@ export class Evaluator {
       return new Value(reg.type, { kind: 'register', name }, bigIntToBytes(bits, size));
     }
     return h.getVar(name);
+  }
+
+  /** Bytes and per-byte states of a register the target cannot give all of (a core's unread XSAVE state), else undefined. */
+  private async partlyUnavailable(reg: RegisterInfo): Promise<{ bytes: Uint8Array; states: Uint8Array } | undefined> {
+    const gone = this.scope.registerUnavailable;
+    const parts = reg.parts ?? [{ name: reg.base, bits: reg.bits }];
+    if (!gone || !parts.some((p) => gone.call(this.scope, p.name))) return undefined;
+    const bytes: number[] = [];
+    const states: number[] = [];
+    for (const p of parts) {
+      const n = p.bits / 8;
+      const missing = gone.call(this.scope, p.name);
+      bytes.push(...bigIntToBytes(missing ? 0n : (await this.scope.readRegister?.(p.name)) ?? 0n, n));
+      states.push(...new Array<number>(n).fill(missing ? BYTE_UNAVAILABLE : BYTE_OK));
+    }
+    return { bytes: Uint8Array.from(bytes), states: Uint8Array.from(states) };
   }
 
   /** The register's base (or, for a pseudo register, its raw parts put together); undefined when absent. */

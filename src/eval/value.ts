@@ -124,6 +124,11 @@ export class Value {
     return worst;
   }
 
+  /** True when no byte is available (a register a core's note does not have). */
+  get entirelyUnavailable(): boolean {
+    return !!this.byteState && this.byteState.length > 0 && this.byteState.every((b) => b === BYTE_UNAVAILABLE);
+  }
+
   /** True when every byte is optimized out. */
   get entirelyOptimizedOut(): boolean {
     return !!this.byteState && this.byteState.length > 0 && this.byteState.every((b) => b === BYTE_OPTIMIZED_OUT);
@@ -148,8 +153,10 @@ export function bytesToBigInt(b: Uint8Array, signed: boolean): bigint {
 }
 
 /** gdb's require_not_optimized_out: using an optimized-out value (`*p`, `p->x`, `p + 1`) is an error, not a read at 0. */
-function requireNotOptimizedOut(v: Value): void {
-  if (v.stateOf() === BYTE_OPTIMIZED_OUT) throw new UserError('value has been optimized out');
+export function requireNotOptimizedOut(v: Value): void {
+  const st = v.stateOf();
+  if (st === BYTE_OPTIMIZED_OUT) throw new UserError('value has been optimized out');
+  if (st === BYTE_UNAVAILABLE) throw new UserError('value is not available');
 }
 
 /** gdb's unpack_long: an integral/pointer/float value as an integer (floats truncate, saturating like gdb). */
