@@ -6,6 +6,7 @@ import { registerInfo } from '../eval/registers.js';
 import { bigIntToBytes, BYTE_OK, BYTE_UNAVAILABLE, Value } from '../eval/value.js';
 import { resolve } from '../symbols/types.js';
 import { UserError } from '../util/errors.js';
+import type { Session } from '../core/session.js';
 import type { CommandContext } from './context.js';
 import { needSession } from './context.js';
 
@@ -32,7 +33,7 @@ function hex(v: bigint): string {
 }
 
 /** One register's line, given its value in the selected frame and which of its bytes are unavailable. */
-async function registerLine(s: ReturnType<typeof needSession>, name: string, v: bigint, states?: Uint8Array): Promise<string> {
+async function registerLine(s: Session, name: string, v: bigint, states?: Uint8Array): Promise<string> {
   const info = registerInfo(name);
   const head = padTo(name, VALUE_COLUMN_1);
   if (!info?.extended) {
@@ -74,14 +75,23 @@ function selection(args: string[], available: readonly string[], all: boolean): 
   return out;
 }
 
-export async function infoRegisters(args: string, ctx: CommandContext, all: boolean): Promise<void> {
-  const s = needSession(ctx);
+/** One register as `info registers` shows it: the line, and the name (for a front end's registers pane). */
+export interface RegisterRow {
+  name: string;
+  line: string;
+}
+
+/**
+ * Rows of the selected frame's registers for `info registers ARGS` (names, $names, group names; none:
+ * the general group, or every register with `all`), in gdb's order and layout.
+ */
+export async function registerRows(s: Session, args: string[], all = false): Promise<RegisterRow[]> {
   s.requireStopped();
   const regs = await s.rawRegisters();
   const gone = s.unavailableRegisters();
-  const names = selection(args.trim().split(/\s+/).filter(Boolean), [...regs.keys(), ...gone], all);
+  const names = selection(args, [...regs.keys(), ...gone], all);
   const frame = s.selectedFrame > 0 ? await s.frame() : undefined;
-  const rows: string[] = [];
+  const rows: RegisterRow[] = [];
   for (const name of names) {
     let v = 0n;
     const parts = pseudoParts(name) ?? [{ name, bits: registerInfo(name)?.bits ?? 64 }];
@@ -99,7 +109,12 @@ export async function infoRegisters(args: string, ctx: CommandContext, all: bool
     const unwound = frame && n !== undefined ? frame.regs.get(n) : undefined;
     if (unwound !== undefined) v = unwound;
     else if (!partly && !parts.every((p) => regs.has(p.name))) continue;
-    rows.push(await registerLine(s, name, v, partly ? Uint8Array.from(states) : undefined));
+    rows.push({ name, line: await registerLine(s, name, v, partly ? Uint8Array.from(states) : undefined) });
   }
-  ctx.out.print(rows.join('\n') + '\n');
+  return rows;
+}
+
+export async function infoRegisters(args: string, ctx: CommandContext, all: boolean): Promise<void> {
+  const rows = await registerRows(needSession(ctx), args.trim().split(/\s+/).filter(Boolean), all);
+  ctx.out.print(rows.map((r) => r.line).join('\n') + '\n');
 }
