@@ -1,5 +1,4 @@
 // Frame commands: backtrace, frame/up/down, disassemble; info frame/registers/breakpoints.
-import { x86_64 } from '../arch/arch.js';
 import { UserError } from '../util/errors.js';
 import { formatBreakpointTable } from './breakpoint-commands.js';
 import type { CommandContext } from './context.js';
@@ -10,6 +9,7 @@ import { disassembleText, parseDisassemble } from './disassemble.js';
 import { memorySource } from './memory-source.js';
 import { currentScope } from './eval-hooks.js';
 import { infoFrameText } from './info-frame.js';
+import { infoRegisters } from './register-info.js';
 
 /** gdb's frame line and source line for the selected frame (frame, up, down, thread N). */
 export async function printSelectedFrame(ctx: CommandContext): Promise<void> {
@@ -20,42 +20,6 @@ export async function printSelectedFrame(ctx: CommandContext): Promise<void> {
   ctx.out.print(`${backtraceLine(f, s)}\n`);
   const line = sourceLine(ctx.sources, { ...loc, ...(f.level > 0 ? { address: f.pc - 1n } : {}) }, false);
   if (line) ctx.out.print(line + '\n');
-}
-
-function hexPad(v: bigint): string {
-  return `0x${v.toString(16)}`;
-}
-
-/** gdb types $rsp and $rbp as data pointers: `info registers` shows them in hex twice. */
-const POINTER_REGS = new Set([x86_64.spRegister, x86_64.fpRegister]);
-
-async function infoRegisters(args: string, ctx: CommandContext, all: boolean): Promise<void> {
-  const s = needSession(ctx);
-  s.requireStopped();
-  const regs = await s.registers();
-  const wanted = args.trim().split(/\s+/).filter(Boolean).map((r) => r.replace(/^\$/, ''));
-  const rows: string[] = [];
-  const frame = await s.frame();
-  for (const r of regs) {
-    if (wanted.length && !wanted.includes(r.name)) continue;
-    if (!wanted.length && !all && !/^(r[a-z0-9]+|e?flags|[c-gs]s|k[0-7])$/.test(r.name)) continue;
-    let v = r.value;
-    // Outer frames: registers recovered by unwinding.
-    if (s.selectedFrame > 0) {
-      const n = x86_64.dwarf.number(r.name);
-      const fv = n === undefined ? undefined : frame.regs.get(n);
-      if (fv === undefined) continue;
-      v = fv;
-    }
-    let natural: string;
-    if (r.name === x86_64.pcRegister) natural = s.programAt(v).formatAddress(v);
-    else if (r.name === x86_64.flagsRegister) natural = x86_64.formatFlags(v);
-    else if (POINTER_REGS.has(r.name)) natural = hexPad(v);
-    else natural = BigInt.asIntN(64, v).toString();
-    rows.push(`${r.name.padEnd(15)}${hexPad(v).padEnd(19)} ${natural}`);
-  }
-  if (wanted.length && !rows.length) throw new UserError(`Invalid register \`${wanted[0]}'`);
-  ctx.out.print(rows.join('\n') + '\n');
 }
 
 export const frameCommands: Command[] = [
@@ -134,7 +98,7 @@ export const sessionInfoCommands: Command[] = [
     const s = ctx.session;
     ctx.out.print(formatBreakpointTable(s?.breakpoints.all() ?? [], undefined, s?.state === 'stopped' || s?.state === 'running'));
   } },
-  { name: 'registers', aliases: ['r'], help: 'General registers of the selected frame: info registers [NAME...].', run: (a, ctx) => infoRegisters(a, ctx, false) },
+  { name: 'registers', aliases: ['r'], help: 'General registers of the selected frame: info registers [NAME|GROUP...] (groups: general, float, vector, sse, system, all).', run: (a, ctx) => infoRegisters(a, ctx, false) },
   { name: 'all-registers', help: 'Every register the target reports.', run: (a, ctx) => infoRegisters(a, ctx, true) },
   {
     name: 'frame', aliases: ['f'], help: 'Describe the selected frame.',

@@ -2,7 +2,7 @@
 import { evaluateWith, type Piece } from '../dwarf/expr.js';
 import { baseTypeReader } from '../dwarf/base-type.js';
 import { locationAt, readLocList } from '../dwarf/loclists.js';
-import { dwarfRegNumber } from '../arch/x86-64/dwarf-regs.js';
+import { DW_REG_RIP, dwarfRegNumber } from '../arch/x86-64/dwarf-regs.js';
 import type { Unit } from '../dwarf/unit.js';
 import type { FrameAccess } from '../eval/frame-scope.js';
 import { bigIntToBytes } from '../eval/value.js';
@@ -48,9 +48,14 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
     writeMemory: (a, d) => session.writeMemory(a, d),
     readRegister: async (name) => {
       const n = dwarfRegNumber(name);
-      return n === undefined ? undefined : frame.regs.get(n);
+      const v = n === undefined ? undefined : frame.regs.get(n);
+      if (v !== undefined || (n !== undefined && n <= DW_REG_RIP)) return v;
+      // What CFI never describes (vector, x87, flags, segments...) is the innermost value in every frame:
+      // gdb's dwarf2 unwinder takes an unspecified register for "same value".
+      return (await session.rawRegisters()).get(name);
     },
     writeRegister: (name, value) => session.writeRegister(name, value),
+    registerUnavailable: (name) => session.unavailableRegisters().has(name),
     readDwarfRegister: async (n) => bigIntToBytes(reg(n), n >= 17 && n <= 32 ? 16 : 8),
     locate: async (v: Variable) => {
       const loc = v.location;

@@ -16,6 +16,8 @@ import { RunControl } from './run-control.js';
 import { strategyByName, type StrategyName } from './strategy.js';
 import { ThreadTable } from './threads.js';
 
+const NONE: ReadonlySet<string> = new Set();
+
 export interface SessionOptions {
   program: Program;
   target: Target;
@@ -182,6 +184,11 @@ export class SessionQueries {
     return [...regs].map(([name, value]) => ({ name, value, size: 8 }));
   }
 
+  /** Registers the vCPU has whose values the target cannot give (shown <unavailable>). */
+  unavailableRegisters(vcpu = this.vcpu): ReadonlySet<string> {
+    return this.target.unavailableRegisters?.(vcpu) ?? NONE;
+  }
+
   /** The vCPU's registers as the target reports them (frame 0, no unwinding); callers must not modify the map. */
   rawRegisters(vcpu = this.vcpu): Promise<RegisterSet> {
     return this.target.readRegisters(vcpu);
@@ -204,7 +211,13 @@ export class SessionQueries {
 
   async writeRegister(name: string, value: bigint): Promise<void> {
     this.requireStopped();
-    if (this.selectedFrame !== 0) throw new UserError('Writing registers of an outer frame is not supported; select frame 0.');
+    if (this.selectedFrame !== 0) {
+      // A register the CFI says nothing of (vector, x87, flags...) is the innermost one in every frame: gdb
+      // writes it there. One unwinding recovered is saved somewhere in the stack: not supported.
+      const n = x86_64.dwarf.number(name);
+      const unwound = n === undefined ? false : n <= x86_64.dwarf.pc || (await this.frame()).regs.has(n);
+      if (unwound) throw new UserError('Writing registers of an outer frame is not supported; select frame 0.');
+    }
     await this.target.writeRegisters(this.vcpu, new Map([[name, value]]));
     this.frameCache = undefined;
     if (this.lastStop) this.lastStop = { ...this.lastStop, location: await this.locationOfPc(this.vcpu) };

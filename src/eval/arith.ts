@@ -3,7 +3,7 @@ import { UserError } from '../util/errors.js';
 import {
   builtin, resolve, sizeOf, isIntegral, isSigned, pointerTo, type Type, type FloatType, type PointerType,
 } from '../symbols/types.js';
-import { Value, unpackLong, unpackDouble, bytesToBigInt } from './value.js';
+import { Value, unpackLong, unpackDouble, bytesToBigInt, requireNotOptimizedOut } from './value.js';
 import { vectorBinop, vectorType, vectorUnop } from './vectors.js';
 import { exactBinop, exactCompare, exactFromFloat, exactFromInt, encodeExact, type Exact } from './float-arith.js';
 
@@ -59,6 +59,7 @@ export function unopPromote(v: Value): Value {
 /** A float or integer value, exactly. */
 export function exactOf(v: Value): Exact {
   const t = resolve(v.type);
+  requireNotOptimizedOut(v);
   if (t.kind === 'float') return exactFromFloat(v.bytes, t.format);
   return exactFromInt(unpackLong(v));
 }

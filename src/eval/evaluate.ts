@@ -4,14 +4,14 @@ import { MemoryError } from '../target/contract.js';
 import {
   builtin, nestedType, resolve, sizeOf, arrayOf, pointerTo, isIntegral, isSigned, type Type, type ArrayType,
 } from '../symbols/types.js';
-import { Value, valueSize, unpackLong, bigIntToBytes, bytesToBigInt } from './value.js';
+import { Value, valueSize, unpackLong, bigIntToBytes, bytesToBigInt, BYTE_OK, BYTE_UNAVAILABLE } from './value.js';
 import { binop, unop, cast, coerceArray, isZero, ptrAdd, noOperator } from './arith.js';
 import { encodeExact, exactFromLiteral } from './float-arith.js';
 import { findMember, memberPathValue } from './members.js';
 import { registerInfo } from './registers.js';
 import { typeName } from '../symbols/type-format.js';
 import type { Expr } from './parser.js';
-import type { EvalScope } from './scope.js';
+import type { EvalScope, RegisterInfo } from './scope.js';
 import { concreteType } from './vla.js';
 import { vectorType } from './vectors.js';
 
@@ -132,7 +132,11 @@ export class Evaluator {
     const reg = registerInfo(name);
     if (reg) {
       const fb = name === 'fp' ? await this.scope.frameBase?.() : undefined;
-      let raw = fb ?? (await this.scope.readRegister?.(reg.base));
+      const partial = fb === undefined ? await this.partlyUnavailable(reg) : undefined;
+      if (partial) return new Value(reg.type, { kind: 'register', name }, partial.bytes, partial.states);
+      let raw = fb ?? (await this.readRegisterBits(reg));
+      // A vector or x87 register this target lacks ($zmm0 without AVX-512): gdb's convenience variable.
+      if (raw === undefined && reg.extended && this.scope.readRegister) return h.getVar(name);
       if (raw === undefined && this.opts.noSideEffects) raw = 0n;
       if (raw === undefined) throw new UserError('No registers.');
       const bits = (raw >> BigInt(reg.shift)) & ((1n << BigInt(reg.bits)) - 1n);
@@ -140,6 +144,36 @@ export class Evaluator {
       return new Value(reg.type, { kind: 'register', name }, bigIntToBytes(bits, size));
     }
     return h.getVar(name);
+  }
+
+  /** Bytes and per-byte states of a register the target cannot give all of (a core's unread XSAVE state), else undefined. */
+  private async partlyUnavailable(reg: RegisterInfo): Promise<{ bytes: Uint8Array; states: Uint8Array } | undefined> {
+    const gone = this.scope.registerUnavailable;
+    const parts = reg.parts ?? [{ name: reg.base, bits: reg.bits }];
+    if (!gone || !parts.some((p) => gone.call(this.scope, p.name))) return undefined;
+    const bytes: number[] = [];
+    const states: number[] = [];
+    for (const p of parts) {
+      const n = p.bits / 8;
+      const missing = gone.call(this.scope, p.name);
+      bytes.push(...bigIntToBytes(missing ? 0n : (await this.scope.readRegister?.(p.name)) ?? 0n, n));
+      states.push(...new Array<number>(n).fill(missing ? BYTE_UNAVAILABLE : BYTE_OK));
+    }
+    return { bytes: Uint8Array.from(bytes), states: Uint8Array.from(states) };
+  }
+
+  /** The register's base (or, for a pseudo register, its raw parts put together); undefined when absent. */
+  private async readRegisterBits(reg: RegisterInfo): Promise<bigint | undefined> {
+    if (!reg.parts) return this.scope.readRegister?.(reg.base);
+    let value = 0n;
+    let shift = 0n;
+    for (const p of reg.parts) {
+      const v = await this.scope.readRegister?.(p.name);
+      if (v === undefined) return undefined;
+      value |= (v & ((1n << BigInt(p.bits)) - 1n)) << shift;
+      shift += BigInt(p.bits);
+    }
+    return value;
   }
 
   private async binary(op: string, l: Expr, r: Expr): Promise<Value> {
@@ -344,11 +378,24 @@ export class Evaluator {
     }
     if (lv.kind === 'register') {
       const reg = registerInfo(lv.name)!;
-      const old = (await this.scope.readRegister?.(reg.base)) ?? 0n;
-      const mask = ((1n << BigInt(reg.bits)) - 1n) << BigInt(reg.shift);
-      const nv = (old & ~mask) | ((bytesToBigInt(bytes, false) << BigInt(reg.shift)) & mask);
       if (!this.scope.writeRegister) throw new UserError('No registers.');
-      await this.scope.writeRegister(reg.base, nv);
+      // A member of a vector register ($xmm0.v4_float[1]) replaces its bytes only.
+      const at = BigInt(reg.shift + (lv.offset ?? 0) * 8);
+      const width = left.bitfield ? BigInt(bytes.length * 8) : BigInt(Math.min(bytes.length * 8, reg.bits));
+      const old = (await this.readRegisterBits(reg)) ?? 0n;
+      const mask = ((1n << width) - 1n) << at;
+      const nv = (old & ~mask) | ((bytesToBigInt(bytes, false) << at) & mask);
+      if (!reg.parts) {
+        await this.scope.writeRegister(reg.base, nv);
+        return;
+      }
+      let shift = 0n;
+      for (const p of reg.parts) {
+        const m = (1n << BigInt(p.bits)) - 1n;
+        // Only the parts the assignment touched are written (one P packet for a lane of $ymm0).
+        if (((mask >> shift) & m) !== 0n) await this.scope.writeRegister(p.name, (nv >> shift) & m);
+        shift += BigInt(p.bits);
+      }
       return;
     }
     throw new UserError('Left operand of assignment is not an lvalue.');

@@ -7,6 +7,8 @@ export type Exact = { kind: 'finite'; num: bigint; den: bigint; negZero?: boolea
 
 interface Params { p: number; emin: number; emax: number; explicitInt: boolean; expBits: number; bytes: number }
 const PARAMS: Record<FloatFormat, Params> = {
+  ieee16: { p: 11, emin: -14, emax: 15, explicitInt: false, expBits: 5, bytes: 2 },
+  bfloat16: { p: 8, emin: -126, emax: 127, explicitInt: false, expBits: 8, bytes: 2 },
   ieee32: { p: 24, emin: -126, emax: 127, explicitInt: false, expBits: 8, bytes: 4 },
   ieee64: { p: 53, emin: -1022, emax: 1023, explicitInt: false, expBits: 11, bytes: 8 },
   x87: { p: 64, emin: -16382, emax: 16383, explicitInt: true, expBits: 15, bytes: 10 },

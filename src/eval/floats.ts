@@ -3,6 +3,8 @@ import type { FloatFormat } from '../symbols/types.js';
 
 interface Layout { expBits: number; manBits: number; explicitInt: boolean; bytes: number }
 const LAYOUTS: Record<FloatFormat, Layout> = {
+  ieee16: { expBits: 5, manBits: 10, explicitInt: false, bytes: 2 },
+  bfloat16: { expBits: 8, manBits: 7, explicitInt: false, bytes: 2 },
   ieee32: { expBits: 8, manBits: 23, explicitInt: false, bytes: 4 },
   ieee64: { expBits: 11, manBits: 52, explicitInt: false, bytes: 8 },
   x87: { expBits: 15, manBits: 64, explicitInt: true, bytes: 10 },
@@ -132,6 +134,8 @@ export function floatToNumber(bytes: Uint8Array, format: FloatFormat): number {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (format === 'ieee32') return dv.getFloat32(0, true);
   if (format === 'ieee64') return dv.getFloat64(0, true);
+  // bfloat16 is the upper half of an ieee32.
+  if (format === 'bfloat16') return new DataView(Uint8Array.of(0, 0, bytes[0] ?? 0, bytes[1] ?? 0).buffer).getFloat32(0, true);
   const d = decodeFloat(bytes, format);
   switch (d.kind) {
     case 'inf': return d.negative ? -Infinity : Infinity;
@@ -156,6 +160,12 @@ export function numberToFloatBytes(v: number, format: FloatFormat, size: number)
   const dv = new DataView(out.buffer);
   if (format === 'ieee32') { dv.setFloat32(0, v, true); return out; }
   if (format === 'ieee64') { dv.setFloat64(0, v, true); return out; }
+  if (format === 'ieee16' || format === 'bfloat16') {
+    const bits = halfBits(v, LAYOUTS[format]);
+    out[0] = bits & 0xff;
+    if (size > 1) out[1] = bits >> 8;
+    return out;
+  }
   const tmp = new DataView(new ArrayBuffer(8));
   tmp.setFloat64(0, v, true);
   const bits = tmp.getBigUint64(0, true);
@@ -189,4 +199,29 @@ export function numberToFloatBytes(v: number, format: FloatFormat, size: number)
   out[8] = exp & 0xff;
   out[9] = ((exp >> 8) & 0x7f) | (negative ? 0x80 : 0);
   return out;
+}
+
+/** A JS number rounded (nearest, ties to even) to a 16-bit IEEE-style format, as its bits. */
+function halfBits(v: number, l: Layout): number {
+  const sign = v < 0 || Object.is(v, -0) ? 1 << 15 : 0;
+  const a = Math.abs(v);
+  const expMax = (1 << l.expBits) - 1;
+  if (Number.isNaN(v)) return (expMax << l.manBits) | (1 << (l.manBits - 1));
+  const bias = (1 << (l.expBits - 1)) - 1;
+  if (a === 0) return sign;
+  if (a === Infinity) return sign | (expMax << l.manBits);
+  // The value as an integer count of the smallest subnormal step, rounded half to even.
+  let e = Math.max(Math.floor(Math.log2(a)), 1 - bias);
+  if (2 ** e > a) e--;
+  if (2 ** (e + 1) <= a) e++;
+  e = Math.max(e, 1 - bias);
+  const scaled = a * 2 ** (l.manBits - e);
+  let m = Math.floor(scaled);
+  const r = scaled - m;
+  if (r > 0.5 || (r === 0.5 && (m & 1) === 1)) m++;
+  if (m >= 2 ** (l.manBits + 1)) { m /= 2; e++; }
+  if (e > bias) return sign | (expMax << l.manBits);
+  const normal = m >= 2 ** l.manBits;
+  const field = normal ? e + bias : 0;
+  return sign | (field << l.manBits) | (m & ((1 << l.manBits) - 1));
 }

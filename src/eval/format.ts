@@ -43,6 +43,8 @@ export async function formatValue(v: Value, env: PrintEnv, opts: PrintOptions = 
   const c = ctxOf(env, opts);
   const t = resolve(v.type);
   const fmt = opts.format;
+  // gdb's value_check_printable: a value with no byte available prints bare, aggregates too.
+  if (!v.isLazy && v.entirelyUnavailable) return '<unavailable>';
   if (fmt && fmt !== 's' && t.kind !== 'void' && t.kind !== 'array' && t.kind !== 'struct' && t.kind !== 'union') {
     await v.fetch(env.readMemory);
     return scalarFormatted(v, c, fmt);

@@ -21,6 +21,8 @@ export interface FrameAccess {
   /** A 64-bit register by name (rax, rip, eflags, fs_base...), unwound to this frame. */
   readRegister(name: string): Promise<bigint | undefined>;
   writeRegister?(name: string, value: bigint): Promise<void>;
+  /** True for a register the target has but cannot give the value of (printed <unavailable>). */
+  registerUnavailable?(name: string): boolean;
   /** Raw bytes of DWARF register `reg` in this frame (8 for general registers, 16 for xmm). */
   readDwarfRegister(reg: number): Promise<Uint8Array>;
   /** Evaluate a variable's location here (location lists at pc, DW_OP_fbreg, DW_OP_call_frame_cfa...). */
@@ -120,6 +122,10 @@ export class FrameScope implements EvalScope {
 
   readRegister(name: string): Promise<bigint | undefined> {
     return this.frame.readRegister(name);
+  }
+
+  registerUnavailable(name: string): boolean {
+    return this.frame.registerUnavailable?.(name) ?? false;
   }
 
   async writeRegister(name: string, value: bigint): Promise<void> {

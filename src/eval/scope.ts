@@ -35,6 +35,8 @@ export interface EvalScope extends TypeLookup {
    */
   readRegister?(name: string): Promise<bigint | undefined>;
   writeRegister?(name: string, value: bigint): Promise<void>;
+  /** True for a register the target has but cannot give the value of (printed <unavailable>). */
+  registerUnavailable?(name: string): boolean;
   /** gdb's $fp: the selected frame's base address (not rbp). Without it $fp reads rbp. */
   frameBase?(): Promise<bigint | undefined>;
   /** The value of a run-time array bound (a VLA's DW_AT_upper_bound or DW_AT_count) in this frame. */
@@ -51,4 +53,11 @@ export interface RegisterInfo {
   /** Bit offset and width inside the base register. */
   shift: number;
   bits: number;
+  /** A pseudo register (ymm, zmm): the raw registers it is made of, low bits first (base is the first). */
+  parts?: readonly { name: string; bits: number }[];
+  /**
+   * Not a general register: a target without it has no such register (gdb then takes `$name` for a
+   * convenience variable), and the CFI never tracks it (callers' frames have the innermost value).
+   */
+  extended?: boolean;
 }

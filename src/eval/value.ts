@@ -12,7 +12,8 @@ export type WriteMemory = (addr: bigint, data: Uint8Array) => Promise<void>;
 /** Where a value lives (gdb's lval kinds). */
 export type Lval =
   | { kind: 'memory'; address: bigint }
-  | { kind: 'register'; name: string }
+  /** `offset`: a member's bytes into the register ($xmm0.v4_float[1]). */
+  | { kind: 'register'; name: string; offset?: number }
   | { kind: 'internalvar'; name: string }
   | { kind: 'none' };
 
@@ -108,7 +109,8 @@ export class Value {
 
   /** A component `len` bytes at `offset` with `type` (lazy when this is lazy). */
   component(type: Type, offset: number, len = sizeOf(type) ?? 0): Value {
-    const lval: Lval = this.lval.kind === 'memory' ? { kind: 'memory', address: this.lval.address + BigInt(offset) } : this.lval;
+    const lval: Lval = this.lval.kind === 'memory' ? { kind: 'memory', address: this.lval.address + BigInt(offset) }
+      : this.lval.kind === 'register' ? { ...this.lval, offset: (this.lval.offset ?? 0) + offset } : this.lval;
     if (!this.contents) return new Value(type, lval);
     const state = this.byteState?.subarray(offset, offset + len);
     return new Value(type, lval, this.contents.subarray(offset, offset + len), state);
@@ -120,6 +122,11 @@ export class Value {
     let worst = BYTE_OK;
     for (let i = offset; i < offset + len && i < this.byteState.length; i++) if (this.byteState[i]! !== BYTE_OK) worst = this.byteState[i]!;
     return worst;
+  }
+
+  /** True when no byte is available (a register a core's note does not have). */
+  get entirelyUnavailable(): boolean {
+    return !!this.byteState && this.byteState.length > 0 && this.byteState.every((b) => b === BYTE_UNAVAILABLE);
   }
 
   /** True when every byte is optimized out. */
@@ -146,8 +153,10 @@ export function bytesToBigInt(b: Uint8Array, signed: boolean): bigint {
 }
 
 /** gdb's require_not_optimized_out: using an optimized-out value (`*p`, `p->x`, `p + 1`) is an error, not a read at 0. */
-function requireNotOptimizedOut(v: Value): void {
-  if (v.stateOf() === BYTE_OPTIMIZED_OUT) throw new UserError('value has been optimized out');
+export function requireNotOptimizedOut(v: Value): void {
+  const st = v.stateOf();
+  if (st === BYTE_OPTIMIZED_OUT) throw new UserError('value has been optimized out');
+  if (st === BYTE_UNAVAILABLE) throw new UserError('value is not available');
 }
 
 /** gdb's unpack_long: an integral/pointer/float value as an integer (floats truncate, saturating like gdb). */

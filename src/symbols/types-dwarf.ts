@@ -335,6 +335,7 @@ function baseType(d: Die): Type {
 }
 
 function floatFormat(size: number, name: string): FloatFormat {
+  if (size === 2) return /bf16|bfloat/.test(name) ? 'bfloat16' : 'ieee16';
   if (size === 4) return 'ieee32';
   if (size === 8) return 'ieee64';
   if (size === 16 && /128/.test(name)) return 'ieee128';

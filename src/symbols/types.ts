@@ -1,7 +1,8 @@
 // The C type model (as gdb sees C types): built-ins, derived types, aggregates; helpers to strip typedefs and qualifiers.
 import { FormatError } from '../util/errors.js';
 
-export type FloatFormat = 'ieee32' | 'ieee64' | 'x87' | 'ieee128';
+/** ieee16: IEEE half (_Float16, gdb's `half`); bfloat16: the top half of an ieee32 (gdb's `bfloat16`). */
+export type FloatFormat = 'ieee16' | 'bfloat16' | 'ieee32' | 'ieee64' | 'x87' | 'ieee128';
 
 export interface VoidType { readonly kind: 'void'; readonly name: string }
 /** Integers, including char types (any 1-byte integer is "textual" unless notText). */

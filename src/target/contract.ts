@@ -104,6 +104,11 @@ export interface Target {
    * carried it (gdb-remote expedites rip/rsp/rbp), which keeps line stepping to one round trip.
    */
   readRegister?(vcpu: number, name: string): Promise<bigint | undefined>;
+  /**
+   * Registers the vCPU has but whose values cannot be had (a core whose XSAVE note gdb cannot read):
+   * shown as <unavailable>. Absent: every register the target has is in readRegisters.
+   */
+  unavailableRegisters?(vcpu: number): ReadonlySet<string>;
   /** Writes the given registers (others unchanged). */
   writeRegisters(vcpu: number, regs: RegisterSet): Promise<void>;
   /** Raw memory, with the target's own bytes (core masks its patches). Throws MemoryError. */

@@ -7,37 +7,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CLI, compileFixture } from '../helpers/build.js';
 import { crashCore } from '../target/core-file/crash-core.js';
+import { marked, split } from '../helpers/sections.js';
 
 interface Run {
   /** Output of each command, by its index in the list (index -1: what was printed on loading the core). */
   sections: Map<number, string>;
   stderr: string;
-}
-
-const MARK = '@@cmd';
-
-/** The command list with a marker echoed before each command, so the answers can be split per command. */
-function marked(commands: string[]): string[] {
-  return commands.flatMap((c, i) => [`echo ${MARK} ${i}\\n`, c]);
-}
-
-function split(stdout: string): Map<number, string> {
-  const sections = new Map<number, string>();
-  let current = -1;
-  let lines: string[] = [];
-  const flush = (): void => void sections.set(current, lines.join('\n').trimEnd());
-  for (const line of stdout.split('\n')) {
-    const m = new RegExp(`^${MARK} (\\d+)$`).exec(line);
-    if (!m) {
-      lines.push(line);
-      continue;
-    }
-    flush();
-    current = Number(m[1]);
-    lines = [];
-  }
-  flush();
-  return sections;
 }
 
 function ours(exe: string, core: string, commands: string[]): Run {

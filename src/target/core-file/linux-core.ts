@@ -4,10 +4,11 @@ import { FormatError } from '../../util/errors.js';
 import { segmentNotes } from './elf-notes.js';
 import { openFileImage, type FileImage } from './file-image.js';
 import {
-  NT_AUXV, NT_FILE, NT_FPREGSET, NT_PRPSINFO, NT_PRSTATUS, NT_SIGINFO, NT_X86_XSTATE, decodeXstateOpmask,
+  NT_AUXV, NT_FILE, NT_FPREGSET, NT_PRPSINFO, NT_PRSTATUS, NT_SIGINFO, NT_X86_XSTATE,
   decodeFileNote, decodeFpRegs, decodePrPsInfo, decodePrStatus, decodeSigInfo,
   type FileMapping, type PsInfo, type SigInfo,
 } from './linux-notes.js';
+import { decodeXstate, type XstateRegisters } from './xstate.js';
 import { decodeAuxv, type AuxvEntry } from '../auxv.js';
 import { MappedFiles } from './mapped-files.js';
 import { MAX_READ, UnmappedAddressError } from './unmapped.js';
@@ -21,8 +22,8 @@ export interface CoreThread {
   registers: Map<string, bigint>;
   /** x87/SSE state (NT_FPREGSET) under gdb's names: st0-7, xmm0-15, mxcsr, fctrl, fstat, fop...; empty when absent. */
   fpRegisters: Map<string, bigint>;
-  /** AVX-512 opmask registers k0-k7 (NT_X86_XSTATE); empty when the CPU had none. */
-  opmaskRegisters: Map<string, bigint>;
+  /** AVX / AVX-512 state (NT_X86_XSTATE): ymmNh, k0-7, zmmNh, xmm16-31, as gdb 13 reads them. */
+  xstate: XstateRegisters;
 }
 
 export interface LinuxCoreOptions {
@@ -83,7 +84,7 @@ export class LinuxCore {
     switch (type) {
       case NT_PRSTATUS: {
         const s = decodePrStatus(desc);
-        this.threads.push({ ...s, fpRegisters: new Map(), opmaskRegisters: new Map() });
+        this.threads.push({ ...s, fpRegisters: new Map(), xstate: { values: new Map(), unavailable: new Set() } });
         break;
       }
       case NT_FPREGSET: {
@@ -93,7 +94,7 @@ export class LinuxCore {
       }
       case NT_X86_XSTATE: {
         const t = this.threads[this.threads.length - 1];
-        if (t) for (const [k, v] of decodeXstateOpmask(desc)) t.opmaskRegisters.set(k, v);
+        if (t) t.xstate = decodeXstate(desc);
         break;
       }
       case NT_PRPSINFO: self.psInfo = decodePrPsInfo(desc); break;

@@ -56,29 +56,6 @@ export function decodeFpRegs(desc: Uint8Array): Map<string, bigint> {
   return regs;
 }
 
-/** Where the XSAVE image keeps XCR0 (the kernel's sw_reserved area), XSTATE_BV, and the opmask registers (standard format, as gdb 13 reads it). */
-const XSAVE_XCR0 = 464;
-const XSAVE_XSTATE_BV = 512;
-const XSAVE_OPMASK = 1088;
-const XCR0_OPMASK = 1n << 5n;
-
-/**
- * The AVX-512 opmask registers k0-k7 of an NT_X86_XSTATE image, when the CPU had them (XCR0 bit 5):
- * gdb's `info registers` lists them. A component in its init state (XSTATE_BV bit clear) reads 0.
- */
-export function decodeXstateOpmask(desc: Uint8Array): Map<string, bigint> {
-  const regs = new Map<string, bigint>();
-  const r = new ByteReader(desc, 'NT_X86_XSTATE');
-  if (desc.length < XSAVE_XSTATE_BV + 8) return regs;
-  r.pos = XSAVE_XCR0;
-  if (!(r.u64() & XCR0_OPMASK)) return regs;
-  r.pos = XSAVE_XSTATE_BV;
-  const inUse = (r.u64() & XCR0_OPMASK) !== 0n && desc.length >= XSAVE_OPMASK + 64;
-  r.pos = XSAVE_OPMASK;
-  for (let i = 0; i < 8; i++) regs.set(`k${i}`, inUse ? r.u64() : 0n);
-  return regs;
-}
-
 export interface PsInfo {
   pid: number;
   ppid: number;

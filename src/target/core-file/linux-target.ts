@@ -27,7 +27,7 @@ export class LinuxCoreTarget extends CoreFileTarget {
     super();
     this.description = `core file ${core.path}, program not running`;
     this.processId = core.psInfo?.pid ?? core.threads[0]!.tid;
-    this.threads = core.threads.map((t) => ({ id: t.tid, name: threadName(t), registers: registersInGdbOrder(t) }));
+    this.threads = core.threads.map((t) => ({ id: t.tid, name: threadName(t), registers: registersInGdbOrder(t), unavailable: t.xstate.unavailable }));
     const messages: string[] = [];
     if (executable && !this.matches(executable)) messages.push('warning: core file may not match specified executable file.');
     for (const t of core.threads) messages.push(`[New LWP ${t.tid}]`);
@@ -88,8 +88,8 @@ function registersInGdbOrder(t: CoreThread): RegisterSet {
     const v = t.registers.get(n);
     if (v !== undefined) regs.set(n, v);
   }
-  for (const [n, v] of t.opmaskRegisters) regs.set(n, v);
   for (const [n, v] of fpRegistersInGdbOrder(t.fpRegisters)) regs.set(n, v);
+  for (const [n, v] of t.xstate.values) regs.set(n, v);
   const orig = t.registers.get('orig_rax');
   if (orig !== undefined) regs.set('orig_rax', orig);
   return regs;

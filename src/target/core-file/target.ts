@@ -12,6 +12,8 @@ export interface DumpThread {
   id: number;
   name: string;
   registers: RegisterSet;
+  /** Registers the dump's CPU had whose values gdb cannot read from it (printed <unavailable>). */
+  unavailable?: ReadonlySet<string>;
 }
 
 /**
@@ -45,6 +47,10 @@ export abstract class CoreFileTarget implements Target {
     const t = this.threads.find((x) => x.id === vcpu);
     if (!t) throw new UserError(`Unknown thread ${vcpu}.`);
     return t.registers;
+  }
+
+  unavailableRegisters(vcpu: number): ReadonlySet<string> {
+    return this.threads.find((x) => x.id === vcpu)?.unavailable ?? new Set();
   }
 
   async writeRegisters(): Promise<void> {

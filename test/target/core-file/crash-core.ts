@@ -11,13 +11,13 @@ export interface CrashCore {
 }
 
 /** Runs `exe` in a fresh directory; the kernel writes `core` or `core.PID` there (core_pattern `core`). */
-export function crashCore(exe: string): CrashCore {
+export function crashCore(exe: string, args: string[] = []): CrashCore {
   const dir = mkdtempSync(join(tmpdir(), 'duster-crash-'));
-  spawnSync('sh', ['-c', 'ulimit -c unlimited; exec "$0"', exe], { cwd: dir, stdio: 'ignore', timeout: 30_000 });
+  spawnSync('sh', ['-c', 'ulimit -c unlimited; exec "$0" "$@"', exe, ...args], { cwd: dir, stdio: 'ignore', timeout: 30_000 });
   const name = readdirSync(dir).find((f) => f === 'core' || /^core\.\d+$/.test(f));
   if (name) return { core: join(dir, name), source: 'kernel' };
   const core = join(dir, 'gcore');
-  spawnSync('gdb', ['-nx', '-batch', '-ex', 'run', '-ex', `gcore ${core}`, exe], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
+  spawnSync('gdb', ['-nx', '-batch', '-ex', ['run', ...args].join(' '), '-ex', `gcore ${core}`, exe], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
   if (!existsSync(core)) throw new Error(`${exe}: neither the kernel (core_pattern) nor gdb's gcore produced a core`);
   return { core, source: 'gcore' };
 }
