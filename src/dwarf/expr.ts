@@ -54,7 +54,13 @@ export type ExprRequest =
   /** Entry `index` of .debug_addr (relative to the unit's DW_AT_addr_base); `constant` for DW_OP_constx. */
   | { kind: 'need-addrx'; index: number; constant: boolean; resume(value: bigint): ExprStep }
   /** DW_OP_call2/4 (unit-relative) or call_ref (section offset): resume with the callee's DW_AT_location bytes. */
-  | { kind: 'need-call'; dieOffset: number; unitRelative: boolean; resume(expr: Uint8Array | undefined): ExprStep };
+  | { kind: 'need-call'; dieOffset: number; unitRelative: boolean; resume(expr: Uint8Array | undefined): ExprStep }
+  /**
+   * DW_OP_entry_value of a register (`derefSize` absent) or of the memory it pointed to (DW_OP_bregN 0;
+   * DW_OP_deref_size): the value the caller passed, from its call site. Resume with undefined when it cannot be
+   * known: the whole object is then optimized out, as gdb's NO_ENTRY_VALUE_ERROR makes it.
+   */
+  | { kind: 'need-entry-value'; reg: number; derefSize?: number; resume(value: bigint | undefined): ExprStep };
 
 export type ExprStep = { kind: 'complete'; pieces: Piece[] } | ExprRequest;
 
@@ -87,8 +93,10 @@ class Evaluation {
   private readonly mask: bigint;
   private readonly section: string;
   private pending: Location | undefined;
-  /** After DW_OP_entry_value: the rest of this piece is skipped, it is optimized out. */
+  /** After DW_OP_GNU_parameter_ref and friends: the rest of this piece is skipped, it is optimized out. */
   private skipping = false;
+  /** An entry value could not be found: the whole object is optimized out. */
+  private lost = false;
   private steps = 0;
   private waiting = false;
 
@@ -155,6 +163,7 @@ class Evaluation {
     if (this.waiting) throw new Error('DWARF expression is waiting for an answer');
     const maxSteps = this.opts.maxSteps ?? DEFAULT_MAX_STEPS;
     for (;;) {
+      if (this.lost) return { kind: 'complete', pieces: [{ kind: 'optimized-out', reason: 'entry-value' }] };
       const frame = this.frames[this.frames.length - 1]!;
       if (frame.reader.atEnd()) {
         if (this.frames.length > 1) {
@@ -327,8 +336,14 @@ class Evaluation {
       case DW_OP.stack_value: return void (this.pending = { kind: 'value', value: this.pop(d) });
       case DW_OP.implicit_pointer: case DW_OP.GNU_implicit_pointer:
         return void (this.pending = { kind: 'implicit-pointer', dieOffset: Number(a0), offset: d.args[1]! });
-      case DW_OP.entry_value: case DW_OP.GNU_entry_value:
-        return this.optimizedOut('entry-value');
+      case DW_OP.entry_value: case DW_OP.GNU_entry_value: {
+        const what = entryValueRegister(d.block!);
+        if (!what) return this.optimizedOut('entry-value');
+        return this.ask({ kind: 'need-entry-value', ...what }, (v: bigint | undefined) => {
+          if (v === undefined) this.lost = true;
+          else this.push(v);
+        });
+      }
       case DW_OP.GNU_parameter_ref: return this.optimizedOut('parameter-ref');
       case DW_OP.GNU_variable_value: return this.optimizedOut('variable-value');
       case DW_OP.const_type: case DW_OP.GNU_const_type: {
@@ -375,6 +390,29 @@ class Evaluation {
   }
 }
 
+/**
+ * What an entry value's block names, in the two forms gdb accepts: one DW_OP_regN / DW_OP_regx (the register's
+ * value at entry), or DW_OP_bregN 0 followed by DW_OP_deref / DW_OP_deref_size (what it pointed to).
+ */
+function entryValueRegister(block: Uint8Array): { reg: number; derefSize?: number } | undefined {
+  const r = new ByteReader(block, 'DW_OP_entry_value');
+  try {
+    const op = r.u8();
+    let reg: number | undefined;
+    if (op >= DW_OP.reg0 && op <= DW_OP.reg31) reg = op - DW_OP.reg0;
+    else if (op === DW_OP.regx) reg = Number(r.uleb());
+    if (reg !== undefined) return r.atEnd() ? { reg } : undefined;
+    if (op >= DW_OP.breg0 && op <= DW_OP.breg31) reg = op - DW_OP.breg0;
+    else if (op === DW_OP.bregx) reg = Number(r.uleb());
+    if (reg === undefined || r.sleb() !== 0) return undefined;
+    const deref = r.u8();
+    const derefSize = deref === DW_OP.deref ? 8 : deref === DW_OP.deref_size ? r.u8() : undefined;
+    return derefSize !== undefined && r.atEnd() ? { reg, derefSize } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function isPieceOrNop(op: number): boolean {
   return op === DW_OP.piece || op === DW_OP.bit_piece || op === DW_OP.nop || op === DW_OP.GNU_uninit;
 }
@@ -412,6 +450,8 @@ export interface ExprHandlers {
   objectAddress?(): Promise<bigint> | bigint;
   addrx?(index: number): Promise<bigint> | bigint;
   call?(dieOffset: number, unitRelative: boolean): Promise<Uint8Array | undefined> | Uint8Array | undefined;
+  /** The caller's value for DW_OP_entry_value (undefined: not known, the object is optimized out). */
+  entryValue?(reg: number, derefSize: number | undefined): Promise<bigint | undefined> | bigint | undefined;
 }
 
 function missing(what: string): never {
@@ -432,6 +472,7 @@ export async function evaluateWith(bytes: Uint8Array, options: ExprOptions, h: E
       case 'need-object-address': step = step.resume(await (h.objectAddress ?? (() => missing('the object address')))()); break;
       case 'need-addrx': step = step.resume(await (h.addrx ?? (() => missing('.debug_addr')))(step.index)); break;
       case 'need-call': step = step.resume(await (h.call ?? (() => missing('a DWARF procedure')))(step.dieOffset, step.unitRelative)); break;
+      case 'need-entry-value': step = step.resume(h.entryValue ? await h.entryValue(step.reg, step.derefSize) : undefined); break;
     }
   }
 }

@@ -66,6 +66,9 @@ export class Evaluator {
         return Value.fromBytes(arrayOf(builtin.char, b.length), b);
       }
       case 'ident': return this.identifier(e.name);
+      case 'entry':
+        if (!this.scope.entryValue) throw new UserError(`No symbol "${e.name}" in current context.`);
+        return this.scope.entryValue(e.name);
       case 'dollar': return this.dollar(e.name);
       case 'type': throw new UserError('Attempt to use a type name as an expression');
       case 'comma':

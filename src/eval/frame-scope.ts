@@ -6,6 +6,7 @@ import { locationOf, type Variable } from '../symbols/functions.js';
 import type { DwarfTypes } from '../symbols/types-dwarf.js';
 import type { ArrayBound, Type } from '../symbols/types.js';
 import { StaticScope } from './static-scope.js';
+import { UserError } from '../util/errors.js';
 import { concreteType } from './vla.js';
 import { ValueHistory } from './history.js';
 import { valueFromPieces } from './pieces.js';
@@ -27,6 +28,11 @@ export interface FrameAccess {
   locate(v: Variable): Promise<Piece[]>;
   /** Evaluate a DWARF expression of `unit` here (VLA bounds given as expressions). */
   evaluateExpression?(expr: Uint8Array, unit: Unit): Promise<Piece[]>;
+  /**
+   * gdb's read_variable_at_entry: parameter `v` as it arrived (`size` bytes; none: optimized out there), or
+   * why it cannot be known.
+   */
+  entryValue?(v: Variable, size: number): Promise<{ bytes?: Uint8Array } | { error: string }>;
   /** gdb's $fp (the frame base). */
   frameBase?(): Promise<bigint | undefined>;
   /** "main", "demo+88" for an address in any loaded image (the program's own symbols when absent). */
@@ -73,6 +79,18 @@ export class FrameScope implements EvalScope {
     }
     const pieces = await this.frame.locate(v);
     return valueFromPieces(type, pieces, { readMemory: this.frame.readMemory, readRegister: (r) => this.frame.readDwarfRegister(r) });
+  }
+
+  /** gdb's `NAME@entry`: the value parameter NAME of this frame's function had when it was called. */
+  async entryValue(name: string): Promise<Value> {
+    const v = this.program.scopeAt(this.frame.pc).find((x) => x.name === name);
+    if (!v || v.kind !== 'param' || v.location.kind === 'const' || v.location.kind === 'optimizedOut' || !this.frame.entryValue) {
+      throw new UserError(`@entry can be used only for function parameters, not for "${name}"`);
+    }
+    const type = this.types.typeAt(v.typeOffset);
+    const r = await this.frame.entryValue(v, valueSize(type, 8));
+    if ('error' in r) throw new UserError(r.error);
+    return r.bytes ? Value.fromBytes(type, r.bytes) : Value.optimizedOut(type);
   }
 
   lookupFunction(name: string): FunctionSymbol | undefined {

@@ -22,6 +22,8 @@ export interface EvalScope extends TypeLookup {
    * caller decides the order. Memory variables are best returned lazy (Value.at).
    */
   lookupVariable(name: string): Promise<Value | undefined> | Value | undefined;
+  /** gdb's `NAME@entry` (a parameter's value when its function was called); absent without a frame. */
+  entryValue?(name: string): Promise<Value>;
   /** A function by name (its type and entry address). */
   lookupFunction(name: string): FunctionSymbol | undefined;
   /**
