@@ -229,6 +229,10 @@ export class Evaluator {
     if (pt.kind === 'pointer') {
       const target = resolve(pt.target);
       if (target.kind === 'void') throw new UserError('Attempt to dereference a generic pointer.');
+      // gdb's indirect_synthetic_pointer: the object the optimised-away pointer pointed to, read in this frame.
+      if (p.lval.kind === 'implicit-pointer' && this.scope.implicitPointerTarget) {
+        return this.scope.implicitPointerTarget(p.lval.dieOffset, p.lval.offset, await this.concrete(pt.target));
+      }
       return Value.at(await this.concrete(pt.target), BigInt.asUintN(64, unpackLong(p)));
     }
     if (pt.kind === 'int') return Value.at(builtin.int, BigInt.asUintN(64, unpackLong(p)));

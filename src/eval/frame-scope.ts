@@ -1,5 +1,6 @@
 // An EvalScope for a live frame: locals, then the unit's statics, then globals, located by core's DWARF evaluation.
 import type { Piece } from '../dwarf/expr.js';
+import type { Die } from '../dwarf/die.js';
 import type { Unit } from '../dwarf/unit.js';
 import type { Program } from '../symbols/program.js';
 import { locationOf, type Variable } from '../symbols/functions.js';
@@ -37,6 +38,11 @@ export interface FrameAccess {
   frameBase?(): Promise<bigint | undefined>;
   /** "main", "demo+88" for an address in any loaded image (the program's own symbols when absent). */
   symbolize?(addr: bigint, linkage?: boolean): string | undefined;
+}
+
+/** A nameless variable for a DIE that is not in any scope list (a VLA bound's variable, an implicit pointer's object). */
+function dieVariable(die: Die): Variable {
+  return { name: '', kind: 'local', ...(die.type !== undefined ? { typeOffset: die.type } : {}), location: locationOf(die), external: false, dieOffset: die.offset, unit: die.unit };
 }
 
 export class FrameScope implements EvalScope {
@@ -79,6 +85,16 @@ export class FrameScope implements EvalScope {
     }
     const pieces = await this.frame.locate(v);
     return valueFromPieces(type, pieces, { readMemory: this.frame.readMemory, readRegister: (r) => this.frame.readDwarfRegister(r) });
+  }
+
+  async implicitPointerTarget(dieOffset: number, offset: bigint, type: Type): Promise<Value> {
+    const die = this.program.dwarf.dieAt(dieOffset);
+    const whole = await this.valueOf(dieVariable(die));
+    if (whole.address !== undefined) return Value.at(type, whole.address + offset);
+    await whole.fetch(this.readMemory);
+    const size = valueSize(type);
+    if (offset < 0n || Number(offset) + size > whole.bytes.length) return Value.optimizedOut(type);
+    return whole.component(type, Number(offset), size);
   }
 
   /** gdb's `NAME@entry`: the value parameter NAME of this frame's function had when it was called. */
@@ -127,8 +143,7 @@ export class FrameScope implements EvalScope {
     if (bound.kind !== 'dynamic') return undefined;
     if (bound.variableDie !== undefined) {
       const die = this.program.dwarf.dieAt(bound.variableDie);
-      const v: Variable = { name: '', kind: 'local', ...(die.type !== undefined ? { typeOffset: die.type } : {}), location: locationOf(die), external: false, dieOffset: die.offset, unit: die.unit };
-      const value = await this.valueOf(v);
+      const value = await this.valueOf(dieVariable(die));
       await value.fetch(this.frame.readMemory);
       return unpackLong(value);
     }
