@@ -117,7 +117,9 @@ export class Unwinder {
       readRegister: async (reg: number) => frame.regs.get(reg),
       readMemory: this.readMemory,
     };
-    const u = await unwindFrame(this.cfiNow(), frame.pc, access, { isReturnAddress: frame.level > 0 });
+    // gdb's dwarf2 unwinder answers a register without a CFI rule from the frame below (caller-saved ones too:
+    // `p $rax` in an outer frame shows the inner frame's rax), so every known register is carried up.
+    const u = await unwindFrame(this.cfiNow(), frame.pc, access, { isReturnAddress: frame.level > 0, sameValue: [...frame.regs.keys()] });
     if (u) {
       const caller = u.returnAddress !== undefined && u.returnAddress !== 0n
         ? { level: frame.level + 1, pc: u.returnAddress, cfa: undefined, regs: u.registers }
@@ -131,7 +133,8 @@ export class Unwinder {
     const callerRbp = le64(saved.subarray(0, 8));
     const ret = le64(saved.subarray(8, 16));
     const cfa = rbp + 16n;
-    const regs = new Map<number, bigint>([[DW_REG_RBP, callerRbp], [DW_REG_RSP, cfa], [DW_REG_RIP, ret]]);
+    // As gdb's amd64 prologue unwinder: registers it did not find saved keep their value.
+    const regs = new Map<number, bigint>([...frame.regs, [DW_REG_RBP, callerRbp], [DW_REG_RSP, cfa], [DW_REG_RIP, ret]]);
     return { cfa, caller: ret ? { level: frame.level + 1, pc: ret, cfa: undefined, regs } : undefined };
   }
 }
