@@ -1,6 +1,7 @@
 // Values a function's caller passed (DW_OP_entry_value, gdb's x@entry), from the caller's DW_TAG_call_site parameters.
 import { DW_AT, DW_TAG } from '../dwarf/constants.js';
 import type { Die } from '../dwarf/die.js';
+import { callSiteAt, callSiteOrigin, singleRegister } from '../symbols/call-sites.js';
 import type { Piece } from '../dwarf/expr.js';
 import type { Unit } from '../dwarf/unit.js';
 import { locationAt, readLocList } from '../dwarf/loclists.js';
@@ -10,40 +11,6 @@ import type { Session } from './session.js';
 
 /** Evaluates a DWARF expression in a frame (frame-access.ts supplies it; passed in to keep the modules acyclic). */
 export type EvaluateIn = (frame: Frame, expr: Uint8Array, unit: Unit) => Promise<Piece[]>;
-
-const DW_OP_reg0 = 0x50;
-const DW_OP_reg31 = 0x6f;
-
-/** The register a location expression names when it is exactly one DW_OP_regN (gdb's dwarf_block_to_dwarf_reg). */
-export function singleRegister(expr: Uint8Array | undefined): number | undefined {
-  if (!expr || expr.length !== 1) return undefined;
-  const op = expr[0]!;
-  return op >= DW_OP_reg0 && op <= DW_OP_reg31 ? op - DW_OP_reg0 : undefined;
-}
-
-/** The call site in `fn` (a subprogram DIE's subtree, inlined bodies included) whose return address is `returnPc`. */
-export function callSiteAt(fn: Die, returnPc: bigint): Die | undefined {
-  const stack = [...fn.children()];
-  while (stack.length) {
-    const d = stack.pop()!;
-    if (d.tag === DW_TAG.call_site || d.tag === DW_TAG.GNU_call_site) {
-      if (callSiteReturnPc(d) === returnPc) return d;
-      continue;
-    }
-    stack.push(...d.children());
-  }
-  return undefined;
-}
-
-/** DW_AT_call_return_pc (DWARF 5), or the GNU extension's DW_AT_low_pc (also the return address). */
-export function callSiteReturnPc(site: Die): bigint | undefined {
-  return site.address(DW_AT.call_return_pc) ?? (site.tag === DW_TAG.GNU_call_site ? site.address(DW_AT.low_pc) : undefined);
-}
-
-/** The function a call site calls by name (DW_AT_call_origin / abstract_origin), when it says. */
-export function callSiteOrigin(site: Die): Die | undefined {
-  return site.refDie(DW_AT.call_origin) ?? site.refDie(DW_AT.abstract_origin);
-}
 
 /** A DWARF value expression's result as a number (gdb appends DW_OP_stack_value: an address-like stack top is the value). */
 function pieceValue(pieces: Piece[], frame: Frame): bigint | undefined {

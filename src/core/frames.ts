@@ -11,6 +11,8 @@ export interface Frame {
   cfa: bigint | undefined;
   /** Known registers of this frame by DWARF number (frame 0: all; callers: what unwinding recovered). */
   regs: Map<number, bigint>;
+  /** A function that tail-called the frame below it (gdb's TAILCALL_FRAME): it has no frame of its own, only a pc. */
+  tailCall?: boolean;
 }
 
 const MAX_FRAMES = 512;
@@ -45,6 +47,8 @@ export class Unwinder {
     private readonly readMemory: (a: bigint, n: number) => Promise<Uint8Array>,
     /** True for pcs at which the stack ends (outside any known code, or past main). */
     private readonly isOutermost: (pc: bigint) => boolean,
+    /** The tail-call frames between a frame and its caller, innermost first (core/tail-calls.ts). */
+    private readonly tailCalls?: (callee: Frame, caller: Frame) => Frame[],
   ) {}
 
   /**
@@ -78,6 +82,14 @@ export class Unwinder {
       // Guard against loops: the stack grows down, so a caller's CFA must be above ours.
       const prev = frames[frames.length - 1]!;
       if (caller.pc === 0n || (prev.cfa !== undefined && caller.regs.get(DW_REG_RSP) !== undefined && caller.regs.get(DW_REG_RSP)! < (prev.regs.get(DW_REG_RSP) ?? 0n))) break;
+      let between: Frame[] = [];
+      try {
+        between = this.tailCalls?.(cur, caller) ?? [];
+      } catch {
+        // Unreadable call-site DWARF: no tail-call frames, as if there were none.
+      }
+      for (const t of between) frames.push({ ...t, level: frames.length });
+      caller.level = frames.length;
       frames.push(caller);
       cur = caller;
     }
