@@ -51,7 +51,7 @@ async function createWatch(kind: WatchKind, args: string, ctx: CommandContext): 
   if (onLocals) {
     const frames = await s.frames(level + 2);
     const frame = frames[level];
-    const caller = frames[level + 1];
+    const caller = frames.slice(level + 1).find((f) => !f.tailCall); // a tail-call frame is never returned to
     if (frame?.cfa !== undefined && caller) req.scope = { cfa: frame.cfa, resume: caller.pc };
   }
   const bp = await s.watchpoints.add(req);

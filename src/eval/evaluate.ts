@@ -173,7 +173,15 @@ export class Evaluator {
 
   private async unary(op: string, operand: Expr): Promise<Value> {
     switch (op) {
-      case '&': return this.addressOf(await this.eval(operand));
+      case '&': {
+        const v = await this.eval(operand);
+        // gdb's address_of_variable: a variable not in memory is named in the error.
+        if (operand.kind === 'ident' && v.address === undefined && resolve(v.type).kind !== 'function' && resolve(v.type).kind !== 'array') {
+          if (v.lval.kind === 'register') throw new UserError(`Address requested for identifier "${operand.name}" which is in register $${v.lval.name}`);
+          throw new UserError(`Can't take address of "${operand.name}" which isn't an lvalue.`);
+        }
+        return this.addressOf(v);
+      }
       case '*': return this.deref(await this.eval(operand));
       case '!': {
         const v = await this.fetch(await this.eval(operand));
