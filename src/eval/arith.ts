@@ -3,7 +3,7 @@ import { UserError } from '../util/errors.js';
 import {
   builtin, resolve, sizeOf, isIntegral, isSigned, pointerTo, type Type, type FloatType, type PointerType,
 } from '../symbols/types.js';
-import { Value, unpackLong, unpackDouble, bytesToBigInt } from './value.js';
+import { Value, unpackLong, unpackDouble, bytesToBigInt, requireNotOptimizedOut } from './value.js';
 import { vectorBinop, vectorType, vectorUnop } from './vectors.js';
 import { exactBinop, exactCompare, exactFromFloat, exactFromInt, encodeExact, type Exact } from './float-arith.js';
 
@@ -113,6 +113,9 @@ export function binop(op: string, a: Value, b: Value, warn?: (msg: string) => vo
     return fromExact(r, x);
   }
   const size = sizeOf(r) ?? 4;
+  // gdb reads the operands (value_as_long) before it looks at their width.
+  requireNotOptimizedOut(a);
+  requireNotOptimizedOut(b);
   if (size > 8) throw new UserError('That operation is not available on integers of more than 8 bytes.');
   const signed = isSigned(r);
   const bits = size * 8;

@@ -148,7 +148,7 @@ export function bytesToBigInt(b: Uint8Array, signed: boolean): bigint {
 }
 
 /** gdb's require_not_optimized_out: using an optimized-out value (`*p`, `p->x`, `p + 1`) is an error, not a read at 0. */
-function requireNotOptimizedOut(v: Value): void {
+export function requireNotOptimizedOut(v: Value): void {
   if (v.stateOf() === BYTE_OPTIMIZED_OUT) throw new UserError('value has been optimized out');
 }
 
