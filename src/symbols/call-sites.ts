@@ -11,18 +11,29 @@ export function singleRegister(expr: Uint8Array | undefined): number | undefined
   return op >= DW_OP.reg0 && op <= DW_OP.reg31 ? op - DW_OP.reg0 : undefined;
 }
 
+/** Each function's call sites by return address, built once per function (a bt asks for every argument of every frame). */
+const siteIndex = new WeakMap<object, Map<number, Map<bigint, Die>>>();
+
 /** The call site in `fn` (a subprogram DIE's subtree, inlined bodies included) whose return address is `returnPc`. */
 export function callSiteAt(fn: Die, returnPc: bigint): Die | undefined {
-  const stack = [...fn.children()];
-  while (stack.length) {
-    const d = stack.pop()!;
-    if (d.tag === DW_TAG.call_site || d.tag === DW_TAG.GNU_call_site) {
-      if (callSiteReturnPc(d) === returnPc) return d;
-      continue;
+  let perFile = siteIndex.get(fn.unit.dwarf);
+  if (!perFile) siteIndex.set(fn.unit.dwarf, (perFile = new Map()));
+  let sites = perFile.get(fn.offset);
+  if (!sites) {
+    sites = new Map();
+    const stack = [...fn.children()];
+    while (stack.length) {
+      const d = stack.pop()!;
+      if (d.tag === DW_TAG.call_site || d.tag === DW_TAG.GNU_call_site) {
+        const ret = callSiteReturnPc(d);
+        if (ret !== undefined) sites.set(ret, d);
+        continue;
+      }
+      stack.push(...d.children());
     }
-    stack.push(...d.children());
+    perFile.set(fn.offset, sites);
   }
-  return undefined;
+  return sites.get(returnPc);
 }
 
 /** DW_AT_call_return_pc (DWARF 5), or the GNU extension's DW_AT_low_pc (also the return address). */
