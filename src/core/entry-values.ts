@@ -1,7 +1,7 @@
 // Values a function's caller passed (DW_OP_entry_value, gdb's x@entry), from the caller's DW_TAG_call_site parameters.
 import { DW_AT, DW_TAG } from '../dwarf/constants.js';
 import type { Die } from '../dwarf/die.js';
-import { callSiteAt, callSiteOrigin, singleRegister } from '../symbols/call-sites.js';
+import { callSiteAt, callSiteOrigin, callSiteParameterIs, entryParameterOf, type EntryParameter } from '../symbols/call-sites.js';
 import type { Piece } from '../dwarf/expr.js';
 import type { Unit } from '../dwarf/unit.js';
 import { locationAt, readLocList } from '../dwarf/loclists.js';
@@ -52,7 +52,7 @@ export type EntryValue = { value: bigint } | { error: string };
  * it pointed to: DW_AT_call_data_value), computed from the caller's call site in the caller's frame, as gdb's
  * dwarf_expr_reg_to_entry_parameter: the caller's call site for its pc must call this function and pass `reg`.
  */
-export async function entryValueOf(session: Session, frame: Frame, reg: number, derefSize: number | undefined, evaluate: EvaluateIn): Promise<EntryValue> {
+export async function entryValueOf(session: Session, frame: Frame, param: EntryParameter, derefSize: number | undefined, evaluate: EvaluateIn): Promise<EntryValue> {
   const pc = frame.level > 0 ? frame.pc - 1n : frame.pc;
   const callee = session.programAt(pc).functionAt(pc);
   const calleeText = callee ? `0x${callee.entryPc.toString(16)} (${callee.name})` : `0x${pc.toString(16)}`;
@@ -62,7 +62,8 @@ export async function entryValueOf(session: Session, frame: Frame, reg: number, 
   const callerProg = session.programAt(caller.pc - 1n);
   const fn = callerProg.functionAt(caller.pc - 1n);
   const site = fn ? callSiteAt(callerProg.dwarf.dieAt(fn.dieOffset), caller.pc) : undefined;
-  const where = `0x${caller.pc.toString(16)} in ${fn?.name ?? callerProg.symbolLabel(caller.pc) ?? '??'}`;
+  const callerName = fn?.name ?? callerProg.symbolLabel(caller.pc) ?? '??';
+  const where = `0x${caller.pc.toString(16)} in ${callerName}`;
   if (!site) return { error: `DW_OP_entry_value resolving cannot find DW_TAG_call_site ${where}` };
   const target = await callTarget(site, caller, evaluate);
   const calls = target && callee && (target.address !== undefined ? target.address === callee.entryPc : target.name === callee.name);
@@ -73,7 +74,7 @@ export async function entryValueOf(session: Session, frame: Frame, reg: number, 
   }
   for (const p of site.children()) {
     if (p.tag !== DW_TAG.call_site_parameter && p.tag !== DW_TAG.GNU_call_site_parameter) continue;
-    if (singleRegister(p.block(DW_AT.location)) !== reg) continue;
+    if (!callSiteParameterIs(p.block(DW_AT.location), param)) continue;
     const expr = derefSize !== undefined
       ? p.block(DW_AT.call_data_value) ?? p.block(DW_AT.GNU_call_site_data_value)
       : p.block(DW_AT.call_value) ?? p.block(DW_AT.GNU_call_site_value);
@@ -87,7 +88,7 @@ export async function entryValueOf(session: Session, frame: Frame, reg: number, 
     if (v === undefined) return { error: 'value has been optimized out' };
     return { value: derefSize === undefined || derefSize >= 8 ? v : BigInt.asUintN(derefSize * 8, v) };
   }
-  return { error: `Cannot find matching parameter at DW_TAG_call_site ${where}` };
+  return { error: `Cannot find matching parameter at DW_TAG_call_site 0x${caller.pc.toString(16)} at ${callerName}` };
 }
 
 /** A variable's location expression at `pc`: its single expression, or its location list's entry there. */
@@ -113,9 +114,9 @@ export async function parameterEntryValue(session: Session, frame: Frame, v: Var
   if (!fn) return { error: 'No frame selected.' };
   const expr = locationBytesAt(v, fn.entryPc);
   if (!expr || expr.length === 0) return {};
-  const reg = singleRegister(expr);
-  if (reg === undefined) return { error: 'DWARF-2 expression error: DW_OP_entry_value is supported only for single DW_OP_reg* or for DW_OP_fbreg(*)' };
-  const r = await entryValueOf(session, frame, reg, undefined, evaluate);
+  const param = entryParameterOf(expr);
+  if (param === undefined) return { error: 'DWARF-2 expression error: DW_OP_entry_value is supported only for single DW_OP_reg* or for DW_OP_fbreg(*)' };
+  const r = await entryValueOf(session, frame, param, undefined, evaluate);
   if ('error' in r) return r;
   const out = new Uint8Array(size);
   for (let i = 0; i < size; i++) out[i] = Number((BigInt.asUintN(64, r.value) >> BigInt(8 * i)) & 0xffn);

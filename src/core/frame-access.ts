@@ -45,7 +45,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
       },
       addrx: (i) => unit.addrxRaw(i),
       entryValue: async (r, derefSize) => {
-        const v = await entryValueOf(session, frame, r, derefSize, inFrame);
+        const v = await entryValueOf(session, frame, { reg: r }, derefSize, inFrame);
         return 'value' in v ? v.value : undefined;
       },
     });

@@ -3,6 +3,7 @@ import { DW_AT, DW_TAG } from '../dwarf/constants.js';
 import type { Die } from '../dwarf/die.js';
 import type { Program } from '../symbols/program.js';
 import { callSiteAt, callSiteOrigin, callSiteReturnPc } from '../symbols/call-sites.js';
+import { DW_REG_RIP, DW_REG_RSP } from '../arch/x86-64/dwarf-regs.js';
 import type { Frame } from './frames.js';
 
 /** gdb gives up past this many tail calls in one chain (and so do we: the search is bounded). */
@@ -87,13 +88,17 @@ export function tailCallFrames(programAt: (pc: bigint) => Program, callee: Frame
     while (suffix < first.length - prefix && found.every((c) => c.length - suffix - 1 >= prefix && c[c.length - 1 - suffix] === first[first.length - 1 - suffix])) suffix++;
     sites = [...first.slice(0, prefix), ...first.slice(first.length - suffix)];
   }
-  // Each site is the jump out of a function that has no frame any more: it shows at the site's return address,
-  // with the registers the caller has (gdb's tailcall unwinder passes them through).
+  // Each site is the jump out of a function that has no frame any more: it shows at the site's return address, with
+  // the registers the caller has (gdb's tailcall unwinder passes them through) but the stack pointer of the jump: the
+  // callee's entry sp, where the return address to the caller still is (CFA - 8 on x86-64).
   const frames: Frame[] = [];
+  const sp = callee.cfa !== undefined ? callee.cfa - 8n : caller.regs.get(DW_REG_RSP);
   for (const s of sites.reverse()) {
     const ret = callSiteReturnPc(s);
     if (ret === undefined) return [];
-    frames.push({ level: 0, pc: ret, cfa: callee.cfa, regs: new Map([...caller.regs, [16, ret]]), tailCall: true });
+    const regs = new Map([...caller.regs, [DW_REG_RIP, ret]]);
+    if (sp !== undefined) regs.set(DW_REG_RSP, sp);
+    frames.push({ level: 0, pc: ret, cfa: callee.cfa, regs, tailCall: true });
   }
   return frames;
 }

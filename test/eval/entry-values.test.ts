@@ -1,6 +1,7 @@
 // Optimised code side by side with gdb under gdbserver (PIE, gcc -O2/-O1/-Og, DWARF 5 and 4): entry values (x=x@entry=1,
 // n=8, n@entry=3, print x@entry, DW_OP_entry_value inside locations and call values), tail-call frames, DW_OP_piece
-// structs in registers, DW_OP_implicit_pointer (<synthetic pointer>, *pp), DW_OP_implicit_value, registers in outer frames.
+// structs in registers, DW_OP_implicit_pointer (<synthetic pointer>, *pp), DW_OP_implicit_value, registers in outer frames,
+// parameters passed on the stack.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
@@ -34,7 +35,9 @@ const SESSION = [
   // scaled(a): DW_OP_implicit_value doubles and a 128-bit value computed on the typed DWARF stack.
   'continue', 'up', 'info locals', 'print f', 'print big', 'print big >> 64',
   'continue', 'continue', 'up', 'print f', 'info args', 'finish',
-  'continue',
+  // many(a..h): g and h on the stack (DW_OP_fbreg at entry), whose entry values main's call site does not give.
+  'continue', 'up', 'info args', 'print g@entry', 'print h@entry', 'print a@entry', 'print b@entry',
+  'continue', 'continue',
 ];
 
 function dump(exe: string, what: string): string {
