@@ -89,16 +89,18 @@ export function tailCallFrames(programAt: (pc: bigint) => Program, callee: Frame
     sites = [...first.slice(0, prefix), ...first.slice(first.length - suffix)];
   }
   // Each site is the jump out of a function that has no frame any more: it shows at the site's return address, with
-  // the registers the caller has (gdb's tailcall unwinder passes them through) but the stack pointer of the jump: the
-  // callee's entry sp, where the return address to the caller still is (CFA - 8 on x86-64).
+  // the registers the caller has (gdb's tailcall unwinder passes them through). Its stack pointer, as gdb's
+  // dwarf2_tailcall_prev_register_first gives it: the caller's for the outermost one, the callee's entry sp (its CFA
+  // minus the 8 bytes of the return address on x86-64) for the others.
   const frames: Frame[] = [];
-  const sp = callee.cfa !== undefined ? callee.cfa - 8n : caller.regs.get(DW_REG_RSP);
-  for (const s of sites.reverse()) {
+  const inner = sites.reverse();
+  inner.forEach((s, i) => {
     const ret = callSiteReturnPc(s);
-    if (ret === undefined) return [];
+    if (ret === undefined) return;
     const regs = new Map([...caller.regs, [DW_REG_RIP, ret]]);
-    if (sp !== undefined) regs.set(DW_REG_RSP, sp);
+    if (i < inner.length - 1 && callee.cfa !== undefined) regs.set(DW_REG_RSP, callee.cfa - 8n);
     frames.push({ level: 0, pc: ret, cfa: callee.cfa, regs, tailCall: true });
-  }
+  });
+  if (frames.length !== inner.length) return [];
   return frames;
 }

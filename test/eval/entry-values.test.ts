@@ -28,7 +28,8 @@ const SESSION = [
   'up', 'info locals', 'print pr', 'print pr.a', 'print pp', 'print *pp', 'print pp->b', 'print &pr', 'print &k', 'print a@entry + b@entry',
   'continue', 'continue', 'continue', 'continue',
   // leaf(v) reached through middle's tail call: gdb's tailcall frame #2 middle.
-  'bt', 'up', 'info args', 'print v@entry', 'up', 'info args', 'info locals', 'print v', 'print v@entry', 'down', 'finish',
+  'bt', 'up', 'info args', 'print v@entry', 'info frame', 'up', 'info args', 'info locals', 'print v', 'print v@entry', 'info frame', 'print $sp',
+  'print $pc', 'down', 'finish',
   'continue', 'continue',
   // keep(seed): locals in callee-saved registers read from the outer frame; main's values.
   'bt', 'up', 'info locals', 'info args', 'up', 'info locals', 'print argc@entry',
