@@ -52,7 +52,20 @@ export type EntryValue = { value: bigint } | { error: string };
  * it pointed to: DW_AT_call_data_value), computed from the caller's call site in the caller's frame, as gdb's
  * dwarf_expr_reg_to_entry_parameter: the caller's call site for its pc must call this function and pass `reg`.
  */
-export async function entryValueOf(session: Session, frame: Frame, param: EntryParameter, derefSize: number | undefined, evaluate: EvaluateIn): Promise<EntryValue> {
+export function entryValueOf(session: Session, frame: Frame, param: EntryParameter, derefSize: number | undefined, evaluate: EvaluateIn): Promise<EntryValue> {
+  // Remembered per frame (frames live until the target runs again): a caller's call value may itself need entry
+  // values further out, so without this a deep stack could evaluate the same outer values over and over.
+  let known = computed.get(frame);
+  if (!known) computed.set(frame, (known = new Map()));
+  const key = `${'reg' in param ? `r${param.reg}` : `f${param.fbOffset}`}:${derefSize ?? ''}`;
+  let r = known.get(key);
+  if (!r) known.set(key, (r = computeEntryValue(session, frame, param, derefSize, evaluate)));
+  return r;
+}
+
+const computed = new WeakMap<Frame, Map<string, Promise<EntryValue>>>();
+
+async function computeEntryValue(session: Session, frame: Frame, param: EntryParameter, derefSize: number | undefined, evaluate: EvaluateIn): Promise<EntryValue> {
   const pc = frame.level > 0 ? frame.pc - 1n : frame.pc;
   const callee = session.programAt(pc).functionAt(pc);
   const calleeText = callee ? `0x${callee.entryPc.toString(16)} (${callee.name})` : `0x${pc.toString(16)}`;
