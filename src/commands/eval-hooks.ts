@@ -15,7 +15,6 @@ import type { EvalScope } from '../eval/scope.js';
 import { resolve, sizeOf, type Type } from '../symbols/types.js';
 import type { Program } from '../symbols/program.js';
 import type { CommandContext } from './context.js';
-import { entryValueBytes } from './entry-values.js';
 
 const staticScopes = new WeakMap<Program, StaticScope>();
 
@@ -100,14 +99,16 @@ export class SessionEvaluation implements EvaluationPort {
     if (!fn) return [];
     const scope = scopeOfFrame(this.session, frame);
     const out: { name: string; value: string }[] = [];
+    const access = frameAccess(this.session, frame);
     for (const p of fn.params) {
       const v = await scope.valueOf(p);
       const text = await formatArg(v, scope);
-      // gdb's `print entry-values default`: "n=n@entry=5" when the caller's call site gives the same value,
-      // "n=6, n@entry=5" when it differs.
+      // gdb's `print entry-values default` (stack.c read_frame_arg): "n=n@entry=5" when the value the caller
+      // passed (its call site's DW_AT_call_value) equals the value now, "n=6, n@entry=5" when it differs, the
+      // value alone when the entry value is not known.
       const size = sizeOf(v.type) ?? 0;
-      const entry = await entryValueBytes(this.session, frame, p, size).catch(() => undefined);
-      const entryText = entry ? await formatArg(Value.fromBytes(v.type, entry), scope) : undefined;
+      const entry = size > 0 && size <= 8 && access.entryValue ? await access.entryValue(p, size).catch(() => undefined) : undefined;
+      const entryText = entry && 'bytes' in entry && entry.bytes ? await formatArg(Value.fromBytes(v.type, entry.bytes), scope) : undefined;
       if (entryText === undefined) out.push({ name: p.name, value: text });
       else if (entryText === text) out.push({ name: p.name, value: `${p.name}@entry=${text}` });
       else out.push({ name: p.name, value: text }, { name: `${p.name}@entry`, value: entryText });

@@ -1,7 +1,7 @@
 // gdb's `info frame` (info_frame_command_core): frame and caller addresses, arguments, frame base, saved registers.
 import { x86_64 } from '../arch/arch.js';
 import { isEndbr64 } from '../arch/x86-64/prologue.js';
-import { DW_REG_RBP, DW_REG_RSP, dwarfRegName } from '../arch/x86-64/dwarf-regs.js';
+import { DW_REG_RBP, DW_REG_RIP, DW_REG_RSP, dwarfRegName } from '../arch/x86-64/dwarf-regs.js';
 import type { Session } from '../core/session.js';
 import { lookupPc, type Frame } from '../core/frames.js';
 
@@ -51,27 +51,34 @@ export async function infoFrameText(session: Session): Promise<string> {
   const callee = level > 0 ? frames[level - 1] : undefined;
   const info = (await session.backtrace(level + 1))[level];
   const loc = session.describe(lookupPc(f));
-  const savedPc = caller?.pc ?? (await session.unwinder.callerPc(f));
+  // gdb's frame_unwind_caller_pc skips tail-call frames: a tail-call frame's "saved rip" is its real caller's.
+  const real = f.tailCall ? frames.slice(level + 1).find((x) => !x.tailCall) : undefined;
+  const savedPc = real ? frames[real.level + 1]?.pc ?? (await session.unwinder.callerPc(real)) : caller?.pc ?? (await session.unwinder.callerPc(f));
   const lines = [`Stack level ${f.level}, frame at ${hex(f.cfa ?? 0n)}:`];
   let rip = ` rip = ${hex(f.pc)}`;
   if (loc.function) rip += ` in ${loc.function}`;
   if (loc.file && loc.line) rip += ` (${loc.file}:${loc.line})`;
   lines.push(`${rip}; saved rip = ${savedPc !== undefined ? hex(savedPc) : '<not saved>'}`);
   const rel: string[] = [];
-  if (caller) rel.push(` called by frame at ${hex(caller.cfa ?? 0n)}`);
+  if (f.tailCall) rel.push(' tail call frame');
+  else if (caller) rel.push(` called by frame at ${hex(caller.cfa ?? 0n)}`);
   if (callee) rel.push(` caller of frame at ${hex(callee.cfa ?? 0n)}`);
   if (rel.length) lines.push(rel.join(','));
   if (loc.file) lines.push(' source language c.');
-  const base = f.sigtramp ? undefined : await amd64FrameBase(session, f);
+  const base = f.sigtramp || f.tailCall ? undefined : await amd64FrameBase(session, f);
   const args = (info?.args ?? []).map((a) => `${a.name}=${a.value}`).join(', ');
   lines.push(base ? ` Arglist at ${hex(base)}, args: ${args}` : ' Arglist at unknown address.');
   let locals = base ? ` Locals at ${hex(base)},` : ' Locals at unknown address,';
-  const saved = session.unwinder.savedRegisters(f);
-  // gdb: "at" when the caller's sp is saved in memory (a signal frame's sigcontext), "is" when it is computed.
+  const saved = f.tailCall ? new Map<number, bigint>() : session.unwinder.savedRegisters(f);
+  // gdb: "at" when the caller's sp is saved in memory (a signal frame's sigcontext), "is" when it is computed;
+  // a tail-call frame passes its caller's sp through from the register ("in rsp") and saves nothing.
   const savedSp = saved.get(DW_REG_RSP);
-  if (savedSp !== undefined) locals += ` Previous frame's sp at ${hex(savedSp)}`;
+  if (f.tailCall) locals += ` Previous frame's sp in ${dwarfRegName(DW_REG_RSP)}`;
+  else if (savedSp !== undefined) locals += ` Previous frame's sp at ${hex(savedSp)}`;
   else if (f.cfa !== undefined) locals += ` Previous frame's sp is ${hex(f.cfa)}`;
   lines.push(locals);
+  // Below a tail-call frame the return address is the tail call's site, computed rather than read from the stack.
+  if (caller?.tailCall) saved.delete(DW_REG_RIP);
   const slots = GDB_ORDER.filter((r) => r !== DW_REG_RSP && saved.has(r)).map((r) => ` ${r === DW_REG_RFLAGS ? x86_64.flagsRegister : dwarfRegName(r)} at ${hex(saved.get(r)!)}`);
   if (slots.length) lines.push(' Saved registers:', ` ${slots.join(',')}`);
   return lines.join('\n') + '\n';

@@ -49,10 +49,12 @@ async function createWatch(kind: WatchKind, args: string, ctx: CommandContext): 
   const names = variableNames(expression);
   const onLocals = !loc && s.program.scopeAt(scope.pc).some((x) => (x.kind === 'local' || x.kind === 'param') && names.has(x.name));
   if (onLocals) {
-    // The caller's pc even past main: a watchpoint on main's locals ends when main returns into libc.
-    const frame = (await s.frames(level + 1))[level];
-    const { callerPc } = await s.frameDetail(level);
-    if (frame?.cfa !== undefined && callerPc !== undefined) req.scope = { cfa: frame.cfa, resume: callerPc };
+    const frames = await s.frames(level + 2);
+    const frame = frames[level];
+    const caller = frames.slice(level + 1).find((f) => !f.tailCall); // a tail-call frame is never returned to
+    // The caller's pc even past main (the backtrace stops there): a watchpoint on main's locals ends when main returns into libc.
+    const resume = caller?.pc ?? (await s.frameDetail(level)).callerPc;
+    if (frame?.cfa !== undefined && resume !== undefined) req.scope = { cfa: frame.cfa, resume };
   }
   const bp = await s.watchpoints.add(req);
   s.emit({ type: 'breakpoints-changed' });

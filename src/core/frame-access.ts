@@ -1,7 +1,6 @@
 // What the evaluator needs from a live frame: registers unwound to it, memory, and DWARF locations computed here.
 import { evaluateWith, type Piece } from '../dwarf/expr.js';
 import { baseTypeReader } from '../dwarf/base-type.js';
-import { locationAt, readLocList } from '../dwarf/loclists.js';
 import { DW_REG_RIP, dwarfRegNumber } from '../arch/x86-64/dwarf-regs.js';
 import type { Unit } from '../dwarf/unit.js';
 import type { FrameAccess } from '../eval/frame-scope.js';
@@ -10,10 +9,12 @@ import type { Variable } from '../symbols/functions.js';
 import { UserError } from '../util/errors.js';
 import { lookupPc, type Frame } from './frames.js';
 import type { Session } from './session.js';
+import { entryValueOf, locationBytesAt, parameterEntryValue } from './entry-values.js';
 
 export { lookupPc };
 
 export function frameAccess(session: Session, frame: Frame): FrameAccess {
+  const inFrame = (f: Frame, e: Uint8Array, u: Unit) => frameAccess(session, f).evaluateExpression!(e, u);
   const pc = lookupPc(frame);
   const reg = (n: number): bigint => {
     const v = frame.regs.get(n);
@@ -40,6 +41,10 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
         throw new UserError('unsupported frame base');
       },
       addrx: (i) => unit.addrxRaw(i),
+      entryValue: async (r, derefSize) => {
+        const v = await entryValueOf(session, frame, { reg: r }, derefSize, inFrame);
+        return 'value' in v ? v.value : undefined;
+      },
     });
   };
   return {
@@ -58,23 +63,12 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
     registerUnavailable: (name) => session.unavailableRegisters().has(name),
     readDwarfRegister: async (n) => bigIntToBytes(reg(n), n >= 17 && n <= 32 ? 16 : 8),
     locate: async (v: Variable) => {
-      const loc = v.location;
-      let expr: Uint8Array | undefined;
-      if (loc.kind === 'expr') expr = loc.bytes;
-      else if (loc.kind === 'loclist') {
-        const entries = readLocList(v.unit.dwarf.sectionBytes(loc.section), loc.offset, {
-          version: loc.unit.version,
-          addressSize: loc.unit.addressSize,
-          baseAddress: loc.unit.baseAddress,
-          bias: v.unit.bias,
-          addrx: (i: number) => v.unit.addrx(i),
-        });
-        expr = locationAt(entries, pc);
-      }
+      const expr = locationBytesAt(v, pc);
       if (!expr || expr.length === 0) return [{ kind: 'optimized-out' }];
       return evaluate(expr, v.unit);
     },
     evaluateExpression: evaluate,
+    entryValue: (v, size) => parameterEntryValue(session, frame, v, size, inFrame),
     symbolize: (a, linkage) => session.programAt(a).symbolLabel(a, linkage),
     frameBase: async () => {
       const fn = session.programAt(pc).functionAt(pc);

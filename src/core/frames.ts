@@ -17,6 +17,8 @@ export interface Frame {
   sigtramp?: boolean;
   /** The frame a signal interrupted (the caller of a trampoline): its pc is exact, not a return address. */
   interrupted?: boolean;
+  /** A function that tail-called the frame below it (gdb's TAILCALL_FRAME): it has no frame of its own, only a pc. */
+  tailCall?: boolean;
 }
 
 /**
@@ -75,6 +77,8 @@ export class Unwinder {
     private readonly readMemory: (a: bigint, n: number) => Promise<Uint8Array>,
     /** True for pcs at which the stack ends (outside any known code, or past main). */
     private readonly isOutermost: (pc: bigint) => boolean,
+    /** The tail-call frames between a frame and its caller, innermost first (core/tail-calls.ts). */
+    private readonly tailCalls?: (callee: Frame, caller: Frame) => Frame[],
   ) {}
 
   /**
@@ -109,6 +113,14 @@ export class Unwinder {
       // Guard against loops: the stack grows down, so a caller's CFA must be above ours.
       const prev = frames[frames.length - 1]!;
       if (caller.pc === 0n || (prev.cfa !== undefined && caller.regs.get(DW_REG_RSP) !== undefined && caller.regs.get(DW_REG_RSP)! < (prev.regs.get(DW_REG_RSP) ?? 0n))) break;
+      let between: Frame[] = [];
+      try {
+        between = this.tailCalls?.(cur, caller) ?? [];
+      } catch {
+        // Unreadable call-site DWARF: no tail-call frames, as if there were none.
+      }
+      for (const t of between) frames.push({ ...t, level: frames.length });
+      caller.level = frames.length;
       frames.push(caller);
       cur = caller;
     }
@@ -162,7 +174,9 @@ export class Unwinder {
       readRegister: async (reg: number) => frame.regs.get(reg),
       readMemory: this.readMemory,
     };
-    const u = await unwindFrame(this.cfiNow(), lookupPc(frame), access);
+    // gdb's dwarf2 unwinder answers a register without a CFI rule from the frame below (caller-saved ones too:
+    // `p $rax` in an outer frame shows the inner frame's rax), so every known register is carried up.
+    const u = await unwindFrame(this.cfiNow(), lookupPc(frame), access, { sameValue: [...frame.regs.keys()] });
     if (u) {
       const caller: Frame | undefined = u.returnAddress !== undefined && u.returnAddress !== 0n
         ? { level: frame.level + 1, pc: u.returnAddress, cfa: undefined, regs: u.registers }
@@ -186,7 +200,8 @@ export class Unwinder {
     const callerRbp = le64(saved.subarray(0, 8));
     const ret = le64(saved.subarray(8, 16));
     const cfa = rbp + 16n;
-    const regs = new Map<number, bigint>([[DW_REG_RBP, callerRbp], [DW_REG_RSP, cfa], [DW_REG_RIP, ret]]);
+    // As gdb's amd64 prologue unwinder: registers it did not find saved keep their value.
+    const regs = new Map<number, bigint>([...frame.regs, [DW_REG_RBP, callerRbp], [DW_REG_RSP, cfa], [DW_REG_RIP, ret]]);
     return { cfa, caller: ret ? { level: frame.level + 1, pc: ret, cfa: undefined, regs } : undefined };
   }
 }

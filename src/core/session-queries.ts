@@ -15,6 +15,7 @@ import { ProcessImages } from './process-images.js';
 import { RunControl } from './run-control.js';
 import { strategyByName, type StrategyName } from './strategy.js';
 import { ThreadTable } from './threads.js';
+import { tailCallFrames } from './tail-calls.js';
 
 const NONE: ReadonlySet<string> = new Set();
 
@@ -63,7 +64,8 @@ export class SessionQueries {
       return !!sec && !!(sec.flags & SHF_EXECINSTR) && !(sec.flags & SHF_WRITE);
     });
     this.run = new RunControl(opts.target, this.patches, strategyByName(opts.strategy ?? 'trap'), x86_64.stepper, (m) => this.emit({ type: 'error', message: m }), (text) => this.emit({ type: 'output', stream: 'console', text }));
-    this.unwinder = new Unwinder(() => this.images.set.cfi, (a, n) => this.readMemory(a, n), (pc) => this.program.functionAt(pc)?.name === 'main');
+    this.unwinder = new Unwinder(() => this.images.set.cfi, (a, n) => this.readMemory(a, n), (pc) => this.program.functionAt(pc)?.name === 'main',
+      (callee, caller) => tailCallFrames((pc) => this.programAt(pc), callee, caller));
     opts.target.onOutput = (text) => this.emit({ type: 'output', text, stream: 'target' });
   }
 

@@ -275,13 +275,15 @@ export class Stepping {
   private async finishFrom(vcpu: number, report: boolean, level = 0): Promise<Outcome> {
     const frames = await this.s.unwinder.backtrace(await this.regs(vcpu), level + 2, true);
     const frame = frames[level];
-    const caller = frames[level + 1];
+    // gdb's skip_tailcall_frames: functions that tail-called this one are never returned to.
+    const caller = frames.slice(level + 1).find((f) => !f.tailCall);
     if (!frame || !caller) {
       if (report) throw new UserError('"finish" not meaningful in the outermost frame.');
       return this.runToTemps(vcpu, []);
     }
     const cfa = frame.cfa;
-    const fn = this.s.programAt(frame.pc).functionAt(frame.pc);
+    const at = frame.level > 0 ? frame.pc - 1n : frame.pc;
+    const fn = this.s.programAt(at).functionAt(at);
     const r = await this.runToTemps(vcpu, [{ address: caller.pc, check: async (v) => cfa === undefined || (await this.rsp(v)) >= cfa }]);
     if (!r.temp) return r;
     if (!report) return { raw: { kind: 'stepped', vcpu } };
@@ -322,7 +324,7 @@ export class Stepping {
         address: l.address,
         check: onlyThisFrame && cfa !== undefined ? async (v: number) => ((await this.frameCfa(v)) ?? cfa) >= cfa : undefined,
       }));
-      const caller = frames[1];
+      const caller = frames.slice(1).find((f) => !f.tailCall);
       if (caller) temps.push({ address: caller.pc, check: async (v) => cfa === undefined || (await this.rsp(v)) >= cfa });
       const r = await this.runToTemps(vcpu, temps);
       return r.temp ? { raw: { kind: 'stepped', vcpu }, cause: { kind: 'step', showFrame: true } } : r;

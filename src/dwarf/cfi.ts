@@ -74,6 +74,11 @@ export interface UnwindOptions {
    */
   isReturnAddress?: boolean;
   addressSize?: number;
+  /**
+   * Registers that keep their value in the caller when the row has no rule for them (the callee-saved ones by
+   * default). gdb treats every register without a rule so (its DWARF2_FRAME_REG_UNSPECIFIED): frames pass them all.
+   */
+  sameValue?: Iterable<number>;
 }
 
 function le(bytes: Uint8Array, size: number): bigint {
@@ -125,7 +130,7 @@ export async function unwindFrame(cfi: Cfi, pc: bigint, access: UnwindAccess, op
     const v = await recover(reg, rule);
     if (v !== undefined) registers.set(reg, v);
   }
-  for (const reg of CALLEE_SAVED) {
+  for (const reg of opts.sameValue ?? CALLEE_SAVED) {
     if (!row.registers.has(reg)) {
       const v = await access.readRegister(reg);
       if (v !== undefined) registers.set(reg, v);

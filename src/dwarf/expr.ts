@@ -2,6 +2,7 @@
 import { ByteReader } from '../util/byte-reader.js';
 import { DW_OP, decodeOp, type DecodedOp, type OpEncoding } from './expr-ops.js';
 import { FormatError, UserError } from '../util/errors.js';
+import { entryValueRegister, floatBits, floatValue, memValue } from './expr-values.js';
 
 export { DW_OP, decodeExpression, formatExpression, opName, type DecodedOp, type OpEncoding } from './expr-ops.js';
 
@@ -54,7 +55,13 @@ export type ExprRequest =
   /** Entry `index` of .debug_addr (relative to the unit's DW_AT_addr_base); `constant` for DW_OP_constx. */
   | { kind: 'need-addrx'; index: number; constant: boolean; resume(value: bigint): ExprStep }
   /** DW_OP_call2/4 (unit-relative) or call_ref (section offset): resume with the callee's DW_AT_location bytes. */
-  | { kind: 'need-call'; dieOffset: number; unitRelative: boolean; resume(expr: Uint8Array | undefined): ExprStep };
+  | { kind: 'need-call'; dieOffset: number; unitRelative: boolean; resume(expr: Uint8Array | undefined): ExprStep }
+  /**
+   * DW_OP_entry_value of a register (`derefSize` absent) or of the memory it pointed to (DW_OP_bregN 0;
+   * DW_OP_deref_size): the value the caller passed, from its call site. Resume with undefined when it cannot be
+   * known: the whole object is then optimized out, as gdb's NO_ENTRY_VALUE_ERROR makes it.
+   */
+  | { kind: 'need-entry-value'; reg: number; derefSize?: number; resume(value: bigint | undefined): ExprStep };
 
 export type ExprStep = { kind: 'complete'; pieces: Piece[] } | ExprRequest;
 
@@ -87,8 +94,10 @@ class Evaluation {
   private readonly mask: bigint;
   private readonly section: string;
   private pending: Location | undefined;
-  /** After DW_OP_entry_value: the rest of this piece is skipped, it is optimized out. */
+  /** After DW_OP_GNU_parameter_ref and friends: the rest of this piece is skipped, it is optimized out. */
   private skipping = false;
+  /** An entry value could not be found: the whole object is optimized out. */
+  private lost = false;
   private steps = 0;
   private waiting = false;
 
@@ -155,6 +164,7 @@ class Evaluation {
     if (this.waiting) throw new Error('DWARF expression is waiting for an answer');
     const maxSteps = this.opts.maxSteps ?? DEFAULT_MAX_STEPS;
     for (;;) {
+      if (this.lost) return { kind: 'complete', pieces: [{ kind: 'optimized-out', reason: 'entry-value' }] };
       const frame = this.frames[this.frames.length - 1]!;
       if (frame.reader.atEnd()) {
         if (this.frames.length > 1) {
@@ -327,8 +337,14 @@ class Evaluation {
       case DW_OP.stack_value: return void (this.pending = { kind: 'value', value: this.pop(d) });
       case DW_OP.implicit_pointer: case DW_OP.GNU_implicit_pointer:
         return void (this.pending = { kind: 'implicit-pointer', dieOffset: Number(a0), offset: d.args[1]! });
-      case DW_OP.entry_value: case DW_OP.GNU_entry_value:
-        return this.optimizedOut('entry-value');
+      case DW_OP.entry_value: case DW_OP.GNU_entry_value: {
+        const what = entryValueRegister(d.block!);
+        if (!what) return this.optimizedOut('entry-value');
+        return this.ask({ kind: 'need-entry-value', ...what }, (v: bigint | undefined) => {
+          if (v === undefined) this.lost = true;
+          else this.push(v);
+        });
+      }
       case DW_OP.GNU_parameter_ref: return this.optimizedOut('parameter-ref');
       case DW_OP.GNU_variable_value: return this.optimizedOut('variable-value');
       case DW_OP.const_type: case DW_OP.GNU_const_type: {
@@ -379,29 +395,6 @@ function isPieceOrNop(op: number): boolean {
   return op === DW_OP.piece || op === DW_OP.bit_piece || op === DW_OP.nop || op === DW_OP.GNU_uninit;
 }
 
-/** The IEEE number in the low `size` bytes of `bits`. */
-function floatValue(bits: bigint, size: 4 | 8): number {
-  const dv = new DataView(new ArrayBuffer(8));
-  dv.setBigUint64(0, BigInt.asUintN(64, bits), true);
-  return size === 8 ? dv.getFloat64(0, true) : dv.getFloat32(0, true);
-}
-
-/** The bits of `x` as an IEEE number of `size` bytes. */
-function floatBits(x: number, size: 4 | 8): bigint {
-  const dv = new DataView(new ArrayBuffer(8));
-  if (size === 8) dv.setFloat64(0, x, true);
-  else dv.setFloat32(0, x, true);
-  return dv.getBigUint64(0, true);
-}
-
-function memValue(v: bigint | Uint8Array, size: number): bigint {
-  if (typeof v === 'bigint') return BigInt.asUintN(size * 8, v);
-  if (v.length < size) throw new FormatError(`memory read returned ${v.length} bytes, need ${size}`);
-  let out = 0n;
-  for (let i = size - 1; i >= 0; i--) out = (out << 8n) | BigInt(v[i]!);
-  return out;
-}
-
 /** Answers for evaluateWith(); a missing handler makes an expression that needs it fail with a UserError. */
 export interface ExprHandlers {
   readRegister(reg: number): Promise<bigint> | bigint;
@@ -412,6 +405,8 @@ export interface ExprHandlers {
   objectAddress?(): Promise<bigint> | bigint;
   addrx?(index: number): Promise<bigint> | bigint;
   call?(dieOffset: number, unitRelative: boolean): Promise<Uint8Array | undefined> | Uint8Array | undefined;
+  /** The caller's value for DW_OP_entry_value (undefined: not known, the object is optimized out). */
+  entryValue?(reg: number, derefSize: number | undefined): Promise<bigint | undefined> | bigint | undefined;
 }
 
 function missing(what: string): never {
@@ -432,6 +427,7 @@ export async function evaluateWith(bytes: Uint8Array, options: ExprOptions, h: E
       case 'need-object-address': step = step.resume(await (h.objectAddress ?? (() => missing('the object address')))()); break;
       case 'need-addrx': step = step.resume(await (h.addrx ?? (() => missing('.debug_addr')))(step.index)); break;
       case 'need-call': step = step.resume(await (h.call ?? (() => missing('a DWARF procedure')))(step.dieOffset, step.unitRelative)); break;
+      case 'need-entry-value': step = step.resume(h.entryValue ? await h.entryValue(step.reg, step.derefSize) : undefined); break;
     }
   }
 }

@@ -114,6 +114,9 @@ export function binop(op: string, a: Value, b: Value, warn?: (msg: string) => vo
     return fromExact(r, x);
   }
   const size = sizeOf(r) ?? 4;
+  // gdb reads the operands (value_as_long) before it looks at their width.
+  requireNotOptimizedOut(a);
+  requireNotOptimizedOut(b);
   if (size > 8) throw new UserError('That operation is not available on integers of more than 8 bytes.');
   const signed = isSigned(r);
   const bits = size * 8;

@@ -7,6 +7,8 @@ export type Expr =
   | { kind: 'char'; value: number }
   | { kind: 'string'; bytes: Uint8Array }
   | { kind: 'ident'; name: string }
+  /** gdb's `NAME@entry`: a parameter's value on entry to its function. */
+  | { kind: 'entry'; name: string }
   | { kind: 'dollar'; name: string }
   | { kind: 'unary'; op: '-' | '+' | '!' | '~' | '*' | '&' | 'pre++' | 'pre--' | 'post++' | 'post--'; operand: Expr }
   | { kind: 'binary'; op: string; left: Expr; right: Expr }

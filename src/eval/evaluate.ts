@@ -66,6 +66,9 @@ export class Evaluator {
         return Value.fromBytes(arrayOf(builtin.char, b.length), b);
       }
       case 'ident': return this.identifier(e.name);
+      case 'entry':
+        if (!this.scope.entryValue) throw new UserError(`No symbol "${e.name}" in current context.`);
+        return this.scope.entryValue(e.name);
       case 'dollar': return this.dollar(e.name);
       case 'type': throw new UserError('Attempt to use a type name as an expression');
       case 'comma':
@@ -204,7 +207,15 @@ export class Evaluator {
 
   private async unary(op: string, operand: Expr): Promise<Value> {
     switch (op) {
-      case '&': return this.addressOf(await this.eval(operand));
+      case '&': {
+        const v = await this.eval(operand);
+        // gdb's address_of_variable: a variable not in memory is named in the error.
+        if (operand.kind === 'ident' && v.address === undefined && resolve(v.type).kind !== 'function' && resolve(v.type).kind !== 'array') {
+          if (v.lval.kind === 'register') throw new UserError(`Address requested for identifier "${operand.name}" which is in register $${v.lval.name}`);
+          throw new UserError(`Can't take address of "${operand.name}" which isn't an lvalue.`);
+        }
+        return this.addressOf(v);
+      }
       case '*': return this.deref(await this.eval(operand));
       case '!': {
         const v = await this.fetch(await this.eval(operand));
@@ -260,6 +271,10 @@ export class Evaluator {
     if (pt.kind === 'pointer') {
       const target = resolve(pt.target);
       if (target.kind === 'void') throw new UserError('Attempt to dereference a generic pointer.');
+      // gdb's indirect_synthetic_pointer: the object the optimised-away pointer pointed to, read in this frame.
+      if (p.lval.kind === 'implicit-pointer' && this.scope.implicitPointerTarget) {
+        return this.scope.implicitPointerTarget(p.lval.dieOffset, p.lval.offset, await this.concrete(pt.target));
+      }
       return Value.at(await this.concrete(pt.target), BigInt.asUintN(64, unpackLong(p)));
     }
     if (pt.kind === 'int') return Value.at(builtin.int, BigInt.asUintN(64, unpackLong(p)));

@@ -1,11 +1,13 @@
 // An EvalScope for a live frame: locals, then the unit's statics, then globals, located by core's DWARF evaluation.
 import type { Piece } from '../dwarf/expr.js';
+import type { Die } from '../dwarf/die.js';
 import type { Unit } from '../dwarf/unit.js';
 import type { Program } from '../symbols/program.js';
 import { locationOf, type Variable } from '../symbols/functions.js';
 import type { DwarfTypes } from '../symbols/types-dwarf.js';
 import type { ArrayBound, Type } from '../symbols/types.js';
 import { StaticScope } from './static-scope.js';
+import { UserError } from '../util/errors.js';
 import { concreteType } from './vla.js';
 import { ValueHistory } from './history.js';
 import { valueFromPieces } from './pieces.js';
@@ -29,10 +31,20 @@ export interface FrameAccess {
   locate(v: Variable): Promise<Piece[]>;
   /** Evaluate a DWARF expression of `unit` here (VLA bounds given as expressions). */
   evaluateExpression?(expr: Uint8Array, unit: Unit): Promise<Piece[]>;
+  /**
+   * gdb's read_variable_at_entry: parameter `v` as it arrived (`size` bytes; none: optimized out there), or
+   * why it cannot be known.
+   */
+  entryValue?(v: Variable, size: number): Promise<{ bytes?: Uint8Array } | { error: string }>;
   /** gdb's $fp (the frame base). */
   frameBase?(): Promise<bigint | undefined>;
   /** "main", "demo+88" for an address in any loaded image (the program's own symbols when absent). */
   symbolize?(addr: bigint, linkage?: boolean): string | undefined;
+}
+
+/** A nameless variable for a DIE that is not in any scope list (a VLA bound's variable, an implicit pointer's object). */
+function dieVariable(die: Die): Variable {
+  return { name: '', kind: 'local', ...(die.type !== undefined ? { typeOffset: die.type } : {}), location: locationOf(die), external: false, dieOffset: die.offset, unit: die.unit };
 }
 
 export class FrameScope implements EvalScope {
@@ -104,6 +116,28 @@ export class FrameScope implements EvalScope {
     return valueFromPieces(type, pieces, { readMemory: this.frame.readMemory, readRegister: (r) => this.frame.readDwarfRegister(r) });
   }
 
+  async implicitPointerTarget(dieOffset: number, offset: bigint, type: Type): Promise<Value> {
+    const die = this.program.dwarf.dieAt(dieOffset);
+    const whole = await this.valueOf(dieVariable(die));
+    if (whole.address !== undefined) return Value.at(type, whole.address + offset);
+    await whole.fetch(this.readMemory);
+    const size = valueSize(type);
+    if (offset < 0n || Number(offset) + size > whole.bytes.length) return Value.optimizedOut(type);
+    return whole.component(type, Number(offset), size);
+  }
+
+  /** gdb's `NAME@entry`: the value parameter NAME of this frame's function had when it was called. */
+  async entryValue(name: string): Promise<Value> {
+    const v = this.program.scopeAt(this.frame.pc).find((x) => x.name === name);
+    if (!v || v.kind !== 'param' || v.location.kind === 'const' || v.location.kind === 'optimizedOut' || !this.frame.entryValue) {
+      throw new UserError(`@entry can be used only for function parameters, not for "${name}"`);
+    }
+    const type = this.types.typeAt(v.typeOffset);
+    const r = await this.frame.entryValue(v, valueSize(type, 8));
+    if ('error' in r) throw new UserError(r.error);
+    return r.bytes ? Value.fromBytes(type, r.bytes) : Value.optimizedOut(type);
+  }
+
   lookupFunction(name: string): FunctionSymbol | undefined {
     return this.statics.lookupFunction(name) ?? this.inOthers((s) => s.lookupFunction(name));
   }
@@ -142,8 +176,7 @@ export class FrameScope implements EvalScope {
     if (bound.kind !== 'dynamic') return undefined;
     if (bound.variableDie !== undefined) {
       const die = this.program.dwarf.dieAt(bound.variableDie);
-      const v: Variable = { name: '', kind: 'local', ...(die.type !== undefined ? { typeOffset: die.type } : {}), location: locationOf(die), external: false, dieOffset: die.offset, unit: die.unit };
-      const value = await this.valueOf(v);
+      const value = await this.valueOf(dieVariable(die));
       await value.fetch(this.frame.readMemory);
       return unpackLong(value);
     }

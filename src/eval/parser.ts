@@ -209,6 +209,11 @@ class Parser {
           this.i--;
           this.fail();
         }
+        // gdb's lexer reads `@entry` (spaces allowed after the @) as one token after a name.
+        if (this.isPunct('@') && this.peek(1).kind === 'ident' && (this.peek(1) as { name: string }).name === 'entry') {
+          this.i += 2;
+          return { kind: 'entry', name: t.name };
+        }
         return { kind: 'ident', name: t.name };
       case 'dollar': return { kind: 'dollar', name: t.name };
       case 'punct':

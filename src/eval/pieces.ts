@@ -28,7 +28,7 @@ export async function valueFromPieces(type: Type, pieces: readonly Piece[], io: 
       }
       case 'value': return Value.fromBytes(type, bigIntToBytes(p.value, size));
       case 'implicit': return Value.fromBytes(type, fit(p.bytes, size));
-      case 'implicit-pointer': return new Value(type, { kind: 'none' }, new Uint8Array(size), new Uint8Array(size).fill(BYTE_SYNTHETIC));
+      case 'implicit-pointer': return new Value(type, { kind: 'implicit-pointer', dieOffset: p.dieOffset, offset: p.offset }, new Uint8Array(size), new Uint8Array(size).fill(BYTE_SYNTHETIC));
       case 'optimized-out': return Value.optimizedOut(type);
     }
   }

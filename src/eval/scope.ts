@@ -22,6 +22,10 @@ export interface EvalScope extends TypeLookup {
    * caller decides the order. Memory variables are best returned lazy (Value.at).
    */
   lookupVariable(name: string): Promise<Value | undefined> | Value | undefined;
+  /** gdb's `NAME@entry` (a parameter's value when its function was called); absent without a frame. */
+  entryValue?(name: string): Promise<Value>;
+  /** What a synthetic pointer points to (`offset` bytes into the object of DIE `dieOffset`), as a value of `type`. */
+  implicitPointerTarget?(dieOffset: number, offset: bigint, type: Type): Promise<Value>;
   /** A function by name (its type and entry address). */
   lookupFunction(name: string): FunctionSymbol | undefined;
   /**

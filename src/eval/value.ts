@@ -15,6 +15,8 @@ export type Lval =
   /** `offset`: a member's bytes into the register ($xmm0.v4_float[1]). */
   | { kind: 'register'; name: string; offset?: number }
   | { kind: 'internalvar'; name: string }
+  /** A pointer that no longer exists (DW_OP_implicit_pointer): to `offset` bytes into the object of DIE `dieOffset`. */
+  | { kind: 'implicit-pointer'; dieOffset: number; offset: bigint }
   | { kind: 'none' };
 
 /** gdb's max-value-size: larger values are refused rather than read or allocated. */
@@ -110,7 +112,8 @@ export class Value {
   /** A component `len` bytes at `offset` with `type` (lazy when this is lazy). */
   component(type: Type, offset: number, len = sizeOf(type) ?? 0): Value {
     const lval: Lval = this.lval.kind === 'memory' ? { kind: 'memory', address: this.lval.address + BigInt(offset) }
-      : this.lval.kind === 'register' ? { ...this.lval, offset: (this.lval.offset ?? 0) + offset } : this.lval;
+      : this.lval.kind === 'register' ? { ...this.lval, offset: (this.lval.offset ?? 0) + offset }
+      : this.lval.kind === 'implicit-pointer' ? { kind: 'none' } : this.lval;
     if (!this.contents) return new Value(type, lval);
     const state = this.byteState?.subarray(offset, offset + len);
     return new Value(type, lval, this.contents.subarray(offset, offset + len), state);

@@ -23,6 +23,7 @@ function run(bytes: number[], opts: ExprOptions = O8, calls: Record<number, numb
       case 'need-object-address': asked.push('obj'); s = s.resume(0xa000n); break;
       case 'need-addrx': asked.push(`${s.constant ? 'constx' : 'addrx'}${s.index}`); s = s.resume(0x400000n + BigInt(s.index) * 8n); break;
       case 'need-call': asked.push(`call${s.unitRelative ? '' : '_ref'}${s.dieOffset}`); s = s.resume(calls[s.dieOffset] && Uint8Array.from(calls[s.dieOffset]!)); break;
+      case 'need-entry-value': asked.push(`entry${s.reg}${s.derefSize ? `*${s.derefSize}` : ''}`); s = s.resume(0x5000n + BigInt(s.reg)); break;
     }
   }
 }
@@ -176,9 +177,15 @@ test('pieces: register, memory, value, implicit and optimized-out parts with byt
   assert.deepEqual(run([DW_OP.implicit_value, 1, 9]).pieces, [{ kind: 'implicit', bytes: Uint8Array.from([9]) }]);
 });
 
-test('entry values and GNU parameter refs make only their own piece optimized out', () => {
+test('entry values ask for the caller\'s value (a register, or what it pointed to); other forms and GNU parameter refs make their piece optimized out', () => {
   const ev = run([DW_OP.entry_value, 1, DW_OP.reg5, DW_OP.stack_value]);
-  assert.deepEqual(ev, { pieces: [{ kind: 'optimized-out', reason: 'entry-value' }], asked: [] });
+  assert.deepEqual(ev, { pieces: [{ kind: 'value', value: 0x5005n }], asked: ['entry5'] });
+  const derefOk = run([DW_OP.entry_value, 4, DW_OP.breg0 + 5, 0, DW_OP.deref_size, 4, DW_OP.lit1, DW_OP.plus, DW_OP.stack_value]);
+  assert.deepEqual(derefOk, { pieces: [{ kind: 'value', value: 0x5006n }], asked: ['entry5*4'] });
+  // Unknown (no call site): the whole object is optimized out, not only its piece (gdb's NO_ENTRY_VALUE_ERROR).
+  const s = evaluate(Uint8Array.from([DW_OP.lit1, DW_OP.stack_value, DW_OP.piece, 4, DW_OP.entry_value, 1, DW_OP.reg5, DW_OP.stack_value, DW_OP.piece, 4]), O8);
+  assert.equal(s.kind, 'need-entry-value');
+  if (s.kind === 'need-entry-value') assert.deepEqual(s.resume(undefined), { kind: 'complete', pieces: [{ kind: 'optimized-out', reason: 'entry-value' }] });
   const mixed = run([DW_OP.GNU_entry_value, 2, DW_OP.breg0 + 4, 0, DW_OP.lit1, DW_OP.plus, DW_OP.stack_value, DW_OP.piece, 4, DW_OP.reg1, DW_OP.piece, 4]);
   assert.deepEqual(mixed.pieces, [{ kind: 'optimized-out', reason: 'entry-value', sizeBits: 32 }, { kind: 'register', reg: 1, sizeBits: 32 }]);
   assert.deepEqual(run([DW_OP.GNU_parameter_ref, 1, 2, 0, 0, DW_OP.stack_value]).pieces, [{ kind: 'optimized-out', reason: 'parameter-ref' }]);
