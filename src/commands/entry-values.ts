@@ -4,7 +4,7 @@ import { DW_AT, DW_TAG } from '../dwarf/constants.js';
 import { locationAt, readLocList } from '../dwarf/loclists.js';
 import type { Die } from '../dwarf/die.js';
 import type { Piece } from '../dwarf/expr.js';
-import { frameAccess } from '../core/frame-access.js';
+import { frameAccess, lookupPc } from '../core/frame-access.js';
 import type { Frame } from '../core/frames.js';
 import type { Session } from '../core/session.js';
 import type { Variable } from '../symbols/functions.js';
@@ -82,11 +82,11 @@ function pieceValue(p: Piece | undefined, frame: Frame): bigint | undefined {
  */
 export async function entryValueBytes(session: Session, frame: Frame, v: Variable, size: number): Promise<Uint8Array | undefined> {
   if (size <= 0 || size > 8) return undefined;
-  const pc = frame.level > 0 ? frame.pc - 1n : frame.pc;
+  const pc = lookupPc(frame);
   const reg = singleRegister(locationBytes(v, pc));
   if (reg === undefined) return undefined;
-  const frames = await session.frames(frame.level + 2);
-  const caller = frames[frame.level + 1];
+  // gdb passes inline frames: the call site is the real caller's, for the real function (inline-frames.ts).
+  const caller = await session.realCaller(frame);
   if (!caller) return undefined;
   const callerProg = session.programAt(caller.pc - 1n);
   const fn = callerProg.functionAt(caller.pc - 1n);

@@ -1,7 +1,7 @@
 // C expression evaluation for the session (its EvaluationPort): scopes per frame, breakpoint conditions, frame arguments, returned values.
 import type { Session } from '../core/session.js';
 import type { EvaluationPort } from '../core/evaluation-port.js';
-import { frameAccess } from '../core/frame-access.js';
+import { frameAccess, lookupPc } from '../core/frame-access.js';
 import type { Frame } from '../core/frames.js';
 import { FrameScope } from '../eval/frame-scope.js';
 import { evaluateExpression } from '../eval/commands.js';
@@ -49,7 +49,7 @@ export async function currentScope(ctx: CommandContext): Promise<EvalScope> {
 
 export function scopeOfFrame(session: Session, frame: Frame): FrameScope {
   // A frame in a shared library reads that library's debug info (its types, its globals); value history is one for all.
-  const program = session.programAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+  const program = session.programAt(lookupPc(frame));
   const history = staticScopeOf(session.program).history;
   return new FrameScope(program, frameAccess(session, frame), history, staticScopeOf(program).types);
 }
@@ -92,12 +92,14 @@ export class SessionEvaluation implements EvaluationPort {
   }
 
   async frameArguments(frame: Frame): Promise<{ name: string; value: string }[]> {
-    const pc = frame.level > 0 ? frame.pc - 1n : frame.pc;
+    const pc = lookupPc(frame);
     const fn = this.session.programAt(pc).functionAt(pc);
     if (!fn) return [];
     const scope = scopeOfFrame(this.session, frame);
     const out: { name: string; value: string }[] = [];
-    for (const p of fn.params) {
+    // An inline frame's arguments are its inlined block's parameters.
+    const params = frame.inlined ? frame.inlined.variables.filter((v) => v.kind === 'param') : fn.params;
+    for (const p of params) {
       const v = await scope.valueOf(p);
       const text = await formatArg(v, scope);
       // gdb's `print entry-values default`: "n=n@entry=5" when the caller's call site gives the same value,
@@ -131,12 +133,10 @@ export class SessionEvaluation implements EvaluationPort {
 
 /** "name = value" lines for info locals / info args / bt full (innermost block first, as gdb). */
 export async function localsText(scope: FrameScope, args: boolean): Promise<string[]> {
-  const vars = scope.program.scopeAt(scope.pc).filter((v) => (args ? v.kind === 'param' : v.kind === 'local' || v.kind === 'static-local'));
+  // gdb lists every block's variables, a shadowed one too (an inlined function's locals can appear twice: see functions.ts).
+  const vars = scope.program.frameVariables(scope.pc, scope.inlineDepth).filter((v) => (args ? v.kind === 'param' : v.kind === 'local' || v.kind === 'static-local'));
   const out: string[] = [];
-  const seen = new Set<string>();
   for (const v of vars) {
-    if (seen.has(v.name)) continue;
-    seen.add(v.name);
     try {
       const val = await scope.valueOf(v);
       out.push(`${v.name} = ${await formatInner(val, scope)}`);

@@ -2,7 +2,7 @@
 import { isEndbr64 } from '../arch/x86-64/prologue.js';
 import { DW_REG_RBP, DW_REG_RSP, dwarfRegName } from '../arch/x86-64/dwarf-regs.js';
 import type { Session } from '../core/session.js';
-import type { Frame } from '../core/frames.js';
+import { lookupPc, type Frame } from '../core/frames.js';
 
 /** DWARF register numbers in gdb's amd64 register order (rax rbx rcx rdx rsi rdi rbp rsp r8-r15 rip). */
 const GDB_ORDER = [0, 3, 2, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
@@ -16,7 +16,7 @@ function hex(a: bigint): string {
  * function's `push %rbp; mov %rsp,%rbp` has begun, else the frame's rsp minus what is not yet pushed.
  */
 async function amd64FrameBase(session: Session, frame: Frame): Promise<bigint | undefined> {
-  const fn = session.programAt(frame.pc).functionAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+  const fn = session.programAt(frame.pc).functionAt(lookupPc(frame));
   const entry = fn?.low ?? session.programAt(frame.pc).symbols.lookup(frame.pc)?.symbol.value;
   const rsp = frame.regs.get(DW_REG_RSP);
   const rbp = frame.regs.get(DW_REG_RBP);
@@ -47,18 +47,25 @@ export async function infoFrameText(session: Session): Promise<string> {
   const caller = frames[level + 1];
   const callee = level > 0 ? frames[level - 1] : undefined;
   const info = (await session.backtrace(level + 1))[level];
-  const loc = session.describe(f.level > 0 ? f.pc - 1n : f.pc);
-  const savedPc = caller?.pc ?? (await session.unwinder.callerPc(f));
+  const loc = session.frameLocation(f);
+  // An inline frame's registers are its real frame's: the saved rip is the real caller's pc.
+  const realCaller = f.inlined ? await session.realCaller(f) : caller;
+  const savedPc = realCaller?.pc ?? (await session.unwinder.callerPc(f));
   const lines = [`Stack level ${f.level}, frame at ${hex(f.cfa ?? 0n)}:`];
   let rip = ` rip = ${hex(f.pc)}`;
   if (loc.function) rip += ` in ${loc.function}`;
   if (loc.file && loc.line) rip += ` (${loc.file}:${loc.line})`;
   lines.push(`${rip}; saved rip = ${savedPc !== undefined ? hex(savedPc) : '<not saved>'}`);
   const rel: string[] = [];
-  if (caller) rel.push(` called by frame at ${hex(caller.cfa ?? 0n)}`);
+  if (caller) rel.push(f.inlined ? ` inlined into frame ${caller.level}` : ` called by frame at ${hex(caller.cfa ?? 0n)}`);
   if (callee) rel.push(` caller of frame at ${hex(callee.cfa ?? 0n)}`);
   if (rel.length) lines.push(rel.join(','));
   if (loc.file) lines.push(' source language c.');
+  if (f.inlined) {
+    // gdb: an inline frame has no frame base of its own, and its caller's sp is a register of the real frame.
+    lines.push(' Arglist at unknown address.', " Locals at unknown address, Previous frame's sp in rsp");
+    return lines.join('\n') + '\n';
+  }
   const base = await amd64FrameBase(session, f);
   const args = (info?.args ?? []).map((a) => `${a.name}=${a.value}`).join(', ');
   lines.push(base ? ` Arglist at ${hex(base)}, args: ${args}` : ' Arglist at unknown address.');

@@ -12,6 +12,10 @@ export interface CodeLocation {
   line?: number;
   /** The shared library holding the address (gdb's "from /lib/x86_64-linux-gnu/libc.so.6"). */
   library?: string;
+  /** A `break FUNCTION` location: the DIE of the function or inlined block it was found for (gdb's location symbol). */
+  symbolBlock?: number;
+  /** The line is the call site of an inlined function that starts here (gdb shows such a frame without its pc). */
+  callSite?: boolean;
 }
 
 export type StopCause =
@@ -104,6 +108,10 @@ export interface BreakpointInfo {
 export interface FrameInfo {
   level: number;
   pc: bigint;
+  /** The pc is a return address (a caller's frame). */
+  caller?: boolean;
+  /** gdb's inline frame: "inlined into frame N+1". */
+  inlined?: boolean;
   cfa?: bigint;
   location: CodeLocation;
   /** Arguments already formatted gdb-style: "n=5". */

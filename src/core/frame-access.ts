@@ -8,13 +8,10 @@ import type { FrameAccess } from '../eval/frame-scope.js';
 import { bigIntToBytes } from '../eval/value.js';
 import type { Variable } from '../symbols/functions.js';
 import { UserError } from '../util/errors.js';
-import type { Frame } from './frames.js';
+import { lookupPc, type Frame } from './frames.js';
 import type { Session } from './session.js';
 
-/** A caller's pc is a return address: blocks and location lists are looked up at the call (pc-1), as gdb does. */
-export function lookupPc(frame: Frame): bigint {
-  return frame.level > 0 ? frame.pc - 1n : frame.pc;
-}
+export { lookupPc };
 
 export function frameAccess(session: Session, frame: Frame): FrameAccess {
   const pc = lookupPc(frame);
@@ -47,6 +44,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
   };
   return {
     pc,
+    inlineDepth: frame.inlineDepth ?? 0,
     readMemory,
     writeMemory: (a, d) => session.writeMemory(a, d),
     readRegister: async (name) => {

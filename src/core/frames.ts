@@ -3,6 +3,7 @@ import { x86_64 } from '../arch/arch.js';
 import { Cfi, unwindFrame } from '../dwarf/cfi.js';
 import { DW_REG_RBP, DW_REG_RIP, DW_REG_RSP, dwarfRegName, dwarfRegNumber } from '../arch/x86-64/dwarf-regs.js';
 import type { RegisterSet } from '../target/contract.js';
+import type { Block } from '../symbols/functions.js';
 
 export interface Frame {
   level: number;
@@ -11,9 +12,25 @@ export interface Frame {
   cfa: bigint | undefined;
   /** Known registers of this frame by DWARF number (frame 0: all; callers: what unwinding recovered). */
   regs: Map<number, bigint>;
+  /** The pc is a return address (a caller's frame): blocks, lines and CFI rows are looked up at pc-1. */
+  caller?: boolean;
+  /** gdb's INLINE_FRAME: the inlined block this frame shows (frames of one real frame share pc, cfa and regs). */
+  inlined?: Block;
+  /**
+   * Inlined calls at the pc inner to this frame (gdb's frame_inlined_callees): its variables are looked up
+   * past that many inlined blocks, and when it is not 0 the frame's line is the call site of `callee`.
+   */
+  inlineDepth?: number;
+  /** The inlined block called from this frame (the next inner frame, or one hidden at a stop): its call site is this frame's line. */
+  callee?: Block;
 }
 
 const MAX_FRAMES = 512;
+
+/** A caller's pc is a return address: blocks and location lists are looked up at the call (pc-1), as gdb does. */
+export function lookupPc(frame: Frame): bigint {
+  return frame.caller ? frame.pc - 1n : frame.pc;
+}
 
 function le64(b: Uint8Array): bigint {
   let v = 0n;
@@ -52,7 +69,7 @@ export class Unwinder {
    * compilers emit) needs no memory read at all, which keeps line stepping to few round trips.
    */
   async cfaOf(frame: Frame): Promise<bigint | undefined> {
-    const found = this.cfiNow().rowAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+    const found = this.cfiNow().rowAt(frame.caller ? frame.pc - 1n : frame.pc);
     if (found && found.row.cfa.kind === 'reg-offset') {
       const base = frame.regs.get(found.row.cfa.reg);
       if (base !== undefined) return BigInt.asUintN(64, base + BigInt(found.row.cfa.offset));
@@ -100,7 +117,7 @@ export class Unwinder {
   savedRegisters(frame: Frame): Map<number, bigint> {
     const out = new Map<number, bigint>();
     if (frame.cfa === undefined) return out;
-    const found = this.cfiNow().rowAt(frame.level > 0 ? frame.pc - 1n : frame.pc);
+    const found = this.cfiNow().rowAt(frame.caller ? frame.pc - 1n : frame.pc);
     if (!found) {
       out.set(DW_REG_RBP, frame.cfa - 16n);
       out.set(DW_REG_RIP, frame.cfa - 8n);
@@ -117,10 +134,16 @@ export class Unwinder {
       readRegister: async (reg: number) => frame.regs.get(reg),
       readMemory: this.readMemory,
     };
-    const u = await unwindFrame(this.cfiNow(), frame.pc, access, { isReturnAddress: frame.level > 0 });
+    const u = await unwindFrame(this.cfiNow(), frame.pc, access, { isReturnAddress: !!frame.caller });
     if (u) {
+      // gdb's dwarf2 unwinder on amd64: a register without a CFI rule has the same value in the caller (only an
+      // explicit "undefined" rule loses it), so an -O2 caller's argument in a scratch register still reads.
+      for (const [reg, v] of frame.regs) {
+        if (reg === DW_REG_RIP || u.registers.has(reg) || u.row.registers.has(reg)) continue;
+        u.registers.set(reg, v);
+      }
       const caller = u.returnAddress !== undefined && u.returnAddress !== 0n
-        ? { level: frame.level + 1, pc: u.returnAddress, cfa: undefined, regs: u.registers }
+        ? { level: frame.level + 1, pc: u.returnAddress, cfa: undefined, regs: u.registers, caller: true }
         : undefined;
       return { cfa: u.cfa, caller };
     }
@@ -132,6 +155,6 @@ export class Unwinder {
     const ret = le64(saved.subarray(8, 16));
     const cfa = rbp + 16n;
     const regs = new Map<number, bigint>([[DW_REG_RBP, callerRbp], [DW_REG_RSP, cfa], [DW_REG_RIP, ret]]);
-    return { cfa, caller: ret ? { level: frame.level + 1, pc: ret, cfa: undefined, regs } : undefined };
+    return { cfa, caller: ret ? { level: frame.level + 1, pc: ret, cfa: undefined, regs, caller: true } : undefined };
   }
 }

@@ -8,7 +8,8 @@ import { UserError } from '../util/errors.js';
 import type { CodeLocation, FrameInfo, Listener, RegisterValue, SessionEvent, SessionState, StopInfo, StopThread, ThreadInfo } from './api.js';
 import { BreakpointTable } from './breakpoints.js';
 import type { EvaluationPort } from './evaluation-port.js';
-import { Unwinder, type Frame } from './frames.js';
+import { Unwinder, lookupPc, type Frame } from './frames.js';
+import { hiddenInlineCalls, withInlineFrames } from './inline-frames.js';
 import { PatchTable } from './patches.js';
 import { ProcessImages } from './process-images.js';
 import { RunControl } from './run-control.js';
@@ -44,6 +45,10 @@ export class SessionQueries {
   selectedFrame = 0;
   pid: number | undefined;
   protected frameCache: { frames: Frame[]; complete: boolean } | undefined;
+  /** gdb's skip_inline_frames for this stop: inlined calls hidden at frame 0's pc (stepping into one shows it). */
+  protected inlineStop: { vcpu: number; pc: bigint; hidden: number } | undefined;
+  /** The user breakpoints' location blocks at the pc of the last breakpoint stop (temporary ones are gone by the report). */
+  protected hitBlocks: { vcpu: number; address: bigint; blocks: (number | undefined)[] } | undefined;
   private readonly listeners = new Set<Listener>();
   /** True while core examines a stop the user does not see yet (breakpoint conditions). */
   protected atInternalStop = false;
@@ -212,9 +217,48 @@ export class SessionQueries {
     this.requireStopped();
     const c = this.frameCache;
     if (c && (c.complete || (limit !== undefined && c.frames.length >= limit))) return limit === undefined ? c.frames : c.frames.slice(0, limit);
-    const frames = await this.unwinder.backtrace(await this.target.readRegisters(this.vcpu), limit);
-    this.frameCache = { frames, complete: limit === undefined || frames.length < limit };
+    const real = await this.unwinder.backtrace(await this.target.readRegisters(this.vcpu), limit);
+    let frames = withInlineFrames(real, (pc) => this.programAt(pc), real[0] ? this.hiddenInlineCalls(real[0].pc) : 0);
+    if (limit !== undefined) frames = frames.slice(0, limit);
+    this.frameCache = { frames, complete: limit === undefined || real.length < limit };
     return frames;
+  }
+
+  /** How many inlined calls that start at frame 0's `pc` this stop hides (computed once per stop and thread). */
+  protected hiddenInlineCalls(pc: bigint): number {
+    const st = this.inlineStop;
+    if (st && st.vcpu === this.vcpu && st.pc === pc) return st.hidden;
+    const f = this.programAt(pc).functionAt(pc);
+    const hit = this.hitBlocks;
+    const blocks = hit && hit.vcpu === this.vcpu && hit.address === pc ? hit.blocks : [];
+    const hidden = f ? hiddenInlineCalls(f, pc, blocks) : 0;
+    this.inlineStop = { vcpu: this.vcpu, pc, hidden };
+    return hidden;
+  }
+
+  /** Where a frame is as users see it: its inlined function's name, and its inlined callee's call site for its line. */
+  frameLocation(f: Frame): CodeLocation {
+    const pc = lookupPc(f);
+    const loc = this.describe(pc);
+    if (f.inlined?.name) loc.function = f.inlined.name;
+    const fn = f.callee ? this.programAt(pc).functionAt(pc) : undefined;
+    const site = fn && f.callee ? this.programAt(pc).callSite(fn, f.callee) : undefined;
+    if (site) {
+      loc.file = site.file;
+      loc.fullPath = site.fullPath;
+      loc.line = site.line;
+      loc.callSite = true;
+    }
+    return loc;
+  }
+
+  /** The real frame that called the one `frame` is part of (its inline frames passed): gdb's caller for entry values. */
+  async realCaller(frame: Frame): Promise<Frame | undefined> {
+    for (let n = frame.level + 2; ; n *= 2) {
+      const fs = await this.frames(n);
+      const c = fs.slice(frame.level + 1).find((x) => x.regs !== frame.regs);
+      if (c || fs.length < n) return c;
+    }
   }
 
   async frame(level = this.selectedFrame): Promise<Frame> {
@@ -241,7 +285,7 @@ export class SessionQueries {
     const frames = await this.unwinder.backtrace(await this.target.readRegisters(this.vcpu), level + 2, true);
     const f = frames[level];
     if (!f) return { saved: [] };
-    const found = this.images.set.cfi.rowAt(f.level > 0 ? f.pc - 1n : f.pc);
+    const found = this.images.set.cfi.rowAt(lookupPc(f));
     const saved: { reg: number; address: bigint }[] = [];
     if (found && f.cfa !== undefined) {
       for (const [reg, rule] of found.row.registers) if (rule.kind === 'offset') saved.push({ reg, address: BigInt.asUintN(64, f.cfa + BigInt(rule.offset)) });
@@ -256,7 +300,7 @@ export class SessionQueries {
     const out: FrameInfo[] = [];
     for (const f of limit === undefined ? fs : fs.slice(0, limit)) {
       const args = this.evaluationPort ? await this.evaluationPort.frameArguments(f).catch(() => []) : [];
-      out.push({ level: f.level, pc: f.pc, ...(f.cfa !== undefined ? { cfa: f.cfa } : {}), location: this.describe(f.level > 0 ? f.pc - 1n : f.pc), args });
+      out.push({ level: f.level, pc: f.pc, ...(f.cfa !== undefined ? { cfa: f.cfa } : {}), ...(f.caller ? { caller: true } : {}), ...(f.inlined ? { inlined: true } : {}), location: this.frameLocation(f), args });
     }
     // Callers' pcs are return addresses; show them as gdb does, but locate them by the call (pc-1).
     for (const fi of out) fi.location.address = fi.pc;
