@@ -106,7 +106,7 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
     case 'finish':
     case 'step':
     case 'attached':
-      if (cause.kind !== 'step' || cause.showFrame || started?.function !== loc.function || !loc.line) {
+      if (cause.kind !== 'step' || cause.showFrame || (cause.frameChanged ?? started?.function !== loc.function) || !loc.line) {
         header = frameDescription(loc, await args(), !atLineStart);
       }
       break;

@@ -20,7 +20,7 @@ export interface CodeLocation {
 
 export type StopCause =
   | { kind: 'breakpoint'; breakpoint: number }
-  | { kind: 'step'; showFrame?: boolean } // step, next, stepi, nexti, until, advance completed; showFrame: gdb prints the frame line (until/advance LOCATION)
+  | { kind: 'step'; showFrame?: boolean; frameChanged?: boolean } // step, next, stepi, nexti, until, advance completed; showFrame: gdb prints the frame line (until/advance LOCATION); frameChanged: a line step ended in another frame or function than the one it stepped (gdb then prints the frame line)
   | { kind: 'finish'; returned?: string } // "Value returned is $1 = ..." text
   | { kind: 'signal'; signal: string; description: string }
   | { kind: 'interrupted' }

@@ -236,6 +236,26 @@ export class SessionQueries {
     return hidden;
   }
 
+  /** How many inlined calls starting at frame 0's pc are hidden now (after a `step` into some of them: fewer). */
+  async hiddenInlineNow(): Promise<number> {
+    const f0 = (await this.frames(1))[0];
+    return f0 ? this.hiddenInlineCalls(f0.pc) : 0;
+  }
+
+  /** Stepping decided what frame 0 shows at `pc`: `hidden` inlined calls stay hidden (gdb's step_into_inline_frame). */
+  noteHiddenInline(pc: bigint, hidden: number): void {
+    this.inlineStop = { vcpu: this.vcpu, pc, hidden };
+    this.frameCache = undefined;
+  }
+
+  /** The index of frame `level`'s real frame among the unwound ones (inline frames share their real frame's). */
+  async realLevel(level: number): Promise<number> {
+    const fs = await this.frames(level + 1);
+    let n = 0;
+    for (let i = 1; i <= level && i < fs.length; i++) if (fs[i]!.regs !== fs[i - 1]!.regs) n++;
+    return n;
+  }
+
   /** Where a frame is as users see it: its inlined function's name, and its inlined callee's call site for its line. */
   frameLocation(f: Frame): CodeLocation {
     const pc = lookupPc(f);
