@@ -15,7 +15,7 @@ export interface BreakLocation {
   address: bigint;
   file: string;
   line: number;
-  /** Enclosing (outermost, non-inlined) function name, when known. */
+  /** The function named in `info breakpoints` (for a line: the innermost one there, an inlined function too), when known. */
   function?: string;
   /** `break FUNCTION`: the DIE of the function or inlined block the location is for. */
   block?: number;
@@ -167,7 +167,10 @@ export class Program extends ProgramModel {
           reportLine = this.lineForPc(post)?.line ?? usedLine;
         }
       }
-      out.push({ address, file: p.sub.displayName, line: reportLine, ...(f ? { function: f.name } : {}) });
+      // gdb names the location by the innermost function there, an inlined one too (its symbol's block).
+      const inlined = this.blocksAt(address).find((b) => b.kind !== 'lexical');
+      const name = inlined?.kind === 'inlined' ? inlined.name : f?.name;
+      out.push({ address, file: p.sub.displayName, line: reportLine, ...(name !== undefined ? { function: name } : {}) });
     }
     return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   }
