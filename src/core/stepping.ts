@@ -354,7 +354,8 @@ export class Stepping {
       const startCfa = await this.frameCfa(vcpu);
       for (;;) {
         const r = await this.oneLine(vcpu, true);
-        if (r.raw.kind !== 'stepped' || r.cause) return r;
+        // A line step's own stop says only how to print it; any other cause (a breakpoint) ends `until`.
+        if (r.raw.kind !== 'stepped' || (r.cause && r.cause.kind !== 'step')) return r;
         const pc = await this.pc(vcpu);
         const cfa = await this.frameCfa(vcpu);
         if (pc > startPc || cfa !== startCfa) return r;

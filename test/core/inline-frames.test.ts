@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileFixture } from '../helpers/build.js';
-import { runDuster, runGdbRemote } from '../helpers/duster.js';
+import { maskEntryValueLines, runDuster, runGdbRemote } from '../helpers/duster.js';
 
 const BUILDS = [
   { label: 'dwarf5 -O2 PIE', flags: ['-g', '-gdwarf-5', '-O2'] },
@@ -39,28 +39,6 @@ function answers(text: string): string[] {
   return text.split('\n').filter((l) => l && !/^(\[|Using host|Reading |0x[0-9a-f]+ in _start|warning: )/.test(l));
 }
 
-/**
- * Entry values (gdb's `x=x@entry=1`, from DW_OP_entry_value and call sites) are another piece of work: on a line
- * where gdb shows one, the argument lists are left out of the comparison (the rest of the line still counts).
- */
-function withoutEntryValues(ours: string[], gdb: string[]): { ours: string[]; gdb: string[] } {
-  const strip = (l: string) => l.replace(/\((?:[^()]|\([^()]*\))*\)/g, '(ARGS)').replace(/args: .*/, 'args: ARGS');
-  const o: string[] = [];
-  const g: string[] = [];
-  for (let i = 0; i < Math.max(ours.length, gdb.length); i++) {
-    const gl = gdb[i];
-    const ol = ours[i];
-    if (gl !== undefined && gl.includes('@entry') && ol !== undefined) {
-      o.push(strip(ol));
-      g.push(strip(gl));
-    } else {
-      if (ol !== undefined) o.push(ol);
-      if (gl !== undefined) g.push(gl);
-    }
-  }
-  return { ours: o, gdb: g };
-}
-
 for (const b of BUILDS) {
   for (const sc of SCENARIOS) {
     test(`[${b.label}] ${sc.name}: as gdb`, { timeout: 240_000 }, async () => {
@@ -69,7 +47,7 @@ for (const b of BUILDS) {
       // Some commands fail on purpose (names not in an inline frame's scope): batch mode then exits with 1, as gdb.
       assert.ok(ours.code === 0 || ours.code === 1, ours.stderr);
       const gdb = await runGdbRemote(exe, sc.commands);
-      const cmp = withoutEntryValues(answers(ours.stdout), answers(gdb));
+      const cmp = maskEntryValueLines(answers(ours.stdout), answers(gdb));
       assert.deepEqual(cmp.ours, cmp.gdb);
       // The comparison has substance: inline frames, several locations, an inline frame's info frame.
       assert.ok(cmp.gdb.some((l) => /^#1 {2}\w+ \(/.test(l)), 'gdb showed an inline frame');
