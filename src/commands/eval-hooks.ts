@@ -100,7 +100,9 @@ export class SessionEvaluation implements EvaluationPort {
     const scope = scopeOfFrame(this.session, frame);
     const out: { name: string; value: string }[] = [];
     const access = frameAccess(this.session, frame);
-    for (const p of fn.params) {
+    // An inline frame's arguments are its inlined block's parameters.
+    const params = frame.inlined ? frame.inlined.variables.filter((v) => v.kind === 'param') : fn.params;
+    for (const p of params) {
       const v = await scope.valueOf(p);
       const text = await formatArg(v, scope);
       // gdb's `print entry-values default` (stack.c read_frame_arg): "n=n@entry=5" when the value the caller
@@ -135,12 +137,10 @@ export class SessionEvaluation implements EvaluationPort {
 
 /** "name = value" lines for info locals / info args / bt full (innermost block first, as gdb). */
 export async function localsText(scope: FrameScope, args: boolean): Promise<string[]> {
-  const vars = scope.program.scopeAt(scope.pc).filter((v) => (args ? v.kind === 'param' : v.kind === 'local' || v.kind === 'static-local'));
+  // gdb lists every block's variables, a shadowed one too (an inlined function's locals can appear twice: see functions.ts).
+  const vars = scope.program.frameVariables(scope.pc, scope.inlineDepth).filter((v) => (args ? v.kind === 'param' : v.kind === 'local' || v.kind === 'static-local'));
   const out: string[] = [];
-  const seen = new Set<string>();
   for (const v of vars) {
-    if (seen.has(v.name)) continue;
-    seen.add(v.name);
     try {
       const val = await scope.valueOf(v);
       out.push(`${v.name} = ${await formatInner(val, scope)}`);

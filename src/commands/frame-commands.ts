@@ -18,7 +18,7 @@ export async function printSelectedFrame(ctx: CommandContext): Promise<void> {
   if (!f) return;
   const loc = { ...f.location };
   ctx.out.print(`${backtraceLine(f, s)}\n`);
-  const line = sourceLine(ctx.sources, { ...loc, ...(f.level > 0 ? { address: f.pc - 1n } : {}) }, false);
+  const line = sourceLine(ctx.sources, { ...loc, ...(f.caller ? { address: f.pc - 1n } : {}) }, false);
   if (line) ctx.out.print(line + '\n');
 }
 

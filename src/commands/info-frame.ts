@@ -50,10 +50,12 @@ export async function infoFrameText(session: Session): Promise<string> {
   const caller = frames[level + 1];
   const callee = level > 0 ? frames[level - 1] : undefined;
   const info = (await session.backtrace(level + 1))[level];
-  const loc = session.describe(lookupPc(f));
-  // gdb's frame_unwind_caller_pc skips tail-call frames: a tail-call frame's "saved rip" is its real caller's.
+  const loc = session.frameLocation(f);
+  // gdb's frame_unwind_caller_pc skips tail-call frames (a tail-call frame's "saved rip" is its real caller's) and
+  // inline frames (an inline frame's registers are its real frame's).
   const real = f.tailCall ? frames.slice(level + 1).find((x) => !x.tailCall) : undefined;
-  const savedPc = real ? frames[real.level + 1]?.pc ?? (await session.unwinder.callerPc(real)) : caller?.pc ?? (await session.unwinder.callerPc(f));
+  const realCaller = real ? frames[real.level + 1] : f.inlined ? await session.realCaller(f) : caller;
+  const savedPc = realCaller?.pc ?? (await session.unwinder.callerPc(real ?? f));
   const lines = [`Stack level ${f.level}, frame at ${hex(f.cfa ?? 0n)}:`];
   let rip = ` rip = ${hex(f.pc)}`;
   if (loc.function) rip += ` in ${loc.function}`;
@@ -61,10 +63,15 @@ export async function infoFrameText(session: Session): Promise<string> {
   lines.push(`${rip}; saved rip = ${savedPc !== undefined ? hex(savedPc) : '<not saved>'}`);
   const rel: string[] = [];
   if (f.tailCall) rel.push(' tail call frame');
-  else if (caller) rel.push(` called by frame at ${hex(caller.cfa ?? 0n)}`);
+  else if (caller) rel.push(f.inlined ? ` inlined into frame ${caller.level}` : ` called by frame at ${hex(caller.cfa ?? 0n)}`);
   if (callee) rel.push(` caller of frame at ${hex(callee.cfa ?? 0n)}`);
   if (rel.length) lines.push(rel.join(','));
   if (loc.file) lines.push(' source language c.');
+  if (f.inlined) {
+    // gdb: an inline frame has no frame base of its own, and its caller's sp is a register of the real frame.
+    lines.push(' Arglist at unknown address.', " Locals at unknown address, Previous frame's sp in rsp");
+    return lines.join('\n') + '\n';
+  }
   const base = f.sigtramp || f.tailCall ? undefined : await amd64FrameBase(session, f);
   const args = (info?.args ?? []).map((a) => `${a.name}=${a.value}`).join(', ');
   lines.push(base ? ` Arglist at ${hex(base)}, args: ${args}` : ' Arglist at unknown address.');

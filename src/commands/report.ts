@@ -43,10 +43,17 @@ export function atStatementStart(session: Session, pc: bigint): boolean {
   return sal !== undefined && sal.pc === pc && sal.isStmt;
 }
 
-/** gdb shows the pc of frame 0 too when it is not at the start of a line (after a signal, in a core). */
+/**
+ * gdb's frame_show_address: a caller's pc always, frame 0's when it is not at the start of a line (after a
+ * signal, in a core), never for a frame whose line is an inlined call's site.
+ */
+export function framePcShown(f: FrameInfo, session: Session): boolean {
+  if (f.location.callSite) return false;
+  return (!!f.caller && !f.interrupted) || !atStatementStart(session, f.pc);
+}
+
 export function backtraceLine(f: FrameInfo, session: Session): string {
-  const midLine = (f.level > 0 && !f.interrupted) || !atStatementStart(session, f.pc);
-  return `#${f.level}  ${frameDescription(f.location, f.args, midLine)}`;
+  return `#${f.level}  ${frameDescription(f.location, f.args, framePcShown(f, session))}`;
 }
 
 /** "Breakpoint", or "Temporary breakpoint" for one that was deleted when it fired. */
@@ -60,7 +67,7 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
   const loc = stop.location;
   const lines: string[] = [];
   const cause = stop.cause;
-  const atLineStart = atStatementStart(session, loc.address);
+  const atLineStart = !!loc.callSite || atStatementStart(session, loc.address);
   const args = async () => (await session.backtrace(1).catch(() => []))[0]?.args;
   let header: string | undefined;
   // gdb names the thread once the process has had two: 'Thread 2 "worker-1" hit Breakpoint 1, ...'.
@@ -100,7 +107,7 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
     case 'finish':
     case 'step':
     case 'attached':
-      if (cause.kind !== 'step' || cause.showFrame || started?.function !== loc.function || !loc.line) {
+      if (cause.kind !== 'step' || cause.showFrame || (cause.frameChanged ?? started?.function !== loc.function) || !loc.line) {
         header = frameDescription(loc, await args(), !atLineStart);
       }
       break;

@@ -111,7 +111,7 @@ export const runCommands: Command[] = [
       const frames = await s.backtrace(s.selectedFrame + 2);
       if (frames.length <= s.selectedFrame + 1) throw new UserError('"finish" not meaningful in the outermost frame.');
       const f = frames[s.selectedFrame];
-      if (f && ctx.fromTerminal) ctx.out.print(`Run till exit from #${f.level}  ${frameDescription(f.location, f.args, f.level > 0)}\n`);
+      if (f && ctx.fromTerminal) ctx.out.print(`Run till exit from #${f.level}  ${frameDescription(f.location, f.args, !!f.caller && !f.location.callSite)}\n`);
       await runAndReport(ctx, (x) => x.stepping.finish());
     },
   },

@@ -49,7 +49,7 @@ async function frameColumn(s: Session, t: ThreadInfo): Promise<string> {
   const frames = await s.withThread(t.vcpu, () => s.backtrace(1)).catch(() => []);
   const f = frames[0];
   if (!f) return t.location ? frameDescription(t.location, undefined, true) : '(running)';
-  const midLine = f.level > 0 || s.programAt(f.pc).lineForPc(f.pc)?.pc !== f.pc;
+  const midLine = !f.location.callSite && s.programAt(f.pc).lineForPc(f.pc)?.pc !== f.pc;
   return frameDescription(f.location, f.args, midLine);
 }
 

@@ -14,11 +14,15 @@ export interface CodeLocation {
   library?: string;
   /** A signal trampoline (glibc's __restore_rt): gdb names the frame "<signal handler called>". */
   signalTrampoline?: boolean;
+  /** A `break FUNCTION` location: the DIE of the function or inlined block it was found for (gdb's location symbol). */
+  symbolBlock?: number;
+  /** The line is the call site of an inlined function that starts here (gdb shows such a frame without its pc). */
+  callSite?: boolean;
 }
 
 export type StopCause =
   | { kind: 'breakpoint'; breakpoint: number }
-  | { kind: 'step'; showFrame?: boolean } // step, next, stepi, nexti, until, advance completed; showFrame: gdb prints the frame line (until/advance LOCATION)
+  | { kind: 'step'; showFrame?: boolean; frameChanged?: boolean } // step, next, stepi, nexti, until, advance completed; showFrame: gdb prints the frame line (until/advance LOCATION); frameChanged: a line step ended in another frame or function than the one it stepped (gdb then prints the frame line)
   | { kind: 'finish'; returned?: string } // "Value returned is $1 = ..." text
   | { kind: 'signal'; signal: string; description: string }
   | { kind: 'interrupted' }
@@ -106,6 +110,10 @@ export interface BreakpointInfo {
 export interface FrameInfo {
   level: number;
   pc: bigint;
+  /** The pc is a return address (a caller's frame). */
+  caller?: boolean;
+  /** gdb's inline frame: "inlined into frame N+1". */
+  inlined?: boolean;
   cfa?: bigint;
   location: CodeLocation;
   /** The frame a signal interrupted: its pc is exact (gdb shows it only when it is not at a line's start). */

@@ -6,7 +6,7 @@ import type { Piece } from '../dwarf/expr.js';
 import type { Unit } from '../dwarf/unit.js';
 import { locationAt, readLocList } from '../dwarf/loclists.js';
 import type { Variable } from '../symbols/functions.js';
-import type { Frame } from './frames.js';
+import { lookupPc, type Frame } from './frames.js';
 import type { Session } from './session.js';
 
 /** Evaluates a DWARF expression in a frame (frame-access.ts supplies it; passed in to keep the modules acyclic). */
@@ -66,12 +66,12 @@ export function entryValueOf(session: Session, frame: Frame, param: EntryParamet
 const computed = new WeakMap<Frame, Map<string, Promise<EntryValue>>>();
 
 async function computeEntryValue(session: Session, frame: Frame, param: EntryParameter, derefSize: number | undefined, evaluate: EvaluateIn): Promise<EntryValue> {
-  const pc = frame.level > 0 ? frame.pc - 1n : frame.pc;
+  const pc = lookupPc(frame);
   const callee = session.programAt(pc).functionAt(pc);
   const calleeText = callee ? `0x${callee.entryPc.toString(16)} (${callee.name})` : `0x${pc.toString(16)}`;
-  const frames = await session.frames(frame.level + 2);
-  const caller = frames[frame.level + 1];
-  if (!caller || frames[frame.level]?.pc !== frame.pc) return { error: `DW_OP_entry_value resolving requires caller of ${calleeText}` };
+  // gdb passes inline frames: the call site is the real caller's, for the real function.
+  const caller = await session.realCaller(frame);
+  if (!caller) return { error: `DW_OP_entry_value resolving requires caller of ${calleeText}` };
   const callerProg = session.programAt(caller.pc - 1n);
   const fn = callerProg.functionAt(caller.pc - 1n);
   const site = fn ? callSiteAt(callerProg.dwarf.dieAt(fn.dieOffset), caller.pc) : undefined;
@@ -122,7 +122,7 @@ export function locationBytesAt(v: Variable, pc: bigint): Uint8Array | undefined
  * must be one register; undefined bytes: no location there (<optimized out>).
  */
 export async function parameterEntryValue(session: Session, frame: Frame, v: Variable, size: number, evaluate: EvaluateIn): Promise<{ bytes?: Uint8Array } | { error: string }> {
-  const pc = frame.level > 0 ? frame.pc - 1n : frame.pc;
+  const pc = lookupPc(frame);
   const fn = session.programAt(pc).functionAt(pc);
   if (!fn) return { error: 'No frame selected.' };
   const expr = locationBytesAt(v, fn.entryPc);

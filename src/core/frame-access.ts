@@ -49,6 +49,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
   };
   return {
     pc,
+    inlineDepth: frame.inlineDepth ?? 0,
     readMemory,
     writeMemory: (a, d) => session.writeMemory(a, d),
     readRegister: async (name) => {

@@ -5,6 +5,7 @@ import { DW_REG_RBP, DW_REG_RIP, DW_REG_RSP, dwarfRegName, dwarfRegNumber } from
 import type { RegisterSet } from '../target/contract.js';
 import { sigcontextSlots, sigtrampUnwind } from './sigtramp.js';
 import { ByteReader } from '../util/byte-reader.js';
+import type { Block } from '../symbols/functions.js';
 
 export interface Frame {
   level: number;
@@ -13,21 +14,32 @@ export interface Frame {
   cfa: bigint | undefined;
   /** Known registers of this frame by DWARF number (frame 0: all; callers: what unwinding recovered). */
   regs: Map<number, bigint>;
+  /** The pc is a return address (a caller's frame): blocks, lines and CFI rows are looked up at pc-1. */
+  caller?: boolean;
   /** A signal trampoline (gdb's SIGTRAMP_FRAME, "<signal handler called>"): its pc is not a return address. */
   sigtramp?: boolean;
   /** The frame a signal interrupted (the caller of a trampoline): its pc is exact, not a return address. */
   interrupted?: boolean;
   /** A function that tail-called the frame below it (gdb's TAILCALL_FRAME): it has no frame of its own, only a pc. */
   tailCall?: boolean;
+  /** gdb's INLINE_FRAME: the inlined block this frame shows (frames of one real frame share pc, cfa and regs). */
+  inlined?: Block;
+  /**
+   * Inlined calls at the pc inner to this frame (gdb's frame_inlined_callees): its variables are looked up
+   * past that many inlined blocks, and when it is not 0 the frame's line is the call site of `callee`.
+   */
+  inlineDepth?: number;
+  /** The inlined block called from this frame (the next inner frame, or one hidden at a stop): its call site is this frame's line. */
+  callee?: Block;
 }
 
 /**
  * The pc that names a frame's code (gdb's get_frame_address_in_block): a caller's pc is a return address,
- * so blocks, lines, CFI and location lists are looked up at the call (pc-1); frame 0, a signal trampoline and
- * the frame a signal interrupted are at an exact pc.
+ * so blocks, lines, CFI and location lists are looked up at the call (pc-1); frame 0 (and the inline frames
+ * that share its pc), a signal trampoline and the frame a signal interrupted are at an exact pc.
  */
 export function lookupPc(frame: Frame): bigint {
-  return frame.level > 0 && !frame.sigtramp && !frame.interrupted ? frame.pc - 1n : frame.pc;
+  return frame.caller && !frame.sigtramp && !frame.interrupted ? frame.pc - 1n : frame.pc;
 }
 
 const MAX_FRAMES = 512;
@@ -179,7 +191,7 @@ export class Unwinder {
     const u = await unwindFrame(this.cfiNow(), lookupPc(frame), access, { sameValue: [...frame.regs.keys()] });
     if (u) {
       const caller: Frame | undefined = u.returnAddress !== undefined && u.returnAddress !== 0n
-        ? { level: frame.level + 1, pc: u.returnAddress, cfa: undefined, regs: u.registers }
+        ? { level: frame.level + 1, pc: u.returnAddress, cfa: undefined, regs: u.registers, caller: true }
         : undefined;
       if (caller && (!u.callerPcIsReturnAddress || frame.sigtramp)) caller.interrupted = true;
       if (caller) this.markSigtramp(caller);
@@ -189,7 +201,7 @@ export class Unwinder {
     const sig = await sigtrampUnwind(frame, this.readMemory);
     if (sig) {
       frame.sigtramp = true;
-      const caller: Frame | undefined = sig.pc !== 0n ? { level: frame.level + 1, pc: sig.pc, cfa: undefined, regs: sig.regs, interrupted: true } : undefined;
+      const caller: Frame | undefined = sig.pc !== 0n ? { level: frame.level + 1, pc: sig.pc, cfa: undefined, regs: sig.regs, caller: true, interrupted: true } : undefined;
       if (caller) this.markSigtramp(caller);
       return { cfa: sig.cfa, caller };
     }
@@ -202,6 +214,6 @@ export class Unwinder {
     const cfa = rbp + 16n;
     // As gdb's amd64 prologue unwinder: registers it did not find saved keep their value.
     const regs = new Map<number, bigint>([...frame.regs, [DW_REG_RBP, callerRbp], [DW_REG_RSP, cfa], [DW_REG_RIP, ret]]);
-    return { cfa, caller: ret ? { level: frame.level + 1, pc: ret, cfa: undefined, regs } : undefined };
+    return { cfa, caller: ret ? { level: frame.level + 1, pc: ret, cfa: undefined, regs, caller: true } : undefined };
   }
 }

@@ -74,7 +74,7 @@ function functionLocations(session: SessionQueries, name: string, inFile: string
     const label = (l: { function?: string }): string => (prog === session.program ? name : l.function ?? name);
     for (const { l, inlined } of found) {
       outOfLine ||= !inlined;
-      out.push({ address: l.address, ...(l.file ? { file: l.file, line: l.line } : {}), function: label(l), ...withPath(session, l.address) });
+      out.push({ address: l.address, ...(l.file ? { file: l.file, line: l.line } : {}), function: label(l), ...withPath(session, l.address), ...(l.block !== undefined ? { symbolBlock: l.block } : {}) });
     }
   }
   if (!outOfLine && inFile === undefined) {

@@ -51,6 +51,8 @@ export class SessionExecution extends SessionQueries {
     let settle!: () => void;
     this.settled = new Promise<void>((r) => (settle = r));
     this.frameCache = undefined;
+    this.inlineStop = undefined;
+    this.hitBlocks = undefined;
     this.selectedFrame = 0;
     this.emit({ type: 'running', vcpu: this.vcpu });
     const selected = this.vcpu;
@@ -129,7 +131,9 @@ export class SessionExecution extends SessionQueries {
       const hit = this.breakpoints.at(raw.address)[0];
       c = hit ? { kind: 'breakpoint', breakpoint: hit.id } : { kind: 'step' };
     } else c = { kind: 'step' };
-    const stop: StopInfo = { vcpu: raw.vcpu, cause: c, location: await this.locationOfPc(raw.vcpu) };
+    // Frame 0 as gdb shows it: an inlined call starting at the pc may be hidden (then the stop is at its call site).
+    const top = (await this.frames(1).catch(() => []))[0];
+    const stop: StopInfo = { vcpu: raw.vcpu, cause: c, location: top ? this.frameLocation(top) : await this.locationOfPc(raw.vcpu) };
     await this.noteThreadsAtStop(stop, selected);
     this.lastStop = stop;
     this.emit({ type: 'stopped', stop });
@@ -160,7 +164,10 @@ export class SessionExecution extends SessionQueries {
   async userBreakpointTriggers(address: bigint, vcpu: number = this.vcpu): Promise<Breakpoint | undefined> {
     if (address === this.images.eventAddress) await this.libraryEvent();
     let fired: Breakpoint | undefined;
-    for (const bp of this.breakpoints.at(address)) {
+    const here = this.breakpoints.at(address);
+    this.hitBlocks = { vcpu, address, blocks: here.flatMap((b) => b.locations.filter((l) => l.address === address).map((l) => l.symbolBlock)) };
+    this.inlineStop = undefined;
+    for (const bp of here) {
       if (await this.hitTriggers(bp, vcpu)) fired ??= bp;
     }
     if (fired?.temporary) await this.deleteBreakpoint(fired.id);

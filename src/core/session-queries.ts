@@ -10,6 +10,7 @@ import { BreakpointTable } from './breakpoints.js';
 import type { EvaluationPort } from './evaluation-port.js';
 import { lookupPc, Unwinder, type Frame } from './frames.js';
 import { isSigtrampCode } from './sigtramp.js';
+import { hiddenInlineCalls, withInlineFrames } from './inline-frames.js';
 import { PatchTable } from './patches.js';
 import { ProcessImages } from './process-images.js';
 import { RunControl } from './run-control.js';
@@ -48,6 +49,10 @@ export class SessionQueries {
   selectedFrame = 0;
   pid: number | undefined;
   protected frameCache: { frames: Frame[]; complete: boolean } | undefined;
+  /** gdb's skip_inline_frames for this stop: inlined calls hidden at frame 0's pc (stepping into one shows it). */
+  protected inlineStop: { vcpu: number; pc: bigint; hidden: number } | undefined;
+  /** The user breakpoints' location blocks at the pc of the last breakpoint stop (temporary ones are gone by the report). */
+  protected hitBlocks: { vcpu: number; address: bigint; blocks: (number | undefined)[] } | undefined;
   private readonly listeners = new Set<Listener>();
   /** True while core examines a stop the user does not see yet (breakpoint conditions). */
   protected atInternalStop = false;
@@ -235,9 +240,68 @@ export class SessionQueries {
     this.requireStopped();
     const c = this.frameCache;
     if (c && (c.complete || (limit !== undefined && c.frames.length >= limit))) return limit === undefined ? c.frames : c.frames.slice(0, limit);
-    const frames = await this.unwinder.backtrace(await this.target.readRegisters(this.vcpu), limit);
-    this.frameCache = { frames, complete: limit === undefined || frames.length < limit };
+    const real = await this.unwinder.backtrace(await this.target.readRegisters(this.vcpu), limit);
+    let frames = withInlineFrames(real, (pc) => this.programAt(pc), real[0] ? this.hiddenInlineCalls(real[0].pc) : 0);
+    if (limit !== undefined) frames = frames.slice(0, limit);
+    this.frameCache = { frames, complete: limit === undefined || real.length < limit };
     return frames;
+  }
+
+  /** How many inlined calls that start at frame 0's `pc` this stop hides (computed once per stop and thread). */
+  protected hiddenInlineCalls(pc: bigint): number {
+    const st = this.inlineStop;
+    if (st && st.vcpu === this.vcpu && st.pc === pc) return st.hidden;
+    const f = this.programAt(pc).functionAt(pc);
+    const hit = this.hitBlocks;
+    const blocks = hit && hit.vcpu === this.vcpu && hit.address === pc ? hit.blocks : [];
+    const hidden = f ? hiddenInlineCalls(f, pc, blocks) : 0;
+    this.inlineStop = { vcpu: this.vcpu, pc, hidden };
+    return hidden;
+  }
+
+  /** How many inlined calls starting at frame 0's pc are hidden now (after a `step` into some of them: fewer). */
+  async hiddenInlineNow(): Promise<number> {
+    const f0 = (await this.frames(1))[0];
+    return f0 ? this.hiddenInlineCalls(f0.pc) : 0;
+  }
+
+  /** Stepping decided what frame 0 shows at `pc`: `hidden` inlined calls stay hidden (gdb's step_into_inline_frame). */
+  noteHiddenInline(pc: bigint, hidden: number): void {
+    this.inlineStop = { vcpu: this.vcpu, pc, hidden };
+    this.frameCache = undefined;
+  }
+
+  /** The index of frame `level`'s real frame among the unwound ones (inline frames share their real frame's). */
+  async realLevel(level: number): Promise<number> {
+    const fs = await this.frames(level + 1);
+    let n = 0;
+    for (let i = 1; i <= level && i < fs.length; i++) if (fs[i]!.regs !== fs[i - 1]!.regs) n++;
+    return n;
+  }
+
+  /** Where a frame is as users see it: its inlined function's name, and its inlined callee's call site for its line. */
+  frameLocation(f: Frame): CodeLocation {
+    const pc = lookupPc(f);
+    const loc = this.describe(pc);
+    if (f.inlined?.name) loc.function = f.inlined.name;
+    const fn = f.callee ? this.programAt(pc).functionAt(pc) : undefined;
+    const site = fn && f.callee ? this.programAt(pc).callSite(fn, f.callee) : undefined;
+    if (site) {
+      loc.file = site.file;
+      loc.fullPath = site.fullPath;
+      loc.line = site.line;
+      loc.callSite = true;
+    }
+    return loc;
+  }
+
+  /** The real frame that called the one `frame` is part of (its inline frames passed): gdb's caller for entry values. */
+  async realCaller(frame: Frame): Promise<Frame | undefined> {
+    for (let n = frame.level + 2; ; n *= 2) {
+      const fs = await this.frames(n);
+      const c = fs.slice(frame.level + 1).find((x) => x.regs !== frame.regs);
+      if (c || fs.length < n) return c;
+    }
   }
 
   async frame(level = this.selectedFrame): Promise<Frame> {
@@ -279,9 +343,9 @@ export class SessionQueries {
     const out: FrameInfo[] = [];
     for (const f of limit === undefined ? fs : fs.slice(0, limit)) {
       const args = this.evaluationPort ? await this.evaluationPort.frameArguments(f).catch(() => []) : [];
-      const location = this.describe(lookupPc(f));
+      const location = this.frameLocation(f);
       if (f.sigtramp) location.signalTrampoline = true;
-      out.push({ level: f.level, pc: f.pc, ...(f.cfa !== undefined ? { cfa: f.cfa } : {}), ...(f.interrupted ? { interrupted: true } : {}), location, args });
+      out.push({ level: f.level, pc: f.pc, ...(f.cfa !== undefined ? { cfa: f.cfa } : {}), ...(f.caller ? { caller: true } : {}), ...(f.inlined ? { inlined: true } : {}), ...(f.interrupted ? { interrupted: true } : {}), location, args });
     }
     // Callers' pcs are return addresses; show them as gdb does, but locate them by the call (pc-1).
     for (const fi of out) fi.location.address = fi.pc;

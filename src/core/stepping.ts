@@ -7,7 +7,8 @@ import type { SessionExecution } from './session-execution.js';
 import { instructionAt } from '../arch/x86-64/stepper.js';
 import { inSigreturnTrampoline } from '../arch/x86-64/sigtramp.js';
 import { resolveLocationSpec } from './locations.js';
-import { frameZeroRegs } from './frames.js';
+import { frameZeroRegs, lookupPc } from './frames.js';
+import { clipRangeToHidden, frameOf, hiddenCallSite, inlineStepVerdict, inlineView, sameFrame, type StepState } from './inline-stepping.js';
 
 interface Temp {
   address: bigint;
@@ -124,17 +125,30 @@ export class Stepping {
 
   /** gdb's step/next: range stepping over the current line, stepping over or into calls. */
   async line(over: boolean, count = 1): Promise<StopInfo | undefined> {
+    let hidden = this.s.state === 'stopped' ? await this.s.hiddenInlineNow().catch(() => 0) : 0;
     return this.s.execute(async (vcpu) => {
       let out: Outcome = { raw: { kind: 'stepped', vcpu } };
       for (let i = 0; i < count; i++) {
-        out = await this.oneLine(vcpu, over);
+        if (!over && hidden > 0) {
+          // gdb: `step` at an inlined call that starts here enters it without running (like `down`).
+          this.s.noteHiddenInline(await this.pc(vcpu), --hidden);
+          out = { raw: { kind: 'stepped', vcpu }, cause: { kind: 'step', frameChanged: true } };
+          continue;
+        }
+        out = await this.oneLine(vcpu, over, { hidden });
         if (out.raw.kind !== 'stepped') break;
+        hidden = await this.s.hiddenInlineNow().catch(() => 0);
       }
       return out;
     });
   }
 
-  private async oneLine(vcpu: number, over: boolean): Promise<Outcome> {
+  /**
+   * One `step`/`next` from frame 0, which hides `hidden` inlined calls starting at the pc. `outOf`: gdb's
+   * `finish` from an inline frame instead, a `next` over an empty range in the caller frame given.
+   */
+  private async oneLine(vcpu: number, over: boolean, opts: { hidden?: number; outOf?: StepState } = {}): Promise<Outcome> {
+    const hidden = opts.hidden ?? 0;
     // Every pc is asked of the image holding it (the program or a shared library).
     const prog = (a: bigint) => this.s.programAt(a);
     let pc = await this.pc(vcpu);
@@ -144,9 +158,17 @@ export class Stepping {
       this.s.emit({ type: 'output', stream: 'console', text: `Single stepping until exit from function ${fn ?? '??'},\nwhich has no line number information.\n` });
       return this.finishFrom(vcpu, false);
     }
-    let range = { start: sal.pc, end: sal.end, line: sal.line, file: sal.file.path };
     let frameSp = await this.frameCfa(vcpu);
-    const ranged = this.s.run.canRangeStep && !this.s.watchpoints.anySoftware;
+    // gdb's step_frame_id and current line: frame 0 as shown (its line a hidden inlined call's site).
+    const startView = inlineView(prog(pc), pc, hidden);
+    const site = hiddenCallSite(prog(pc), startView);
+    const st: StepState = opts.outOf ?? { frame: frameOf(startView, frameSp), line: site?.line ?? sal.line, file: site?.fullPath ?? sal.file.path };
+    const startFn = startView.fn;
+    let range = opts.outOf
+      ? { start: pc, end: pc, line: 0, file: sal.file.path }
+      : { start: sal.pc, end: over ? clipRangeToHidden(startView, sal.end) : sal.end, line: sal.line, file: sal.file.path };
+    // An empty range cannot tell calls by their return address: those steps go one instruction at a time.
+    const ranged = this.s.run.canRangeStep && !this.s.watchpoints.anySoftware && !opts.outOf;
     for (let n = 0; n < MAX_INSTRUCTIONS_PER_LINE; n++) {
       let r: Outcome;
       if (ranged) {
@@ -193,13 +215,32 @@ export class Stepping {
         return this.finishFrom(vcpu, false);
       }
       const sp = await this.frameCfa(vcpu);
+      const view = inlineView(prog(pc), pc);
+      const verdict = inlineStepVerdict(prog(pc), view, sp, st, over);
+      const stop = (hiddenNow: number): Outcome => {
+        this.s.noteHiddenInline(pc, hiddenNow);
+        // gdb's finish from an inline frame has no value to print (and always shows the frame line).
+        if (opts.outOf) return { raw: r.raw, cause: { kind: 'finish' } };
+        const changed = !sameFrame(frameOf({ ...view, hidden: hiddenNow }, sp), st.frame) || view.fn?.dieOffset !== startFn?.dieOffset;
+        return { raw: r.raw, cause: { kind: 'step', frameChanged: changed } };
+      };
+      if (verdict.action === 'stop') return stop(verdict.hidden);
+      if (verdict.action === 'keep') continue;
       const atStart = pc === sal.pc;
-      const newLine = sal.line !== range.line || sal.file.path !== range.file;
+      const newLine = sal.line !== st.line || sal.file.path !== st.file;
       if (atStart && sal.isStmt && (newLine || (sp !== undefined && frameSp !== undefined && sp !== frameSp))) {
-        return r;
+        return stop(view.hidden);
       }
-      // Mid-line (or the same line again): take this line's range and keep going, as gdb does.
+      // Mid-line (or the same line again): take this line's range and keep going, as gdb does. A line that
+      // starts here but is no statement leaves the step's line and frame as they were (in the same frame),
+      // or is forgotten (line 0) in another.
       range = { start: sal.pc, end: sal.end, line: sal.line, file: sal.file.path };
+      const here = frameOf(view, sp);
+      if (!(atStart && newLine && sameFrame(here, st.frame))) {
+        st.frame = here;
+        st.line = atStart && newLine ? 0 : sal.line;
+        st.file = sal.file.path;
+      }
       frameSp = sp;
     }
     throw new UserError('Stepping gave up after too many instructions in one line.');
@@ -282,7 +323,7 @@ export class Stepping {
       return this.runToTemps(vcpu, []);
     }
     const cfa = frame.cfa;
-    const at = frame.level > 0 ? frame.pc - 1n : frame.pc;
+    const at = lookupPc(frame);
     const fn = this.s.programAt(at).functionAt(at);
     const r = await this.runToTemps(vcpu, [{ address: caller.pc, check: async (v) => cfa === undefined || (await this.rsp(v)) >= cfa }]);
     if (!r.temp) return r;
@@ -295,8 +336,17 @@ export class Stepping {
 
   async finish(): Promise<StopInfo | undefined> {
     const level = this.s.selectedFrame;
-    if ((await this.s.frames(level + 2)).length <= level + 1) throw new UserError('"finish" not meaningful in the outermost frame.');
-    return this.s.execute((vcpu) => this.finishFrom(vcpu, true, level));
+    const frames = await this.s.frames(level + 2);
+    if (frames.length <= level + 1) throw new UserError('"finish" not meaningful in the outermost frame.');
+    const selected = frames[level]!;
+    const caller = frames[level + 1]!;
+    if (selected.inlined) {
+      // gdb: finishing an inline frame is a `next` in its caller's frame over an empty range (no line yet).
+      const outOf: StepState = { frame: { cfa: caller.cfa, block: caller.inlined?.dieOffset }, line: 0, file: undefined };
+      return this.s.execute((vcpu) => this.oneLine(vcpu, true, { outOf }));
+    }
+    const real = await this.s.realLevel(level);
+    return this.s.execute((vcpu) => this.finishFrom(vcpu, true, real));
   }
 
   /** `until` without argument: next, but never stop at a line before the current one in this frame (loops). */
@@ -306,7 +356,8 @@ export class Stepping {
       const startCfa = await this.frameCfa(vcpu);
       for (;;) {
         const r = await this.oneLine(vcpu, true);
-        if (r.raw.kind !== 'stepped' || r.cause) return r;
+        // A line step's own stop says only how to print it; any other cause (a breakpoint) ends `until`.
+        if (r.raw.kind !== 'stepped' || (r.cause && r.cause.kind !== 'step')) return r;
         const pc = await this.pc(vcpu);
         const cfa = await this.frameCfa(vcpu);
         if (pc > startPc || cfa !== startCfa) return r;

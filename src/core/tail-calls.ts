@@ -4,7 +4,7 @@ import type { Die } from '../dwarf/die.js';
 import type { Program } from '../symbols/program.js';
 import { callSiteAt, callSiteOrigin, callSiteReturnPc } from '../symbols/call-sites.js';
 import { DW_REG_RIP, DW_REG_RSP } from '../arch/x86-64/dwarf-regs.js';
-import type { Frame } from './frames.js';
+import { lookupPc, type Frame } from './frames.js';
 
 /** gdb gives up past this many tail calls in one chain (and so do we: the search is bounded). */
 const MAX_CHAIN = 16;
@@ -68,7 +68,7 @@ function chains(programAt: (pc: bigint) => Program, from: bigint, to: bigint): D
  * outer part (from the caller down) and the common inner part (up from the callee).
  */
 export function tailCallFrames(programAt: (pc: bigint) => Program, callee: Frame, caller: Frame): Frame[] {
-  const pc = callee.level > 0 ? callee.pc - 1n : callee.pc;
+  const pc = lookupPc(callee);
   const calleeFn = programAt(pc).functionAt(pc);
   const callerProg = programAt(caller.pc - 1n);
   const callerFn = callerProg.functionAt(caller.pc - 1n);
@@ -99,7 +99,7 @@ export function tailCallFrames(programAt: (pc: bigint) => Program, callee: Frame
     if (ret === undefined) return;
     const regs = new Map([...caller.regs, [DW_REG_RIP, ret]]);
     if (i < inner.length - 1 && callee.cfa !== undefined) regs.set(DW_REG_RSP, callee.cfa - 8n);
-    frames.push({ level: 0, pc: ret, cfa: callee.cfa, regs, tailCall: true });
+    frames.push({ level: 0, pc: ret, cfa: callee.cfa, regs, caller: true, tailCall: true });
   });
   if (frames.length !== inner.length) return [];
   return frames;

@@ -18,6 +18,8 @@ import type { EvalScope, FunctionSymbol } from './scope.js';
 export interface FrameAccess {
   /** The frame's pc (for a caller frame: the return address minus one, as gdb looks up blocks). */
   pc: bigint;
+  /** Inlined calls at pc inner to this frame (an inline frame's caller looks its names up past them). */
+  inlineDepth?: number;
   readMemory: ReadMemory;
   writeMemory?: WriteMemory;
   /** A 64-bit register by name (rax, rip, eflags, fs_base...), unwound to this frame. */
@@ -68,12 +70,22 @@ export class FrameScope implements EvalScope {
     return this.frame.pc;
   }
 
+  /** Inlined calls at pc inner to this frame (0 for the innermost frame of a real frame). */
+  get inlineDepth(): number {
+    return this.frame.inlineDepth ?? 0;
+  }
+
+  /** The variables this frame sees by name (innermost first, shadowed ones left out), then statics and globals. */
+  visible(): Variable[] {
+    return this.program.scopeAt(this.frame.pc, this.inlineDepth);
+  }
+
   get types(): DwarfTypes {
     return this.statics.types;
   }
 
   async lookupVariable(name: string): Promise<Value | undefined> {
-    const v = this.program.scopeAt(this.frame.pc).find((x) => x.name === name);
+    const v = this.visible().find((x) => x.name === name);
     if (v) return this.valueOf(v);
     // A definition anywhere wins over an extern declaration here (`extern char **environ;` in the program).
     return this.statics.lookupDefinedVariable(name) ?? this.inOthers((s) => s.lookupDefinedVariable(name)) ?? this.unresolved(name)

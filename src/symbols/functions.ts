@@ -155,7 +155,36 @@ function buildBlock(die: Die, kind: Block['kind'], parent: Block | undefined): B
     const cl = die.num(DW_AT.call_line);
     if (cl !== undefined) block.callLine = cl;
   }
+  addChildren(block, die.children());
+  if (kind !== 'lexical') inheritAbstract(block, die);
+  return block;
+}
+
+/**
+ * gdb's inherit_abstract_dies: children of the abstract origin that no direct child of the concrete DIE
+ * refers to become symbols of the block too (optimised out: they have no location). gcc puts an inlined
+ * function's locals in a lexical block, whose children gdb does not count, so it lists them twice.
+ */
+function inheritAbstract(block: Block, die: Die): void {
+  const origin = die.refDie(DW_AT.abstract_origin);
+  if (!origin) return;
+  const covered = new Set<number>();
   for (const c of die.children()) {
+    if (c.tag === DW_TAG.call_site || c.tag === DW_TAG.GNU_call_site) continue;
+    let o: Die | undefined = c;
+    for (let hops = 0; hops < 8; hops++) {
+      const next: Die | undefined = o.refDie(DW_AT.abstract_origin);
+      if (!next) break;
+      o = next;
+    }
+    if (o !== c && o.parent?.offset === origin.offset) covered.add(o.offset);
+  }
+  addChildren(block, origin.children().filter((c) => !covered.has(c.offset)), true);
+}
+
+/** The variables and nested blocks of `children` into `block` (`abstract`: an abstract origin's, which have no code). */
+function addChildren(block: Block, children: Die[], abstract = false): void {
+  for (const c of children) {
     switch (c.tag) {
       case DW_TAG.formal_parameter: {
         const v = variableOf(c, 'param');
@@ -171,15 +200,14 @@ function buildBlock(die: Die, kind: Block['kind'], parent: Block | undefined): B
         break;
       }
       case DW_TAG.lexical_block:
-        if (c.pcRanges().length) block.children.push(buildBlock(c, 'lexical', block));
-        else for (const cc of buildBlock(c, 'lexical', block).variables) block.variables.push(cc); // a block without code: gdb merges it
+        if (!abstract && c.pcRanges().length) block.children.push(buildBlock(c, 'lexical', block));
+        else addChildren(block, c.children(), abstract); // a block without code: gdb merges it
         break;
       case DW_TAG.inlined_subroutine:
-        if (c.pcRanges().length) block.children.push(buildBlock(c, 'inlined', block));
+        if (!abstract && c.pcRanges().length) block.children.push(buildBlock(c, 'inlined', block));
         break;
     }
   }
-  return block;
 }
 
 /** A top-level subprogram DIE with code as a FunctionInfo (its blocks and variables built); undefined without code. */
@@ -258,4 +286,26 @@ export function blocksAt(f: FunctionInfo, pc: bigint): Block[] {
     b = b.children.find((c) => c.ranges.some((r) => pc >= r.start && pc < r.end));
   }
   return chain;
+}
+
+/**
+ * The blocks whose variables a frame sees (gdb's get_frame_block, then up to the function's block): the
+ * chain at pc past `inlineDepth` inlined blocks (the frame's inlined callees), innermost first, up to and
+ * including the first function or inlined block (a caller's locals are not in an inlined callee's scope).
+ */
+export function frameBlocks(f: FunctionInfo, pc: bigint, inlineDepth = 0): Block[] {
+  const chain = blocksAt(f, pc);
+  let i = 0;
+  for (let skipped = 0; skipped < inlineDepth && i < chain.length; i++) if (chain[i]!.kind === 'inlined') skipped++;
+  const out: Block[] = [];
+  for (; i < chain.length; i++) {
+    out.push(chain[i]!);
+    if (chain[i]!.kind !== 'lexical') break;
+  }
+  return out;
+}
+
+/** The inlined blocks active at pc in `f`, innermost first (gdb's inline frames there). */
+export function inlinedAt(f: FunctionInfo, pc: bigint): Block[] {
+  return blocksAt(f, pc).filter((b) => b.kind === 'inlined');
 }

@@ -228,6 +228,16 @@ export class ProgramModel {
     return t ? this.functionOfDie(t.die) : undefined;
   }
 
+  /**
+   * Where an inlined block was called from (DW_AT_call_file / call_line), named as the line table names the
+   * file (gdb gives the inlined function's symbol that line, and its caller frame shows it).
+   */
+  callSite(f: FunctionInfo, b: Block): { file: string; fullPath: string; line: number } | undefined {
+    if (b.callLine === undefined || !b.callFile) return undefined;
+    const sub = this.model(f.unit).files.find((s) => s.path === b.callFile);
+    return { file: sub?.displayName ?? b.callFile, fullPath: sub?.path ?? b.callFile, line: b.callLine };
+  }
+
   /** Blocks containing pc, innermost first (lexical, inlined, then the function). */
   blocksAt(pc: bigint): Block[] {
     const f = this.functionAt(pc);

@@ -4,7 +4,7 @@ import { DW_TAG } from '../dwarf/constants.js';
 import { framePrologueLength } from '../arch/x86-64/prologue.js';
 import type { Unit } from '../dwarf/unit.js';
 import { findLineCommon, type SubFile } from './lines.js';
-import { globalOf, type FunctionInfo, type Variable } from './functions.js';
+import { frameBlocks, globalOf, type FunctionInfo, type Variable } from './functions.js';
 import { ProgramModel } from './program-model.js';
 import { msymPrintName } from './msym-name.js';
 
@@ -15,8 +15,10 @@ export interface BreakLocation {
   address: bigint;
   file: string;
   line: number;
-  /** Enclosing (outermost, non-inlined) function name, when known. */
+  /** The function named in `info breakpoints` (for a line: the innermost one there, an inlined function too), when known. */
   function?: string;
+  /** `break FUNCTION`: the DIE of the function or inlined block the location is for. */
+  block?: number;
 }
 
 /** An `info line` answer: a range of code, or an address for a line without code. */
@@ -99,7 +101,7 @@ export class Program extends ProgramModel {
     for (const inst of this.functionInstances(name)) {
       const address = inst.inlined ? inst.entryPc : this.postPrologue(inst.function);
       const sal = this.lineForPc(address);
-      out.push({ address, file: sal ? sal.file.displayName : '', line: sal?.line ?? 0, function: inst.function.name });
+      out.push({ address, file: sal ? sal.file.displayName : '', line: sal?.line ?? 0, function: inst.function.name, block: inst.block.dieOffset });
     }
     return out;
   }
@@ -165,7 +167,10 @@ export class Program extends ProgramModel {
           reportLine = this.lineForPc(post)?.line ?? usedLine;
         }
       }
-      out.push({ address, file: p.sub.displayName, line: reportLine, ...(f ? { function: f.name } : {}) });
+      // gdb names the location by the innermost function there, an inlined one too (its symbol's block).
+      const inlined = this.blocksAt(address).find((b) => b.kind !== 'lexical');
+      const name = inlined?.kind === 'inlined' ? inlined.name : f?.name;
+      out.push({ address, file: p.sub.displayName, line: reportLine, ...(name !== undefined ? { function: name } : {}) });
     }
     return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   }
@@ -195,10 +200,11 @@ export class Program extends ProgramModel {
   }
 
   /**
-   * Variables visible at pc: innermost block first, up to the function's parameters and locals
-   * (an inlined block's variables then its caller's), then the unit's statics, then other units' globals.
+   * Variables visible at pc: innermost block first, up to the function's (or inlined function's) parameters
+   * and locals, then the unit's statics, then other units' globals. `inlineDepth`: the frame's inlined
+   * callees at pc (an outer frame of an inlined call sees its own blocks, not the callee's).
    */
-  scopeAt(pc: bigint): Variable[] {
+  scopeAt(pc: bigint, inlineDepth = 0): Variable[] {
     const out: Variable[] = [];
     const seen = new Set<string>();
     const add = (v: Variable): void => {
@@ -206,7 +212,7 @@ export class Program extends ProgramModel {
       seen.add(v.name);
       out.push(v);
     };
-    for (const b of this.blocksAt(pc)) for (const v of b.variables) add(v);
+    for (const v of this.frameVariables(pc, inlineDepth)) add(v);
     const u = this.dwarf.unitForPc(pc);
     if (u) for (const v of this.unitStatics(u)) add(v);
     for (const [name, entries] of this.dwarf.index.variables) {
@@ -221,6 +227,12 @@ export class Program extends ProgramModel {
       }
     }
     return out;
+  }
+
+  /** Every variable of a frame's blocks, innermost block first, shadowed ones too (gdb's info locals / info args). */
+  frameVariables(pc: bigint, inlineDepth = 0): Variable[] {
+    const f = this.functionAt(pc);
+    return f ? frameBlocks(f, pc, inlineDepth).flatMap((b) => b.variables) : [];
   }
 
   /** `info scope LOCATION` data: the symbols of the blocks at pc, innermost first, up to the first function block. */

