@@ -133,7 +133,9 @@ export class SessionExecution extends SessionQueries {
     } else c = { kind: 'step' };
     // Frame 0 as gdb shows it: an inlined call starting at the pc may be hidden (then the stop is at its call site).
     const top = (await this.frames(1).catch(() => []))[0];
-    const stop: StopInfo = { vcpu: raw.vcpu, cause: c, location: top ? this.frameLocation(top) : await this.locationOfPc(raw.vcpu) };
+    // Otherwise the pc's own place, where a trampoline without CFI is known by its code.
+    const location = top && (top.inlined || top.callee) ? this.frameLocation(top) : await this.locationOfPc(raw.vcpu);
+    const stop: StopInfo = { vcpu: raw.vcpu, cause: c, location };
     await this.noteThreadsAtStop(stop, selected);
     this.lastStop = stop;
     this.emit({ type: 'stopped', stop });

@@ -220,9 +220,9 @@ export class SessionQueries {
     this.requireStopped();
     if (this.selectedFrame !== 0) {
       // A register the CFI says nothing of (vector, x87, flags...) is the innermost one in every frame: gdb
-      // writes it there. One unwinding recovered is saved somewhere in the stack: not supported.
+      // writes it there. A general register of an outer frame may be saved somewhere in the stack: not supported.
       const n = x86_64.dwarf.number(name);
-      const unwound = n === undefined ? false : n <= x86_64.dwarf.pc || (await this.frame()).regs.has(n);
+      const unwound = n !== undefined && n <= x86_64.dwarf.pc;
       if (unwound) throw new UserError('Writing registers of an outer frame is not supported; select frame 0.');
     }
     await this.target.writeRegisters(this.vcpu, new Map([[name, value]]));
