@@ -106,7 +106,9 @@ for (const b of BUILDS) {
         assert.match(errors, sc.stderr);
         errors = errors.replace(sc.stderr, '');
       }
-      assert.deepEqual(errors.split('\n').filter((l) => l && l !== 'The program is not being run.'), [], ours.stderr);
+      // A stop in libc (where a scope breakpoint lands once main returns) names a source file this machine lacks: gdb says so on stderr too.
+      const expected = (l: string): boolean => l === 'The program is not being run.' || /^\d+\t\.\.\/\S+: No such file or directory\.$/.test(l);
+      assert.deepEqual(errors.split('\n').filter((l) => l && !expected(l)), [], ours.stderr);
     });
   }
 }
