@@ -32,20 +32,16 @@ const POINTER_REGS = new Set([x86_64.spRegister, x86_64.fpRegister]);
 async function infoRegisters(args: string, ctx: CommandContext, all: boolean): Promise<void> {
   const s = needSession(ctx);
   s.requireStopped();
-  const regs = await s.registers();
+  const regs = await s.frameRegisters();
   const wanted = args.trim().split(/\s+/).filter(Boolean).map((r) => r.replace(/^\$/, ''));
   const rows: string[] = [];
-  const frame = await s.frame();
   for (const r of regs) {
     if (wanted.length && !wanted.includes(r.name)) continue;
     if (!wanted.length && !all && !/^(r[a-z0-9]+|e?flags|[c-gs]s|k[0-7])$/.test(r.name)) continue;
-    let v = r.value;
-    // Outer frames: registers recovered by unwinding.
-    if (s.selectedFrame > 0) {
-      const n = x86_64.dwarf.number(r.name);
-      const fv = n === undefined ? undefined : frame.regs.get(n);
-      if (fv === undefined) continue;
-      v = fv;
+    const v = r.value;
+    if (r.notSaved) {
+      rows.push(`${r.name.padEnd(15)}<not saved>`);
+      continue;
     }
     let natural: string;
     if (r.name === x86_64.pcRegister) natural = s.programAt(v).formatAddress(v);

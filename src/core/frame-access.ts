@@ -51,7 +51,12 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
     writeMemory: (a, d) => session.writeMemory(a, d),
     readRegister: async (name) => {
       const n = dwarfRegNumber(name);
-      return n === undefined ? undefined : frame.regs.get(n);
+      if (n === undefined) return undefined;
+      const v = frame.regs.get(n);
+      if (v !== undefined || frame.level === 0) return v;
+      // Not recovered by unwinding: gdb's "same value" ($rax in a caller is the callee's rax).
+      const regs = await session.frameRegisters(frame.level);
+      return regs.find((r) => !r.notSaved && dwarfRegNumber(r.name) === n)?.value;
     },
     writeRegister: (name, value) => session.writeRegister(name, value),
     readDwarfRegister: async (n) => bigIntToBytes(reg(n), n >= 17 && n <= 32 ? 16 : 8),

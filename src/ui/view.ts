@@ -1,7 +1,7 @@
 // Draws the whole UI from the model and controller state into the screen's surfaces (views only render state).
 import type { Config } from './config.js';
 import type { Controller, FocusPane } from './controller.js';
-import { renderCommand, renderDisasm, renderText, hexRows } from './extra-views.js';
+import { changedOffsets, renderCommand, renderDisasm, renderMemory, renderText, hexRows } from './extra-views.js';
 import { computeLayout, tooSmallLines, type Layout, type PaneId } from './layout.js';
 import { follow, renderBreakpointRow, renderFrameRow, renderStatus, renderTitle } from './lists.js';
 import type { UiModel } from './model.js';
@@ -149,7 +149,7 @@ export class View {
       return out;
     });
 
-    this.pane('registers', `${m.radix === 'hex' ? 'hex' : 'dec'}${stale ? ' ' + stale : ''}`, (w, h) =>
+    this.pane('registers', [m.selectedFrame && !stale ? `frame ${m.selectedFrame}` : '', m.radix === 'hex' ? 'hex' : 'dec', stale].filter(Boolean).join(' '), (w, h) =>
       renderRegisters({ width: w, height: h, top: m.lists.registers.top, regs: m.regs, previous: m.prevRegs, radix: m.radix, theme: t, empty: running ? '' : 'No registers' }));
 
     this.pane('stack', stale, (w, h) => {
@@ -179,17 +179,26 @@ export class View {
       renderCommand({ width: w, height: h, log: m.log, scroll: m.logScroll, prompt: ctl.commandPrompt(), input: ctl.editor.text, cursor: ctl.editor.cursor, focused: ctl.focus === 'command', busy: ctl.busy ? `running "${ctl.busy}" (${ctl.keymap.keysFor('interrupt').map(displayKey).join('/')} interrupts)` : undefined, theme: t,
         idle: `press ${ctl.keymap.hint('command-line', 'pane')} to type a command` }));
 
-    this.pane('disassembly', stale, (w, h) => {
+    this.pane('disassembly', [m.dis.withSource ? '/s' : '', stale].filter(Boolean).join(' '), (w, h) => {
       const pc = m.frames[m.selectedFrame]?.pc ?? m.stop?.location.address;
       const st = m.lists.disassembly;
-      const at = m.disasm.findIndex((d) => d.address === pc);
-      // Follow the pc (a third from the top) unless the user is scrolling the pane.
-      if (ctl.focus !== 'disassembly' && at >= 0 && (at < st.top || at >= st.top + h)) st.top = Math.max(0, Math.min(at - Math.floor(h / 3), m.disasm.length - h));
-      return renderDisasm(m.disasm, pc, w, h, st.top, t, m.disasmError);
+      const at = m.dis.indexOf(pc);
+      const focused = ctl.focus === 'disassembly';
+      // Follow the pc (a third from the top) unless the user is moving in the pane.
+      if (!focused && at >= 0) {
+        st.cursor = at;
+        if (at < st.top || at >= st.top + h) st.top = Math.max(0, Math.min(at - Math.floor(h / 3), m.disasm.length - h));
+      }
+      st.cursor = Math.max(0, Math.min(st.cursor, m.disasm.length - 1));
+      st.top = follow(st.cursor, st.top, h, m.disasm.length);
+      const bps = new Map<bigint, boolean>();
+      for (const b of m.breakpoints) for (const l of b.locations) if (!bps.get(l.address)) bps.set(l.address, b.enabled);
+      return renderDisasm(m.disasm, pc, w, h, st.top, t, { error: m.dis.error, cursor: focused ? st.cursor : undefined, breakpoints: bps, left: st.left });
     });
     this.pane('memory', m.memoryExpr ?? '', (w, h) => {
       if (m.memoryError) return renderText([`${m.memoryError}`], w, h, 0, t);
-      return renderText(m.memory ? hexRows(m.memoryAddr ?? 0n, m.memory, w) : [], w, h, m.lists.memory.top, t, `${ctl.keymap.hint('memory-expression', 'memory')}: choose an expression to follow`);
+      if (m.memory && m.memoryAddr !== undefined) return renderMemory(m.memoryAddr, m.memory, changedOffsets(m.memoryAddr, m.memory, m.memoryBefore), w, h, m.lists.memory.top, t);
+      return renderText([], w, h, 0, t, `${ctl.keymap.hint('memory-expression', 'memory')}: choose an expression to follow`);
     });
     this.pane('output', '', (w, h) => {
       const lines = m.outputLines();
