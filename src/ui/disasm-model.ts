@@ -26,6 +26,8 @@ export class DisasmState {
   /** Where the window starts when the user scrolled above the function; kept while the pc stays near. */
   private from: bigint | undefined;
   private pc: bigint | undefined;
+  /** The pc the cursor was last brought to (the view moves it to a new pc only). */
+  followedPc: bigint | undefined;
 
   constructor(private readonly disassemble?: Disassembler, private readonly functionStart?: (pc: bigint) => bigint | undefined) {}
 
@@ -45,6 +47,7 @@ export class DisasmState {
     let start = f0 !== undefined && pc - f0 < 2048n ? f0 : pc;
     if (this.from !== undefined && this.from < start && start - this.from <= MAX_ABOVE) start = this.from;
     else this.from = undefined;
+    if (pc !== this.pc) this.followedPc = undefined;
     this.pc = pc;
     try {
       const bytes = await read(start, Number(pc - start + AFTER_PC));

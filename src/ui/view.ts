@@ -184,8 +184,9 @@ export class View {
       const st = m.lists.disassembly;
       const at = m.dis.indexOf(pc);
       const focused = ctl.focus === 'disassembly';
-      // Follow the pc (a third from the top) unless the user is moving in the pane.
-      if (!focused && at >= 0) {
+      // A new pc (a stop, another frame) brings the cursor to it, a third from the top, unless the user is moving in the pane.
+      if (!focused && at >= 0 && pc !== m.dis.followedPc) {
+        m.dis.followedPc = pc;
         st.cursor = at;
         if (at < st.top || at >= st.top + h) st.top = Math.max(0, Math.min(at - Math.floor(h / 3), m.disasm.length - h));
       }

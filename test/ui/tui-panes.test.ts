@@ -169,3 +169,84 @@ test('memory pane: bytes that changed since the previous stop are highlighted, a
     assert.deepEqual(boldBytes(tm.ansi(), tm.text(), b.addr), changed);
   }, { env: { NO_COLOR: '1' } });
 });
+
+/** The disassembly pane's rows: '@ADDR' for an instruction (with its B mark), the text for a source line. */
+function asmRows(screen: string): { item: string; mark: string; pc: boolean }[] {
+  return paneRows(screen, 'Disassembly').map((r) => {
+    const m = /^([Bb ])([> ])0x([0-9a-f]{12})  /.exec(r);
+    return m ? { item: `@${BigInt(`0x${m[3]}`).toString(16)}`, mark: m[1]!, pc: m[2] === '>' } : { item: r.replace(/\s+/g, ' ').trim(), mark: '', pc: false };
+  }).filter((r) => r.item);
+}
+
+/** gdb's `disassemble /s` body in the same terms (blank lines left out, as the pane leaves them out). */
+function gdbSourceDump(text: string): string[] {
+  const body = text.slice(text.indexOf('Dump of assembler code'), text.indexOf('End of assembler dump.')).split('\n').slice(1);
+  return body.map((l) => {
+    const m = /^(?:=>)? +0x([0-9a-f]+) <\+\d+>:/.exec(l);
+    return m ? `@${BigInt(`0x${m[1]}`).toString(16)}` : l.replace(/\s+/g, ' ').trim();
+  }).filter(Boolean);
+}
+
+for (const flags of [['-g'], ['-g', '-O2']]) {
+  test(`disassembly pane: disassemble /s lines, F9 sets and clears break *ADDR, scrolling above the function (gcc ${flags.join(' ')})`, { timeout: 300_000 }, async (t) => {
+    const exe = compileFixture(['ui/panes.c'], flags, `panes${flags.join('')}`);
+    const gdbDump = gdbSourceDump(await runGdbRemote(exe, ['break touch', 'continue', 'disassemble /s', 'kill']));
+    const insns = gdbDump.filter((x) => x.startsWith('@'));
+    assert.ok(insns.length >= 4, gdbDump.join('\n'));
+    const target = insns[insns.length - 2]!.slice(1); // after the pc at -O0 (past the prologue) and -O2
+    const gdbBreak = /^Breakpoint 2 at .*$/m.exec(await runGdbRemote(exe, ['break touch', 'continue', `break *0x${target}`, 'kill']))?.[0];
+    assert.ok(gdbBreak);
+    let above: string[] = [];
+
+    await withUi(exe, async ({ tm }) => {
+      await command(tm, 'break touch');
+      await command(tm, 'continue');
+      await tm.waitFor(STOP_AT_TOUCH, T, 'the stop at touch');
+      await command(tm, 'layout show asm');
+      await command(tm, 'layout zoom asm');
+
+      await t.test('source lines between the instructions, as disassemble /s prints them', async () => {
+        const s = await tm.waitFor((x) => asmRows(x).some((r) => r.pc), T, 'the disassembly');
+        assert.match(s, /Disassembly\]? .*\/s/);
+        const ours = asmRows(s).map((r) => r.item);
+        assert.deepEqual(ours.slice(0, gdbDump.length), gdbDump);
+        await command(tm, 'layout unzoom');
+      });
+
+      await t.test('F9 on an instruction: gdb\'s break *ADDR message and a B mark; F9 again deletes it', async () => {
+        await command(tm, 'layout zoom asm');
+        await command(tm, 'focus asm');
+        const rows = asmRows(await tm.waitFor(/\[Disassembly\]/, T, 'the pane focused'));
+        const from = rows.findIndex((r) => r.pc);
+        const to = rows.findIndex((r) => r.item === `@${target}`);
+        assert.ok(from >= 0 && to > from, rows.map((r) => r.item).join('\n'));
+        for (let i = from; i < to; i++) tm.keys('j');
+        tm.keys('F9');
+        await tm.waitFor((x) => asmRows(x).some((r) => r.item === `@${target}` && r.mark === 'B'), T, 'the B mark');
+        await command(tm, 'layout unzoom');
+        const s = await tm.waitFor((x) => x.includes(gdbBreak), T, `gdb's message: ${gdbBreak}`);
+        assert.match(s, new RegExp(`\\(duster\\) break \\*0x${target}\\b`));
+        await command(tm, 'focus asm');
+        tm.keys('F9');
+        await tm.waitFor(/\(duster\) delete 2/, T, 'the delete');
+        await command(tm, 'layout zoom asm');
+        await tm.waitFor((x) => asmRows(x).some((r) => r.item === `@${target}` && r.mark === ' '), T, 'the mark gone');
+        await command(tm, 'focus asm');
+      });
+
+      await t.test('k at the top decodes the code before the function', async () => {
+        const start = BigInt(`0x${insns[0]!.slice(1)}`);
+        tm.keys('g', 'k');
+        const s = await tm.waitFor((x) => asmRows(x).some((r) => r.item.startsWith('@') && BigInt(`0x${r.item.slice(1)}`) < start), T, 'earlier code');
+        above = asmRows(s).map((r) => r.item).filter((x) => x.startsWith('@')).filter((x) => BigInt(`0x${x.slice(1)}`) < start);
+      });
+    });
+
+    await t.test('gdb decodes the same instructions from the first address shown above the function', async () => {
+      assert.ok(above.length > 0);
+      const gdb = await runGdbRemote(exe, ['break touch', 'continue', `x/${above.length + 1}i ${above[0]!.replace('@', '0x')}`, 'kill']);
+      const addrs = [...gdb.matchAll(/^(?:=> )? *0x([0-9a-f]+)(?: <[^>]*>)?:\t/gm)].map((m) => `@${BigInt(`0x${m[1]}`).toString(16)}`);
+      assert.deepEqual(addrs, [...above, insns[0]!]);
+    });
+  });
+}
