@@ -151,6 +151,8 @@ export class UiModel {
 
   /** Re-reads the session's current state (at start, or after a command that changed it). */
   syncState(): void {
+    // Exited without an exit event (kill): no exit report to show.
+    if (this.session.state === 'exited' && this.state !== 'exited') this.exitText = undefined;
     this.state = this.session.state;
     this.stop = this.session.lastStop;
     this.breakpoints = this.session.breakpoints();

@@ -26,12 +26,13 @@ export function statusHints(k: Keymap, running: boolean, searching: boolean): [s
 }
 
 /** What quitting does now, in the confirmation dialog. */
-export function quitQuestion(state: SessionState | 'starting', canExecute = true, kills = false): string {
+export function quitQuestion(state: SessionState | 'starting', canExecute = true, kills = false, exitText?: string): string {
   if (!canExecute && state !== 'detached') return 'Close the post-mortem session and quit duster-tui?';
   // A program duster-tui started itself is killed on quit, as gdb does; anything else is detached from.
   if (kills && state !== 'exited' && state !== 'detached') return 'Kill the program (duster-tui started it) and quit?';
   switch (state) {
-    case 'exited': return 'The program has exited. Quit duster-tui?';
+    // exitText is the exit report; none: never run yet, or killed (gdb's words for both).
+    case 'exited': return `${!exitText ? 'The program is not being run.' : /exited/.test(exitText) ? 'The program has exited.' : 'The program no longer exists.'} Quit duster-tui?`;
     case 'detached': return 'Not attached to any target. Quit duster-tui?';
     case 'running': return 'Detach from the target (it keeps running, breakpoints removed) and quit?';
     default: return 'Detach from the target (it continues from here, breakpoints removed) and quit?';
@@ -222,7 +223,7 @@ export class View {
       const rect = ov.kind === 'confirm-quit' ? overlayRect(L.cols, L.rows, 78, 7) : ov.kind === 'help' ? overlayRect(L.cols, L.rows, 90, help.length + 2) : overlayRect(L.cols, L.rows, 80, files.length + 2);
       surf.place(rect);
       surf.front();
-      surf.set(renderOverlayFor(ov, rect, help, files, t, quitQuestion(m.state, m.session.canExecute !== false, m.quitKillsProgram)));
+      surf.set(renderOverlayFor(ov, rect, help, files, t, quitQuestion(m.state, m.session.canExecute !== false, m.quitKillsProgram, m.exitText)));
     } else surf.place(undefined);
     this.screen.render();
   }
