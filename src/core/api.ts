@@ -138,6 +138,8 @@ export interface RegisterValue {
   value: bigint;
   /** Width in bytes. */
   size: number;
+  /** An outer frame's register the CFI marks undefined (gdb: <not saved>); `value` is then meaningless. */
+  notSaved?: boolean;
 }
 
 export type Listener = (event: SessionEvent) => void;

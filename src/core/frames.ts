@@ -140,6 +140,28 @@ export class Unwinder {
     return frames;
   }
 
+  /**
+   * gdb's view of frame `level`'s registers, by the names of frame 0's set (`info registers`, `$rax`, the
+   * registers pane): what unwinding recovered, else the next inner frame's value (gdb's dwarf2 and
+   * prologue unwinders answer a register without a rule with "same value"), or undefined where the
+   * CFI says DW_CFA_undefined (gdb's <not saved>).
+   */
+  registersOf(frames: readonly Frame[], level: number, frame0: RegisterSet): Map<string, bigint | undefined> {
+    const out = new Map<string, bigint | undefined>(frame0);
+    for (let k = 1; k <= level && k < frames.length; k++) {
+      const inner = frames[k - 1]!;
+      const row = this.cfiNow().rowAt(lookupPc(inner))?.row;
+      for (const name of out.keys()) {
+        const n = dwarfRegNumber(name);
+        if (n === undefined) continue;
+        const v = frames[k]!.regs.get(n);
+        if (v !== undefined) out.set(name, v);
+        else if (n === DW_REG_RSP || n === DW_REG_RIP || row?.registers.get(n)?.kind === 'undefined') out.set(name, undefined);
+      }
+    }
+    return out;
+  }
+
   /** The return address of `frame`, also past main (gdb's "saved rip" in info frame). */
   async callerPc(frame: Frame): Promise<bigint | undefined> {
     const r = await this.unwindOne(frame).catch(() => undefined);

@@ -196,6 +196,14 @@ export class SessionQueries {
     return this.target.unavailableRegisters?.(vcpu) ?? NONE;
   }
 
+  /** Frame `level`'s registers as gdb shows them there: frame 0's from the target, outer frames' unwound (Unwinder.registersOf). */
+  async frameRegisters(level = this.selectedFrame): Promise<RegisterValue[]> {
+    const raw = await this.target.readRegisters(this.vcpu);
+    if (level === 0) return [...raw].map(([name, value]) => ({ name, value, size: 8 }));
+    const regs = this.unwinder.registersOf(await this.frames(level + 1), level, raw);
+    return [...regs].map(([name, value]) => (value === undefined ? { name, value: 0n, size: 8, notSaved: true } : { name, value, size: 8 }));
+  }
+
   /** The vCPU's registers as the target reports them (frame 0, no unwinding); callers must not modify the map. */
   rawRegisters(vcpu = this.vcpu): Promise<RegisterSet> {
     return this.target.readRegisters(vcpu);

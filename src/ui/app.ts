@@ -13,7 +13,11 @@ import { expressionMembers } from '../commands/completion.js';
 import { History, historyPath, type CompletionSources } from './command-line.js';
 import { Controller } from './controller.js';
 import { Keymap } from './keymap.js';
-import { UiModel, type DisasmLine } from './model.js';
+import { UiModel } from './model.js';
+import type { DisasmLine, Disassembler } from './disasm-model.js';
+import type { CommandContext } from '../commands/context.js';
+import type { MemorySource } from '../commands/examine.js';
+import { disassembleWithSource } from '../commands/disassemble-source.js';
 import type { ProgramPort, SessionPort } from './ports.js';
 import { ProgramAdapter } from './program-adapter.js';
 import { TuiScreen } from './screen.js';
@@ -52,9 +56,28 @@ export interface TuiOptions {
   onFrame?: () => void;
 }
 
-function disassembler(program: Program | undefined): (bytes: Uint8Array, addr: bigint) => Promise<DisasmLine[]> {
+/** Instructions, and with `withSource` the source lines `disassemble /s` prints between them (its code, not a copy). */
+function disassembler(program: Program | undefined, ctx: Pick<CommandContext, 'session' | 'sources'>): Disassembler {
   const symbolize = (a: bigint): string | undefined => program?.symbols.describe(a).replace(/^<|>$/g, '') || undefined;
-  return async (bytes, addr) => (await x86_64.disassemble(bytes, addr, { count: 400 })).map((i) => ({ address: i.address, text: x86_64.formatInstruction(i, symbolize) }));
+  return async (bytes, addr, withSource) => {
+    const insns = await x86_64.disassemble(bytes, addr, { count: 2000 });
+    const rows = new Map(insns.map((i) => [i.address, { address: i.address, text: x86_64.formatInstruction(i, symbolize) }]));
+    const s = ctx.session;
+    if (!withSource || !s || !ctx.sources) return [...rows.values()];
+    const src: MemorySource = { programAt: (a) => s.programAt(a), readMemory: (a, n) => s.readMemory(a, n) };
+    // Each instruction is a marker line in /s's output; everything else is a source or file line.
+    const text = await disassembleWithSource(insns, 's', src, ctx.sources, (i) => `\0${i.address.toString(16)}`, async () => []);
+    const out: DisasmLine[] = [];
+    let pending: string[] = [];
+    for (const line of text.split('\n')) {
+      if (line.startsWith('\0')) {
+        const row = rows.get(BigInt(`0x${line.slice(1)}`))!;
+        out.push(...pending.map((t) => ({ address: row.address, text: t.replace(/\t/, '  '), source: true })), row);
+        pending = [];
+      } else if (line) pending.push(line); // the blank lines between groups are left out: rows are precious
+    }
+    return out;
+  };
 }
 
 /** Wraps a core Session; values come from `values`, else the Session's own variables(), else eval's value trees. */
@@ -102,7 +125,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
     setImmediate(renderNow);
   };
 
-  const model = new UiModel(session, port, schedule, disassembler(program));
+  const model = new UiModel(session, port, schedule, disassembler(program, opts.interpreter.ctx));
   if (sources) model.sources.locate = (p) => sources.locate(p);
   model.shown = [...new Set([...config.panes.show, ...(opts.showPanes ?? [])])];
   model.quitKillsProgram = !!opts.quitKills;

@@ -11,6 +11,8 @@ import { isOptional, type PaneLayout } from './pane-layout.js';
 import type { SearchMode } from './search.js';
 import { SourceSearch } from './source-search.js';
 import { layoutAction, runUiCommand } from './ui-commands.js';
+import { breakpointToggle } from './breakpoint-keys.js';
+import { keepDisasmCursor } from './disasm-model.js';
 
 export type { FocusPane } from './layout.js';
 import type { FocusPane } from './layout.js';
@@ -73,7 +75,7 @@ export class Controller {
   private context(): Exclude<KeyContext, 'global'> {
     const f = this.focus;
     if (f === 'source' && this.activeSearch()) return 'search';
-    return f === 'disassembly' || f === 'output' ? 'pane' : f;
+    return f === 'output' ? 'pane' : f;
   }
 
   /** The search, while it still belongs to the file shown. */
@@ -203,6 +205,7 @@ export class Controller {
         break;
       }
       case 'toggle-radix': m.radix = m.radix === 'hex' ? 'dec' : 'hex'; break;
+      case 'toggle-interleave': void keepDisasmCursor(m, () => m.toggleInterleave()).then(() => this.hooks.render()); break;
       case 'select-frame': void this.run(`frame ${m.lists.stack.cursor}`); break;
       case 'toggle-enabled': {
         const bp = m.breakpoints[m.lists.breakpoints.cursor];
@@ -392,14 +395,9 @@ export class Controller {
   }
 
   private toggleBreakpoint(): void {
-    const m = this.model;
-    if (!m.file || !m.fileName) {
-      m.addLog('No source file shown: use "break" in the command line.', 'err');
-      return;
-    }
-    const line = m.cursor;
-    const here = m.breakpoints.filter((bp) => bp.locations.some((l) => l.line === line && m.isShownFile(l.file, l.fullPath)));
-    void this.run(here.length ? `delete ${here.map((b) => b.id).join(' ')}` : `break ${m.fileName}:${line}`);
+    const r = breakpointToggle(this.model, this.focus);
+    if ('error' in r) this.model.addLog(r.error, 'err');
+    else void this.run(r.command);
   }
 
   private complete(): void {

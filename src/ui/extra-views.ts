@@ -59,35 +59,80 @@ export function renderText(lines: readonly string[], width: number, height: numb
   return out;
 }
 
-/** Disassembly rows; the instruction at `pc` carries '>' and the current-line style. */
-export function renderDisasm(lines: readonly DisasmLine[], pc: bigint | undefined, width: number, height: number, top: number, t: Theme, error?: string): string[] {
+/** Disassembly rows: 'B' ('b' disabled) on breakpoint addresses, '>' and the current-line style at `pc`, source lines muted, the cursor underlined when focused. */
+export function renderDisasm(lines: readonly DisasmLine[], pc: bigint | undefined, width: number, height: number, top: number, t: Theme, o: { error?: string; cursor?: number; breakpoints?: ReadonlyMap<bigint, boolean>; left?: number } = {}): string[] {
   const out: string[] = [];
   for (let i = 0; i < height; i++) {
     const d = lines[top + i];
-    const isPc = d !== undefined && d.address === pc;
-    const st = isPc ? merge(t.style('text'), t.style('currentLine')) : t.style('text');
+    const isPc = d !== undefined && !d.source && d.address === pc;
+    let st = isPc ? merge(t.style('text'), t.style('currentLine')) : t.style('text');
+    if (top + i === o.cursor) st = merge(st, t.style('cursorLine'));
     const line = new Line(width, st);
-    if (d) {
+    if (d?.source) {
+      line.add('  ');
+      line.skip(o.left ?? 0);
+      line.add(d.text, t.style('muted'));
+    } else if (d) {
+      const bp = o.breakpoints?.get(d.address);
+      line.add(bp === undefined ? ' ' : bp ? 'B' : 'b', t.style(bp ? 'bpEnabled' : 'bpDisabled'));
       line.add(isPc ? '>' : ' ', t.style('pcMarker'));
+      line.skip(o.left ?? 0);
       line.add(`0x${d.address.toString(16).padStart(12, '0')}  `, isPc ? {} : t.style('address'));
       line.add(d.text);
-    } else if (i === 0 && !lines.length) line.add(error ? `Cannot disassemble: ${error}` : 'No code to show', error ? t.style('error') : t.style('muted'));
+    } else if (i === 0 && !lines.length) line.add(o.error ? `Cannot disassemble: ${o.error}` : 'No code to show', o.error ? t.style('error') : t.style('muted'));
     out.push(line.toString(st));
   }
   return out;
 }
 
+/** Bytes per hex row at a pane width. */
+function bytesPerRow(width: number): number {
+  return width >= 78 ? 16 : width >= 46 ? 8 : 4;
+}
+
 /** "address: 16 hex bytes |ascii|" rows (fewer bytes per row on narrow panes). */
 export function hexRows(addr: bigint, bytes: Uint8Array, width: number): string[] {
-  const per = width >= 78 ? 16 : width >= 46 ? 8 : 4;
+  const per = bytesPerRow(width);
   const rows: string[] = [];
   for (let off = 0; off < bytes.length; off += per) {
     const chunk = bytes.subarray(off, off + per);
     const hex = [...chunk].map((b) => b.toString(16).padStart(2, '0')).join(' ').padEnd(per * 3 - 1);
-    const ascii = [...chunk].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+    const ascii = [...chunk].map(printable).join('');
     rows.push(`${(addr + BigInt(off)).toString(16).padStart(12, '0')}  ${hex}  ${ascii}`);
   }
   return rows;
+}
+
+const printable = (b: number): string => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.');
+
+/** Offsets into `bytes` (at `addr`) whose value differs from `before` at the same address. */
+export function changedOffsets(addr: bigint, bytes: Uint8Array, before: { addr: bigint; bytes: Uint8Array } | undefined): Set<number> {
+  const out = new Set<number>();
+  if (!before) return out;
+  for (let i = 0; i < bytes.length; i++) {
+    const j = Number(addr + BigInt(i) - before.addr);
+    if (j >= 0 && j < before.bytes.length && before.bytes[j] !== bytes[i]) out.add(i);
+  }
+  return out;
+}
+
+/** The memory pane: hex rows as hexRows lays them out, bytes in `changed` (hex and character) in the 'changed' style. */
+export function renderMemory(addr: bigint, bytes: Uint8Array, changed: ReadonlySet<number>, width: number, height: number, top: number, t: Theme): string[] {
+  const per = bytesPerRow(width);
+  const out: string[] = [];
+  for (let r = 0; r < height; r++) {
+    const line = new Line(width, t.style('text'));
+    const off = (top + r) * per;
+    if (off < bytes.length) {
+      const chunk = bytes.subarray(off, off + per);
+      line.add(`${(addr + BigInt(off)).toString(16).padStart(12, '0')}  `, t.style('address'));
+      chunk.forEach((b, i) => line.add(b.toString(16).padStart(2, '0'), changed.has(off + i) ? t.style('changed') : {}).add(i < per - 1 ? ' ' : ''));
+      line.add(' '.repeat((per - chunk.length) * 3) + ' ');
+      chunk.forEach((b, i) => line.add(printable(b), changed.has(off + i) ? t.style('changed') : {}));
+    }
+    out.push(line.toString(t.style('text')));
+  }
+  return out;
 }
 
 export interface OverlayInput {

@@ -1,7 +1,7 @@
 // The key table: one row per (context, action) with default keys and a description; help and config overrides come from it.
 
 /** Where a binding applies. `pane` = every pane except the command line; `global` = everywhere. */
-export type KeyContext = 'global' | 'pane' | 'source' | 'search' | 'variables' | 'registers' | 'stack' | 'breakpoints' | 'memory' | 'command';
+export type KeyContext = 'global' | 'pane' | 'source' | 'search' | 'variables' | 'registers' | 'stack' | 'breakpoints' | 'disassembly' | 'memory' | 'command';
 
 export type ActionId =
   | 'continue' | 'next' | 'step' | 'finish' | 'until' | 'interrupt' | 'toggle-breakpoint'
@@ -12,7 +12,7 @@ export type ActionId =
   | 'zoom' | 'hide-pane' | 'reset-layout' | 'toggle-source' | 'toggle-variables' | 'toggle-registers' | 'toggle-stack' | 'toggle-breakpoints'
   | 'source-narrower' | 'source-wider' | 'command-taller' | 'command-shorter' | 'pane-taller' | 'pane-shorter' | 'scroll-left' | 'scroll-right'
   | 'toggle-expand' | 'expand' | 'collapse' | 'add-watch' | 'delete-watch'
-  | 'toggle-radix' | 'select-frame'
+  | 'toggle-radix' | 'select-frame' | 'toggle-interleave'
   | 'toggle-enabled' | 'delete-breakpoint' | 'edit-condition' | 'show-breakpoint'
   | 'memory-expression'
   | 'execute' | 'leave' | 'complete' | 'history-prev' | 'history-next' | 'history-search';
@@ -29,7 +29,7 @@ const b = (context: KeyContext, action: ActionId, keys: string[], description: s
 /** The defaults (DESIGN.md "Keys"). Order is the order of the help screen. */
 export const DEFAULT_BINDINGS: readonly Binding[] = [
   b('global', 'continue', ['f5'], 'Continue'),
-  b('global', 'toggle-breakpoint', ['f9'], 'Toggle a breakpoint on the source cursor line'),
+  b('global', 'toggle-breakpoint', ['f9'], 'Toggle a breakpoint on the source cursor line (disassembly pane: on the instruction)'),
   b('global', 'next', ['f10'], 'Next line, stepping over calls'),
   b('global', 'step', ['f11'], 'Step into calls'),
   b('global', 'finish', ['S-f11'], 'Finish the current function'),
@@ -101,6 +101,7 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   b('breakpoints', 'edit-condition', ['e'], 'Edit the condition'),
   b('breakpoints', 'scroll-left', ['h', 'left'], 'Scroll long lines left'),
   b('breakpoints', 'scroll-right', ['l', 'right'], 'Scroll long lines right'),
+  b('disassembly', 'toggle-interleave', ['s'], 'Source lines between the instructions (as disassemble /s), or not'),
   b('memory', 'memory-expression', ['e', 'enter'], 'Follow another expression'),
   b('command', 'execute', ['enter'], 'Run the command'),
   b('command', 'leave', ['escape'], 'Leave the command line'),
@@ -226,7 +227,7 @@ export class Keymap {
   helpLines(): string[] {
     const titles: Record<KeyContext, string> = {
       global: 'Everywhere', pane: 'Any pane but the command line', source: 'Source pane', search: 'Search mode (source pane, after / or ?; Esc leaves; c/n/s/f/u do not run the program)', variables: 'Variables pane',
-      registers: 'Registers pane', stack: 'Call stack pane', breakpoints: 'Breakpoints pane', memory: 'Memory pane', command: 'Command line',
+      registers: 'Registers pane', stack: 'Call stack pane', breakpoints: 'Breakpoints pane', disassembly: 'Disassembly pane', memory: 'Memory pane', command: 'Command line',
     };
     const out: string[] = [];
     const keyWidth = 18;

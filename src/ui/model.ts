@@ -8,6 +8,7 @@ import { scrollTo } from './source-view.js';
 import { VarTree } from './var-tree.js';
 import type { Radix } from './registers-view.js';
 import type { Match } from './search.js';
+import { DisasmState, type DisasmLine, type Disassembler } from './disasm-model.js';
 
 export type LogKind = 'out' | 'err' | 'cmd' | 'info';
 export interface LogLine {
@@ -22,10 +23,7 @@ export interface ListState {
   left: number;
 }
 
-export interface DisasmLine {
-  address: bigint;
-  text: string;
-}
+export type { DisasmLine } from './disasm-model.js';
 
 export const LOG_MAX = 5000;
 
@@ -39,8 +37,11 @@ export class UiModel {
   selectedFrame = 0;
   breakpoints: BreakpointInfo[] = [];
   regs: RegisterValue[] = [];
-  /** Register values at the previous stop (for change marks). */
+  /** The shown frame's register values at the previous stop (for change marks). */
   prevRegs = new Map<string, bigint>();
+  /** Registers of the frames shown at this stop and at the previous one, by frame (see frameKey). */
+  private regsAtStop = new Map<string, Map<string, bigint>>();
+  private regsAtPrevStop = new Map<string, Map<string, bigint>>();
   radix: Radix = 'hex';
   readonly vars = new VarTree();
   readonly log: LogLine[] = [];
@@ -66,18 +67,25 @@ export class UiModel {
     disassembly: { cursor: 0, top: 0, left: 0 }, memory: { cursor: 0, top: 0, left: 0 }, output: { cursor: 0, top: 0, left: 0 },
   };
   shown: OptionalPane[] = [];
-  disasm: DisasmLine[] = [];
-  disasmError: string | undefined;
+  readonly dis: DisasmState;
   memoryExpr: string | undefined;
   memoryAddr: bigint | undefined;
   memory: Uint8Array | undefined;
+  /** The memory shown before this stop (bytes that differ are highlighted). */
+  memoryBefore: { addr: bigint; bytes: Uint8Array } | undefined;
   memoryError: string | undefined;
   /** Serialises every request the UI makes of the target (and the commands it runs). */
   readonly lock = new TargetLock();
   /** Incremented on every stop/run so late answers of an older refresh are dropped. */
   private generation = 0;
 
-  constructor(readonly session: SessionPort, readonly program: ProgramPort | undefined, private readonly changed: () => void, private readonly disassembler?: (bytes: Uint8Array, addr: bigint) => Promise<DisasmLine[]>) {}
+  constructor(readonly session: SessionPort, readonly program: ProgramPort | undefined, private readonly changed: () => void, disassembler?: Disassembler) {
+    this.dis = new DisasmState(disassembler, program?.functionStart ? (pc) => program.functionStart!(pc) : undefined);
+  }
+
+  get disasm(): readonly DisasmLine[] {
+    return this.dis.lines;
+  }
 
   addLog(text: string, kind: LogKind): void {
     const lines = text.replace(/\n$/, '').split('\n');
@@ -143,6 +151,8 @@ export class UiModel {
 
   /** Re-reads the session's current state (at start, or after a command that changed it). */
   syncState(): void {
+    // Exited without an exit event (kill): no exit report to show.
+    if (this.session.state === 'exited' && this.state !== 'exited') this.exitText = undefined;
     this.state = this.session.state;
     this.stop = this.session.lastStop;
     this.breakpoints = this.session.breakpoints();
@@ -225,23 +235,28 @@ export class UiModel {
     if (!isStop && f) this.showLocation(f.location.fullPath ?? f.location.file, f.location.file, f.location.line);
     this.lists.stack.cursor = this.selectedFrame;
     if (isStop) {
-      try {
-        const regs = await s.registers();
-        if (gen !== this.generation) return;
-        this.prevRegs = new Map(this.regs.map((r) => [r.name, r.value]));
-        this.regs = regs;
-      } catch (e) {
-        if (gen !== this.generation) return;
-        this.regs = [];
-        this.addLog(`registers: ${e instanceof Error ? e.message : String(e)}`, 'err');
-      }
+      this.regsAtPrevStop = this.regsAtStop;
+      this.regsAtStop = new Map();
+    }
+    try {
+      const regs = await s.registers();
+      if (gen !== this.generation) return;
+      // Change marks compare a frame with itself at the previous stop: frame 0 always, an outer frame while its CFA is the same.
+      const key = frameKey(f, this.selectedFrame);
+      this.regsAtStop.set(key, new Map(regs.filter((r) => !r.notSaved).map((r) => [r.name, r.value])));
+      this.prevRegs = this.regsAtPrevStop.get(key) ?? new Map();
+      this.regs = regs;
+    } catch (e) {
+      if (gen !== this.generation) return;
+      this.regs = [];
+      this.addLog(`registers: ${e instanceof Error ? e.message : String(e)}`, 'err');
     }
     this.changed();
     const scope = f ? `${f.location.function ?? '?'}@${f.cfa ?? f.level}` : 'none';
     await this.vars.refresh(s, scope, isStop);
     if (gen !== this.generation) return;
     this.changed();
-    await this.extrasLocked(gen);
+    await this.extrasLocked(gen, isStop);
   }
 
   /** Disassembly and memory, when their panes are shown. */
@@ -250,27 +265,38 @@ export class UiModel {
     return this.lock.run(() => this.extrasLocked(gen));
   }
 
-  private async extrasLocked(gen: number): Promise<void> {
+  private async extrasLocked(gen: number, isStop = false): Promise<void> {
     if (this.state !== 'stopped' || this.session.state !== 'stopped') return;
-    if (this.shown.includes('disassembly') && this.disassembler) {
+    if (this.shown.includes('disassembly')) {
       const pc = this.frames[this.selectedFrame]?.pc ?? this.stop?.location.address;
-      if (pc !== undefined) {
-        const start0 = this.program?.functionStart?.(pc);
-        const start = start0 !== undefined && pc - start0 < 2048n ? start0 : pc;
-        try {
-          const bytes = await this.session.readMemory(start, Number(pc - start) + 256);
-          const lines = await this.disassembler(bytes, start);
-          if (gen !== this.generation) return;
-          this.disasm = lines;
-          this.disasmError = undefined;
-        } catch (e) {
-          this.disasm = [];
-          this.disasmError = e instanceof Error ? e.message : String(e);
-        }
-      }
+      if (pc !== undefined) await this.dis.load((a, n) => this.session.readMemory(a, n), pc);
+      if (gen !== this.generation) return;
+    }
+    if (isStop) {
+      // What was on screen before this stop is what changes are shown against; a hidden pane shows none.
+      this.memoryBefore = this.memory && this.memoryAddr !== undefined ? { addr: this.memoryAddr, bytes: this.memory } : undefined;
+      if (!this.shown.includes('memory')) this.memory = undefined;
     }
     if (this.shown.includes('memory') && this.memoryExpr) await this.memoryLocked(gen);
     this.changed();
+  }
+
+  /** Loads code above the disassembly window; cursor and scroll stay on the same rows. */
+  disasmEarlier(): Promise<void> {
+    return this.lock.run(async () => {
+      if (this.session.state !== 'stopped') return;
+      const n = await this.dis.earlier((a, len) => this.session.readMemory(a, len));
+      const st = this.lists.disassembly;
+      st.cursor = Math.max(0, st.cursor + n - 1);
+      st.top = Math.min(st.top + n, st.cursor);
+      this.changed();
+    });
+  }
+
+  /** Shows `disassemble /s` source lines in the disassembly pane, or not. */
+  toggleInterleave(): Promise<void> {
+    this.dis.withSource = !this.dis.withSource;
+    return this.refreshExtras();
   }
 
   refreshMemory(): Promise<void> {
@@ -325,6 +351,11 @@ export class UiModel {
       return [];
     }
   }
+}
+
+/** Identifies a frame across stops for register change marks: the innermost is always "0". */
+function frameKey(f: FrameInfo | undefined, level: number): string {
+  return level === 0 ? '0' : `${level}@${f?.cfa ?? '?'}`;
 }
 
 /** A FIFO mutex: the target answers one request at a time (Target is not reentrant). */

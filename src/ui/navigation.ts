@@ -9,10 +9,10 @@ export type Motion = 'down' | 'up' | 'top' | 'bottom' | 'half-page-down' | 'half
 /** Columns one press of H/L (h/l in some panes) scrolls. */
 export const HSTEP = 8;
 
-const CURSOR_PANES: readonly FocusPane[] = ['variables', 'stack', 'breakpoints'];
+const CURSOR_PANES: readonly FocusPane[] = ['variables', 'stack', 'breakpoints', 'disassembly'];
 
 /** Applies a motion to the focused pane; `count` is a pending vi count (source pane: 73G, 5j). */
-export function navigate(action: Motion, focus: FocusPane, count: number, m: UiModel, hooks: { bodyHeight(p: FocusPane): number; rowCount(p: Exclude<FocusPane, 'source' | 'command'>): number }): void {
+export function navigate(action: Motion, focus: FocusPane, count: number, m: UiModel, hooks: { bodyHeight(p: FocusPane): number; rowCount(p: Exclude<FocusPane, 'source' | 'command'>): number; render?(): void }): void {
   const h = Math.max(1, hooks.bodyHeight(focus));
   const step = { down: 1, up: -1, top: -Infinity, bottom: Infinity, 'half-page-down': Math.max(1, h >> 1), 'half-page-up': -Math.max(1, h >> 1), 'page-down': h, 'page-up': -h }[action];
   if (focus === 'source') {
@@ -41,6 +41,11 @@ export function navigate(action: Motion, focus: FocusPane, count: number, m: UiM
   const pane = focus;
   const st = m.lists[pane];
   const rows = hooks.rowCount(pane);
+  if (pane === 'disassembly' && st.cursor === 0 && step < 0) {
+    // Above the first row: decode the code before it (the previous function).
+    void m.disasmEarlier().then(() => hooks.render?.());
+    return;
+  }
   if (CURSOR_PANES.includes(pane)) {
     st.cursor = clamp(Number.isFinite(step) ? st.cursor + step : step > 0 ? rows - 1 : 0, 0, Math.max(0, rows - 1));
     st.top = follow(st.cursor, st.top, h, rows);

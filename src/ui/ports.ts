@@ -34,6 +34,7 @@ export interface SessionPort {
   backtrace(): Promise<FrameInfo[]>;
   variables(): Promise<VariableNode[]>;
   watch(expr: string): Promise<VariableNode>;
+  /** The selected frame's registers (outer frames: unwound, as gdb shows them after `up`). */
   registers(): Promise<RegisterValue[]>;
   readMemory(addr: bigint, len: number): Promise<Uint8Array>;
   interrupt(): Promise<void>;

@@ -66,7 +66,11 @@ export class ProgramAdapter implements ProgramPort {
     }
   }
 
+  /** The DWARF function's start, else the ELF function symbol's (start-up code has no debug info). */
   functionStart(pc: bigint): bigint | undefined {
-    return this.program.functionAt(pc)?.low;
+    const low = this.program.functionAt(pc)?.low;
+    if (low !== undefined) return low;
+    const sym = this.program.symbols.lookup(pc)?.symbol;
+    return sym && sym.type === 2 && sym.size > 0 ? sym.value : undefined;
   }
 }

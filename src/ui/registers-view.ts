@@ -1,6 +1,6 @@
 // Registers pane: x86-64 registers in groups, rflags decoded into flag names, hex/decimal, changes marked.
 import { formatEflags } from '../arch/x86-64/eflags.js';
-import { FLAGS_REGISTER, GDB_GPR_ORDER, PC_REGISTER, SEGMENT_BASES, SEGMENT_REGISTERS } from '../arch/x86-64/registers.js';
+import { FLAGS_REGISTER, FP_REGISTER, GDB_GPR_ORDER, PC_REGISTER, SEGMENT_BASES, SEGMENT_REGISTERS, SP_REGISTER } from '../arch/x86-64/registers.js';
 import type { RegisterValue } from '../core/api.js';
 import { Line } from './text.js';
 import type { Theme } from './theme.js';
@@ -10,8 +10,13 @@ export type Radix = 'hex' | 'dec';
 /** The flags register under gdb's name and the name some stubs' target.xml give it. */
 const FLAG_NAMES = [FLAGS_REGISTER, 'rflags'];
 
-/** A register value as text: zero-padded hex of its width, or signed decimal. */
+/** Addresses: decimal would only hide them, so the radix key leaves these in hex. */
+const ADDRESS_REGISTERS = new Set([PC_REGISTER, SP_REGISTER, FP_REGISTER]);
+
+/** A register value as text: zero-padded hex of its width, or signed decimal (never for rip, rsp, rbp). */
 export function formatRegister(r: RegisterValue, radix: Radix): string {
+  if (r.notSaved) return '<not saved>';
+  if (ADDRESS_REGISTERS.has(r.name)) radix = 'hex';
   const bits = BigInt(r.size * 8);
   const v = BigInt.asUintN(Number(bits), r.value);
   if (radix === 'hex') return '0x' + v.toString(16).padStart(r.size * 2, '0');
@@ -26,7 +31,7 @@ export interface RegisterCell {
   wide?: boolean;
 }
 
-/** Orders registers into groups (general purpose, rip, rflags, segments, bases, others). */
+/** Orders registers into groups: rip and rflags first (visible in the shortest pane), general purpose, segments, bases, others. */
 export function registerCells(regs: readonly RegisterValue[], previous: ReadonlyMap<string, bigint>, radix: Radix): RegisterCell[][] {
   const byName = new Map(regs.map((r) => [r.name, r]));
   const used = new Set<string>();
@@ -35,12 +40,12 @@ export function registerCells(regs: readonly RegisterValue[], previous: Readonly
     if (!r) return undefined;
     used.add(name);
     const prev = previous.get(name);
-    const changed = prev !== undefined && prev !== r.value;
-    if (FLAG_NAMES.includes(name)) return { name, text: `${formatRegister(r, 'hex').replace(/^0x0+(?=.)/, '0x')} ${formatEflags(r.value)}`, changed, wide: true };
+    const changed = prev !== undefined && !r.notSaved && prev !== r.value;
+    if (FLAG_NAMES.includes(name) && !r.notSaved) return { name, text: `${formatRegister(r, 'hex').replace(/^0x0+(?=.)/, '0x')} ${formatEflags(r.value)}`, changed, wide: true };
     return { name, text: formatRegister(r, radix), changed };
   };
   const group = (names: string[]): RegisterCell[] => names.map(cell).filter((c): c is RegisterCell => !!c);
-  const groups = [group([...GDB_GPR_ORDER]), group([PC_REGISTER, ...FLAG_NAMES]), group([...SEGMENT_REGISTERS]), group([...SEGMENT_BASES])];
+  const groups = [group([PC_REGISTER, ...FLAG_NAMES]), group([...GDB_GPR_ORDER]), group([...SEGMENT_REGISTERS]), group([...SEGMENT_BASES])];
   groups.push(group(regs.map((r) => r.name).filter((n) => !used.has(n))));
   return groups.filter((g) => g.length);
 }

@@ -59,8 +59,9 @@ export class SessionAdapter implements SessionPort {
     return Promise.reject(new Error('expressions are not available from this session'));
   }
 
+  /** The selected frame's registers, as `info registers` shows them there. */
   async registers(): Promise<RegisterValue[]> {
-    return this.s.registers();
+    return this.s.frameRegisters();
   }
 
   readMemory(addr: bigint, len: number): Promise<Uint8Array> {

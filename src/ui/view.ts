@@ -1,7 +1,7 @@
 // Draws the whole UI from the model and controller state into the screen's surfaces (views only render state).
 import type { Config } from './config.js';
 import type { Controller, FocusPane } from './controller.js';
-import { renderCommand, renderDisasm, renderText, hexRows } from './extra-views.js';
+import { changedOffsets, renderCommand, renderDisasm, renderMemory, renderText, hexRows } from './extra-views.js';
 import { computeLayout, tooSmallLines, type Layout, type PaneId } from './layout.js';
 import { follow, renderBreakpointRow, renderFrameRow, renderStatus, renderTitle } from './lists.js';
 import type { UiModel } from './model.js';
@@ -26,12 +26,13 @@ export function statusHints(k: Keymap, running: boolean, searching: boolean): [s
 }
 
 /** What quitting does now, in the confirmation dialog. */
-export function quitQuestion(state: SessionState | 'starting', canExecute = true, kills = false): string {
+export function quitQuestion(state: SessionState | 'starting', canExecute = true, kills = false, exitText?: string): string {
   if (!canExecute && state !== 'detached') return 'Close the post-mortem session and quit duster-tui?';
   // A program duster-tui started itself is killed on quit, as gdb does; anything else is detached from.
   if (kills && state !== 'exited' && state !== 'detached') return 'Kill the program (duster-tui started it) and quit?';
   switch (state) {
-    case 'exited': return 'The program has exited. Quit duster-tui?';
+    // exitText is the exit report; none: never run yet, or killed (gdb's words for both).
+    case 'exited': return `${!exitText ? 'The program is not being run.' : /exited/.test(exitText) ? 'The program has exited.' : 'The program no longer exists.'} Quit duster-tui?`;
     case 'detached': return 'Not attached to any target. Quit duster-tui?';
     case 'running': return 'Detach from the target (it keeps running, breakpoints removed) and quit?';
     default: return 'Detach from the target (it continues from here, breakpoints removed) and quit?';
@@ -149,7 +150,7 @@ export class View {
       return out;
     });
 
-    this.pane('registers', `${m.radix === 'hex' ? 'hex' : 'dec'}${stale ? ' ' + stale : ''}`, (w, h) =>
+    this.pane('registers', [m.selectedFrame && !stale ? `frame ${m.selectedFrame}` : '', m.radix === 'hex' ? 'hex' : 'dec', stale].filter(Boolean).join(' '), (w, h) =>
       renderRegisters({ width: w, height: h, top: m.lists.registers.top, regs: m.regs, previous: m.prevRegs, radix: m.radix, theme: t, empty: running ? '' : 'No registers' }));
 
     this.pane('stack', stale, (w, h) => {
@@ -179,17 +180,27 @@ export class View {
       renderCommand({ width: w, height: h, log: m.log, scroll: m.logScroll, prompt: ctl.commandPrompt(), input: ctl.editor.text, cursor: ctl.editor.cursor, focused: ctl.focus === 'command', busy: ctl.busy ? `running "${ctl.busy}" (${ctl.keymap.keysFor('interrupt').map(displayKey).join('/')} interrupts)` : undefined, theme: t,
         idle: `press ${ctl.keymap.hint('command-line', 'pane')} to type a command` }));
 
-    this.pane('disassembly', stale, (w, h) => {
+    this.pane('disassembly', [m.dis.withSource ? '/s' : '', stale].filter(Boolean).join(' '), (w, h) => {
       const pc = m.frames[m.selectedFrame]?.pc ?? m.stop?.location.address;
       const st = m.lists.disassembly;
-      const at = m.disasm.findIndex((d) => d.address === pc);
-      // Follow the pc (a third from the top) unless the user is scrolling the pane.
-      if (ctl.focus !== 'disassembly' && at >= 0 && (at < st.top || at >= st.top + h)) st.top = Math.max(0, Math.min(at - Math.floor(h / 3), m.disasm.length - h));
-      return renderDisasm(m.disasm, pc, w, h, st.top, t, m.disasmError);
+      const at = m.dis.indexOf(pc);
+      const focused = ctl.focus === 'disassembly';
+      // A new pc (a stop, another frame) brings the cursor to it, a third from the top, unless the user is moving in the pane.
+      if (!focused && at >= 0 && pc !== m.dis.followedPc) {
+        m.dis.followedPc = pc;
+        st.cursor = at;
+        if (at < st.top || at >= st.top + h) st.top = Math.max(0, Math.min(at - Math.floor(h / 3), m.disasm.length - h));
+      }
+      st.cursor = Math.max(0, Math.min(st.cursor, m.disasm.length - 1));
+      st.top = follow(st.cursor, st.top, h, m.disasm.length);
+      const bps = new Map<bigint, boolean>();
+      for (const b of m.breakpoints) for (const l of b.locations) if (!bps.get(l.address)) bps.set(l.address, b.enabled);
+      return renderDisasm(m.disasm, pc, w, h, st.top, t, { error: m.dis.error, cursor: focused ? st.cursor : undefined, breakpoints: bps, left: st.left });
     });
     this.pane('memory', m.memoryExpr ?? '', (w, h) => {
       if (m.memoryError) return renderText([`${m.memoryError}`], w, h, 0, t);
-      return renderText(m.memory ? hexRows(m.memoryAddr ?? 0n, m.memory, w) : [], w, h, m.lists.memory.top, t, `${ctl.keymap.hint('memory-expression', 'memory')}: choose an expression to follow`);
+      if (m.memory && m.memoryAddr !== undefined) return renderMemory(m.memoryAddr, m.memory, changedOffsets(m.memoryAddr, m.memory, m.memoryBefore), w, h, m.lists.memory.top, t);
+      return renderText([], w, h, 0, t, `${ctl.keymap.hint('memory-expression', 'memory')}: choose an expression to follow`);
     });
     this.pane('output', '', (w, h) => {
       const lines = m.outputLines();
@@ -212,7 +223,7 @@ export class View {
       const rect = ov.kind === 'confirm-quit' ? overlayRect(L.cols, L.rows, 78, 7) : ov.kind === 'help' ? overlayRect(L.cols, L.rows, 90, help.length + 2) : overlayRect(L.cols, L.rows, 80, files.length + 2);
       surf.place(rect);
       surf.front();
-      surf.set(renderOverlayFor(ov, rect, help, files, t, quitQuestion(m.state, m.session.canExecute !== false, m.quitKillsProgram)));
+      surf.set(renderOverlayFor(ov, rect, help, files, t, quitQuestion(m.state, m.session.canExecute !== false, m.quitKillsProgram, m.exitText)));
     } else surf.place(undefined);
     this.screen.render();
   }

@@ -79,7 +79,8 @@ test('the welcome line, status hints and quit question follow the key table and 
   assert.deepEqual(hints[0], ['F6', 'cont']);
   assert.ok(hints.some(([key, what]) => key === 'Z' && what === 'zoom'));
   assert.deepEqual(statusHints(new Keymap({ 'search.search-next': ['f3'] }), false, true)[0], ['F3', 'next match']);
-  assert.match(quitQuestion('exited'), /has exited/);
+  assert.match(quitQuestion('exited', true, false, '[Inferior 1 (process 7) exited normally]'), /has exited/);
+  assert.match(quitQuestion('exited'), /not being run/);
   assert.doesNotMatch(quitQuestion('exited'), /keeps running/);
   assert.match(quitQuestion('running'), /keeps running/);
   assert.match(quitQuestion('stopped', false), /post-mortem/);

@@ -20,7 +20,7 @@ test('hex is zero-padded to the register width; decimal is signed', () => {
   assert.equal(formatRegister({ name: 'cs', value: 0x33n, size: 4 }, 'hex'), '0x00000033');
 });
 
-test('groups: general purpose, rip + decoded rflags, segments, fs/gs base; changed values carry *', () => {
+test('groups: rip + decoded rflags first, general purpose, segments, fs/gs base; changed values carry *', () => {
   const regs = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'eflags', 'cs', 'ss', 'ds', 'es', 'fs', 'gs', 'fs_base', 'gs_base'].map((n, i) => r(n, n === 'eflags' ? 0x246n : BigInt(i)));
   const prev = new Map(regs.map((x) => [x.name, x.value]));
   prev.set('rbx', 99n);
@@ -30,8 +30,12 @@ test('groups: general purpose, rip + decoded rflags, segments, fs/gs base; chang
   assert.doesNotMatch(text, /\*rax/);
   assert.match(text, /eflags\s+0x246 \[ PF ZF IF \]/);
   assert.match(text, /fs_base/);
-  assert.match(rows[0]!, /rax .*rbx/, 'two columns at 50 cells');
+  assert.match(rows[0]!, /^ rip /, 'rip first: visible in the shortest pane');
+  assert.match(rows[1]!, /^ eflags /);
+  assert.match(rows.find((x) => /rax/.test(x))!, /rax .*rbx/, 'two columns at 50 cells');
   for (const row of rows) assert.equal(row.length, 50);
   const dec = registerRows({ width: 50, regs, previous: prev, radix: 'dec', theme }).map(stripSgr).join('\n');
   assert.match(dec, /rcx\s+2\b/);
+  for (const n of ['rip', 'rsp', 'rbp']) assert.match(dec, new RegExp(`${n}\\s+0x0`), `${n} stays hex`);
+  assert.match(registerRows({ width: 50, regs: [{ name: 'rax', value: 0n, size: 8, notSaved: true }], previous: new Map(), radix: 'hex', theme }).map(stripSgr).join(''), /rax\s+<not saved>/);
 });

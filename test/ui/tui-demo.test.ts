@@ -7,27 +7,9 @@ import { join } from 'node:path';
 import { CLI, FIXTURES, compileFixture } from '../helpers/build.js';
 import { startGdbserver, type GdbserverHandle } from '../helpers/gdbserver.js';
 import { Tmux } from './tmux.js';
+import { paneRows } from './ui-driver.js';
 
 const T = 60_000;
-
-const TITLES = /^[[ ](Source|Variables|Registers|Call stack|Breakpoints|Command|Disassembly|Memory|Program output)(?:[\] ]|$)/;
-
-/** The rows of a pane (found by its title), up to the next pane's title in the same column. */
-function paneRows(screen: string, title: string): string[] {
-  const lines = screen.split('\n');
-  for (let y = 0; y < lines.length; y++) {
-    const col = lines[y]!.search(new RegExp(`[[ ]${title}(?:[\\] ]|$)`));
-    if (col < 0) continue;
-    const out: string[] = [];
-    for (let i = y + 1; i < lines.length; i++) {
-      const cell = lines[i]!.slice(col);
-      if (TITLES.test(cell)) break;
-      out.push(cell);
-    }
-    return out;
-  }
-  return [];
-}
 
 test('the demo session in the full-screen UI', { timeout: 240_000 }, async (t) => {
   const exe = compileFixture(['demo/kernel.c'], ['-g', '-O0', '-no-pie'], 'kernel');

@@ -1,8 +1,9 @@
-// Test helper: the TUI (test/ui/harness.ts, the scripted demo session) in tmux, with its own config dir, plus screen readers and mouse reports.
+// Test helper: the TUI in tmux (the scripted demo harness, or the real binary on a program under gdbserver), with its own config dir, plus screen readers and mouse reports.
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/build.js';
+import { CLI, ROOT } from '../helpers/build.js';
+import { startGdbserver, type GdbserverHandle } from '../helpers/gdbserver.js';
 import { Tmux } from './tmux.js';
 
 export const T = 60_000;
@@ -79,4 +80,64 @@ export const mouse = {
 /** A click: press and release, sent as the terminal would (one write). */
 export function click(tm: Tmux, x: number, y: number): void {
   tm.type(mouse.press(x, y) + mouse.release(x, y));
+}
+
+const PANE_TITLES = new RegExp(`^[[ ](${TITLE_NAMES.join('|')})(?:[\\] ]|$)`);
+
+/** The rows of a pane (found by its title), up to the next pane's title in the same column. */
+export function paneRows(screen: string, title: string): string[] {
+  const lines = screen.split('\n');
+  for (let y = 0; y < lines.length; y++) {
+    const col = lines[y]!.search(new RegExp(`[[ ]${title}(?:[\\] ]|$)`));
+    if (col < 0) continue;
+    const out: string[] = [];
+    for (let i = y + 1; i < lines.length; i++) {
+      const cell = lines[i]!.slice(col);
+      if (PANE_TITLES.test(cell)) break;
+      out.push(cell);
+    }
+    return out;
+  }
+  return [];
+}
+
+export interface RealUi {
+  tm: Tmux;
+  gs: GdbserverHandle;
+  /** XDG config/state directory; duster-tui's stderr is in `${dir}/stderr.txt`. */
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** The real duster-tui on `exe` under a fresh gdbserver, in tmux; `config` is written as config.json first. */
+export async function startRealUi(exe: string, opts: { cols?: number; rows?: number; cwd?: string; config?: unknown; args?: string; env?: Record<string, string> } = {}): Promise<RealUi> {
+  const dir = mkdtempSync(join(tmpdir(), 'duster-ui-real-'));
+  if (opts.config !== undefined) {
+    mkdirSync(join(dir, 'duster-tui'), { recursive: true });
+    writeFileSync(join(dir, 'duster-tui', 'config.json'), JSON.stringify(opts.config));
+  }
+  const gs = await startGdbserver(exe);
+  const tm = Tmux.start(`node ${CLI} --path ${exe} --gdb ${gs.host}:${gs.port} ${opts.args ?? ''} 2>${join(dir, 'stderr.txt')}`, {
+    cols: opts.cols ?? 120, rows: opts.rows ?? 40, cwd: opts.cwd ?? ROOT,
+    env: { TERM: 'tmux-256color', XDG_STATE_HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir, ...opts.env },
+  });
+  return { tm, gs, dir, close: async () => { tm.kill(); await gs.stop(); } };
+}
+
+/** The command line's input row (the row above the status line). */
+function inputRow(screen: string): string {
+  const rows = screen.replace(/\n+$/, '').split('\n');
+  return rows[rows.length - 2] ?? '';
+}
+
+/** Types a command on the command line (focusing it first unless it has the focus), presses Enter, waits until the line is taken. */
+export async function command(tm: Tmux, line: string): Promise<void> {
+  if (focused(tm.text()) !== 'Command') {
+    tm.keys(':');
+    await tm.waitFor((x) => focused(x) === 'Command', T, 'the command line focused');
+  }
+  tm.type(line);
+  await tm.waitFor((x) => inputRow(x).trimEnd().endsWith(`(duster) ${line}`), T, `"${line}" typed`);
+  tm.keys('Enter');
+  await tm.waitFor((x) => !inputRow(x).includes(`(duster) ${line}`), T, `"${line}" taken`);
 }
