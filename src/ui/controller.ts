@@ -206,7 +206,8 @@ export class Controller {
       case 'select-frame': void this.run(`frame ${m.lists.stack.cursor}`); break;
       case 'select-thread': {
         const t = m.live.threads[m.lists.threads.cursor];
-        if (t) void this.run(`thread ${t.number}`);
+        // A second click while the first selection still runs would queue the same command.
+        if (t && this.busy !== `thread ${t.number}` && this.queued !== `thread ${t.number}`) void this.run(`thread ${t.number}`);
         break;
       }
       case 'toggle-enabled': {

@@ -46,6 +46,12 @@ export class LivePanes {
     this.infos = this.infos.map(({ location: _gone, ...t }) => ({ ...t, state: 'running' }));
   }
 
+  /** The process is gone: no threads (a new run numbers them again). */
+  exited(): void {
+    this.infos = [];
+    this.threads = [];
+  }
+
   /** Reads what needs no lock (the Xen domain, the console); returns whether anything shown changed. */
   tick(shown: readonly OptionalPane[]): boolean {
     const s = this.session;

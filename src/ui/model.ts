@@ -128,6 +128,7 @@ export class UiModel {
         this.frames = [];
         this.regs = [];
         this.vars.clear('The program is not running.');
+        this.live.exited();
         this.addLog(e.text, 'info');
         break;
       case 'output':
