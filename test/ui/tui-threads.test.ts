@@ -117,6 +117,10 @@ test('the threads pane: rows as info threads, Enter and a click select a thread,
     const row3 = paneRows(s).find((r) => r.number === 3)!;
     const line = /workers\.c:(\d+)/.exec(row3.text)![1];
     assert.match(s, new RegExp(`^[ B]*> +${line} `, 'm'), 'the source pane marks that thread\'s line');
+    // The registers pane shows that thread's registers: rip is the pc info threads gives for thread 3.
+    const pc = /^\* 3 .* (0x[0-9a-f]{16}) in worker /m.exec(s)?.[1];
+    assert.ok(pc, `thread 3's pc in info threads:\n${s}`);
+    assert.match(s, new RegExp(`rip +${pc}(?![0-9a-f])`), 'the registers pane follows the thread');
 
     // A click on row 5 selects thread 5.
     const row5 = paneRows(s).find((r) => r.number === 5)!;
