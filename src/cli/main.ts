@@ -143,7 +143,8 @@ async function main(argv: string[]): Promise<number> {
     const { runTui } = await import('../ui/app.js');
     ctx.quiet = true; // the TUI shows session events itself
     // The program's output has a pane when duster-tui runs the program (its stdin is not connected in the full screen).
-    const showPanes = ctx.launch ? (['output'] as const) : [];
+    // A Xen domain: the Xen pane and the guest's console (Output pane) from the start.
+    const showPanes = ctx.launch ? (['output'] as const) : ctx.session.xen ? (['xen', 'output'] as const) : [];
     // The full screen owns the terminal's keys, so the program reads nothing from it (gdb's TUI shares it).
     const notes = ctx.launch ? ['`run` or `start` runs the program; its output shows in the Output pane (O). Its input is not connected here: use --no-tui to type to it.'] : [];
     await runTui({ session: ctx.session, interpreter, hangup: terminalHangup.signal, showPanes: [...showPanes], quitKills: !!ctx.launch, notes, ...(opts.theme ? { theme: opts.theme } : {}) });

@@ -65,7 +65,8 @@ export async function findStartInfo(t: GuestMemory, program: Program | undefined
   return undefined;
 }
 
-function domainState(flags: number, shutdownReason: number): string {
+/** The domain's state in words: dying, crashed, shut down (why), paused, running, blocked. */
+export function domainState(flags: number, shutdownReason: number): string {
   const parts: string[] = [];
   if (flags & F.DYING) parts.push('dying');
   if (flags & F.SHUTDOWN) parts.push(flags & F.CRASHED ? 'crashed' : `shut down (${['poweroff', 'reboot', 'suspend', 'crash', 'watchdog', 'soft_reset'][shutdownReason] ?? shutdownReason})`);
@@ -77,8 +78,21 @@ function domainState(flags: number, shutdownReason: number): string {
 
 const seconds = (ns: bigint) => `${(Number(ns) / 1e9).toFixed(2)} s`;
 
-function formatStartInfo(si: StartInfo, address: bigint, how: string): string {
-  const rows: [string, string][] = [
+/** A vCPU's state as `info xen` and the Xen pane name it. */
+export function vcpuState(v: { online: boolean; running: boolean; blocked: boolean }, domainFlags: number): string {
+  return !v.online ? 'offline' : domainFlags & F.PAUSED ? 'paused' : v.running ? 'running' : v.blocked ? 'blocked' : 'runnable';
+}
+
+/** The breakpoint strategy in use and why (connectXen picks trap when the hypervisor has GDBSX, spin otherwise, unless asked). */
+export function strategyText(t: Pick<XenViews, 'strategy' | 'gdbsx'>): string {
+  if (t.strategy === 'trap') return 'trap (int3, TF single-step): the hypervisor has GDBSX, which reports int3 and #DB';
+  return t.gdbsx ? 'spin (jmp ., polled rip): as asked (--breakpoints spin); GDBSX would allow trap'
+    : 'spin (jmp ., polled rip): no GDBSX in this hypervisor, so a PV guest\'s int3 cannot be caught';
+}
+
+/** start_info's fields as name/value pairs (info xen, the Xen pane). */
+export function startInfoRows(si: StartInfo): [string, string][] {
+  return [
     ['magic', si.magic], ['nr_pages', `${si.nrPages}`], ['shared_info', hex(si.sharedInfo)],
     ['pt_base', hex(si.ptBase)], ['nr_pt_frames', `${si.nrPtFrames}`], ['mfn_list', hex(si.mfnList)],
     ['mod_start', hex(si.modStart)], ['mod_len', `${si.modLen}`],
@@ -87,6 +101,10 @@ function formatStartInfo(si: StartInfo, address: bigint, how: string): string {
     ['console_mfn', `${hex(si.consoleMfn)} evtchn ${si.consoleEvtchn}`],
     ['cmd_line', si.cmdLine],
   ];
+}
+
+function formatStartInfo(si: StartInfo, address: bigint, how: string): string {
+  const rows = startInfoRows(si);
   return `start_info at ${hex(address)} (${how}):\n${rows.map(([k, v]) => `  ${k.padEnd(13)}: ${v}`).join('\n')}\n`;
 }
 
@@ -103,7 +121,7 @@ async function infoXen(_args: string, ctx: CommandContext): Promise<void> {
   lines.push(`vCPUs: ${i.onlineVcpus} online of ${i.maxVcpuId + 1}`);
   const sel = ctx.session?.vcpu;
   for (const v of snap.vcpus) {
-    const state = !v.online ? 'offline' : i.flags & F.PAUSED ? 'paused' : v.running ? 'running' : v.blocked ? 'blocked' : 'runnable';
+    const state = vcpuState(v, i.flags);
     const where = v.rip !== undefined ? `rip ${ctx.program ? ctx.program.formatAddress(v.rip) : hex(v.rip)}` : '';
     lines.push(`${v.id === sel ? '*' : ' '} vCPU ${String(v.id).padEnd(3)} ${state.padEnd(8)} pcpu ${String(v.cpu).padEnd(3)} ${seconds(v.cpuTimeNs).padStart(9)}  ${where}`.trimEnd());
   }

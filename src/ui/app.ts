@@ -18,6 +18,7 @@ import type { DisasmLine, Disassembler } from './disasm-model.js';
 import type { CommandContext } from '../commands/context.js';
 import type { MemorySource } from '../commands/examine.js';
 import { disassembleWithSource } from '../commands/disassemble-source.js';
+import { LIVE_INTERVAL_MS } from './live-panes.js';
 import type { ProgramPort, SessionPort } from './ports.js';
 import { ProgramAdapter } from './program-adapter.js';
 import { TuiScreen } from './screen.js';
@@ -171,6 +172,12 @@ export function runTui(opts: TuiOptions): Promise<void> {
   console.error = toLog('err');
 
   const unsubscribe = session.on((e) => model.onEvent(e));
+  // While the target runs, the Xen pane, the vCPU rows and the guest console are read on a timer: hypercalls and a
+  // file, never the target lock, so a running command is not disturbed and the guest is never stopped for them.
+  const liveTimer = session.xen ? setInterval(() => {
+    if (model.state === 'running' && model.live.tick(model.shown)) schedule();
+  }, LIVE_INTERVAL_MS) : undefined;
+  liveTimer?.unref();
   screen.onKey((key, ch) => {
     if (!done) ctl.handleKey(key, ch);
   });
@@ -205,6 +212,7 @@ export function runTui(opts: TuiOptions): Promise<void> {
     if (done) return;
     done = true;
     unsubscribe();
+    if (liveTimer) clearInterval(liveTimer);
     ctx.out = savedOut;
     ctxQuit.requestQuit = savedQuit;
     Object.assign(console, savedConsole);

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseKeyOverrides, type KeyOverrides } from './keymap.js';
 
-export type OptionalPane = 'disassembly' | 'memory' | 'output';
+export type OptionalPane = 'disassembly' | 'memory' | 'output' | 'threads' | 'xen';
 /** The panes shown unless hidden (the command pane is always there). */
 export type CorePane = 'source' | 'variables' | 'registers' | 'stack' | 'breakpoints';
 export const CORE_PANES: readonly CorePane[] = ['source', 'variables', 'registers', 'stack', 'breakpoints'];
@@ -106,9 +106,9 @@ export function parseConfig(data: unknown, file = 'config.json'): { config: Conf
         }
         for (const [pk, pv] of Object.entries(v as Record<string, unknown>)) {
           if (pk === 'show') {
-            const ok = Array.isArray(pv) && pv.every((x) => x === 'disassembly' || x === 'memory' || x === 'output');
+            const ok = Array.isArray(pv) && pv.every((x) => ['disassembly', 'memory', 'output', 'threads', 'xen'].includes(x as string));
             if (ok) config.panes.show = [...new Set(pv as OptionalPane[])];
-            else warn('panes.show', 'must be a list of "disassembly", "memory", "output"');
+            else warn('panes.show', 'must be a list of "disassembly", "memory", "output", "threads", "xen"');
             continue;
           }
           if (pk === 'hide') {

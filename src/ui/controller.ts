@@ -41,7 +41,7 @@ export interface ControllerHooks {
 const EXEC: Partial<Record<ActionId, string>> = { continue: 'continue', next: 'next', step: 'step', finish: 'finish', until: 'until' };
 const TOGGLES: Partial<Record<ActionId, Exclude<FocusPane, 'command'>>> = {
   'toggle-source': 'source', 'toggle-variables': 'variables', 'toggle-registers': 'registers', 'toggle-stack': 'stack', 'toggle-breakpoints': 'breakpoints',
-  'toggle-disassembly': 'disassembly', 'toggle-output': 'output',
+  'toggle-disassembly': 'disassembly', 'toggle-output': 'output', 'toggle-threads': 'threads', 'toggle-xen': 'xen',
 };
 
 export class Controller {
@@ -75,7 +75,7 @@ export class Controller {
   private context(): Exclude<KeyContext, 'global'> {
     const f = this.focus;
     if (f === 'source' && this.activeSearch()) return 'search';
-    return f === 'output' ? 'pane' : f;
+    return f === 'output' || f === 'xen' ? 'pane' : f;
   }
 
   /** The search, while it still belongs to the file shown. */
@@ -167,7 +167,7 @@ export class Controller {
       case 'command-line': this.setFocus('command'); break;
       case 'help': this.overlay = { kind: 'help', top: 0 }; break;
       case 'quit': this.overlay = { kind: 'confirm-quit', kills: this.model.quitKillsProgram }; break;
-      case 'toggle-disassembly': case 'toggle-output': case 'toggle-source': case 'toggle-variables': case 'toggle-registers': case 'toggle-stack': case 'toggle-breakpoints':
+      case 'toggle-disassembly': case 'toggle-output': case 'toggle-threads': case 'toggle-xen': case 'toggle-source': case 'toggle-variables': case 'toggle-registers': case 'toggle-stack': case 'toggle-breakpoints':
         this.togglePane(TOGGLES[action]!);
         break;
       case 'toggle-memory':
@@ -207,6 +207,12 @@ export class Controller {
       case 'toggle-radix': m.radix = m.radix === 'hex' ? 'dec' : 'hex'; break;
       case 'toggle-interleave': void keepDisasmCursor(m, () => m.toggleInterleave()).then(() => this.hooks.render()); break;
       case 'select-frame': void this.run(`frame ${m.lists.stack.cursor}`); break;
+      case 'select-thread': {
+        const t = m.live.threads[m.lists.threads.cursor];
+        // A second click while the first selection still runs would queue the same command.
+        if (t && this.busy !== `thread ${t.number}` && this.queued !== `thread ${t.number}`) void this.run(`thread ${t.number}`);
+        break;
+      }
       case 'toggle-enabled': {
         const bp = m.breakpoints[m.lists.breakpoints.cursor];
         if (bp) void this.run(`${bp.enabled ? 'disable' : 'enable'} ${bp.id}`);

@@ -1,18 +1,18 @@
 // The key table: one row per (context, action) with default keys and a description; help and config overrides come from it.
 
 /** Where a binding applies. `pane` = every pane except the command line; `global` = everywhere. */
-export type KeyContext = 'global' | 'pane' | 'source' | 'search' | 'variables' | 'registers' | 'stack' | 'breakpoints' | 'disassembly' | 'memory' | 'command';
+export type KeyContext = 'global' | 'pane' | 'source' | 'search' | 'variables' | 'registers' | 'stack' | 'breakpoints' | 'disassembly' | 'memory' | 'threads' | 'command';
 
 export type ActionId =
   | 'continue' | 'next' | 'step' | 'finish' | 'until' | 'interrupt' | 'toggle-breakpoint'
   | 'next-pane' | 'prev-pane' | 'redraw' | 'command-line' | 'help' | 'quit'
-  | 'toggle-disassembly' | 'toggle-memory' | 'toggle-output'
+  | 'toggle-disassembly' | 'toggle-memory' | 'toggle-output' | 'toggle-threads' | 'toggle-xen'
   | 'down' | 'up' | 'top' | 'bottom' | 'half-page-down' | 'half-page-up' | 'page-down' | 'page-up'
   | 'search' | 'search-backward' | 'search-next' | 'search-prev' | 'leave-search' | 'open-file' | 'show-pc'
   | 'zoom' | 'hide-pane' | 'reset-layout' | 'toggle-source' | 'toggle-variables' | 'toggle-registers' | 'toggle-stack' | 'toggle-breakpoints'
   | 'source-narrower' | 'source-wider' | 'command-taller' | 'command-shorter' | 'pane-taller' | 'pane-shorter' | 'scroll-left' | 'scroll-right'
   | 'toggle-expand' | 'expand' | 'collapse' | 'add-watch' | 'delete-watch'
-  | 'toggle-radix' | 'select-frame' | 'toggle-interleave'
+  | 'toggle-radix' | 'select-frame' | 'toggle-interleave' | 'select-thread'
   | 'toggle-enabled' | 'delete-breakpoint' | 'edit-condition' | 'show-breakpoint'
   | 'memory-expression'
   | 'execute' | 'leave' | 'complete' | 'history-prev' | 'history-next' | 'history-search';
@@ -43,7 +43,9 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   b('pane', 'quit', ['q'], 'Quit (asks first; detaches cleanly)'),
   b('pane', 'toggle-disassembly', ['A'], 'Show or hide the disassembly pane'),
   b('pane', 'toggle-memory', ['M'], 'Show or hide the memory pane'),
-  b('pane', 'toggle-output', ['O'], 'Show or hide the program output pane'),
+  b('pane', 'toggle-output', ['O'], 'Show or hide the program output pane (a Xen guest\'s console)'),
+  b('pane', 'toggle-threads', ['T'], 'Show or hide the threads / vCPUs pane'),
+  b('pane', 'toggle-xen', ['D'], 'Show or hide the Xen domain pane'),
   b('pane', 'zoom', ['z'], 'Zoom the focused pane to full screen, and back (Tab moves the zoom on)'),
   b('pane', 'hide-pane', ['X'], 'Hide the focused pane'),
   b('pane', 'toggle-source', ['E'], 'Show or hide the source pane'),
@@ -95,6 +97,9 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   b('stack', 'select-frame', ['enter', 'space'], 'Select the frame: source and variables follow'),
   b('stack', 'scroll-left', ['h', 'left'], 'Scroll long lines left'),
   b('stack', 'scroll-right', ['l', 'right'], 'Scroll long lines right'),
+  b('threads', 'select-thread', ['enter', 'space'], 'Select the thread (thread N): source, stack, variables and registers follow'),
+  b('threads', 'scroll-left', ['h', 'left'], 'Scroll long lines left'),
+  b('threads', 'scroll-right', ['l', 'right'], 'Scroll long lines right'),
   b('breakpoints', 'toggle-enabled', ['space'], 'Enable or disable'),
   b('breakpoints', 'show-breakpoint', ['enter'], 'Show its location in the source'),
   b('breakpoints', 'delete-breakpoint', ['d', 'delete'], 'Delete'),
@@ -227,7 +232,7 @@ export class Keymap {
   helpLines(): string[] {
     const titles: Record<KeyContext, string> = {
       global: 'Everywhere', pane: 'Any pane but the command line', source: 'Source pane', search: 'Search mode (source pane, after / or ?; Esc leaves; c/n/s/f/u do not run the program)', variables: 'Variables pane',
-      registers: 'Registers pane', stack: 'Call stack pane', breakpoints: 'Breakpoints pane', disassembly: 'Disassembly pane', memory: 'Memory pane', command: 'Command line',
+      registers: 'Registers pane', stack: 'Call stack pane', breakpoints: 'Breakpoints pane', disassembly: 'Disassembly pane', memory: 'Memory pane', threads: 'Threads pane', command: 'Command line',
     };
     const out: string[] = [];
     const keyWidth = 18;

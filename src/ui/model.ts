@@ -6,6 +6,7 @@ import type { ProgramPort, SessionPort, SourceFileRef } from './ports.js';
 import { SourceCache, type SourceFile } from './source-file.js';
 import { scrollTo } from './source-view.js';
 import { VarTree } from './var-tree.js';
+import { LivePanes } from './live-panes.js';
 import type { Radix } from './registers-view.js';
 import type { Match } from './search.js';
 import { DisasmState, type DisasmLine, type Disassembler } from './disasm-model.js';
@@ -62,10 +63,13 @@ export class UiModel {
   /** Columns the source pane is scrolled to the right. */
   sourceLeft = 0;
 
-  readonly lists: Record<'variables' | 'registers' | 'stack' | 'breakpoints' | 'disassembly' | 'memory' | 'output', ListState> = {
+  readonly lists: Record<'variables' | 'registers' | 'stack' | 'breakpoints' | 'disassembly' | 'memory' | 'output' | 'threads' | 'xen', ListState> = {
     variables: { cursor: 0, top: 0, left: 0 }, registers: { cursor: 0, top: 0, left: 0 }, stack: { cursor: 0, top: 0, left: 0 }, breakpoints: { cursor: 0, top: 0, left: 0 },
     disassembly: { cursor: 0, top: 0, left: 0 }, memory: { cursor: 0, top: 0, left: 0 }, output: { cursor: 0, top: 0, left: 0 },
+    threads: { cursor: 0, top: 0, left: 0 }, xen: { cursor: 0, top: 0, left: 0 },
   };
+  /** Threads, the Xen domain and the guest console: also read while the target runs. */
+  readonly live: LivePanes;
   shown: OptionalPane[] = [];
   readonly dis: DisasmState;
   memoryExpr: string | undefined;
@@ -81,6 +85,7 @@ export class UiModel {
 
   constructor(readonly session: SessionPort, readonly program: ProgramPort | undefined, private readonly changed: () => void, disassembler?: Disassembler) {
     this.dis = new DisasmState(disassembler, program?.functionStart ? (pc) => program.functionStart!(pc) : undefined);
+    this.live = new LivePanes(session, (text) => this.addOutput(text));
   }
 
   get disasm(): readonly DisasmLine[] {
@@ -121,6 +126,7 @@ export class UiModel {
       case 'running':
         this.state = 'running';
         this.generation++;
+        this.live.running();
         break;
       case 'exited':
         this.state = 'exited';
@@ -129,6 +135,7 @@ export class UiModel {
         this.frames = [];
         this.regs = [];
         this.vars.clear('The program is not running.');
+        this.live.exited();
         this.addLog(e.text, 'info');
         break;
       case 'output':
@@ -140,7 +147,13 @@ export class UiModel {
         break;
       case 'frame-selected':
         this.selectedFrame = e.level;
-        void this.refresh(false);
+        if (this.session.lastStop !== this.stop && this.state === 'stopped') {
+          // Another thread was selected (`thread N`): its registers and location, as at a stop.
+          this.stop = this.session.lastStop;
+          const l = this.stop?.location;
+          if (l) this.showLocation(l.fullPath ?? l.file, l.file, l.line);
+          void this.refresh(true);
+        } else void this.refresh(false);
         break;
       case 'error':
         this.addLog(e.message, 'err');
@@ -278,6 +291,7 @@ export class UiModel {
       if (!this.shown.includes('memory')) this.memory = undefined;
     }
     if (this.shown.includes('memory') && this.memoryExpr) await this.memoryLocked(gen);
+    await this.live.stopped(this.shown);
     this.changed();
   }
 

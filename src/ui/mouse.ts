@@ -140,6 +140,15 @@ export class MouseInput {
         if (m.frames[i]!.level !== m.selectedFrame) ctl.act('select-frame');
         return;
       }
+      case 'threads': {
+        const st = m.lists.threads;
+        const i = st.top + row;
+        const t = m.live.threads[i];
+        if (!t) return;
+        st.cursor = i;
+        if (!t.current) ctl.act('select-thread');
+        return;
+      }
       case 'variables': {
         const st = m.lists.variables;
         const rows = m.vars.rows();
@@ -184,7 +193,7 @@ export class MouseInput {
     const count = ctl.hooks.rowCount(pane);
     st.top = clamp(st.top + delta, 0, Math.max(0, count - h));
     // Panes with a cursor keep it on screen (the renderer scrolls to the cursor otherwise).
-    if (pane === 'variables' || pane === 'stack' || pane === 'breakpoints') {
+    if (pane === 'variables' || pane === 'stack' || pane === 'breakpoints' || pane === 'threads') {
       st.cursor = clamp(st.cursor, st.top, st.top + h - 1);
       st.top = follow(st.cursor, st.top, h, count);
     }

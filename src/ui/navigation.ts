@@ -9,7 +9,7 @@ export type Motion = 'down' | 'up' | 'top' | 'bottom' | 'half-page-down' | 'half
 /** Columns one press of H/L (h/l in some panes) scrolls. */
 export const HSTEP = 8;
 
-const CURSOR_PANES: readonly FocusPane[] = ['variables', 'stack', 'breakpoints', 'disassembly'];
+const CURSOR_PANES: readonly FocusPane[] = ['variables', 'stack', 'breakpoints', 'disassembly', 'threads'];
 
 /** Applies a motion to the focused pane; `count` is a pending vi count (source pane: 73G, 5j). */
 export function navigate(action: Motion, focus: FocusPane, count: number, m: UiModel, hooks: { bodyHeight(p: FocusPane): number; rowCount(p: Exclude<FocusPane, 'source' | 'command'>): number; render?(): void }): void {

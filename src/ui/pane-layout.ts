@@ -2,7 +2,7 @@
 import { CORE_PANES, defaultPanes, saveLayout, type CorePane, type OptionalPane, type PaneSizes } from './config.js';
 import { commandHeight, MIN_SIDE, sourceColumns, type PaneId } from './layout.js';
 
-export const OPTIONAL_PANES: readonly OptionalPane[] = ['disassembly', 'memory', 'output'];
+export const OPTIONAL_PANES: readonly OptionalPane[] = ['disassembly', 'memory', 'output', 'threads', 'xen'];
 export type SidePaneId = 'variables' | 'registers' | 'stack' | 'breakpoints';
 
 /** Names a user may type for a pane: ours, gdb's TUI names (src, asm, regs, cmd) and short forms. */
@@ -10,6 +10,7 @@ const PANE_NAMES: Record<string, PaneId> = {
   source: 'source', src: 'source', variables: 'variables', vars: 'variables', locals: 'variables', registers: 'registers', regs: 'registers',
   stack: 'stack', bt: 'stack', 'call-stack': 'stack', breakpoints: 'breakpoints', breaks: 'breakpoints', bp: 'breakpoints', command: 'command', cmd: 'command',
   disassembly: 'disassembly', asm: 'disassembly', memory: 'memory', mem: 'memory', output: 'output', console: 'output',
+  threads: 'threads', vcpus: 'threads', xen: 'xen', domain: 'xen',
 };
 
 export function paneByName(name: string): PaneId | undefined {

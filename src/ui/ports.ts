@@ -1,5 +1,7 @@
 // What the UI needs from the debug core and the program model: the Session surface it renders and queries.
-import type { BreakpointInfo, FrameInfo, Listener, RegisterValue, SessionState, StopInfo, VariableNode } from '../core/api.js';
+import type { BreakpointInfo, CodeLocation, FrameInfo, Listener, RegisterValue, SessionState, StopInfo, ThreadInfo, VariableNode } from '../core/api.js';
+import type { XenViews } from '../target/extensions.js';
+import type { StartInfo } from '../target/xen-start-info.js';
 
 /** A source file of the program, as the file picker and completion show it. */
 export interface SourceFileRef {
@@ -38,6 +40,14 @@ export interface SessionPort {
   registers(): Promise<RegisterValue[]>;
   readMemory(addr: bigint, len: number): Promise<Uint8Array>;
   interrupt(): Promise<void>;
+  /** The threads / vCPUs with gdb's numbers (asks the target only while stopped). */
+  threads?(): Promise<ThreadInfo[]>;
+  /** Function and file:line of an address (symbols only, no target access). */
+  describe?(address: bigint): CodeLocation;
+  /** The Xen domain views when the target is a Xen domain: hypercall reads that never stop the guest, so the UI reads them without the target lock. */
+  readonly xen?: XenViews;
+  /** Where start_info is (read through the session: a stopped target only). */
+  startInfo?(): Promise<{ address: bigint; how: string; info: StartInfo } | undefined>;
 }
 
 /** Runs command lines of the command language, printing to the output it is given. */

@@ -1,5 +1,7 @@
 // Adapts the core Session to the SessionPort the UI renders (names differ slightly; variables/watch may come later).
-import type { BreakpointInfo, FrameInfo, Listener, RegisterValue, SessionState, StopInfo, VariableNode } from '../core/api.js';
+import type { BreakpointInfo, CodeLocation, FrameInfo, Listener, RegisterValue, SessionState, StopInfo, ThreadInfo, VariableNode } from '../core/api.js';
+import { findStartInfo } from '../commands/xen-commands.js';
+import type { XenViews } from '../target/extensions.js';
 import type { Session } from '../core/session.js';
 import type { SessionPort } from './ports.js';
 
@@ -70,5 +72,21 @@ export class SessionAdapter implements SessionPort {
 
   interrupt(): Promise<void> {
     return this.s.interrupt();
+  }
+
+  threads(): Promise<ThreadInfo[]> {
+    return this.s.threads();
+  }
+
+  describe(address: bigint): CodeLocation {
+    return this.s.describe(address);
+  }
+
+  get xen(): XenViews | undefined {
+    return this.s.xen;
+  }
+
+  startInfo(): ReturnType<typeof findStartInfo> {
+    return findStartInfo(this.s, this.s.program);
   }
 }

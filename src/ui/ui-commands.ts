@@ -57,7 +57,7 @@ export function layoutAction(action: LayoutActionId, host: UiCommandHost): void 
 const USAGE = [
   'layout                      show the layout',
   'layout show|hide|toggle PANE...   panes: source (src), variables, registers (regs), stack, breakpoints,',
-  '                            disassembly (asm), memory, output, command (cmd)',
+  '                            disassembly (asm), memory, output, threads, xen, command (cmd)',
   'layout zoom [PANE] | unzoom  one pane full screen (default: the focused one)',
   'layout reset                every pane back, automatic sizes',
   'focus PANE|next|prev        focus a pane',
@@ -104,9 +104,9 @@ export function runUiCommand(line: string, host: UiCommandHost): boolean {
 }
 
 function pane(name: string | undefined): FocusPane {
-  if (!name) throw new Error('Which pane? (source, variables, registers, stack, breakpoints, disassembly, memory, output, command)');
+  if (!name) throw new Error('Which pane? (source, variables, registers, stack, breakpoints, disassembly, memory, output, threads, xen, command)');
   const p = paneByName(name);
-  if (!p) throw new Error(`No pane "${name}" (source, variables, registers, stack, breakpoints, disassembly, memory, output, command).`);
+  if (!p) throw new Error(`No pane "${name}" (source, variables, registers, stack, breakpoints, disassembly, memory, output, threads, xen, command).`);
   return p;
 }
 

@@ -12,6 +12,8 @@ import { gutterMarks, renderSource, scrollTo } from './source-view.js';
 import { Line } from './text.js';
 import type { Theme } from './theme.js';
 import { renderTreeRow } from './var-tree.js';
+import { renderThreads } from './threads-pane.js';
+import { xenPaneLines } from './xen-pane.js';
 import { displayKey, type ActionId, type KeyContext, type Keymap } from './keymap.js';
 import type { SessionState } from '../core/api.js';
 
@@ -41,9 +43,9 @@ export function quitQuestion(state: SessionState | 'starting', canExecute = true
 
 const TITLES: Record<PaneId, string> = {
   source: 'Source', variables: 'Variables', registers: 'Registers', stack: 'Call stack', breakpoints: 'Breakpoints',
-  command: 'Command', disassembly: 'Disassembly', memory: 'Memory', output: 'Program output',
+  command: 'Command', disassembly: 'Disassembly', memory: 'Memory', output: 'Program output', threads: 'Threads', xen: 'Xen domain',
 };
-const ALL: PaneId[] = ['source', 'variables', 'registers', 'stack', 'breakpoints', 'command', 'disassembly', 'memory', 'output'];
+const ALL: PaneId[] = ['source', 'variables', 'registers', 'stack', 'breakpoints', 'command', 'disassembly', 'memory', 'output', 'threads', 'xen'];
 
 export class View {
   layout: Layout;
@@ -84,6 +86,8 @@ export class View {
       case 'disassembly': return m.disasm.length;
       case 'memory': return m.memory ? hexRows(m.memoryAddr ?? 0n, m.memory, w).length : 0;
       case 'output': return m.outputLines().length;
+      case 'threads': return m.live.threads.length;
+      case 'xen': return m.live.xen ? xenPaneLines(m.live.xen).length : 0;
     }
   }
 
@@ -94,7 +98,8 @@ export class View {
     const left = id === 'source' ? this.model.sourceLeft : id === 'command' ? 0 : this.model.lists[id].left;
     // Scrolled sideways or zoomed: say so in the title, with the key that goes back.
     const notes = [left ? `col ${left + 1}` : '', this.layout.zoom === id ? `zoomed, ${this.ctl.keymap.hint('zoom', 'pane', 'global')} restores` : '', right].filter(Boolean);
-    this.screen.surface(id).set([renderTitle(TITLES[id], r.width, focused, this.theme, notes.join('  ')), ...body(r.width, r.height - 1)]);
+    const title = id === 'output' && this.model.session.xen ? 'Guest console' : id === 'threads' && this.model.session.xen ? 'vCPUs' : TITLES[id];
+    this.screen.surface(id).set([renderTitle(title, r.width, focused, this.theme, notes.join('  ')), ...body(r.width, r.height - 1)]);
   }
 
   render(): void {
@@ -206,7 +211,18 @@ export class View {
       const lines = m.outputLines();
       const st = m.lists.output;
       const top = ctl.focus === 'output' ? st.top : Math.max(0, lines.length - h);
-      return renderText(lines, w, h, top, t, 'No output from the program (yet).');
+      return renderText(lines, w, h, top, t, m.session.xen ? 'No console output (yet).' : 'No output from the program (yet).');
+    });
+    this.pane('threads', `${m.live.threads.length || ''}`, (w, h) => {
+      const rows = m.live.threads;
+      const st = m.lists.threads;
+      st.cursor = Math.max(0, Math.min(st.cursor, rows.length - 1));
+      st.top = follow(st.cursor, st.top, h, rows.length);
+      return renderThreads(rows, w, h, st.top, ctl.focus === 'threads' ? st.cursor : undefined, t, st.left, m.state === 'stopped' ? 'No threads.' : 'The program is not running.');
+    });
+    this.pane('xen', running ? 'live' : '', (w, h) => {
+      const lines = m.live.xen ? xenPaneLines(m.live.xen, m.session.describe?.bind(m.session)) : [];
+      return renderText(lines, w, h, m.lists.xen.top, t, m.session.xen ? 'Reading the domain...' : 'The target is not a Xen domain.');
     });
 
     L.separators.forEach((r, i) => this.screen.surface(`sep${i}`).set(Array.from({ length: r.height }, () => new Line(1, t.style('separator')).add('\u2502').toString())));

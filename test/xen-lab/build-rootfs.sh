@@ -27,6 +27,9 @@ exec 9>"$LAB_CACHE/.rootfs.lock"
 flock 9   # two builds at once would trample each other's chroot
 
 PKGS=xen-utils-$LAB_XEN_SERIES,xen-hypervisor-$LAB_XEN_SERIES-amd64,linux-image-amd64,initramfs-tools,kmod,procps,iproute2,less,psmisc
+# Added after the first base trees were built: installed into an existing base tree too (tmux: the full-screen UI's
+# tests drive duster-tui in tmux inside dom0). Changing this list rebuilds the image, not the base tree.
+EXTRA_PKGS="tmux"
 
 t_start=$(now)
 if [ ! -e "$LAB_BASE/.duster-base-done" ]; then
@@ -70,9 +73,23 @@ else
   note "base tree cached ($LAB_BASE)"
 fi
 
-# The image depends on the base tree, the dom0 scripts and the node binary.
+if [ "$(cat "$LAB_BASE/.duster-extras" 2>/dev/null)" != "$EXTRA_PKGS" ]; then
+  note "installing $EXTRA_PKGS into the base tree"
+  # shellcheck disable=SC2086
+  {
+    chroot "$LAB_BASE" apt-get update &&
+    DEBIAN_FRONTEND=noninteractive chroot "$LAB_BASE" apt-get -y --no-install-recommends install $EXTRA_PKGS &&
+    chroot "$LAB_BASE" apt-get clean
+  } > "$LAB_CACHE/extras.log" 2>&1 || {
+    tail -20 "$LAB_CACHE/extras.log" >&2
+    die "apt-get install $EXTRA_PKGS in the base tree failed, log: $LAB_CACHE/extras.log"; }
+  rm -rf "$LAB_BASE"/var/lib/apt/lists/*
+  echo "$EXTRA_PKGS" > "$LAB_BASE/.duster-extras"
+fi
+
+# The image depends on the base tree (and its extra packages), the dom0 scripts and the node binary.
 inputs_hash=$(
-  { stat -c %Y "$LAB_BASE/.duster-base-done"; cat "$LAB_DIR/dom0/lab-init" "$LAB_DIR/dom0/lab-agent"; sha256sum "$NODE_BIN"; } | sha256sum | cut -c1-16)
+  { stat -c %Y "$LAB_BASE/.duster-base-done"; cat "$LAB_BASE/.duster-extras" "$LAB_DIR/dom0/lab-init" "$LAB_DIR/dom0/lab-agent"; sha256sum "$NODE_BIN"; } | sha256sum | cut -c1-16)
 if [ -e "$LAB_OUT/rootfs.img" ] && [ "$(cat "$LAB_OUT/rootfs.stamp" 2>/dev/null)" = "$inputs_hash" ]; then
   note "dom0 image cached ($LAB_OUT/rootfs.img)"
   exit 0
