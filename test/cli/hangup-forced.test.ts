@@ -15,6 +15,7 @@ async function withFrozenStub(run: HangupRun, body: () => Promise<void>): Promis
   }
 }
 
+// What stays patched: the user's breakpoint, and the dynamic linker's event breakpoint when the program has one (gdb plants it too).
 describe('shutdown with a stub that stops answering', () => {
   it('a hang-up still exits within 2 s and reports the patch it could not restore', async () => {
     const run = await HangupRun.start('line', 'trap');
@@ -22,7 +23,7 @@ describe('shutdown with a stub that stops answering', () => {
     await withFrozenStub(run, async () => {
       const ms = await run.hangUp();
       assert.ok(ms < 2500, `exit took ${ms} ms`);
-      assert.match(run.stderr, /^duster-tui: detach failed \(shutdown deadline passed\); could not restore 1 patched location\(s\): 0x[0-9a-f]+\n$/);
+      assert.match(run.stderr, /^duster-tui: detach failed \(shutdown deadline passed\); could not restore [12] patched location\(s\): 0x[0-9a-f]+(, 0x[0-9a-f]+)?\n$/);
     });
   });
 
@@ -35,7 +36,7 @@ describe('shutdown with a stub that stops answering', () => {
       assert.ok(!processEnded(run.dusterPid), 'the first SIGTERM waits for the (stuck) detach');
       const ms = await run.signal('SIGTERM');
       assert.ok(ms < 1500, `forced exit took ${ms} ms`);
-      assert.match(run.stderr, /^duster-tui: exit forced before the detach finished; could not restore 1 patched location\(s\): 0x[0-9a-f]+\n$/);
+      assert.match(run.stderr, /^duster-tui: exit forced before the detach finished; could not restore [12] patched location\(s\): 0x[0-9a-f]+(, 0x[0-9a-f]+)?\n$/);
     });
   });
 });
