@@ -315,9 +315,18 @@ export class SessionExecution extends SessionQueries {
    * breakpoint is: the library list is read again only when the dynamic linker says it changed, never at a
    * stop that did not involve it (gdbserver computes the list by walking the link map: a round trip per stop).
    */
+  /**
+   * Where library events are caught: the trap strategy only. A spin site on the dynamic linker's tiny
+   * r_brk (endbr64; ret) left the program dying after a detach while running (5 of 8 hang-up runs);
+   * with spin the list is read again at the stops the user sees instead.
+   */
+  private libraryEventAddress(): bigint | undefined {
+    return this.strategy === 'trap' ? this.images.eventAddress : undefined;
+  }
+
   private armLibraryEvents(): void {
     this.run.removeOwnersWithPrefix('solib');
-    const at = this.images.eventAddress;
+    const at = this.libraryEventAddress();
     if (at !== undefined) this.run.addSite(at, 'solib');
   }
 
@@ -326,7 +335,7 @@ export class SessionExecution extends SessionQueries {
    * libraries loaded or unloaded since are taken in (bt into them, break in them).
    */
   protected async refreshLibraries(): Promise<void> {
-    if (!this.images.followed || this.closing || this.images.eventAddress !== undefined) return; // on the way out nobody asks about libraries
+    if (!this.images.followed || this.closing || this.libraryEventAddress() !== undefined) return; // on the way out nobody asks about libraries
     const before = this.images.set.libraries.length;
     const added = await this.images.refresh().catch(() => []);
     if (added.length || this.images.set.libraries.length !== before) {
