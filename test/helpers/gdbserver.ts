@@ -36,6 +36,22 @@ function stderrWrapper(): string {
 }
 
 /**
+ * gdbserver 13 (Debian 12) damages the AVX-512 state of a thread it stops and resumes, on machines
+ * that have AVX-512: glibc's EVEX string functions then answer wrongly (strchrnul missed the '%' of
+ * "worker-%d" after 84 of 211 interrupts, with a bare client sending only vCont;c and \x03). A plain
+ * ptrace tracer stopping threads the same way, reading and writing their xstate back, damages
+ * nothing; nor does gdbserver once glibc uses its AVX2 functions. Tests stop programs far more often
+ * than users do (the spin strategy interrupts to look), so the programs they debug use AVX2.
+ * test/target/spin-polling-intact.test.ts fails without this (42 wrong scans in 3 s).
+ */
+const AVX512_STRING_FUNCTIONS_OFF = 'glibc.cpu.hwcaps=-AVX512F,-AVX512VL,-AVX512BW';
+
+function withoutAvx512StringFunctions(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const tunables = env.GLIBC_TUNABLES ? `${env.GLIBC_TUNABLES}:${AVX512_STRING_FUNCTIONS_OFF}` : AVX512_STRING_FUNCTIONS_OFF;
+  return { ...env, GLIBC_TUNABLES: tunables };
+}
+
+/**
  * Starts `gdbserver --once 127.0.0.1:0 exe ...args` and resolves once it listens. gdbserver picks a
  * free port itself (port 0), so parallel tests never collide. The program starts stopped at its
  * first instruction (in ld.so for dynamic executables); connect with GdbRemoteTarget.connect(host, port).
@@ -47,6 +63,7 @@ export function startGdbserver(exe: string, args: string[] = [], opts: { cwd?: s
   const host = '127.0.0.1';
   const proc = spawn('gdbserver', ['--once', '--wrapper', stderrWrapper(), '--', `${host}:0`, exe, ...args], {
     cwd: opts.cwd,
+    env: withoutAvx512StringFunctions(process.env),
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
