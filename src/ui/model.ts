@@ -28,6 +28,13 @@ export type { DisasmLine } from './disasm-model.js';
 
 export const LOG_MAX = 5000;
 
+/**
+ * A stop is painted once, when its frames, registers and variables are in, or after this long when
+ * the target is slow (a Xen guest under emulation): painting each answer as it arrived cost a full
+ * 200x60 repaint per answer, about 25 ms of CPU per step.
+ */
+export const STOP_PAINT_MS = 150;
+
 export class UiModel {
   state: SessionState | 'starting' = 'starting';
   stop: StopInfo | undefined;
@@ -83,6 +90,10 @@ export class UiModel {
   /** Incremented on every stop/run so late answers of an older refresh are dropped. */
   private generation = 0;
 
+  /** Refreshes whose end the screen waits for, and whether something changed meanwhile. */
+  private held = 0;
+  private changedWhileHeld = false;
+
   constructor(readonly session: SessionPort, readonly program: ProgramPort | undefined, private readonly changed: () => void, disassembler?: Disassembler) {
     this.dis = new DisasmState(disassembler, program?.functionStart ? (pc) => program.functionStart!(pc) : undefined);
     this.live = new LivePanes(session, (text) => this.addOutput(text));
@@ -97,7 +108,7 @@ export class UiModel {
     for (const l of lines) this.log.push({ text: l, kind });
     if (this.log.length > LOG_MAX) this.log.splice(0, this.log.length - LOG_MAX);
     this.logScroll = 0;
-    this.changed();
+    this.notify();
   }
 
   addOutput(text: string): void {
@@ -112,6 +123,32 @@ export class UiModel {
     return this.outputPartial ? [...this.output, this.outputPartial] : this.output;
   }
 
+  private notify(): void {
+    if (this.held > 0) this.changedWhileHeld = true;
+    else this.changed();
+  }
+
+  /** Paints nothing until `work` ends (or STOP_PAINT_MS passes), then once if anything changed. */
+  private holdPaintFor(work: Promise<void>): void {
+    this.held++;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      clearTimeout(timer);
+      if (--this.held > 0 || !this.changedWhileHeld) return;
+      this.changedWhileHeld = false;
+      this.changed();
+    };
+    const timer = setTimeout(release, STOP_PAINT_MS);
+    work.then(release, release);
+  }
+
+  /** refresh(), with the screen painted once when it is done. */
+  private refreshThenPaint(isStop: boolean): void {
+    this.holdPaintFor(this.refresh(isStop));
+  }
+
   /** Applies a Session event; data that needs queries is fetched asynchronously. */
   onEvent(e: SessionEvent): void {
     switch (e.type) {
@@ -121,7 +158,7 @@ export class UiModel {
         this.exitText = undefined;
         this.selectedFrame = 0;
         this.showLocation(e.stop.location.fullPath ?? e.stop.location.file, e.stop.location.file, e.stop.location.line);
-        void this.refresh(true);
+        this.refreshThenPaint(true);
         break;
       case 'running':
         this.state = 'running';
@@ -152,14 +189,14 @@ export class UiModel {
           this.stop = this.session.lastStop;
           const l = this.stop?.location;
           if (l) this.showLocation(l.fullPath ?? l.file, l.file, l.line);
-          void this.refresh(true);
-        } else void this.refresh(false);
+          this.refreshThenPaint(true);
+        } else this.refreshThenPaint(false);
         break;
       case 'error':
         this.addLog(e.message, 'err');
         break;
     }
-    this.changed();
+    this.notify();
   }
 
   /** Re-reads the session's current state (at start, or after a command that changed it). */
@@ -173,9 +210,9 @@ export class UiModel {
       this.selectedFrame = this.session.selectedFrame;
       const l = this.stop.location;
       this.showLocation(l.fullPath ?? l.file, l.file, l.line);
-      void this.refresh(true);
+      this.refreshThenPaint(true);
     } else if (!this.file) this.showLocation(undefined, undefined, undefined); // before `run`: main's source, as gdb's TUI
-    this.changed();
+    this.notify();
   }
 
   /** Shows `path` in the source pane with `line` visible (and the cursor on it). */
@@ -264,11 +301,11 @@ export class UiModel {
       this.regs = [];
       this.addLog(`registers: ${e instanceof Error ? e.message : String(e)}`, 'err');
     }
-    this.changed();
+    this.notify();
     const scope = f ? `${f.location.function ?? '?'}@${f.cfa ?? f.level}` : 'none';
     await this.vars.refresh(s, scope, isStop);
     if (gen !== this.generation) return;
-    this.changed();
+    this.notify();
     await this.extrasLocked(gen, isStop);
   }
 
@@ -292,7 +329,7 @@ export class UiModel {
     }
     if (this.shown.includes('memory') && this.memoryExpr) await this.memoryLocked(gen);
     await this.live.stopped(this.shown);
-    this.changed();
+    this.notify();
   }
 
   /** Loads code above the disassembly window; cursor and scroll stay on the same rows. */
@@ -303,7 +340,7 @@ export class UiModel {
       const st = this.lists.disassembly;
       st.cursor = Math.max(0, st.cursor + n - 1);
       st.top = Math.min(st.top + n, st.cursor);
-      this.changed();
+      this.notify();
     });
   }
 
@@ -345,9 +382,9 @@ export class UiModel {
     }
     if (this.state === 'stopped' && s.selectedFrame !== this.selectedFrame) {
       this.selectedFrame = s.selectedFrame;
-      void this.refresh(false);
+      this.refreshThenPaint(false);
     }
-    this.changed();
+    this.notify();
   }
 
   /** Whether a breakpoint location (debug-info name or full path) is the file shown in the source pane. */
