@@ -35,6 +35,9 @@ export const LOG_MAX = 5000;
  */
 export const STOP_PAINT_MS = 150;
 
+/** A resume shows "running" only if the program is still running after this long (a step usually is not). */
+export const RUN_PAINT_MS = 50;
+
 export class UiModel {
   state: SessionState | 'starting' = 'starting';
   stop: StopInfo | undefined;
@@ -93,6 +96,8 @@ export class UiModel {
   /** Refreshes whose end the screen waits for, and whether something changed meanwhile. */
   private held = 0;
   private changedWhileHeld = false;
+  /** Ends the hold a resume put on painting. */
+  private endRunHold: (() => void) | undefined;
 
   constructor(readonly session: SessionPort, readonly program: ProgramPort | undefined, private readonly changed: () => void, disassembler?: Disassembler) {
     this.dis = new DisasmState(disassembler, program?.functionStart ? (pc) => program.functionStart!(pc) : undefined);
@@ -124,12 +129,17 @@ export class UiModel {
   }
 
   private notify(): void {
-    if (this.held > 0) this.changedWhileHeld = true;
-    else this.changed();
+    if (!this.paintHeld()) this.changed();
   }
 
-  /** Paints nothing until `work` ends (or STOP_PAINT_MS passes), then once if anything changed. */
-  private holdPaintFor(work: Promise<void>): void {
+  /** True while a stop's refresh is under way: the paint asked for now comes once it is done. */
+  paintHeld(): boolean {
+    if (this.held > 0) this.changedWhileHeld = true;
+    return this.held > 0;
+  }
+
+  /** Paints nothing until `work` ends (or `ms` pass), then once if anything changed. */
+  private holdPaintFor(work: Promise<void>, ms = STOP_PAINT_MS): void {
     this.held++;
     let released = false;
     const release = (): void => {
@@ -140,7 +150,7 @@ export class UiModel {
       this.changedWhileHeld = false;
       this.changed();
     };
-    const timer = setTimeout(release, STOP_PAINT_MS);
+    const timer = setTimeout(release, ms);
     work.then(release, release);
   }
 
@@ -151,6 +161,11 @@ export class UiModel {
 
   /** Applies a Session event; data that needs queries is fetched asynchronously. */
   onEvent(e: SessionEvent): void {
+    // The stop's own hold starts below, before this one ends (a microtask later): one paint.
+    if (e.type === 'stopped' || e.type === 'exited') {
+      this.endRunHold?.();
+      this.endRunHold = undefined;
+    }
     switch (e.type) {
       case 'stopped':
         this.state = 'stopped';
@@ -162,6 +177,8 @@ export class UiModel {
         break;
       case 'running':
         this.state = 'running';
+        this.endRunHold?.();
+        this.holdPaintFor(new Promise((resolve) => (this.endRunHold = resolve)), RUN_PAINT_MS);
         this.generation++;
         this.live.running();
         break;

@@ -35,12 +35,14 @@ export class Surface {
   private last = '';
   private rect: Rect | undefined;
 
-  constructor(private readonly box: Widgets.BoxElement) {}
+  /** `touched` is told whenever what the surface shows changes (the screen repaints only then). */
+  constructor(private readonly box: Widgets.BoxElement, private readonly touched: () => void) {}
 
   /** Places the surface, or hides it when `rect` is undefined. */
   place(rect: Rect | undefined): void {
     const same = rect && this.rect && rect.left === this.rect.left && rect.top === this.rect.top && rect.width === this.rect.width && rect.height === this.rect.height;
-    if (same) return;
+    if (same || (!rect && !this.rect)) return;
+    this.touched();
     this.rect = rect;
     if (!rect || rect.width <= 0 || rect.height <= 0) {
       this.box.hide();
@@ -66,11 +68,15 @@ export class Surface {
   set(lines: readonly string[]): void {
     const text = lines.join('\n');
     if (text === this.last) return;
+    this.touched();
     this.last = text;
     this.box.setContent(text);
   }
 
   front(): void {
+    const siblings = this.box.parent?.children;
+    if (siblings && siblings[siblings.length - 1] === this.box) return;
+    this.touched();
     this.box.setFront();
   }
 }
@@ -137,7 +143,7 @@ export class TuiScreen {
     let s = this.surfaces.get(id);
     if (!s) {
       const box = blessed.box({ parent: this.screen, tags: false, wrap: false, hidden: true, left: 0, top: 0, width: 1, height: 1 } as Widgets.BoxOptions);
-      s = new Surface(box);
+      s = new Surface(box, () => (this.touched = true));
       this.surfaces.set(id, s);
     }
     return s;
@@ -171,11 +177,19 @@ export class TuiScreen {
   private mouse = false;
 
   onResize(handler: () => void): void {
-    this.screen.on('resize', handler);
+    this.screen.on('resize', () => {
+      this.touched = true;
+      handler();
+    });
   }
 
+  /** Something shown changed since the last render (a render without changes costs a whole-screen diff). */
+  private touched = true;
+
   render(): void {
-    if (!this.dead) this.screen.render();
+    if (this.dead || !this.touched) return;
+    this.touched = false;
+    this.screen.render();
   }
 
   /** Forces a full repaint (Ctrl-L). */

@@ -16,6 +16,11 @@ import { isStopReply, parseStopReply, type StopReply } from './stop-reply.js';
 import { RemoteThreads } from './threads.js';
 import { remoteFailure } from './util.js';
 import { RemoteProcessImage } from './process-image.js';
+import { StackCache } from './stack-cache.js';
+import { SP_REGISTER } from '../../arch/x86-64/registers.js';
+
+/** Packets that only read: the stack cache survives them (m memory, g/p registers, H thread selection, thread and library lists). */
+const READS_ONLY = /^(m|g$|p[0-9a-f]+$|Hg|qXfer:(threads|libraries|libraries-svr4|auxv|features|exec-file):read|qfThreadInfo|qsThreadInfo|qC$|qThreadExtraInfo)/;
 
 export type { GdbRemoteOptions } from './negotiate.js';
 
@@ -40,6 +45,7 @@ export class GdbRemoteTarget implements Target {
   onOutput?: (text: string) => void;
 
   private readonly memory: RemoteMemory;
+  private readonly stackCache = new StackCache();
   private readonly threads: RemoteThreads;
   private readonly registers: RegisterCache;
   private readonly stops: StopControl;
@@ -121,27 +127,33 @@ export class GdbRemoteTarget implements Target {
     return this.threads.refresh();
   }
 
-  readRegister(vcpu: number, name: string): Promise<bigint | undefined> {
-    return this.registers.readOne(vcpu, name);
+  async readRegister(vcpu: number, name: string): Promise<bigint | undefined> {
+    const value = await this.registers.readOne(vcpu, name);
+    if (name === SP_REGISTER) this.stackCache.noteStackPointer(value);
+    return value;
   }
 
   async readRegisters(vcpu: number): Promise<RegisterSet> {
     this.checkStopped();
-    return this.registers.read(vcpu);
+    const regs = await this.registers.read(vcpu);
+    this.stackCache.noteStackPointer(regs.get(SP_REGISTER));
+    return regs;
   }
 
   async writeRegisters(vcpu: number, regs: RegisterSet): Promise<void> {
     this.checkStopped();
+    this.stackCache.clear();
     return this.registers.write(vcpu, regs);
   }
 
   async readMemory(addr: bigint, len: number): Promise<Uint8Array> {
     this.checkStopped();
-    return this.memory.read(addr, len);
+    return this.stackCache.read(addr, len, (a, n) => this.memory.read(a, n));
   }
 
   async writeMemory(addr: bigint, data: Uint8Array): Promise<void> {
     this.checkStopped();
+    this.stackCache.clear();
     return this.memory.write(addr, data);
   }
 
@@ -195,6 +207,7 @@ export class GdbRemoteTarget implements Target {
       const action = opts.step !== undefined ? 's' : 'c';
       packet = sig ? `${action.toUpperCase()}${sig}` : action;
     }
+    this.stackCache.clear();
     await this.stops.start(packet);
   }
 
@@ -352,6 +365,8 @@ export class GdbRemoteTarget implements Target {
   }
 
   private request(packet: string | Uint8Array): Promise<string> {
+    // Anything but a read may change memory (a write, a monitor command, a new process): stack lines are stale.
+    if (typeof packet !== 'string' || !READS_ONLY.test(packet)) this.stackCache.clear();
     return this.conn.request(packet);
   }
 
