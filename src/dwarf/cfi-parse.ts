@@ -1,6 +1,7 @@
 // Call-frame information parser: CIEs and FDEs of .eh_frame and .debug_frame, pointer encodings, FDE index by pc.
 import { ByteReader } from '../util/byte-reader.js';
 import { FormatError } from '../util/errors.js';
+import { EhFrameSearchTable } from './eh-frame-hdr.js';
 
 /** Pointer encodings of .eh_frame (DW_EH_PE_*): low nibble = format, bits 4-6 = application, 0x80 = indirect. */
 export const DW_EH_PE = {
@@ -102,8 +103,56 @@ export class CfiTable {
     return [...this.cies.values()].sort((a, b) => a.offset - b.offset);
   }
 
-  /** The FDE whose range holds `pc`, by binary search over FDEs sorted by start address. */
+  /** .eh_frame_hdr's table, when the section has one: single FDEs are parsed on demand through it. */
+  private searchTable: EhFrameSearchTable | undefined;
+  /** Run-time minus header address of the table's locations (found from its first FDE). */
+  private searchDelta: bigint | undefined;
+  private readonly fdeByOffset = new Map<number, Fde | null>();
+
+  /** Uses .eh_frame_hdr's search table (`hdrAddress`, `ehFrameAddress`: the sections' addresses in the file). */
+  useSearchTable(hdr: Uint8Array, hdrAddress: bigint, ehFrameAddress: bigint): void {
+    this.searchTable = EhFrameSearchTable.parse(hdr, hdrAddress, ehFrameAddress);
+  }
+
+  /** The FDE for `pc` found through the search table; undefined when it has none (the full parse then decides). */
+  private fdeFromSearchTable(pc: bigint): Fde | undefined {
+    const t = this.searchTable!;
+    if (this.searchDelta === undefined) {
+      const first = this.fdeAtOffset(t.offsetAt(0));
+      if (!first) {
+        this.searchTable = undefined;
+        return undefined;
+      }
+      this.searchDelta = first.pcBegin - t.locationAt(0);
+    }
+    const i = t.entryFor(pc - this.searchDelta);
+    const fde = i === undefined ? undefined : this.fdeAtOffset(t.offsetAt(i));
+    return fde && pc >= fde.pcBegin && pc < fde.pcEnd ? fde : undefined;
+  }
+
+  private fdeAtOffset(offset: number): Fde | undefined {
+    let fde = this.fdeByOffset.get(offset);
+    if (fde === undefined) {
+      try {
+        fde = this.parseEntry(offset).fde ?? null;
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+        fde = null;
+      }
+      this.fdeByOffset.set(offset, fde);
+    }
+    return fde ?? undefined;
+  }
+
+  /**
+   * The FDE whose range holds `pc`: through .eh_frame_hdr when there is one, else (or when it has no
+   * answer) by binary search over all FDEs sorted by start address.
+   */
   fdeForPc(pc: bigint): Fde | undefined {
+    if (this.searchTable && !this.sorted) {
+      const fde = this.fdeFromSearchTable(pc);
+      if (fde) return fde;
+    }
     const s = (this.sorted ??= this.fdes().filter((f) => f.pcEnd > f.pcBegin).sort((a, b) => (a.pcBegin < b.pcBegin ? -1 : a.pcBegin > b.pcBegin ? 1 : 0)));
     let lo = 0;
     let hi = s.length - 1;

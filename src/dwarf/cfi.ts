@@ -22,7 +22,10 @@ export class Cfi {
     if (eh && eh.size) {
       const got = elf.section('.got');
       const text = elf.section('.text');
-      tables.push(new CfiTable(elf.data(eh), { kind: 'eh_frame', sectionAddress: eh.addr, dataBase: got?.addr, textBase: text?.addr, loadBias: elf.bias }));
+      const table = new CfiTable(elf.data(eh), { kind: 'eh_frame', sectionAddress: eh.addr, dataBase: got?.addr, textBase: text?.addr, loadBias: elf.bias });
+      const hdr = elf.section('.eh_frame_hdr');
+      if (hdr && hdr.size) table.useSearchTable(elf.data(hdr), hdr.addr, eh.addr);
+      tables.push(table);
     }
     return new Cfi(tables);
   }
