@@ -1,5 +1,5 @@
 // .eh_frame_hdr's sorted search table (initial location -> FDE): a pc's FDE without parsing all of .eh_frame.
-import { DW_EH_PE } from './cfi-parse.js';
+import { DW_EH_PE } from './eh-pe.js';
 
 /** Size in bytes of a header field with pointer encoding `enc`, when it is a fixed-size one. */
 function fixedSize(enc: number): number | undefined {
