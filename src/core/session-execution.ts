@@ -132,7 +132,7 @@ export class SessionExecution extends SessionQueries {
       c = hit ? { kind: 'breakpoint', breakpoint: hit.id } : { kind: 'step' };
     } else c = { kind: 'step' };
     // Frame 0 as gdb shows it: an inlined call starting at the pc may be hidden (then the stop is at its call site).
-    const top = (await this.frames(1).catch(() => []))[0];
+    const top = await this.topFrameForReport().catch(() => undefined);
     // Otherwise the pc's own place, where a trampoline without CFI is known by its code.
     const location = top && (top.inlined || top.callee) ? this.frameLocation(top) : await this.locationOfPc(raw.vcpu);
     const stop: StopInfo = { vcpu: raw.vcpu, cause: c, location };

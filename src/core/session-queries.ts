@@ -255,6 +255,18 @@ export class SessionQueries {
     return frames;
   }
 
+  /**
+   * Frame 0 as a stop report needs it (its pc and the inlined calls there), built from the pc the
+   * stop reply brought: no full register read, which a line step that prints only its line never needs.
+   * Not cached, since its register set holds only the pc.
+   */
+  async topFrameForReport(): Promise<Frame | undefined> {
+    if (this.frameCache || !this.target.readRegister) return (await this.frames(1))[0];
+    const pc = await this.run.pcOf(this.vcpu);
+    const real = await this.unwinder.backtrace(new Map([[x86_64.pcRegister, pc]]), 1);
+    return withInlineFrames(real, (a) => this.programAt(a), real[0] ? this.hiddenInlineCalls(real[0].pc) : 0)[0];
+  }
+
   /** How many inlined calls that start at frame 0's `pc` this stop hides (computed once per stop and thread). */
   protected hiddenInlineCalls(pc: bigint): number {
     const st = this.inlineStop;
@@ -269,8 +281,9 @@ export class SessionQueries {
 
   /** How many inlined calls starting at frame 0's pc are hidden now (after a `step` into some of them: fewer). */
   async hiddenInlineNow(): Promise<number> {
-    const f0 = (await this.frames(1))[0];
-    return f0 ? this.hiddenInlineCalls(f0.pc) : 0;
+    // Only frame 0's pc matters: the stop reply's, with no full register read.
+    const pc = this.frameCache?.frames[0]?.pc ?? (await this.run.pcOf(this.vcpu));
+    return this.hiddenInlineCalls(pc);
   }
 
   /** Stepping decided what frame 0 shows at `pc`: `hidden` inlined calls stay hidden (gdb's step_into_inline_frame). */
