@@ -3,6 +3,7 @@ import { x86_64 } from '../arch/arch.js';
 import { groupRegisters, pseudoParts, REGISTER_GROUPS, type RegisterGroup } from '../arch/x86-64/register-groups.js';
 import { formatInner, formatValue, type PrintEnv } from '../eval/format.js';
 import { registerInfo } from '../eval/registers.js';
+import { readReg, SUB_REGISTERS } from '../arch/x86-64/registers.js';
 import { bigIntToBytes, BYTE_OK, BYTE_UNAVAILABLE, Value } from '../eval/value.js';
 import { resolve } from '../symbols/types.js';
 import { UserError } from '../util/errors.js';
@@ -41,7 +42,7 @@ async function registerLine(s: Session, name: string, v: bigint, states?: Uint8A
     if (name === x86_64.pcRegister) natural = s.programAt(v).formatAddress(v);
     else if (name === x86_64.flagsRegister) natural = x86_64.formatFlags(v);
     else if (POINTER_REGS.has(name)) natural = hex(v);
-    else natural = BigInt.asIntN(64, v).toString();
+    else natural = BigInt.asIntN(SUB_REGISTERS.get(name)?.bits ?? 64, v).toString();
     return padTo(head + hex(v), VALUE_COLUMN_2) + natural;
   }
   const size = info.bits / 8;
@@ -68,7 +69,8 @@ function selection(args: string[], available: readonly string[], all: boolean): 
   for (const a of args) {
     const name = a.replace(/^\$/, '');
     const parts = pseudoParts(name);
-    if (have.has(name) || (parts && parts.every((p) => have.has(p.name)))) out.push(name);
+    const sub = SUB_REGISTERS.get(name);
+    if (have.has(name) || (parts && parts.every((p) => have.has(p.name))) || (sub && have.has(sub.full))) out.push(name);
     else if ((REGISTER_GROUPS as readonly string[]).includes(name)) out.push(...groupRegisters(available, name as RegisterGroup));
     else throw new UserError(`Invalid register \`${name}'`);
   }
@@ -93,6 +95,15 @@ export async function registerRows(s: Session, args: string[], all = false): Pro
   const frame = s.selectedFrame > 0 ? await s.frame() : undefined;
   const rows: RegisterRow[] = [];
   for (const name of names) {
+    // A part of a general register (eax, ax, al, r8d...): gdb's pseudo-register, cut from the full one.
+    // gdb 13 reads pseudo-registers from the thread's registers in every frame (after `up`, ebp is
+    // frame 0's), unlike the full ones: so do we.
+    const sub = SUB_REGISTERS.get(name);
+    if (sub && sub.full !== name) {
+      const v = readReg(regs, name);
+      if (v !== undefined) rows.push({ name, line: await registerLine(s, name, v) });
+      continue;
+    }
     let v = 0n;
     const parts = pseudoParts(name) ?? [{ name, bits: registerInfo(name)?.bits ?? 64 }];
     const states: number[] = [];

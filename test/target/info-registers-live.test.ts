@@ -22,3 +22,15 @@ test('info registers at a breakpoint equals gdb over the same gdbserver (names, 
     assert.equal(ours.find((l) => shape(l) === name), theirs.find((l) => shape(l) === name), `info registers: ${name}`);
   }
 });
+
+test('info registers with parts of general registers (eax ax al ah r8d r9w r10l edi) in frame 0 and after up: equal to gdb', async () => {
+  const exe = compileFixture(['demo/kernel.c'], ['-g', '-O0', '-no-pie'], 'demo-regs');
+  const parts = 'info registers eax ax al ah r8d r9w r10l edi esp';
+  const commands = ['break demo', 'continue', parts, 'up', 'info registers ebp ebx esp', 'info registers nosuch'];
+  const run = await runDuster(exe, [...commands, 'kill']);
+  const gdb = await runGdbRemote(exe, [...commands, 'kill']);
+  const theirs = rows(gdb);
+  assert.equal(theirs.length, 12, `gdb printed every part:\n${gdb}`);
+  assert.deepEqual(rows(run.stdout), theirs, run.stdout + run.stderr);
+  assert.match(run.stderr + run.stdout, /^Invalid register `nosuch'$/m);
+});
