@@ -248,11 +248,16 @@ export class SessionQueries {
     this.requireStopped();
     const c = this.frameCache;
     if (c && (c.complete || (limit !== undefined && c.frames.length >= limit))) return limit === undefined ? c.frames : c.frames.slice(0, limit);
-    const real = await this.unwinder.backtrace(await this.target.readRegisters(this.vcpu), limit);
-    let frames = withInlineFrames(real, (pc) => this.programAt(pc), real[0] ? this.hiddenInlineCalls(real[0].pc) : 0);
-    if (limit !== undefined) frames = frames.slice(0, limit);
+    const { real, frames } = await this.unwindFrom(await this.target.readRegisters(this.vcpu), limit);
     this.frameCache = { frames, complete: limit === undefined || real.length < limit };
     return frames;
+  }
+
+  /** Real frames unwound from `regs`, and the frames shown (inlined calls split out), at most `limit`. */
+  private async unwindFrom(regs: RegisterSet, limit?: number): Promise<{ real: Frame[]; frames: Frame[] }> {
+    const real = await this.unwinder.backtrace(regs, limit);
+    const frames = withInlineFrames(real, (pc) => this.programAt(pc), real[0] ? this.hiddenInlineCalls(real[0].pc) : 0);
+    return { real, frames: limit === undefined ? frames : frames.slice(0, limit) };
   }
 
   /**
@@ -263,8 +268,7 @@ export class SessionQueries {
   async topFrameForReport(): Promise<Frame | undefined> {
     if (this.frameCache || !this.target.readRegister) return (await this.frames(1))[0];
     const pc = await this.run.pcOf(this.vcpu);
-    const real = await this.unwinder.backtrace(new Map([[x86_64.pcRegister, pc]]), 1);
-    return withInlineFrames(real, (a) => this.programAt(a), real[0] ? this.hiddenInlineCalls(real[0].pc) : 0)[0];
+    return (await this.unwindFrom(new Map([[x86_64.pcRegister, pc]]), 1)).frames[0];
   }
 
   /** How many inlined calls that start at frame 0's `pc` this stop hides (computed once per stop and thread). */

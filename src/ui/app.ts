@@ -116,21 +116,18 @@ export function runTui(opts: TuiOptions): Promise<void> {
   let view: View | undefined;
   const renderNow = (): void => {
     scheduled = false;
-    if (!view || done || model.paintHeld()) return;
+    // While the model gathers a stop, paints wait for it (at most STOP_PAINT_MS): one paint per stop.
+    if (!view || done || model.deferPaint()) return;
     view.render();
     opts.onFrame?.();
   };
-  // While the model gathers a stop, paints wait for it (at most STOP_PAINT_MS): one paint per stop.
-  const paint = (): void => {
+  const schedule = (): void => {
     if (scheduled) return;
     scheduled = true;
     setImmediate(renderNow);
   };
-  const schedule = (): void => {
-    if (!model.paintHeld()) paint();
-  };
 
-  const model: UiModel = new UiModel(session, port, paint, disassembler(program, opts.interpreter.ctx));
+  const model: UiModel = new UiModel(session, port, schedule, disassembler(program, opts.interpreter.ctx));
   if (sources) model.sources.locate = (p) => sources.locate(p);
   model.shown = [...new Set([...config.panes.show, ...(opts.showPanes ?? [])])];
   model.quitKillsProgram = !!opts.quitKills;

@@ -129,11 +129,11 @@ export class UiModel {
   }
 
   private notify(): void {
-    if (!this.paintHeld()) this.changed();
+    if (!this.deferPaint()) this.changed();
   }
 
-  /** True while a stop's refresh is under way: the paint asked for now comes once it is done. */
-  paintHeld(): boolean {
+  /** True while a stop's refresh is under way: the paint asked for now is deferred to its end. */
+  deferPaint(): boolean {
     if (this.held > 0) this.changedWhileHeld = true;
     return this.held > 0;
   }

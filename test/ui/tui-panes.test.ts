@@ -25,6 +25,13 @@ function paneRegisters(screen: string): Map<string, { text: string; changed: boo
 
 const STOP_AT_TOUCH = /breakpoint 1 at touch/;
 
+/** `break touch`, `continue`, and the stop there on screen. */
+async function stopAtTouch(tm: RealUi['tm']): Promise<void> {
+  await command(tm, 'break touch');
+  await command(tm, 'continue');
+  await tm.waitFor(STOP_AT_TOUCH, T, 'the stop at touch');
+}
+
 async function withUi(exe: string, body: (ui: RealUi) => Promise<void>, opts: Parameters<typeof startRealUi>[1] = {}): Promise<void> {
   const ui = await startRealUi(exe, { cols: 160, rows: 50, ...opts });
   try {
@@ -48,9 +55,7 @@ for (const flags of [['-g'], ['-g', '-O2']]) {
     assert.ok(changedByGdb.includes('rip') === false || changedByGdb.length > 0);
 
     await withUi(exe, async ({ tm }) => {
-      await command(tm, 'break touch');
-      await command(tm, 'continue');
-      await tm.waitFor(STOP_AT_TOUCH, T, 'the stop at touch');
+      await stopAtTouch(tm);
       await command(tm, 'up 2');
       await command(tm, 'layout zoom registers');
 
@@ -152,9 +157,7 @@ test('memory pane: bytes that changed since the previous stop are highlighted, a
   assert.ok(changed.some(Boolean) && !changed.every(Boolean), `one byte of buffer changes between the stops:\n${gdb}`);
 
   await withUi(exe, async ({ tm }) => {
-    await command(tm, 'break touch');
-    await command(tm, 'continue');
-    await tm.waitFor(STOP_AT_TOUCH, T, 'the stop at touch');
+    await stopAtTouch(tm);
     await command(tm, 'focus stack');
     tm.keys('M');
     tm.type('&buffer');
@@ -199,9 +202,7 @@ for (const flags of [['-g'], ['-g', '-O2']]) {
     let above: string[] = [];
 
     await withUi(exe, async ({ tm }) => {
-      await command(tm, 'break touch');
-      await command(tm, 'continue');
-      await tm.waitFor(STOP_AT_TOUCH, T, 'the stop at touch');
+      await stopAtTouch(tm);
       await command(tm, 'layout show asm');
       await command(tm, 'layout zoom asm');
 

@@ -142,7 +142,6 @@ export class GdbRemoteTarget implements Target {
 
   async writeRegisters(vcpu: number, regs: RegisterSet): Promise<void> {
     this.checkStopped();
-    this.stackCache.clear();
     return this.registers.write(vcpu, regs);
   }
 
@@ -153,7 +152,6 @@ export class GdbRemoteTarget implements Target {
 
   async writeMemory(addr: bigint, data: Uint8Array): Promise<void> {
     this.checkStopped();
-    this.stackCache.clear();
     return this.memory.write(addr, data);
   }
 
@@ -207,7 +205,7 @@ export class GdbRemoteTarget implements Target {
       const action = opts.step !== undefined ? 's' : 'c';
       packet = sig ? `${action.toUpperCase()}${sig}` : action;
     }
-    this.stackCache.clear();
+    this.stackCache.clear(); // the resume goes out through StopControl, not request()
     await this.stops.start(packet);
   }
 
