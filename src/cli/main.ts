@@ -53,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
   const ctx: CommandContext = { program, session: undefined, sources: new SourceFiles([process.cwd()]), out, list: {} };
   // (Not while shutting down: a stop reported on the way out is not the user's question.)
   ctx.sources.onMissing = (m) => void (ctx.session?.closing ? undefined : ctx.out.error(m));
+  ctx.sources.executableMtime = () => ctx.program?.loadedMtime ?? 0;
   // Corrupt debug info is found lazily, unit by unit: each problem is said once, where output goes now
   // (stderr, or the command log while the full screen runs), and the sound units keep answering.
   program?.dwarf.onWarning((m) => ctx.out.error(m));

@@ -3,12 +3,21 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
+/** gdb's source cache holds this many files; a file read again after leaving it is checked again. */
+const GDB_SOURCE_CACHE_ENTRIES = 5;
 
 export class SourceFiles {
   private readonly cache = new Map<string, string[] | null>();
   private readonly missingSaid = new Set<string>();
-  /** Where gdb's one-time "LINE\tFILE: No such file or directory." goes (the front end's error output). */
+  /** The files gdb's source cache would hold now, most recently used last (when its mtime check runs again). */
+  private readonly recent: string[] = [];
+  /**
+   * Where gdb's source-file messages go (the front end's error output): the one-time "LINE\tFILE: No such
+   * file or directory." and "warning: Source file is more recent than executable.".
+   */
   onMissing: (message: string) => void = () => {};
+  /** The executable's modification time in seconds when it was loaded (0: unknown, no check). */
+  executableMtime: () => number = () => 0;
 
   constructor(readonly searchDirs: string[] = [process.cwd()]) {}
 
@@ -27,6 +36,7 @@ export class SourceFiles {
 
   /** Lines of a file (index 0 = line 1), or undefined when it cannot be read. */
   lines(path: string): string[] | undefined {
+    this.checkAge(path);
     const hit = this.cache.get(path);
     if (hit !== undefined) return hit ?? undefined;
     const onDisk = this.locate(path);
@@ -43,6 +53,28 @@ export class SourceFiles {
     }
     this.cache.set(path, lines);
     return lines ?? undefined;
+  }
+
+  /**
+   * gdb warns each time a source file enters its source cache (5 files, the used one moved last) if the
+   * file is newer than the executable: the listing may not match the code.
+   */
+  private checkAge(path: string): void {
+    const at = this.recent.indexOf(path);
+    if (at >= 0) {
+      if (at !== this.recent.length - 1) [this.recent[at], this.recent[this.recent.length - 1]] = [this.recent[this.recent.length - 1]!, path];
+      return;
+    }
+    const onDisk = this.locate(path);
+    if (!onDisk) return;
+    if (this.recent.length >= GDB_SOURCE_CACHE_ENTRIES) this.recent.shift();
+    this.recent.push(path);
+    const exe = this.executableMtime();
+    try {
+      if (exe && exe < Math.floor(statSync(onDisk).mtimeMs / 1000)) this.onMissing('warning: Source file is more recent than executable.');
+    } catch {
+      // unreadable: the read itself says so
+    }
   }
 
   /** True the first time a missing file is reported (gdb says so once, then "LINE\tin FILE"). */

@@ -1,5 +1,6 @@
 // The program model's core: units, source files, line <-> address lookups and functions (Program adds breakpoint placement, info line, scopes).
 import { posix } from 'node:path';
+import { statSync } from 'node:fs';
 import { SHF_ALLOC, SHF_EXECINSTR, SHT_SYMTAB, type ElfFile } from '../elf/elf.js';
 import { DwarfFile } from '../dwarf/dwarf.js';
 import { DW_AT, DW_TAG } from '../dwarf/constants.js';
@@ -36,6 +37,14 @@ function symbolFile(elf: ElfFile, debug: ElfFile | undefined): ElfFile {
   return !full(elf) && full(debug) ? debug! : elf;
 }
 
+function mtimeSeconds(path: string): number {
+  try {
+    return Math.floor(statSync(path).mtimeMs / 1000);
+  } catch {
+    return 0;
+  }
+}
+
 /** The first layer of Program (see program.ts): per-unit models built lazily, files, lines and functions. */
 export class ProgramModel {
   private elfNow: ElfFile;
@@ -47,6 +56,8 @@ export class ProgramModel {
   private symbolsNow: ElfSymbols;
   private models = new Map<number, UnitModel>();
   private fileCache?: SourceFile[];
+  /** The file's modification time in whole seconds when it was opened (gdb's objfile mtime; 0 when unknown). */
+  readonly loadedMtime: number;
 
   /**
    * `elf` is the file that is loaded (code, sections); `debug`, when given, its separate debug file (a
@@ -56,6 +67,7 @@ export class ProgramModel {
     this.elfNow = elf;
     this.debugNow = debug;
     this.symbolsNow = new ElfSymbols(symbolFile(elf, debug));
+    this.loadedMtime = mtimeSeconds(elf.path);
   }
 
   /** The ELF file, at the current load bias. */

@@ -1,7 +1,7 @@
 // Test helper: compiles C fixtures with the machine's gcc into a per-run cache, and runs gdb as the oracle.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,13 +23,22 @@ export function compileFixture(sources: string[], flags: string[], name = 'prog'
   h.update(flags.join(' '));
   const outDir = join(CACHE, h.digest('hex').slice(0, 16));
   const out = join(outDir, name);
-  if (existsSync(out)) return out;
+  // A build older than its sources (a fresh checkout over a kept cache) would make gdb warn "Source file
+  // is more recent than executable." in every answer: rebuild it.
+  if (builtAfter(out, abs)) return out;
   mkdirSync(outDir, { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
   const cwd = dirname(abs[0]!);
   execFileSync('gcc', [...flags, '-o', tmp, ...abs.map((f) => f.slice(cwd.length + 1))], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   execFileSync('mv', ['-f', tmp, out]);
   return out;
+}
+
+/** Whether `out` exists and is newer than every one of `sources` (a kept build, still valid for gdb). */
+export function builtAfter(out: string, sources: string[]): boolean {
+  if (!existsSync(out)) return false;
+  const built = statSync(out).mtimeMs;
+  return sources.every((f) => statSync(f).mtimeMs <= built);
 }
 
 /** The standard build matrix every DWARF test runs over. */

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { FIXTURES } from './build.js';
+import { builtAfter, FIXTURES } from './build.js';
 
 /** Outside the tree and kept between runs: sqlite3.c takes 5 s (-O0) to 30 s (-O2) to compile on this machine. */
 export const SQLITE_CACHE = join(process.env.DUSTER_BENCH_CACHE ?? '/var/tmp/duster-bench', 'sqlite');
@@ -55,6 +55,6 @@ export function sqliteProgram(source: string, flags: string[], name = 'sqlite-pr
   // The source's directory is in the key: it is the compilation directory the debug info records, where the source is found.
   const key = createHash('sha256').update(readFileSync(abs)).update(abs).update(flags.join(' ')).update(obj).digest('hex').slice(0, 12);
   const exe = join(SQLITE_CACHE, `${name}-${key}`);
-  if (!existsSync(exe)) gccTo(exe, [...flags, `-I${SQLITE_CACHE}`, abs.slice(dirname(abs).length + 1), obj, '-lm'], dirname(abs));
+  if (!builtAfter(exe, [abs])) gccTo(exe, [...flags, `-I${SQLITE_CACHE}`, abs.slice(dirname(abs).length + 1), obj, '-lm'], dirname(abs));
   return exe;
 }
