@@ -95,11 +95,12 @@ export async function runLineMode(interpreter: Interpreter, ctx: CommandContext,
   };
   const savedConfirm = ctx.confirm;
   if (terminal) {
-    ctx.confirm = async (question) => {
+    ctx.confirm = async (question, emptyAnswer) => {
       for (;;) {
         process.stdout.write(question);
         const answer = (await nextLine())?.trim().toLowerCase();
-        if (answer === undefined) return true; // EOF answers yes, as gdb's query does
+        if (answer === undefined) return emptyAnswer ?? true; // EOF answers the default (yes for a plain query), as gdb's does
+        if (answer === '' && emptyAnswer !== undefined) return emptyAnswer;
         if (answer === 'y' || answer === 'yes') return true;
         if (answer === 'n' || answer === 'no') return false;
         process.stdout.write('Please answer y or n.\n');

@@ -5,7 +5,7 @@ import { resolveLocationSpec } from '../core/locations.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
-import { needSession, sessionOrLaunch } from './context.js';
+import { needSession, nquery, sessionOrLaunch } from './context.js';
 
 /** "kernel.c:73 if x > 3" -> spec and condition. */
 export function splitCondition(args: string): { spec: string; condition?: string } {
@@ -28,8 +28,10 @@ async function createBreakpoint(args: string, ctx: CommandContext, temporary: bo
   if (!ctx.session && !ctx.program) throw new UserError('No symbol table is loaded.  Use the "file" command.');
   const s = await sessionOrLaunch(ctx); // duster-tui PROG: the program's gdbserver starts with the first breakpoint
   const { spec, condition } = splitCondition(args);
-  const bp = await s.addBreakpoint(spec || defaultSpec(s), { temporary, ...(condition ? { condition } : {}) });
-  ctx.out.print(breakpointAnnouncement(bp) + '\n');
+  const mode = ctx.breakpointPending ?? 'auto';
+  const pending = async () => (mode === 'auto' ? nquery(ctx, 'Make breakpoint pending on future shared library load? ') : mode === 'on');
+  const bp = await s.addBreakpoint(spec || defaultSpec(s), { temporary, ...(condition ? { condition } : {}), pending });
+  if (bp) ctx.out.print(breakpointAnnouncement(bp) + '\n');
 }
 
 function defaultSpec(s: Session): string {

@@ -40,8 +40,10 @@ export interface CommandContext {
    * returns the session, the program created but not run yet. `args` replace the program's arguments.
    */
   launch?: (args?: string[]) => Promise<Session>;
-  /** Asks the user a yes/no question typed at a terminal (gdb's query); absent: the answer is yes. */
-  confirm?: (question: string) => Promise<boolean>;
+  /** Asks the user a yes/no question typed at a terminal (gdb's query; `emptyAnswer`: what an empty line means). */
+  confirm?: (question: string, emptyAnswer?: boolean) => Promise<boolean>;
+  /** gdb's `set breakpoint pending`: a breakpoint on a function not defined yet is made pending (on), refused (off) or asked about (auto). */
+  breakpointPending?: 'on' | 'off' | 'auto';
 }
 
 /** Auto-display expressions, shown after every stop (gdb's display). */
@@ -57,6 +59,18 @@ export interface DataState {
   displays: Display[];
   nextDisplay: number;
   examine: ExamineState;
+}
+
+/**
+ * The session while its program has frames (stopped, or a core file); without them gdb's words for what is
+ * missing: "No stack." (bt, frame, up, down), "No frame selected." (info locals, info args), "The program
+ * has no registers now." (info registers).
+ */
+export function needFrames(ctx: CommandContext, missing: string): Session {
+  const s = ctx.session;
+  if (!s || s.state === 'exited' || s.state === 'detached') throw new UserError(missing);
+  s.requireStopped();
+  return s;
 }
 
 export function needSession(ctx: CommandContext): Session {
@@ -75,6 +89,17 @@ export async function sessionOrLaunch(ctx: CommandContext, args?: string[]): Pro
  * gdb's query: asks when the command was typed at a terminal that can answer, else says the answer
  * as gdb does ("(y or n) [answered Y; input not from terminal]"). `question` ends with "? ".
  */
+/**
+ * gdb's nquery (the answer is no unless given): asked at a terminal that can answer; with no terminal gdb's
+ * "[answered N; input not from terminal]". The full screen, which cannot ask in the middle of a command, takes yes.
+ */
+export async function nquery(ctx: CommandContext, question: string): Promise<boolean> {
+  if (ctx.fromTerminal && ctx.confirm) return ctx.confirm(`${question}(y or [n]) `, false);
+  if (ctx.fromTerminal) return true;
+  ctx.out.print(`${question}(y or [n]) [answered N; input not from terminal]\n`);
+  return false;
+}
+
 export async function query(ctx: CommandContext, question: string): Promise<boolean> {
   if (ctx.fromTerminal && ctx.confirm) return ctx.confirm(`${question}(y or n) `);
   ctx.out.print(`${question}(y or n) [answered Y; input not from terminal]\n`);

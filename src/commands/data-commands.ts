@@ -3,7 +3,7 @@ import { evaluateExpression, outputCommand, printCommand, PrintAfterHeadError, p
 import { Evaluator } from '../eval/evaluate.js';
 import { unpackLong } from '../eval/value.js';
 import { UserError } from '../util/errors.js';
-import { needSession, type CommandContext, type DataState, type Display } from './context.js';
+import { needFrames, needSession, type CommandContext, type DataState, type Display } from './context.js';
 import { setSysroot } from './library-commands.js';
 import { currentScope, frameScope, localsText, staticScopeOf } from './eval-hooks.js';
 import type { Command } from './registry.js';
@@ -61,6 +61,8 @@ export const dataCommands: Command[] = [
   {
     name: 'set', help: 'set var EXPR = VALUE: change a variable, register ($rax) or memory.',
     run: async (a, ctx) => {
+      const pending = /^breakpoint\s+pending\s+(on|off|auto)$/.exec(a.trim());
+      if (pending) return void (ctx.breakpointPending = pending[1] as 'on' | 'off' | 'auto');
       needProgram(ctx);
       // gdb's exec-file-mismatch setting: "off" lets breakpoints be planted in an image that differs from --path.
       const mismatch = /^exec-file-mismatch\s+(ask|warn|off)$/.exec(a.trim());
@@ -138,8 +140,7 @@ export const dataInfoCommands: Command[] = [
   {
     name: 'locals', help: 'Local variables of the selected frame.',
     run: async (_a, ctx) => {
-      const s = needSession(ctx);
-      s.requireStopped();
+      const s = needFrames(ctx, 'No frame selected.');
       const lines = await localsText(await frameScope(s, s.selectedFrame), false);
       ctx.out.print(lines.length ? lines.join('\n') + '\n' : 'No locals.\n');
     },
@@ -147,8 +148,7 @@ export const dataInfoCommands: Command[] = [
   {
     name: 'args', help: 'Arguments of the selected frame.',
     run: async (_a, ctx) => {
-      const s = needSession(ctx);
-      s.requireStopped();
+      const s = needFrames(ctx, 'No frame selected.');
       const lines = await localsText(await frameScope(s, s.selectedFrame), true);
       ctx.out.print(lines.length ? lines.join('\n') + '\n' : 'No arguments.\n');
     },

@@ -138,7 +138,7 @@ export class SessionEvaluation implements EvaluationPort {
 /** "name = value" lines for info locals / info args / bt full (innermost block first, as gdb). */
 export async function localsText(scope: FrameScope, args: boolean): Promise<string[]> {
   // gdb lists every block's variables, a shadowed one too (an inlined function's locals can appear twice: see functions.ts).
-  const vars = scope.program.frameVariables(scope.pc, scope.inlineDepth).filter((v) => (args ? v.kind === 'param' : v.kind === 'local' || v.kind === 'static-local'));
+  const vars = scope.program.frameListing(scope.pc, scope.inlineDepth).filter((v) => (args ? v.kind === 'param' : v.kind === 'local' || v.kind === 'static-local'));
   const out: string[] = [];
   for (const v of vars) {
     try {

@@ -4,7 +4,7 @@ import { formatBreakpointTable } from './breakpoint-commands.js';
 import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
 import { backtraceLine, sourceLine } from './report.js';
-import { needSession } from './context.js';
+import { needFrames, needSession } from './context.js';
 import { disassembleText, parseDisassemble } from './disassemble.js';
 import { memorySource } from './memory-source.js';
 import { currentScope } from './eval-hooks.js';
@@ -26,8 +26,7 @@ export const frameCommands: Command[] = [
   {
     name: 'backtrace', aliases: ['bt', 'where'], help: 'Print the call stack: backtrace [N] [full].',
     run: async (a, ctx) => {
-      const s = needSession(ctx);
-      s.requireStopped();
+      const s = needFrames(ctx, 'No stack.');
       const words = a.trim().split(/\s+/).filter(Boolean);
       const full = words.includes('full') || words.includes('-full');
       const nWord = words.find((w) => /^-?\d+$/.test(w));
@@ -50,7 +49,7 @@ export const frameCommands: Command[] = [
   {
     name: 'frame', aliases: ['f'], help: 'Select and print a stack frame: frame [N].',
     run: async (a, ctx) => {
-      const s = needSession(ctx);
+      const s = needFrames(ctx, 'No stack.');
       if (a.trim()) {
         const n = Number(a.trim().replace(/^level\s+/, ''));
         if (!Number.isInteger(n)) throw new UserError(`Invalid frame number "${a.trim()}".`);
@@ -62,7 +61,7 @@ export const frameCommands: Command[] = [
   {
     name: 'up', help: 'Select the caller of the selected frame: up [N].',
     run: async (a, ctx) => {
-      const s = needSession(ctx);
+      const s = needFrames(ctx, 'No stack.');
       const n = a.trim() ? Number(a) : 1;
       const frames = await s.frames();
       // gdb goes as far as it can; a plain `up` at the outermost frame is an error.
@@ -74,7 +73,7 @@ export const frameCommands: Command[] = [
   {
     name: 'down', aliases: ['do'], help: 'Select the frame called by the selected one: down [N].',
     run: async (a, ctx) => {
-      const s = needSession(ctx);
+      const s = needFrames(ctx, 'No stack.');
       const n = a.trim() ? Number(a) : 1;
       if (!a.trim() && s.selectedFrame === 0) throw new UserError('Bottom (innermost) frame selected; you cannot go down.');
       await s.selectFrame(Math.max(s.selectedFrame - n, 0));
@@ -103,8 +102,7 @@ export const sessionInfoCommands: Command[] = [
   {
     name: 'frame', aliases: ['f'], help: 'Describe the selected frame.',
     run: async (_a, ctx) => {
-      const s = needSession(ctx);
-      s.requireStopped();
+      const s = needFrames(ctx, 'No stack.');
       ctx.out.print(await infoFrameText(s));
     },
   },

@@ -9,7 +9,7 @@ import { resolve } from '../symbols/types.js';
 import { UserError } from '../util/errors.js';
 import type { Session } from '../core/session.js';
 import type { CommandContext } from './context.js';
-import { needSession } from './context.js';
+import { needFrames, needSession } from './context.js';
 
 /** gdb's value_column_1 and value_column_2 (default_print_one_register_info). */
 const VALUE_COLUMN_1 = 15;
@@ -126,6 +126,6 @@ export async function registerRows(s: Session, args: string[], all = false): Pro
 }
 
 export async function infoRegisters(args: string, ctx: CommandContext, all: boolean): Promise<void> {
-  const rows = await registerRows(needSession(ctx), args.trim().split(/\s+/).filter(Boolean), all);
+  const rows = await registerRows(needFrames(ctx, 'The program has no registers now.'), args.trim().split(/\s+/).filter(Boolean), all);
   ctx.out.print(rows.map((r) => r.line).join('\n') + '\n');
 }

@@ -219,11 +219,18 @@ export class SessionExecution extends SessionQueries {
     this.allowImageMismatch = allowed;
   }
 
-  async addBreakpoint(spec: string, opts: { temporary?: boolean; condition?: string } = {}): Promise<Breakpoint> {
+  /**
+   * A new breakpoint. For a function not defined yet (a library may bring it), `pending` is asked whether to
+   * make it pending (gdb's `set breakpoint pending auto`); declined, no breakpoint is made (undefined).
+   */
+  async addBreakpoint(spec: string, opts: { temporary?: boolean; condition?: string; pending: () => Promise<boolean> }): Promise<Breakpoint | undefined>;
+  async addBreakpoint(spec: string, opts?: { temporary?: boolean; condition?: string }): Promise<Breakpoint>;
+  async addBreakpoint(spec: string, opts: { temporary?: boolean; condition?: string; pending?: () => Promise<boolean> } = {}): Promise<Breakpoint | undefined> {
     if (this.imageMismatch && !this.allowImageMismatch) {
       throw new UserError(`Not planting a breakpoint: ${this.imageMismatch}; "set exec-file-mismatch off" plants it anyway.`);
     }
-    const locations = await this.resolveOrPending(spec);
+    const locations = await this.resolveOrPending(spec, opts.pending);
+    if (!locations) return undefined;
     for (const l of locations) {
       if (!(await this.run.canPlant(l.address, (a, n) => this.codeBytes(a, n)))) {
         throw new UserError(`Cannot insert a ${this.strategy} breakpoint at 0x${l.address.toString(16)}: the instruction there is one byte long.`);
@@ -267,13 +274,13 @@ export class SessionExecution extends SessionQueries {
    * A breakpoint's locations; none (a pending breakpoint, gdb's `set breakpoint pending on`) when the
    * function is not defined yet but shared libraries may still bring it.
    */
-  private async resolveOrPending(spec: string): Promise<CodeLocation[]> {
+  private async resolveOrPending(spec: string, ask?: () => Promise<boolean>): Promise<CodeLocation[] | undefined> {
     try {
       return await resolveLocationSpec(this, spec);
     } catch (e) {
       if (!(e instanceof UserError) || !this.images.followed || !/^Function ".*" not defined\.$/.test(e.message)) throw e;
       this.emit({ type: 'error', message: e.message });
-      return [];
+      return !ask || (await ask()) ? [] : undefined;
     }
   }
 

@@ -4,8 +4,9 @@ import { FormatError } from '../util/errors.js';
 import { DW_OP } from './expr-ops.js';
 
 /**
- * What an entry value's block names, in the two forms gdb accepts: one DW_OP_regN / DW_OP_regx (the register's
- * value at entry), or DW_OP_bregN 0 followed by DW_OP_deref / DW_OP_deref_size (what it pointed to).
+ * What an entry value's block names, in the two forms gdb accepts: one DW_OP_regN / DW_OP_regx /
+ * DW_OP_regval_type (the register's value at entry; gcc -Og writes a double's as regval_type of xmm0), or
+ * DW_OP_bregN 0 followed by DW_OP_deref / DW_OP_deref_size (what it pointed to).
  */
 export function entryValueRegister(block: Uint8Array): { reg: number; derefSize?: number } | undefined {
   const r = new ByteReader(block, 'DW_OP_entry_value');
@@ -14,6 +15,10 @@ export function entryValueRegister(block: Uint8Array): { reg: number; derefSize?
     let reg: number | undefined;
     if (op >= DW_OP.reg0 && op <= DW_OP.reg31) reg = op - DW_OP.reg0;
     else if (op === DW_OP.regx) reg = Number(r.uleb());
+    else if (op === DW_OP.regval_type || op === DW_OP.GNU_regval_type) {
+      reg = Number(r.uleb());
+      r.uleb(); // the type: the caller's value keeps its own
+    }
     if (reg !== undefined) return r.atEnd() ? { reg } : undefined;
     if (op >= DW_OP.breg0 && op <= DW_OP.breg31) reg = op - DW_OP.breg0;
     else if (op === DW_OP.bregx) reg = Number(r.uleb());

@@ -41,6 +41,13 @@ export interface Variable {
   unit: Unit;
 }
 
+/** One of gdb's symbols of a block, in the order gdb reads them: `info locals` walks these, in its dictionary's order. */
+export interface BlockSymbol {
+  name: string;
+  /** What info locals / info args prints for it; absent for the symbols they skip (types, labels with an address, extern declarations, constants kept as bytes). */
+  shown?: Variable;
+}
+
 export interface Block {
   kind: 'function' | 'inlined' | 'lexical';
   /** The function name for function and inlined blocks. */
@@ -50,6 +57,8 @@ export interface Block {
   /** Lowest address of the first range (gdb's BLOCK_ENTRY_PC). */
   entryPc: bigint;
   variables: Variable[];
+  /** Every symbol gdb gives the block (variables, labels, enumerators, type names), in reading order. */
+  symbols: BlockSymbol[];
   children: Block[];
   parent?: Block;
   /** Inlined blocks: where the call was. */
@@ -139,7 +148,7 @@ function numAttr(die: Die, at: number): number | undefined {
 
 function buildBlock(die: Die, kind: Block['kind'], parent: Block | undefined): Block {
   const ranges = die.pcRanges();
-  const block: Block = { kind, dieOffset: die.offset, ranges, entryPc: ranges[0]?.start ?? 0n, variables: [], children: [] };
+  const block: Block = { kind, dieOffset: die.offset, ranges, entryPc: ranges[0]?.start ?? 0n, variables: [], symbols: [], children: [] };
   if (parent) block.parent = parent;
   if (kind !== 'lexical') {
     const n = die.resolvedName;
@@ -156,7 +165,7 @@ function buildBlock(die: Die, kind: Block['kind'], parent: Block | undefined): B
     if (cl !== undefined) block.callLine = cl;
   }
   addChildren(block, die.children());
-  if (kind !== 'lexical') inheritAbstract(block, die);
+  inheritAbstract(block, die); // lexical blocks too (gdb's read_lexical_block_scope)
   return block;
 }
 
@@ -184,19 +193,28 @@ function inheritAbstract(block: Block, die: Die): void {
 
 /** The variables and nested blocks of `children` into `block` (`abstract`: an abstract origin's, which have no code). */
 function addChildren(block: Block, children: Die[], abstract = false): void {
+  const variable = (v: Variable | undefined, shown = true): void => {
+    if (!v) return;
+    block.variables.push(v);
+    block.symbols.push(shown ? { name: v.name, shown: v } : { name: v.name });
+  };
   for (const c of children) {
     switch (c.tag) {
-      case DW_TAG.formal_parameter: {
-        const v = variableOf(c, 'param');
-        if (v) block.variables.push(v);
+      case DW_TAG.formal_parameter:
+        variable(variableOf(c, 'param'));
         break;
-      }
       case DW_TAG.variable: {
-        if (c.flag(DW_AT.declaration) && !c.has(DW_AT.location)) break;
+        if (c.flag(DW_AT.declaration) && !c.has(DW_AT.location)) {
+          // gdb keeps an extern declaration as an unresolved symbol of the block: counted, never listed.
+          const name = c.resolvedName;
+          const external = c.inherited(DW_AT.external)?.value;
+          if (name !== undefined && external?.kind === 'flag' && external.value && c.inherited(DW_AT.type)) block.symbols.push({ name });
+          break;
+        }
         const loc = c.value(DW_AT.location);
         const isStatic = loc?.kind === 'exprloc' && loc.value[0] === 0x03; // DW_OP_addr: storage with a fixed address
         const v = variableOf(c, isStatic ? 'static-local' : 'local');
-        if (v) block.variables.push(v);
+        variable(v, v ? !constKeptAsBytes(v) : false);
         break;
       }
       case DW_TAG.lexical_block:
@@ -206,7 +224,50 @@ function addChildren(block: Block, children: Die[], abstract = false): void {
       case DW_TAG.inlined_subroutine:
         if (!abstract && c.pcRanges().length) block.children.push(buildBlock(c, 'inlined', block));
         break;
+      default:
+        addTypeAndLabelSymbols(block, c);
     }
+  }
+}
+
+/** A constant gdb keeps as bytes (LOC_CONST_BYTES: a block, string or 16-byte form), which info locals skips. */
+function constKeptAsBytes(v: Variable): boolean {
+  if (v.location.kind !== 'const') return false;
+  const k = v.location.value.kind;
+  return k === 'block' || k === 'exprloc' || k === 'string' || v.location.form === DW_FORM.data16;
+}
+
+/**
+ * Symbols gdb adds to a block besides variables: named types (counted, not listed), an enum's enumerators
+ * (constants of the enum type: info locals lists them, "RED = RED"), and labels (a label without an
+ * address is listed as "<optimized out>").
+ */
+function addTypeAndLabelSymbols(block: Block, c: Die): void {
+  const name = c.resolvedName;
+  switch (c.tag) {
+    case DW_TAG.label:
+      if (name === undefined) return;
+      if (c.has(DW_AT.low_pc)) block.symbols.push({ name });
+      else block.symbols.push({ name, shown: { name, kind: 'local', location: { kind: 'optimizedOut' }, external: false, dieOffset: c.offset, unit: c.unit } });
+      return;
+    case DW_TAG.enumeration_type:
+      for (const e of c.children()) {
+        const en = e.resolvedName;
+        const value = e.attr(DW_AT.const_value);
+        if (e.tag !== DW_TAG.enumerator || en === undefined || !value) continue;
+        block.symbols.push({ name: en, shown: { name: en, kind: 'local', typeOffset: c.offset, location: { kind: 'const', value: value.value, form: value.form }, external: false, dieOffset: e.offset, unit: c.unit } });
+      }
+      if (name !== undefined) block.symbols.push({ name });
+      return;
+    case DW_TAG.structure_type:
+    case DW_TAG.union_type:
+      if (name !== undefined && (c.has(DW_AT.byte_size) || !c.flag(DW_AT.declaration))) block.symbols.push({ name });
+      return;
+    case DW_TAG.typedef:
+    case DW_TAG.base_type:
+    case DW_TAG.subrange_type:
+      if (name !== undefined) block.symbols.push({ name });
+      return;
   }
 }
 

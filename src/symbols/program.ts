@@ -7,6 +7,7 @@ import { findLineCommon, type SubFile } from './lines.js';
 import { frameBlocks, globalOf, type FunctionInfo, type Variable } from './functions.js';
 import { ProgramModel } from './program-model.js';
 import { msymPrintName } from './msym-name.js';
+import { hashedOrder } from './block-dict.js';
 
 export type { SourceFile } from './program-model.js';
 
@@ -153,7 +154,7 @@ export class Program extends ProgramModel {
     const out: BreakLocation[] = [];
     for (const p of pcs) {
       const chain = this.blocksAt(p.pc);
-      const gdbBlock = chain.find((b) => b.kind !== 'lexical' || b.variables.length > 0);
+      const gdbBlock = chain.find((b) => b.kind !== 'lexical' || b.symbols.length > 0);
       const key = gdbBlock ? `${gdbBlock.dieOffset}` : `pc${p.pc}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -233,6 +234,19 @@ export class Program extends ProgramModel {
   frameVariables(pc: bigint, inlineDepth = 0): Variable[] {
     const f = this.functionAt(pc);
     return f ? frameBlocks(f, pc, inlineDepth).flatMap((b) => b.variables) : [];
+  }
+
+  /**
+   * What info locals / info args / bt full list, as gdb: each block of the frame innermost first, a lexical
+   * block's symbols in its hash dictionary's order, the function's and inlined blocks' in reading order.
+   */
+  frameListing(pc: bigint, inlineDepth = 0): Variable[] {
+    const f = this.functionAt(pc);
+    if (!f) return [];
+    return frameBlocks(f, pc, inlineDepth).flatMap((b) => {
+      const order = b.kind === 'lexical' ? hashedOrder(b.symbols.map((s) => s.name)).map((i) => b.symbols[i]!) : b.symbols;
+      return order.flatMap((s) => (s.shown ? [s.shown] : []));
+    });
   }
 
   /** `info scope LOCATION` data: the symbols of the blocks at pc, innermost first, up to the first function block. */

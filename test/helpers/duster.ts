@@ -1,5 +1,5 @@
 // Test helper: runs the real duster-tui CLI in batch mode against a program under a real gdbserver.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { CLI } from './build.js';
 import { startGdbserver } from './gdbserver.js';
 
@@ -57,10 +57,17 @@ export function normaliseFrames(text: string): string[] {
 
 /** gdb itself driving a fresh gdbserver on the same program (same environment, so same stack addresses). */
 export async function runGdbRemote(exe: string, commands: string[], opts: { args?: string[] } = {}): Promise<string> {
+  return (await runGdbRemoteOutputs(exe, commands, opts)).stdout;
+}
+
+/** runGdbRemote with gdb's error output too (its "No symbol ..." lines, to compare with ours). */
+export async function runGdbRemoteOutputs(exe: string, commands: string[], opts: { args?: string[] } = {}): Promise<{ stdout: string; stderr: string }> {
   const gs = await startGdbserver(exe, opts.args ?? []);
   try {
-    const { gdbBatch } = await import('./build.js');
-    return gdbBatch(exe, [`target remote ${gs.host}:${gs.port}`, ...commands]);
+    const args = ['-nx', '-batch', '-iex', 'set width 0', '-iex', 'set height 0', '-iex', 'set style enabled off', '-ex', `target remote ${gs.host}:${gs.port}`];
+    for (const c of commands) args.push('-ex', c);
+    const r = spawnSync('gdb', [...args, exe], { encoding: 'utf8', timeout: 120_000 });
+    return { stdout: r.stdout, stderr: r.stderr };
   } finally {
     await gs.stop();
   }
