@@ -71,7 +71,8 @@ async function runCommands(stub: FakeStub, commands: string[]): Promise<{ lines:
 }
 
 const LATER = ['stepi', 'continue', 'next', 'info registers rip'];
-const NOT_RUN = LATER.map(() => 'The program is not being run.');
+// gdb's words once the program is gone: execution commands are refused, registers are missing.
+const NOT_RUN = LATER.map((c) => (c.startsWith('info registers') ? 'The program has no registers now.' : 'The program is not being run.'));
 
 test('bad checksums: one line saying so, then "The program is not being run."; no internal error', async () => {
   const stub = await hostileStub((p) => (p === 's' || p === 'c' ? [{ badChecksum: 'T05' }] : undefined));
