@@ -196,23 +196,26 @@ function rawLocList(c: Ctx): RawLoc[] {
 }
 
 /** The phrase after "Symbol X is " (without the final length), for a variable in function `fn` seen from `addr`. */
-export function describeSymbolLocation(program: Program, v: Variable, fn: FunctionInfo | undefined, addr: bigint, _forScope: boolean): string {
+export function describeSymbolLocation(program: Program, v: Variable, fn: FunctionInfo | undefined, addr: bigint, forScope: boolean): string {
   const c: Ctx = { program, v, fn, addr };
   const loc = v.location;
+  // gdb's two wordings of a fixed address (LOC_STATIC): info scope's "in static storage", info address's "static storage".
+  const statik = forScope ? 'in static storage' : 'static storage';
   switch (loc.kind) {
     case 'optimizedOut': return 'optimized out';
     case 'const': {
       const val = loc.value;
-      if (val.kind === 'block') return `constant bytes: ${Array.from(val.value, (b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+      // info scope prints each byte as " %02x" after "constant bytes: ".
+      if (val.kind === 'block') return `constant bytes:${forScope ? ' ' : ''} ${Array.from(val.value, (b) => b.toString(16).padStart(2, '0')).join(' ')}`;
       const n = val.kind === 'unsigned' || val.kind === 'signed' ? BigInt(val.value) : 0n;
       return `a constant with value ${n} (0x${BigInt.asUintN(64, n).toString(16)})`;
     }
     case 'expr': {
       const b = loc.bytes;
-      if (b.length === 1 + v.unit.addressSize && b[0] === DW_OP.addr) return `static storage at address 0x${hex(decodeAt(b, 0, c).args[0]!)}`;
+      if (b.length === 1 + v.unit.addressSize && b[0] === DW_OP.addr) return `${statik} at address 0x${hex(decodeAt(b, 0, c).args[0]!)}`;
       if (b.length && (b[0] === DW_OP.addrx || b[0] === DW_OP.GNU_addr_index)) {
         const d = decodeAt(b, 0, c);
-        if (d.next === b.length) return `static storage at address 0x${hex(v.unit.addrx(Number(d.args[0])))}`;
+        if (d.next === b.length) return `${statik} at address 0x${hex(v.unit.addrx(Number(d.args[0])))}`;
       }
       return describeExpr(b, c);
     }

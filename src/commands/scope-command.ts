@@ -1,7 +1,7 @@
 // info scope LOCATION: the symbols of the blocks at a location, innermost first, with gdb's location descriptions.
 
-import type { Block, Variable } from '../symbols/functions.js';
-import type { Program } from '../symbols/program.js';
+import type { Block, BlockSymbol, FunctionInfo, Variable } from '../symbols/functions.js';
+import { symbolsInGdbOrder, type Program } from '../symbols/program.js';
 import { checkTypedef } from '../symbols/type-format.js';
 import { DwarfTypes } from '../symbols/types-dwarf.js';
 import { sizeOf } from '../symbols/types.js';
@@ -42,6 +42,24 @@ function lengthOf(types: DwarfTypes, v: Variable): number {
   }
 }
 
+/** What info scope says after "Symbol NAME is " for one of a block's symbols (gdb's info_scope_command, by class). */
+function scopeLine(program: Program, types: DwarfTypes, sym: BlockSymbol, f: FunctionInfo | undefined, entryPc: bigint): string {
+  switch (sym.kind) {
+    case 'typedef': return 'a typedef.';
+    case 'label': return sym.address === undefined ? 'optimized out.' : `a label at address 0x${sym.address.toString(16)}, length 8.`;
+    case 'unresolved': {
+      const msym = program.symbols.named(sym.name)[0];
+      const where = msym ? `static storage at address 0x${msym.value.toString(16)}` : 'Unresolved Static';
+      return sym.variable ? `${where}, length ${lengthOf(types, sym.variable)}.` : where;
+    }
+    case 'variable': {
+      const v = sym.variable!;
+      if (v.location.kind === 'optimizedOut') return 'optimized out.';
+      return `${describeSymbolLocation(program, v, f, entryPc, true)}, length ${lengthOf(types, v)}.`;
+    }
+  }
+}
+
 function infoScope(args: string, ctx: CommandContext): void {
   const program = needProgram(ctx);
   const spec = args.trim();
@@ -58,11 +76,9 @@ function infoScope(args: string, ctx: CommandContext): void {
       if (count++ === 0) out += `Scope for ${spec}:\n`;
       out += `Symbol ${b.name} is a function at address 0x${b.entryPc.toString(16)}, length 1.\n`;
     }
-    for (const v of b.variables) {
+    for (const sym of symbolsInGdbOrder(b)) {
       if (count++ === 0) out += `Scope for ${spec}:\n`;
-      const what = describeSymbolLocation(program, v, f, b.entryPc, true);
-      if (v.location.kind === 'optimizedOut') out += `Symbol ${v.name} is optimized out.\n`;
-      else out += `Symbol ${v.name} is ${what}, length ${lengthOf(types, v)}.\n`;
+      out += `Symbol ${sym.name} is ${scopeLine(program, types, sym, f, b.entryPc)}\n`;
     }
     if (b.kind !== 'lexical') break;
   }

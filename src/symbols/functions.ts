@@ -41,11 +41,17 @@ export interface Variable {
   unit: Unit;
 }
 
-/** One of gdb's symbols of a block, in the order gdb reads them: `info locals` walks these, in its dictionary's order. */
+/** One of gdb's symbols of a block, in the order gdb reads them: info locals and info scope walk these, in its dictionary's order. */
 export interface BlockSymbol {
   name: string;
+  /** gdb's class: a variable (or enumerator constant), a type name, a label, or an extern declaration resolved by the ELF symbol. */
+  kind: 'variable' | 'typedef' | 'label' | 'unresolved';
   /** What info locals / info args prints for it; absent for the symbols they skip (types, labels with an address, extern declarations, constants kept as bytes). */
   shown?: Variable;
+  /** Variables and enumerators: the variable; extern declarations: their type (for the length info scope prints). */
+  variable?: Variable;
+  /** A label's address. */
+  address?: bigint;
 }
 
 export interface Block {
@@ -196,7 +202,7 @@ function addChildren(block: Block, children: Die[], abstract = false): void {
   const variable = (v: Variable | undefined, shown = true): void => {
     if (!v) return;
     block.variables.push(v);
-    block.symbols.push(shown ? { name: v.name, shown: v } : { name: v.name });
+    block.symbols.push(shown ? { name: v.name, kind: 'variable', variable: v, shown: v } : { name: v.name, kind: 'variable', variable: v });
   };
   for (const c of children) {
     switch (c.tag) {
@@ -208,7 +214,10 @@ function addChildren(block: Block, children: Die[], abstract = false): void {
           // gdb keeps an extern declaration as an unresolved symbol of the block: counted, never listed.
           const name = c.resolvedName;
           const external = c.inherited(DW_AT.external)?.value;
-          if (name !== undefined && external?.kind === 'flag' && external.value && c.inherited(DW_AT.type)) block.symbols.push({ name });
+          if (name !== undefined && external?.kind === 'flag' && external.value && c.inherited(DW_AT.type)) {
+            const v = variableOf(c, 'local');
+            block.symbols.push(v ? { name, kind: 'unresolved', variable: v } : { name, kind: 'unresolved' });
+          }
           break;
         }
         const loc = c.value(DW_AT.location);
@@ -247,26 +256,28 @@ function addTypeAndLabelSymbols(block: Block, c: Die): void {
   switch (c.tag) {
     case DW_TAG.label:
       if (name === undefined) return;
-      if (c.has(DW_AT.low_pc)) block.symbols.push({ name });
-      else block.symbols.push({ name, shown: { name, kind: 'local', location: { kind: 'optimizedOut' }, external: false, dieOffset: c.offset, unit: c.unit } });
+      const address = c.inherited(DW_AT.low_pc)?.value;
+      if (address?.kind === 'address') block.symbols.push({ name, kind: 'label', address: address.value });
+      else block.symbols.push({ name, kind: 'label', shown: { name, kind: 'local', location: { kind: 'optimizedOut' }, external: false, dieOffset: c.offset, unit: c.unit } });
       return;
     case DW_TAG.enumeration_type:
       for (const e of c.children()) {
         const en = e.resolvedName;
         const value = e.attr(DW_AT.const_value);
         if (e.tag !== DW_TAG.enumerator || en === undefined || !value) continue;
-        block.symbols.push({ name: en, shown: { name: en, kind: 'local', typeOffset: c.offset, location: { kind: 'const', value: value.value, form: value.form }, external: false, dieOffset: e.offset, unit: c.unit } });
+        const v: Variable = { name: en, kind: 'local', typeOffset: c.offset, location: { kind: 'const', value: value.value, form: value.form }, external: false, dieOffset: e.offset, unit: c.unit };
+        block.symbols.push({ name: en, kind: 'variable', variable: v, shown: v });
       }
-      if (name !== undefined) block.symbols.push({ name });
+      if (name !== undefined) block.symbols.push({ name, kind: 'typedef' });
       return;
     case DW_TAG.structure_type:
     case DW_TAG.union_type:
-      if (name !== undefined && (c.has(DW_AT.byte_size) || !c.flag(DW_AT.declaration))) block.symbols.push({ name });
+      if (name !== undefined && (c.has(DW_AT.byte_size) || !c.flag(DW_AT.declaration))) block.symbols.push({ name, kind: 'typedef' });
       return;
     case DW_TAG.typedef:
     case DW_TAG.base_type:
     case DW_TAG.subrange_type:
-      if (name !== undefined) block.symbols.push({ name });
+      if (name !== undefined) block.symbols.push({ name, kind: 'typedef' });
       return;
   }
 }

@@ -4,7 +4,7 @@ import { DW_TAG } from '../dwarf/constants.js';
 import { framePrologueLength } from '../arch/x86-64/prologue.js';
 import type { Unit } from '../dwarf/unit.js';
 import { findLineCommon, type SubFile } from './lines.js';
-import { frameBlocks, globalOf, type FunctionInfo, type Variable } from './functions.js';
+import { frameBlocks, globalOf, type Block, type BlockSymbol, type FunctionInfo, type Variable } from './functions.js';
 import { ProgramModel } from './program-model.js';
 import { msymPrintName } from './msym-name.js';
 import { hashedOrder } from './block-dict.js';
@@ -28,6 +28,11 @@ export type InfoLine =
   | { kind: 'noCode'; file: string; line: number; address: bigint }
   | { kind: 'outOfRange'; file: string; line: number }
   | { kind: 'noLineInfo'; address: bigint };
+
+/** A block's symbols in the order gdb's dictionary gives them: hashed for a lexical block, reading order otherwise. */
+export function symbolsInGdbOrder(b: Block): BlockSymbol[] {
+  return b.kind === 'lexical' ? hashedOrder(b.symbols.map((s) => s.name)).map((i) => b.symbols[i]!) : b.symbols;
+}
 
 export class Program extends ProgramModel {
   /** `info line FILE:LINE` (gdb list-mode semantics): one answer per unit whose line table has the file. */
@@ -243,10 +248,7 @@ export class Program extends ProgramModel {
   frameListing(pc: bigint, inlineDepth = 0): Variable[] {
     const f = this.functionAt(pc);
     if (!f) return [];
-    return frameBlocks(f, pc, inlineDepth).flatMap((b) => {
-      const order = b.kind === 'lexical' ? hashedOrder(b.symbols.map((s) => s.name)).map((i) => b.symbols[i]!) : b.symbols;
-      return order.flatMap((s) => (s.shown ? [s.shown] : []));
-    });
+    return frameBlocks(f, pc, inlineDepth).flatMap((b) => symbolsInGdbOrder(b).flatMap((s) => (s.shown ? [s.shown] : [])));
   }
 
   /** `info scope LOCATION` data: the symbols of the blocks at pc, innermost first, up to the first function block. */

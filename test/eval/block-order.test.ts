@@ -40,3 +40,17 @@ test('break on a function that is not defined, in batch mode: gdb\'s query answe
   const refusal = (t: string) => t.split('\n').filter((l) => l.startsWith('Function '));
   assert.deepEqual(refusal(ours.stderr), refusal(gdb.stderr));
 });
+
+test('info scope walks the same dictionaries: typedefs, enumerator constants, labels, an extern declaration, in gdb\'s order and words', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { CLI } = await import('../helpers/build.js');
+  for (const b of BUILDS) {
+    const exe = compileFixture(['core/block-dict.c'], b.flags, 'block-dict');
+    const cmds = ['info scope block-dict.c:23', 'info scope crunch', 'info scope block-dict.c:17', 'info scope main'].flatMap((c) => ['-ex', c]);
+    const gdb = spawnSync('gdb', ['-nx', '-batch', ...cmds, exe], { encoding: 'utf8' });
+    const ours = spawnSync(process.execPath, [CLI, '--path', exe, '--batch', ...cmds], { encoding: 'utf8' });
+    assert.match(gdb.stdout, /is a typedef\./, `${b.label}: gdb lists the type names`);
+    assert.equal(ours.stdout, gdb.stdout, b.label);
+    assert.equal(ours.stderr, gdb.stderr, b.label);
+  }
+});
