@@ -29,6 +29,8 @@ export class DwarfFile implements UnitFile {
   private indexCache?: NameIndex;
   private arangeCache?: Arange[];
   private readonly typeScans = new Map<string, IndexEntry[]>();
+  /** mayHoldName's answers (bounded: cleared when full). */
+  private readonly nameChecks = new Map<string, boolean>();
 
   /** Units found corrupt (by offset): skipped by the whole-file walks, reported once. */
   /** Parts of units found corrupt: `dies:OFFSET` (the unit's DIEs) or `lines:OFFSET` (its line table only). */
@@ -168,6 +170,25 @@ export class DwarfFile implements UnitFile {
   /** The name index (functions, variables, types, CU names), built on first use by scanning top-level DIEs only. */
   get index(): NameIndex {
     return (this.indexCache ??= NameIndex.build(this));
+  }
+
+  /**
+   * False when no string of the debug info can be `name`: neither .debug_str nor .debug_info (its inline
+   * strings) holds the bytes "name\0", so no DIE is so named and the name index need not be built to say so
+   * (a library's, for `break NAME` on the program's function). True when it may, or when the strings may be
+   * elsewhere (a supplementary file, a .debug_info read lazily).
+   */
+  mayHoldName(name: string): boolean {
+    if (this.indexCache || this.elf.section('.gnu_debugaltlink') || this.elf.sectionView('.debug_info')) return true;
+    let known = this.nameChecks.get(name);
+    if (known === undefined) {
+      const needle = Buffer.from(`${name}\0`, 'utf8');
+      const holds = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).indexOf(needle) >= 0;
+      known = holds(this.sectionBytes('.debug_str')) || holds(this.sectionBytes('.debug_info'));
+      if (this.nameChecks.size >= 256) this.nameChecks.clear();
+      this.nameChecks.set(name, known);
+    }
+    return known;
   }
 
   /** Whether the name index has been built (a lookup through it costs nothing more). */

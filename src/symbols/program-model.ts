@@ -263,6 +263,7 @@ export class ProgramModel {
   private unitsWithFunction(name: string): Unit[] {
     const units = new Set<Unit>();
     if (!this.dwarf.big) {
+      if (!this.dwarf.mayHoldName(name)) return [];
       for (const e of this.dwarf.index.functions.get(name) ?? []) units.add(e.unit);
       return [...units];
     }
