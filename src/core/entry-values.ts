@@ -85,6 +85,10 @@ async function computeEntryValue(session: Session, frame: Frame, param: EntryPar
     const t = target.address !== undefined ? `0x${target.address.toString(16)}` : '??';
     return { error: `DW_OP_entry_value resolving expects callee ${target.name ?? session.programAt(target.address ?? 0n).symbolLabel(target.address ?? 0n) ?? '??'} at ${t} but the called frame is for ${callee?.name ?? '??'} at 0x${(callee?.entryPc ?? pc).toString(16)}` };
   }
+  // gdb evaluates the caller's value in the frame just outside `frame` (push_dwarf_reg_entry_value's
+  // get_prev_frame): for an inline frame that is the real function it is inlined into, whose registers are
+  // not the caller's. gdb's answer, so ours too, although the caller's registers would tell the value passed.
+  const evalFrame = frame.inlined ? ((await session.frames(frame.level + 2))[frame.level + 1] ?? caller) : caller;
   for (const p of site.children()) {
     if (p.tag !== DW_TAG.call_site_parameter && p.tag !== DW_TAG.GNU_call_site_parameter) continue;
     if (!callSiteParameterIs(p.block(DW_AT.location), param)) continue;
@@ -94,7 +98,7 @@ async function computeEntryValue(session: Session, frame: Frame, param: EntryPar
     if (!expr) return { error: `Cannot resolve DW_AT_call_data_value` };
     let v: bigint | undefined;
     try {
-      v = pieceValue(await evaluate(caller, expr, p.unit), caller);
+      v = pieceValue(await evaluate(evalFrame, expr, p.unit), evalFrame);
     } catch (e) {
       return { error: (e as Error).message };
     }

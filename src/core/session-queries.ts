@@ -324,7 +324,9 @@ export class SessionQueries {
   async realCaller(frame: Frame): Promise<Frame | undefined> {
     for (let n = frame.level + 2; ; n *= 2) {
       const fs = await this.frames(n);
-      const c = fs.slice(frame.level + 1).find((x) => x.regs !== frame.regs);
+      // By level: a stop report's frame 0 is built apart from the unwound list (its own registers object).
+      const regs = fs[frame.level]?.regs ?? frame.regs;
+      const c = fs.slice(frame.level + 1).find((x) => x.regs !== regs);
       if (c || fs.length < n) return c;
     }
   }

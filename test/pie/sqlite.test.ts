@@ -39,13 +39,16 @@ test('SQLite (gcc -g, PIE): callback and SQL-function stops, bt/args/locals/up/d
 
 // -O2 differs where gdb shows what we do not yet: inline frames (sqlite3Step inlined into sqlite3_step), stepping over inlined
 // calls, and labels without an address in info locals. Measured here so a regression shows: 29 of 53 answers equal on the day
-// this was written (gcc 12, gdb 13), 40 with entry values (p=p@entry=...) and tail-call frames; the floor leaves room for noise.
+// this was written (gcc 12, gdb 13), 40 with entry values (p=p@entry=...) and tail-call frames, 46 with gdb's block order and
+// its frame for an inline frame's entry values; the floor leaves room for noise. Two of the 7 left are gdb's: it prints
+// sqlite3_step's line as 28946 where the call is on line 94482 (DW_AT_call_line kept in 16 bits: 94482 - 65536).
+
 test('SQLite (gcc -g -O2, PIE): the same session, measured against gdb', { timeout: 900_000, ...(skip ? { skip } : {}) }, async () => {
   const exe = sqliteProgram('pie/sqlite-main.c', ['-g', '-O2']);
   const c = await compareWithGdb(exe, SESSION);
   console.log(`SQLite -O2: ${c.equal} of ${c.total} answers equal gdb's\n${describeDifferences(c)}`);
   assert.ok(c.total >= SESSION.length - 1, `gdb answered only ${c.total} commands`);
-  assert.ok(c.equal >= 36, `${c.equal} of ${c.total} answers equal gdb's (fewer than 36)`);
+  assert.ok(c.equal >= 44, `${c.equal} of ${c.total} answers equal gdb's (fewer than 44)`);
   // Stops in functions SQLite calls through pointers: no x=x@entry=..., since the indirect call site's target cannot be checked.
   const differing = new Set(c.differences.map((d) => d.command));
   for (const k of ['2: continue', '24: continue', '26: info args']) assert.ok(!differing.has(k), `${k} differs from gdb\n${describeDifferences(c)}`);
