@@ -100,8 +100,15 @@ export const dataCommands: Command[] = [
       needProgram(ctx);
       if (!a.trim()) return showDisplays(ctx);
       const m = /^\/(\w+)\s+(.*)$/s.exec(a.trim());
+      const expression = (m ? m[2]! : a).trim();
+      // Without a process gdb still parses the expression: a name it cannot find refuses the display.
+      if (ctx.program && ctx.session?.state !== 'stopped') {
+        await evaluateExpression(staticScopeOf(ctx.program), expression).catch((e: unknown) => {
+          if (e instanceof UserError && e.message.startsWith('No symbol ')) throw e;
+        });
+      }
       const state = dataState(ctx);
-      const d: Display = { id: state.nextDisplay++, expression: (m ? m[2]! : a).trim(), ...(m ? { format: m[1]! } : {}) };
+      const d: Display = { id: state.nextDisplay++, expression, ...(m ? { format: m[1]! } : {}) };
       const fn = ctx.session?.lastStop?.location.function;
       if (fn && ctx.program && !(await evaluateExpression(staticScopeOf(ctx.program), d.expression).then(() => true, () => false))) d.function = fn;
       state.displays.push(d);

@@ -61,6 +61,8 @@ const DEMO = [
   'info scope kernel.c:65', 'info scope kernel.c:31', 'info scope square', 'info address demo', 'info address banner',
   'info address iterations_done', 'info address nosuch', 'info address puts', 'info symbol main', 'info symbol sum_to+3',
   'info symbol 0x401136', 'ptype struct test', 'whatis banner', 'ptype demo', 'ptype int*', 'whatis struct test',
+  // Without a process: gdb's words for frames and registers, and displays of names it cannot find refused.
+  'bt', 'info locals', 'info args', 'frame', 'up', 'info frame', 'info registers', 'display nosuch', 'display banner', 'info display',
 ];
 
 const TYPES = [
