@@ -11,6 +11,7 @@ import { Interpreter, QuitRequest } from '../commands/interpreter.js';
 import type { CommandContext } from '../commands/context.js';
 import type { Session, EvaluationPort } from '../core/session.js';
 import { SourceFiles } from '../commands/source-files.js';
+import { versionText } from '../commands/show-command.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { exitProcess, fatal, installExitHandlers, shutdown, terminalHangup } from './lifecycle.js';
 
@@ -71,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
   if (runsProgram) {
     const { launcher } = await import('./launch.js');
     ctx.launch = launcher({ opts, ctx, attach: attachSession });
+    ctx.programArgs = opts.programArgs;
   }
 
   let target: Target | undefined;
@@ -155,17 +157,6 @@ async function main(argv: string[]): Promise<number> {
   const { programInput } = await import('./launch.js');
   await runLineMode(interpreter, ctx, terminalHangup.signal, programInput(ctx));
   return shutdown(ctx, opts, 0);
-}
-
-/** `--version`: our name and version (package.json), then what we debug with, as gdb's first lines. */
-function versionText(): string {
-  let version = 'unknown';
-  try {
-    version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? version;
-  } catch {
-    // a copy without package.json still answers
-  }
-  return `duster-tui ${version}\nA full-screen debugger for C programs over the GDB remote protocol and for Xen PV guests.\nNode ${process.versions.node}.\n`;
 }
 
 function readCommandFile(path: string, out: { error(t: string): void }): string[] {

@@ -66,7 +66,10 @@ export const dataCommands: Command[] = [
       needProgram(ctx);
       // gdb's exec-file-mismatch setting: "off" lets breakpoints be planted in an image that differs from --path.
       const mismatch = /^exec-file-mismatch\s+(ask|warn|off)$/.exec(a.trim());
-      if (mismatch) return needSession(ctx).setImageMismatchAllowed(mismatch[1] === 'off');
+      if (mismatch) {
+        needSession(ctx).setImageMismatchAllowed(mismatch[1] === 'off');
+        return void (ctx.execFileMismatch = mismatch[1] as 'ask' | 'warn' | 'off');
+      }
       const sysroot = /^(?:sysroot|solib-absolute-prefix)(?:\s+(.*))?$/.exec(a.trim());
       if (sysroot) return setSysroot(sysroot[1] ?? '', ctx);
       // gdb's can-use-hw-watchpoints: 0 makes `watch` a software (single-stepping) watchpoint.

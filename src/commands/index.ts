@@ -14,6 +14,7 @@ import { watchCommands, watchInfoCommands } from './watch-commands.js';
 import { fileCommands } from './file-command.js';
 import { threadCommands, threadInfoCommands } from './thread-commands.js';
 import { registerSignalCommands } from './signal-commands.js';
+import { showCommands } from './show-command.js';
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -31,6 +32,7 @@ export function buildCommandTable(): CommandTable {
     ...xenCommands,
     ...coreCommands,
     ...fileCommands,
+    ...showCommands,
     ...threadCommands(() => table),
     { name: 'info', aliases: ['i', 'inf'], help: 'Show things about the program: info breakpoints, registers, frame, line, source, locals ...', sub: info },
   );

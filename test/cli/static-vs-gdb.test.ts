@@ -63,6 +63,8 @@ const DEMO = [
   'info symbol 0x401136', 'ptype struct test', 'whatis banner', 'ptype demo', 'ptype int*', 'whatis struct test',
   // Without a process: gdb's words for frames and registers, and displays of names it cannot find refused.
   'bt', 'info locals', 'info args', 'frame', 'up', 'info frame', 'info registers', 'display nosuch', 'display banner', 'info display',
+  'show args', 'show breakpoint pending', 'set breakpoint pending off', 'show breakpoint pending', 'show can-use-hw-watchpoints',
+  'show exec-file-mismatch', 'show confirm', 'show nosuch', 'show listsize',
 ];
 
 const TYPES = [
