@@ -270,6 +270,8 @@ export class GdbRemoteTarget implements Target {
     try {
       await this.stops.stopIfRunning(this.timeoutMs);
       await this.stops.drainPendingSigint(() => this.resume({}));
+      // The program may end while the pending SIGINT is drained (it runs meanwhile): nothing left to detach.
+      if (this.stops.exited) return this.close();
       // With multiprocess on, a bare 'D' is refused (QEMU: E22): name the process. A stub that turned
       // multiprocess on without our asking is caught by the second try.
       const pid = this.processId;
