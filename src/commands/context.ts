@@ -42,8 +42,10 @@ export interface CommandContext {
   launch?: (args?: string[]) => Promise<Session>;
   /** Asks the user a yes/no question typed at a terminal (gdb's query; `emptyAnswer`: what an empty line means). */
   confirm?: (question: string, emptyAnswer?: boolean) => Promise<boolean>;
-  /** The program's arguments before a session exists (`duster-tui PROG ARGS...`), for `show args`. */
+  /** gdb's argument list for the next `run` (`duster-tui PROG ARGS...`, `run ARGS`, `set args`); unset: the last run's. */
   programArgs?: readonly string[];
+  /** The same as typed (`show args` prints it so, quotes included). */
+  programArgsText?: string;
   /** gdb's `set exec-file-mismatch` as typed (ask, warn, off), for `show exec-file-mismatch`. */
   execFileMismatch?: 'ask' | 'warn' | 'off';
   /** gdb's `set breakpoint pending`: a breakpoint on a function not defined yet is made pending (on), refused (off) or asked about (auto). */

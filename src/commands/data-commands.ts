@@ -5,6 +5,7 @@ import { unpackLong } from '../eval/value.js';
 import { UserError } from '../util/errors.js';
 import { needFrames, needSession, type CommandContext, type DataState, type Display } from './context.js';
 import { setSysroot } from './library-commands.js';
+import { splitProgramArgs } from './program-args.js';
 import { currentScope, frameScope, localsText, staticScopeOf } from './eval-hooks.js';
 import type { Command } from './registry.js';
 import { examineMemory, parseExamineFormat, rememberExamine, valueAsAddress } from './examine.js';
@@ -61,6 +62,11 @@ export const dataCommands: Command[] = [
   {
     name: 'set', help: 'set var EXPR = VALUE: change a variable, register ($rax) or memory.',
     run: async (a, ctx) => {
+      const argList = /^args(?:\s+(.*))?$/s.exec(a.trim());
+      if (argList) {
+        ctx.programArgs = splitProgramArgs(argList[1] ?? '');
+        return void (ctx.programArgsText = (argList[1] ?? '').trim());
+      }
       const pending = /^breakpoint\s+pending\s+(on|off|auto)$/.exec(a.trim());
       if (pending) return void (ctx.breakpointPending = pending[1] as 'on' | 'off' | 'auto');
       needProgram(ctx);

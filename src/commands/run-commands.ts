@@ -6,6 +6,9 @@ import { UserError } from '../util/errors.js';
 import { needSession, query, sessionOrLaunch, type CommandContext } from './context.js';
 import { breakpointAnnouncement } from './breakpoint-commands.js';
 import type { Command } from './registry.js';
+import { splitProgramArgs } from './program-args.js';
+
+export { splitProgramArgs };
 import { describeStop, frameDescription } from './report.js';
 import { showDisplays } from './data-commands.js';
 
@@ -16,43 +19,18 @@ function count(args: string): number {
   return n;
 }
 
-/** `run ARGS`: the words of ARGS, with '…', "…" and backslash quoting as a shell would (no expansion). */
-export function splitProgramArgs(text: string): string[] {
-  const out: string[] = [];
-  let cur: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (/\s/.test(c)) {
-      if (cur !== undefined) out.push(cur);
-      cur = undefined;
-    } else if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      if (end < 0) throw new UserError("Unterminated single quote in the program's arguments.");
-      cur = (cur ?? '') + text.slice(i + 1, end);
-      i = end;
-    } else if (c === '"') {
-      // Inside "...", a backslash quotes only " \ $ and ` (as in sh).
-      let word = '';
-      for (i++; i < text.length && text[i] !== '"'; i++) {
-        if (text[i] === '\\' && /["\\$`]/.test(text[i + 1] ?? '')) i++;
-        word += text[i];
-      }
-      if (i >= text.length) throw new UserError("Unterminated double quote in the program's arguments.");
-      cur = (cur ?? '') + word;
-    } else if (c === '\\' && i + 1 < text.length) {
-      cur = (cur ?? '') + text[++i];
-    } else cur = (cur ?? '') + c;
-  }
-  if (cur !== undefined) out.push(cur);
-  return out;
-}
 
 /**
  * `run` and `start`: asks before starting the program again (gdb's words), then starts it (the
  * session's not-yet-run process, or a fresh one) and continues; `start` first sets `tbreak main`.
  */
 async function runProgram(args: string, ctx: CommandContext, stopAtMain: boolean): Promise<void> {
-  const words = args.trim() ? splitProgramArgs(args) : undefined;
+  // gdb's argument list: `run ARGS` replaces it, `set args` too; a bare `run` uses it (or the last run's).
+  if (args.trim()) {
+    ctx.programArgs = splitProgramArgs(args);
+    ctx.programArgsText = args.trim();
+  }
+  const words = ctx.programArgs ? [...ctx.programArgs] : undefined;
   const launched = !ctx.session;
   const s = await sessionOrLaunch(ctx, words);
   s.requireExecutable();

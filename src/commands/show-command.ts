@@ -17,7 +17,7 @@ export function versionText(): string {
 
 const SETTINGS: { name: RegExp; text: (ctx: CommandContext) => string }[] = [
   { name: /^version$/, text: () => versionText() },
-  { name: /^args$/, text: (ctx) => `Argument list to give program being debugged when it is started is "${(ctx.session?.programArgs ?? ctx.programArgs ?? []).join(' ')}".\n` },
+  { name: /^args$/, text: (ctx) => `Argument list to give program being debugged when it is started is "${ctx.programArgsText ?? (ctx.programArgs ?? ctx.session?.programArgs ?? []).join(' ')}".\n` },
   { name: /^breakpoint\s+pending$/, text: (ctx) => `Debugger's behavior regarding pending breakpoints is ${ctx.breakpointPending ?? 'auto'}.\n` },
   { name: /^(sysroot|solib-absolute-prefix)$/, text: (ctx) => `The current system root is "${ctx.session?.images.sysroot ?? '/'}".\n` },
   { name: /^can-use-hw-watchpoints$/, text: (ctx) => `Debugger's willingness to use watchpoint hardware is ${ctx.session?.watchpoints.hardware === false ? 0 : 1}.\n` },

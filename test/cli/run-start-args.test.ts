@@ -41,3 +41,20 @@ test('run ARGS: words, quotes and backslashes as a shell splits them, nothing ex
   assert.deepEqual(splitProgramArgs(`''`), ['']);
   assert.throws(() => splitProgramArgs(`'open`), /Unterminated single quote/);
 });
+
+test('set args / show args / run ARGS / a bare run: the argument list gdb keeps, equal to gdb\'s output', async () => {
+  const { compileFixture } = await import('../helpers/build.js');
+  const { duster, gdbNative, normalise } = await import('./run-start-helpers.js');
+  const greet = compileFixture(['run/greet.c'], ['-g'], 'greet-args');
+  const sessions = [
+    ['set args x "y z"', 'show args', 'run', 'show args'],
+    ['run a b', 'show args', 'run'],
+    ['set args q', 'run', 'set args', 'show args', 'run'],
+  ];
+  for (const commands of sessions) {
+    const ours = duster([greet, 'first', '--batch', ...commands.flatMap((c) => ['-ex', c])]);
+    const gdb = gdbNative(greet, commands, ['first']);
+    const lines = (t: string) => normalise(t).filter((l) => !/^a line on stderr$/.test(l));
+    assert.deepEqual(lines(ours.stdout), lines(gdb.stdout), commands.join(' ; '));
+  }
+});
