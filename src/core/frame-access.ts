@@ -41,6 +41,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
         throw new UserError('unsupported frame base');
       },
       addrx: (i) => unit.addrxRaw(i),
+      tlsAddress: (offset) => session.images.threadLocalAddress(unit.dwarf, offset, session.vcpu),
       entryValue: async (r, derefSize) => {
         const v = await entryValueOf(session, frame, { reg: r }, derefSize, inFrame);
         return 'value' in v ? v.value : undefined;

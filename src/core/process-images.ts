@@ -8,7 +8,7 @@ import { libraryOpener } from '../symbols/library-files.js';
 import { DEFAULT_SYSROOT } from '../symbols/sysroot.js';
 import { loadBiasOf } from '../symbols/load-bias.js';
 import type { Program } from '../symbols/program.js';
-import { errorMessage } from '../util/errors.js';
+import { UserError, errorMessage } from '../util/errors.js';
 
 /** The function the dynamic linker calls after each change to its list (glibc's r_brk). */
 const EVENT_FUNCTION = '_dl_debug_state';
@@ -20,6 +20,10 @@ export class ProcessImages {
   /** r_brk, once the dynamic linker is known: a stop there is a library event, not the user's. */
   eventAddress: bigint | undefined;
   private auxv: AuxvEntry[] = [];
+  /** The library list the target's symbol questions were last answered for. */
+  private symbolsOffered?: readonly LibraryImage[];
+  /** The main program's link_map entry (for its thread-local variables), when the target says. */
+  mainLm?: bigint;
   private readonly said = new Set<string>();
 
   constructor(private readonly target: Target, program: Program, private readonly warn: (message: string) => void) {
@@ -75,7 +79,9 @@ export class ProcessImages {
     if (!img) return [];
     let list: LibraryEntry[] = [];
     try {
-      list = (await img.libraries()).libraries;
+      const got = await img.libraries();
+      list = got.libraries;
+      this.mainLm = got.mainLm;
     } catch (e) {
       this.once(`warning: cannot read the shared library list: ${errorMessage(e)}`);
     }
@@ -89,6 +95,33 @@ export class ProcessImages {
     for (const l of added) if (l.problem) this.once(`warning: ${l.problem}`);
     this.findEventAddress();
     return added;
+  }
+
+  /**
+   * The address of thread-local `offset` of the image whose debug info is `dwarf`, in thread `vcpu`: the target
+   * asked with that image's link_map entry, as gdb does (a library's from the list, the program's main-lm).
+   */
+  async threadLocalAddress(dwarf: object, offset: bigint, vcpu: number): Promise<bigint> {
+    const img = this.target.processImage;
+    if (!img?.tlsAddress) throw new UserError('Cannot find thread-local variables on this target');
+    const lib = this.set.libraries.find((l) => l.program && l.program.dwarfIs(dwarf));
+    const lm = lib ? lib.lm : this.mainLm;
+    if (!lm) throw new UserError('Cannot find thread-local storage: the link map of the module is not known');
+    try {
+      return await img.tlsAddress(vcpu, offset, lm);
+    } catch (e) {
+      // gdbserver finds TLS through libthread_db, which it loads once told the symbols it asks for (gdb's qSymbol).
+      if (!img.offerSymbols || this.symbolsOffered === this.set.libraries) throw e;
+      this.symbolsOffered = this.set.libraries;
+      await img.offerSymbols((name) => {
+        for (const p of this.set.programs()) {
+          const s = p.symbols.named(name).find((x) => x.value !== 0n);
+          if (s) return s.value;
+        }
+        return undefined;
+      });
+      return img.tlsAddress(vcpu, offset, lm);
+    }
   }
 
   private opener() {

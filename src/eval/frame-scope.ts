@@ -88,8 +88,16 @@ export class FrameScope implements EvalScope {
     const v = this.visible().find((x) => x.name === name);
     if (v) return this.valueOf(v);
     // A definition anywhere wins over an extern declaration here (`extern char **environ;` in the program).
-    return this.statics.lookupDefinedVariable(name) ?? this.inOthers((s) => s.lookupDefinedVariable(name)) ?? this.unresolved(name)
-      ?? this.statics.lookupVariable(name) ?? this.inOthers((s) => s.lookupVariable(name));
+    return this.statics.lookupDefinedVariable(name) ?? this.inOthers((s) => s.lookupDefinedVariable(name)) ?? (await this.computedGlobal(name))
+      ?? this.unresolved(name) ?? this.statics.lookupVariable(name) ?? this.inOthers((s) => s.lookupVariable(name));
+  }
+
+  /** A global located by its expression in this process (a thread-local variable such as libc's errno), as gdb. */
+  private async computedGlobal(name: string): Promise<Value | undefined> {
+    const c = this.statics.computedGlobal(name) ?? this.inOthers((s) => s.computedGlobal(name));
+    if (!c) return undefined;
+    const pieces = await this.frame.locate(c.variable);
+    return valueFromPieces(c.type, pieces, { readMemory: this.frame.readMemory, readRegister: (r) => this.frame.readDwarfRegister(r) });
   }
 
   /**

@@ -124,6 +124,15 @@ export class StaticScope implements EvalScope {
     return undefined;
   }
 
+  /**
+   * A global whose location only a live process can compute (a thread-local variable: DW_OP_form_tls_address),
+   * with its type from this image's debug info.
+   */
+  computedGlobal(name: string): { variable: Variable; type: Type } | undefined {
+    const v = this.program.lookupGlobal(name).find((x) => (x.location.kind === 'expr' || x.location.kind === 'loclist') && staticAddress(x) === undefined);
+    return v ? { variable: v, type: this.types.typeAt(v.typeOffset) } : undefined;
+  }
+
   /** A global known here only by a declaration, or whose location is not static storage (optimized out for us). */
   private declaredVariable(name: string): Value | undefined {
     const type = this.declaredType(name);

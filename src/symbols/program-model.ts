@@ -83,6 +83,11 @@ export class ProgramModel {
     return this.dwarfNow;
   }
 
+  /** Whether `dwarf` is this image's debug info (already opened: an unopened one cannot be asked about). */
+  dwarfIs(dwarf: object): boolean {
+    return this.dwarfNow === dwarf;
+  }
+
   /** Whether the debug info's name index is built already (answered without opening the debug info). */
   get nameIndexReady(): boolean {
     return this.dwarfNow?.indexed ?? false;

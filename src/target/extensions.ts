@@ -78,4 +78,11 @@ export interface LibraryList {
 export interface ProcessImage {
   auxv(): Promise<AuxvEntry[]>;
   libraries(): Promise<LibraryList>;
+  /**
+   * The address of thread-local `offset` of the module whose link_map entry is `lm`, in thread `vcpu`
+   * (gdb's target_translate_tls_address; gdbserver's qGetTLSAddr). Absent: the target cannot say.
+   */
+  tlsAddress?(vcpu: number, offset: bigint, lm: bigint): Promise<bigint>;
+  /** Answers the target's symbol questions (gdbserver's qSymbol: it needs them to find threads' TLS). */
+  offerSymbols?(lookup: (name: string) => bigint | undefined): Promise<void>;
 }

@@ -19,7 +19,25 @@ export class RemoteProcessImage implements ProcessImage {
     private readonly read: MemoryReader,
     private readonly features: StubFeatures,
     private readonly packetSize: number,
+    private readonly threadText: (vcpu: number) => string,
   ) {}
+
+  async offerSymbols(lookup: (name: string) => bigint | undefined): Promise<void> {
+    let reply = await this.request('qSymbol::');
+    for (let asked = 0; asked < 1000 && reply.startsWith('qSymbol:'); asked++) {
+      const hexName = reply.slice('qSymbol:'.length);
+      const address = lookup(Buffer.from(hexName, 'hex').toString('latin1'));
+      reply = await this.request(address === undefined ? `qSymbol::${hexName}` : `qSymbol:${address.toString(16)}:${hexName}`);
+    }
+  }
+
+  async tlsAddress(vcpu: number, offset: bigint, lm: bigint): Promise<bigint> {
+    const reply = await this.request(`qGetTLSAddr:${this.threadText(vcpu)},${offset.toString(16)},${lm.toString(16)}`);
+    if (/^E[0-9a-fA-F]{2}$/.test(reply) || reply.startsWith('E.')) throw new UserError(`Cannot find thread-local storage for thread ${vcpu} (remote error ${reply})`);
+    if (reply === '') throw new UserError('Cannot find thread-local storage: the remote stub does not answer qGetTLSAddr');
+    if (!/^[0-9a-fA-F]+$/.test(reply)) throw new UserError(`Cannot find thread-local storage for thread ${vcpu} (remote reply ${reply.slice(0, 16)})`);
+    return BigInt(`0x${reply}`);
+  }
 
   /** Whether the stub offers anything of the image (a bare stub, QEMU's, gdbsx: no). */
   static offered(features: StubFeatures): boolean {

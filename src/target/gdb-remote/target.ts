@@ -83,6 +83,7 @@ export class GdbRemoteTarget implements Target {
         (addr, len) => this.readMemory(addr, len),
         features,
         features.packetSize ?? DEFAULT_PACKET_SIZE,
+        (v) => this.threads.text(v),
       );
     }
   }
