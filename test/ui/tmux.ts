@@ -29,12 +29,26 @@ export class Tmux {
 
   /** The pane's text (no attributes). */
   text(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+    return this.capture(['-p']);
   }
 
   /** The pane with SGR attributes and trailing cells (for style checks and screenshots). */
   ansi(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-e', '-N', '-t', this.name], { encoding: 'utf8' });
+    return this.capture(['-p', '-e', '-N']);
+  }
+
+  /**
+   * tmux capture-pane; a capture client killed by a signal is tried again (the lab's dom0 tmux once died of
+   * SIGSEGV in capture-pane under TCG while the session itself was fine). Other failures are thrown at once.
+   */
+  private capture(flags: string[]): string {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return execFileSync('tmux', ['capture-pane', ...flags, '-t', this.name], { encoding: 'utf8' });
+      } catch (e) {
+        if (attempt >= 3 || !(e as { signal?: string | null }).signal) throw e;
+      }
+    }
   }
 
   /** Sends tmux key names ("F9", "Enter", "C-c", "S-F11") or literal text with `literal`. */
