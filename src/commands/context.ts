@@ -95,6 +95,12 @@ export async function sessionOrLaunch(ctx: CommandContext, args?: string[]): Pro
  * gdb's query: asks when the command was typed at a terminal that can answer, else says the answer
  * as gdb does ("(y or n) [answered Y; input not from terminal]"). `question` ends with "? ".
  */
+export async function query(ctx: CommandContext, question: string): Promise<boolean> {
+  if (ctx.fromTerminal && ctx.confirm) return ctx.confirm(`${question}(y or n) `);
+  ctx.out.print(`${question}(y or n) [answered Y; input not from terminal]\n`);
+  return true;
+}
+
 /**
  * gdb's nquery (the answer is no unless given): asked at a terminal that can answer; with no terminal gdb's
  * "[answered N; input not from terminal]". The full screen, which cannot ask in the middle of a command, takes yes.
@@ -104,10 +110,4 @@ export async function nquery(ctx: CommandContext, question: string): Promise<boo
   if (ctx.fromTerminal) return true;
   ctx.out.print(`${question}(y or [n]) [answered N; input not from terminal]\n`);
   return false;
-}
-
-export async function query(ctx: CommandContext, question: string): Promise<boolean> {
-  if (ctx.fromTerminal && ctx.confirm) return ctx.confirm(`${question}(y or n) `);
-  ctx.out.print(`${question}(y or n) [answered Y; input not from terminal]\n`);
-  return true;
 }

@@ -110,16 +110,14 @@ export const dataCommands: Command[] = [
       if (!a.trim()) return showDisplays(ctx);
       const m = /^\/(\w+)\s+(.*)$/s.exec(a.trim());
       const expression = (m ? m[2]! : a).trim();
+      // What the expression means without a frame: undefined, or why it cannot be evaluated statically.
+      const staticError = ctx.program ? await evaluateExpression(staticScopeOf(ctx.program), expression).then(() => undefined, (e: unknown) => e) : undefined;
       // Without a process gdb still parses the expression: a name it cannot find refuses the display.
-      if (ctx.program && ctx.session?.state !== 'stopped') {
-        await evaluateExpression(staticScopeOf(ctx.program), expression).catch((e: unknown) => {
-          if (e instanceof UserError && e.message.startsWith('No symbol ')) throw e;
-        });
-      }
+      if (ctx.session?.state !== 'stopped' && staticError instanceof UserError && staticError.message.startsWith('No symbol ')) throw staticError;
       const state = dataState(ctx);
       const d: Display = { id: state.nextDisplay++, expression, ...(m ? { format: m[1]! } : {}) };
       const fn = ctx.session?.lastStop?.location.function;
-      if (fn && ctx.program && !(await evaluateExpression(staticScopeOf(ctx.program), d.expression).then(() => true, () => false))) d.function = fn;
+      if (fn && staticError !== undefined) d.function = fn;
       state.displays.push(d);
       if (ctx.session?.state === 'stopped' && ctx.fromTerminal) await showDisplays(ctx, d);
     },

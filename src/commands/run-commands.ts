@@ -7,8 +7,6 @@ import { needSession, query, sessionOrLaunch, type CommandContext } from './cont
 import { breakpointAnnouncement } from './breakpoint-commands.js';
 import type { Command } from './registry.js';
 import { splitProgramArgs } from './program-args.js';
-
-export { splitProgramArgs };
 import { describeStop, frameDescription } from './report.js';
 import { showDisplays } from './data-commands.js';
 
@@ -18,7 +16,6 @@ function count(args: string): number {
   if (!Number.isInteger(n) || n < 1) throw new UserError(`Invalid number "${args.trim()}".`);
   return n;
 }
-
 
 /**
  * `run` and `start`: asks before starting the program again (gdb's words), then starts it (the

@@ -8,6 +8,7 @@ import { libraryOpener } from '../symbols/library-files.js';
 import { DEFAULT_SYSROOT } from '../symbols/sysroot.js';
 import { loadBiasOf } from '../symbols/load-bias.js';
 import type { Program } from '../symbols/program.js';
+import type { UnitFile } from '../dwarf/unit.js';
 import { UserError, errorMessage } from '../util/errors.js';
 
 /** The function the dynamic linker calls after each change to its list (glibc's r_brk). */
@@ -101,7 +102,7 @@ export class ProcessImages {
    * The address of thread-local `offset` of the image whose debug info is `dwarf`, in thread `vcpu`: the target
    * asked with that image's link_map entry, as gdb does (a library's from the list, the program's main-lm).
    */
-  async threadLocalAddress(dwarf: object, offset: bigint, vcpu: number): Promise<bigint> {
+  async threadLocalAddress(dwarf: UnitFile, offset: bigint, vcpu: number): Promise<bigint> {
     const img = this.target.processImage;
     if (!img?.tlsAddress) throw new UserError('Cannot find thread-local variables on this target');
     const lib = this.set.libraries.find((l) => l.program && l.program.dwarfIs(dwarf));

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { SHF_ALLOC, SHF_EXECINSTR, SHT_SYMTAB, type ElfFile } from '../elf/elf.js';
 import { DwarfFile } from '../dwarf/dwarf.js';
 import { DW_AT, DW_TAG } from '../dwarf/constants.js';
-import type { Unit } from '../dwarf/unit.js';
+import type { Unit, UnitFile } from '../dwarf/unit.js';
 import type { Die } from '../dwarf/die.js';
 import type { AddrRange } from '../dwarf/ranges.js';
 import { UserError } from '../util/errors.js';
@@ -84,7 +84,7 @@ export class ProgramModel {
   }
 
   /** Whether `dwarf` is this image's debug info (already opened: an unopened one cannot be asked about). */
-  dwarfIs(dwarf: object): boolean {
+  dwarfIs(dwarf: UnitFile): boolean {
     return this.dwarfNow === dwarf;
   }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseArgs } from '../../src/cli/args.js';
-import { splitProgramArgs } from '../../src/commands/run-commands.js';
+import { splitProgramArgs } from '../../src/commands/program-args.js';
 
 test('positional words after the program are its arguments; options stay ours; --args takes everything after the program', () => {
   assert.deepEqual(parseArgs(['./prog', 'a', 'b c', '--batch', '-ex', 'run']), { ...parseArgs(['--batch', '-ex', 'run']), path: './prog', programArgs: ['a', 'b c'] });
