@@ -4,7 +4,7 @@ import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import { SessionEvaluation } from './eval-hooks.js';
 import type { Command } from './registry.js';
-import { backtraceLine, sourceLine } from './report.js';
+import { backtraceLine, printSourceLine, sourceLine } from './report.js';
 
 /**
  * Opens `path` as the session of `ctx` and prints what gdb prints on loading it: the load messages,
@@ -31,14 +31,11 @@ export async function openCoreSession(ctx: CommandContext, path: string): Promis
   session.setEvaluation(new SessionEvaluation(session));
   const lines = [...target.loadMessages];
   const frame = (await session.backtrace(1).catch(() => []))[0];
-  if (frame) {
-    lines.push(backtraceLine(frame, session));
-    const src = sourceLine(ctx.sources, frame.location, false);
-    if (src) lines.push(src);
-  }
+  if (frame) lines.push(backtraceLine(frame, session));
+  if (lines.length) ctx.out.print(lines.join('\n') + '\n');
+  if (frame) printSourceLine(ctx.out, sourceLine(ctx.sources, frame.location, false));
   const threads = await session.listVcpus();
-  if (threads.length > 1) lines.push(`[Current thread is 1 (${threads[0]!.name})]`);
-  ctx.out.print(lines.join('\n') + '\n');
+  if (threads.length > 1) ctx.out.print(`[Current thread is 1 (${threads[0]!.name})]\n`);
 }
 
 export const coreCommands: Command[] = [

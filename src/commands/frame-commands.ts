@@ -3,7 +3,7 @@ import { UserError } from '../util/errors.js';
 import { formatBreakpointTable } from './breakpoint-commands.js';
 import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
-import { backtraceLine, sourceLine } from './report.js';
+import { backtraceLine, printSourceLine, sourceLine } from './report.js';
 import { needFrames, needSession } from './context.js';
 import { disassembleText, parseDisassemble } from './disassemble.js';
 import { memorySource } from './memory-source.js';
@@ -18,8 +18,7 @@ export async function printSelectedFrame(ctx: CommandContext): Promise<void> {
   if (!f) return;
   const loc = { ...f.location };
   ctx.out.print(`${backtraceLine(f, s)}\n`);
-  const line = sourceLine(ctx.sources, { ...loc, ...(f.caller ? { address: f.pc - 1n } : {}) }, false);
-  if (line) ctx.out.print(line + '\n');
+  printSourceLine(ctx.out, sourceLine(ctx.sources, { ...loc, ...(f.caller ? { address: f.pc - 1n } : {}) }, false));
 }
 
 export const frameCommands: Command[] = [

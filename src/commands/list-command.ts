@@ -11,11 +11,15 @@ const LINES = 10;
 /** Prints lines [first, first+count) of `file` (stopping at its end) and records the listing. */
 function printLines(ctx: CommandContext, program: Program, file: string, first: number, count = LINES): void {
   const name = displayNameOf(program, file);
+  const visit = ctx.sources.visit(file);
   const text = ctx.sources.lines(file);
-  if (!text) {
+  if (visit !== 'ok' || !text) {
     ctx.list.file = file;
     ctx.list.first = first;
     ctx.list.next = first;
+    setLastListed(ctx, first);
+    // gdb names the missing file once, then "LINE\tin FILE" while the listing stays in it.
+    if (visit === 'again') return ctx.out.print(`${first}\tin ${name}\n`);
     throw new UserError(`${first}\t${name}: No such file or directory.`);
   }
   if (first > text.length) throw new UserError(`Line number ${first} out of range; ${name} has ${text.length} lines.`);

@@ -18,20 +18,32 @@ export function frameDescription(loc: CodeLocation, args: { name: string; value:
   return `${pre}${fn} ()${loc.library ? ` from ${loc.library}` : ''}`;
 }
 
-/** "73\t    printf(...)" or gdb's message when the file is missing. */
-export function sourceLine(sources: SourceFiles, loc: CodeLocation, midLine: boolean): string | undefined {
-  if (!loc.line || !loc.fullPath) return undefined;
-  const text = sources.line(loc.fullPath, loc.line);
+/** A source line as gdb prints it, and the messages gdb prints before it on its error stream. */
+export interface PrintedSourceLine {
+  /** "73\t    printf(...)", or "73\tin kernel.c" for a file gdb already said is missing. */
+  line?: string;
+  /** "warning: Source file is more recent than executable.", "73\tkernel.c: No such file or directory.". */
+  messages: string[];
+}
+
+/** The source line of `loc` with gdb's messages about its file (print_source_lines_base). */
+export function sourceLine(sources: SourceFiles, loc: CodeLocation, midLine: boolean): PrintedSourceLine {
+  if (!loc.line || !loc.fullPath) return { messages: [] };
+  const path = loc.fullPath;
+  const { value: state, messages } = sources.collect(() => sources.visit(path));
   const prefix = midLine ? `${hex16(loc.address)}\t` : '';
-  if (text === undefined) {
-    // gdb: the first time an error naming the file as its symtab does (the name the line table records,
-    // symtab_to_filename_for_display), then "LINE\tin FILE" on the answer's stream.
-    const name = loc.file || loc.fullPath;
-    if (!sources.firstMiss(loc.fullPath)) return `${prefix}${loc.line}\tin ${name}`;
-    sources.onMissing(`${prefix}${loc.line}\t${name}: No such file or directory.`);
-    return undefined;
-  }
-  return `${prefix}${loc.line}\t${text}`;
+  // gdb names the file as its symtab does (the name the line table records, symtab_to_filename_for_display).
+  const name = loc.file || path;
+  if (state === 'again') return { line: `${prefix}${loc.line}\tin ${name}`, messages };
+  if (state === 'error') return { messages: [...messages, `${prefix}${loc.line}\t${name}: No such file or directory.`] };
+  const text = sources.line(path, loc.line);
+  return text === undefined ? { messages } : { line: `${prefix}${loc.line}\t${text}`, messages };
+}
+
+/** Prints a source line and gdb's messages before it (to the error stream, as gdb). */
+export function printSourceLine(out: { print(s: string): void; error(s: string): void }, printed: PrintedSourceLine): void {
+  for (const m of printed.messages) out.error(m);
+  if (printed.line) out.print(printed.line + '\n');
 }
 
 /**
@@ -62,8 +74,15 @@ function breakpointTitle(session: Session, id: number): string {
   return bp && !bp.temporary ? 'Breakpoint' : 'Temporary breakpoint';
 }
 
+/** What gdb prints at a stop: the lines up to the frame line, its messages about the source file, the source line and after. */
+export interface StopText {
+  before: string;
+  messages: string[];
+  after: string;
+}
+
 /** Text printed when the target stops, given where the previous command started. */
-export async function describeStop(session: Session, sources: SourceFiles, stop: StopInfo, started: CodeLocation | undefined): Promise<string> {
+export async function describeStop(session: Session, sources: SourceFiles, stop: StopInfo, started: CodeLocation | undefined): Promise<StopText> {
   const loc = stop.location;
   const lines: string[] = [];
   const cause = stop.cause;
@@ -114,7 +133,16 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
   }
   if (header !== undefined) lines.push(header);
   const src = sourceLine(sources, loc, header === undefined && !atLineStart);
-  if (src) lines.push(src);
-  if (cause.kind === 'finish' && cause.returned !== undefined) lines.push(`Value returned is ${cause.returned}`);
-  return lines.join('\n') + '\n';
+  const after: string[] = [];
+  if (src.line) after.push(src.line);
+  if (cause.kind === 'finish' && cause.returned !== undefined) after.push(`Value returned is ${cause.returned}`);
+  const text = (ls: string[]) => (ls.length ? ls.join('\n') + '\n' : '');
+  return { before: text(lines), messages: src.messages, after: text(after) };
+}
+
+/** Prints a stop's text, gdb's messages about the source file between the frame line and the source line. */
+export function printStop(out: { print(s: string): void; error(s: string): void }, stop: StopText): void {
+  if (stop.before) out.print(stop.before);
+  for (const m of stop.messages) out.error(m);
+  if (stop.after) out.print(stop.after);
 }

@@ -7,7 +7,7 @@ import { needSession, query, sessionOrLaunch, type CommandContext } from './cont
 import { breakpointAnnouncement } from './breakpoint-commands.js';
 import type { Command } from './registry.js';
 import { splitProgramArgs } from './program-args.js';
-import { describeStop, frameDescription } from './report.js';
+import { describeStop, frameDescription, printStop } from './report.js';
 import { showDisplays } from './data-commands.js';
 
 function count(args: string): number {
@@ -50,7 +50,7 @@ async function runAndReport(ctx: CommandContext, what: (s: Session) => Promise<S
   const started: CodeLocation | undefined = s.lastStop?.location;
   const stop = await what(s);
   if (stop) {
-    ctx.out.print(await describeStop(s, ctx.sources, stop, started));
+    printStop(ctx.out, await describeStop(s, ctx.sources, stop, started));
     await showDisplays(ctx);
   }
   if (stop) ctx.list.file = undefined; // `list` centres on the new stop next time

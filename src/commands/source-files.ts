@@ -8,7 +8,8 @@ const GDB_SOURCE_CACHE_ENTRIES = 5;
 
 export class SourceFiles {
   private readonly cache = new Map<string, string[] | null>();
-  private readonly missingSaid = new Set<string>();
+  /** gdb's last_source_visited / last_source_error: the file the last source line printed came from. */
+  private lastVisited?: { path: string; failed: boolean };
   /** The files gdb's source cache would hold now, most recently used last (when its mtime check runs again). */
   private readonly recent: string[] = [];
   /**
@@ -77,11 +78,28 @@ export class SourceFiles {
     }
   }
 
-  /** True the first time a missing file is reported (gdb says so once, then "LINE\tin FILE"). */
-  firstMiss(path: string): boolean {
-    if (this.missingSaid.has(path)) return false;
-    this.missingSaid.add(path);
-    return true;
+  /**
+   * gdb's print_source_lines_base, about to print lines of `path`: 'ok' when the file reads; for a missing
+   * file 'error' when the previous printed line came from another file (gdb names the error then), else
+   * 'again' (gdb prints "LINE\tin FILE"). Only printing visits: the source pane's reads do not.
+   */
+  visit(path: string): 'ok' | 'error' | 'again' {
+    if (this.lastVisited?.path === path) return this.lastVisited.failed ? 'again' : 'ok';
+    const failed = this.lines(path) === undefined;
+    this.lastVisited = { path, failed };
+    return failed ? 'error' : 'ok';
+  }
+
+  /** Runs `read` with the messages it causes collected instead of sent, so a caller can print them in gdb's order. */
+  collect<T>(read: () => T): { value: T; messages: string[] } {
+    const saved = this.onMissing;
+    const messages: string[] = [];
+    this.onMissing = (m) => void messages.push(m);
+    try {
+      return { value: read(), messages };
+    } finally {
+      this.onMissing = saved;
+    }
   }
 
   line(path: string, n: number): string | undefined {

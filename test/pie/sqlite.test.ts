@@ -40,8 +40,12 @@ test('SQLite (gcc -g, PIE): callback and SQL-function stops, bt/args/locals/up/d
 // -O2 differs where gdb shows what we do not yet: inline frames (sqlite3Step inlined into sqlite3_step), stepping over inlined
 // calls, and labels without an address in info locals. Measured here so a regression shows: 29 of 53 answers equal on the day
 // this was written (gcc 12, gdb 13), 40 with entry values (p=p@entry=...) and tail-call frames, 46 with gdb's block order and
-// its frame for an inline frame's entry values; the floor leaves room for noise. Two of the 7 left are gdb's: it prints
-// sqlite3_step's line as 28946 where the call is on line 94482 (DW_AT_call_line kept in 16 bits: 94482 - 65536).
+// its frame for an inline frame's entry values; the floor leaves room for noise. The 7 left are all gdb 13's 16-bit symbol
+// line (struct symbol's `unsigned short m_line`, "FIXME: Should we really make the assumption that nobody will try to debug
+// files longer than 64K lines?"): it prints sqlite3_step's line as 28946 where the call is on line 94482, and a `next` from
+// sqlite3_result_double's line 94050 stops at the inlined sqlite3VdbeMemSetDouble's call site because it reads that call
+// line as 28514 (set debug infrun: "stepped into inlined function", a call line unequal to the line being stepped); every
+// answer after that stop is one `next` behind. We keep the 32-bit lines.
 
 test('SQLite (gcc -g -O2, PIE): the same session, measured against gdb', { timeout: 900_000, ...(skip ? { skip } : {}) }, async () => {
   const exe = sqliteProgram('pie/sqlite-main.c', ['-g', '-O2']);
