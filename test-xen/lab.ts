@@ -250,3 +250,17 @@ export async function assertGuestHealthy(guest: string, elfPath: string, what: s
     shim.close(h);
   }
 }
+
+/** Xen's gdbsx (test/xen-lab/build-gdbsx-tool.sh) serving domain `domid` (64-bit) to gdb on `port`, once it listens. */
+export async function startGdbsx(domid: number, port: number): Promise<{ stop(): void; log(): string }> {
+  // gdbsx says "Listening on port N" through stdio, block-buffered on a pipe without stdbuf.
+  const child = spawn('stdbuf', ['-oL', join(labEnv().guestDir, 'gdbsx'), '-a', String(domid), '64', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  await waitFor('gdbsx listening', () => /listening/i.test(log) || exited, 30_000, 100);
+  if (exited) throw new Error(`gdbsx exited:\n${log}`);
+  return { stop: () => { if (!exited) child.kill('SIGKILL'); }, log: () => log };
+}

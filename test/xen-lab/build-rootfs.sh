@@ -28,8 +28,9 @@ flock 9   # two builds at once would trample each other's chroot
 
 PKGS=xen-utils-$LAB_XEN_SERIES,xen-hypervisor-$LAB_XEN_SERIES-amd64,linux-image-amd64,initramfs-tools,kmod,procps,iproute2,less,psmisc
 # Added after the first base trees were built: installed into an existing base tree too (tmux: the full-screen UI's
-# tests drive duster-tui in tmux inside dom0). Changing this list rebuilds the image, not the base tree.
-EXTRA_PKGS="tmux"
+# tests drive duster-tui in tmux inside dom0; gdb: with Xen's gdbsx, the oracle and the peer on the GDBSX hypervisor).
+# Changing this list rebuilds the image, not the base tree.
+EXTRA_PKGS="tmux gdb"
 
 t_start=$(now)
 if [ ! -e "$LAB_BASE/.duster-base-done" ]; then

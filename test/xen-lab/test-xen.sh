@@ -81,6 +81,7 @@ make -s -C "$UK" OUT="$GUEST_DIR" OPT=-O0
 make -s -C "$UK" OUT="$GUEST_DIR" OPT=-O2
 rm -rf "$GUEST_DIR"/obj-*
 gcc -O1 -Wall -o "$GUEST_DIR/gdbsx-status" "$LAB_DIR/probes/gdbsx-status.c" -lxencall
+install -m 755 "$LAB_CACHE/out/gdbsx" "$GUEST_DIR/gdbsx"   # Xen's gdbsx (build-gdbsx-tool.sh), for gdb in dom0
 install -m 755 "$LAB_DIR/dom0/run-tests.sh" "$GUEST_DIR/run-tests.sh"
 cat > "$GUEST_DIR/$GUEST.cfg" <<CFG
 # xl config of the duster-tui demo unikernel (written by test/xen-lab/test-xen.sh)
