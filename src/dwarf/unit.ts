@@ -340,19 +340,7 @@ export class Die {
 
   /** The code ranges of the DIE: low_pc/high_pc (high as address or length) or DW_AT_ranges. Empty when it has no code. */
   pcRanges(): AddrRange[] {
-    const low = this.address(DW_AT.low_pc);
-    const high = this.value(DW_AT.high_pc);
-    if (low !== undefined && high) {
-      if (high.kind === 'address') return high.value > low ? [{ start: low, end: high.value }] : [];
-      if (high.kind === 'unsigned' || high.kind === 'signed') {
-        const len = BigInt(high.value);
-        return len > 0n ? [{ start: low, end: low + len }] : [];
-      }
-    }
-    const ranges = this.value(DW_AT.ranges);
-    if (ranges) return this.unit.rangesAt(ranges);
-    if (low !== undefined && !high && this.tag !== DW_TAG.compile_unit) return [{ start: low, end: low + 1n }];
-    return [];
+    return pcRangesOf(this.unit, this.tag, this.address(DW_AT.low_pc), this.value(DW_AT.high_pc), this.value(DW_AT.ranges));
   }
 
   /** True when some range contains `pc`. */
@@ -363,4 +351,18 @@ export class Die {
   toString(): string {
     return `<0x${this.offset.toString(16)}> ${this.tagName}${this.name ? ` ${this.name}` : ''}`;
   }
+}
+
+/** A DIE's code ranges from its (resolved) DW_AT_low_pc, DW_AT_high_pc and DW_AT_ranges. */
+export function pcRangesOf(unit: Unit, tag: number, low: bigint | undefined, high: AttrValue | undefined, ranges: AttrValue | undefined): AddrRange[] {
+  if (low !== undefined && high) {
+    if (high.kind === 'address') return high.value > low ? [{ start: low, end: high.value }] : [];
+    if (high.kind === 'unsigned' || high.kind === 'signed') {
+      const len = BigInt(high.value);
+      return len > 0n ? [{ start: low, end: low + len }] : [];
+    }
+  }
+  if (ranges) return unit.rangesAt(ranges);
+  if (low !== undefined && !high && tag !== DW_TAG.compile_unit) return [{ start: low, end: low + 1n }];
+  return [];
 }

@@ -7,6 +7,7 @@ import { DW_AT, DW_TAG } from '../dwarf/constants.js';
 import type { Unit, UnitFile } from '../dwarf/unit.js';
 import type { Die } from '../dwarf/die.js';
 import type { AddrRange } from '../dwarf/ranges.js';
+import { topLevelCode } from '../dwarf/top-level.js';
 import { UserError } from '../util/errors.js';
 import { ElfSymbols } from './elfsyms.js';
 import { buildSubFiles, findPcLine, type PcLine, type SubFile } from './lines.js';
@@ -26,7 +27,7 @@ interface UnitModel {
   files: SubFile[];
   functions?: FunctionInfo[];
   /** Top-level subprograms with code, by lowest address (no blocks built). */
-  tops?: { die: Die; ranges: AddrRange[]; low: bigint }[];
+  tops?: { readonly die: Die; ranges: AddrRange[]; low: bigint }[];
   locationsValid?: boolean;
   statics?: Variable[];
 }
@@ -146,21 +147,16 @@ export class ProgramModel {
   }
 
   /** A unit's top-level subprograms with code, sorted by lowest address; their blocks are built only when asked. */
-  private topFunctions(u: Unit): { die: Die; ranges: AddrRange[]; low: bigint }[] {
+  private topFunctions(u: Unit): { readonly die: Die; ranges: AddrRange[]; low: bigint }[] {
     const m = this.model(u);
     if (!m.tops) {
-      m.tops = [];
-      // Walk the root's children by index; only subprograms with a pc attribute become Die objects.
-      for (let i = u.firstChildIndex(0); i >= 0; i = u.nextIndex(i)) {
-        if (u.tagAt(i) !== DW_TAG.subprogram) continue;
-        if (!u.abbrevAt(i)?.specs.some((sp) => sp.at === DW_AT.low_pc || sp.at === DW_AT.ranges)) continue;
-        const d = u.entry(i);
-        const ranges = d.pcRanges();
-        if (!ranges.length) continue;
+      // From a shallow scan: the DIE tree is read (up to a function) only when a function's DIE is asked for.
+      m.tops = topLevelCode(u).map(({ offset, ranges }) => {
         let low = ranges[0]!.start;
         for (const r of ranges) if (r.start < low) low = r.start;
-        m.tops.push({ die: d, ranges, low });
-      }
+        let die: Die | undefined;
+        return { ranges, low, get die(): Die { return (die ??= u.dwarf.dieAt(offset)); } };
+      });
       m.tops.sort((a, b) => (a.low < b.low ? -1 : a.low > b.low ? 1 : 0));
     }
     return m.tops;
