@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run demo`'s build step: runs tsc only when a source or the build configuration is newer than the last good build.
+// `npm run demo`'s build step: runs tsc (and the CLI's bundle) only when a source or the build configuration is newer than the last good build.
 // tsc alone costs ~10 s on a loaded machine even when nothing changed; a stat of each source costs milliseconds.
 // The stamp (dist/.build-stamp) is written only after tsc succeeded, so a failed build is retried next time.
 // `build-if-stale.mjs SCRIPT [ARGS]` then runs the built SCRIPT in this same process, as `node SCRIPT ARGS` would
@@ -9,6 +9,7 @@ import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleCli } from './bundle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist', '.build-stamp');
@@ -52,6 +53,7 @@ if (built === 0 || sources >= built) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
+  await bundleCli();
   // Dated when tsc started: a source saved while tsc ran is newer than the stamp and is built next time.
   const at = new Date(started);
   writeFileSync(stamp, `${at.toISOString()}\n`);

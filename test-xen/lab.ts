@@ -130,7 +130,7 @@ export function createGuestCopy(name: string, paused = true): number {
 }
 
 /** The CLI as dom0 runs it (compiled on the host, shared through /project). */
-export const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
+export const CLI = new URL('../cli/main.js', import.meta.url).pathname;
 
 /** The address of a symbol of `elf` (the test fails naming it when the image has none). */
 export function symbolAddress(elf: ReturnType<typeof openElf>, name: string): bigint {

@@ -2,8 +2,6 @@
 // real CLI (trap on GDBSX, spin everywhere), detach and SIGTERM/SIGHUP/SIGINT mid-run leave the guest running correctly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { connectXen } from '../src/target/xen/connect.js';
 import { DX_F } from '../src/target/xen/ffi.js';
 import type { XenTarget } from '../src/target/xen/target.js';

@@ -22,15 +22,15 @@ const T = 180_000;
  */
 function localCli(): string {
   const root = '/tmp/duster-local';
-  const project = join(CLI, '..', '..', '..', '..');
+  const project = join(CLI, '..', '..', '..');
   const copy = (from: string, to: string): void => { execFileSync('cp', ['-a', from, to], { timeout: 600_000 }); };
   execFileSync('mkdir', ['-p', `${root}/node_modules`, `${root}/native-shim`, `${root}/dist`]);
   for (const pkg of ['blessed', 'koffi', 'capstone-wasm', 'highlight.js', '@koromix']) {
     if (!existsSync(`${root}/node_modules/${pkg}`)) copy(`${project}/node_modules/${pkg}`, `${root}/node_modules/`);
   }
-  execFileSync('rm', ['-rf', `${root}/dist/src`, `${root}/themes`, `${root}/native-shim/build`]);
-  for (const [from, to] of [['dist/src', 'dist/'], ['package.json', ''], ['themes', ''], ['native-shim/build', 'native-shim/']]) copy(`${project}/${from}`, `${root}/${to}`);
-  return `${root}/dist/src/cli/main.js`;
+  execFileSync('rm', ['-rf', `${root}/dist/cli`, `${root}/themes`, `${root}/native-shim/build`]);
+  for (const [from, to] of [['dist/cli', 'dist/'], ['package.json', ''], ['themes', ''], ['native-shim/build', 'native-shim/']]) copy(`${project}/${from}`, `${root}/${to}`);
+  return `${root}/dist/cli/main.js`;
 }
 
 /** The body rows of the pane titled `title` (up to the next title or the screen's end), cut to its column. */

@@ -2,8 +2,6 @@
 // page scan, the console from xenconsoled's log and from the PV console ring. Runs inside dom0 only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { connectXen } from '../src/target/xen/connect.js';
 import { findStartInfo, xenCommands, xenInfoCommands } from '../src/commands/xen-commands.js';
 import type { CommandContext } from '../src/commands/context.js';

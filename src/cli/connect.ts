@@ -29,8 +29,8 @@ export async function connectTarget(opts: CliOptions, out: { print(t: string): v
   if (opts.domain !== undefined) {
     let mod: { connectXen(opts: CliOptions, out: { print(t: string): void; error(t: string): void }): Promise<Connection> };
     try {
-      const path = '../target/xen/connect.js'; // resolved at run time: the Xen backend is optional
-      mod = (await import(path)) as typeof mod;
+      mod = await import('../target/xen/connect.js'); // loaded only for a domain: it brings koffi
+
     } catch (e) {
       throw new UserError(`The Xen backend is not available in this build: ${(e as Error).message}`);
     }

@@ -3,10 +3,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../util/package-root.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = packageRoot();
 const source = join(root, 'test', 'fixtures', 'demo');
 const out = join(tmpdir(), 'duster-tui-demo');
 
@@ -45,7 +45,7 @@ gdbserver.stderr!.setEncoding('utf8').on('data', (s: string) => {
   const m = /Listening on port (\d+)/.exec(log);
   if (!m || started) return;
   started = true;
-  const args = [join(root, 'dist', 'src', 'cli', 'main.js'), '--path', exe, '--gdb', `127.0.0.1:${m[1]}`, ...process.argv.slice(2)];
+  const args = [join(root, 'dist', 'cli', 'main.js'), '--path', exe, '--gdb', `127.0.0.1:${m[1]}`, ...process.argv.slice(2)];
   const ui = spawn(process.execPath, args, { cwd: source, stdio: 'inherit' });
   ui.on('exit', (code) => {
     // The debugger detached: let the program finish, then show what it printed.

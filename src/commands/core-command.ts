@@ -33,7 +33,7 @@ export async function openCoreSession(ctx: CommandContext, path: string): Promis
   const frame = (await session.backtrace(1).catch(() => []))[0];
   if (frame) lines.push(backtraceLine(frame, session));
   if (lines.length) ctx.out.print(lines.join('\n') + '\n');
-  if (frame) printSourceLine(ctx.out, sourceLine(ctx.sources, frame.location, false));
+  if (frame) printSourceLine(ctx, sourceLine(ctx.sources, frame.location, false));
   const threads = await session.listVcpus();
   if (threads.length > 1) ctx.out.print(`[Current thread is 1 (${threads[0]!.name})]\n`);
 }

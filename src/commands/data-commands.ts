@@ -1,7 +1,5 @@
 // Data commands: print/read/der, output, x, set var, display, ptype/whatis, info locals/args/display.
 import { evaluateExpression, outputCommand, printCommand, PrintAfterHeadError, ptypeCommand, setVarCommand, whatisCommand } from '../eval/commands.js';
-import { Evaluator } from '../eval/evaluate.js';
-import { unpackLong } from '../eval/value.js';
 import { UserError } from '../util/errors.js';
 import { needFrames, needSession, type CommandContext, type DataState, type Display } from './context.js';
 import { setSysroot } from './library-commands.js';

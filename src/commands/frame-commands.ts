@@ -18,7 +18,7 @@ export async function printSelectedFrame(ctx: CommandContext): Promise<void> {
   if (!f) return;
   const loc = { ...f.location };
   ctx.out.print(`${backtraceLine(f, s)}\n`);
-  printSourceLine(ctx.out, sourceLine(ctx.sources, { ...loc, ...(f.caller ? { address: f.pc - 1n } : {}) }, false));
+  printSourceLine(ctx, sourceLine(ctx.sources, { ...loc, ...(f.caller ? { address: f.pc - 1n } : {}) }, false));
 }
 
 export const frameCommands: Command[] = [

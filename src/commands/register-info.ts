@@ -9,7 +9,7 @@ import { resolve } from '../symbols/types.js';
 import { UserError } from '../util/errors.js';
 import type { Session } from '../core/session.js';
 import type { CommandContext } from './context.js';
-import { needFrames, needSession } from './context.js';
+import { needFrames } from './context.js';
 
 /** gdb's value_column_1 and value_column_2 (default_print_one_register_info). */
 const VALUE_COLUMN_1 = 15;

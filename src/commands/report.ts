@@ -2,6 +2,7 @@
 import type { CodeLocation, FrameInfo, StopInfo } from '../core/api.js';
 import type { Session } from '../core/session.js';
 import type { SourceFiles } from './source-files.js';
+import type { CommandContext } from './context.js';
 import { watchTitle } from '../core/watchpoints.js';
 
 export function hex16(a: bigint): string {
@@ -40,10 +41,10 @@ export function sourceLine(sources: SourceFiles, loc: CodeLocation, midLine: boo
   return text === undefined ? { messages } : { line: `${prefix}${loc.line}\t${text}`, messages };
 }
 
-/** Prints a source line and gdb's messages before it (to the error stream, as gdb). */
-export function printSourceLine(out: { print(s: string): void; error(s: string): void }, printed: PrintedSourceLine): void {
-  for (const m of printed.messages) out.error(m);
-  if (printed.line) out.print(printed.line + '\n');
+/** Prints a source line after gdb's messages about its file (those go where the sources send them: the error stream). */
+export function printSourceLine(ctx: Pick<CommandContext, 'out' | 'sources'>, printed: PrintedSourceLine): void {
+  for (const m of printed.messages) ctx.sources.onMissing(m);
+  if (printed.line) ctx.out.print(printed.line + '\n');
 }
 
 /**
@@ -141,8 +142,8 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
 }
 
 /** Prints a stop's text, gdb's messages about the source file between the frame line and the source line. */
-export function printStop(out: { print(s: string): void; error(s: string): void }, stop: StopText): void {
-  if (stop.before) out.print(stop.before);
-  for (const m of stop.messages) out.error(m);
-  if (stop.after) out.print(stop.after);
+export function printStop(ctx: Pick<CommandContext, 'out' | 'sources'>, stop: StopText): void {
+  if (stop.before) ctx.out.print(stop.before);
+  for (const m of stop.messages) ctx.sources.onMissing(m);
+  if (stop.after) ctx.out.print(stop.after);
 }

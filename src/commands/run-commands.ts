@@ -50,7 +50,7 @@ async function runAndReport(ctx: CommandContext, what: (s: Session) => Promise<S
   const started: CodeLocation | undefined = s.lastStop?.location;
   const stop = await what(s);
   if (stop) {
-    printStop(ctx.out, await describeStop(s, ctx.sources, stop, started));
+    printStop(ctx, await describeStop(s, ctx.sources, stop, started));
     await showDisplays(ctx);
   }
   if (stop) ctx.list.file = undefined; // `list` centres on the new stop next time

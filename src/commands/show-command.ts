@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
+import { packageRoot } from '../util/package-root.js';
+import { join } from 'node:path';
 
 /** `--version` and `show version`: our name and version (package.json), then what we debug with, as gdb's first lines. */
 export function versionText(): string {
   let version = 'unknown';
   try {
-    version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? version;
+    version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? version;
   } catch {
     // a copy without package.json still answers
   }

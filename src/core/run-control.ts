@@ -1,7 +1,7 @@
 // Resuming and stopping, once for every backend: planting sites for a strategy, stepping over them, spin polling.
 import { x86_64 } from '../arch/arch.js';
 import type { InstructionStepper } from '../arch/arch.js';
-import { TargetGoneError, type RegisterSet, type StopEvent, type Target, type WatchKind } from '../target/contract.js';
+import { TargetGoneError, type StopEvent, type Target, type WatchKind } from '../target/contract.js';
 import type { PatchTable } from './patches.js';
 import { signalDescription, SignalTable } from './signals.js';
 import type { BreakpointStrategy } from './strategy.js';

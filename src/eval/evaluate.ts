@@ -2,7 +2,7 @@
 import { UserError } from '../util/errors.js';
 import { MemoryError } from '../target/contract.js';
 import {
-  builtin, nestedType, resolve, sizeOf, arrayOf, pointerTo, isIntegral, isSigned, type Type, type ArrayType,
+  builtin, nestedType, resolve, sizeOf, arrayOf, pointerTo, isIntegral, isSigned, type Type,
 } from '../symbols/types.js';
 import { Value, valueSize, unpackLong, bigIntToBytes, bytesToBigInt, BYTE_OK, BYTE_UNAVAILABLE } from './value.js';
 import { binop, unop, cast, coerceArray, isZero, ptrAdd, noOperator } from './arith.js';

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { statSync } from 'node:fs';
 import { SHF_ALLOC, SHF_EXECINSTR, SHT_SYMTAB, type ElfFile } from '../elf/elf.js';
 import { DwarfFile } from '../dwarf/dwarf.js';
-import { DW_AT, DW_TAG } from '../dwarf/constants.js';
+import { DW_TAG } from '../dwarf/constants.js';
 import type { Unit, UnitFile } from '../dwarf/unit.js';
 import type { Die } from '../dwarf/die.js';
 import type { AddrRange } from '../dwarf/ranges.js';

@@ -1,8 +1,8 @@
 // Colour themes: roles -> styles, loaded from themes/*.json; monochrome and 8/16-colour fallbacks keep every state visible.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { Style } from './text.js';
+import { packageRoot } from '../util/package-root.js';
 
 export const ROLES = [
   'text', 'muted', 'header', 'headerFocused', 'separator',
@@ -51,17 +51,7 @@ export interface ThemeFile {
   styles16?: Record<string, unknown>;
 }
 
-/** Project root: dist/src/ui/theme.js -> ../../.. ; src/ui/theme.ts -> ../.. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, 'themes'))) return dir;
-    dir = dirname(dir);
-  }
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-}
-
-export const THEMES_DIR = join(projectRoot(), 'themes');
+export const THEMES_DIR = join(packageRoot(), 'themes');
 export const BUILTIN_THEMES = ['dark', 'light', 'high-contrast'];
 
 /** Decides the colour mode from NO_COLOR and the terminal's colour count. */

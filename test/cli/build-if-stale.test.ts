@@ -12,10 +12,13 @@ function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'duster-stale-'));
   mkdirSync(join(dir, 'scripts'));
   mkdirSync(join(dir, 'src'));
-  copyFileSync(join(ROOT, 'scripts', 'build-if-stale.mjs'), join(dir, 'scripts', 'build-if-stale.mjs'));
+  for (const f of ['build-if-stale.mjs', 'bundle.mjs']) copyFileSync(join(ROOT, 'scripts', f), join(dir, 'scripts', f));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: '.', module: 'NodeNext', target: 'ES2022', strict: true }, include: ['src/**/*.ts'] }));
   writeFileSync(join(dir, 'src', 'a.ts'), 'export const a: number = 1;\n');
+  mkdirSync(join(dir, 'src', 'cli'));
+  writeFileSync(join(dir, 'src', 'cli', 'main.ts'), "import { a } from '../a.js';\nconsole.log(`bundled ${a}`);\n");
   return dir;
 }
 
@@ -37,10 +40,12 @@ test('build-if-stale: builds the first time, skips when nothing changed, rebuild
     const stamp = join(dir, 'dist', '.build-stamp');
     assert.equal(run(dir).status, 0);
     assert.ok(existsSync(out), 'first run compiled');
+    const bundled = spawnSync(process.execPath, [join(dir, 'dist', 'cli', 'main.js')], { encoding: 'utf8' });
+    assert.equal(bundled.stdout, 'bundled 1\n', `the CLI's bundle was built from tsc's output: ${bundled.stderr}`);
     assert.ok(existsSync(stamp), 'and stamped');
 
     // Sources older than the stamp: tsc does not run (the deleted output is not written again).
-    for (const p of [join(dir, 'src', 'a.ts'), join(dir, 'src'), join(dir, 'tsconfig.json')]) age(p, 60);
+    for (const p of [join(dir, 'src', 'a.ts'), join(dir, 'src', 'cli', 'main.ts'), join(dir, 'src', 'cli'), join(dir, 'src'), join(dir, 'tsconfig.json'), join(dir, 'package.json')]) age(p, 60);
     age(stamp, 30);
     rmSync(out);
     assert.equal(run(dir).status, 0);

@@ -60,4 +60,4 @@ export function gdbBatch(exe: string, commands: string[]): string {
 }
 
 /** The path of our built CLI entry point. */
-export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+export const CLI = join(ROOT, 'dist', 'cli', 'main.js');

@@ -1,7 +1,7 @@
 // ptype and whatis of every zoo global and named type equal gdb's text, over the build matrix and strict DWARF 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MATRIX, compileFixture } from '../helpers/build.js';
+import { compileFixture } from '../helpers/build.js';
 import { ZOO, ZOO_BUILDS, zooGlobals, gdbAnswers, staticScope, ourAnswers, differences } from '../eval/oracle.js';
 
 const TYPE_NAMES = [

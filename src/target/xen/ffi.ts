@@ -1,9 +1,9 @@
 // The koffi boundary to native-shim/build/libduster_xen.so: the only file that touches koffi; everything it exports is typed.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { DomainInfo, VcpuState } from '../extensions.js';
+import { packageRoot } from '../../util/package-root.js';
 
 /** Error codes of the shim (duster_xen.h); other negative values are -errno. */
 export const DX_E = {
@@ -82,14 +82,7 @@ export interface Shim {
 /** Where the shim is looked for: $DUSTER_XEN_SHIM, then native-shim/build/ of this package. */
 export function shimPath(): string {
   if (process.env.DUSTER_XEN_SHIM) return resolve(process.env.DUSTER_XEN_SHIM);
-  // this file is src/target/xen/ffi.ts, or dist/src/target/xen/ffi.js
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const p = join(dir, 'native-shim', 'build', 'libduster_xen.so');
-    if (existsSync(p)) return p;
-    dir = dirname(dir);
-  }
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native-shim', 'build', 'libduster_xen.so');
+  return join(packageRoot(), 'native-shim', 'build', 'libduster_xen.so');
 }
 
 function decodeStop(b: Buffer): StopReport {
