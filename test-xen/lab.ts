@@ -251,8 +251,12 @@ export async function assertGuestHealthy(guest: string, elfPath: string, what: s
   }
 }
 
-/** Xen's gdbsx (test/xen-lab/build-gdbsx-tool.sh) serving domain `domid` (64-bit) to gdb on `port`, once it listens. */
-export async function startGdbsx(domid: number, port: number): Promise<{ stop(): void; log(): string }> {
+/**
+ * Xen's gdbsx (test/xen-lab/build-gdbsx-tool.sh) serving domain `domid` (64-bit) to gdb on `port`, once it listens.
+ * gdbsx pauses the domain when it attaches and unpauses it once per `continue`: a guest created paused (xl create -p)
+ * would stay paused by its creation's pause, so that one is dropped here (gdb then reports "SIGINT" at once otherwise).
+ */
+export async function startGdbsx(domid: number, port: number, createdPaused = true): Promise<{ stop(): void; log(): string }> {
   // gdbsx says "Listening on port N" through stdio, block-buffered on a pipe without stdbuf.
   const child = spawn('stdbuf', ['-oL', join(labEnv().guestDir, 'gdbsx'), '-a', String(domid), '64', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -262,5 +266,6 @@ export async function startGdbsx(domid: number, port: number): Promise<{ stop():
   child.on('exit', () => (exited = true));
   await waitFor('gdbsx listening', () => /listening/i.test(log) || exited, 30_000, 100);
   if (exited) throw new Error(`gdbsx exited:\n${log}`);
+  if (createdPaused) xl('unpause', String(domid));
   return { stop: () => { if (!exited) child.kill('SIGKILL'); }, log: () => log };
 }
