@@ -4,6 +4,7 @@ import { Cfi, unwindFrame } from '../dwarf/cfi.js';
 import { DW_REG_RBP, DW_REG_RIP, DW_REG_RSP, dwarfRegName, dwarfRegNumber } from '../arch/x86-64/dwarf-regs.js';
 import type { RegisterSet } from '../target/contract.js';
 import { sigcontextSlots, sigtrampUnwind } from './sigtramp.js';
+import { frameSetupAt, type FrameSetup } from '../arch/x86-64/prologue.js';
 import { ByteReader } from '../util/byte-reader.js';
 import type { Block } from '../symbols/functions.js';
 
@@ -91,6 +92,10 @@ export class Unwinder {
     private readonly isOutermost: (pc: bigint) => boolean,
     /** The tail-call frames between a frame and its caller, innermost first (core/tail-calls.ts). */
     private readonly tailCalls?: (callee: Frame, caller: Frame) => Frame[],
+    /** Where the function holding a pc starts (debug info, else the ELF symbol); undefined when unknown. */
+    private readonly functionStart: (pc: bigint) => bigint | undefined = () => undefined,
+    /** The program's entry point: gdb does not unwind past the function holding it (backtrace past-entry off). */
+    private readonly entryPoint: () => bigint | undefined = () => undefined,
   ) {}
 
   /**
@@ -120,6 +125,8 @@ export class Unwinder {
       const next = await this.unwindOne(cur).catch(() => undefined);
       cur.cfa = next?.cfa;
       if (!next || next.caller === undefined) break;
+      const entry = this.entryPoint();
+      if (entry !== undefined && this.functionStart(lookupPc(cur)) === entry) break;
       if (!pastMain && this.isOutermost(cur.pc)) break;
       const caller = next.caller;
       // Guard against loops: the stack grows down, so a caller's CFA must be above ours.
@@ -227,15 +234,30 @@ export class Unwinder {
       if (caller) this.markSigtramp(caller);
       return { cfa: sig.cfa, caller };
     }
-    // No CFI here: follow the frame-pointer chain (push %rbp; mov %rsp,%rbp).
-    const rbp = frame.regs.get(DW_REG_RBP);
-    if (rbp === undefined || rbp === 0n) return undefined;
-    const saved = await this.readMemory(rbp, 16);
-    const callerRbp = le64(saved.subarray(0, 8));
+    // No CFI here: gdb's amd64 prologue unwinder. The frame's base is rbp once the function has run its
+    // `push %rbp; mov %rsp,%rbp`, else rsp (before it, in a function without it, at a `ret` in frame 0).
+    const setup = await this.frameSetup(frame);
+    const base = setup.frameless ? frame.regs.get(DW_REG_RSP) : frame.regs.get(DW_REG_RBP);
+    if (base === undefined || (!setup.frameless && base === 0n)) return undefined;
+    const at = BigInt.asUintN(64, base + BigInt(setup.spOffset));
+    const saved = await this.readMemory(at, 16);
+    const callerRbp = setup.rbpSaved ? le64(saved.subarray(0, 8)) : frame.regs.get(DW_REG_RBP);
     const ret = le64(saved.subarray(8, 16));
-    const cfa = rbp + 16n;
+    const cfa = at + 16n;
     // As gdb's amd64 prologue unwinder: registers it did not find saved keep their value.
-    const regs = new Map<number, bigint>([...frame.regs, [DW_REG_RBP, callerRbp], [DW_REG_RSP, cfa], [DW_REG_RIP, ret]]);
+    const regs = new Map<number, bigint>([...frame.regs, [DW_REG_RSP, cfa], [DW_REG_RIP, ret]]);
+    if (callerRbp !== undefined) regs.set(DW_REG_RBP, callerRbp);
     return { cfa, caller: ret ? { level: frame.level + 1, pc: ret, cfa: undefined, regs, caller: true } : undefined };
+  }
+
+  /** How far the function of a frame without CFI has set its frame up (gdb: frameless, sp_offset -8, when unknown). */
+  private async frameSetup(frame: Frame): Promise<FrameSetup> {
+    const frameless: FrameSetup = { frameless: true, spOffset: -8, rbpSaved: false };
+    // gdb's amd64 epilogue unwinder: frame 0 at a `ret` has its return address at rsp.
+    if (frame.level === 0 && (await this.readMemory(frame.pc, 1).catch(() => undefined))?.[0] === 0xc3) return frameless;
+    const start = this.functionStart(lookupPc(frame));
+    if (start === undefined || start > frame.pc) return frameless;
+    const code = await this.readMemory(start, 8).catch(() => undefined);
+    return code ? frameSetupAt(code, Number(frame.pc - start)) : frameless;
   }
 }

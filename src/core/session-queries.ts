@@ -70,7 +70,9 @@ export class SessionQueries {
     });
     this.run = new RunControl(opts.target, this.patches, strategyByName(opts.strategy ?? 'trap'), x86_64.stepper, (m) => this.emit({ type: 'error', message: m }), (text) => this.emit({ type: 'output', stream: 'console', text }));
     this.unwinder = new Unwinder(() => this.images.set.cfi, (a, n) => this.readMemory(a, n), (pc) => this.program.functionAt(pc)?.name === 'main',
-      (callee, caller) => tailCallFrames((pc) => this.programAt(pc), callee, caller));
+      (callee, caller) => tailCallFrames((pc) => this.programAt(pc), callee, caller),
+      (pc) => { const p = this.programAt(pc); return p.functionAt(pc)?.low ?? p.symbols.lookup(pc)?.symbol.value; },
+      () => this.program.elf.entry);
     opts.target.onOutput = (text) => this.emit({ type: 'output', text, stream: 'target' });
   }
 

@@ -1,12 +1,13 @@
 // ELF symbol table lookups: address -> symbol+offset (gdb's <demo+185>), and the "Non-debugging symbols" list.
 import { decodeUtf8 } from '../util/byte-reader.js';
-import { SHF_EXECINSTR, SHT_DYNSYM, SHT_SYMTAB, type ElfFile, type ElfSymbol } from '../elf/elf.js';
+import { SHF_ALLOC, SHF_EXECINSTR, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB, type ElfFile, type ElfSection, type ElfSymbol } from '../elf/elf.js';
 import { pltSymbols } from './plt.js';
 
 const STT_OBJECT = 1;
 const STT_FUNC = 2;
 const STT_NOTYPE = 0;
 const STT_GNU_IFUNC = 10;
+const SHF_TLS = 0x400;
 
 /**
  * The usable symbols in compact form (typed arrays, names undecoded), sorted by address. A kernel has
@@ -103,9 +104,16 @@ export class ElfSymbols {
     return (this.sortedCache ??= Array.from(this.table.order, (i) => this.symbolAt(i)));
   }
 
-  /** The symbol at or before `addr` (inside it when it has a size), preferring functions and global binding. */
+  /**
+   * gdb's lookup_minimal_symbol_by_pc_section: the nearest symbol at or before `addr` in the section holding
+   * `addr` (none outside the image's sections). A zero-sized symbol (a label) gives way to a sized one further
+   * back that still covers `addr`; a sized symbol that ends before `addr` names it only through such a label.
+   * Among symbols at one address, functions and global binding win.
+   */
   lookup(addr: bigint): { symbol: ElfSymbol; offset: bigint } | undefined {
     const t = this.table;
+    const section = this.sectionAt(addr);
+    if (!section) return undefined;
     // The table holds link-time values: search with the file address.
     const fileAddr = addr - this.elf.bias;
     if (fileAddr < 0n || fileAddr >= 1n << 64n) return undefined;
@@ -118,16 +126,41 @@ export class ElfSymbols {
       if (t.hi[mid]! < ah || (t.hi[mid] === ah && t.lo[mid]! <= al)) lo = mid + 1;
       else hi = mid;
     }
-    const i = lo - 1;
+    const shndxAt = (k: number): number => t.syms.getUint16(t.order[k]! * 24 + 6, true);
+    const sizeAt = (k: number): bigint => t.syms.getBigUint64(t.order[k]! * 24 + 16, true);
+    // Sorted by address: nothing before the section's start lies in it (the walk stays within the section).
+    const start = section.addr - this.elf.bias;
+    const sh = Number((start >> 32n) & 0xffffffffn);
+    const sl = Number(start & 0xffffffffn);
+    let i = lo - 1;
+    let zeroSized = -1;
+    for (; i >= 0; i--) {
+      if (t.hi[i]! < sh || (t.hi[i] === sh && t.lo[i]! < sl)) {
+        i = -1;
+        break;
+      }
+      if (shndxAt(i) !== section.index) continue;
+      if (sizeAt(i) !== 0n) break;
+      if (zeroSized < 0) zeroSized = i;
+    }
+    if (zeroSized >= 0 && i < 0) i = zeroSized;
     if (i < 0) return undefined;
+    if (sizeAt(i) !== 0n && addr >= this.symbolAt(t.order[i]!).value + sizeAt(i)) {
+      if (zeroSized < 0) return undefined; // past the end of a sized symbol
+      i = zeroSized;
+    }
     let best = this.symbolAt(t.order[i]!);
     const rank = (x: ElfSymbol): number => (x.type === STT_FUNC ? 2 : 0) + (x.bind === 1 ? 1 : 0);
     for (let j = i - 1; j >= 0 && t.hi[j] === t.hi[i] && t.lo[j] === t.lo[i]; j--) {
       const s = this.symbolAt(t.order[j]!);
-      if (rank(s) > rank(best)) best = s;
+      if (s.shndx === section.index && rank(s) > rank(best)) best = s;
     }
-    if (best.size > 0 && addr >= best.value + BigInt(best.size)) return undefined; // past the end of a sized symbol
     return { symbol: best, offset: addr - best.value };
+  }
+
+  /** The allocated section holding `addr` (gdb's find_pc_section; .tbss holds no addresses). */
+  private sectionAt(addr: bigint): ElfSection | undefined {
+    return this.elf.sections.find((s) => s.flags & SHF_ALLOC && !(s.flags & SHF_TLS && s.type === SHT_NOBITS) && s.size > 0 && addr >= s.addr && addr < s.addr + BigInt(s.size));
   }
 
   /** The first defined function (FUNC or GNU_IFUNC) symbol called `name`. */

@@ -19,3 +19,29 @@ export function framePrologueLength(code: Uint8Array): number {
   if ((a === 0x89 && b === 0xe5) || (a === 0x8b && b === 0xec)) return i + 3;
   return 0;
 }
+
+/** Where a function's frame is at a pc without CFI, as gdb's amd64 prologue unwinder sees it (amd64_frame_cache). */
+export interface FrameSetup {
+  /** No `mov %rsp,%rbp` executed yet (or none at all): the frame's base comes from rsp, else from rbp. */
+  frameless: boolean;
+  /** base = rsp + spOffset when frameless; the caller's rsp is base + 16, the return address is at base + 8. */
+  spOffset: number;
+  /** `push %rbp` has run: the caller's rbp is at base. */
+  rbpSaved: boolean;
+}
+
+/**
+ * gdb's amd64_analyze_prologue: how much of `[endbr64] push %rbp; mov %rsp,%rbp` has run when the pc is
+ * `pcOffset` bytes into the function whose first bytes are `code` (at least 8). Without the push the
+ * function is frameless: the return address is where rsp points.
+ */
+export function frameSetupAt(code: Uint8Array, pcOffset: number): FrameSetup {
+  const setup: FrameSetup = { frameless: true, spOffset: -8, rbpSaved: false };
+  const i = isEndbr64(code) ? 4 : 0;
+  if (pcOffset <= i || code[i] !== 0x55) return setup;
+  setup.rbpSaved = true;
+  setup.spOffset = 0;
+  if (pcOffset <= i + 1) return setup;
+  if (framePrologueLength(code) > 0) setup.frameless = false;
+  return setup;
+}
