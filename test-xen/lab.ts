@@ -117,12 +117,15 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 
 /**
  * Creates a copy of the demo guest under `name` (each test file uses its own, so they never
- * disturb each other or the shared `duster-demo`), paused unless `paused` is false; returns its id.
+ * disturb each other or the shared `duster-demo`), paused unless `paused` is false, booting `kernel`
+ * (default: the -O0 image the demo guest boots); returns its id.
  */
-export function createGuestCopy(name: string, paused = true): number {
+export function createGuestCopy(name: string, paused = true, kernel?: string): number {
   const dir = mkdtempSync(`/tmp/${name}-`);
   const cfg = join(dir, 'guest.cfg');
-  writeFileSync(cfg, readFileSync(labEnv().config, 'utf8').replace(/^name = .*$/m, `name = "${name}"`));
+  let text = readFileSync(labEnv().config, 'utf8').replace(/^name = .*$/m, `name = "${name}"`);
+  if (kernel) text = text.replace(/^kernel = .*$/m, `kernel = "${kernel}"`);
+  writeFileSync(cfg, text);
   try { xl('destroy', name); } catch { /* not there */ }
   try { writeFileSync(consoleLogPath(name), ''); } catch { /* no log yet */ }
   xl('create', ...(paused ? ['-p'] : []), cfg);
