@@ -28,7 +28,8 @@ async function timedRun(tool: Tool, commands: string[]): Promise<number> {
         const t0 = performance.now();
         const r = spawnSync('gdb', ['-nx', '-batch', '-ex', `target remote 127.0.0.1:${port}`, ...ex, env.elfO0], { encoding: 'utf8', cwd: env.sourceDir, timeout: 600_000 });
         const ms = performance.now() - t0;
-        if (r.status !== 0 || !/Breakpoint 1, /.test(r.stdout)) throw new Error(`gdb failed:\n${r.stdout}${r.stderr}`);
+        // gdbsx closes the connection at the detach: gdb exits with 1 after "Remote connection closed".
+        if (!/Breakpoint 1, /.test(r.stdout) || !/Remote connection closed/.test(r.stdout + r.stderr)) throw new Error(`gdb failed:\n${r.stdout}${r.stderr}`);
         return ms;
       } finally {
         gdbsx.stop();
