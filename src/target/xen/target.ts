@@ -4,6 +4,7 @@ import {
   type RegisterSet, type StopEvent, type Target, type TargetCapabilities, type VcpuInfo,
 } from '../contract.js';
 import { DX_E, DX_EVENT_SPIN, DX_F, DX_STOP, MAX_SPIN_SITES, REG_INDEX, REGS_SIZE, type DomainInfo, type Shim, type StopReport } from './ffi.js';
+import { StopCache } from './stop-cache.js';
 import type { XenDomainSnapshot, XenViews } from '../extensions.js';
 
 const TF = 0x100n;
@@ -51,6 +52,8 @@ export class XenTarget implements Target, XenViews {
   readonly stats = { stops: 0, polls: 0n };
   /** The shim's report of the last stop (timestamps for the benchmarks). */
   lastStop: StopReport | undefined;
+  /** Registers and pages read since the domain stopped (cleared whenever it runs). */
+  private readonly cache: StopCache;
 
   constructor(
     readonly shim: Shim,
@@ -60,6 +63,7 @@ export class XenTarget implements Target, XenViews {
     readonly strategy: 'trap' | 'spin',
     readonly gdbsx: boolean,
   ) {
+    this.cache = new StopCache(shim, handle);
     this.capabilities = {
       canExecute: true,
       trapPc: 'after-int3', // Xen reports the #BP with rip past the int3
@@ -112,7 +116,7 @@ export class XenTarget implements Target, XenViews {
       const v = this.shim.vcpuInfo(this.handle, id);
       if (typeof v === 'number') continue;
       const regs = Buffer.alloc(REGS_SIZE);
-      const rip = v.online && this.shim.getRegs(this.handle, id, regs) === 0 ? regs.readBigUInt64LE(REG_INDEX.rip * 8) : undefined;
+      const rip = v.online && this.cache.getRegs(id, regs, !this.running) === 0 ? regs.readBigUInt64LE(REG_INDEX.rip * 8) : undefined;
       vcpus.push({ ...v, id, ...(rip !== undefined ? { rip } : {}) });
     }
     return { domid: this.domid, name: this.name, info, vcpus };
@@ -120,13 +124,13 @@ export class XenTarget implements Target, XenViews {
 
   private rawRegs(vcpu: number): Buffer {
     const b = Buffer.alloc(REGS_SIZE);
-    this.check(this.shim.getRegs(this.handle, vcpu, b), `reading registers of vCPU ${vcpu}`);
+    this.check(this.cache.getRegs(vcpu, b, !this.running), `reading registers of vCPU ${vcpu}`);
     return b;
   }
 
   async readRegisters(vcpu: number): Promise<RegisterSet> {
     const b = Buffer.alloc(REGS_SIZE);
-    const rc = this.shim.getRegs(this.handle, vcpu, b);
+    const rc = this.cache.getRegs(vcpu, b, !this.running);
     if (rc < 0 && this.running && isGone(rc)) {
       // Core samples rip while the domain runs (spin sites). A domain that died under it has no registers:
       // the waiter reports the death, once (woken to look now), rather than this read as an error of its own.
@@ -155,10 +159,12 @@ export class XenTarget implements Target, XenViews {
       b.writeBigUInt64LE(BigInt.asUintN(64, value), i * 8);
       mask |= 1 << i;
     }
-    if (mask) this.check(this.shim.setRegs(this.handle, vcpu, b, mask), `writing registers of vCPU ${vcpu}`);
+    if (mask) this.check(this.cache.setRegs(vcpu, b, mask), `writing registers of vCPU ${vcpu}`);
   }
 
   async readMemory(addr: bigint, len: number): Promise<Uint8Array> {
+    const known = this.running ? undefined : this.cache.read(this.memVcpu, addr, len);
+    if (known) return new Uint8Array(known.buffer, known.byteOffset, known.length);
     const buf = Buffer.alloc(len);
     const fail = Buffer.alloc(8);
     const rc = this.shim.readMem(this.handle, this.memVcpu, BigInt.asUintN(64, addr), buf, fail);
@@ -175,6 +181,7 @@ export class XenTarget implements Target, XenViews {
     const fail = Buffer.alloc(8);
     // Never change code under a running vCPU: pause around the write when the domain runs.
     const pauseAround = this.running;
+    this.cache.forget(addr, data.length);
     if (pauseAround) this.check(this.shim.pause(this.handle), 'pause');
     try {
       const rc = this.shim.writeMem(this.handle, this.memVcpu, BigInt.asUintN(64, addr), Buffer.from(data), fail);
@@ -198,7 +205,7 @@ export class XenTarget implements Target, XenViews {
       const b = this.rawRegs(opts.step);
       const rflags = b.readBigUInt64LE(REG_INDEX.eflags * 8);
       b.writeBigUInt64LE(rflags | TF, REG_INDEX.eflags * 8);
-      this.check(this.shim.setRegs(this.handle, opts.step, b, 1 << REG_INDEX.eflags), 'setting TF');
+      this.check(this.cache.setRegs(opts.step, b, 1 << REG_INDEX.eflags), 'setting TF');
       this.stepping = { vcpu: opts.step, rip: b.readBigUInt64LE(REG_INDEX.rip * 8) };
     }
     const only = opts.step ?? opts.only;
@@ -211,6 +218,7 @@ export class XenTarget implements Target, XenViews {
     }
     if (this.strategy === 'spin') this.shim.setSpinSites(this.handle, this.spinSites.slice(0, MAX_SPIN_SITES));
     this.interruptRequested = false;
+    this.cache.clear();
     this.running = true;
     while (this.heldPauses > 0) {
       const rc = this.shim.unpause(this.handle);
@@ -298,7 +306,7 @@ export class XenTarget implements Target, XenViews {
       const b = this.rawRegs(s.vcpu);
       const rip = b.readBigUInt64LE(REG_INDEX.rip * 8);
       b.writeBigUInt64LE(rip - 1n, REG_INDEX.rip * 8);
-      this.shim.setRegs(this.handle, s.vcpu, b, 1 << REG_INDEX.rip);
+      this.cache.setRegs(s.vcpu, b, 1 << REG_INDEX.rip);
     }
   }
 
@@ -307,7 +315,7 @@ export class XenTarget implements Target, XenViews {
     const rflags = b.readBigUInt64LE(REG_INDEX.eflags * 8);
     if (rflags & TF) {
       b.writeBigUInt64LE(rflags & ~TF, REG_INDEX.eflags * 8);
-      this.check(this.shim.setRegs(this.handle, vcpu, b, 1 << REG_INDEX.eflags), 'clearing TF');
+      this.check(this.cache.setRegs(vcpu, b, 1 << REG_INDEX.eflags), 'clearing TF');
     }
     return b.readBigUInt64LE(REG_INDEX.rip * 8);
   }
