@@ -27,7 +27,8 @@ async function run(tool: Tool, commands: string[]): Promise<{ at: number[]; line
     if (tool === 'gdb + gdbsx') {
       const port = 9100 + Math.floor(Math.random() * 800);
       gdbsx = await startGdbsx(domid, port);
-      argv = ['gdb', '-nx', '-batch', '-ex', `target remote 127.0.0.1:${port}`, ...ex, env.elfO0];
+      // gdb's stdout is block-buffered on a pipe (a `print` is not flushed): line-buffer it, so each answer is timed.
+      argv = ['stdbuf', '-oL', 'gdb', '-nx', '-batch', '-ex', `target remote 127.0.0.1:${port}`, ...ex, env.elfO0];
     } else {
       argv = [process.execPath, CLI, '--domain', GUEST, '--path', env.elfO0, '--breakpoints', tool.includes('spin') ? 'spin' : 'trap', '--batch', ...ex];
     }

@@ -78,10 +78,21 @@ export function decodeOneSync(bytes: Uint8Array, address: bigint): Instruction {
   const window = bytes.subarray(0, MAX_INSN);
   if (window.length === 0) throw new RangeError('decodeOne: no bytes');
   if (!decoderLoaded()) throw new Error('x86 decoder used before loadDecoder()');
+  // Stepping decodes the same instructions again and again (a loop, the pc of every stop): remember them by
+  // address and bytes (bytes included, so changed code is decoded afresh).
+  const key = `${address.toString(16)}:${Buffer.from(window.buffer, window.byteOffset, window.length).toString('hex')}`;
+  const known = decoded.get(key);
+  if (known) return known;
   const raw = rawDisasm(window, address, 1)[0];
-  if (!raw) return invalid(window, address);
-  return build(window.slice(0, raw.size), address, raw.mnemonic, raw.opStr);
+  const insn = raw ? build(window.slice(0, raw.size), address, raw.mnemonic, raw.opStr) : invalid(window, address);
+  if (decoded.size >= MAX_DECODED) decoded.clear();
+  decoded.set(key, insn);
+  return insn;
 }
+
+/** Instructions decoded by decodeOneSync, bounded (cleared when full). */
+const decoded = new Map<string, Instruction>();
+const MAX_DECODED = 4096;
 
 /** Decode the instruction at `address` from its bytes (pass at least 15 when available). */
 export async function decodeOne(bytes: Uint8Array, address: bigint): Promise<Instruction> {

@@ -46,6 +46,8 @@ export class XenTarget implements Target, XenViews {
   private closed = false;
   private debugging = false;
   private memVcpu = 0;
+  /** The domain's highest vCPU id (fixed at creation): with one vCPU there is no other to hold or to rewind. */
+  private maxVcpuId = 0;
   /** Addresses that hold `jmp .`, handed over by core (setSpinSites): the shim's waiter watches them. */
   private spinSites: readonly bigint[] = [];
   /** Stop counters for `info xen` and the benchmarks. */
@@ -78,6 +80,7 @@ export class XenTarget implements Target, XenViews {
   /** Pauses the domain (or adopts the pause of a domain created paused) and, for trap, turns on Xen's debug traps. */
   async attach(): Promise<void> {
     const info = this.info();
+    this.maxVcpuId = info.maxVcpuId;
     const pausedByUs = !(info.flags & DX_F.PAUSED);
     if (pausedByUs) this.check(this.shim.pause(this.handle), 'pause');
     this.heldPauses = 1;
@@ -209,7 +212,7 @@ export class XenTarget implements Target, XenViews {
       this.stepping = { vcpu: opts.step, rip: b.readBigUInt64LE(REG_INDEX.rip * 8) };
     }
     const only = opts.step ?? opts.only;
-    if (only !== undefined && this.gdbsx) {
+    if (only !== undefined && this.gdbsx && this.maxVcpuId > 0) {
       // Per-vCPU pause exists only as a gdbsx domctl: hold the other vCPUs while the domain runs.
       for (const v of await this.listVcpus()) {
         if (v.id === only || !v.online) continue;
@@ -298,7 +301,7 @@ export class XenTarget implements Target, XenViews {
 
   /** Other vCPUs that also took an int3 before the domain stopped: rewind them so they hit it again later. */
   private requeueOtherTraps(reported: number): void {
-    if (!this.gdbsx) return;
+    if (!this.gdbsx || this.maxVcpuId === 0) return;
     for (let i = 0; i < 64; i++) {
       const s = this.shim.gdbsxStatus(this.handle);
       if (typeof s === 'number' || s.vcpu < 0) return;
