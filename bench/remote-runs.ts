@@ -66,7 +66,7 @@ export class RemoteRuns {
     writeFileSync(script, [...setup, ...body].join('\n') + '\n');
     try {
       if (tool === 'gdb') return await this.run('gdb', ['-nx', '-batch', '-iex', 'set sysroot /', '-ex', `target remote 127.0.0.1:${gs.port}`, '-x', script, this.exe]);
-      return await this.run(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), '--path', this.exe, '--gdb', `127.0.0.1:${gs.port}`, '--breakpoints', strategy, '--batch', '-x', script]);
+      return await this.run(process.execPath, [join(root, 'dist', 'cli', 'main.js'), '--path', this.exe, '--gdb', `127.0.0.1:${gs.port}`, '--breakpoints', strategy, '--batch', '-x', script]);
     } finally {
       gs.stop();
     }

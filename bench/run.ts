@@ -8,7 +8,7 @@ import { measure, type Measured } from './measure.js';
 /** DUSTER_BENCH_SIZES=demo,sqlite,vmlinux (default all); DUSTER_BENCH_RUNS runs per side (best kept). */
 const SIZES = (process.env.DUSTER_BENCH_SIZES ?? 'demo,sqlite,vmlinux').split(',');
 const RUNS = Number(process.env.DUSTER_BENCH_RUNS ?? 3);
-/** DUSTER_BENCH_BASELINE=PATH/dist/src/cli/main.js: another build (e.g. main's) measured in the same runs, for before/after. */
+/** DUSTER_BENCH_BASELINE=PATH/dist/cli/main.js: another build (e.g. main's) measured in the same runs, for before/after. */
 const BASELINE = process.env.DUSTER_BENCH_BASELINE;
 /** gdb needs minutes for some vmlinux queries: one run each there unless told otherwise. */
 const BIG_RUNS = Number(process.env.DUSTER_BENCH_BIG_RUNS ?? 1);
