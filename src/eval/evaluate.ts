@@ -48,7 +48,8 @@ export class Evaluator {
     const names = new Set<string>();
     collectIdentifiers(e, names);
     for (const n of names) {
-      if (this.scope.lookupFunction(n) || (await this.scope.lookupVariable(n))) continue;
+      // Cheapest first: the frame's own names; a function or a global may mean searching every library.
+      if (this.scope.seesHere?.(n) || this.scope.lookupFunction(n) || (await this.scope.lookupVariable(n))) continue;
       if (this.scope.lookupTypedef(n)) continue;
       throw new UserError(`No symbol "${n}" in current context.`);
     }

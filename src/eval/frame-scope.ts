@@ -84,6 +84,10 @@ export class FrameScope implements EvalScope {
     return this.statics.types;
   }
 
+  seesHere(name: string): boolean {
+    return this.visible().some((x) => x.name === name);
+  }
+
   async lookupVariable(name: string): Promise<Value | undefined> {
     const v = this.visible().find((x) => x.name === name);
     if (v) return this.valueOf(v);

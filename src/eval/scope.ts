@@ -22,6 +22,8 @@ export interface EvalScope extends TypeLookup {
    * caller decides the order. Memory variables are best returned lazy (Value.at).
    */
   lookupVariable(name: string): Promise<Value | undefined> | Value | undefined;
+  /** Whether the frame's own block chain (or its program's statics) names `name`: no other image is searched. */
+  seesHere?(name: string): boolean;
   /** gdb's `NAME@entry` (a parameter's value when its function was called); absent without a frame. */
   entryValue?(name: string): Promise<Value>;
   /** What a synthetic pointer points to (`offset` bytes into the object of DIE `dieOffset`), as a value of `type`. */
