@@ -3,8 +3,8 @@ import type { InfoLine, Program } from '../symbols/program.js';
 import { UserError } from '../util/errors.js';
 import type { CommandContext } from './context.js';
 import type { Command } from './registry.js';
-import { addressOfExpression, currentScope } from './eval-hooks.js';
-import { defaultFile, displayNameOf, getLastListed, mainSal, needProgram, parseAddressExpr, resolveStatic, setLastListed, type StaticSal } from './linespec-static.js';
+import { addressOfExpression, currentScope, staticScopeOf } from './eval-hooks.js';
+import { defaultFile, displayNameOf, getLastListed, mainSal, needProgram, resolveStatic, setLastListed, type StaticSal } from './linespec-static.js';
 
 const LINES = 10;
 
@@ -158,7 +158,7 @@ async function infoLineCommand(args: string, ctx: CommandContext): Promise<void>
   } else if (a.startsWith('*')) {
     // With a stopped process the address is any expression ($pc, a pointer's value) and may be in a library.
     const s = ctx.session;
-    const addr = s && s.state === 'stopped' ? await addressOfExpression(await currentScope(ctx), a.slice(1)) : parseAddressExpr(program, a.slice(1));
+    const addr = await addressOfExpression(s && s.state === 'stopped' ? await currentScope(ctx) : staticScopeOf(program), a.slice(1));
     const holder = s ? s.programAt(addr) : program;
     if (holder !== program) out.push(holder.formatInfoLine(holder.infoLineAt(addr)));
     else note(program.infoLineAt(addr));

@@ -191,11 +191,12 @@ export class ElfFile {
   }
 
   /**
-   * The allocated sections with an address: those of the program image (in a linked file a section at 0 is not
-   * loaded; an object file's sections are placed from 0 on, as gdb does).
+   * The allocated sections with an address: those of the program image. In a linked file a data section at 0 is
+   * not taken as loaded (vmlinux's per-CPU template), code at 0 is (Mini-OS and other unikernels are linked at 0);
+   * an object file's sections are placed from 0 on, as gdb does.
    */
   loadedSections(): ElfSection[] {
-    return this.sections.filter((s) => s.flags & SHF_ALLOC && (s.addr !== 0n || this.type === ET_REL) && s.size > 0);
+    return this.sections.filter((s) => s.flags & SHF_ALLOC && (s.addr !== 0n || this.type === ET_REL || s.flags & SHF_EXECINSTR) && s.size > 0);
   }
 
   section(name: string): ElfSection | undefined {

@@ -6,7 +6,7 @@ import { evaluate as evalLocation, type ExprStep } from '../dwarf/expr.js';
 import type { Program } from '../symbols/program.js';
 import type { Variable } from '../symbols/functions.js';
 import { DwarfTypes } from '../symbols/types-dwarf.js';
-import { resolve, type FunctionType, type Type } from '../symbols/types.js';
+import { builtin, resolve, type FunctionType, type Type } from '../symbols/types.js';
 import { ValueHistory } from './history.js';
 import { Value, bigIntToBytes } from './value.js';
 import type { EvalScope, FunctionSymbol } from './scope.js';
@@ -67,6 +67,11 @@ export interface StaticScopeOptions {
   /** Share an existing type reader (and its cache). */
   types?: DwarfTypes;
 }
+
+/** gdb's type for a code symbol without debug info: printed by its name, its return type unknown (an int's size). */
+const NODEBUG_TEXT: FunctionType = {
+  kind: 'function', name: '<text variable, no debug info>', returnType: { ...builtin.int, name: '<unknown return type>' }, params: [], prototyped: false, varargs: false,
+};
 
 export class StaticScope implements EvalScope {
   readonly types: DwarfTypes;
@@ -164,6 +169,8 @@ export class StaticScope implements EvalScope {
     const sym = this.program.symbols.functionNamed(name);
     const fn = sym ? this.program.functionAt(sym.value) : undefined;
     if (sym && fn && fn.entryPc === sym.value) return { type: this.types.functionType(this.program.dwarf.dieAt(fn.dieOffset)), address: sym.value };
+    // Code the debug info does not describe (an assembler entry, a library without debug info): gdb's minimal symbol.
+    if (sym && !fn) return { type: NODEBUG_TEXT, address: sym.value };
     return undefined;
   }
 

@@ -163,9 +163,12 @@ export class ElfSymbols {
     return this.elf.sections.find((s) => s.flags & SHF_ALLOC && !(s.flags & SHF_TLS && s.type === SHT_NOBITS) && s.size > 0 && addr >= s.addr && addr < s.addr + BigInt(s.size));
   }
 
-  /** The first defined function (FUNC or GNU_IFUNC) symbol called `name`. */
+  /**
+   * The first defined code symbol called `name`: FUNC or GNU_IFUNC, or an untyped label in code (gdb's mst_text for
+   * an assembler entry such as Mini-OS's thread_starter).
+   */
   functionNamed(name: string): ElfSymbol | undefined {
-    return this.named(name).find((s) => (s.type === STT_FUNC || s.type === STT_GNU_IFUNC) && s.shndx !== 0);
+    return this.named(name).find((s) => s.shndx !== 0 && (s.type === STT_FUNC || s.type === STT_GNU_IFUNC || (s.type === STT_NOTYPE && this.inCode(s))));
   }
 
   /** The first defined data (OBJECT) symbol called `name` (thread-local ones are not addresses). */

@@ -75,7 +75,8 @@ export interface ArrayType {
 }
 export interface FunctionType {
   readonly kind: 'function';
-  readonly name?: undefined;
+  /** gdb's name for the type of a code symbol without debug info ("<text variable, no debug info>"). */
+  readonly name?: string;
   readonly returnType: Type;
   readonly params: readonly Type[];
   readonly prototyped: boolean;

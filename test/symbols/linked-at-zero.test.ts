@@ -1,0 +1,20 @@
+// An image linked at address 0 (Mini-OS and other unikernels): its code is a loaded section, so addresses there are named,
+// disassembled and described from the file as gdb does; a data section at 0 (vmlinux's per-CPU template) stays unnamed.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { CLI, compileFixture } from '../helpers/build.js';
+
+const QUERIES = [
+  'info symbol helper', 'info symbol thread_starter', 'info symbol (char *)thread_starter + 2', 'p/a (char *)helper + 3', 'p/a (char *)thread_starter + 2',
+  'x/3i thread_starter', 'x/2i helper', 'info line *(char *)thread_starter + 2', 'p/a &counter', 'p &banner', 'p banner', 'info symbol 0', 'p/a 4',
+];
+
+test('linked at 0 with local symbols: info symbol, p/a, x/i, info line and print answer as gdb', { timeout: 120_000 }, () => {
+  const exe = compileFixture(['symbols/at-zero.c'], ['-g', '-O0', '-nostdlib', '-static', '-no-pie', '-Wl,-Ttext=0', '-Wl,-e,_start', '-Wl,--build-id=none'], 'at-zero');
+  const ex = QUERIES.flatMap((q) => ['-ex', q]);
+  const gdb = spawnSync('gdb', ['-nx', '-batch', '-iex', 'set style enabled off', ...ex, exe], { encoding: 'utf8' });
+  const ours = spawnSync(process.execPath, [CLI, '--path', exe, '--batch', ...ex], { encoding: 'utf8' });
+  assert.match(gdb.stdout, /thread_starter \+ 2 in section \.text/, `the oracle: ${gdb.stdout}${gdb.stderr}`);
+  assert.equal(ours.stdout + ours.stderr, gdb.stdout + gdb.stderr);
+});
