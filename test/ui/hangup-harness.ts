@@ -169,7 +169,9 @@ export async function checkHangup(mode: Mode, strategy: Strategy, when: 'running
     else await run.stopAtBreakpoint();
     const ms = await run.hangUp();
     assert.ok(ms < 2000, `duster-tui took ${ms} ms to exit`);
-    assert.match(run.gs.log, /Detaching from process/);
+    // gdbserver logs the detach before it answers OK, but its stderr reaches us through a pipe that may be read after
+    // duster-tui's exit was seen: wait for the line briefly instead of racing it.
+    await until(() => /Detaching from process/.test(run.gs.log), 2000, `gdbserver to log the detach:\n${run.gs.log}`);
     assert.equal(run.stderr, 'duster-tui: the terminal hung up; every patch restored, detached.\n', 'stderr holds the one-line summary only (no internal error, no Node assertion)');
     await run.programRunsOn();
     assert.deepEqual(patchedBytes(run.exe, run.programPid), [], 'no patched byte left in the program');
