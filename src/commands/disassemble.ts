@@ -50,8 +50,9 @@ export async function parseDisassemble(arg: string, session: MemorySource, scope
   if (fn) return { ...base, start: fn.low, end: fn.high, functionName: fn.name };
   // No debug info there: gdb's find_pc_partial_function falls back on the ELF symbol and its size.
   const sym = session.programAt(at).symbols.naming(at);
-  if (!sym || sym.symbol.size === 0) throw new UserError('No function contains specified address.');
-  return { ...base, start: sym.symbol.value, end: sym.symbol.value + BigInt(sym.symbol.size), functionName: sym.symbol.name };
+  if (!sym) throw new UserError('No function contains specified address.');
+  const symbols = session.programAt(at).symbols;
+  return { ...base, start: sym.symbol.value, end: symbols.upperBound(sym.symbol), functionName: sym.symbol.name };
 }
 
 async function addressOf(scope: EvalScope, text: string): Promise<bigint> {

@@ -117,15 +117,7 @@ export class ElfSymbols {
     // The table holds link-time values: search with the file address.
     const fileAddr = addr - this.elf.bias;
     if (fileAddr < 0n || fileAddr >= 1n << 64n) return undefined;
-    const ah = Number((fileAddr >> 32n) & 0xffffffffn);
-    const al = Number(fileAddr & 0xffffffffn);
-    let lo = 0;
-    let hi = t.order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (t.hi[mid]! < ah || (t.hi[mid] === ah && t.lo[mid]! <= al)) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.positionAfter(fileAddr);
     const shndxAt = (k: number): number => t.syms.getUint16(t.order[k]! * 24 + 6, true);
     const sizeAt = (k: number): bigint => t.syms.getBigUint64(t.order[k]! * 24 + 16, true);
     // Sorted by address: nothing before the section's start lies in it (the walk stays within the section).
@@ -156,6 +148,21 @@ export class ElfSymbols {
       if (s.shndx === section.index && rank(s) > rank(best)) best = s;
     }
     return { symbol: best, offset: addr - best.value };
+  }
+
+  /** The first position in the sorted table whose address is above `fileAddr` (a link-time address). */
+  private positionAfter(fileAddr: bigint): number {
+    const t = this.table;
+    const ah = Number((fileAddr >> 32n) & 0xffffffffn);
+    const al = Number(fileAddr & 0xffffffffn);
+    let lo = 0;
+    let hi = t.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t.hi[mid]! < ah || (t.hi[mid] === ah && t.lo[mid]! <= al)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** The allocated section holding `addr` (gdb's find_pc_section; .tbss holds no addresses). */
@@ -207,6 +214,24 @@ export class ElfSymbols {
   naming(addr: bigint): { symbol: ElfSymbol; offset: bigint } | undefined {
     const s = this.lookup(addr);
     return s && (s.symbol.size > 0 || this.inCode(s.symbol)) ? s : undefined;
+  }
+
+  /**
+   * Where a symbol's code or data ends (gdb's minimal_symbol_upper_bound): its size when it has one, else the next
+   * symbol in its section at a higher address, else the section's end. Names a label's function to disassemble.
+   */
+  upperBound(sym: ElfSymbol): bigint {
+    if (sym.size > 0) return sym.value + BigInt(sym.size);
+    const section = this.elf.sections.find((x) => x.index === sym.shndx);
+    const sectionEnd = section ? section.addr + BigInt(section.size) : sym.value;
+    const t = this.table;
+    const lo = this.positionAfter(sym.value - this.elf.bias);
+    for (let k = lo; k < t.order.length; k++) {
+      if (t.syms.getUint16(t.order[k]! * 24 + 6, true) !== sym.shndx) continue;
+      const next = this.symbolAt(t.order[k]!).value;
+      return next < sectionEnd ? next : sectionEnd;
+    }
+    return sectionEnd;
   }
 
   private inCode(sym: ElfSymbol): boolean {

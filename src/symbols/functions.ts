@@ -141,8 +141,8 @@ function variableOf(die: Die, kind: VariableKind): Variable | undefined {
 }
 
 /** A top-level (or unit-scope) variable DIE as a global or file static; undefined for declarations without location. */
-export function globalOf(die: Die): Variable | undefined {
-  if (die.flag(DW_AT.declaration)) return undefined;
+export function globalOf(die: Die, declarationToo = false): Variable | undefined {
+  if (die.flag(DW_AT.declaration) && !declarationToo) return undefined;
   const ext = die.inherited(DW_AT.external)?.value;
   return variableOf(die, ext?.kind === 'flag' && ext.value ? 'global' : 'file-static');
 }

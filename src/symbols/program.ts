@@ -1,6 +1,6 @@
 // Program: the program model from ELF + DWARF (source files, line <-> address with gdb semantics, functions, scopes, globals).
 // ProgramModel (program-model.ts) holds units, files, lines and functions; this layer places breakpoints and answers info line and scopes.
-import { DW_TAG } from '../dwarf/constants.js';
+import { DW_AT, DW_TAG } from '../dwarf/constants.js';
 import { framePrologueLength } from '../arch/x86-64/prologue.js';
 import type { Unit } from '../dwarf/unit.js';
 import { findLineCommon, type SubFile } from './lines.js';
@@ -184,11 +184,34 @@ export class Program extends ProgramModel {
   /** Globals and file statics of every unit named `name` (via the name index). */
   lookupGlobal(name: string): Variable[] {
     const out: Variable[] = [];
-    for (const e of this.dwarf.index.variables.get(name) ?? []) {
+    const entries = this.dwarf.index.variables.get(name) ?? [];
+    for (const e of entries) {
       const v = globalOf(this.dwarf.dieAt(e.offset));
       if (v) out.push(v);
     }
+    if (!out.length) {
+      const declared = entries.find((e) => e.declaration && e.external);
+      const v = declared && this.resolvedDeclaration(declared.offset);
+      if (v) out.push(v);
+    }
     return out;
+  }
+
+  /**
+   * An extern declaration (a variable defined in assembler, such as Mini-OS's shared_info) whose address comes
+   * from the ELF symbol of its name: gdb's LOC_UNRESOLVED, used when no unit defines the variable.
+   */
+  private resolvedDeclaration(dieOffset: number): Variable | undefined {
+    const die = this.dwarf.dieAt(dieOffset);
+    if (!die.has(DW_AT.type)) return undefined;
+    const v = globalOf(die, true);
+    const named = v ? this.symbols.named(v.name) : [];
+    const sym = named.find((x) => x.bind === 1) ?? named[0];
+    if (!v || !sym) return undefined;
+    const bytes = new Uint8Array(9);
+    bytes[0] = 0x03; // DW_OP_addr, of the link-time address (locations are relocated like the DWARF's own)
+    new DataView(bytes.buffer).setBigUint64(1, sym.value - this.elf.bias, true);
+    return { ...v, location: { kind: 'expr', bytes } };
   }
 
   /** File-scope variables (globals and statics) of one unit. */
@@ -300,7 +323,8 @@ export class Program extends ProgramModel {
       case 'range': return `Line ${r.line} of "${r.file}" starts at address ${this.formatAddress(r.start)} and ends at ${this.formatAddress(r.end)}.`;
       case 'noCode': return `Line ${r.line} of "${r.file}" is at address ${this.formatAddress(r.address)} but contains no code.`;
       case 'outOfRange': return `Line number ${r.line} is out of range for "${r.file}".`;
-      case 'noLineInfo': return `No line number information available for address ${this.formatAddress(r.address)}`;
+      // gdb names the address only when it is not 0 (info_line_command tests sal.pc).
+      case 'noLineInfo': return r.address === 0n ? 'No line number information available.' : `No line number information available for address ${this.formatAddress(r.address)}`;
     }
   }
 }
