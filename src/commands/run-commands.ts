@@ -49,7 +49,7 @@ async function runAndReport(ctx: CommandContext, what: (s: Session) => Promise<S
   s.requireStopped();
   const started: CodeLocation | undefined = s.lastStop?.location;
   const stop = await what(s);
-  if (stop) {
+  if (stop && !s.closing) {
     printStop(ctx, await describeStop(s, ctx.sources, stop, started));
     await showDisplays(ctx);
   }

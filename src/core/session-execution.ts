@@ -121,6 +121,12 @@ export class SessionExecution extends SessionQueries {
     }
     this.state = 'stopped';
     this.vcpu = raw.vcpu;
+    if (this.closing) {
+      // The interrupt of a shutdown: nobody will read a report, and the restore must not wait for frames and symbols.
+      const stop: StopInfo = { vcpu: raw.vcpu, cause: cause ?? { kind: 'interrupted' }, location: { address: await this.run.pcOf(raw.vcpu) } };
+      this.lastStop = stop;
+      return stop;
+    }
     await this.refreshLibraries();
     let c: StopCause;
     if (cause) c = cause;

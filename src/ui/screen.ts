@@ -209,6 +209,9 @@ export class TuiScreen {
     program._buf = '';
     program._owrite = program.write = () => true;
     this.screen.render = () => undefined;
+    // Leaving the alternate screen re-allocates and clears blessed's buffers for a terminal nobody sees: half a second
+    // of a slow host's time that the restore and detach need (the hang-up deadline is 2 s).
+    (this.screen as unknown as { leave: () => void }).leave = () => undefined;
     this.dead = true;
     this.destroy();
   }
