@@ -120,10 +120,10 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
  * disturb each other or the shared `duster-demo`), paused unless `paused` is false, booting `kernel`
  * (default: the -O0 image the demo guest boots); returns its id.
  */
-export function createGuestCopy(name: string, paused = true, kernel?: string): number {
+export function createGuestCopy(name: string, paused = true, kernel?: string, config = labEnv().config): number {
   const dir = mkdtempSync(`/tmp/${name}-`);
   const cfg = join(dir, 'guest.cfg');
-  let text = readFileSync(labEnv().config, 'utf8').replace(/^name = .*$/m, `name = "${name}"`);
+  let text = readFileSync(config, 'utf8').replace(/^name = .*$/m, `name = "${name}"`);
   if (kernel) text = text.replace(/^kernel = .*$/m, `kernel = "${kernel}"`);
   writeFileSync(cfg, text);
   try { xl('destroy', name); } catch { /* not there */ }

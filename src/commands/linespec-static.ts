@@ -144,9 +144,9 @@ export function basename(p: string): string {
   return posix.basename(p);
 }
 
-/** An ELF function symbol without debug info, or the PLT entry `name@plt` (gdb matches "puts" to puts@plt). */
+/** An ELF function symbol (or assembler label in code) without debug info, or the PLT entry `name@plt` (gdb matches "puts" to puts@plt). */
 export function nonDebugFunction(program: Program, name: string): ElfSymbol | undefined {
-  return program.symbols.named(name).find((f) => f.type === 2 || f.type === 10) ?? program.symbols.plt().find((f) => f.name === `${name}@plt`);
+  return program.symbols.functionNamed(name) ?? program.symbols.plt().find((f) => f.name === `${name}@plt`);
 }
 
 /** Where `info line` with no argument looks next (gdb's last_line_listed), per listing state. */

@@ -66,7 +66,6 @@ function infoScope(args: string, ctx: CommandContext): void {
   if (!spec) throw new UserError('requires an argument (an expression or variable): foo');
   const pc = scopePc(ctx, program, spec);
   const chain: Block[] = program.blocksAt(pc);
-  if (!chain.length) throw new UserError(`No function contains specified address.`);
   const f = program.functionAt(pc);
   const types = new DwarfTypes(program.dwarf);
   let out = '';

@@ -8,7 +8,7 @@ import { CLI, compileFixture } from '../helpers/build.js';
 const QUERIES = [
   'info symbol helper', 'info symbol thread_starter', 'info symbol (char *)thread_starter + 2', 'p/a (char *)helper + 3', 'p/a (char *)thread_starter + 2',
   'x/3i thread_starter', 'x/2i helper', 'info line *(char *)thread_starter + 2', 'p/a &counter', 'p &banner', 'p banner', 'info symbol 0', 'p/a 4',
-  'disassemble thread_starter', 'info line *0', 'info address shared_page', 'p shared_page', 'p &shared_page.words[2]', 'ptype shared_page',
+  'disassemble thread_starter', 'info line *0', 'info line thread_starter', 'list thread_starter', 'info scope *0x100000', 'list helper,thread_starter', 'info address shared_page', 'p shared_page', 'p &shared_page.words[2]', 'ptype shared_page',
 ];
 
 test('linked at 0 with local symbols: info symbol, p/a, x/i, info line and print answer as gdb', { timeout: 120_000 }, () => {
