@@ -77,7 +77,7 @@ export function defaultFile(ctx: CommandContext, program: Program): string | und
   if (ctx.list.file) return ctx.list.file;
   const stop = ctx.session?.lastStop?.location.fullPath;
   if (stop) return stop;
-  return mainSal(program)?.file;
+  return mainSal(program)?.file ?? program.lastUnitFile();
 }
 
 /** main's line after its prologue (gdb's default source position). */

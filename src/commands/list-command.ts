@@ -38,8 +38,11 @@ function defaultCentre(ctx: CommandContext, program: Program): { file: string; c
   const stop = ctx.session?.lastStop?.location;
   if (stop?.fullPath && stop.line) return { file: stop.fullPath, centre: stop.line };
   const main = mainSal(program);
-  if (!main) throw new UserError('No symbol table is loaded.  Use the "file" command.');
-  return { file: main.file, centre: Math.max(main.line - (LINES - 1), 1) };
+  if (main) return { file: main.file, centre: Math.max(main.line - (LINES - 1), 1) };
+  // A program without main (a unikernel): gdb starts at line 1 of the last unit's file.
+  const last = program.lastUnitFile();
+  if (!last) throw new UserError('No symbol table is loaded.  Use the "file" command.');
+  return { file: last, centre: 1 };
 }
 
 function centred(line: number): number {

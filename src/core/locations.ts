@@ -5,9 +5,9 @@ import { UserError } from '../util/errors.js';
 import type { CodeLocation } from './api.js';
 import type { SessionQueries } from './session-queries.js';
 
-/** The file a bare LINE refers to: the current stop's file, else main's (gdb's default source file). */
+/** The file a bare LINE refers to: the current stop's file, else main's, else the last unit's (gdb's default source file). */
 export function defaultSourceFile(session: SessionQueries): string | undefined {
-  return session.lastStop?.location.fullPath ?? mainLine(session.program)?.file;
+  return session.lastStop?.location.fullPath ?? mainLine(session.program)?.file ?? session.program.lastUnitFile();
 }
 
 export function parseAddress(text: string): bigint {

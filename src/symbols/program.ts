@@ -181,6 +181,16 @@ export class Program extends ProgramModel {
     return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   }
 
+  /** The last compile unit's primary source file (gdb's find_last_source_symtab: the default file of a program without main). */
+  lastUnitFile(): string | undefined {
+    const units = this.dwarf.units;
+    for (let i = units.length - 1; i >= 0; i--) {
+      const f = this.model(units[i]!).files[0];
+      if (f) return f.path;
+    }
+    return undefined;
+  }
+
   /** Globals and file statics of every unit named `name` (via the name index). */
   lookupGlobal(name: string): Variable[] {
     const out: Variable[] = [];

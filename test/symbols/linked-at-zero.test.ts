@@ -19,3 +19,12 @@ test('linked at 0 with local symbols: info symbol, p/a, x/i, info line and print
   assert.match(gdb.stdout, /thread_starter \+ 2 in section \.text/, `the oracle: ${gdb.stdout}${gdb.stderr}`);
   assert.equal(ours.stdout + ours.stderr, gdb.stdout + gdb.stderr);
 });
+
+test('a program without main: list, info source and break LINE start from the last unit\'s file, as gdb', { timeout: 120_000 }, () => {
+  const exe = compileFixture(['symbols/at-zero.c'], ['-g', '-O0', '-nostdlib', '-static', '-no-pie', '-Wl,-Ttext=0', '-Wl,-e,_start', '-Wl,--build-id=none'], 'at-zero');
+  const ex = ['list', 'info source', 'break 20'].flatMap((q) => ['-ex', q]);
+  const gdb = spawnSync('gdb', ['-nx', '-batch', '-iex', 'set style enabled off', ...ex, exe], { encoding: 'utf8' });
+  const ours = spawnSync(process.execPath, [CLI, '--path', exe, '--batch', ...ex], { encoding: 'utf8' });
+  assert.match(gdb.stdout, /^1\t\/\* at-zero\.c/, `the oracle: ${gdb.stdout}${gdb.stderr}`);
+  assert.equal(ours.stdout + ours.stderr, gdb.stdout + gdb.stderr);
+});
