@@ -76,7 +76,7 @@ export async function infoFrameText(session: Session): Promise<string> {
   const args = (info?.args ?? []).map((a) => `${a.name}=${a.value}`).join(', ');
   lines.push(base ? ` Arglist at ${hex(base)}, args: ${args}` : ' Arglist at unknown address.');
   let locals = base ? ` Locals at ${hex(base)},` : ' Locals at unknown address,';
-  const saved = f.tailCall ? new Map<number, bigint>() : session.unwinder.savedRegisters(f);
+  const saved = f.tailCall ? new Map<number, bigint>() : await session.unwinder.savedRegisters(f);
   // gdb: "at" when the caller's sp is saved in memory (a signal frame's sigcontext), "is" when it is computed;
   // a tail-call frame passes its caller's sp through from the register ("in rsp") and saves nothing.
   const savedSp = saved.get(DW_REG_RSP);

@@ -131,7 +131,7 @@ export class Unwinder {
       const caller = next.caller;
       // Guard against loops: the stack grows down, so a caller's CFA must be above ours.
       const prev = frames[frames.length - 1]!;
-      if (caller.pc === 0n || (prev.cfa !== undefined && caller.regs.get(DW_REG_RSP) !== undefined && caller.regs.get(DW_REG_RSP)! < (prev.regs.get(DW_REG_RSP) ?? 0n))) break;
+      if (prev.cfa !== undefined && caller.regs.get(DW_REG_RSP) !== undefined && caller.regs.get(DW_REG_RSP)! < (prev.regs.get(DW_REG_RSP) ?? 0n)) break;
       let between: Frame[] = [];
       try {
         between = this.tailCalls?.(cur, caller) ?? [];
@@ -142,6 +142,8 @@ export class Unwinder {
       caller.level = frames.length;
       frames.push(caller);
       cur = caller;
+      // gdb shows a caller whose pc is 0 (a thread entry that pushed 0 as its return address) and unwinds no further.
+      if (caller.pc === 0n) break;
     }
     if (cur.cfa === undefined) cur.cfa = await this.cfaOf(cur).catch(() => undefined);
     return frames;
@@ -179,9 +181,9 @@ export class Unwinder {
    * Where `frame`'s caller's registers are saved in memory (DWARF number -> address), as gdb's info frame
    * lists them: only the frame's own CFI rules "saved at CFA+N" (gdb's dwarf2 unwinder answers a register
    * without a rule from the register itself, not memory), or rbp and the return address on the
-   * frame-pointer chain when there is no CFI.
+   * frame-pointer chain when there is no CFI (rbp only once the function has pushed it: gdb's prologue analyzer).
    */
-  savedRegisters(frame: Frame): Map<number, bigint> {
+  async savedRegisters(frame: Frame): Promise<Map<number, bigint>> {
     const out = new Map<number, bigint>();
     if (frame.cfa === undefined) return out;
     const found = this.cfiNow().rowAt(lookupPc(frame));
@@ -190,7 +192,7 @@ export class Unwinder {
       return rsp === undefined ? out : sigcontextSlots(rsp);
     }
     if (!found) {
-      out.set(DW_REG_RBP, frame.cfa - 16n);
+      if ((await this.frameSetup(frame)).rbpSaved) out.set(DW_REG_RBP, frame.cfa - 16n);
       out.set(DW_REG_RIP, frame.cfa - 8n);
       return out;
     }
@@ -219,7 +221,8 @@ export class Unwinder {
     // `p $rax` in an outer frame shows the inner frame's rax), so every known register is carried up.
     const u = await unwindFrame(this.cfiNow(), lookupPc(frame), access, { sameValue: [...frame.regs.keys()] });
     if (u) {
-      const caller: Frame | undefined = u.returnAddress !== undefined && u.returnAddress !== 0n
+      // A return address of 0 is a frame all the same (gdb shows it, then unwinds no further: see backtrace).
+      const caller: Frame | undefined = u.returnAddress !== undefined
         ? { level: frame.level + 1, pc: u.returnAddress, cfa: undefined, regs: u.registers, caller: true }
         : undefined;
       if (caller && (!u.callerPcIsReturnAddress || frame.sigtramp)) caller.interrupted = true;
@@ -247,7 +250,7 @@ export class Unwinder {
     // As gdb's amd64 prologue unwinder: registers it did not find saved keep their value.
     const regs = new Map<number, bigint>([...frame.regs, [DW_REG_RSP, cfa], [DW_REG_RIP, ret]]);
     if (callerRbp !== undefined) regs.set(DW_REG_RBP, callerRbp);
-    return { cfa, caller: ret ? { level: frame.level + 1, pc: ret, cfa: undefined, regs, caller: true } : undefined };
+    return { cfa, caller: { level: frame.level + 1, pc: ret, cfa: undefined, regs, caller: true } };
   }
 
   /** How far the function of a frame without CFI has set its frame up (gdb: frameless, sp_offset -8, when unknown). */
