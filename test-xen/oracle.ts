@@ -2,8 +2,8 @@
 // under duster-tui, compared answer for answer from the first breakpoint hit on.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { CLI, createGuestCopy, labEnv, startGdbsx, xl } from './lab.js';
 
 const gdbFound = spawnSync('gdb', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -58,7 +58,16 @@ export async function answerAlike(run: OracleRun): Promise<void> {
       { encoding: 'utf8', cwd: run.cwd, timeout: 600_000 });
     const ourOut = ours.stdout + ours.stderr;
     assert.equal(ours.status, 0, ourOut);
-    assert.deepEqual(fromFirstHit(ourOut), fromFirstHit(gdbOut));
+    const [mine, theirs] = [fromFirstHit(ourOut), fromFirstHit(gdbOut)];
+    const at = mine.findIndex((l, i) => l !== theirs[i]);
+    if (at >= 0 || mine.length !== theirs.length) {
+      // Both transcripts whole, next to the guest images (the host sees them under the lab's share/guest).
+      const base = join(labEnv().guestDir, `oracle-${basename(run.elf)}`);
+      writeFileSync(`${base}.gdb.txt`, gdbOut);
+      writeFileSync(`${base}.ours.txt`, ourOut);
+      const from = Math.max(0, (at >= 0 ? at : Math.min(mine.length, theirs.length)) - 3);
+      assert.fail(`answers differ from line ${at} (whole transcripts in ${base}.{gdb,ours}.txt)\n--- gdb + gdbsx:\n${theirs.slice(from, from + 12).join('\n')}\n--- duster-tui:\n${mine.slice(from, from + 12).join('\n')}`);
+    }
   } finally {
     for (const g of [gdbGuest, ourGuest]) {
       try { xl('destroy', g); } catch { /* already gone */ }

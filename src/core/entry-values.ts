@@ -27,11 +27,15 @@ function pieceValue(pieces: Piece[], frame: Frame): bigint | undefined {
  * names the callee; an indirect call's DW_AT_call_target is evaluated in the caller's frame (at -O2 its register is
  * often lost by then: no entry value, as gdb). Undefined when the site tells neither.
  */
-async function callTarget(site: Die, caller: Frame, evaluate: EvaluateIn): Promise<{ address?: bigint; name?: string } | undefined> {
+async function callTarget(site: Die, caller: Frame, evaluate: EvaluateIn, addressOfSymbol: (name: string) => bigint | undefined): Promise<{ address?: bigint; name?: string } | undefined> {
   const origin = callSiteOrigin(site);
   if (origin) {
-    const low = origin.lowPc;
     const name = origin.resolvedName;
+    // A declaration (a library function such as puts): gdb resolves its linkage name through the minimal symbols of
+    // every image, so a call into libc's _IO_puts (alias puts) is recognised.
+    const linkage = origin.inherited(DW_AT.linkage_name)?.value;
+    const symbolName = linkage?.kind === 'string' ? linkage.value : name;
+    const low = origin.lowPc ?? (symbolName !== undefined ? addressOfSymbol(symbolName) : undefined);
     return { ...(low !== undefined ? { address: low } : {}), ...(name !== undefined ? { name } : {}) };
   }
   const target = site.block(DW_AT.call_target) ?? site.block(DW_AT.GNU_call_site_target);
@@ -78,7 +82,14 @@ async function computeEntryValue(session: Session, frame: Frame, param: EntryPar
   const callerName = fn?.name ?? callerProg.symbolLabel(caller.pc) ?? '??';
   const where = `0x${caller.pc.toString(16)} in ${callerName}`;
   if (!site) return { error: `DW_OP_entry_value resolving cannot find DW_TAG_call_site ${where}` };
-  const target = await callTarget(site, caller, evaluate);
+  const addressOfSymbol = (name: string): bigint | undefined => {
+    for (const p of session.images.set.programs()) {
+      const sym = p.symbols.functionNamed(name);
+      if (sym) return sym.value;
+    }
+    return undefined;
+  };
+  const target = await callTarget(site, caller, evaluate, addressOfSymbol);
   const calls = target && callee && (target.address !== undefined ? target.address === callee.entryPc : target.name === callee.name);
   if (!calls) {
     if (!target) return { error: `DW_AT_call_target is not specified at DW_TAG_call_site ${where}` };
