@@ -1,5 +1,6 @@
 // gdb + Xen's gdbsx as the oracle on a real Xen (GDBSX hypervisor): the talk's session on two fresh copies of the demo guest, one
-// under gdb + gdbsx and one under duster-tui, answer for answer from the first breakpoint hit on.
+// under gdb + gdbsx and one under duster-tui, answer for answer from the first breakpoint hit on (on the stock hypervisor: our
+// answers, recorded for the GDBSX half to hold against gdb's).
 import { test } from 'node:test';
 import { labEnv } from './lab.js';
 import { answerAlike, gdbsxSkip } from './oracle.js';

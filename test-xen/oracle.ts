@@ -1,17 +1,18 @@
 // gdb + Xen's gdbsx as the oracle (GDBSX hypervisor): one session on two fresh copies of a guest, one under gdb + gdbsx and one
-// under duster-tui, compared answer for answer from the first breakpoint hit on.
+// under duster-tui, compared answer for answer from the first breakpoint hit on; duster-tui's answers on the stock hypervisor
+// (recorded by the lab run's stock half) are held against the same gdb transcript.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CLI, createGuestCopy, labEnv, startGdbsx, xl } from './lab.js';
 
 const gdbFound = spawnSync('gdb', ['--version'], { encoding: 'utf8' }).status === 0;
 
-/** Why the oracle cannot run here, or undefined. */
+/** Why the oracle cannot run here, or undefined. On the stock hypervisor our answers are recorded for the GDBSX half to compare. */
 export function gdbsxSkip(): string | undefined {
   const env = labEnv();
-  return env.hypervisor !== 'gdbsx' ? 'gdbsx needs the GDBSX hypervisor (its domctls)'
+  return env.hypervisor !== 'gdbsx' ? undefined
     : !existsSync(join(env.guestDir, 'gdbsx')) ? `no ${join(env.guestDir, 'gdbsx')} (test/xen-lab/build-gdbsx-tool.sh)`
     : !gdbFound ? 'no gdb in dom0 (the lab image installs it)' : undefined;
 }
@@ -35,15 +36,57 @@ export interface OracleRun {
   cwd: string;
 }
 
-/** Runs `session` under gdb + gdbsx and under duster-tui, each on a fresh paused copy of the guest; asserts equal answers. */
+/** Our transcript of `run.session` on a fresh paused copy of the guest, with the hypervisor's default strategy. */
+function ourTranscript(run: OracleRun): string {
+  const guest = 'duster-oracle-ours';
+  try {
+    createGuestCopy(guest, true, run.elf, run.config);
+    const ours = spawnSync(process.execPath, [CLI, '--domain', guest, '--path', run.elf, '--batch', ...run.session.flatMap((c) => ['-ex', c])],
+      { encoding: 'utf8', cwd: run.cwd, timeout: 600_000 });
+    const out = ours.stdout + ours.stderr;
+    assert.equal(ours.status, 0, out);
+    return out;
+  } finally {
+    try { xl('destroy', guest); } catch { /* already gone */ }
+  }
+}
+
+/** Where the stock hypervisor's half leaves our transcript (the guest folder is emptied at the start of each lab run). */
+function stockTranscriptPath(run: OracleRun): string {
+  return join(labEnv().guestDir, `oracle-${basename(run.elf)}.stock.txt`);
+}
+
+/** Equal answers from the first hit on, or a failure quoting both around the first difference (whole texts kept in files). */
+function assertSameAnswers(ours: string, gdb: string, label: string, elf: string): void {
+  const [mine, theirs] = [fromFirstHit(ours), fromFirstHit(gdb)];
+  const at = mine.findIndex((l, i) => l !== theirs[i]);
+  if (at < 0 && mine.length === theirs.length) return;
+  // Both transcripts whole, next to the guest images (the host sees them under the lab's share/guest).
+  const base = join(labEnv().guestDir, `oracle-${basename(elf)}-${label}`);
+  writeFileSync(`${base}.gdb.txt`, gdb);
+  writeFileSync(`${base}.ours.txt`, ours);
+  const from = Math.max(0, (at >= 0 ? at : Math.min(mine.length, theirs.length)) - 3);
+  assert.fail(`${label}: answers differ from line ${at} (whole transcripts in ${base}.{gdb,ours}.txt)\n--- gdb + gdbsx:\n${theirs.slice(from, from + 12).join('\n')}\n--- duster-tui:\n${mine.slice(from, from + 12).join('\n')}`);
+}
+
+/**
+ * On the GDBSX hypervisor: `session` under gdb + gdbsx and under duster-tui, each on a fresh paused copy of the guest,
+ * answer for answer; and our answers from the stock hypervisor's half of the lab run, when it left them, against the same
+ * gdb transcript. On the stock hypervisor: our answers, recorded for that comparison.
+ */
 export async function answerAlike(run: OracleRun): Promise<void> {
+  if (labEnv().hypervisor !== 'gdbsx') {
+    const ours = ourTranscript(run);
+    fromFirstHit(ours); // got as far as the first hit
+    writeFileSync(stockTranscriptPath(run), ours);
+    return;
+  }
   const port = 9100 + Math.floor(Math.random() * 800);
   const gdbGuest = 'duster-oracle-gdb';
-  const ourGuest = 'duster-oracle-ours';
+  let gdbOut: string;
   try {
     const domid = createGuestCopy(gdbGuest, true, run.elf, run.config);
     const gdbsx = await startGdbsx(domid, port);
-    let gdbOut: string;
     try {
       const r = spawnSync('gdb', ['-nx', '-batch', '-iex', 'set width 0', '-iex', 'set height 0', '-iex', 'set style enabled off',
         '-ex', `target remote 127.0.0.1:${port}`, ...run.session.flatMap((c) => ['-ex', c]), run.elf], { encoding: 'utf8', cwd: run.cwd, timeout: 600_000 });
@@ -53,24 +96,10 @@ export async function answerAlike(run: OracleRun): Promise<void> {
     } finally {
       gdbsx.stop();
     }
-    createGuestCopy(ourGuest, true, run.elf, run.config);
-    const ours = spawnSync(process.execPath, [CLI, '--domain', ourGuest, '--path', run.elf, '--batch', ...run.session.flatMap((c) => ['-ex', c])],
-      { encoding: 'utf8', cwd: run.cwd, timeout: 600_000 });
-    const ourOut = ours.stdout + ours.stderr;
-    assert.equal(ours.status, 0, ourOut);
-    const [mine, theirs] = [fromFirstHit(ourOut), fromFirstHit(gdbOut)];
-    const at = mine.findIndex((l, i) => l !== theirs[i]);
-    if (at >= 0 || mine.length !== theirs.length) {
-      // Both transcripts whole, next to the guest images (the host sees them under the lab's share/guest).
-      const base = join(labEnv().guestDir, `oracle-${basename(run.elf)}`);
-      writeFileSync(`${base}.gdb.txt`, gdbOut);
-      writeFileSync(`${base}.ours.txt`, ourOut);
-      const from = Math.max(0, (at >= 0 ? at : Math.min(mine.length, theirs.length)) - 3);
-      assert.fail(`answers differ from line ${at} (whole transcripts in ${base}.{gdb,ours}.txt)\n--- gdb + gdbsx:\n${theirs.slice(from, from + 12).join('\n')}\n--- duster-tui:\n${mine.slice(from, from + 12).join('\n')}`);
-    }
   } finally {
-    for (const g of [gdbGuest, ourGuest]) {
-      try { xl('destroy', g); } catch { /* already gone */ }
-    }
+    try { xl('destroy', gdbGuest); } catch { /* already gone */ }
   }
+  assertSameAnswers(ourTranscript(run), gdbOut, 'gdbsx', run.elf);
+  const stock = stockTranscriptPath(run);
+  if (existsSync(stock)) assertSameAnswers(readFileSync(stock, 'utf8'), gdbOut, 'stock', run.elf);
 }
