@@ -41,8 +41,9 @@ function ourTranscript(run: OracleRun): string {
   const guest = 'duster-oracle-ours';
   try {
     createGuestCopy(guest, true, run.elf, run.config);
+    // A session that never reaches its breakpoint would run the guest forever: bounded (a session takes 20-40 s under TCG).
     const ours = spawnSync(process.execPath, [CLI, '--domain', guest, '--path', run.elf, '--batch', ...run.session.flatMap((c) => ['-ex', c])],
-      { encoding: 'utf8', cwd: run.cwd, timeout: 600_000 });
+      { encoding: 'utf8', cwd: run.cwd, timeout: 240_000, killSignal: 'SIGINT' });
     const out = ours.stdout + ours.stderr;
     assert.equal(ours.status, 0, out);
     return out;
