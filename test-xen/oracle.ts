@@ -9,6 +9,9 @@ import { CLI, createGuestCopy, labEnv, startGdbsx, xl } from './lab.js';
 
 const gdbFound = spawnSync('gdb', ['--version'], { encoding: 'utf8' }).status === 0;
 
+/** Why a stock-hypervisor comparison is a todo: the bug it found (docs/LAB.md). */
+export const SPIN_TODO = "spin (stock Xen): continuing from a breakpoint whose step-off temporary lies in code the guest's timer upcall also runs re-reports the same breakpoint (the upcall hits the temporary first); found by this comparison, not fixed yet";
+
 /** Why the oracle cannot run here, or undefined. On the stock hypervisor our answers are recorded for the GDBSX half to compare. */
 export function gdbsxSkip(): string | undefined {
   const env = labEnv();
@@ -72,15 +75,14 @@ function assertSameAnswers(ours: string, gdb: string, label: string, elf: string
 
 /**
  * On the GDBSX hypervisor: `session` under gdb + gdbsx and under duster-tui, each on a fresh paused copy of the guest,
- * answer for answer; and our answers from the stock hypervisor's half of the lab run, when it left them, against the same
- * gdb transcript. On the stock hypervisor: our answers, recorded for that comparison.
+ * answer for answer; returns gdb's transcript. On the stock hypervisor: our answers, recorded for stockAnswersAlike.
  */
-export async function answerAlike(run: OracleRun): Promise<void> {
+export async function answerAlike(run: OracleRun): Promise<string | undefined> {
   if (labEnv().hypervisor !== 'gdbsx') {
     const ours = ourTranscript(run);
     fromFirstHit(ours); // got as far as the first hit
     writeFileSync(stockTranscriptPath(run), ours);
-    return;
+    return undefined;
   }
   const port = 9100 + Math.floor(Math.random() * 800);
   const gdbGuest = 'duster-oracle-gdb';
@@ -101,6 +103,12 @@ export async function answerAlike(run: OracleRun): Promise<void> {
     try { xl('destroy', gdbGuest); } catch { /* already gone */ }
   }
   assertSameAnswers(ourTranscript(run), gdbOut, 'gdbsx', run.elf);
+  return gdbOut;
+}
+
+/** On the GDBSX hypervisor, after answerAlike: our answers from the stock half of the lab run against gdb's (none recorded: skipped). */
+export function stockAnswersAlike(run: OracleRun, gdbOut: string | undefined, t: { skip(reason: string): void }): void {
   const stock = stockTranscriptPath(run);
-  if (existsSync(stock)) assertSameAnswers(readFileSync(stock, 'utf8'), gdbOut, 'stock', run.elf);
+  if (gdbOut === undefined || !existsSync(stock)) return t.skip('no transcripts of both hypervisors in this lab run');
+  assertSameAnswers(readFileSync(stock, 'utf8'), gdbOut, 'stock', run.elf);
 }
