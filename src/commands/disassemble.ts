@@ -46,13 +46,13 @@ export async function parseDisassemble(arg: string, session: MemorySource, scope
   }
   const at = rest ? await addressOf(scope, rest) : session.pc;
   if (at === undefined) throw new UserError('No frame selected.');
-  const fn = session.programAt(at).functionAt(at);
+  const program = session.programAt(at);
+  const fn = program.functionAt(at);
   if (fn) return { ...base, start: fn.low, end: fn.high, functionName: fn.name };
-  // No debug info there: gdb's find_pc_partial_function falls back on the ELF symbol and its size.
-  const sym = session.programAt(at).symbols.naming(at);
+  // No debug info there: gdb's find_pc_partial_function falls back on the ELF symbol, to its size or the next symbol.
+  const sym = program.symbols.naming(at);
   if (!sym) throw new UserError('No function contains specified address.');
-  const symbols = session.programAt(at).symbols;
-  return { ...base, start: sym.symbol.value, end: symbols.upperBound(sym.symbol), functionName: sym.symbol.name };
+  return { ...base, start: sym.symbol.value, end: program.symbols.upperBound(sym.symbol), functionName: sym.symbol.name };
 }
 
 async function addressOf(scope: EvalScope, text: string): Promise<bigint> {

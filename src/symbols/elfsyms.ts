@@ -222,7 +222,7 @@ export class ElfSymbols {
    */
   upperBound(sym: ElfSymbol): bigint {
     if (sym.size > 0) return sym.value + BigInt(sym.size);
-    const section = this.elf.sections.find((x) => x.index === sym.shndx);
+    const section = this.sectionOf(sym);
     const sectionEnd = section ? section.addr + BigInt(section.size) : sym.value;
     const t = this.table;
     const lo = this.positionAfter(sym.value - this.elf.bias);
@@ -235,8 +235,12 @@ export class ElfSymbols {
   }
 
   private inCode(sym: ElfSymbol): boolean {
-    const section = this.elf.sections.find((x) => x.index === sym.shndx);
+    const section = this.sectionOf(sym);
     return section !== undefined && (section.flags & SHF_EXECINSTR) !== 0;
+  }
+
+  private sectionOf(sym: ElfSymbol): ElfSection | undefined {
+    return this.elf.sections.find((x) => x.index === sym.shndx);
   }
 
   /** Function symbols, for "Non-debugging symbols:". */
