@@ -59,6 +59,12 @@ function withoutAvx512StringFunctions(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv
  *   const gs = await startGdbserver(exe, ['3']);
  *   try { const t = await GdbRemoteTarget.connect(gs.host, gs.port); ... } finally { await gs.stop(); }
  */
+/** gdbservers still running: killed when the test file's process exits (npm test forces that exit after the last test). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const proc of running) proc.kill('SIGKILL');
+});
+
 export function startGdbserver(exe: string, args: string[] = [], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<GdbserverHandle> {
   const host = '127.0.0.1';
   const proc = spawn('gdbserver', ['--once', '--wrapper', stderrWrapper(), '--', `${host}:0`, exe, ...args], {
@@ -71,7 +77,11 @@ export function startGdbserver(exe: string, args: string[] = [], opts: { cwd?: s
   let log = '';
   proc.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
   (proc.stdio[3] as NodeJS.ReadableStream).setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  running.add(proc);
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => {
+    running.delete(proc);
+    resolve(code);
+  }));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');

@@ -23,8 +23,19 @@ export class Tmux {
     const name = `duster-ui-${process.pid}-${++counter}`;
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
     const script = `${opts.cwd ? `cd ${quote(opts.cwd)} && ` : ''}${env ? `env ${env} ` : ''}${command}; echo "[exit $?]"; sleep 600`;
-    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(opts.cols ?? 120), '-y', String(opts.rows ?? 40), script]);
-    return new Tmux(name);
+    const args = ['new-session', '-d', '-s', name, '-x', String(opts.cols ?? 120), '-y', String(opts.rows ?? 40), script];
+    // A client that reaches the shared tmux server just as another test's kill of its last session makes
+    // it exit fails with "server exited unexpectedly" (seen once in CI); a new server is started on retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        execFileSync('tmux', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+        return new Tmux(name);
+      } catch (e) {
+        const why = String((e as { stderr?: Buffer }).stderr ?? '');
+        if (attempt >= 5 || !/server exited unexpectedly|lost server|no server running/.test(why)) throw e;
+        spawnSync('sleep', ['0.2']);
+      }
+    }
   }
 
   /** The pane's text (no attributes). */

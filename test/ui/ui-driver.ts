@@ -117,10 +117,16 @@ export async function startRealUi(exe: string, opts: { cols?: number; rows?: num
     writeFileSync(join(dir, 'duster-tui', 'config.json'), JSON.stringify(opts.config));
   }
   const gs = await startGdbserver(exe);
-  const tm = Tmux.start(`node ${CLI} --path ${exe} --gdb ${gs.host}:${gs.port} ${opts.args ?? ''} 2>${join(dir, 'stderr.txt')}`, {
-    cols: opts.cols ?? 120, rows: opts.rows ?? 40, cwd: opts.cwd ?? ROOT,
-    env: { TERM: 'tmux-256color', XDG_STATE_HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir, ...opts.env },
-  });
+  let tm: Tmux;
+  try {
+    tm = Tmux.start(`node ${CLI} --path ${exe} --gdb ${gs.host}:${gs.port} ${opts.args ?? ''} 2>${join(dir, 'stderr.txt')}`, {
+      cols: opts.cols ?? 120, rows: opts.rows ?? 40, cwd: opts.cwd ?? ROOT,
+      env: { TERM: 'tmux-256color', XDG_STATE_HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir, ...opts.env },
+    });
+  } catch (e) {
+    await gs.stop();
+    throw e;
+  }
   return { tm, gs, dir, close: async () => { tm.kill(); await gs.stop(); } };
 }
 
