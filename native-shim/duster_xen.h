@@ -99,6 +99,12 @@ int dx_read_mem(int h, uint32_t vcpu, uint64_t addr, void *buf, uint32_t len, ui
 int dx_write_mem(int h, uint32_t vcpu, uint64_t addr, const void *buf, uint32_t len, uint64_t *fail_addr);
 int dx_read_frame(int h, uint64_t mfn, void *buf4096);  /* one machine frame (PV: start_info's console mfn) */
 int dx_flush_cache(int h);             /* forget cached translations (done on every pause/unpause) */
+int dx_translate(int h, uint32_t vcpu, uint64_t va, uint64_t *mfn);  /* the machine frame of va's page */
+/*
+ * A 64-bit PV vCPU's event-channel upcall mask (vcpu_info in the shared_info frame, vCPUs 0-31):
+ * returns its value before the call, then writes `value` when it is 0-255 (-1 only reads).
+ */
+int dx_upcall_mask(int h, uint64_t shared_info_frame, uint32_t vcpu, int value);
 /*
  * Waits until the domain is paused, shut down or gone, or dx_wake() is called, or budget_us passes
  * (then returns 0 with out->state = 0). Sleeps between looks, first_us doubling up to max_us: never

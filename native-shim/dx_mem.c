@@ -99,3 +99,35 @@ int dx_read_frame(int h, uint64_t mfn, void *buf4096)
     xenforeignmemory_unmap(d->fmem, p, 1);
     return 0;
 }
+
+int dx_translate(int h, uint32_t vcpu, uint64_t va, uint64_t *mfn)
+{
+    struct dx_handle *d = dx_get(h);
+    if (!d) return DX_E_BADHANDLE;
+    if (!mfn) return DX_E_RANGE;
+    int err = 0;
+    uint64_t f = translate(d, vcpu, va & ~(PAGE - 1), &err);
+    if (!f) return err;
+    *mfn = f;
+    return 0;
+}
+
+int dx_upcall_mask(int h, uint64_t shared_info_frame, uint32_t vcpu, int value)
+{
+    struct dx_handle *d = dx_get(h);
+    if (!d) return DX_E_BADHANDLE;
+    if (vcpu >= XEN_LEGACY_MAX_VCPUS || value > 255) return DX_E_RANGE;
+    xen_pfn_t f = shared_info_frame;
+    int map_err = 0;
+    shared_info_t *s = xenforeignmemory_map(d->fmem, d->domid, PROT_READ | PROT_WRITE, 1, &f, &map_err);
+    if (!s) return dx_errno(-EIO);
+    if (map_err) {
+        xenforeignmemory_unmap(d->fmem, s, 1);
+        return map_err < 0 ? map_err : -map_err;
+    }
+    volatile uint8_t *mask = &s->vcpu_info[vcpu].evtchn_upcall_mask;
+    int old = *mask;
+    if (value >= 0) *mask = (uint8_t)value;
+    xenforeignmemory_unmap(d->fmem, s, 1);
+    return old;
+}

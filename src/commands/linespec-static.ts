@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import type { ElfSymbol } from '../elf/elf.js';
 import type { Program } from '../symbols/program.js';
 import { primaryDisplayName } from '../symbols/lines.js';
-import { mainLine, parseLinespec, parseNumber } from '../symbols/linespec.js';
+import { mainLine, parseLinespec, parseNumber, programDefaultFile } from '../symbols/linespec.js';
 import { UserError } from '../util/errors.js';
 import { staticAddress } from '../eval/static-scope.js';
 import type { CommandContext } from './context.js';
@@ -74,10 +74,7 @@ export function displayNameOf(program: Program, path: string): string {
 
 /** The default file for a bare LINE: the listing's file, the stop's file, else main's. */
 export function defaultFile(ctx: CommandContext, program: Program): string | undefined {
-  if (ctx.list.file) return ctx.list.file;
-  const stop = ctx.session?.lastStop?.location.fullPath;
-  if (stop) return stop;
-  return mainSal(program)?.file ?? program.lastUnitFile();
+  return ctx.list.file ?? ctx.session?.lastStop?.location.fullPath ?? programDefaultFile(program);
 }
 
 /** main's line after its prologue (gdb's default source position). */

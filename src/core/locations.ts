@@ -1,13 +1,13 @@
 // Linespecs resolved against a session, for breakpoints and execution commands: the spec's text -> code locations.
 import { posix } from 'node:path';
-import { mainLine, parseLinespec, parseNumber } from '../symbols/linespec.js';
+import { parseLinespec, parseNumber, programDefaultFile } from '../symbols/linespec.js';
 import { UserError } from '../util/errors.js';
 import type { CodeLocation } from './api.js';
 import type { SessionQueries } from './session-queries.js';
 
 /** The file a bare LINE refers to: the current stop's file, else main's, else the last unit's (gdb's default source file). */
 export function defaultSourceFile(session: SessionQueries): string | undefined {
-  return session.lastStop?.location.fullPath ?? mainLine(session.program)?.file ?? session.program.lastUnitFile();
+  return session.lastStop?.location.fullPath ?? programDefaultFile(session.program);
 }
 
 export function parseAddress(text: string): bigint {

@@ -170,8 +170,11 @@ export class RunControl {
     }
     const temps = plan.successors.filter((a) => !this.owners.has(a));
     for (const a of temps) this.addSite(a, 'temp:stepi');
+    let releaseEvents: (() => Promise<void>) | undefined;
     try {
       await this.sync(pc);
+      // An interrupt handler must not run into the temporaries (see Target.holdEvents).
+      if (this.strategy.name === 'spin') releaseEvents = await this.target.holdEvents?.(vcpu, plan.data);
       const stop = await this.resumeAndWait({ only: vcpu });
       if (stop.kind === 'site' && stop.vcpu === vcpu && plan.successors.includes(stop.address)) {
         const own = this.ownersAt(stop.address);
@@ -181,6 +184,7 @@ export class RunControl {
       return stop;
     } finally {
       for (const a of temps) this.removeSite(a, 'temp:stepi');
+      await releaseEvents?.();
     }
   }
 

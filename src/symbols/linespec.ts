@@ -44,3 +44,8 @@ export function mainLine(program: Program): { file: string; line: number } | und
   const sal = program.lineForPc(main.address);
   return sal ? { file: sal.file.path, line: sal.line } : undefined;
 }
+
+/** The file a bare LINE refers to before any stop: main's, else the last unit's (a unikernel without main; gdb's select_source_symtab). */
+export function programDefaultFile(program: Program): string | undefined {
+  return mainLine(program)?.file ?? program.lastUnitFile();
+}

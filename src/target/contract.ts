@@ -131,6 +131,14 @@ export interface Target {
    * that can watch them itself (the Xen shim's waiter) need not guess them from written bytes.
    */
   setSpinSites?(addresses: readonly bigint[]): void;
+  /**
+   * Holds back asynchronous events of `vcpu` (a PV guest's event-channel upcalls) while core steps one
+   * instruction with spin sites, so that no interrupt handler runs into the step's temporaries. `data`:
+   * the addresses the instruction's operands reach (undefined: unknown); the backend declines (resolves
+   * undefined) when the instruction could touch the event mask itself. Resolves with the release, which
+   * core calls once the step stopped; a backend also releases on detach and close.
+   */
+  holdEvents?(vcpu: number, data: readonly bigint[] | undefined): Promise<(() => Promise<void>) | undefined>;
 
   /**
    * Resume every vCPU (or only `only`), optionally single-stepping `step`; with `range` (only when

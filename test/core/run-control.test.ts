@@ -93,6 +93,49 @@ test('spin sites are handed over to the target explicitly, and taken back when r
   assert.deepEqual(target.peek(0x1001n, 2), Uint8Array.of(0x66, 0x90));
 });
 
+/** FakeTarget that can hold back events (as Xen's PV upcalls), logging holds, releases and resumes in order. */
+class EventFake extends FakeTarget {
+  readonly log: string[] = [];
+  decline = false;
+  async holdEvents(vcpu: number, data: readonly bigint[] | undefined): Promise<(() => Promise<void>) | undefined> {
+    if (this.decline) return undefined;
+    this.log.push(`hold ${vcpu} [${data?.map((a) => a.toString(16)).join(',')}]`);
+    return async () => void this.log.push('release');
+  }
+  override async resume(opts: { step?: number; only?: number }): Promise<void> {
+    this.log.push(opts.only === undefined ? 'resume all' : `resume only ${opts.only}`);
+    return super.resume(opts);
+  }
+}
+
+for (const [strategy, capabilities] of [[SPIN, { hardwareStep: false, rangeStep: false, spinPoll: 'read-while-running' }], [TRAP, {}]] as const) {
+  test(`${strategy.name}: events are held ${strategy === SPIN ? 'for exactly the step off a site' : 'never (a hardware step lets handlers run unstepped)'}`, async () => {
+    // nop [0x1001: 66 90 = the site] [0x1003: 66 90] hlt
+    const target = new EventFake({ regions: [{ base: CODE, bytes: Uint8Array.of(0x90, 0x66, 0x90, 0x66, 0x90, 0xf4) }], rip: CODE, capabilities });
+    const run = new RunControl(target, new PatchTable(target), strategy, stepper);
+    run.addSite(0x1001n, 'bp');
+    assert.deepEqual(await run.continueAll(0), { kind: 'site', vcpu: 0, address: 0x1001n });
+    target.log.length = 0;
+    assert.deepEqual(await run.continueAll(0), { kind: 'exited', code: 0 });
+    if (strategy === SPIN) {
+      // the stepper's data addresses reach the target; released before the run at full speed
+      assert.deepEqual(target.log, ['hold 0 []', 'resume only 0', 'release', 'resume all']);
+    } else {
+      assert.ok(!target.log.some((l) => l.startsWith('hold')), target.log.join('; '));
+    }
+  });
+}
+
+test('a target that declines to hold events is stepped all the same', async () => {
+  const target = new EventFake({ regions: [{ base: CODE, bytes: Uint8Array.of(0x90, 0x66, 0x90, 0x66, 0x90, 0xf4) }], rip: CODE, capabilities: { hardwareStep: false, rangeStep: false, spinPoll: 'read-while-running' } });
+  target.decline = true;
+  const run = new RunControl(target, new PatchTable(target), SPIN, stepper);
+  run.addSite(0x1001n, 'bp');
+  assert.deepEqual(await run.continueAll(0), { kind: 'site', vcpu: 0, address: 0x1001n });
+  assert.deepEqual(await run.continueAll(0), { kind: 'exited', code: 0 });
+  assert.ok(!target.log.some((l) => l.startsWith('hold') || l === 'release'));
+});
+
 test('spin polling by interrupt-and-read finds the spinning vCPU too', async () => {
   const { target, run } = setup({ hardwareStep: false, rangeStep: false, spinPoll: 'interrupt-and-read' }, SPIN, Uint8Array.of(0x90, 0x66, 0x90, 0xf4));
   run.addSite(0x1001n, 'bp');

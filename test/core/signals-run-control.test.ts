@@ -2,13 +2,12 @@
 // its handler run at full speed when it interrupts a step (gdb's step-resume breakpoint), stopping signals reported, QPassSignals sent.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { InstructionStepper } from '../../src/arch/arch.js';
 import { PatchTable } from '../../src/core/patches.js';
 import { RunControl } from '../../src/core/run-control.js';
 import { TRAP } from '../../src/core/strategy.js';
 import type { ResumeOptions, StopEvent } from '../../src/target/contract.js';
 import { gdbSignalByName } from '../../src/target/signal-numbers.js';
-import { FakeTarget } from '../helpers/fake-target.js';
+import { FAKE_STEPPER, FakeTarget } from '../helpers/fake-target.js';
 
 const CODE = 0x1000n;
 const HANDLER = 0x2000n;
@@ -17,15 +16,7 @@ const SP = STACK + 0x100n;
 const SIGALRM = gdbSignalByName('SIGALRM')!.number;
 const SIGUSR1 = gdbSignalByName('SIGUSR1')!.number;
 
-const stepper: InstructionStepper = {
-  async plan(regs, read) {
-    const pc = regs.get('rip')!;
-    return { successors: [pc + BigInt(await this.lengthAt(pc, read))] };
-  },
-  async lengthAt(address, read) {
-    return (await read(address, 1))[0] === 0x66 ? 2 : 1;
-  },
-};
+const stepper = FAKE_STEPPER;
 
 /**
  * FakeTarget plus a kernel's signal delivery: `arrive(n)` says whether a signal comes in at the n-th

@@ -30,7 +30,7 @@ export interface FakeTargetOptions {
 export const FAKE_STEPPER: InstructionStepper = {
   async plan(regs, read) {
     const pc = regs.get('rip')!;
-    return { successors: [pc + BigInt(await this.lengthAt(pc, read))] };
+    return { successors: [pc + BigInt(await this.lengthAt(pc, read))], data: [] };
   },
   async lengthAt(address, read) {
     return (await read(address, 1))[0] === 0x66 ? 2 : 1;

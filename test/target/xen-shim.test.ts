@@ -63,6 +63,8 @@ test('without Xen, or with a stale handle, every call returns an error code inst
     assert.equal(s.getRegs(bad, 0, Buffer.alloc(REGS_SIZE)), DX_E.BADHANDLE);
     assert.equal(s.readMem(bad, 0, 0x1000n, Buffer.alloc(16), Buffer.alloc(8)), DX_E.BADHANDLE);
     assert.equal(s.gdbsxProbe(bad), DX_E.BADHANDLE);
+    assert.equal(s.translate(bad, 0, 0x1000n), DX_E.BADHANDLE);
+    assert.equal(s.upcallMask(bad, 0x1234n, 0, -1), DX_E.BADHANDLE);
     assert.equal(s.close(bad), DX_E.BADHANDLE);
   }
   assert.equal(s.getRegs(0, 0, Buffer.alloc(8)), DX_E.RANGE, 'a short register buffer is refused on our side');

@@ -3,7 +3,7 @@ import type { InstructionStepper, MemoryRead as Read } from '../types.js';
 import { decodeOne, type Instruction } from './decode.js';
 import { emulate } from './emulate.js';
 import type { RegisterSet } from './registers.js';
-import { successors } from './successors.js';
+import { effectiveAddress, successors } from './successors.js';
 
 /** Reads up to 15 bytes at `address`, fewer when the page after it is unreadable. */
 export async function instructionAt(address: bigint, read: Read): Promise<Instruction> {
@@ -17,6 +17,21 @@ export async function instructionAt(address: bigint, read: Read): Promise<Instru
   return decodeOne(bytes, address);
 }
 
+/** The effective addresses of an instruction's explicit memory operands (see StepSuccessors.data). */
+function dataAddresses(insn: Instruction, regs: RegisterSet): bigint[] | undefined {
+  if (insn.repeats) return undefined;
+  const mnemonic = insn.mnemonic.split(' ').at(-1)!;
+  if (mnemonic.startsWith('lea') || mnemonic.startsWith('nop')) return [];
+  const out: bigint[] = [];
+  for (const op of insn.ops) {
+    if (op.type !== 'mem') continue;
+    const ea = effectiveAddress(op, insn, regs);
+    if (ea === undefined) return undefined;
+    out.push(ea);
+  }
+  return out;
+}
+
 export const x86Stepper: InstructionStepper = {
   async plan(regs: RegisterSet, read: Read) {
     const pc = regs.get('rip')!;
@@ -27,7 +42,7 @@ export const x86Stepper: InstructionStepper = {
     }
     const s = await successors(insn, regs, read);
     if (s.unpredictable || s.addresses.length === 0) return undefined;
-    return { successors: s.addresses };
+    return { successors: s.addresses, data: dataAddresses(insn, regs) };
   },
   async lengthAt(address: bigint, read: Read) {
     return (await instructionAt(address, read)).size;

@@ -18,7 +18,7 @@ export const DX_F = {
 
 export const DX_STOP = { RUNNING: 0, PAUSED: 1, SHUTDOWN: 2, GONE: 3, WOKEN: 4 } as const;
 
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
 /** StopReport.event: the waiter found a vCPU on a spin site and paused the domain. */
 export const DX_EVENT_SPIN = 0x100;
 export const MAX_SPIN_SITES = 64;
@@ -72,6 +72,10 @@ export interface Shim {
   writeMem(h: number, vcpu: number, addr: bigint, buf: Buffer, fail: Buffer): number;
   readFrame(h: number, mfn: bigint, page: Buffer): number;
   flushCache(h: number): number;
+  /** The machine frame of `va`'s page by the vCPU's page tables (bigint), or an error code. */
+  translate(h: number, vcpu: number, va: bigint): bigint | number;
+  /** A PV vCPU's event upcall mask before the call; writes `value` when it is 0-255 (-1 only reads). */
+  upcallMask(h: number, sharedInfoFrame: bigint, vcpu: number, value: number): number;
   /** Runs on a koffi worker thread; resolves with the C return code and the report. */
   waitStop(h: number, firstUs: number, maxUs: number, budgetUs: number): Promise<{ rc: number; stop: StopReport }>;
   wake(h: number): number;
@@ -126,6 +130,8 @@ export function loadShim(path = shimPath()): Shim {
   const writeMem = f('int dx_write_mem(int h, uint32_t vcpu, uint64_t addr, void *buf, uint32_t len, void *fail)');
   const readFrame = f('int dx_read_frame(int h, uint64_t mfn, void *buf)');
   const flush = f('int dx_flush_cache(int h)');
+  const translate = f('int dx_translate(int h, uint32_t vcpu, uint64_t va, void *mfn)');
+  const upcallMask = f('int dx_upcall_mask(int h, uint64_t shared_info_frame, uint32_t vcpu, int value)');
   const wait = f('int dx_wait_stop(int h, uint32_t first_us, uint32_t max_us, uint32_t budget_us, void *out)');
   const wake = f('int dx_wake(int h)');
   const setSpin = f('int dx_set_spin_sites(int h, void *addrs, uint32_t n)');
@@ -174,6 +180,12 @@ export function loadShim(path = shimPath()): Shim {
     writeMem: (h, v, a, buf, fail) => (fail.length < 8 ? DX_E.RANGE : writeMem(h, v, a, buf, buf.length, fail)),
     readFrame: (h, mfn, page) => (page.length < 4096 ? DX_E.RANGE : readFrame(h, mfn, page)),
     flushCache: (h) => flush(h),
+    translate: (h, v, va) => {
+      const b = Buffer.alloc(8);
+      const rc = translate(h, v, BigInt.asUintN(64, va), b) as number;
+      return rc < 0 ? rc : b.readBigUInt64LE(0);
+    },
+    upcallMask: (h, frame, v, value) => upcallMask(h, frame, v, value),
     waitStop: (h, first, max, budget) => new Promise((res, rej) => {
       const b = Buffer.alloc(56);
       // eslint-disable-next-line @typescript-eslint/no-explicit-any

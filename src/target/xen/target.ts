@@ -4,6 +4,7 @@ import {
   type RegisterSet, type StopEvent, type Target, type TargetCapabilities, type VcpuInfo,
 } from '../contract.js';
 import { DX_E, DX_EVENT_SPIN, DX_F, DX_STOP, MAX_SPIN_SITES, REG_INDEX, REGS_SIZE, type DomainInfo, type Shim, type StopReport } from './ffi.js';
+import { EventUpcalls } from './event-upcalls.js';
 import { StopCache } from './stop-cache.js';
 import type { XenDomainSnapshot, XenViews } from '../extensions.js';
 
@@ -56,6 +57,8 @@ export class XenTarget implements Target, XenViews {
   lastStop: StopReport | undefined;
   /** Registers and pages read since the domain stopped (cleared whenever it runs). */
   private readonly cache: StopCache;
+  /** Event upcalls held back during a spin step (set up at attach, when shared_info's frame is known). */
+  private upcalls: EventUpcalls | undefined;
 
   constructor(
     readonly shim: Shim,
@@ -81,6 +84,7 @@ export class XenTarget implements Target, XenViews {
   async attach(): Promise<void> {
     const info = this.info();
     this.maxVcpuId = info.maxVcpuId;
+    this.upcalls = new EventUpcalls(this.shim, this.handle, info.sharedInfoFrame, info.guestWidth === 8 && !(info.flags & DX_F.HVM));
     const pausedByUs = !(info.flags & DX_F.PAUSED);
     if (pausedByUs) this.check(this.shim.pause(this.handle), 'pause');
     this.heldPauses = 1;
@@ -174,6 +178,12 @@ export class XenTarget implements Target, XenViews {
     if (rc === DX_E.UNMAPPED) throw new MemoryError(fail.readBigUInt64LE(0));
     this.check(rc, `reading memory at 0x${addr.toString(16)}`);
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+  }
+
+  async holdEvents(vcpu: number, data: readonly bigint[] | undefined): Promise<(() => Promise<void>) | undefined> {
+    const upcalls = this.upcalls;
+    if (this.running || !upcalls?.hold(vcpu, data)) return undefined;
+    return async () => upcalls.release();
   }
 
   setSpinSites(addresses: readonly bigint[]): void {
@@ -344,6 +354,7 @@ export class XenTarget implements Target, XenViews {
         // the pending waitForStop (if any) sees the pause; our bookkeeping already counts it
         this.running = false;
       }
+      this.upcalls?.release();
       if (this.stepping) {
         this.clearTf(this.stepping.vcpu);
         this.stepping = undefined;
@@ -372,7 +383,11 @@ export class XenTarget implements Target, XenViews {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.shim.close(this.handle);
+    try {
+      this.upcalls?.release(); // a way out in the middle of a step: the guest must get its events again
+    } finally {
+      this.shim.close(this.handle);
+    }
   }
 
   private check(rc: number, what: string): void {

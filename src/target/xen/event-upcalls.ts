@@ -1,0 +1,55 @@
+// A PV vCPU's event upcalls held back while core steps one instruction with spin sites (Target.holdEvents).
+import type { Shim } from './ffi.js';
+
+/** vcpu_info lives in shared_info for the first 32 vCPUs (XEN_LEGACY_MAX_VCPUS). */
+const SHARED_INFO_VCPUS = 32;
+/** Bytes an operand may reach past its address (a 64-byte AVX-512 access): its page and the next are checked. */
+const WIDEST_OPERAND = 64n;
+
+/**
+ * Why: Xen delivers an event (Mini-OS's timer) to a PV guest by running its upcall handler on the vCPU
+ * that is being stepped. Under the spin strategy that handler runs into the step's temporaries (the timer
+ * handler calls monotonic_clock, the callee of sched.c's `call monotonic_clock`), core takes it for the
+ * end of the step, and the interrupted context comes back to the breakpoint: the same breakpoint again.
+ * Setting the vCPU's evtchn_upcall_mask for the one instruction keeps the event pending until the next
+ * resume, as a hardware step does (Xen clears TF in the bounce frame, so the handler runs unstepped).
+ */
+export class EventUpcalls {
+  private held: number | undefined;
+
+  constructor(
+    private readonly shim: Shim,
+    private readonly handle: number,
+    private readonly sharedInfoFrame: bigint,
+    /** A 64-bit PV guest: shared_info holds its vcpu_info in the layout the shim compiles. */
+    private readonly pv64: boolean,
+  ) {}
+
+  /**
+   * Masks `vcpu`'s upcalls; false when it cannot or need not: not a 64-bit PV vCPU with vcpu_info in
+   * shared_info, masked already, or the instruction's data (`data`, undefined when unknown) may be in the
+   * shared_info frame (it reads or writes the mask itself: masking would change what it sees or does).
+   */
+  hold(vcpu: number, data: readonly bigint[] | undefined): boolean {
+    if (!this.pv64 || vcpu >= SHARED_INFO_VCPUS || !data || this.held !== undefined) return false;
+    for (const address of data) {
+      for (const a of [address, address + WIDEST_OPERAND - 1n]) {
+        const frame = this.shim.translate(this.handle, vcpu, a);
+        if (frame === this.sharedInfoFrame) return false;
+      }
+    }
+    if (this.shim.upcallMask(this.handle, this.sharedInfoFrame, vcpu, -1) !== 0) return false;
+    if (this.shim.upcallMask(this.handle, this.sharedInfoFrame, vcpu, 1) < 0) return false;
+    this.held = vcpu;
+    return true;
+  }
+
+  /** Lets the held vCPU's events through again (a pending one is delivered when it next runs). Idempotent. */
+  release(): void {
+    if (this.held === undefined) return;
+    const vcpu = this.held;
+    this.held = undefined;
+    const rc = this.shim.upcallMask(this.handle, this.sharedInfoFrame, vcpu, 0);
+    if (rc < 0) throw new Error(`Xen: unmasking the event upcalls of vCPU ${vcpu} failed: ${this.shim.strerror(rc)}`);
+  }
+}
