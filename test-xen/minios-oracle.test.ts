@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { labEnv } from './lab.js';
-import { SPIN_TODO, answerAlike, gdbsxSkip, stockAnswersAlike } from './oracle.js';
+import { answerAlike, gdbsxSkip, stockAnswersAlike } from './oracle.js';
 
 const env = labEnv();
 const CONFIG = join(env.guestDir, 'duster-minios.cfg');
@@ -30,6 +30,6 @@ for (const [opt, image, session] of [['default (-O0)', 'mini-os', SESSION_O0], [
   let gdbOut: string | undefined;
   test(`Mini-OS built ${opt}: gdb + gdbsx and duster-tui answer alike through its scheduler (bt through thread_starter, finish, next, step)`,
     { skip, timeout: 900_000 }, async () => { gdbOut = await answerAlike(run); });
-  test(`Mini-OS built ${opt}: duster-tui on the stock hypervisor answers as gdb + gdbsx did`, { skip: env.hypervisor === 'gdbsx' ? skip : 'the GDBSX half compares', todo: SPIN_TODO },
+  test(`Mini-OS built ${opt}: duster-tui on the stock hypervisor answers as gdb + gdbsx did`, { skip: env.hypervisor === 'gdbsx' ? skip : 'the GDBSX half compares' },
     (t) => stockAnswersAlike(run, gdbOut, t));
 }

@@ -9,9 +9,6 @@ import { CLI, createGuestCopy, labEnv, startGdbsx, xl } from './lab.js';
 
 const gdbFound = spawnSync('gdb', ['--version'], { encoding: 'utf8' }).status === 0;
 
-/** Why a stock-hypervisor comparison is a todo: the bug it found (docs/LAB.md). */
-export const SPIN_TODO = "spin (stock Xen): continuing from a breakpoint whose step-off temporary lies in code the guest's timer upcall also runs re-reports the same breakpoint (the upcall hits the temporary first); found by this comparison, not fixed yet";
-
 /** Why the oracle cannot run here, or undefined. On the stock hypervisor our answers are recorded for the GDBSX half to compare. */
 export function gdbsxSkip(): string | undefined {
   const env = labEnv();

@@ -32,14 +32,15 @@ export class EventUpcalls {
    */
   hold(vcpu: number, data: readonly bigint[] | undefined): boolean {
     if (!this.pv64 || vcpu >= SHARED_INFO_VCPUS || !data || this.held !== undefined) return false;
-    for (const address of data) {
-      for (const a of [address, address + WIDEST_OPERAND - 1n]) {
-        const frame = this.shim.translate(this.handle, vcpu, a);
-        if (frame === this.sharedInfoFrame) return false;
-      }
+    const pages = new Set(data.flatMap((a) => [a >> 12n, (a + WIDEST_OPERAND - 1n) >> 12n]));
+    for (const page of pages) {
+      if (this.shim.translate(this.handle, vcpu, page << 12n) === this.sharedInfoFrame) return false;
     }
-    if (this.shim.upcallMask(this.handle, this.sharedInfoFrame, vcpu, -1) !== 0) return false;
-    if (this.shim.upcallMask(this.handle, this.sharedInfoFrame, vcpu, 1) < 0) return false;
+    const before = this.shim.upcallMask(this.handle, this.sharedInfoFrame, vcpu, 1);
+    if (before !== 0) {
+      if (before > 1) this.shim.upcallMask(this.handle, this.sharedInfoFrame, vcpu, before); // masked already, its own way
+      return false;
+    }
     this.held = vcpu;
     return true;
   }
