@@ -11,6 +11,22 @@ static uint64_t now_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* The first vCPU whose rip is one of the spin sites (-1: none), and the site in *address. */
+static int32_t on_site(struct dx_handle *d, const uint64_t *sites, uint32_t n, uint32_t max_vcpu_id, uint64_t *address)
+{
+    for (uint32_t v = 0; n && v <= max_vcpu_id; v++) {
+        vcpu_guest_context_any_t ctx;
+        if (xc_vcpu_getcontext(d->pxch, d->domid, v, &ctx) < 0) continue;  /* offline vCPU */
+        uint64_t rip = ctx.x64.user_regs.rip;
+        for (uint32_t i = 0; i < n; i++) {
+            if (rip != sites[i]) continue;
+            *address = rip;
+            return (int32_t)v;
+        }
+    }
+    return -1;
+}
+
 /* One look at the domain with the waiting thread's handles. 0: running; else DX_STOP_*. */
 static int look(struct dx_handle *d, struct dx_stop *out)
 {
@@ -30,20 +46,22 @@ static int look(struct dx_handle *d, struct dx_stop *out)
         uint32_t n = d->nspin;
         memcpy(sites, d->spin, n * sizeof(sites[0]));
         pthread_mutex_unlock(&d->lock);
-        for (uint32_t v = 0; n && v <= di.max_vcpu_id; v++) {
-            vcpu_guest_context_any_t ctx;
-            if (xc_vcpu_getcontext(d->pxch, d->domid, v, &ctx) < 0) continue;  /* offline vCPU */
-            uint64_t rip = ctx.x64.user_regs.rip;
-            for (uint32_t i = 0; i < n; i++) {
-                if (rip != sites[i]) continue;
-                if (xc_domain_pause(d->pxch, d->domid) < 0) return dx_errno(-EIO);
-                out->vcpu = (int32_t)v;
-                out->event = DX_EVENT_SPIN;
-                out->address = rip;
-                return DX_STOP_PAUSED;
-            }
+        uint64_t address = 0;
+        if (on_site(d, sites, n, di.max_vcpu_id, &address) < 0) return 0;
+        if (xc_domain_pause(d->pxch, d->domid) < 0) return dx_errno(-EIO);
+        /*
+         * A vCPU seen on a site may have left it before the pause took: an event upcall runs its handler
+         * from there (Mini-OS's timer, every tick while a breakpoint spins). Only a look while paused counts.
+         */
+        int32_t v = on_site(d, sites, n, di.max_vcpu_id, &address);
+        if (v < 0) {
+            xc_domain_unpause(d->pxch, d->domid);
+            return 0;
         }
-        return 0;
+        out->vcpu = v;
+        out->event = DX_EVENT_SPIN;
+        out->address = address;
+        return DX_STOP_PAUSED;
     }
     {
         struct dx_stop st;

@@ -105,14 +105,16 @@ export class RunControl {
    * conflict with an overlapping site (a 2-byte spin on a 1-byte instruction next to another).
    */
   async sync(except?: bigint): Promise<void> {
+    // A spin site over a one-byte instruction also covers the next one: a vCPU there needs it lifted too.
+    const lifted = except === undefined ? undefined : this.siteCovering(except) ?? except;
     for (const p of [...this.patches.addresses()]) {
-      if (!this.owners.has(p) || p === except) {
+      if (!this.owners.has(p) || p === except || p === lifted) {
         await this.patches.revert(p);
         this.moribund.set(p, this.stopCount);
       }
     }
     const isTemp = (a: bigint) => [...this.ownersAt(a)].some((o) => o.startsWith('temp:'));
-    const wanted = [...this.owners.keys()].filter((a) => a !== except).sort((x, y) => Number(isTemp(y)) - Number(isTemp(x)));
+    const wanted = [...this.owners.keys()].filter((a) => a !== except && a !== lifted).sort((x, y) => Number(isTemp(y)) - Number(isTemp(x)));
     for (const a of wanted) {
       if (this.patches.has(a)) continue;
       const clash = this.patches.conflicts(a, this.strategy.bytes.length);
@@ -123,6 +125,14 @@ export class RunControl {
       await this.patches.apply(a, this.strategy.bytes, this.plantedByTarget);
     }
     this.handOverSpinSites();
+  }
+
+  /** The site whose patch covers `pc` without starting there (a spin site on the one-byte instruction before it). */
+  siteCovering(pc: bigint): bigint | undefined {
+    for (let a = pc - BigInt(this.strategy.bytes.length) + 1n; a < pc; a++) {
+      if (this.owners.has(a) || this.patches.has(a)) return a;
+    }
+    return undefined;
   }
 
   /** Trap breakpoints the target plants itself (Z0); spin sites are always bytes in memory. */
@@ -214,9 +224,17 @@ export class RunControl {
       const parkedAt = this.parked.get(v);
       this.parked.delete(v);
       if (v !== vcpu && pc !== parkedAt) continue;
-      if (pc !== undefined && (this.owners.has(pc) || this.patches.has(pc))) {
-        const s = await this.stepInstruction(v);
-        if (s.kind !== 'stepped') return s;
+      // Off the site, and out of a patch's second byte (a one-byte instruction emulated at a spin site leaves pc there).
+      if (pc === undefined) continue;
+      let at = pc;
+      if (this.owners.has(at) || this.patches.has(at) || this.siteCovering(at) !== undefined) {
+        do {
+          const s = await this.stepInstruction(v);
+          if (s.kind !== 'stepped') return s;
+          at = await this.pcOf(v);
+          // A site in the covered byte is hit there, as it would be had its own patch been reached.
+          if (this.siteCovering(at) !== undefined && this.owners.has(at)) return this.park({ kind: 'site', vcpu: v, address: at });
+        } while (this.siteCovering(at) !== undefined);
       }
     }
     await this.sync();
@@ -447,15 +465,9 @@ export class RunControl {
       const ev = await Promise.race([wait, sleep(interval).then(() => undefined)]);
       if (ev) return this.refine(ev, false);
       interval = Math.min(interval * 2, POLL_MAX_MS);
-      if (this.target.capabilities.spinPoll === 'read-while-running') {
-        const hit = await this.findSpinner(vcpus);
-        if (hit) {
-          await this.target.interrupt();
-          await wait;
-          return hit;
-        }
-        continue;
-      }
+      // Sampled while running, a vCPU on a site may leave it before the interrupt takes (an event's handler
+      // runs from there): only the look after the interrupt decides.
+      if (this.target.capabilities.spinPoll === 'read-while-running' && !(await this.spinnerAt(vcpus))) continue;
       await this.target.interrupt();
       const stopped = await wait;
       const r = stopped.reason;
@@ -472,6 +484,12 @@ export class RunControl {
   }
 
   private async findSpinner(vcpus: number[]): Promise<RawStop | undefined> {
+    const at = await this.spinnerAt(vcpus);
+    return at && this.park({ kind: 'site', ...at });
+  }
+
+  /** The first of `vcpus` whose pc is on a site. */
+  private async spinnerAt(vcpus: number[]): Promise<{ vcpu: number; address: bigint } | undefined> {
     for (const v of vcpus) {
       let pc: bigint | undefined;
       try {
@@ -482,7 +500,7 @@ export class RunControl {
         this.onInternalError(`reading vCPU ${v}: ${(e as Error).message}`);
         continue;
       }
-      if (pc !== undefined && this.patches.has(pc)) return this.park({ kind: 'site', vcpu: v, address: pc });
+      if (pc !== undefined && this.patches.has(pc)) return { vcpu: v, address: pc };
     }
     return undefined;
   }

@@ -6,6 +6,7 @@ import type { Breakpoint } from './breakpoints.js';
 import type { RawStop } from './run-control.js';
 import { resolveLocationSpec } from './locations.js';
 import { SessionQueries } from './session-queries.js';
+import { secondByteReachable } from './spin-one-byte.js';
 import { signalDescription, type SignalTable } from './signals.js';
 import { Watchpoints } from './watchpoints.js';
 
@@ -238,9 +239,11 @@ export class SessionExecution extends SessionQueries {
     const locations = await this.resolveOrPending(spec, opts.pending);
     if (!locations) return undefined;
     for (const l of locations) {
-      if (!(await this.run.canPlant(l.address, (a, n) => this.codeBytes(a, n)))) {
-        throw new UserError(`Cannot insert a ${this.strategy} breakpoint at 0x${l.address.toString(16)}: the instruction there is one byte long.`);
-      }
+      if (await this.run.canPlant(l.address, (a, n) => this.codeBytes(a, n))) continue;
+      const why = this.state === 'stopped'
+        ? await secondByteReachable(l.address, this.programAt(l.address), this.target, (a, n) => this.readMemory(a, n))
+        : 'the program runs: nothing can be checked';
+      if (why) throw new UserError(`Cannot insert a ${this.strategy} breakpoint at 0x${l.address.toString(16)}: the instruction there is one byte long and ${why}.`);
     }
     const bp = this.breakpoints.create(spec, locations, opts);
     this.syncBreakpointSites();
