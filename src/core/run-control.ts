@@ -181,6 +181,7 @@ export class RunControl {
     const temps = plan.successors.filter((a) => !this.owners.has(a));
     for (const a of temps) this.addSite(a, 'temp:stepi');
     let releaseEvents: (() => Promise<void>) | undefined;
+    let failed = false;
     try {
       await this.sync(pc);
       // An interrupt handler must not run into the temporaries (see Target.holdEvents).
@@ -192,9 +193,15 @@ export class RunControl {
         if ([...own].every((o) => o === 'temp:stepi')) return { kind: 'stepped', vcpu };
       }
       return stop;
+    } catch (e) {
+      failed = true;
+      throw e;
     } finally {
       for (const a of temps) this.removeSite(a, 'temp:stepi');
-      await releaseEvents?.();
+      // The step's own failure (a destroyed domain) is the one to report, not the release's that follows from it.
+      await releaseEvents?.().catch((e: unknown) => {
+        if (!failed) throw e;
+      });
     }
   }
 

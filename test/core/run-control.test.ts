@@ -8,7 +8,7 @@ import { Session } from '../../src/core/session.js';
 import { SPIN, TRAP, type BreakpointStrategy } from '../../src/core/strategy.js';
 import { openElf } from '../../src/elf/elf.js';
 import { Program } from '../../src/symbols/program.js';
-import type { TargetCapabilities } from '../../src/target/contract.js';
+import { TargetGoneError, type TargetCapabilities } from '../../src/target/contract.js';
 import { UserError } from '../../src/util/errors.js';
 import { compileFixture } from '../helpers/build.js';
 import { FAKE_STEPPER as stepper, FakeTarget } from '../helpers/fake-target.js';
@@ -134,6 +134,23 @@ test('a target that declines to hold events is stepped all the same', async () =
   assert.deepEqual(await run.continueAll(0), { kind: 'site', vcpu: 0, address: 0x1001n });
   assert.deepEqual(await run.continueAll(0), { kind: 'exited', code: 0 });
   assert.ok(!target.log.some((l) => l.startsWith('hold') || l === 'release'));
+});
+
+test('a domain destroyed during a spin step is reported as such, not as the failed release of its events', async () => {
+  class DyingFake extends EventFake {
+    override async holdEvents(): Promise<(() => Promise<void>) | undefined> {
+      return async () => { throw new Error('Xen: unmasking the event upcalls failed'); };
+    }
+    override async resume(opts: { step?: number; only?: number }): Promise<void> {
+      if (opts.only !== undefined) throw new TargetGoneError('The domain was destroyed.', true);
+      return super.resume(opts);
+    }
+  }
+  const target = new DyingFake({ regions: [{ base: CODE, bytes: Uint8Array.of(0x90, 0x66, 0x90, 0x66, 0x90, 0xf4) }], rip: CODE, capabilities: { hardwareStep: false, rangeStep: false, spinPoll: 'read-while-running' } });
+  const run = new RunControl(target, new PatchTable(target), SPIN, stepper);
+  run.addSite(0x1001n, 'bp');
+  assert.deepEqual(await run.continueAll(0), { kind: 'site', vcpu: 0, address: 0x1001n });
+  await assert.rejects(run.continueAll(0), TargetGoneError);
 });
 
 test('spin polling by interrupt-and-read finds the spinning vCPU too', async () => {

@@ -45,12 +45,15 @@ export class EventUpcalls {
     return true;
   }
 
-  /** Lets the held vCPU's events through again (a pending one is delivered when it next runs). Idempotent. */
-  release(): void {
-    if (this.held === undefined) return;
+  /**
+   * Lets the held vCPU's events through again (a pending one is delivered when it next runs). Idempotent.
+   * Returns the shim's code (< 0: the mask could not be written; the caller tells a destroyed domain apart).
+   */
+  release(): number {
+    if (this.held === undefined) return 0;
     const vcpu = this.held;
     this.held = undefined;
     const rc = this.shim.upcallMask(this.handle, this.sharedInfoFrame, vcpu, 0);
-    if (rc < 0) throw new Error(`Xen: unmasking the event upcalls of vCPU ${vcpu} failed: ${this.shim.strerror(rc)}`);
+    return rc < 0 ? rc : 0;
   }
 }

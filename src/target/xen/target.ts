@@ -183,7 +183,15 @@ export class XenTarget implements Target, XenViews {
   async holdEvents(vcpu: number, data: readonly bigint[] | undefined): Promise<(() => Promise<void>) | undefined> {
     const upcalls = this.upcalls;
     if (this.running || !upcalls?.hold(vcpu, data)) return undefined;
-    return async () => upcalls.release();
+    return async () => this.releaseEvents();
+  }
+
+  /** Unmasks held upcalls; a destroyed domain is reported as such (a step it died in says so, not this). */
+  private releaseEvents(): void {
+    const rc = this.upcalls?.release() ?? 0;
+    if (rc >= 0) return;
+    this.info(); // throws TargetGoneError when the domain is gone
+    this.fail(rc, 'unmasking the event upcalls');
   }
 
   setSpinSites(addresses: readonly bigint[]): void {
@@ -354,7 +362,7 @@ export class XenTarget implements Target, XenViews {
         // the pending waitForStop (if any) sees the pause; our bookkeeping already counts it
         this.running = false;
       }
-      this.upcalls?.release();
+      this.releaseEvents();
       if (this.stepping) {
         this.clearTf(this.stepping.vcpu);
         this.stepping = undefined;
@@ -383,11 +391,8 @@ export class XenTarget implements Target, XenViews {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    try {
-      this.upcalls?.release(); // a way out in the middle of a step: the guest must get its events again
-    } finally {
-      this.shim.close(this.handle);
-    }
+    this.upcalls?.release(); // a way out in the middle of a step: the guest must get its events again (best effort here)
+    this.shim.close(this.handle);
   }
 
   private check(rc: number, what: string): void {
