@@ -143,7 +143,14 @@ export async function command(tm: Tmux, line: string): Promise<void> {
     await tm.waitFor((x) => focused(x) === 'Command', T, 'the command line focused');
   }
   tm.type(line);
-  await tm.waitFor((x) => inputRow(x).trimEnd().endsWith(`(duster) ${line}`), T, `"${line}" typed`);
+  const typed = await tm.waitFor((x) => [` ${line}`, ` :${line}`].some((t) => inputRow(x).trimEnd().endsWith(`(duster)${t}`)), T, `"${line}" typed`);
+  if (inputRow(typed).trimEnd().endsWith(`(duster) :${line}`)) {
+    // The screen read above was a repaint's stale frame and the command line had the focus: ':' was typed into it.
+    for (let i = 0; i <= line.length; i++) tm.keys('BSpace');
+    await tm.waitFor((x) => inputRow(x).trimEnd().endsWith('(duster)'), T, 'the line cleared');
+    tm.type(line);
+    await tm.waitFor((x) => inputRow(x).trimEnd().endsWith(`(duster) ${line}`), T, `"${line}" typed`);
+  }
   tm.keys('Enter');
   await tm.waitFor((x) => !inputRow(x).includes(`(duster) ${line}`), T, `"${line}" taken`);
 }
