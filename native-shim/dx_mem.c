@@ -82,19 +82,32 @@ int dx_write_mem(int h, uint32_t vcpu, uint64_t addr, const void *buf, uint32_t 
     return access_mem(h, vcpu, addr, (uint8_t *)buf, len, fail_addr, 1);
 }
 
+/* One machine frame of the domain mapped (unmap with xenforeignmemory_unmap), or NULL and *rc < 0. */
+static void *map_frame(struct dx_handle *d, uint64_t mfn, int prot, int *rc)
+{
+    xen_pfn_t f = mfn;
+    int map_err = 0;
+    void *p = xenforeignmemory_map(d->fmem, d->domid, prot, 1, &f, &map_err);
+    if (!p) {
+        *rc = dx_errno(-EIO);
+        return NULL;
+    }
+    if (map_err) {
+        xenforeignmemory_unmap(d->fmem, p, 1);
+        *rc = map_err < 0 ? map_err : -map_err;
+        return NULL;
+    }
+    return p;
+}
+
 int dx_read_frame(int h, uint64_t mfn, void *buf4096)
 {
     struct dx_handle *d = dx_get(h);
     if (!d) return DX_E_BADHANDLE;
     if (!buf4096) return DX_E_RANGE;
-    xen_pfn_t f = mfn;
-    int map_err = 0;
-    void *p = xenforeignmemory_map(d->fmem, d->domid, PROT_READ, 1, &f, &map_err);
-    if (!p) return dx_errno(-EIO);
-    if (map_err) {
-        xenforeignmemory_unmap(d->fmem, p, 1);
-        return map_err < 0 ? map_err : -map_err;
-    }
+    int rc = 0;
+    void *p = map_frame(d, mfn, PROT_READ, &rc);
+    if (!p) return rc;
     memcpy(buf4096, p, PAGE);
     xenforeignmemory_unmap(d->fmem, p, 1);
     return 0;
@@ -117,14 +130,9 @@ int dx_upcall_mask(int h, uint64_t shared_info_frame, uint32_t vcpu, int value)
     struct dx_handle *d = dx_get(h);
     if (!d) return DX_E_BADHANDLE;
     if (vcpu >= XEN_LEGACY_MAX_VCPUS || value > 255) return DX_E_RANGE;
-    xen_pfn_t f = shared_info_frame;
-    int map_err = 0;
-    shared_info_t *s = xenforeignmemory_map(d->fmem, d->domid, PROT_READ | PROT_WRITE, 1, &f, &map_err);
-    if (!s) return dx_errno(-EIO);
-    if (map_err) {
-        xenforeignmemory_unmap(d->fmem, s, 1);
-        return map_err < 0 ? map_err : -map_err;
-    }
+    int rc = 0;
+    shared_info_t *s = map_frame(d, shared_info_frame, PROT_READ | PROT_WRITE, &rc);
+    if (!s) return rc;
     volatile uint8_t *mask = &s->vcpu_info[vcpu].evtchn_upcall_mask;
     int old = *mask;
     if (value >= 0) *mask = (uint8_t)value;

@@ -235,13 +235,15 @@ export class RunControl {
       if (pc === undefined) continue;
       let at = pc;
       if (this.owners.has(at) || this.patches.has(at) || this.siteCovering(at) !== undefined) {
+        let covered: boolean;
         do {
           const s = await this.stepInstruction(v);
           if (s.kind !== 'stepped') return s;
           at = await this.pcOf(v);
+          covered = this.siteCovering(at) !== undefined;
           // A site in the covered byte is hit there, as it would be had its own patch been reached.
-          if (this.siteCovering(at) !== undefined && this.owners.has(at)) return this.park({ kind: 'site', vcpu: v, address: at });
-        } while (this.siteCovering(at) !== undefined);
+          if (covered && this.owners.has(at)) return this.park({ kind: 'site', vcpu: v, address: at });
+        } while (covered);
       }
     }
     await this.sync();

@@ -51,6 +51,12 @@ function withoutAvx512StringFunctions(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv
   return { ...env, GLIBC_TUNABLES: tunables };
 }
 
+/** gdbservers still running: killed when the test file's process exits (npm test forces that exit after the last test). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const proc of running) proc.kill('SIGKILL');
+});
+
 /**
  * Starts `gdbserver --once 127.0.0.1:0 exe ...args` and resolves once it listens. gdbserver picks a
  * free port itself (port 0), so parallel tests never collide. The program starts stopped at its
@@ -59,12 +65,6 @@ function withoutAvx512StringFunctions(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv
  *   const gs = await startGdbserver(exe, ['3']);
  *   try { const t = await GdbRemoteTarget.connect(gs.host, gs.port); ... } finally { await gs.stop(); }
  */
-/** gdbservers still running: killed when the test file's process exits (npm test forces that exit after the last test). */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const proc of running) proc.kill('SIGKILL');
-});
-
 export function startGdbserver(exe: string, args: string[] = [], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<GdbserverHandle> {
   const host = '127.0.0.1';
   const proc = spawn('gdbserver', ['--once', '--wrapper', stderrWrapper(), '--', `${host}:0`, exe, ...args], {
