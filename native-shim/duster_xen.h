@@ -33,7 +33,7 @@ struct dx_info {                 /* 64 bytes */
     uint32_t domid;
     uint32_t flags;              /* DX_F_* */
     uint32_t shutdown_reason;    /* SHUTDOWN_* when DX_F_SHUTDOWN */
-    uint32_t guest_width;        /* bytes per word of the guest: 8 (64-bit PV) or 4; 0 unknown */
+    uint32_t guest_width;        /* bytes per word: 8 (64-bit PV, or PVH/HVM in long mode at open) or 4; 0 unknown */
     uint32_t max_vcpu_id;
     uint32_t nr_online_vcpus;
     uint64_t tot_pages;

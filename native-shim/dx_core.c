@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <xenstore.h>
+#include <xen/hvm/save.h>
 #include <xentoollog.h>
 
 static struct dx_handle *table[DX_MAX_HANDLES];
@@ -58,6 +59,8 @@ int dx_get_domaininfo(xc_interface *xch, uint32_t domid, xc_domaininfo_t *di)
     return 0;
 }
 
+#define EFER_LMA (1u << 10)
+
 int dx_open(uint32_t domid)
 {
     struct dx_handle *d = calloc(1, sizeof(*d));
@@ -80,8 +83,15 @@ int dx_open(uint32_t domid)
     xc_domaininfo_t di;
     if ((rc = dx_get_domaininfo(d->xch, domid, &di)) < 0) goto fail;
     unsigned int width = 0;
-    if (!(di.flags & XEN_DOMINF_hvm_guest) && xc_domain_get_guest_width(d->xch, domid, &width) == 0)
-        d->width = width;
+    if (!(di.flags & XEN_DOMINF_hvm_guest)) {
+        if (xc_domain_get_guest_width(d->xch, domid, &width) == 0) d->width = width;
+    } else {
+        /* PVH/HVM: no fixed width; vCPU 0 in long mode (EFER.LMA) is a 64-bit guest. Its context,
+         * memory (guest frames through its page tables) and the spin waiter work as for PV. */
+        struct hvm_hw_cpu cpu;
+        if (xc_domain_hvm_getcontext_partial(d->xch, domid, HVM_SAVE_CODE(CPU), 0, &cpu, sizeof(cpu)) == 0)
+            d->width = (cpu.msr_efer & EFER_LMA) ? 8 : 4;
+    }
     pthread_mutex_lock(&table_lock);
     int slot = -1;
     for (int i = 0; i < DX_MAX_HANDLES; i++) if (!table[i]) { slot = i; break; }

@@ -79,6 +79,7 @@ mkdir -p "$GUEST_DIR"
 UK=$PROJECT_ROOT/test/fixtures/unikernel
 make -s -C "$UK" OUT="$GUEST_DIR" OPT=-O0
 make -s -C "$UK" OUT="$GUEST_DIR" OPT=-O2
+make -s -C "$UK" OUT="$GUEST_DIR" OPT=-O0 pvh   # the same kernel.c as a PVH guest (test-xen/xen-pvh.test.ts)
 rm -rf "$GUEST_DIR"/obj-*
 gcc -O1 -Wall -o "$GUEST_DIR/gdbsx-status" "$LAB_DIR/probes/gdbsx-status.c" -lxencall
 install -m 755 "$LAB_CACHE/out/gdbsx" "$GUEST_DIR/gdbsx"   # Xen's gdbsx (build-gdbsx-tool.sh), for gdb in dom0
@@ -91,6 +92,17 @@ kernel = "/lab/guest/kernel-O0.elf"
 memory = 16
 vcpus = 1
 on_crash = "preserve"
+on_poweroff = "destroy"
+CFG
+cat > "$GUEST_DIR/$GUEST-pvh.cfg" <<CFG
+# xl config of the demo unikernel built as a PVH guest (written by test/xen-lab/test-xen.sh)
+name = "$GUEST-pvh"
+type = "pvh"
+kernel = "/lab/guest/kernel-pvh-O0.elf"
+memory = 16
+vcpus = 1
+on_crash = "preserve"
+on_reboot = "preserve"
 on_poweroff = "destroy"
 CFG
 record "unikernel -O0/-O2 + probe (host)" "$(since "$t") s"

@@ -66,15 +66,22 @@ export async function connectXen(opts: XenConnectOptions, out: Out): Promise<Xen
     const info = shim.info(h);
     if (typeof info === 'number') throw new UserError(`cannot read Xen domain ${domid}: ${shim.strerror(info)}`);
     if (!(info.flags & DX_F.EXISTS)) throw new UserError(`no Xen domain ${domid}`);
-    if (info.flags & DX_F.HVM) throw new UserError(`Xen domain ${domid} is an HVM guest: duster-tui debugs PV guests (for HVM use QEMU's gdbstub with --gdb)`);
+    const hvm = (info.flags & DX_F.HVM) !== 0;
     if (info.flags & DX_F.DYING) throw new UserError(`Xen domain ${domid} is being destroyed`);
+    if (hvm && info.guestWidth !== 8) throw new UserError(`Xen domain ${domid} is a PVH/HVM guest whose vCPU 0 is not in 64-bit mode: only 64-bit guests are supported`);
     if (info.guestWidth !== 8) throw new UserError(`Xen domain ${domid} is a ${info.guestWidth * 8}-bit PV guest: only 64-bit guests are supported`);
     if (info.flags & DX_F.SHUTDOWN) throw new UserError(`Xen domain ${domid} has shut down${info.flags & DX_F.CRASHED ? ' (crashed)' : ''}`);
     const probe = shim.gdbsxProbe(h);
     if (probe < 0) throw new UserError(`probing the hypervisor for GDBSX failed: ${shim.strerror(probe)}`);
     const gdbsx = probe === 1;
     let strategy: 'trap' | 'spin';
-    if (opts.breakpoints === 'trap') {
+    if (hvm) {
+      // Xen reports a PVH/HVM guest's int3 to GDBSX or to a vm_event monitor; the monitor is not built
+      // yet, and under QEMU's TCG neither sees one (docs/LAB.md, "PVH"): an int3 would reach the guest.
+      if (opts.breakpoints === 'trap') throw new UserError(`--breakpoints trap is not supported on a PVH/HVM guest yet (Xen domain ${domid}): use spin, the default for them`);
+      strategy = 'spin';
+      out.print('duster-tui: PVH/HVM guest: using spin breakpoints (jmp .)\n');
+    } else if (opts.breakpoints === 'trap') {
       if (!gdbsx) throw new UserError('--breakpoints trap needs a hypervisor built with CONFIG_GDBSX; this one has none (use spin, the default here)');
       strategy = 'trap';
       out.print('duster-tui: using trap breakpoints (int3), as asked\n');

@@ -8,7 +8,7 @@
  *   HVM save record (rip/rsp/cr3/efer of both), a virtual->guest-frame translation of rip and the
  *   bytes there, XEN_DOMCTL_debug_op single-step (VMX's monitor trap flag only), the monitor
  *   capabilities, then a real round: int3 planted through a foreign mapping, reported as a
- *   vm_event software-breakpoint event; the original byte put back, TF set through the HVM
+ *   vm_event software-breakpoint event (or ICEBP, a debug-exception event, with a third argument f1); the original byte put back, TF set through the HVM
  *   context, reported as a debug-exception event one instruction later; TF cleared, monitor off.
  * Every byte it patches is restored before it exits, on every path after the plant.
  */
@@ -117,7 +117,7 @@ static void respond(struct ring *r, const vm_event_request_t *req)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) { fprintf(stderr, "usage: %s <domid> <breakpoint-address-hex>\n", argv[0]); return 2; }
+    if (argc != 3 && argc != 4) { fprintf(stderr, "usage: %s <domid> <breakpoint-address-hex> [opcode-hex]\n", argv[0]); return 2; }
     domid = (uint32_t)strtoul(argv[1], NULL, 0);
     uint64_t bp = strtoull(argv[2], NULL, 16);
     xch = xc_interface_open(NULL, NULL, 0);
@@ -174,8 +174,38 @@ int main(int argc, char **argv)
     int dbg = xc_monitor_debug_exceptions(xch, domid, 1, 1);
     printf("monitor debug_exceptions: %s\n", dbg ? strerror(errno) : "ok");
 
-    uint8_t orig, int3 = 0xcc;
-    if (rc || guest_byte(bp, &orig, 0) || guest_byte(bp, &int3, 1)) { printf("plant int3 at %#" PRIx64 ": failed\n", bp); goto off; }
+    /* A step first, from wherever the vCPU is: TF through the HVM context, a debug-exception event. */
+    if (dbg == 0 && hvm_cpu(&cpu) == 0) {
+        uint64_t from = cpu.rip;
+        cpu.rflags |= 0x100;
+        int set = set_hvm_cpu(&cpu);
+        xc_domain_unpause(xch, domid);
+        vm_event_request_t step;
+        int none = next_event(&r, &step, 5000);
+        xc_domain_pause(xch, domid);
+        if (none) printf("TF step from %#" PRIx64 " (set %s): no event within 5 s\n", from, set ? strerror(errno) : "ok");
+        else printf("TF step from %#" PRIx64 ": reason %u (debug_exception=%u) type %u rip=%#" PRIx64 "\n", from, step.reason,
+                    VM_EVENT_REASON_DEBUG_EXCEPTION, step.u.debug_exception.type, step.data.regs.x86.rip);
+        if (hvm_cpu(&cpu) == 0) {
+            cpu.rflags &= ~0x100ULL;
+            set_hvm_cpu(&cpu);
+        }
+        if (!none) respond(&r, &step);
+    }
+
+    /* int3 (0xcc) by default; "pvh-probe D ADDR f1" plants ICEBP (int1), which SVM always intercepts. */
+    /* "dr" instead: an execute breakpoint in DR0 (through the HVM context), a #DB, no byte patched. */
+    int use_dr = argc > 3 && strcmp(argv[3], "dr") == 0;
+    uint8_t orig, int3 = argc > 3 && !use_dr ? (uint8_t)strtoul(argv[3], NULL, 16) : 0xcc;
+    if (use_dr) {
+        if (dbg || hvm_cpu(&cpu)) { printf("DR0 breakpoint: no debug_exceptions monitor\n"); goto off; }
+        cpu.dr0 = bp;
+        cpu.dr7 = 0x401;   /* L0, execute, 1 byte (bit 10 reads as 1) */
+        printf("set DR0/DR7: %s\n", set_hvm_cpu(&cpu) ? strerror(errno) : "ok");
+    } else if (rc || guest_byte(bp, &orig, 0) || guest_byte(bp, &int3, 1)) {
+        printf("plant int3 at %#" PRIx64 ": failed\n", bp);
+        goto off;
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     xc_domain_unpause(xch, domid);
@@ -183,13 +213,15 @@ int main(int argc, char **argv)
     int got = next_event(&r, &req, 15000);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     xc_domain_pause(xch, domid);
-    guest_byte(bp, &orig, 1);   /* restored whatever happened */
-    if (got) { printf("int3 event: none within 15 s\n"); goto off; }
-    printf("int3 event: reason %u (software_breakpoint=%u) vcpu %u rip=%#" PRIx64 " insn_length %u paused %d after %.1f ms\n", req.reason,
-           VM_EVENT_REASON_SOFTWARE_BREAKPOINT, req.vcpu_id, req.data.regs.x86.rip, req.u.software_breakpoint.insn_length,
+    if (!use_dr) guest_byte(bp, &orig, 1);   /* restored whatever happened */
+    else if (hvm_cpu(&cpu) == 0) { cpu.dr7 = 0x400; set_hvm_cpu(&cpu); }
+    if (got) { printf("breakpoint %02x event: none within 15 s\n", int3); goto off; }
+    printf("breakpoint %02x event: reason %u (software_breakpoint=%u, debug_exception=%u) type %u vcpu %u rip=%#" PRIx64 " insn_length %u paused %d after %.1f ms\n",
+           int3, req.reason, VM_EVENT_REASON_SOFTWARE_BREAKPOINT, VM_EVENT_REASON_DEBUG_EXCEPTION, req.u.software_breakpoint.type, req.vcpu_id,
+           req.data.regs.x86.rip, req.u.software_breakpoint.insn_length,
            !!(req.flags & VM_EVENT_FLAG_VCPU_PAUSED), (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-    if (hvm_cpu(&cpu) == 0) printf("after int3 event: hvm rip=%#" PRIx64 "\n", cpu.rip);
-    if (dbg == 0) {
+    if (hvm_cpu(&cpu) == 0) printf("after the breakpoint event: hvm rip=%#" PRIx64 "\n", cpu.rip);
+    if (dbg == 0 && !use_dr) {
         cpu.rflags |= 0x100;
         rc = set_hvm_cpu(&cpu);
         printf("set TF through sethvmcontext: %s\n", rc ? strerror(errno) : "ok");
