@@ -35,7 +35,7 @@ function decodeAt(bytes: Uint8Array, pos: number, c: Ctx): DecodedOp {
   return decodeOp(r, { addressSize: c.v.unit.addressSize, offsetSize: c.v.unit.offsetSize, version: c.v.unit.version });
 }
 
-/** gdb's disassemble_dwarf_expression: one line per operation, offsets relative to the whole expression. */
+/** gdb's disassemble_dwarf_expression: one line per operation, each numbered by its index in `bytes` plus `base`. */
 function disassemble(bytes: Uint8Array, start: number, end: number, indent: number, all: boolean, c: Ctx, base = 0): { text: string; pos: number } {
   let text = '';
   let pos = start;
@@ -132,7 +132,8 @@ export function describeExpr(b: Uint8Array, c: Ctx): string {
     } else if (b[pos] === DW_OP.piece || b[pos] === DW_OP.bit_piece) disasm = false;
     if (disasm) {
       out += 'a complex DWARF expression:\n';
-      const d = disassemble(b, pos, b.length, 0, false, c);
+      // Offsets count from the start of this piece's operations, as gdb's do.
+      const d = disassemble(b, pos, b.length, 0, false, c, -pos);
       out += d.text;
       pos = d.pos;
     }
@@ -142,7 +143,7 @@ export function describeExpr(b: Uint8Array, c: Ctx): string {
       const d = decodeAt(b, pos, c);
       if (d.op === DW_OP.piece) out += empty ? `an empty ${d.args[0]}-byte piece` : ` [${d.args[0]}-byte piece]`;
       else if (d.op === DW_OP.bit_piece) out += empty ? `an empty ${d.args[0]}-bit piece` : ` [${d.args[0]}-bit piece, offset ${d.args[1]} bits]`;
-      else throw new UserError(`Corrupted DWARF2 expression for symbol "${c.v.name}".`);
+      else throw new UserError(`Corrupted DWARF2 expression for "${c.v.name}".`);
       pos = d.next;
     }
   }

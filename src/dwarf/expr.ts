@@ -10,7 +10,8 @@ export { DW_OP, decodeExpression, formatExpression, opName, type DecodedOp, type
 export type Location =
   | { kind: 'memory'; address: bigint }
   | { kind: 'register'; reg: number }
-  | { kind: 'value'; value: bigint }
+  /** DW_OP_stack_value; `size`: the byte size of its type (the base type's when typed, else the address size). */
+  | { kind: 'value'; value: bigint; size?: number }
   | { kind: 'implicit'; bytes: Uint8Array }
   /** DW_OP_implicit_pointer: a pointer (that no longer exists) to `offset` bytes into the object of DIE `dieOffset` (.debug_info offset). */
   | { kind: 'implicit-pointer'; dieOffset: number; offset: bigint }
@@ -334,7 +335,10 @@ class Evaluation {
       case DW_OP.piece: return this.endPiece(d, Number(a0) * 8, undefined);
       case DW_OP.bit_piece: return this.endPiece(d, Number(a0), Number(d.args[1]!));
       case DW_OP.implicit_value: return void (this.pending = { kind: 'implicit', bytes: d.block! });
-      case DW_OP.stack_value: return void (this.pending = { kind: 'value', value: this.pop(d) });
+      case DW_OP.stack_value: {
+        const size = this.typeAt()?.size || this.opts.addressSize;
+        return void (this.pending = { kind: 'value', value: this.pop(d), size });
+      }
       case DW_OP.implicit_pointer: case DW_OP.GNU_implicit_pointer:
         return void (this.pending = { kind: 'implicit-pointer', dieOffset: Number(a0), offset: d.args[1]! });
       case DW_OP.entry_value: case DW_OP.GNU_entry_value: {

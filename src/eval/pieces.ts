@@ -2,7 +2,7 @@
 import type { Piece } from '../dwarf/expr.js';
 import { dwarfRegName } from '../arch/x86-64/dwarf-regs.js';
 import { type Type } from '../symbols/types.js';
-import { Value, valueSize, bigIntToBytes, BYTE_OPTIMIZED_OUT, BYTE_SYNTHETIC, type ReadMemory } from './value.js';
+import { Value, valueSize, bigIntToBytes, bytesToBigInt, BYTE_OPTIMIZED_OUT, BYTE_SYNTHETIC, type ReadMemory } from './value.js';
 
 export interface PieceIO {
   readMemory: ReadMemory;
@@ -12,8 +12,8 @@ export interface PieceIO {
 
 /**
  * A value of `type` located by `pieces`. A single memory piece gives a lazy lvalue (gdb reads it on use);
- * registers, stack values, implicit bytes and composites are read now. Missing pieces are <optimized out>,
- * implicit pointers <synthetic pointer>.
+ * registers, stack values, implicit bytes and composites are read now. Empty pieces are <optimized out>,
+ * implicit pointers <synthetic pointer>; bits that no piece describes read as zeros.
  */
 export async function valueFromPieces(type: Type, pieces: readonly Piece[], io: PieceIO): Promise<Value> {
   const size = valueSize(type);
@@ -32,38 +32,52 @@ export async function valueFromPieces(type: Type, pieces: readonly Piece[], io: 
       case 'optimized-out': return Value.optimizedOut(type);
     }
   }
-  // A composite: assemble the bits piece by piece.
+  // A composite, assembled piece by piece as gdb's rw_pieced_value does. Bits that no piece describes stay zero
+  // and valid (gdb allocates the value zeroed and marks nothing); pieces past the object's end are not read.
   const bytes = new Uint8Array(size);
-  const state = new Uint8Array(size).fill(BYTE_OPTIMIZED_OUT);
+  let state: Uint8Array | undefined;
   let bit = 0;
   for (const p of pieces) {
-    const n = p.sizeBits ?? size * 8 - bit;
-    if (n <= 0) break;
-    const src = await pieceBytes(p, Math.ceil(((p.bitOffset ?? 0) + n) / 8), io);
-    if (src) {
-      let v = 0n;
-      for (let i = src.bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(src.bytes[i]!);
-      v = (v >> BigInt(p.bitOffset ?? 0)) & ((1n << BigInt(n)) - 1n);
-      for (let k = 0; k < n && bit + k < size * 8; k++) {
-        const at = bit + k;
-        const byte = at >> 3;
-        if ((v >> BigInt(k)) & 1n) bytes[byte]! |= 1 << (at & 7);
-        state[byte] = src.state;
-      }
+    if (bit >= size * 8) break;
+    const n = Math.min(p.sizeBits ?? size * 8 - bit, size * 8 - bit);
+    if (n <= 0) continue;
+    const src = await pieceBits(p, n, io);
+    if (typeof src === 'bigint') {
+      // Each bit is written once into zeroed bytes, so OR-ing the shifted bytes in places the piece.
+      const shifted = bigIntToBytes(src << BigInt(bit % 8), Math.ceil(((bit % 8) + n) / 8));
+      shifted.forEach((b, i) => (bytes[(bit >> 3) + i]! |= b));
+    } else {
+      // Availability is kept per byte: a byte with any unavailable bit is unavailable, so a value never shows
+      // bits it does not have (gdb keeps it per bit; a bitfield sharing a byte with such bits reads as
+      // unavailable here, where gdb prints it).
+      state ??= new Uint8Array(size);
+      state.fill(src, bit >> 3, (bit + n + 7) >> 3);
     }
     bit += n;
   }
-  return new Value(type, { kind: 'none' }, bytes, state.every((s) => s === 0) ? undefined : state);
+  return new Value(type, { kind: 'none' }, bytes, state);
 }
 
-async function pieceBytes(p: Piece, len: number, io: PieceIO): Promise<{ bytes: Uint8Array; state: number } | undefined> {
+/** The `n` bits a piece contributes (little-endian, as a number), or the byte state when it has none. */
+async function pieceBits(p: Piece, n: number, io: PieceIO): Promise<bigint | number> {
+  const offset = p.bitOffset ?? 0;
+  const take = (b: Uint8Array, skip: number): bigint => (bytesToBigInt(b, false) >> BigInt(skip)) & ((1n << BigInt(n)) - 1n);
   switch (p.kind) {
-    case 'memory': return { bytes: await io.readMemory(p.address, len), state: 0 };
-    case 'register': return { bytes: fit(await io.readRegister(p.reg), len), state: 0 };
-    case 'value': return { bytes: bigIntToBytes(p.value, len), state: 0 };
-    case 'implicit': return { bytes: fit(p.bytes, len), state: 0 };
-    case 'implicit-pointer': return { bytes: new Uint8Array(len), state: BYTE_SYNTHETIC };
-    case 'optimized-out': return undefined;
+    case 'memory': {
+      const skip = offset % 8;
+      return take(await io.readMemory(p.address + BigInt(Math.floor(offset / 8)), Math.ceil((skip + n) / 8)), skip);
+    }
+    case 'register': return take(await io.readRegister(p.reg), offset);
+    case 'value': {
+      // gdb reads a piece that reaches past the stack value's type (the address-sized generic type unless
+      // typed) as zeros, not as the value's remaining bits.
+      const valueBits = (p.size ?? 8) * 8;
+      return offset + (p.sizeBits ?? n) > valueBits ? 0n : take(bigIntToBytes(p.value, p.size ?? 8), offset);
+    }
+    // Bits past the end of the implicit value are zeros.
+    case 'implicit': return take(p.bytes, offset);
+    case 'implicit-pointer': return BYTE_SYNTHETIC;
+    case 'optimized-out': return BYTE_OPTIMIZED_OUT;
   }
 }
 

@@ -129,17 +129,17 @@ test('registers: reg0-31 and regx name a register, breg/bregx ask for its value'
 test('memory: deref reads an address-sized word, deref_size n bytes; xderef is refused', () => {
   const d = run([DW_OP.lit8, DW_OP.deref, DW_OP.stack_value]);
   assert.deepEqual(d.asked, ['mem8/8']);
-  assert.deepEqual(d.pieces, [{ kind: 'value', value: 0x8877665544332211n }]);
+  assert.deepEqual(d.pieces, [{ kind: 'value', value: 0x8877665544332211n, size: 8 }]);
   const d4 = run([DW_OP.lit8, DW_OP.deref], { addressSize: 4 });
   assert.deepEqual(d4.asked, ['mem8/4']);
   assert.deepEqual(d4.pieces, [{ kind: 'memory', address: 0x44332211n }]);
   const s = run([DW_OP.lit8, DW_OP.deref_size, 2, DW_OP.stack_value]);
   assert.deepEqual(s.asked, ['mem8/2']);
-  assert.deepEqual(s.pieces, [{ kind: 'value', value: 0x2211n }]);
+  assert.deepEqual(s.pieces, [{ kind: 'value', value: 0x2211n, size: 8 }]);
   // A bigint answer is truncated to the size read.
   const step = evaluate(Uint8Array.from([DW_OP.lit8, DW_OP.deref_size, 1, DW_OP.stack_value]), O8);
   assert.equal(step.kind, 'need-memory');
-  if (step.kind === 'need-memory') assert.deepEqual(step.resume(0x1234n), { kind: 'complete', pieces: [{ kind: 'value', value: 0x34n }] });
+  if (step.kind === 'need-memory') assert.deepEqual(step.resume(0x1234n), { kind: 'complete', pieces: [{ kind: 'value', value: 0x34n, size: 8 }] });
   assert.throws(() => run([DW_OP.lit8, DW_OP.lit0, DW_OP.xderef]), /not supported/);
   assert.throws(() => run([DW_OP.lit8, DW_OP.lit0, DW_OP.xderef_size, 4]), /not supported/);
 });
@@ -152,7 +152,7 @@ test('fbreg, call_frame_cfa, push_object_address and TLS ask the caller', () => 
   assert.deepEqual(run([DW_OP.const1u, 0x10, DW_OP.GNU_push_tls_address]).asked, ['tls16']);
   assert.deepEqual(run([DW_OP.addrx, 3]), { pieces: [{ kind: 'memory', address: 0x400018n }], asked: ['addrx3'] });
   assert.deepEqual(run([DW_OP.GNU_addr_index, 3]).asked, ['addrx3']);
-  assert.deepEqual(run([DW_OP.constx, 2, DW_OP.stack_value]), { pieces: [{ kind: 'value', value: 0x400010n }], asked: ['constx2'] });
+  assert.deepEqual(run([DW_OP.constx, 2, DW_OP.stack_value]), { pieces: [{ kind: 'value', value: 0x400010n, size: 8 }], asked: ['constx2'] });
   assert.deepEqual(run([DW_OP.GNU_const_index, 2]).asked, ['constx2']);
 });
 
@@ -168,7 +168,7 @@ test('pieces: register, memory, value, implicit and optimized-out parts with byt
   assert.deepEqual(pieces, [
     { kind: 'register', reg: 0, sizeBits: 32 },
     { kind: 'memory', address: 0x7000n - 16n, sizeBits: 32 },
-    { kind: 'value', value: 7n, sizeBits: 16 },
+    { kind: 'value', value: 7n, size: 8, sizeBits: 16 },
     { kind: 'optimized-out', reason: 'empty', sizeBits: 16 },
     { kind: 'implicit', bytes: Uint8Array.from([0xab, 0xcd]), sizeBits: 16 },
     { kind: 'register', reg: 3, sizeBits: 5, bitOffset: 3 },
@@ -177,11 +177,29 @@ test('pieces: register, memory, value, implicit and optimized-out parts with byt
   assert.deepEqual(run([DW_OP.implicit_value, 1, 9]).pieces, [{ kind: 'implicit', bytes: Uint8Array.from([9]) }]);
 });
 
+test('bit pieces keep their offsets (ULEB operands), empty ones are optimized out, stack values carry their type\'s size', () => {
+  const int32 = { addressSize: 8, baseType: (o: number) => (o === 0x2a ? { size: 4, signed: true } : undefined) };
+  const { pieces } = run([
+    DW_OP.bit_piece, 5, 0,
+    DW_OP.fbreg, 0x70, DW_OP.bit_piece, 11, 13,
+    DW_OP.lit9, DW_OP.convert, 0x2a, DW_OP.stack_value, DW_OP.bit_piece, 16, 24,
+    DW_OP.reg1, DW_OP.bit_piece, ...uleb(130), ...uleb(129),
+    DW_OP.reg0, DW_OP.piece, 2,
+  ], int32);
+  assert.deepEqual(pieces, [
+    { kind: 'optimized-out', reason: 'empty', sizeBits: 5, bitOffset: 0 },
+    { kind: 'memory', address: 0x7000n - 16n, sizeBits: 11, bitOffset: 13 },
+    { kind: 'value', value: 9n, size: 4, sizeBits: 16, bitOffset: 24 },
+    { kind: 'register', reg: 1, sizeBits: 130, bitOffset: 129 },
+    { kind: 'register', reg: 0, sizeBits: 16 },
+  ]);
+});
+
 test('entry values ask for the caller\'s value (a register, or what it pointed to); other forms and GNU parameter refs make their piece optimized out', () => {
   const ev = run([DW_OP.entry_value, 1, DW_OP.reg5, DW_OP.stack_value]);
-  assert.deepEqual(ev, { pieces: [{ kind: 'value', value: 0x5005n }], asked: ['entry5'] });
+  assert.deepEqual(ev, { pieces: [{ kind: 'value', value: 0x5005n, size: 8 }], asked: ['entry5'] });
   const derefOk = run([DW_OP.entry_value, 4, DW_OP.breg0 + 5, 0, DW_OP.deref_size, 4, DW_OP.lit1, DW_OP.plus, DW_OP.stack_value]);
-  assert.deepEqual(derefOk, { pieces: [{ kind: 'value', value: 0x5006n }], asked: ['entry5*4'] });
+  assert.deepEqual(derefOk, { pieces: [{ kind: 'value', value: 0x5006n, size: 8 }], asked: ['entry5*4'] });
   // Unknown (no call site): the whole object is optimized out, not only its piece (gdb's NO_ENTRY_VALUE_ERROR).
   const s = evaluate(Uint8Array.from([DW_OP.lit1, DW_OP.stack_value, DW_OP.piece, 4, DW_OP.entry_value, 1, DW_OP.reg5, DW_OP.stack_value, DW_OP.piece, 4]), O8);
   assert.equal(s.kind, 'need-entry-value');
@@ -204,7 +222,7 @@ test('call2/call4/call_ref ask for the callee expression and run it on the same 
     0x50: [DW_OP.plus_uconst, 1],
   });
   assert.deepEqual(r.asked, ['call48', 'call64', 'call_ref80']);
-  assert.deepEqual(r.pieces, [{ kind: 'value', value: 7n }]);
+  assert.deepEqual(r.pieces, [{ kind: 'value', value: 7n, size: 8 }]);
   assert.throws(() => run([DW_OP.call2, 1, 0], O8, { 1: [DW_OP.call2, 1, 0] }), /nested too deeply/);
 });
 
@@ -215,9 +233,9 @@ test('typed operations act on generic values, or fit them to base types when tol
   assert.equal(value(constType, signed32), M64);
   assert.equal(value([DW_OP.GNU_const_type, 0x2a, 8, 0, 0, 0, 0, 0, 0, 0xf8, 0x3f]), 0x3ff8000000000000n);
   assert.deepEqual(run([DW_OP.regval_type, 17, 0x2a, DW_OP.stack_value]).asked, ['reg17']);
-  assert.deepEqual(run([DW_OP.GNU_regval_type, 3, 0x2a, DW_OP.stack_value], signed32).pieces, [{ kind: 'value', value: 0x1003n }]);
-  assert.deepEqual(run([DW_OP.lit8, DW_OP.deref_type, 4, 0x2a, DW_OP.stack_value]), { pieces: [{ kind: 'value', value: 0x44332211n }], asked: ['mem8/4'] });
-  assert.deepEqual(run([DW_OP.lit8, DW_OP.GNU_deref_type, 2, 0x2b, DW_OP.stack_value], signed32).pieces, [{ kind: 'value', value: 0x11n }]);
+  assert.deepEqual(run([DW_OP.GNU_regval_type, 3, 0x2a, DW_OP.stack_value], signed32).pieces, [{ kind: 'value', value: 0x1003n, size: 4 }]);
+  assert.deepEqual(run([DW_OP.lit8, DW_OP.deref_type, 4, 0x2a, DW_OP.stack_value]), { pieces: [{ kind: 'value', value: 0x44332211n, size: 8 }], asked: ['mem8/4'] });
+  assert.deepEqual(run([DW_OP.lit8, DW_OP.GNU_deref_type, 2, 0x2b, DW_OP.stack_value], signed32).pieces, [{ kind: 'value', value: 0x11n, size: 1 }]);
   assert.equal(value([DW_OP.const2u, 0x80, 0x01, DW_OP.convert, 0x2b], signed32), 0x80n);
   assert.equal(value([DW_OP.const2u, 0x80, 0x01, DW_OP.GNU_convert, 0x2b]), 0x180n); // no type info: unchanged
   assert.equal(value([DW_OP.const1s, 0x80, DW_OP.convert, 0]), M64 - 127n); // type 0: generic
@@ -276,7 +294,7 @@ test('evaluateWith drives the machine with async handlers and names what is miss
     readMemory: async (a, n) => BigInt(n) + a,
     frameBase: async () => 5n,
   });
-  assert.deepEqual(pieces, [{ kind: 'value', value: 0x610n + 8n + 5n }]);
+  assert.deepEqual(pieces, [{ kind: 'value', value: 0x610n + 8n + 5n, size: 8 }]);
   await assert.rejects(evaluateWith(Uint8Array.from([DW_OP.call_frame_cfa]), O8, { readRegister: () => 0n, readMemory: () => 0n }), (e: unknown) => e instanceof UserError && /CFA/.test(e.message));
 });
 
