@@ -1,6 +1,7 @@
 // Runs command lines: comments, empty-line repeat, errors reported as one line while the session goes on.
 import { FormatError, UserError, debugEnabled, errorMessage } from '../util/errors.js';
 import { MemoryError, TargetGoneError } from '../target/contract.js';
+import { DwarfExpressionError } from '../dwarf/expr.js';
 import type { CommandContext } from './context.js';
 import type { CommandTable } from './registry.js';
 
@@ -42,7 +43,7 @@ export class Interpreter {
       if (e instanceof QuitRequest) throw e;
       this.lastRepeatable = undefined;
       this.lastFailed = true;
-      if (e instanceof FormatError) {
+      if (e instanceof FormatError && !(e instanceof DwarfExpressionError)) {
         // A corrupt program file found by a lazy reader: name the file; batch mode treats it as fatal.
         const path = this.ctx.program?.elf.path;
         this.formatError = path && !e.message.startsWith(`${path}: `) ? `${path}: ${e.message}` : e.message;
@@ -55,6 +56,7 @@ export class Interpreter {
         if (text) this.ctx.out.error(text);
         return false;
       }
+      // A bad location expression spoils one variable, not the file: an ordinary error, as in gdb.
       if (e instanceof UserError || e instanceof MemoryError) {
         this.ctx.out.error(errorMessage(e));
         return false;

@@ -6,6 +6,26 @@ import { entryValueRegister, floatBits, floatValue, memValue } from './expr-valu
 
 export { DW_OP, decodeExpression, formatExpression, opName, type DecodedOp, type OpEncoding } from './expr-ops.js';
 
+/**
+ * A location expression that cannot be evaluated (corrupt or unsupported). Still a FormatError for the readers
+ * that skip what is malformed, but it spoils only the one object it describes, not the program file: commands
+ * report it as an ordinary one-line error and a batch session goes on, as gdb's "DWARF-2 expression error".
+ */
+export class DwarfExpressionError extends FormatError {
+  override name = 'DwarfExpressionError';
+}
+
+/** gdb's name for the operation that left `pending` (dwarf_expr_require_composition), in its error message. */
+function composingOpName(loc: Location): string {
+  switch (loc.kind) {
+    case 'register': return 'DW_OP_reg';
+    case 'implicit': return 'DW_OP_implicit_value';
+    case 'value': return 'DW_OP_stack_value';
+    case 'implicit-pointer': return 'DW_OP_implicit_pointer';
+    default: return loc.kind;
+  }
+}
+
 /** Where (part of) an object lives, or what its value is. */
 export type Location =
   | { kind: 'memory'; address: bigint }
@@ -104,7 +124,7 @@ class Evaluation {
 
   constructor(bytes: Uint8Array, private readonly opts: ExprOptions) {
     if (opts.addressSize !== 4 && opts.addressSize !== 8 && opts.addressSize !== 2) {
-      throw new FormatError(`unsupported address size ${opts.addressSize} in DWARF expression`);
+      throw new DwarfExpressionError(`unsupported address size ${opts.addressSize} in DWARF expression`);
     }
     this.section = opts.section ?? 'DWARF expression';
     this.frames = [{ reader: new ByteReader(bytes, this.section), base: 0 }];
@@ -114,7 +134,7 @@ class Evaluation {
   }
 
   private fail(message: string, offset?: number): never {
-    throw new FormatError(message, { section: this.section, offset });
+    throw new DwarfExpressionError(message, { section: this.section, offset });
   }
 
   private push(v: bigint, type?: BaseTypeInfo): void {
@@ -175,10 +195,18 @@ class Evaluation {
         return { kind: 'complete', pieces: this.finish() };
       }
       if (++this.steps > maxSteps) this.fail(`DWARF expression ran more than ${maxSteps} steps (a loop?)`, frame.reader.pos - frame.base);
-      const d = decodeOp(frame.reader, this.opts, frame.base);
+      let d: DecodedOp;
+      try {
+        d = decodeOp(frame.reader, this.opts, frame.base);
+      } catch (e) {
+        // An operand running off the expression's end: still just this object's expression that is bad.
+        if (e instanceof FormatError && !(e instanceof DwarfExpressionError)) throw new DwarfExpressionError(e.message);
+        throw e;
+      }
       if (this.skipping && d.op !== DW_OP.piece && d.op !== DW_OP.bit_piece) continue;
       if (this.pending && !this.skipping && !isPieceOrNop(d.op)) {
-        this.fail(`${d.name} after a location that must end the expression or piece`, d.offset);
+        // gdb's wording (its message names no offset).
+        throw new DwarfExpressionError(`DWARF-2 expression error: \`${composingOpName(this.pending)}' operations must be used either alone or in conjunction with DW_OP_piece or DW_OP_bit_piece.`);
       }
       const req = this.exec(d, frame);
       if (req) return req;

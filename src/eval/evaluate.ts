@@ -210,8 +210,9 @@ export class Evaluator {
     switch (op) {
       case '&': {
         const v = await this.eval(operand);
-        // gdb's address_of_variable: a variable not in memory is named in the error.
-        if (operand.kind === 'ident' && v.address === undefined && resolve(v.type).kind !== 'function' && resolve(v.type).kind !== 'array') {
+        // gdb's address_of_variable: a variable not in memory is named in the error. Arrays too: one whose
+        // location is a composite of pieces (or a constant) is no lvalue either, whatever its elements are.
+        if (operand.kind === 'ident' && v.address === undefined && resolve(v.type).kind !== 'function') {
           if (v.lval.kind === 'register') throw new UserError(`Address requested for identifier "${operand.name}" which is in register $${v.lval.name}`);
           throw new UserError(`Can't take address of "${operand.name}" which isn't an lvalue.`);
         }
