@@ -14,7 +14,7 @@ export class ValueHistory {
 
   /** Record a (fetched) value; returns its number N for "$N = ...". */
   record(v: Value): number {
-    const snapshot = new Value(v.type, v.lval, v.isLazy ? undefined : Uint8Array.from(v.bytes), v.byteState, v.bitfield);
+    const snapshot = new Value(v.type, v.lval, v.isLazy ? undefined : Uint8Array.from(v.bytes), v.byteState, v.bitfield, v.bitState);
     snapshot.modifiable = false;
     this.values.push(snapshot);
     return this.values.length;

@@ -14,7 +14,7 @@ export function memberValue(v: Value, m: Member): Value {
   raw = (raw >> BigInt(m.bitPos - first * 8)) & ((1n << BigInt(m.bitSize)) - 1n);
   const t = resolve(m.type);
   if (isSigned(t) && t.kind !== 'float') raw = BigInt.asIntN(m.bitSize, raw);
-  const st = v.stateOf(first, last - first + 1);
+  const st = v.stateOfBits(m.bitPos, m.bitSize);
   const state = st === BYTE_OK ? undefined : new Uint8Array(size).fill(st);
   return new Value(m.type, v.lval, bigIntToBytes(raw, size), state, { bitPos: m.bitPos + bitfieldBase(v), bitSize: m.bitSize });
 }

@@ -35,7 +35,7 @@ export async function valueFromPieces(type: Type, pieces: readonly Piece[], io: 
   // A composite, assembled piece by piece as gdb's rw_pieced_value does. Bits that no piece describes stay zero
   // and valid (gdb allocates the value zeroed and marks nothing); pieces past the object's end are not read.
   const bytes = new Uint8Array(size);
-  let state: Uint8Array | undefined;
+  let bitState: Uint8Array | undefined;
   let bit = 0;
   for (const p of pieces) {
     if (bit >= size * 8) break;
@@ -47,15 +47,22 @@ export async function valueFromPieces(type: Type, pieces: readonly Piece[], io: 
       const shifted = bigIntToBytes(src << BigInt(bit % 8), Math.ceil(((bit % 8) + n) / 8));
       shifted.forEach((b, i) => (bytes[(bit >> 3) + i]! |= b));
     } else {
-      // Availability is kept per byte: a byte with any unavailable bit is unavailable, so a value never shows
-      // bits it does not have (gdb keeps it per bit; a bitfield sharing a byte with such bits reads as
-      // unavailable here, where gdb prints it).
-      state ??= new Uint8Array(size);
-      state.fill(src, bit >> 3, (bit + n + 7) >> 3);
+      bitState ??= new Uint8Array(size * 8);
+      bitState.fill(src, bit, bit + n);
     }
     bit += n;
   }
-  return new Value(type, { kind: 'none' }, bytes, state);
+  if (!bitState) return new Value(type, { kind: 'none' }, bytes);
+  // Per byte, the worst of its bits: a value never shows bits it does not have. The bits themselves are kept
+  // only when some byte mixes states, for bitfields that lie in such a byte (gdb tracks every bit).
+  const byteState = new Uint8Array(size);
+  let mixed = false;
+  for (let i = 0; i < size; i++) {
+    const byte = bitState.subarray(i * 8, i * 8 + 8);
+    byteState[i] = byte.reduce((w, b) => (b !== 0 ? b : w), 0);
+    mixed ||= byte.some((b) => b !== byte[0]);
+  }
+  return new Value(type, { kind: 'none' }, bytes, byteState, undefined, mixed ? bitState : undefined);
 }
 
 /** The `n` bits a piece contributes (little-endian, as a number), or the byte state when it has none. */

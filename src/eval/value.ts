@@ -54,6 +54,11 @@ export class Value {
     readonly byteState?: Uint8Array,
     /** Set when this value is a bitfield extracted from the container at `lval`. */
     readonly bitfield?: Bitfield,
+    /**
+     * Availability of each bit, only when some byte mixes states (a DW_OP_bit_piece composite): byteState then
+     * holds each byte's worst bit, which whole-byte values print by, and bitfields look at their own bits (gdb).
+     */
+    readonly bitState?: Uint8Array,
   ) {
     this.contents = contents;
   }
@@ -116,7 +121,16 @@ export class Value {
       : this.lval.kind === 'implicit-pointer' ? { kind: 'none' } : this.lval;
     if (!this.contents) return new Value(type, lval);
     const state = this.byteState?.subarray(offset, offset + len);
-    return new Value(type, lval, this.contents.subarray(offset, offset + len), state);
+    const bits = this.bitState?.subarray(offset * 8, (offset + len) * 8);
+    return new Value(type, lval, this.contents.subarray(offset, offset + len), state, undefined, bits);
+  }
+
+  /** Worst state over a bit range: per bit when known, else of the bytes holding it. */
+  stateOfBits(bitPos: number, bitSize: number): number {
+    if (!this.bitState) return this.stateOf(Math.floor(bitPos / 8), Math.floor((bitPos + bitSize - 1) / 8) - Math.floor(bitPos / 8) + 1);
+    let worst = BYTE_OK;
+    for (let i = bitPos; i < bitPos + bitSize && i < this.bitState.length; i++) if (this.bitState[i]! !== BYTE_OK) worst = this.bitState[i]!;
+    return worst;
   }
 
   /** Worst state over a byte range (BYTE_OK when all valid). */
