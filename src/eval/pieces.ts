@@ -2,7 +2,7 @@
 import type { Piece } from '../dwarf/expr.js';
 import { dwarfRegName } from '../arch/x86-64/dwarf-regs.js';
 import { type Type } from '../symbols/types.js';
-import { Value, valueSize, bigIntToBytes, bytesToBigInt, BYTE_OPTIMIZED_OUT, BYTE_SYNTHETIC, type ReadMemory } from './value.js';
+import { Value, valueSize, bigIntToBytes, bytesToBigInt, statesFromBits, BYTE_OPTIMIZED_OUT, BYTE_SYNTHETIC, type ReadMemory } from './value.js';
 
 export interface PieceIO {
   readMemory: ReadMemory;
@@ -52,17 +52,10 @@ export async function valueFromPieces(type: Type, pieces: readonly Piece[], io: 
     }
     bit += n;
   }
-  if (!bitState) return new Value(type, { kind: 'none' }, bytes);
-  // Per byte, the worst of its bits: a value never shows bits it does not have. The bits themselves are kept
-  // only when some byte mixes states, for bitfields that lie in such a byte (gdb tracks every bit).
-  const byteState = new Uint8Array(size);
-  let mixed = false;
-  for (let i = 0; i < size; i++) {
-    const byte = bitState.subarray(i * 8, i * 8 + 8);
-    byteState[i] = byte.reduce((w, b) => (b !== 0 ? b : w), 0);
-    mixed ||= byte.some((b) => b !== byte[0]);
-  }
-  return new Value(type, { kind: 'none' }, bytes, byteState, undefined, mixed ? bitState : undefined);
+  const lval = { kind: 'composite', pieces, bitOffset: 0 } as const;
+  if (!bitState) return new Value(type, lval, bytes);
+  const states = statesFromBits(bitState, size);
+  return new Value(type, lval, bytes, states.byteState, undefined, states.bitState);
 }
 
 /** The `n` bits a piece contributes (little-endian, as a number), or the byte state when it has none. */

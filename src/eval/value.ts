@@ -1,4 +1,5 @@
 // Values: a type plus bytes (fetched lazily from memory) and where they live; independent of any target.
+import type { Piece } from '../dwarf/expr.js';
 import { MemoryError } from '../target/contract.js';
 import { UserError } from '../util/errors.js';
 import { resolve, sizeOf, isSigned, type Type, type FloatType } from '../symbols/types.js';
@@ -17,6 +18,8 @@ export type Lval =
   | { kind: 'internalvar'; name: string }
   /** A pointer that no longer exists (DW_OP_implicit_pointer): to `offset` bytes into the object of DIE `dieOffset`. */
   | { kind: 'implicit-pointer'; dieOffset: number; offset: bigint }
+  /** A composite of DWARF pieces (gdb's lval_computed); `bitOffset`: where this value starts in it. */
+  | { kind: 'composite'; pieces: readonly Piece[]; bitOffset: number }
   | { kind: 'none' };
 
 /** gdb's max-value-size: larger values are refused rather than read or allocated. */
@@ -39,6 +42,21 @@ export interface Bitfield {
   /** Bit position relative to the lval's address (little-endian numbering). */
   bitPos: number;
   bitSize: number;
+}
+
+/**
+ * Per-byte states from per-bit ones: each byte shows its worst bit, so a value never shows bits it does not have;
+ * the bits are kept (for bitfields, gdb tracks every bit) only when some byte mixes states.
+ */
+export function statesFromBits(bits: Uint8Array, size: number): { byteState: Uint8Array; bitState?: Uint8Array } {
+  const byteState = new Uint8Array(size);
+  let mixed = false;
+  for (let i = 0; i < size; i++) {
+    const byte = bits.subarray(i * 8, i * 8 + 8);
+    byteState[i] = byte.reduce((w, b) => (b !== BYTE_OK ? b : w), BYTE_OK);
+    mixed ||= byte.some((b) => b !== byte[0]);
+  }
+  return mixed ? { byteState, bitState: bits } : { byteState };
 }
 
 export class Value {
@@ -118,6 +136,7 @@ export class Value {
   component(type: Type, offset: number, len = sizeOf(type) ?? 0): Value {
     const lval: Lval = this.lval.kind === 'memory' ? { kind: 'memory', address: this.lval.address + BigInt(offset) }
       : this.lval.kind === 'register' ? { ...this.lval, offset: (this.lval.offset ?? 0) + offset }
+      : this.lval.kind === 'composite' ? { ...this.lval, bitOffset: this.lval.bitOffset + offset * 8 }
       : this.lval.kind === 'implicit-pointer' ? { kind: 'none' } : this.lval;
     if (!this.contents) return new Value(type, lval);
     const state = this.byteState?.subarray(offset, offset + len);
