@@ -33,4 +33,14 @@ for (const c of cases) {
   const d = await runs.perOp('duster', c.setup, c.op, c.n);
   console.log(`| ${c.name} | ${fmt(d)} | ${fmt(g)} | ${(d.median / g.median).toFixed(2)} |`);
 }
+// The first bt of a stop, timed on the output (from the stop's source line to the last frame's line): the paired
+// difference of one bt against none drowns in start-up noise (±40 ms).
+{
+  const script = ['break leaf', 'continue', 'bt', 'kill'];
+  const from = /^\d+\t/;
+  const to = /^#82 /;
+  const g = await runs.gaps('gdb', script, from, to);
+  const d = await runs.gaps('duster', script, from, to);
+  console.log(`| first bt at leaf, 83 frames, stop line to last frame line | ${fmt(d)} | ${fmt(g)} | ${(d.median / g.median).toFixed(2)} |`);
+}
 console.log(`detach failures: ${runs.detachFailures.length}${runs.detachFailures.length ? '\n' + runs.detachFailures.join('\n') : ''}`);

@@ -65,11 +65,56 @@ export class RemoteRuns {
     for (let i = 0; i < n; i++) body.push(...repeated);
     writeFileSync(script, [...setup, ...body].join('\n') + '\n');
     try {
-      if (tool === 'gdb') return await this.run('gdb', ['-nx', '-batch', '-iex', 'set sysroot /', '-ex', `target remote 127.0.0.1:${gs.port}`, '-x', script, this.exe]);
-      return await this.run(process.execPath, [join(root, 'dist', 'cli', 'main.js'), '--path', this.exe, '--gdb', `127.0.0.1:${gs.port}`, '--breakpoints', strategy, '--batch', '-x', script]);
+      return await this.run(...this.command(tool, gs.port, script, strategy));
     } finally {
       gs.stop();
     }
+  }
+
+  /** The debugger's command line for a script against gdbserver on `port`. */
+  private command(tool: Tool, port: number, script: string, strategy: 'trap' | 'spin'): [string, string[]] {
+    if (tool === 'gdb') return ['gdb', ['-nx', '-batch', '-iex', 'set sysroot /', '-ex', `target remote 127.0.0.1:${port}`, '-x', script, this.exe]];
+    return [process.execPath, [join(root, 'dist', 'cli', 'main.js'), '--path', this.exe, '--gdb', `127.0.0.1:${port}`, '--breakpoints', strategy, '--batch', '-x', script]];
+  }
+
+  /**
+   * Milliseconds from the output line matching `from` to the first later one matching `to`, in one run of
+   * `script` (gdb's stdout line-buffered with stdbuf; ours writes pipes synchronously): one answer's own time,
+   * with start-up and the other commands outside it, for a one-off operation that paired runs cannot resolve.
+   */
+  async gap(tool: Tool, script: string[], from: RegExp, to: RegExp): Promise<number> {
+    const gs = await this.startGdbserver();
+    const file = join(this.work, `${tool}-gap.cmd`);
+    writeFileSync(file, script.join('\n') + '\n');
+    try {
+      const [cmd, args] = this.command(tool, gs.port, file, 'trap');
+      return await new Promise((res, rej) => {
+        const p = tool === 'gdb' ? spawn('stdbuf', ['-oL', cmd, ...args], { stdio: ['ignore', 'pipe', 'ignore'] }) : spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+        let pending = '';
+        let start: bigint | undefined;
+        let result: number | undefined;
+        p.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          const now = process.hrtime.bigint();
+          pending += chunk;
+          for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n')) {
+            const line = pending.slice(0, i);
+            pending = pending.slice(i + 1);
+            if (start === undefined && from.test(line)) start = now;
+            else if (start !== undefined && result === undefined && to.test(line)) result = Number(now - start) / 1e6;
+          }
+        });
+        p.on('exit', () => (result !== undefined ? res(result) : rej(new Error(`${tool}: no line matching ${to} after ${from}`))));
+      });
+    } finally {
+      gs.stop();
+    }
+  }
+
+  /** `gap` over this.runs runs. */
+  async gaps(tool: Tool, script: string[], from: RegExp, to: RegExp): Promise<Spread> {
+    const xs: number[] = [];
+    for (let i = 0; i < this.runs; i++) xs.push(await this.gap(tool, script, from, to));
+    return spread(xs);
   }
 
   /** Per-operation times of the paired runs: (run with n ops - run with 0 ops) / n, in ms. */

@@ -4,7 +4,7 @@ import type { Die } from '../dwarf/die.js';
 import { callSiteAt, callSiteOrigin, callSiteParameterIs, entryParameterOf, type EntryParameter } from '../symbols/call-sites.js';
 import type { Piece } from '../dwarf/expr.js';
 import type { Unit } from '../dwarf/unit.js';
-import { locationAt, readLocList } from '../dwarf/loclists.js';
+import { locationAt, readLocList, type LocListEntry } from '../dwarf/loclists.js';
 import type { Variable } from '../symbols/functions.js';
 import { lookupPc, type Frame } from './frames.js';
 import type { Session } from './session.js';
@@ -119,15 +119,30 @@ async function computeEntryValue(session: Session, frame: Frame, param: EntryPar
   return { error: `Cannot find matching parameter at DW_TAG_call_site 0x${caller.pc.toString(16)} at ${callerName}` };
 }
 
+/**
+ * Decoded location lists per debug file, by section, offset and load bias: every value of a variable, every frame
+ * line's arguments and entry values read them, and decoding a list costs more than the lookup. Bounded by the
+ * lists the file has.
+ */
+const decodedLists = new WeakMap<object, Map<string, LocListEntry[]>>();
+
 /** A variable's location expression at `pc`: its single expression, or its location list's entry there. */
 export function locationBytesAt(v: Variable, pc: bigint): Uint8Array | undefined {
   const loc = v.location;
   if (loc.kind === 'expr') return loc.bytes;
   if (loc.kind !== 'loclist') return undefined;
-  const entries = readLocList(v.unit.dwarf.sectionBytes(loc.section), loc.offset, {
-    version: loc.unit.version, addressSize: loc.unit.addressSize, baseAddress: loc.unit.baseAddress, bias: v.unit.bias,
-    addrx: (i: number) => v.unit.addrx(i),
-  });
+  const dwarf = v.unit.dwarf;
+  let lists = decodedLists.get(dwarf);
+  if (!lists) decodedLists.set(dwarf, (lists = new Map()));
+  const key = `${loc.section}:${loc.offset}:${v.unit.bias}`;
+  let entries = lists.get(key);
+  if (!entries) {
+    entries = readLocList(dwarf.sectionBytes(loc.section), loc.offset, {
+      version: loc.unit.version, addressSize: loc.unit.addressSize, baseAddress: loc.unit.baseAddress, bias: v.unit.bias,
+      addrx: (i: number) => v.unit.addrx(i),
+    });
+    lists.set(key, entries);
+  }
   return locationAt(entries, pc);
 }
 
