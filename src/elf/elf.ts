@@ -190,13 +190,16 @@ export class ElfFile {
     return this.loadedSections().find((s) => addr >= s.addr && addr < s.addr + BigInt(s.size));
   }
 
+  /** loadedSections() once: every pc a backtrace describes asks each image in turn (the sections never change). */
+  private loadedCache?: ElfSection[];
+
   /**
    * The allocated sections with an address: those of the program image. In a linked file a data section at 0 is
    * not taken as loaded (vmlinux's per-CPU template), code at 0 is (Mini-OS and other unikernels are linked at 0);
    * an object file's sections are placed from 0 on, as gdb does.
    */
-  loadedSections(): ElfSection[] {
-    return this.sections.filter((s) => s.flags & SHF_ALLOC && (s.addr !== 0n || this.type === ET_REL || s.flags & SHF_EXECINSTR) && s.size > 0);
+  loadedSections(): readonly ElfSection[] {
+    return (this.loadedCache ??= this.sections.filter((s) => s.flags & SHF_ALLOC && (s.addr !== 0n || this.type === ET_REL || s.flags & SHF_EXECINSTR) && s.size > 0));
   }
 
   section(name: string): ElfSection | undefined {
