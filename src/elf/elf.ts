@@ -187,11 +187,28 @@ export class ElfFile {
 
   /** The allocated (loaded) section holding a virtual address: the program image proper. */
   loadedSectionAt(addr: bigint): ElfSection | undefined {
-    return this.loadedSections().find((s) => addr >= s.addr && addr < s.addr + BigInt(s.size));
+    const spans = (this.loadedSpans ??= this.spansOf(this.loadedSections()));
+    if (addr < spans.low || addr >= spans.high) return undefined;
+    return spans.list.find((x) => addr >= x.start && addr < x.end)?.section;
   }
 
-  /** loadedSections() once: every pc a backtrace describes asks each image in turn (the sections never change). */
+  /**
+   * loadedSections() and their address spans, computed once: every pc a backtrace describes asks each image in
+   * turn, most of which hold none of them (the sections never change).
+   */
   private loadedCache?: ElfSection[];
+  private loadedSpans?: { low: bigint; high: bigint; list: { start: bigint; end: bigint; section: ElfSection }[] };
+
+  private spansOf(sections: readonly ElfSection[]): NonNullable<ElfFile['loadedSpans']> {
+    const list = sections.map((section) => ({ start: section.addr, end: section.addr + BigInt(section.size), section }));
+    let low = list[0]?.start ?? 0n;
+    let high = list[0]?.end ?? 0n;
+    for (const x of list) {
+      if (x.start < low) low = x.start;
+      if (x.end > high) high = x.end;
+    }
+    return { low, high, list };
+  }
 
   /**
    * The allocated sections with an address: those of the program image. In a linked file a data section at 0 is
