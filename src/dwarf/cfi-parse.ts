@@ -126,6 +126,13 @@ export class CfiTable {
     return fde && pc >= fde.pcBegin && pc < fde.pcEnd ? fde : undefined;
   }
 
+  private outsideSearchTable(pc: bigint): boolean {
+    const t = this.searchTable!;
+    const first = this.fdeAtOffset(t.offsetAt(0));
+    const last = this.fdeAtOffset(t.offsetAt(t.count - 1));
+    return !!first && !!last && (pc < first.pcBegin || pc >= last.pcEnd);
+  }
+
   private fdeAtOffset(offset: number): Fde | undefined {
     let fde = this.fdeByOffset.get(offset);
     if (fde === undefined) {
@@ -148,6 +155,9 @@ export class CfiTable {
     if (this.searchTable && !this.sorted) {
       const fde = this.fdeFromSearchTable(pc);
       if (fde) return fde;
+      // Outside the span of the table's first and last FDE (a pc of another image: Cfi.find asks every table in
+      // turn) no FDE of this section can hold pc, and the full parse below is not needed.
+      if (this.searchTable && this.outsideSearchTable(pc)) return undefined;
     }
     const s = (this.sorted ??= this.fdes().filter((f) => f.pcEnd > f.pcBegin).sort((a, b) => (a.pcBegin < b.pcBegin ? -1 : a.pcBegin > b.pcBegin ? 1 : 0)));
     let lo = 0;
