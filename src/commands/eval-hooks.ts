@@ -141,8 +141,16 @@ export async function localsText(scope: FrameScope, args: boolean): Promise<stri
   const vars = scope.program.frameListing(scope.pc, scope.inlineDepth).filter((v) => (args ? v.kind === 'param' : v.kind === 'local' || v.kind === 'static-local'));
   const out: string[] = [];
   for (const v of vars) {
+    // gdb's print_variable_and_value: a variable that cannot be read (its location fails) is named in the error;
+    // a value that fails while printing says <error: ...> where it failed.
+    let val: Value;
     try {
-      const val = await scope.valueOf(v);
+      val = await scope.valueOf(v);
+    } catch (e) {
+      out.push(`${v.name} = <error reading variable ${v.name} (${(e as Error).message})>`);
+      continue;
+    }
+    try {
       out.push(`${v.name} = ${await formatInner(val, scope)}`);
     } catch (e) {
       out.push(`${v.name} = <error: ${(e as Error).message}>`);
