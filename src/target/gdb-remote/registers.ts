@@ -59,11 +59,17 @@ export class RegisterLayout {
     const bad = /[^0-9a-fA-Fx]/.exec(hex);
     if (bad) throw new PacketError(`Reply contains invalid hex digit ${bad[0].charCodeAt(0)}`);
     const values = new Map<string, bigint>();
+    // One decode of the whole reply when no register is unavailable ('xx'), the case at every stop.
+    const bytes = hex.includes('x') ? undefined : Buffer.from(hex, 'hex');
     for (const r of this.registers) {
       const start = r.offset * 2;
       const end = start + r.bitsize / 4;
       if (start >= hex.length) break;
       if (end > hex.length) throw new PacketError(`Truncated register ${r.regnum} in remote 'g' packet`);
+      if (bytes) {
+        values.set(r.name, r.bitsize === 64 ? bytes.readBigUInt64LE(r.offset) : leBytesToBigInt(bytes.subarray(r.offset, r.offset + r.bitsize / 8)));
+        continue;
+      }
       const text = hex.slice(start, end);
       if (text.includes('x')) continue;
       values.set(r.name, leBytesToBigInt(fromHex(text)));
