@@ -1,6 +1,5 @@
 // The C expression evaluator: walks the AST against an EvalScope, lazily reading memory like gdb.
 import { UserError } from '../util/errors.js';
-import { MemoryError } from '../target/contract.js';
 import {
   builtin, nestedType, resolve, sizeOf, arrayOf, pointerTo, isIntegral, isSigned, type Type,
 } from '../symbols/types.js';
@@ -9,8 +8,7 @@ import { binop, unop, cast, coerceArray, isZero, ptrAdd, noOperator } from './ar
 import { encodeExact, exactFromLiteral } from './float-arith.js';
 import { findMember, memberPathValue } from './members.js';
 import { registerInfo } from './registers.js';
-import { dwarfRegName } from '../arch/x86-64/dwarf-regs.js';
-import type { Piece } from '../dwarf/expr.js';
+import { readRegisterBits, storeValue } from './store.js';
 import { typeName } from '../symbols/type-format.js';
 import type { Expr } from './parser.js';
 import type { EvalScope, RegisterInfo } from './scope.js';
@@ -140,7 +138,7 @@ export class Evaluator {
       const fb = name === 'fp' ? await this.scope.frameBase?.() : undefined;
       const partial = fb === undefined ? await this.partlyUnavailable(reg) : undefined;
       if (partial) return new Value(reg.type, { kind: 'register', name }, partial.bytes, partial.states);
-      let raw = fb ?? (await this.readRegisterBits(reg));
+      let raw = fb ?? (await readRegisterBits(this.scope, reg));
       // A vector or x87 register this target lacks ($zmm0 without AVX-512): gdb's convenience variable.
       if (raw === undefined && reg.extended && this.scope.readRegister) return h.getVar(name);
       if (raw === undefined && this.opts.noSideEffects) raw = 0n;
@@ -169,19 +167,6 @@ export class Evaluator {
   }
 
   /** The register's base (or, for a pseudo register, its raw parts put together); undefined when absent. */
-  private async readRegisterBits(reg: RegisterInfo): Promise<bigint | undefined> {
-    if (!reg.parts) return this.scope.readRegister?.(reg.base);
-    let value = 0n;
-    let shift = 0n;
-    for (const p of reg.parts) {
-      const v = await this.scope.readRegister?.(p.name);
-      if (v === undefined) return undefined;
-      value |= (v & ((1n << BigInt(p.bits)) - 1n)) << shift;
-      shift += BigInt(p.bits);
-    }
-    return value;
-  }
-
   private async binary(op: string, l: Expr, r: Expr): Promise<Value> {
     if (op === '&&' || op === '||') {
       const a = await this.fetch(await this.eval(l));
@@ -355,7 +340,7 @@ export class Evaluator {
     if (this.opts.noSideEffects) return new Value(left.type, left.lval, nv.bytes);
     let bytes = nv.bytes;
     if (left.bitfield) bytes = this.fitBitfield(left.type, left.bitfield.bitSize, bytes);
-    const dropped = await this.write(left, bytes);
+    const dropped = await storeValue(this.scope, left, bytes);
     if (!dropped) return new Value(left.type, left.lval, Uint8Array.from(bytes), undefined, left.bitfield);
     // Bits that went to a stack value, an implicit value or an empty piece are optimized out in the result (gdb).
     const bits = new Uint8Array(bytes.length * 8);
@@ -379,87 +364,6 @@ export class Evaluator {
     return bigIntToBytes(stored, size);
   }
 
-  /** Writes `bytes` where `left` lives; for a composite, returns the mask of bits that had nowhere to go. */
-  private async write(left: Value, bytes: Uint8Array): Promise<bigint | undefined> {
-    const lv = left.lval;
-    if (lv.kind === 'memory') {
-      if (left.bitfield) await this.writeMemoryBits(lv.address, left.bitfield.bitPos, left.bitfield.bitSize, bytesToBigInt(bytes, false));
-      else if (!this.scope.writeMemory) throw new MemoryError(lv.address);
-      else await this.scope.writeMemory(lv.address, bytes);
-      return undefined;
-    }
-    if (lv.kind === 'register') {
-      const reg = registerInfo(lv.name)!;
-      // A member of a vector register ($xmm0.v4_float[1]) replaces its bytes only.
-      const width = left.bitfield ? bytes.length * 8 : Math.min(bytes.length * 8, reg.bits);
-      await this.writeRegisterBits(reg, reg.shift + (lv.offset ?? 0) * 8, width, bytesToBigInt(bytes, false));
-      return undefined;
-    }
-    if (lv.kind === 'composite') {
-      const start = lv.bitOffset + (left.bitfield?.bitPos ?? 0);
-      const width = left.bitfield?.bitSize ?? bytes.length * 8;
-      return this.writePieces(lv.pieces, start, width, bytesToBigInt(bytes, false));
-    }
-    throw new UserError('Left operand of assignment is not an lvalue.');
-  }
-
-  /** `width` bits of `value` into register `reg` at bit `at`; the other bits keep their contents. */
-  private async writeRegisterBits(reg: RegisterInfo, at: number, width: number, value: bigint): Promise<void> {
-    if (!this.scope.writeRegister) throw new UserError('No registers.');
-    const old = (await this.readRegisterBits(reg)) ?? 0n;
-    const mask = ((1n << BigInt(width)) - 1n) << BigInt(at);
-    const nv = (old & ~mask) | ((value << BigInt(at)) & mask);
-    if (!reg.parts) {
-      await this.scope.writeRegister(reg.base, nv);
-      return;
-    }
-    let shift = 0n;
-    for (const p of reg.parts) {
-      const m = (1n << BigInt(p.bits)) - 1n;
-      // Only the parts the assignment touched are written (one P packet for a lane of $ymm0).
-      if (((mask >> shift) & m) !== 0n) await this.scope.writeRegister(p.name, (nv >> shift) & m);
-      shift += BigInt(p.bits);
-    }
-  }
-
-  /**
-   * gdb's rw_pieced_value writing: bits [start, start + width) of a composite go to the memory and register
-   * pieces they fall in; bits of stack values, implicit values and empty pieces have nowhere to go and are dropped.
-   */
-  private async writePieces(pieces: readonly Piece[], start: number, width: number, value: bigint): Promise<bigint> {
-    let dropped = 0n;
-    let pos = 0;
-    for (const p of pieces) {
-      const len = p.sizeBits ?? Number.MAX_SAFE_INTEGER;
-      const from = Math.max(start, pos);
-      const to = Math.min(start + width, pos + len);
-      if (from < to) {
-        const n = to - from;
-        const bits = (value >> BigInt(from - start)) & ((1n << BigInt(n)) - 1n);
-        const at = (p.bitOffset ?? 0) + (from - pos);
-        if (p.kind === 'memory') await this.writeMemoryBits(p.address, at, n, bits);
-        else if (p.kind === 'register') {
-          const reg = registerInfo(dwarfRegName(p.reg));
-          if (!reg) throw new UserError(`Unable to access DWARF register number ${p.reg}`);
-          await this.writeRegisterBits(reg, reg.shift + at, n, bits);
-        } else dropped |= ((1n << BigInt(n)) - 1n) << BigInt(from - start);
-      }
-      pos += len;
-      if (pos >= start + width) break;
-    }
-    return dropped;
-  }
-
-  /** `n` bits at bit `at` from `address`, read-modify-write of the bytes they touch. */
-  private async writeMemoryBits(address: bigint, at: number, n: number, bits: bigint): Promise<void> {
-    const addr = address + BigInt(Math.floor(at / 8));
-    const shift = at % 8;
-    const len = Math.ceil((shift + n) / 8);
-    if (!this.scope.writeMemory) throw new MemoryError(addr);
-    const cur = bytesToBigInt(await this.scope.readMemory(addr, len), false);
-    const mask = ((1n << BigInt(n)) - 1n) << BigInt(shift);
-    await this.scope.writeMemory(addr, bigIntToBytes((cur & ~mask) | ((bits << BigInt(shift)) & mask), len));
-  }
 }
 
 function collectIdentifiers(e: Expr, out: Set<string>): void {
