@@ -29,7 +29,7 @@ test(`PVH guest on Xen (${env.hypervisor}): the talk's session with spin breakpo
       '-ex', 'continue', '-ex', 'set var sleep_ms = 300', '-ex', 'detach']);
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /PVH\/HVM guest: using spin breakpoints \(jmp \.\)/);
-    assert.match(r.out, /^Domain \d+ "duster-xen-pvh": \w+; HVM 64-bit$/m);
+    assert.match(r.out, /^Domain \d+ "duster-xen-pvh": [\w, ]+; HVM 64-bit$/m);
     assert.match(r.out, /Breakpoint 1, demo \(\) at kernel\.c:73\n73\t    printf\("%d\\n", pointer_tester->val\);\n/);
     assert.match(r.out, /\$1 = 300\n\$2 = 1\.5\n\$3 = true\n\$4 = \{val = 20, no = 0\.109999999, my_pointer = 0x0\}\n/);
     // Frames as in the PV build, ending in the entry function (pvh-head.S's 64-bit _start).
