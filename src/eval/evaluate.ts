@@ -116,7 +116,7 @@ export class Evaluator {
   }
 
   private async identifier(name: string): Promise<Value> {
-    const v = await this.scope.lookupVariable(name);
+    const v = await this.scope.lookupVariable(name, this.opts.noSideEffects);
     if (v) {
       const t = await this.concrete(v.type);
       return t === v.type ? v : new Value(t, v.lval, v.isLazy ? undefined : v.bytes, v.byteState);

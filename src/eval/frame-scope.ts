@@ -1,5 +1,5 @@
 // An EvalScope for a live frame: locals, then the unit's statics, then globals, located by core's DWARF evaluation.
-import type { Piece } from '../dwarf/expr.js';
+import { DwarfExpressionError, type Piece } from '../dwarf/expr.js';
 import type { Die } from '../dwarf/die.js';
 import type { Unit } from '../dwarf/unit.js';
 import type { Program } from '../symbols/program.js';
@@ -88,9 +88,9 @@ export class FrameScope implements EvalScope {
     return this.visible().some((x) => x.name === name);
   }
 
-  async lookupVariable(name: string): Promise<Value | undefined> {
+  async lookupVariable(name: string, avoidSideEffects = false): Promise<Value | undefined> {
     const v = this.visible().find((x) => x.name === name);
-    if (v) return this.valueOf(v);
+    if (v) return this.valueOf(v, avoidSideEffects);
     // A definition anywhere wins over an extern declaration here (`extern char **environ;` in the program).
     return this.statics.lookupDefinedVariable(name) ?? this.inOthers((s) => s.lookupDefinedVariable(name)) ?? (await this.computedGlobal(name))
       ?? this.unresolved(name) ?? this.statics.lookupVariable(name) ?? this.inOthers((s) => s.lookupVariable(name));
@@ -125,7 +125,7 @@ export class FrameScope implements EvalScope {
   }
 
   /** The value of a variable of this frame (or a global), read through the frame. */
-  async valueOf(v: Variable): Promise<Value> {
+  async valueOf(v: Variable, avoidSideEffects = false): Promise<Value> {
     // A VLA's type is sized here, in its frame, so info locals and bt full print its elements as gdb does.
     const type: Type = await concreteType(this.types.typeAt(v.typeOffset), (b) => this.resolveBound(b));
     if (v.location.kind === 'optimizedOut') return Value.optimizedOut(type);
@@ -136,7 +136,14 @@ export class FrameScope implements EvalScope {
       if (c.kind === 'unsigned' || c.kind === 'signed') return Value.fromBytes(type, bigIntToBytes(BigInt(c.value), size));
       return Value.optimizedOut(type);
     }
-    const pieces = await this.frame.locate(v);
+    let pieces;
+    try {
+      pieces = await this.frame.locate(v);
+    } catch (e) {
+      // gdb evaluates no location under EVAL_AVOID_SIDE_EFFECTS: sizeof and ptype of such a variable still answer.
+      if (avoidSideEffects && e instanceof DwarfExpressionError) return Value.fromBytes(type, new Uint8Array(valueSize(type, 8)));
+      throw e;
+    }
     return valueFromPieces(type, pieces, { readMemory: this.frame.readMemory, readRegister: (r) => this.frame.readDwarfRegister(r) });
   }
 

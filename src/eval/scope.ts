@@ -19,9 +19,10 @@ export interface EvalScope extends TypeLookup {
   writeMemory?: WriteMemory;
   /**
    * A variable (or enumerator constant) visible here: locals, then file statics, then globals — the
-   * caller decides the order. Memory variables are best returned lazy (Value.at).
+   * caller decides the order. Memory variables are best returned lazy (Value.at). `avoidSideEffects` (sizeof,
+   * ptype, whatis): only the type matters, so a location that cannot be evaluated gives zeros (gdb's value_zero).
    */
-  lookupVariable(name: string): Promise<Value | undefined> | Value | undefined;
+  lookupVariable(name: string, avoidSideEffects?: boolean): Promise<Value | undefined> | Value | undefined;
   /** Whether the frame's own block chain (or its program's statics) names `name`: no other image is searched. */
   seesHere?(name: string): boolean;
   /** gdb's `NAME@entry` (a parameter's value when its function was called); absent without a frame. */

@@ -125,7 +125,7 @@ test('a corrupt location expression is an ordinary error: the commands after it 
   const exe = buildBitPiece([], CORRUPT_TAIL_GONE);
   const r = await bothDebuggers(exe, [
     `break ${markerLine('bit_gaps')}`, 'continue', 'print tail_gone', 'print tail_gone.lo', 'print &tail_gone', 'print 6 * 7', 'print/x $rax',
-    'info locals',
+    'info locals', 'print sizeof(tail_gone)', 'ptype tail_gone', 'whatis tail_gone.lo',
   ]);
   const message = "DWARF-2 expression error: `DW_OP_reg' operations must be used either alone or in conjunction with DW_OP_piece or DW_OP_bit_piece.";
   assert.deepEqual(r.gdb.stderr, [message, message, message], 'gdb reports each use of tail_gone');
