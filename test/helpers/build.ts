@@ -1,7 +1,7 @@
 // Test helper: compiles C fixtures with the machine's gcc into a per-run cache, and runs gdb as the oracle.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +30,16 @@ export function compileFixture(sources: string[], flags: string[], name = 'prog'
   const tmp = `${out}.${process.pid}.tmp`;
   const cwd = dirname(abs[0]!);
   execFileSync('gcc', [...flags, '-o', tmp, ...abs.map((f) => f.slice(cwd.length + 1))], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-  execFileSync('mv', ['-f', tmp, out]);
+  // Another test file may have built the same fixture meanwhile and be running it: replacing that file would make
+  // the kernel call the running executable "(deleted)" (a core's NT_FILE, /proc/PID/exe). Only a stale build is replaced.
+  if (!existsSync(out)) {
+    try {
+      linkSync(tmp, out);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  } else if (!builtAfter(out, abs)) renameSync(tmp, out);
+  rmSync(tmp, { force: true });
   return out;
 }
 
