@@ -166,7 +166,6 @@ export class Evaluator {
     return { bytes: Uint8Array.from(bytes), states: Uint8Array.from(states) };
   }
 
-  /** The register's base (or, for a pseudo register, its raw parts put together); undefined when absent. */
   private async binary(op: string, l: Expr, r: Expr): Promise<Value> {
     if (op === '&&' || op === '||') {
       const a = await this.fetch(await this.eval(l));

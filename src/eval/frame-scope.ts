@@ -136,7 +136,7 @@ export class FrameScope implements EvalScope {
       if (c.kind === 'unsigned' || c.kind === 'signed') return Value.fromBytes(type, bigIntToBytes(BigInt(c.value), size));
       return Value.optimizedOut(type);
     }
-    let pieces;
+    let pieces: Piece[];
     try {
       pieces = await this.frame.locate(v);
     } catch (e) {
