@@ -214,7 +214,7 @@ export class Unwinder {
 
   private async unwindOne(frame: Frame): Promise<{ cfa: bigint; caller: Frame | undefined } | undefined> {
     const access = {
-      readRegister: async (reg: number) => frame.regs.get(reg),
+      readRegister: (reg: number) => frame.regs.get(reg),
       readMemory: this.readMemory,
     };
     // gdb's dwarf2 unwinder answers a register without a CFI rule from the frame below (caller-saved ones too:

@@ -5,12 +5,16 @@ import { evaluateWith, type Piece } from './expr.js';
 import { CALLEE_SAVED, DW_REG_RIP, DW_REG_RSP } from '../arch/x86-64/dwarf-regs.js';
 import type { ElfFile } from '../elf/elf.js';
 import { FormatError } from '../util/errors.js';
+import { PcMemo } from '../util/pc-memo.js';
 
 export { CfiTable, DW_EH_PE, type Cie, type CfiKind, type CfiOptions, type EncodedPointer, type Fde, type InstructionRange } from './cfi-parse.js';
 export { DW_CFA, initialState, unwindRowAt, unwindRows, type CfaRule, type RegisterRule, type UnwindRow } from './cfi-exec.js';
 
 /** All CFI of a program: .debug_frame is consulted before .eh_frame. */
 export class Cfi {
+  private readonly found = new PcMemo<{ table: CfiTable; fde: Fde } | undefined>();
+  private readonly rows = new PcMemo<{ table: CfiTable; fde: Fde; row: UnwindRow } | undefined>();
+
   constructor(readonly tables: CfiTable[]) {}
 
   /** The CFI sections of an ELF file (either may be missing; then tables is shorter). */
@@ -32,25 +36,29 @@ export class Cfi {
 
   /** The FDE covering `pc` and the table it came from. */
   find(pc: bigint): { table: CfiTable; fde: Fde } | undefined {
-    for (const table of this.tables) {
-      const fde = table.fdeForPc(pc);
-      if (fde) return { table, fde };
-    }
-    return undefined;
+    return this.found.get(pc, () => {
+      for (const table of this.tables) {
+        const fde = table.fdeForPc(pc);
+        if (fde) return { table, fde };
+      }
+      return undefined;
+    });
   }
 
   /** The unwind row at `pc`, with its FDE. */
   rowAt(pc: bigint): { table: CfiTable; fde: Fde; row: UnwindRow } | undefined {
-    const f = this.find(pc);
-    const row = f && unwindRowAt(f.table, f.fde, pc);
-    return f && row ? { ...f, row } : undefined;
+    return this.rows.get(pc, () => {
+      const f = this.find(pc);
+      const row = f && unwindRowAt(f.table, f.fde, pc);
+      return f && row ? { ...f, row } : undefined;
+    });
   }
 }
 
 /** Access to the frame being unwound (the callee): its registers and the target's memory. */
 export interface UnwindAccess {
-  /** Value of DWARF register `reg` in the callee frame, or undefined when unknown. */
-  readRegister(reg: number): Promise<bigint | undefined>;
+  /** Value of DWARF register `reg` in the callee frame, or undefined when unknown (synchronous when at hand: no await per register). */
+  readRegister(reg: number): bigint | undefined | Promise<bigint | undefined>;
   readMemory(address: bigint, size: number): Promise<Uint8Array>;
 }
 
@@ -103,7 +111,8 @@ export async function unwindFrame(cfi: Cfi, pc: bigint, access: UnwindAccess, op
   const { table, fde, row } = found;
   const exprOpts = { addressSize, section: table.section };
   const readReg = async (reg: number): Promise<bigint> => {
-    const v = await access.readRegister(reg);
+    const got = access.readRegister(reg);
+    const v = got instanceof Promise ? await got : got;
     if (v === undefined) throw new FormatError(`register ${reg} is needed to unwind but unknown`, { section: table.section, offset: fde.offset });
     return v;
   };
@@ -135,7 +144,8 @@ export async function unwindFrame(cfi: Cfi, pc: bigint, access: UnwindAccess, op
   }
   for (const reg of opts.sameValue ?? CALLEE_SAVED) {
     if (!row.registers.has(reg)) {
-      const v = await access.readRegister(reg);
+      const got = access.readRegister(reg);
+      const v = got instanceof Promise ? await got : got;
       if (v !== undefined) registers.set(reg, v);
     }
   }

@@ -2,6 +2,7 @@
 import type { ElfFile } from '../elf/elf.js';
 import { Cfi } from '../dwarf/cfi.js';
 import { Program } from './program.js';
+import { PcMemo } from '../util/pc-memo.js';
 
 /** One shared library as the dynamic linker lists it, with what could be read of it here. */
 export interface LibraryImage {
@@ -53,7 +54,10 @@ export class ImageSet {
     }
     const changed = added.length > 0 || next.length !== this.libs.length;
     this.libs = next;
-    if (changed) this.cfiCache = undefined;
+    if (changed) {
+      this.cfiCache = undefined;
+      this.byAddress.clear();
+    }
     return added;
   }
 
@@ -71,9 +75,9 @@ export class ImageSet {
 
   /** The image holding `address`: a library's when one does, else the main program (which answers "unknown" for stray pcs). */
   programAt(address: bigint): Program {
-    if (this.main.elf.loadedSectionAt(address)) return this.main;
-    return this.libraryAt(address)?.program ?? this.main;
+    return this.byAddress.get(address, () => (this.main.elf.loadedSectionAt(address) ? this.main : this.libraryAt(address)?.program ?? this.main));
   }
+  private readonly byAddress = new PcMemo<Program>();
 
   /** The call-frame information of every image (addresses are run-time ones, so one table list serves all). */
   get cfi(): Cfi {
@@ -83,6 +87,7 @@ export class ImageSet {
   /** Forget cached CFI (the main program moved to another load bias). */
   mainMoved(): void {
     this.cfiCache = undefined;
+    this.byAddress.clear();
   }
 
   /** gdb's "0x7ffff7e5a6c0 <malloc+16>" over all images. */

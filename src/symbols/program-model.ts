@@ -9,6 +9,7 @@ import type { Die } from '../dwarf/die.js';
 import type { AddrRange } from '../dwarf/ranges.js';
 import { topLevelCode } from '../dwarf/top-level.js';
 import { UserError } from '../util/errors.js';
+import { PcMemo } from '../util/pc-memo.js';
 import { ElfSymbols } from './elfsyms.js';
 import { buildSubFiles, findPcLine, type PcLine, type SubFile } from './lines.js';
 import { blockByDie, blocksAt, functionInfo, unitHasLocLists, type Block, type FunctionInfo, type Variable } from './functions.js';
@@ -122,6 +123,8 @@ export class ProgramModel {
     this.symbolsNow = new ElfSymbols(symbolFile(this.elfNow, this.debugNow));
     this.models = new Map();
     this.fnByDie.clear();
+    this.fnByPc.clear();
+    this.lineByPc.clear();
     this.fileCache = undefined;
   }
 
@@ -227,19 +230,26 @@ export class ProgramModel {
 
   /** gdb's find_pc_line: the line whose range contains pc, with the range. */
   lineForPc(pc: bigint): (PcLine & { unit: Unit }) | undefined {
-    const u = this.dwarf.unitForPc(pc);
-    if (!u) return undefined;
-    const r = findPcLine(this.model(u).files, pc, () => this.functionAt(pc)?.high ?? pc + 1n);
-    return r ? { ...r, unit: u } : undefined;
+    const found = this.lineByPc.get(pc, () => {
+      const u = this.dwarf.unitForPc(pc);
+      if (!u) return undefined;
+      const r = findPcLine(this.model(u).files, pc, () => this.functionAt(pc)?.high ?? pc + 1n);
+      return r ? { ...r, unit: u } : undefined;
+    });
+    return found && { ...found };
   }
+  private readonly lineByPc = new PcMemo<(PcLine & { unit: Unit }) | undefined>();
 
   /** The (outermost) function whose ranges contain pc. */
   functionAt(pc: bigint): FunctionInfo | undefined {
-    const u = this.dwarf.unitForPc(pc);
-    if (!u) return undefined;
-    const t = this.topFunctions(u).find((x) => x.ranges.some((r) => pc >= r.start && pc < r.end));
-    return t ? this.functionOfDie(t.die) : undefined;
+    return this.fnByPc.get(pc, () => {
+      const u = this.dwarf.unitForPc(pc);
+      if (!u) return undefined;
+      const t = this.topFunctions(u).find((x) => x.ranges.some((r) => pc >= r.start && pc < r.end));
+      return t ? this.functionOfDie(t.die) : undefined;
+    });
   }
+  private readonly fnByPc = new PcMemo<FunctionInfo | undefined>();
 
   /**
    * Where an inlined block was called from (DW_AT_call_file / call_line), named as the line table names the
