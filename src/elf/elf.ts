@@ -366,8 +366,9 @@ function decompress(raw: Uint8Array, name: string): Uint8Array {
   if (type !== ELFCOMPRESS_ZLIB) r.fail(`unsupported compression type ${type}`, 0);
   if (size > MAX_DECOMPRESSED) r.fail(`claims an absurd uncompressed size 0x${size.toString(16)}`, 8);
   try {
-    // The declared ch_size bounds the output: a section that inflates to more is refused, not expanded.
-    const out = inflateSync(raw.subarray(24), { maxOutputLength: Math.max(size, 1) });
+    // The declared ch_size bounds the output: a section that inflates to more is refused, not expanded. One
+    // output chunk of that size: zlib's default 16 KB chunks, concatenated, cost as much again (allocation, GC).
+    const out = inflateSync(raw.subarray(24), { maxOutputLength: Math.max(size, 1), chunkSize: outputChunk(size, raw.length) });
     if (out.length !== size) r.fail(`decompressed to ${out.length} bytes, header says ${size}`, 8);
     return new Uint8Array(out.buffer, out.byteOffset, out.length);
   } catch (e) {
@@ -375,6 +376,14 @@ function decompress(raw: Uint8Array, name: string): Uint8Array {
     if (isTooLarge(e)) return r.fail(`decompresses to more than the ${size} bytes its header declares`, 24);
     return r.fail(`cannot decompress: ${errorMessage(e)}`, 24);
   }
+}
+
+/**
+ * The output buffer for a stream that declares `declared` bytes: that size, but never more than `compressed` bytes
+ * can inflate to (deflate's best ratio is 1032:1), so a hostile header cannot make us allocate ahead of the data.
+ */
+function outputChunk(declared: number, compressed: number): number {
+  return Math.max(64, Math.min(declared, compressed * 1032 + 64));
 }
 
 /** zlib's error when maxOutputLength is exceeded. */
@@ -390,7 +399,7 @@ function gunzipBounded(bytes: Uint8Array): Uint8Array {
   const isize = bytes.length >= 18 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : 0;
   if (isize > MAX_DECOMPRESSED) throw new FormatError(`declares ${isize} bytes uncompressed, more than the ${MAX_DECOMPRESSED}-byte limit`, { section: 'gzip stream' });
   try {
-    return gunzipSync(bytes, { maxOutputLength: Math.max(isize, 1) });
+    return gunzipSync(bytes, { maxOutputLength: Math.max(isize, 1), chunkSize: outputChunk(isize, bytes.length) });
   } catch (e) {
     if (isTooLarge(e)) throw new FormatError(`decompresses to more than the ${isize} bytes its trailer declares`, { section: 'gzip stream' });
     throw new FormatError(`cannot gunzip: ${errorMessage(e)}`, { section: 'gzip stream' });

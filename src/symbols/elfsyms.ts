@@ -185,6 +185,18 @@ export class ElfSymbols {
 
   /** Symbols called exactly `name` (compared as bytes: no name is decoded but the matches'). */
   named(name: string): ElfSymbol[] {
+    let found = this.byName.get(name);
+    if (!found) {
+      found = this.scanNamed(name);
+      if (this.byName.size >= 256) this.byName.clear();
+      this.byName.set(name, found);
+    }
+    return [...found];
+  }
+  /** named()'s answers (bounded): `break NAME` asks every image, and again at each library change. */
+  private readonly byName = new Map<string, ElfSymbol[]>();
+
+  private scanNamed(name: string): ElfSymbol[] {
     const t = this.table;
     const want = Buffer.from(name, 'utf8');
     const out: ElfSymbol[] = [];

@@ -125,6 +125,7 @@ export class ProgramModel {
     this.fnByDie.clear();
     this.fnByPc.clear();
     this.lineByPc.clear();
+    this.instancesByName.clear();
     this.fileCache = undefined;
   }
 
@@ -289,12 +290,21 @@ export class ProgramModel {
 
   /** Out-of-line functions named `name`, then its inlined instances, each sorted by entry pc (gdb's order). */
   functionInstances(name: string): FunctionInstance[] {
-    const ool: FunctionInstance[] = [];
-    const inl: FunctionInstance[] = [];
-    for (const u of this.unitsWithFunction(name)) this.dwarf.soundly(u, () => this.instancesIn(u, name, ool, inl));
-    const byPc = (a: { entryPc: bigint }, b: { entryPc: bigint }): number => (a.entryPc < b.entryPc ? -1 : a.entryPc > b.entryPc ? 1 : 0);
-    return [...ool.sort(byPc), ...inl.sort(byPc)];
+    let found = this.instancesByName.get(name);
+    if (!found) {
+      const ool: FunctionInstance[] = [];
+      const inl: FunctionInstance[] = [];
+      for (const u of this.unitsWithFunction(name)) this.dwarf.soundly(u, () => this.instancesIn(u, name, ool, inl));
+      const byPc = (a: { entryPc: bigint }, b: { entryPc: bigint }): number => (a.entryPc < b.entryPc ? -1 : a.entryPc > b.entryPc ? 1 : 0);
+      found = [...ool.sort(byPc), ...inl.sort(byPc)];
+      // Remembered (bounded): finding inlined instances walks every DIE of the units concerned, and
+      // breakpoints are re-resolved by name at every library change.
+      if (this.instancesByName.size >= 256) this.instancesByName.clear();
+      this.instancesByName.set(name, found);
+    }
+    return [...found];
   }
+  private readonly instancesByName = new Map<string, FunctionInstance[]>();
 
   /** One unit's out-of-line functions named `name` (into `ool`) and inlined instances of it (into `inl`). */
   private instancesIn(u: Unit, name: string, ool: FunctionInstance[], inl: FunctionInstance[]): void {
