@@ -106,7 +106,8 @@ export class Unwinder {
     const found = this.cfiNow().rowAt(lookupPc(frame));
     if (found && found.row.cfa.kind === 'reg-offset') {
       const base = frame.regs.get(found.row.cfa.reg);
-      if (base !== undefined) return BigInt.asUintN(64, base + BigInt(found.row.cfa.offset));
+      // Unknown base (a stop report's frame 0 holds only the pc): no CFA, and no unwinding that could only fail.
+      return base === undefined ? undefined : BigInt.asUintN(64, base + BigInt(found.row.cfa.offset));
     }
     const r = await this.unwindOne(frame);
     return r?.cfa;
