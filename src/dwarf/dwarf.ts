@@ -173,22 +173,42 @@ export class DwarfFile implements UnitFile {
   }
 
   /**
-   * False when no string of the debug info can be `name`: neither .debug_str nor .debug_info (its inline
-   * strings) holds the bytes "name\0", so no DIE is so named and the name index need not be built to say so
-   * (a library's, for `break NAME` on the program's function). True when it may, or when the strings may be
-   * elsewhere (a supplementary file, a .debug_info read lazily).
+   * False when no DIE can be named `name`, so the name index need not be built to say so (a library's, for
+   * `break NAME` on the program's function). A name is either inline in .debug_info (DW_FORM_string: the bytes
+   * "name\0" are there) or an offset into .debug_str where "name\0" starts, as a whole string or as the tail of a
+   * longer one (linkers merge tails: "main" is often read from "dl_main"); such an offset is stored in
+   * .debug_info (strp) or .debug_str_offsets (strx) as 4 little-endian bytes. When none of these bytes occur, no
+   * DIE has the name. True when it may, or when the strings may be elsewhere (a supplementary file, 64-bit DWARF,
+   * a .debug_info read lazily).
    */
   mayHoldName(name: string): boolean {
     if (this.indexCache || this.elf.section('.gnu_debugaltlink') || this.elf.sectionView('.debug_info')) return true;
     let known = this.nameChecks.get(name);
     if (known === undefined) {
-      const needle = Buffer.from(`${name}\0`, 'utf8');
-      const holds = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).indexOf(needle) >= 0;
-      known = holds(this.sectionBytes('.debug_str')) || holds(this.sectionBytes('.debug_info'));
+      known = this.stringsMayName(name);
       if (this.nameChecks.size >= 256) this.nameChecks.clear();
       this.nameChecks.set(name, known);
     }
     return known;
+  }
+
+  private stringsMayName(name: string): boolean {
+    const bytes = (section: DwarfSectionName): Buffer => {
+      const b = this.sectionBytes(section);
+      return Buffer.from(b.buffer, b.byteOffset, b.length);
+    };
+    const needle = Buffer.from(`${name}\0`, 'utf8');
+    const info = bytes('.debug_info');
+    if (info.indexOf(needle) >= 0) return true;
+    if (this.units.some((u) => u.offsetSize !== 4)) return true;
+    const str = bytes('.debug_str');
+    const holders = [info, bytes('.debug_str_offsets'), bytes('.debug_types')].filter((b) => b.length);
+    const offset = Buffer.alloc(4);
+    for (let at = str.indexOf(needle); at >= 0; at = str.indexOf(needle, at + 1)) {
+      offset.writeUInt32LE(at);
+      if (holders.some((h) => h.indexOf(offset) >= 0)) return true;
+    }
+    return false;
   }
 
   /** Whether the name index has been built (a lookup through it costs nothing more). */
