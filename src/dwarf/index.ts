@@ -124,6 +124,12 @@ function scanUnit(ix: NameIndex, u: Unit, strCache: Map<number, string>): void {
         skipForm(r, s.form, u);
         continue;
       }
+      if (s.at === DW_AT.ranges || s.at === DW_AT.location) {
+        // Only their presence matters here: skipping spares a value (an expression's bytes) per global.
+        defined = true;
+        skipForm(r, s.form, u);
+        continue;
+      }
       const v = readForm(r, s.form, u, s.implicitConst);
       switch (s.at) {
         case DW_AT.name: name = str(v); break;
@@ -135,7 +141,6 @@ function scanUnit(ix: NameIndex, u: Unit, strCache: Map<number, string>): void {
           defined = true;
           break;
         }
-        case DW_AT.ranges: case DW_AT.location: defined = true; break;
         case DW_AT.abstract_origin: case DW_AT.specification: {
           const res = u.resolve(v);
           if (res.kind === 'ref') origin = res.value;

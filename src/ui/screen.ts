@@ -30,13 +30,84 @@ export function parseSgrMouse(text: string): MouseEvent[] {
   return out;
 }
 
-/** One rectangle of text on the screen whose content we render ourselves. */
+/** blessed's cell attribute for "terminal default" (flags 0, default fg and bg: 0x1ff each). */
+const DEFAULT_ATTR = (0x1ff << 9) | 0x1ff;
+
+/** A line as blessed's screen holds it: one attribute code and one character per cell. */
+interface CellRow {
+  attrs: number[];
+  chars: string;
+}
+
+const attrBySgr = new Map<string, number>();
+
+/**
+ * blessed's attribute code for one of our SGR sequences (text.ts's sgr(): always from a reset; bold,
+ * underline, inverse, 256-palette colours), as blessed's own Screen.attrCode computes it.
+ */
+function attrOf(seq: string): number {
+  let attr = attrBySgr.get(seq);
+  if (attr !== undefined) return attr;
+  let flags = 0;
+  let fg = 0x1ff;
+  let bg = 0x1ff;
+  const codes = seq.slice(2, -1).split(';').map(Number);
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    if (c === 0) [flags, fg, bg] = [0, 0x1ff, 0x1ff];
+    else if (c === 1) flags |= 1;
+    else if (c === 4) flags |= 2;
+    else if (c === 7) flags |= 8;
+    else if ((c === 38 || c === 48) && codes[i + 1] === 5) {
+      if (c === 38) fg = codes[i + 2]! & 0x1ff;
+      else bg = codes[i + 2]! & 0x1ff;
+      i += 2;
+    }
+  }
+  attr = (flags << 18) | (fg << 9) | bg;
+  if (attrBySgr.size < 4096) attrBySgr.set(seq, attr);
+  return attr;
+}
+
+/** Splits a rendered line (text with SGR sequences) into cells. */
+export function cellsOf(line: string): CellRow {
+  const attrs: number[] = [];
+  let chars = '';
+  let attr = DEFAULT_ATTR;
+  let i = 0;
+  while (i < line.length) {
+    const esc = line.indexOf('\x1b[', i);
+    const end = esc < 0 ? line.length : esc;
+    if (end > i) {
+      chars += line.slice(i, end);
+      for (let k = i; k < end; k++) attrs.push(attr);
+    }
+    if (esc < 0) break;
+    const m = line.indexOf('m', esc);
+    if (m < 0) break;
+    attr = attrOf(line.slice(esc, m + 1));
+    i = m + 1;
+  }
+  return { attrs, chars };
+}
+
+/** The part of blessed's screen a surface writes to: rows of [attribute, character] cells, each row with a dirty flag. */
+type ScreenLines = ([number, string][] & { dirty?: boolean })[];
+
+/**
+ * One rectangle of text on the screen whose content we render ourselves. Its cells go straight into
+ * blessed's screen buffer (blessed then sends only what changed): blessed's own element rendering
+ * re-parsed every escape sequence of every pane at each paint, most of a step's paint time.
+ */
 export class Surface {
   private last = '';
+  private rows: CellRow[] = [];
   private rect: Rect | undefined;
 
   /** `touched` is told whenever what the surface shows changes (the screen repaints only then). */
-  constructor(private readonly box: Widgets.BoxElement, private readonly touched: () => void) {}
+  constructor(private readonly box: Widgets.BoxElement, private readonly touched: () => void) {
+    (box as unknown as { render: () => void }).render = () => this.paint();
+  }
 
   /** Places the surface, or hides it when `rect` is undefined. */
   place(rect: Rect | undefined): void {
@@ -70,7 +141,7 @@ export class Surface {
     if (text === this.last) return;
     this.touched();
     this.last = text;
-    this.box.setContent(text);
+    this.rows = lines.map(cellsOf);
   }
 
   front(): void {
@@ -78,6 +149,35 @@ export class Surface {
     if (siblings && siblings[siblings.length - 1] === this.box) return;
     this.touched();
     this.box.setFront();
+  }
+
+  /** blessed's render step for this box: our cells into the screen buffer, rows that differ marked dirty. */
+  private paint(): void {
+    const box = this.box as unknown as { hidden: boolean; lpos?: unknown; screen: { lines: ScreenLines; renders: number } };
+    const r = this.rect;
+    if (!r || box.hidden || r.width <= 0 || r.height <= 0) {
+      delete box.lpos;
+      return;
+    }
+    const lines = box.screen.lines;
+    for (let y = 0; y < r.height; y++) {
+      const line = lines[r.top + y];
+      if (!line) break;
+      const row = this.rows[y];
+      for (let x = 0; x < r.width; x++) {
+        const cell = line[r.left + x];
+        if (!cell) break;
+        const attr = row && x < row.chars.length ? row.attrs[x]! : DEFAULT_ATTR;
+        const ch = row && x < row.chars.length ? row.chars[x]! : ' ';
+        if (cell[0] !== attr || cell[1] !== ch) {
+          cell[0] = attr;
+          cell[1] = ch;
+          line.dirty = true;
+        }
+      }
+    }
+    // What blessed's own render leaves behind: where the element was drawn (hide() and moves clear it).
+    box.lpos = { xi: r.left, xl: r.left + r.width, yi: r.top, yl: r.top + r.height, base: 0, noleft: false, noright: false, notop: false, nobot: false, renders: box.screen.renders };
   }
 }
 
