@@ -47,7 +47,7 @@ async function createWatch(kind: WatchKind, args: string, ctx: CommandContext): 
   };
   // gdb binds an expression on locals or arguments to their frame: it is deleted when that frame returns.
   const names = variableNames(expression);
-  const onLocals = !loc && scope.visible().some((x) => (x.kind === 'local' || x.kind === 'param') && names.has(x.name));
+  const onLocals = !loc && scope.frameVariables().some((x) => (x.kind === 'local' || x.kind === 'param') && names.has(x.name));
   if (onLocals) {
     const frames = await s.frames(level + 2);
     const frame = frames[level];

@@ -84,12 +84,17 @@ export class FrameScope implements EvalScope {
     return this.statics.types;
   }
 
+  /** The variables of this frame's blocks (innermost block first, shadowed ones too): no statics, no globals. */
+  frameVariables(): Variable[] {
+    return this.program.frameVariables(this.frame.pc, this.inlineDepth);
+  }
+
   seesHere(name: string): boolean {
-    return this.visible().some((x) => x.name === name);
+    return this.program.variableInScope(this.frame.pc, this.inlineDepth, name) !== undefined;
   }
 
   async lookupVariable(name: string, avoidSideEffects = false): Promise<Value | undefined> {
-    const v = this.visible().find((x) => x.name === name);
+    const v = this.program.variableInScope(this.frame.pc, this.inlineDepth, name);
     if (v) return this.valueOf(v, avoidSideEffects);
     // A definition anywhere wins over an extern declaration here (`extern char **environ;` in the program).
     return this.statics.lookupDefinedVariable(name) ?? this.inOthers((s) => s.lookupDefinedVariable(name)) ?? (await this.computedGlobal(name))

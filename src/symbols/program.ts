@@ -268,6 +268,21 @@ export class Program extends ProgramModel {
     return out;
   }
 
+  /** scopeAt(pc, inlineDepth)'s variable called `name` (the first one), without listing every global. */
+  variableInScope(pc: bigint, inlineDepth: number, name: string): Variable | undefined {
+    const local = this.frameVariables(pc, inlineDepth).find((v) => v.name === name);
+    if (local) return local;
+    const u = this.dwarf.unitForPc(pc);
+    const unitStatic = u ? this.unitStatics(u).find((v) => v.name === name) : undefined;
+    if (unitStatic) return unitStatic;
+    for (const e of this.dwarf.index.variables.get(name) ?? []) {
+      if (!e.external || !e.defined) continue;
+      const v = globalOf(this.dwarf.dieAt(e.offset));
+      if (v && v.kind === 'global') return v;
+    }
+    return undefined;
+  }
+
   /** Every variable of a frame's blocks, innermost block first, shadowed ones too (gdb's info locals / info args). */
   frameVariables(pc: bigint, inlineDepth = 0): Variable[] {
     const f = this.functionAt(pc);

@@ -210,7 +210,25 @@ export class TuiScreen {
     if (this.setup.note) this.warnings.push(this.setup.note);
     const tput = (blessed as unknown as { Tput: TputStatic }).Tput;
     if (this.setup.dir && !tput.ipaths.includes(this.setup.dir)) tput.ipaths.unshift(this.setup.dir);
-    this.screen = blessed.screen({
+    // Inside tmux, blessed runs `tmux -V` synchronously while it starts (~25 ms of every launch) for a version it
+    // uses only with all-motion mouse tracking, which we never turn on: TMUX is hidden while the screen is made,
+    // and blessed is told afterwards (it wraps some sequences for tmux), with its own fallback version.
+    const tmux = process.env.TMUX;
+    delete process.env.TMUX;
+    try {
+      this.screen = this.makeScreen(opts);
+    } finally {
+      if (tmux !== undefined) process.env.TMUX = tmux;
+    }
+    const program = this.screen.program as unknown as { tmux: boolean; tmuxVersion: number };
+    program.tmux = tmux !== undefined;
+    program.tmuxVersion = 2;
+    this.screen.on('warning', (text: string) => this.warnings.push(text));
+    this.screen.program.hideCursor();
+  }
+
+  private makeScreen(opts: ScreenOptions): Widgets.Screen {
+    return blessed.screen({
       input: opts.input as Widgets.IScreenOptions['input'],
       output: opts.output as Widgets.IScreenOptions['output'],
       terminal: this.setup.terminal,
@@ -222,8 +240,6 @@ export class TuiScreen {
       resizeTimeout: 50,
       title: 'duster-tui',
     } as Widgets.IScreenOptions);
-    this.screen.on('warning', (text: string) => this.warnings.push(text));
-    this.screen.program.hideCursor();
   }
 
   get cols(): number {

@@ -10,7 +10,9 @@ export function evalValues(session: Session): ValueSource {
   return {
     async variables(): Promise<VariableNode[]> {
       const scope = await frameScope(session, session.selectedFrame);
-      const all = scope.visible();
+      // The frame's own blocks only: statics and globals are not shown here, and listing every global of a big
+      // program (or of libc, after stepping out of main) cost a whole name index at a step.
+      const all = scope.frameVariables();
       const ordered = [...all.filter((v) => v.kind === 'local' || v.kind === 'static-local'), ...all.filter((v) => v.kind === 'param')];
       const seen = new Set<string>();
       const out: VariableNode[] = [];
