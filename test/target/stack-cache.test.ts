@@ -17,17 +17,19 @@ function memory(base: bigint, size: number) {
 
 const expected = (a: bigint, n: number) => Uint8Array.from({ length: n }, (_, i) => Number((a + BigInt(i)) & 0xffn));
 
-test('reads near a stack pointer come from one aligned line; the same bytes as uncached', async () => {
+test('reads near a stack pointer come from one aligned read of their line and the one above; the same bytes as uncached', async () => {
   const m = memory(0x7fff0000n, 0x10000);
   const c = new StackCache();
   c.noteStackPointer(0x7fff8560n);
   for (const [a, n] of [[0x7fff8588n, 8], [0x7fff8580n, 8], [0x7fff85c8n, 8], [0x7fff85b8n, 8], [0x7fff8574n, 4], [0x7fff8573n, 1]] as const) {
     assert.deepEqual(await c.read(a, n, m.fetch), expected(a, n));
   }
-  assert.deepEqual(m.fetches, [[0x7fff8500n, 256]], 'one line');
-  // A read across two lines takes the second line too, and nothing more.
+  assert.deepEqual(m.fetches, [[0x7fff8500n, 512]], 'one read: the line and the one above');
+  // A read across the two lines needs nothing more; one past them takes its line and the next.
   assert.deepEqual(await c.read(0x7fff85f8n, 16, m.fetch), expected(0x7fff85f8n, 16));
-  assert.deepEqual(m.fetches.slice(1), [[0x7fff8600n, 256]]);
+  assert.deepEqual(m.fetches.length, 1);
+  assert.deepEqual(await c.read(0x7fff86f8n, 16, m.fetch), expected(0x7fff86f8n, 16));
+  assert.deepEqual(m.fetches.slice(1), [[0x7fff8700n, 512]]);
 });
 
 test('reads away from every stack pointer, and before any is known, go to the target as asked', async () => {
@@ -45,7 +47,7 @@ test('a line that runs off the readable stack falls back to the bytes asked for'
   const c = new StackCache();
   c.noteStackPointer(0x7fff8560n);
   assert.deepEqual(await c.read(0x7fff8580n, 8, m.fetch), expected(0x7fff8580n, 8));
-  assert.deepEqual(m.fetches, [[0x7fff8500n, 256], [0x7fff8580n, 8]]);
+  assert.deepEqual(m.fetches, [[0x7fff8500n, 512], [0x7fff8500n, 256], [0x7fff8580n, 8]], 'two lines, one, then the bytes asked for');
   await assert.rejects(c.read(0x7fff858cn, 8, m.fetch), MemoryError);
 });
 
@@ -58,5 +60,20 @@ test('clear() forgets the lines and the stack pointers', async () => {
   await c.read(0x7fff8588n, 8, m.fetch);
   c.noteStackPointer(0x7fff8560n);
   await c.read(0x7fff8588n, 8, m.fetch);
-  assert.deepEqual(m.fetches, [[0x7fff8500n, 256], [0x7fff8588n, 8], [0x7fff8500n, 256]]);
+  assert.deepEqual(m.fetches, [[0x7fff8500n, 512], [0x7fff8588n, 8], [0x7fff8500n, 512]]);
+});
+
+test('the line above is left out when it is cached already, and when it is past the stack', async () => {
+  const m = memory(0x7fff0000n, 0x10000);
+  const c = new StackCache();
+  c.noteStackPointer(0x7fff8560n);
+  await c.read(0x7fff8600n, 8, m.fetch); // 0x8600 and 0x8700
+  await c.read(0x7fff8500n, 8, m.fetch); // 0x8500 only: 0x8600 is cached
+  assert.deepEqual(m.fetches, [[0x7fff8600n, 512], [0x7fff8500n, 256]]);
+  const big = memory(0x7fff0000n, 0x200000);
+  const far = new StackCache();
+  far.noteStackPointer(0x7fff8560n);
+  const last = 0x800f8400n; // the last whole line within 1 MiB above the stack pointer: the one above it is not stack
+  assert.deepEqual(await far.read(last + 8n, 8, big.fetch), expected(last + 8n, 8));
+  assert.deepEqual(big.fetches, [[last, 256]]);
 });

@@ -35,14 +35,24 @@ export class StackCache {
     for (let line = addr - (addr % LINE); line < end; line += LINE) {
       let bytes = this.lines.get(line);
       if (!bytes) {
-        try {
-          bytes = await fetch(line, Number(LINE));
-        } catch (e) {
-          // Part of the line is unreadable (the top of the stack mapping): read just what was asked.
-          if (e instanceof MemoryError) return fetch(addr, len);
-          throw e;
+        // The line above comes in the same packet when it is stack and not cached yet: a frame's locals and its
+        // caller's saved registers usually straddle two lines, and a stop read them in two round trips.
+        const next = line + LINE;
+        const wanted = !this.lines.has(next) && this.isStack(next, next + LINE) ? [2n, 1n] : [1n];
+        let cached = false;
+        for (const count of wanted) {
+          const got = await fetch(line, Number(LINE * count)).catch((e: unknown) => {
+            if (e instanceof MemoryError) return undefined; // past the top of the stack mapping, say
+            throw e;
+          });
+          if (!got || got.length < Number(LINE * count)) continue;
+          for (let k = 0n; k < count; k++) this.lines.set(line + k * LINE, got.subarray(Number(k * LINE), Number((k + 1n) * LINE)));
+          cached = true;
+          break;
         }
-        this.lines.set(line, bytes);
+        // The line itself is partly unreadable: read just what was asked.
+        if (!cached) return fetch(addr, len);
+        bytes = this.lines.get(line)!;
       }
       const from = addr > line ? addr - line : 0n;
       const to = end < line + LINE ? end - line : LINE;
