@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { statSync } from 'node:fs';
 import { SHF_ALLOC, SHF_EXECINSTR, SHT_SYMTAB, type ElfFile } from '../elf/elf.js';
 import { DwarfFile } from '../dwarf/dwarf.js';
-import { DW_TAG } from '../dwarf/constants.js';
+import { DW_AT, DW_TAG } from '../dwarf/constants.js';
 import type { Unit, UnitFile } from '../dwarf/unit.js';
 import type { Die } from '../dwarf/die.js';
 import type { AddrRange } from '../dwarf/ranges.js';
@@ -28,7 +28,7 @@ interface UnitModel {
   files: SubFile[];
   functions?: FunctionInfo[];
   /** Top-level subprograms with code, by lowest address (no blocks built). */
-  tops?: { readonly die: Die; ranges: AddrRange[]; low: bigint }[];
+  tops?: { readonly die: Die; offset: number; ranges: AddrRange[]; low: bigint }[];
   locationsValid?: boolean;
   statics?: Variable[];
 }
@@ -151,7 +151,7 @@ export class ProgramModel {
   }
 
   /** A unit's top-level subprograms with code, sorted by lowest address; their blocks are built only when asked. */
-  private topFunctions(u: Unit): { readonly die: Die; ranges: AddrRange[]; low: bigint }[] {
+  private topFunctions(u: Unit): { readonly die: Die; offset: number; ranges: AddrRange[]; low: bigint }[] {
     const m = this.model(u);
     if (!m.tops) {
       // From a shallow scan: the DIE tree is read (up to a function) only when a function's DIE is asked for.
@@ -159,7 +159,7 @@ export class ProgramModel {
         let low = ranges[0]!.start;
         for (const r of ranges) if (r.start < low) low = r.start;
         let die: Die | undefined;
-        return { ranges, low, get die(): Die { return (die ??= u.dwarf.dieAt(offset)); } };
+        return { offset, ranges, low, get die(): Die { return (die ??= u.dwarf.dieAt(offset)); } };
       });
       m.tops.sort((a, b) => (a.low < b.low ? -1 : a.low > b.low ? 1 : 0));
     }
@@ -251,6 +251,46 @@ export class ProgramModel {
     });
   }
   private readonly fnByPc = new PcMemo<FunctionInfo | undefined>();
+
+  /**
+   * The name and entry pc functionAt(pc) would give, without building the function's blocks or reading the DIEs
+   * before it (a `<name+off>` label in a huge function cost both: SQLite's sqlite3VdbeExec, ~40 ms).
+   */
+  functionLabelAt(pc: bigint): { name: string; entryPc: bigint } | undefined {
+    const u = this.dwarf.unitForPc(pc);
+    if (!u) return undefined;
+    const t = this.topFunctions(u).find((x) => x.ranges.some((r) => pc >= r.start && pc < r.end));
+    if (!t) return undefined;
+    const built = this.fnByDie.get(t.offset);
+    if (built) return { name: built.name, entryPc: built.entryPc };
+    // As functionInfo names it: the linkage name, else the name, each through abstract_origin / specification.
+    const name = this.inheritedString(t.offset, DW_AT.linkage_name) ?? this.inheritedString(t.offset, DW_AT.name) ?? '??';
+    return { name, entryPc: t.ranges[0]!.start };
+  }
+
+  /** Die.inherited(at) as a string, read from raw attributes (no DIE tree). */
+  private inheritedString(offset: number, at: number): string | undefined {
+    let at0: number | undefined = offset;
+    for (let hops = 0; at0 !== undefined && hops < 8; hops++) {
+      const u = this.dwarf.unitAt(at0);
+      const raw = u?.readRaw(at0);
+      if (!u || !raw) return undefined;
+      let next: number | undefined;
+      let nextSpec: number | undefined;
+      for (let i = 0; i < raw.abbrev.specs.length; i++) {
+        const a = raw.abbrev.specs[i]!.at;
+        if (a !== at && a !== DW_AT.abstract_origin && a !== DW_AT.specification) continue;
+        const v = u.resolve(raw.values[i]!);
+        if (a === at) return v.kind === 'string' ? v.value : undefined;
+        if (v.kind === 'ref') {
+          if (a === DW_AT.abstract_origin) next = v.value;
+          else nextSpec = v.value;
+        }
+      }
+      at0 = next ?? nextSpec;
+    }
+    return undefined;
+  }
 
   /**
    * Where an inlined block was called from (DW_AT_call_file / call_line), named as the line table names the

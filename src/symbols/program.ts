@@ -333,7 +333,7 @@ export class Program extends ProgramModel {
     let sym = this.elf.loadedSectionAt(addr) ? this.symbols.describe(addr) : '';
     // gdb's build_address_symbolic: the debug-info function names the address unless an ELF symbol starts after
     // its entry ("__GI_exit", glibc's linkage name, where the ELF table also has "exit" there).
-    const fn = sym ? this.functionAt(addr) : undefined;
+    const fn = sym ? this.functionLabelAt(addr) : undefined;
     const near = fn ? this.symbols.lookup(addr) : undefined;
     if (fn && near && near.symbol.value <= fn.entryPc && addr >= fn.entryPc && !this.symbols.plt().some((p) => p.value === near.symbol.value)) {
       const off = addr - fn.entryPc;
