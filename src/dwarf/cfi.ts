@@ -5,15 +5,15 @@ import { evaluateWith, type Piece } from './expr.js';
 import { CALLEE_SAVED, DW_REG_RIP, DW_REG_RSP } from '../arch/x86-64/dwarf-regs.js';
 import type { ElfFile } from '../elf/elf.js';
 import { FormatError } from '../util/errors.js';
-import { PcMemo } from '../util/pc-memo.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 
 export { CfiTable, DW_EH_PE, type Cie, type CfiKind, type CfiOptions, type EncodedPointer, type Fde, type InstructionRange } from './cfi-parse.js';
 export { DW_CFA, initialState, unwindRowAt, unwindRows, type CfaRule, type RegisterRule, type UnwindRow } from './cfi-exec.js';
 
 /** All CFI of a program: .debug_frame is consulted before .eh_frame. */
 export class Cfi {
-  private readonly found = new PcMemo<{ table: CfiTable; fde: Fde } | undefined>();
-  private readonly rows = new PcMemo<{ table: CfiTable; fde: Fde; row: UnwindRow } | undefined>();
+  private readonly found = new BoundedMemo<bigint, { table: CfiTable; fde: Fde } | undefined>();
+  private readonly rows = new BoundedMemo<bigint, { table: CfiTable; fde: Fde; row: UnwindRow } | undefined>();
 
   constructor(readonly tables: CfiTable[]) {}
 

@@ -2,8 +2,9 @@
 import type { ElfFile } from '../elf/elf.js';
 import { ByteReader, stringAt } from '../util/byte-reader.js';
 import { FormatError } from '../util/errors.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 import { AbbrevTable, parseAbbrevTable } from './abbrev.js';
-import { DW_UT, DW_TAG } from './constants.js';
+import { DW_AT, DW_UT, DW_TAG } from './constants.js';
 import { Unit, type UnitFile } from './unit.js';
 import type { Die } from './die.js';
 import type { DwarfSectionName, UnitSection } from './sections.js';
@@ -29,8 +30,8 @@ export class DwarfFile implements UnitFile {
   private indexCache?: NameIndex;
   private arangeCache?: Arange[];
   private readonly typeScans = new Map<string, IndexEntry[]>();
-  /** mayHoldName's answers (bounded: cleared when full). */
-  private readonly nameChecks = new Map<string, boolean>();
+  /** mayHoldName's answers. */
+  private readonly nameChecks = new BoundedMemo<string, boolean>(256);
 
   /** Units found corrupt (by offset): skipped by the whole-file walks, reported once. */
   /** Parts of units found corrupt: `dies:OFFSET` (the unit's DIEs) or `lines:OFFSET` (its line table only). */
@@ -158,6 +159,32 @@ export class DwarfFile implements UnitFile {
     return d;
   }
 
+  /**
+   * Die.inherited(at) as a string, read from the raw attributes of the DIEs at `offset` and along its
+   * abstract_origin / specification chain: no DIE tree is read (the tree up to a DIE is every DIE before it).
+   */
+  inheritedString(offset: number, at: number): string | undefined {
+    let here: number | undefined = offset;
+    for (let hops = 0; here !== undefined && hops < 8; hops++) {
+      const u = this.unitAt(here);
+      const raw = u?.readRaw(here);
+      if (!u || !raw) return undefined;
+      let origin: number | undefined;
+      let specification: number | undefined;
+      for (let i = 0; i < raw.abbrev.specs.length; i++) {
+        const a = raw.abbrev.specs[i]!.at;
+        if (a !== at && a !== DW_AT.abstract_origin && a !== DW_AT.specification) continue;
+        const v = u.resolve(raw.values[i]!);
+        if (a === at) return v.kind === 'string' ? v.value : undefined;
+        if (v.kind !== 'ref') continue;
+        if (a === DW_AT.abstract_origin) origin = v.value;
+        else specification = v.value;
+      }
+      here = origin ?? specification;
+    }
+    return undefined;
+  }
+
   /** The type unit with signature `sig` (DWARF 4 .debug_types or DWARF 5 DW_UT_type). */
   typeUnit(sig: bigint): Unit | undefined {
     if (!this.sigs) {
@@ -183,13 +210,7 @@ export class DwarfFile implements UnitFile {
    */
   mayHoldName(name: string): boolean {
     if (this.indexCache || this.elf.section('.gnu_debugaltlink') || this.elf.sectionView('.debug_info')) return true;
-    let known = this.nameChecks.get(name);
-    if (known === undefined) {
-      known = this.stringsMayName(name);
-      if (this.nameChecks.size >= 256) this.nameChecks.clear();
-      this.nameChecks.set(name, known);
-    }
-    return known;
+    return this.nameChecks.get(name, (n) => this.stringsMayName(n));
   }
 
   private stringsMayName(name: string): boolean {

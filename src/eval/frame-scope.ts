@@ -75,11 +75,6 @@ export class FrameScope implements EvalScope {
     return this.frame.inlineDepth ?? 0;
   }
 
-  /** The variables this frame sees by name (innermost first, shadowed ones left out), then statics and globals. */
-  visible(): Variable[] {
-    return this.program.scopeAt(this.frame.pc, this.inlineDepth);
-  }
-
   get types(): DwarfTypes {
     return this.statics.types;
   }
@@ -164,7 +159,7 @@ export class FrameScope implements EvalScope {
 
   /** gdb's `NAME@entry`: the value parameter NAME of this frame's function had when it was called. */
   async entryValue(name: string): Promise<Value> {
-    const v = this.program.scopeAt(this.frame.pc).find((x) => x.name === name);
+    const v = this.program.variableInScope(this.frame.pc, 0, name);
     if (!v || v.kind !== 'param' || v.location.kind === 'const' || v.location.kind === 'optimizedOut' || !this.frame.entryValue) {
       throw new UserError(`@entry can be used only for function parameters, not for "${name}"`);
     }

@@ -1,5 +1,6 @@
 // ELF symbol table lookups: address -> symbol+offset (gdb's <demo+185>), and the "Non-debugging symbols" list.
 import { decodeUtf8 } from '../util/byte-reader.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 import { SHF_ALLOC, SHF_EXECINSTR, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB, type ElfFile, type ElfSection, type ElfSymbol } from '../elf/elf.js';
 import { pltSymbols } from './plt.js';
 
@@ -185,16 +186,10 @@ export class ElfSymbols {
 
   /** Symbols called exactly `name` (compared as bytes: no name is decoded but the matches'). */
   named(name: string): ElfSymbol[] {
-    let found = this.byName.get(name);
-    if (!found) {
-      found = this.scanNamed(name);
-      if (this.byName.size >= 256) this.byName.clear();
-      this.byName.set(name, found);
-    }
-    return [...found];
+    return [...this.byName.get(name, (n) => this.scanNamed(n))];
   }
-  /** named()'s answers (bounded): `break NAME` asks every image, and again at each library change. */
-  private readonly byName = new Map<string, ElfSymbol[]>();
+  /** named()'s answers: `break NAME` asks every image, and again at each library change. */
+  private readonly byName = new BoundedMemo<string, ElfSymbol[]>(256);
 
   private scanNamed(name: string): ElfSymbol[] {
     const t = this.table;

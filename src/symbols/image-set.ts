@@ -2,7 +2,7 @@
 import type { ElfFile } from '../elf/elf.js';
 import { Cfi } from '../dwarf/cfi.js';
 import { Program } from './program.js';
-import { PcMemo } from '../util/pc-memo.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 
 /** One shared library as the dynamic linker lists it, with what could be read of it here. */
 export interface LibraryImage {
@@ -77,7 +77,7 @@ export class ImageSet {
   programAt(address: bigint): Program {
     return this.byAddress.get(address, () => (this.main.elf.loadedSectionAt(address) ? this.main : this.libraryAt(address)?.program ?? this.main));
   }
-  private readonly byAddress = new PcMemo<Program>();
+  private readonly byAddress = new BoundedMemo<bigint, Program>();
 
   /** The call-frame information of every image (addresses are run-time ones, so one table list serves all). */
   get cfi(): Cfi {

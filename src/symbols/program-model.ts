@@ -9,7 +9,7 @@ import type { Die } from '../dwarf/die.js';
 import type { AddrRange } from '../dwarf/ranges.js';
 import { topLevelCode } from '../dwarf/top-level.js';
 import { UserError } from '../util/errors.js';
-import { PcMemo } from '../util/pc-memo.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 import { ElfSymbols } from './elfsyms.js';
 import { buildSubFiles, findPcLine, type PcLine, type SubFile } from './lines.js';
 import { blockByDie, blocksAt, functionInfo, unitHasLocLists, type Block, type FunctionInfo, type Variable } from './functions.js';
@@ -239,57 +239,35 @@ export class ProgramModel {
     });
     return found && { ...found };
   }
-  private readonly lineByPc = new PcMemo<(PcLine & { unit: Unit }) | undefined>();
+  private readonly lineByPc = new BoundedMemo<bigint, (PcLine & { unit: Unit }) | undefined>();
 
   /** The (outermost) function whose ranges contain pc. */
   functionAt(pc: bigint): FunctionInfo | undefined {
     return this.fnByPc.get(pc, () => {
-      const u = this.dwarf.unitForPc(pc);
-      if (!u) return undefined;
-      const t = this.topFunctions(u).find((x) => x.ranges.some((r) => pc >= r.start && pc < r.end));
+      const t = this.topFunctionAt(pc);
       return t ? this.functionOfDie(t.die) : undefined;
     });
   }
-  private readonly fnByPc = new PcMemo<FunctionInfo | undefined>();
+  private readonly fnByPc = new BoundedMemo<bigint, FunctionInfo | undefined>();
 
   /**
    * The name and entry pc functionAt(pc) would give, without building the function's blocks or reading the DIEs
    * before it (a `<name+off>` label in a huge function cost both: SQLite's sqlite3VdbeExec, ~40 ms).
    */
   functionLabelAt(pc: bigint): { name: string; entryPc: bigint } | undefined {
-    const u = this.dwarf.unitForPc(pc);
-    if (!u) return undefined;
-    const t = this.topFunctions(u).find((x) => x.ranges.some((r) => pc >= r.start && pc < r.end));
+    const t = this.topFunctionAt(pc);
     if (!t) return undefined;
     const built = this.fnByDie.get(t.offset);
     if (built) return { name: built.name, entryPc: built.entryPc };
     // As functionInfo names it: the linkage name, else the name, each through abstract_origin / specification.
-    const name = this.inheritedString(t.offset, DW_AT.linkage_name) ?? this.inheritedString(t.offset, DW_AT.name) ?? '??';
+    const name = this.dwarf.inheritedString(t.offset, DW_AT.linkage_name) ?? this.dwarf.inheritedString(t.offset, DW_AT.name) ?? '??';
     return { name, entryPc: t.ranges[0]!.start };
   }
 
-  /** Die.inherited(at) as a string, read from raw attributes (no DIE tree). */
-  private inheritedString(offset: number, at: number): string | undefined {
-    let at0: number | undefined = offset;
-    for (let hops = 0; at0 !== undefined && hops < 8; hops++) {
-      const u = this.dwarf.unitAt(at0);
-      const raw = u?.readRaw(at0);
-      if (!u || !raw) return undefined;
-      let next: number | undefined;
-      let nextSpec: number | undefined;
-      for (let i = 0; i < raw.abbrev.specs.length; i++) {
-        const a = raw.abbrev.specs[i]!.at;
-        if (a !== at && a !== DW_AT.abstract_origin && a !== DW_AT.specification) continue;
-        const v = u.resolve(raw.values[i]!);
-        if (a === at) return v.kind === 'string' ? v.value : undefined;
-        if (v.kind === 'ref') {
-          if (a === DW_AT.abstract_origin) next = v.value;
-          else nextSpec = v.value;
-        }
-      }
-      at0 = next ?? nextSpec;
-    }
-    return undefined;
+  /** The top-level subprogram whose ranges hold pc (its blocks not built). */
+  private topFunctionAt(pc: bigint): { readonly die: Die; offset: number; ranges: AddrRange[] } | undefined {
+    const u = this.dwarf.unitForPc(pc);
+    return u ? this.topFunctions(u).find((x) => x.ranges.some((r) => pc >= r.start && pc < r.end)) : undefined;
   }
 
   /**
@@ -330,21 +308,17 @@ export class ProgramModel {
 
   /** Out-of-line functions named `name`, then its inlined instances, each sorted by entry pc (gdb's order). */
   functionInstances(name: string): FunctionInstance[] {
-    let found = this.instancesByName.get(name);
-    if (!found) {
+    const found = this.instancesByName.get(name, () => {
       const ool: FunctionInstance[] = [];
       const inl: FunctionInstance[] = [];
       for (const u of this.unitsWithFunction(name)) this.dwarf.soundly(u, () => this.instancesIn(u, name, ool, inl));
       const byPc = (a: { entryPc: bigint }, b: { entryPc: bigint }): number => (a.entryPc < b.entryPc ? -1 : a.entryPc > b.entryPc ? 1 : 0);
-      found = [...ool.sort(byPc), ...inl.sort(byPc)];
-      // Remembered (bounded): finding inlined instances walks every DIE of the units concerned, and
-      // breakpoints are re-resolved by name at every library change.
-      if (this.instancesByName.size >= 256) this.instancesByName.clear();
-      this.instancesByName.set(name, found);
-    }
+      return [...ool.sort(byPc), ...inl.sort(byPc)];
+    });
     return [...found];
   }
-  private readonly instancesByName = new Map<string, FunctionInstance[]>();
+  /** Remembered: finding inlined instances walks every DIE of the units concerned, and breakpoints are re-resolved by name at every library change. */
+  private readonly instancesByName = new BoundedMemo<string, FunctionInstance[]>(256);
 
   /** One unit's out-of-line functions named `name` (into `ool`) and inlined instances of it (into `inl`). */
   private instancesIn(u: Unit, name: string, ool: FunctionInstance[], inl: FunctionInstance[]): void {

@@ -100,7 +100,8 @@ type ScreenLines = ([number, string][] & { dirty?: boolean })[];
  * re-parsed every escape sequence of every pane at each paint, most of a step's paint time.
  */
 export class Surface {
-  private last = '';
+  /** The lines shown, and each one's cells (parsed again only when a line changes). */
+  private lines: readonly string[] = [];
   private rows: CellRow[] = [];
   private rect: Rect | undefined;
 
@@ -124,7 +125,7 @@ export class Surface {
     this.box.width = rect.width;
     this.box.height = rect.height;
     this.box.show();
-    this.last = '';
+    this.lines = [];
   }
 
   get visible(): boolean {
@@ -137,11 +138,11 @@ export class Surface {
 
   /** Sets the content (exactly the rect's size; lines already padded). Skips unchanged content. */
   set(lines: readonly string[]): void {
-    const text = lines.join('\n');
-    if (text === this.last) return;
+    const old = this.lines;
+    if (lines.length === old.length && lines.every((l, i) => l === old[i])) return;
     this.touched();
-    this.last = text;
-    this.rows = lines.map(cellsOf);
+    this.rows = lines.map((l, i) => (l === old[i] ? this.rows[i]! : cellsOf(l)));
+    this.lines = [...lines];
   }
 
   front(): void {
@@ -167,8 +168,9 @@ export class Surface {
       for (let x = 0; x < r.width; x++) {
         const cell = line[r.left + x];
         if (!cell) break;
-        const attr = row && x < row.chars.length ? row.attrs[x]! : DEFAULT_ATTR;
-        const ch = row && x < row.chars.length ? row.chars[x]! : ' ';
+        const inRow = row !== undefined && x < row.chars.length;
+        const attr = inRow ? row.attrs[x]! : DEFAULT_ATTR;
+        const ch = inRow ? row.chars[x]! : ' ';
         if (cell[0] !== attr || cell[1] !== ch) {
           cell[0] = attr;
           cell[1] = ch;
