@@ -9,7 +9,7 @@ import type { BreakpointStrategy } from './strategy.js';
 /** What happened, refined from the backend's report. */
 export type RawStop =
   | { kind: 'site'; vcpu: number; address: bigint } // a breakpoint site was reached (pc already at the site)
-  | { kind: 'stepped'; vcpu: number }
+  | { kind: 'stepped'; vcpu: number; unmoved?: boolean } // unmoved: the target reported a queued int3 hit instead of stepping
   | { kind: 'signal'; vcpu: number; signal: number; name: string }
   | { kind: 'interrupted'; vcpu: number }
   // Forks are handled inside run control (followFork), never returned from it.
@@ -208,12 +208,13 @@ export class RunControl {
   /**
    * One hardware step of `vcpu` from `pc`, the site there lifted. gdbserver may answer it with a
    * breakpoint hit of this thread that it queued earlier (all-stop mode) instead of stepping: the
-   * thread has not moved and rip says pc + 1. That report is rewound and the step made again. (After
-   * a one-byte instruction a real step looks the same: left as it is.)
+   * thread has not moved. With swbreak the report says so; without, rip says pc + 1 and is rewound
+   * (after a one-byte instruction a real step looks the same: left as it is). The step is made again.
    */
   private async hardwareStepFrom(vcpu: number, pc: bigint): Promise<RawStop> {
     await this.sync(pc);
     const first = await this.resumeAndWait({ step: vcpu, only: vcpu });
+    if (first.kind === 'stepped' && first.unmoved) return this.resumeAndWait({ step: vcpu, only: vcpu });
     if (first.kind !== 'stepped' || this.target.capabilities.trapPc !== 'after-int3') return first;
     if ((await this.pcOf(vcpu)) !== pc + 1n || (await this.stepper.lengthAt(pc, (a, n) => this.patches.read(a, n))) <= 1) return first;
     await this.target.writeRegisters(vcpu, new Map([[x86_64.pcRegister, pc]]));
@@ -447,9 +448,10 @@ export class RunControl {
         if (this.userInterrupt && (r.signal === 2 || r.signal === 0)) return { kind: 'interrupted', vcpu };
         return { kind: 'signal', vcpu, signal: r.signal, name: r.name };
       case 'trap': {
+        if (r.swbreak) return this.refineSwbreak(vcpu, stepping);
         if (stepping === 'single') return { kind: 'stepped', vcpu };
         const pc = await this.pcOf(vcpu);
-        const hit = this.strategy.hitAddress(pc, (a) => this.strategy.name === 'trap' && (this.patches.has(a) || this.removedLately(a)), this.target.capabilities.trapPc);
+        const hit = this.strategy.hitAddress(pc, (a) => this.isTrapSite(a), this.target.capabilities.trapPc);
         if (hit !== undefined) {
           if (hit !== pc) await this.target.writeRegisters(vcpu, new Map([[x86_64.pcRegister, hit]]));
           return this.park({ kind: 'site', vcpu, address: hit });
@@ -458,6 +460,29 @@ export class RunControl {
         return { kind: 'signal', vcpu, signal: 5, name: 'SIGTRAP' };
       }
     }
+  }
+
+  private isTrapSite(a: bigint): boolean {
+    return this.strategy.name === 'trap' && (this.patches.has(a) || this.removedLately(a));
+  }
+
+  /**
+   * An int3 trap the target reports with pc already back on it (gdb-remote swbreak), taken as gdb's
+   * handle_signal_stop takes it: the program's own int3 gets pc after it, where the program would see it
+   * without a debugger, and is a SIGTRAP; anything else is our site, or one taken out since (a hit reported
+   * late: the thread runs the original instruction when resumed). Under a single-step the thread has not
+   * moved (a hit gdbserver had queued): `unmoved` makes hardwareStepFrom step again.
+   */
+  private async refineSwbreak(vcpu: number, stepping: false | 'single' | 'range'): Promise<RawStop> {
+    const pc = await this.pcOf(vcpu);
+    const programInt3 = !this.patches.has(pc) && (await this.patches.read(pc, 1).catch(() => undefined))?.[0] === x86_64.breakpointInstruction[0];
+    if (programInt3) {
+      await this.target.writeRegisters(vcpu, new Map([[x86_64.pcRegister, pc + 1n]]));
+      if (stepping) return { kind: 'stepped', vcpu };
+      return { kind: 'signal', vcpu, signal: 5, name: 'SIGTRAP' };
+    }
+    if (stepping === 'single') return { kind: 'stepped', vcpu, unmoved: true };
+    return this.park({ kind: 'site', vcpu, address: pc });
   }
 
   /**

@@ -9,7 +9,7 @@ import { Unit, type UnitFile } from './unit.js';
 import type { Die } from './die.js';
 import type { DwarfSectionName, UnitSection } from './sections.js';
 import { NameIndex, type IndexEntry } from './index.js';
-import { scanNamed, scanTypesNamed } from './name-scan.js';
+import { scanNamed, scanTypesNamed, unitHasName } from './name-scan.js';
 import { LineTable, parseLineTable } from './line.js';
 import { parseAranges, type Arange } from './aranges.js';
 
@@ -218,17 +218,27 @@ export class DwarfFile implements UnitFile {
       const b = this.sectionBytes(section);
       return Buffer.from(b.buffer, b.byteOffset, b.length);
     };
+    if (this.units.some((u) => u.offsetSize !== 4)) return true;
     const needle = Buffer.from(`${name}\0`, 'utf8');
     const info = bytes('.debug_info');
-    if (info.indexOf(needle) >= 0) return true;
-    if (this.units.some((u) => u.offsetSize !== 4)) return true;
     const str = bytes('.debug_str');
-    const holders = [info, bytes('.debug_str_offsets'), bytes('.debug_types')].filter((b) => b.length);
+    const elsewhere = [bytes('.debug_str_offsets'), bytes('.debug_types')].filter((b) => b.length);
+    // Where the bytes that could name it sit in .debug_info: the string inline, or a 4-byte .debug_str offset.
+    const positions: number[] = [];
+    for (let p = info.indexOf(needle); p >= 0; p = info.indexOf(needle, p + 1)) positions.push(p);
+    const offsets = new Set<number>();
     const offset = Buffer.alloc(4);
     for (let at = str.indexOf(needle); at >= 0; at = str.indexOf(needle, at + 1)) {
+      offsets.add(at);
       offset.writeUInt32LE(at);
-      if (holders.some((h) => h.indexOf(offset) >= 0)) return true;
+      if (elsewhere.some((h) => h.indexOf(offset) >= 0)) return true;
+      for (let p = info.indexOf(offset); p >= 0; p = info.indexOf(offset, p + 1)) positions.push(p);
     }
+    if (!positions.length) return false;
+    // Short offsets often occur by chance (ld.so's "main", a tail of "remain"): only the units holding such
+    // bytes are read, for a DIE really named so. A unit found corrupt may hold it.
+    const units = new Set(positions.map((p) => this.units.find((u) => !u.isTypeUnit && p >= u.offset && p < u.end)));
+    for (const u of units) if (!u || (this.soundly(u, () => unitHasName(u, needle.subarray(0, -1), offsets)) ?? true)) return true;
     return false;
   }
 

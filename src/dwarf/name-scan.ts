@@ -111,3 +111,39 @@ function scanUnit(u: Unit, name: Buffer, offsets: Set<number>, found: IndexEntry
     }
   }
 }
+
+/**
+ * Whether any DIE of `u`, at any depth, has DW_AT_name `name`: strp values are compared as offsets (`offsets`:
+ * where "name\0" starts in .debug_str), inline strings byte by byte, other forms resolved. No string is decoded
+ * for the common forms: this answers "is that offset found in .debug_info a name, or chance bytes?".
+ */
+export function unitHasName(u: Unit, name: Buffer, offsets: ReadonlySet<number>): boolean {
+  const r = u.reader(u.firstDieOffset);
+  const text = name.toString('utf8');
+  while (r.pos < r.end) {
+    const at = r.pos;
+    const code = r.uleb();
+    if (code === 0) continue; // the end of some DIE's children
+    const a = u.abbrev(code, r, at);
+    for (const s of a.specs) {
+      if (s.at !== DW_AT.name) {
+        skipForm(r, s.form, u);
+        continue;
+      }
+      let match: boolean;
+      if (s.form === DW_FORM.strp && u.offsetSize === 4) match = offsets.has(r.u32());
+      else if (s.form === DW_FORM.string) {
+        const end = r.bytes.indexOf(0, r.pos);
+        if (end < 0 || end >= r.end) r.fail('unterminated string');
+        match = end - r.pos === name.length && Buffer.from(r.bytes.buffer, r.bytes.byteOffset + r.pos, name.length).equals(name);
+        r.pos = end + 1;
+      } else {
+        const v = u.resolve(readForm(r, s.form, u, s.implicitConst));
+        match = v.kind === 'string' && v.value === text;
+      }
+      if (match) return true;
+    }
+  }
+  return false;
+}
+

@@ -6,7 +6,9 @@ export type { AuxvEntry, LibraryEntry, LibraryList, ProcessImage } from './exten
 
 /** Why a vCPU/thread stopped, as the backend saw it. Core refines 'trap' into breakpoint or step. */
 export type StopReason =
-  | { kind: 'trap' } // SIGTRAP / #BP / #DB: a breakpoint or a completed single-step
+  // SIGTRAP / #BP / #DB: a breakpoint or a completed single-step. swbreak: the target says an int3
+  // trapped and has already moved pc back onto it (gdb-remote's swbreak stop reason), whatever trapPc says.
+  | { kind: 'trap'; swbreak?: boolean }
   | { kind: 'signal'; signal: number; name: string }
   | { kind: 'interrupted' } // stopped on our request (interrupt())
   | { kind: 'exited'; code: number }
@@ -54,7 +56,10 @@ export interface TargetCapabilities {
    * refuses every execution command with gdb's "The program is not being run.".
    */
   canExecute: boolean;
-  /** Where pc is after a breakpoint trap; core rewinds it to the breakpoint when 'after-int3'. */
+  /**
+   * Where pc is after a breakpoint trap; core rewinds it to the breakpoint when 'after-int3'. A trap
+   * reported with swbreak (StopReason) is already at the int3.
+   */
   trapPc: TrapPc;
   /**
    * Who plants trap breakpoints: 'memory' = core writes int3 bytes with writeMemory; 'target' = core

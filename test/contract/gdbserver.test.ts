@@ -62,7 +62,7 @@ test('core plants its breakpoints with Z0 when gdbserver is connected with break
     // The user's continue: a stop at the dynamic linker's event breakpoint (also a Z0) is a library event, not the user's.
     const stop = await session.stepping.continue();
     assert.equal(stop?.cause.kind, 'breakpoint');
-    assert.equal(stop?.location.address, bp, 'pc rewound to the breakpoint (gdbserver reports Z0 traps after the int3)');
+    assert.equal(stop?.location.address, bp, 'pc at the breakpoint (gdbserver reports Z0 traps as swbreak, rewound)');
     assert.equal(session.patches.get(bp)?.byTarget, true, 'planted by the target');
     assert.deepEqual(await target.readMemory(bp, 1), original, 'no int3 of ours in memory');
     // Stepping off a Z0 breakpoint and running to the end.

@@ -41,7 +41,10 @@ test('the dynamic linker\'s debug file (libc6-dbg): every name its index holds p
   assert.ok(names.length > 500, `${names.length} names`);
   const d = DwarfFile.open(openElf(file));
   for (const n of names) assert.ok(d.mayHoldName(n), `"${n}" is in the debug info`);
-  const absent = ['hot', 'xyzzy', 'no_such_function'].filter((n) => !names.includes(n));
+  // "main" names no DIE here, yet the 4-byte .debug_str offsets of its tails ("remain", "dl_main") occur in
+  // .debug_info by chance: only the units holding those bytes are read, and they say no.
+  const absent = ['main', 'hot', 'xyzzy', 'no_such_function'].filter((n) => !names.includes(n));
+  assert.ok(absent.includes('main'), 'the dynamic linker has no function, variable or type called main');
   for (const n of absent) assert.equal(d.mayHoldName(n), false, `"${n}" is not`);
   assert.equal(d.indexed, false, 'the test itself built no index');
 });

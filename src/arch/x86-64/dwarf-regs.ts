@@ -47,6 +47,9 @@ export function dwarfRegNameOrUndefined(n: number): string | undefined {
 
 /** DWARF number of a register name (case-insensitive; accepts eflags, pc, sp, fp), or undefined. */
 export function dwarfRegNumber(name: string): number | undefined {
+  // Names from a register set are already canonical: answered without building a lower-case copy (every stop maps them all).
+  const exact = NUMBERS.get(name);
+  if (exact !== undefined) return exact;
   const lower = name.toLowerCase();
   return NUMBERS.get(ALIASES[lower] ?? lower);
 }

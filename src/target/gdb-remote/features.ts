@@ -39,15 +39,16 @@ export const MAX_PACKET_SIZE = 1 << 18;
 const MIN_PACKET_SIZE = 32;
 
 /**
- * The client's qSupported request: what we understand. swbreak is deliberately not offered: with it,
- * gdbserver rewinds rip for every int3 trap (even one core wrote itself), so the same int3 would leave
- * rip at bp on gdbserver and at bp+1 on Xen. Without it gdbserver reports every int3 trap (its own
- * Z0 ones included) with rip after the int3, exactly as Xen does. fork-events and vfork-events (which
+ * The client's qSupported request: what we understand. swbreak: gdbserver then reports an int3 trap as
+ * `swbreak` with rip already back on the int3 (for int3s core wrote itself too), which saves the
+ * register read and write of a rewind at every breakpoint hit; a trap reported without it (gdbsx, or a
+ * stub that does not know swbreak) keeps rip after the int3, as the CPU left it. Core handles both per
+ * stop (StopReason 'trap'.swbreak). fork-events and vfork-events (which
  * need multiprocess: the child is addressed as pPID.TID and detached with D;PID) let a child be freed of
  * our breakpoint bytes before it runs, as gdb does (a vfork child shares the parent's memory until
  * vforkdone: core takes its bytes out meanwhile).
  */
-export const QSUPPORTED_REQUEST = 'qSupported:multiprocess+;fork-events+;vfork-events+;hwbreak+;qRelocInsn-;xmlRegisters=i386;vContSupported+';
+export const QSUPPORTED_REQUEST = 'qSupported:multiprocess+;swbreak+;fork-events+;vfork-events+;hwbreak+;qRelocInsn-;xmlRegisters=i386;vContSupported+';
 
 export interface StubFeatures {
   packetSize?: number;

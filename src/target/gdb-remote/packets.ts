@@ -13,9 +13,10 @@ const MINUS = 0x2d; // '-'
 
 /** Modulo-256 sum of the bytes, as sent after '#'. */
 export function checksum(data: Uint8Array): number {
+  // Indexed, not for..of: a stop's g reply is kilobytes, summed while the code is still interpreted.
   let sum = 0;
-  for (const b of data) sum = (sum + b) & 0xff;
-  return sum;
+  for (let i = 0; i < data.length; i++) sum += data[i]!;
+  return sum & 0xff;
 }
 
 /** Frames an already-escaped payload as `$payload#cc`. */
@@ -56,34 +57,58 @@ export function escapeBinary(data: Uint8Array): Buffer {
 
 /**
  * Decodes a received payload: '}' escapes and '*' run-length encoding (the previous byte repeated
- * count-29 times), in one pass as gdb's read_frame does. `limit` bounds the decoded size.
+ * count-29 times), in one pass as gdb's read_frame does. `limit` bounds the decoded size. The plain
+ * stretches between two special bytes are copied whole: a stop's g reply is kilobytes of hex.
  */
 export function decodePayload(raw: Uint8Array, limit: number): Buffer {
-  let out = Buffer.allocUnsafe(Math.min(Math.max(raw.length * 2, 64), limit));
+  const src = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.length);
+  let special = nextSpecial(src, 0);
+  if (special < 0) {
+    if (src.length > limit) throw new PacketError(`Remote packet too long: its run-length encoding expands beyond ${limit} bytes`);
+    return src;
+  }
+  let out = Buffer.allocUnsafe(Math.min(Math.max(src.length * 2, 64), limit));
   let n = 0;
-  const put = (b: number): void => {
-    if (n >= out.length) {
-      if (n >= limit) throw new PacketError(`Remote packet too long: its run-length encoding expands beyond ${limit} bytes`);
-      const bigger = Buffer.allocUnsafe(Math.min(out.length * 2, limit));
-      out.copy(bigger, 0, 0, n);
-      out = bigger;
-    }
-    out[n++] = b;
+  const room = (more: number): void => {
+    if (n + more <= out.length) return;
+    if (n + more > limit) throw new PacketError(`Remote packet too long: its run-length encoding expands beyond ${limit} bytes`);
+    const bigger = Buffer.allocUnsafe(Math.min(Math.max(out.length * 2, n + more), limit));
+    out.copy(bigger, 0, 0, n);
+    out = bigger;
   };
-  for (let i = 0; i < raw.length; i++) {
-    const b = raw[i]!;
-    if (b === ESCAPE) {
-      if (i + 1 >= raw.length) throw new PacketError('Remote packet ends inside an escape');
-      put(raw[++i]! ^ 0x20);
-    } else if (b === STAR) {
-      if (n === 0 || i + 1 >= raw.length) throw new PacketError('Malformed run-length encoding in remote packet');
-      const count = raw[++i]! - 29;
+  let i = 0;
+  while (i < src.length) {
+    const stop = special < 0 ? src.length : special;
+    if (stop > i) {
+      room(stop - i);
+      src.copy(out, n, i, stop);
+      n += stop - i;
+      i = stop;
+    }
+    if (special < 0) break;
+    if (src[i] === ESCAPE) {
+      if (i + 1 >= src.length) throw new PacketError('Remote packet ends inside an escape');
+      room(1);
+      out[n++] = src[i + 1]! ^ 0x20;
+    } else {
+      if (n === 0 || i + 1 >= src.length) throw new PacketError('Malformed run-length encoding in remote packet');
+      const count = src[i + 1]! - 29;
       if (count < 0) throw new PacketError('Malformed run-length encoding in remote packet');
-      const prev = out[n - 1]!;
-      for (let k = 0; k < count; k++) put(prev);
-    } else put(b);
+      room(count);
+      out.fill(out[n - 1]!, n, n + count);
+      n += count;
+    }
+    i += 2;
+    special = nextSpecial(src, i);
   }
   return out.subarray(0, n);
+}
+
+/** Index of the next '}' or '*' at or after `from`, or -1. */
+function nextSpecial(b: Buffer, from: number): number {
+  const e = b.indexOf(ESCAPE, from);
+  const s = b.indexOf(STAR, from);
+  return e < 0 ? s : s < 0 ? e : Math.min(e, s);
 }
 
 export function toHex(data: Uint8Array): string {
@@ -100,8 +125,12 @@ export function fromHex(text: string): Buffer {
 
 /** Little-endian bytes -> unsigned bigint. */
 export function leBytesToBigInt(bytes: Uint8Array): bigint {
+  // Eight bytes at a time: a g reply holds kilobytes of vector registers, decoded at every stop.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  let i = bytes.length;
   let v = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
+  for (; i % 8 !== 0; i--) v = (v << 8n) | BigInt(bytes[i - 1]!); // the most significant bytes first
+  for (; i > 0; i -= 8) v = (v << 64n) | view.getBigUint64(i - 8, true);
   return v;
 }
 

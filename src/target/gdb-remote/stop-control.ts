@@ -124,7 +124,7 @@ export class StopControl {
     else if ((reply.reason === 'fork' || reply.reason === 'vfork') && child !== undefined && child > 0) {
       reason = reply.reason === 'vfork' ? { kind: 'forked', child, vfork: true } : { kind: 'forked', child };
     } else if (reply.reason === 'vforkdone') reason = { kind: 'vfork-done' };
-    else if (reply.signal === SIGTRAP || reply.reason !== undefined) reason = { kind: 'trap' };
+    else if (reply.signal === SIGTRAP || reply.reason !== undefined) reason = reply.reason === 'swbreak' ? { kind: 'trap', swbreak: true } : { kind: 'trap' };
     else if (reply.signal === 0 || (wasInterrupted && (reply.signal === SIGINT || reply.signal === SIGSTOP))) reason = { kind: 'interrupted' };
     else reason = { kind: 'signal', signal: reply.signal, name: signalName(reply.signal) };
     return { vcpu, reason };
