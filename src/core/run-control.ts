@@ -482,6 +482,8 @@ export class RunControl {
       return { kind: 'signal', vcpu, signal: 5, name: 'SIGTRAP' };
     }
     if (stepping === 'single') return { kind: 'stepped', vcpu, unmoved: true };
+    // A late report in the middle of a range step: the step goes on from here, as after any other trap.
+    if (stepping && !this.isTrapSite(pc)) return { kind: 'stepped', vcpu };
     return this.park({ kind: 'site', vcpu, address: pc });
   }
 

@@ -95,8 +95,11 @@ export class LineTable {
     const minInst = BigInt(this.minInstLength);
     const maxOps = Math.max(1, this.maxOpsPerInst);
     let s = this.initial();
+    // Special opcodes advance by small amounts: their bigint steps are made once per table, not once per row.
+    const steps: bigint[] = [];
+    const step = (n: number): bigint => (n < 256 ? (steps[n] ??= minInst * BigInt(n)) : minInst * BigInt(n));
     const advance = (opAdvance: number): void => {
-      if (maxOps === 1) s.address += minInst * BigInt(opAdvance);
+      if (maxOps === 1) s.address += step(opAdvance);
       else {
         const total = s.opIndex + opAdvance;
         s.address += minInst * BigInt(Math.floor(total / maxOps));

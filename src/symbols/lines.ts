@@ -52,7 +52,7 @@ export function buildSubFiles(table: LineTable, unit?: { name?: string; compDir?
   };
   for (let i = 0; i < table.files.length; i++) subfileFor(i);
   const record = (s: SubFile, line: number, filePc: bigint, isStmt: boolean, prologueEnd: boolean): void => {
-    const pc = filePc + bias; // the line program's addresses are link-time ones
+    const pc = bias === 0n ? filePc : filePc + bias; // the line program's addresses are link-time ones
     const v = s.entries;
     if (line === 0) {
       let lastLine: number | undefined;

@@ -25,7 +25,8 @@ export interface SourceFile {
 export interface FunctionInstance { entryPc: bigint; block: Block; function: FunctionInfo; inlined: boolean }
 
 interface UnitModel {
-  files: SubFile[];
+  /** The unit's line table by file: built on first use (describing a pc by its function needs no lines). */
+  readonly files: SubFile[];
   functions?: FunctionInfo[];
   /** Top-level subprograms with code, by lowest address (no blocks built). */
   tops?: { readonly die: Die; offset: number; ranges: AddrRange[]; low: bigint }[];
@@ -137,8 +138,12 @@ export class ProgramModel {
   protected model(u: Unit): UnitModel {
     let m = this.models.get(u.offset);
     if (!m) {
-      const lt = this.dwarf.lineTable(u);
-      m = { files: lt ? buildSubFiles(lt, u.bases, this.sectionAtZero, this.elf.bias) : [] };
+      let files: SubFile[] | undefined;
+      const build = (): SubFile[] => {
+        const lt = this.dwarf.lineTable(u);
+        return lt ? buildSubFiles(lt, u.bases, this.sectionAtZero, this.elf.bias) : [];
+      };
+      m = { get files(): SubFile[] { return (files ??= build()); } };
       this.models.set(u.offset, m);
     }
     return m;

@@ -62,44 +62,77 @@ export interface RegistersViewInput {
   empty?: string;
 }
 
-/** All rows of the pane (the caller shows rows top..top+height). Changed registers carry a '*' glyph. */
-export function registerRows(v: Omit<RegistersViewInput, 'height' | 'top'>): string[] {
-  const t = v.theme;
-  if (!v.regs.length) return [new Line(v.width, t.style('text')).add(v.empty ?? 'No registers', t.style('muted')).toString(t.style('text'))];
+/** One row of the pane before it is drawn: its cells and the widths they are drawn at. */
+interface RowPlan {
+  cells: RegisterCell[];
+  nameW: number;
+  cellW: number;
+}
+
+interface Plan {
+  rows: RowPlan[];
+  valueW: number;
+}
+
+/**
+ * The last plan and what it was made from: a paint asks for the row count and the visible rows of the same
+ * registers, and a stop's registers (all of AVX-512's on such a CPU: ~150) are laid out once, not per ask.
+ */
+let lastPlan: { regs: readonly RegisterValue[]; previous: ReadonlyMap<string, bigint>; radix: Radix; width: number; plan: Plan } | undefined;
+
+function planRows(v: Omit<RegistersViewInput, 'height' | 'top' | 'theme'>): Plan {
+  const l = lastPlan;
+  if (l && l.regs === v.regs && l.previous === v.previous && l.radix === v.radix && l.width === v.width) return l.plan;
   const groups = registerCells(v.regs, v.previous, v.radix);
   const valueW = Math.max(...groups.flat().filter((c) => !c.wide).map((c) => c.text.length), 4);
-  const rows: string[] = [];
-  let nameW = 3;
-  const put = (line: Line, c: RegisterCell, w: number): void => {
-    line.add(c.changed ? '*' : ' ', t.style('changed'));
-    line.add(c.name.padEnd(nameW + 1), t.style('name'));
-    line.add(c.wide ? c.text : c.text.padStart(valueW), c.changed ? t.style('changed') : t.style('value'));
-    line.pad(w - (1 + nameW + 1 + (c.wide ? c.text.length : valueW)));
-  };
+  const rows: RowPlan[] = [];
   for (const g of groups) {
     // Names are as wide as the group's widest (rax..r15: 3; fs_base: 7), so more columns fit.
-    nameW = Math.max(3, ...g.filter((c) => !c.wide).map((c) => c.name.length));
+    const nameW = Math.max(3, ...g.filter((c) => !c.wide).map((c) => c.name.length));
     const cellW = 1 + nameW + 1 + valueW;
     const cols = Math.max(1, Math.floor((v.width + 1) / (cellW + 1)));
     let i = 0;
     while (i < g.length) {
-      const line = new Line(v.width, t.style('text'));
       if (g[i]!.wide) {
-        nameW = Math.max(3, g[i]!.name.length);
-        put(line, g[i]!, v.width);
+        rows.push({ cells: [g[i]!], nameW: Math.max(3, g[i]!.name.length), cellW: v.width });
         i++;
-      } else {
-        for (let c = 0; c < cols && i < g.length && !g[i]!.wide; c++, i++) put(line, g[i]!, cellW + 1);
+        continue;
       }
-      rows.push(line.toString(t.style('text')));
+      const cells: RegisterCell[] = [];
+      for (let c = 0; c < cols && i < g.length && !g[i]!.wide; c++, i++) cells.push(g[i]!);
+      rows.push({ cells, nameW, cellW: cellW + 1 });
     }
   }
-  return rows;
+  const plan = { rows, valueW };
+  lastPlan = { regs: v.regs, previous: v.previous, radix: v.radix, width: v.width, plan };
+  return plan;
+}
+
+/** How many rows the pane holds (none drawn). */
+export function registerRowCount(v: Omit<RegistersViewInput, 'height' | 'top' | 'theme'>): number {
+  return v.regs.length ? planRows(v).rows.length : 1;
+}
+
+/** Rows `from`..`to` of the pane (all by default). Changed registers carry a '*' glyph. */
+export function registerRows(v: Omit<RegistersViewInput, 'height' | 'top'>, from = 0, to = Infinity): string[] {
+  const t = v.theme;
+  if (!v.regs.length) return [new Line(v.width, t.style('text')).add(v.empty ?? 'No registers', t.style('muted')).toString(t.style('text'))].slice(from, to);
+  const { rows, valueW } = planRows(v);
+  return rows.slice(from, to).map((row) => {
+    const line = new Line(v.width, t.style('text'));
+    for (const c of row.cells) {
+      const w = c.wide ? v.width : row.cellW;
+      line.add(c.changed ? '*' : ' ', t.style('changed'));
+      line.add(c.name.padEnd(row.nameW + 1), t.style('name'));
+      line.add(c.wide ? c.text : c.text.padStart(valueW), c.changed ? t.style('changed') : t.style('value'));
+      line.pad(w - (1 + row.nameW + 1 + (c.wide ? c.text.length : valueW)));
+    }
+    return line.toString(t.style('text'));
+  });
 }
 
 export function renderRegisters(v: RegistersViewInput): string[] {
-  const all = registerRows(v);
-  const out = all.slice(v.top, v.top + v.height);
+  const out = registerRows(v, v.top, v.top + v.height);
   while (out.length < v.height) out.push(new Line(v.width, v.theme.style('text')).toString(v.theme.style('text')));
   return out;
 }

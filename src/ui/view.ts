@@ -6,7 +6,7 @@ import { computeLayout, tooSmallLines, type Layout, type PaneId } from './layout
 import { follow, renderBreakpointRow, renderFrameRow, renderStatus, renderTitle } from './lists.js';
 import type { UiModel } from './model.js';
 import { overlayRect, renderOverlayFor } from './overlays.js';
-import { renderRegisters, registerRows } from './registers-view.js';
+import { renderRegisters, registerRowCount } from './registers-view.js';
 import type { TuiScreen } from './screen.js';
 import { gutterMarks, renderSource, scrollTo } from './source-view.js';
 import { Line } from './text.js';
@@ -82,7 +82,7 @@ export class View {
       case 'variables': return m.vars.rows().length;
       case 'stack': return m.frames.length;
       case 'breakpoints': return m.breakpoints.length;
-      case 'registers': return registerRows({ width: w, regs: m.regs, previous: m.prevRegs, radix: m.radix, theme: this.theme }).length;
+      case 'registers': return registerRowCount({ width: w, regs: m.regs, previous: m.prevRegs, radix: m.radix });
       case 'disassembly': return m.disasm.length;
       case 'memory': return m.memory ? hexRows(m.memoryAddr ?? 0n, m.memory, w).length : 0;
       case 'output': return m.outputLines().length;

@@ -19,7 +19,7 @@ export interface GdbRemoteOptions extends ProtocolOptions {
   breakpoints?: 'memory' | 'target';
   /**
    * Where pc is after a breakpoint trap. Default: 'at-int3' on QEMU's gdbstub, 'after-int3'
-   * elsewhere (gdbserver and gdbsx without swbreak, for int3s written by core and Z0 ones alike).
+   * elsewhere: what a plain trap means on gdbsx, and on gdbserver for a trap reported without the swbreak reason.
    */
   trapPc?: TrapPc;
 }

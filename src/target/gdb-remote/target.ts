@@ -33,8 +33,9 @@ const WATCH_PACKETS: Record<WatchKind, number> = { write: 2, read: 3, access: 4 
  * resume({ step: v }) single-steps v while the others continue (vCont;s:v;c); add only: v to keep
  * the others stopped. Without vCont, 'Hc' + 's'/'c' is used and the stub decides what the others do.
  *
- * Traps: on gdbserver an int3 trap, written by core or planted with Z0, stops with rip = address + 1
- * (as on Xen; swbreak is not negotiated): trapPc 'after-int3'. QEMU's own Z0 breakpoints stop with
+ * Traps: a stub without swbreak (gdbsx) reports an int3 trap with rip = address + 1, as Xen does:
+ * trapPc 'after-int3'. gdbserver, with swbreak negotiated, reports an int3 trap (written by core or
+ * planted with Z0) as `swbreak` with rip already back at the address (StopReason 'trap'.swbreak). QEMU's own Z0 breakpoints stop with
  * rip = address (QEMU never executes an int3 for them), and an int3 in guest memory kills the guest:
  * QEMU's gdbstub is recognised at connect and gets { breakpoints: 'target', trapPc: 'at-int3' }
  * (negotiate.ts, isQemuGdbstub).
