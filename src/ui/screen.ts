@@ -195,7 +195,30 @@ export interface MouseEvent {
   motion?: boolean;
 }
 
-type TputStatic = { ipaths: (string | string[])[] };
+type CapCompiler = (this: unknown, info: unknown, key: string, str: unknown) => unknown;
+type TputStatic = { ipaths: (string | string[])[]; prototype: { _compile: CapCompiler & { lazy?: true } } };
+
+/**
+ * blessed turns every string capability of the terminfo entry (~500 of xterm-256color's) into a JavaScript
+ * function when a screen is made, ~25 ms of each launch, though a session uses a few dozen: each is now compiled
+ * the first time it is called, by blessed's own compiler, so the sequences written are the same.
+ */
+function compileCapabilitiesLazily(tput: TputStatic): void {
+  const proto = tput.prototype;
+  const compileNow = proto._compile;
+  if (compileNow.lazy) return;
+  const lazy: CapCompiler & { lazy?: true } = function (this: unknown, info, key, str) {
+    if (typeof str !== 'string' || !str) return compileNow.call(this, info, key, str);
+    let compiled: ((...args: unknown[]) => unknown) | undefined;
+    const self = this;
+    return function (this: unknown, ...args: unknown[]): unknown {
+      compiled ??= compileNow.call(self, info, key, str) as (...args: unknown[]) => unknown;
+      return compiled.apply(this, args);
+    };
+  };
+  lazy.lazy = true;
+  proto._compile = lazy;
+}
 
 export class TuiScreen {
   readonly screen: Widgets.Screen;
@@ -212,6 +235,7 @@ export class TuiScreen {
     if (this.setup.note) this.warnings.push(this.setup.note);
     const tput = (blessed as unknown as { Tput: TputStatic }).Tput;
     if (this.setup.dir && !tput.ipaths.includes(this.setup.dir)) tput.ipaths.unshift(this.setup.dir);
+    compileCapabilitiesLazily(tput);
     // Inside tmux, blessed runs `tmux -V` synchronously while it starts (~25 ms of every launch) for a version it
     // uses only with all-motion mouse tracking, which we never turn on: TMUX is hidden while the screen is made,
     // and blessed is told afterwards (it wraps some sequences for tmux), with its own fallback version.

@@ -35,7 +35,13 @@ export class RemoteConnection {
   noAck = false;
   private readonly reader: PacketReader;
   private queue: Buffer[] = [];
-  private waiter: { resolve: (p: Buffer) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout } | undefined;
+  /** The one pending nextPacket; `deadline` (performance.now() ms) is checked by the watchdog, `expire` fails it. */
+  private waiter: { resolve: (p: Buffer) => void; reject: (e: Error) => void; deadline?: number; expire?: () => void } | undefined;
+  /**
+   * One timer for every reply deadline, re-armed only when it fires early: a timer set and cleared per
+   * request costs more than the request's own work on a fast stub (a continue is seven of them).
+   */
+  private watchdog: NodeJS.Timeout | undefined;
   private lastSent: Buffer | undefined;
   private sendRetries = 0;
   private recvRetries = 0;
@@ -109,17 +115,34 @@ export class RemoteConnection {
     this.waitingFor = what;
     return new Promise((resolve, reject) => {
       const w: NonNullable<RemoteConnection['waiter']> = { resolve, reject };
-      // Infinity too means no timer: setTimeout would fire it at once.
+      // Infinity too means no deadline.
       if (timeoutMs !== WAIT_FOREVER && Number.isFinite(timeoutMs)) {
-        w.timer = setTimeout(() => {
+        w.deadline = performance.now() + timeoutMs;
+        w.expire = () => {
           this.waiter = undefined;
           const msg = `Remote stub did not reply to '${preview(what)}' within ${timeoutMs} ms`;
           if (fatalTimeout) this.fail(new RemoteProtocolError(`${msg}; connection closed`));
           reject(fatalTimeout && this.failure ? this.failure : new RemoteError(msg));
-        }, timeoutMs);
+        };
       }
       this.waiter = w;
+      this.armWatchdog();
     });
+  }
+
+  private armWatchdog(): void {
+    const deadline = this.waiter?.deadline;
+    if (this.watchdog || deadline === undefined) return;
+    // Unreferenced: while a reply is awaited the socket keeps the process alive; a finished batch run exits at once.
+    this.watchdog = setTimeout(() => this.checkDeadline(), Math.max(0, deadline - performance.now())).unref();
+  }
+
+  private checkDeadline(): void {
+    this.watchdog = undefined;
+    const w = this.waiter;
+    if (w?.deadline === undefined) return;
+    if (performance.now() < w.deadline) this.armWatchdog();
+    else w.expire?.();
   }
 
   /** Sends a request and returns its reply as latin1 text. */
@@ -220,7 +243,6 @@ export class RemoteConnection {
     const w = this.waiter;
     if (w) {
       this.waiter = undefined;
-      if (w.timer) clearTimeout(w.timer);
       w.resolve(packet);
     } else {
       if (this.queue.length >= MAX_QUEUED) this.queue.shift();
@@ -235,9 +257,8 @@ export class RemoteConnection {
     this.socket.destroy();
     const w = this.waiter;
     this.waiter = undefined;
-    if (w) {
-      if (w.timer) clearTimeout(w.timer);
-      w.reject(error);
-    }
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+    w?.reject(error);
   }
 }
