@@ -66,6 +66,82 @@ export class LineTable {
     private readonly compDir: string,
   ) {}
 
+  /**
+   * Whether some sequence of the program covers `address` (link-time): from its first row to its end. A light
+   * pass that tracks only addresses (a bigint per set_address, numbers between): asking this of a big unit for
+   * a pc it has no lines for (ld.so's _start, asm at file scope in rtld.c) costs no rows and no per-file tables.
+   */
+  covers(address: bigint): boolean {
+    try {
+      this.spanCache ??= this.sequenceSpans();
+    } catch {
+      return true; // a program that cannot be read through: the rows will say what they can
+    }
+    return this.spanCache.some((s) => address >= s.start && address < s.end);
+  }
+  private spanCache?: { start: bigint; end: bigint }[];
+
+  private sequenceSpans(): { start: bigint; end: bigint }[] {
+    const spans: { start: bigint; end: bigint }[] = [];
+    if (this.rowCache || this.maxOpsPerInst > 1) {
+      let start: bigint | undefined;
+      this.forEachRow((row) => {
+        start ??= row.address;
+        if (row.endSequence) {
+          spans.push({ start, end: row.address });
+          start = undefined;
+        }
+      });
+      return spans;
+    }
+    const r = new ByteReader(this.program.bytes, this.program.section, this.program.pos, this.program.end);
+    let base = 0n;
+    let off = 0;
+    let start: bigint | undefined;
+    const row = (): void => {
+      start ??= base + BigInt(off);
+    };
+    while (r.pos < r.end) {
+      const op = r.u8();
+      if (op >= this.opcodeBase) {
+        off += this.minInstLength * Math.floor((op - this.opcodeBase) / this.lineRange);
+        row();
+        continue;
+      }
+      switch (op) {
+        case DW_LNS.extended_op: {
+          const len = r.uleb();
+          if (len === 0) break;
+          const body = r.sub(len);
+          const sub = body.u8();
+          if (sub === DW_LNE.end_sequence) {
+            row();
+            spans.push({ start: start!, end: base + BigInt(off) });
+            start = undefined;
+            base = 0n;
+            off = 0;
+          } else if (sub === DW_LNE.set_address) {
+            base = body.uN(len - 1);
+            off = 0;
+          }
+          break;
+        }
+        case DW_LNS.copy: row(); break;
+        case DW_LNS.advance_pc: off += this.minInstLength * r.uleb(); break;
+        case DW_LNS.advance_line: r.sleb(); break;
+        case DW_LNS.set_file: case DW_LNS.set_column: case DW_LNS.set_isa: r.uleb(); break;
+        case DW_LNS.negate_stmt: case DW_LNS.set_basic_block: case DW_LNS.set_prologue_end: case DW_LNS.set_epilogue_begin: break;
+        case DW_LNS.const_add_pc: off += this.minInstLength * Math.floor((255 - this.opcodeBase) / this.lineRange); break;
+        case DW_LNS.fixed_advance_pc: off += r.u16(); break;
+        default: {
+          const n = this.standardOpcodeLengths[op - 1] ?? 0;
+          for (let i = 0; i < n; i++) r.uleb();
+        }
+      }
+    }
+    return spans;
+  }
+
   /** The first file number the program may use: 0 in DWARF 5, 1 before. */
   get fileBase(): number {
     return this.version >= 5 ? 0 : 1;
