@@ -88,7 +88,7 @@ export async function describeStop(session: Session, sources: SourceFiles, stop:
   const lines: string[] = [];
   const cause = stop.cause;
   const atLineStart = !!loc.callSite || atStatementStart(session, loc.address);
-  const args = async () => (await session.backtrace(1).catch(() => []))[0]?.args;
+  const args = async () => (await session.stopReportFrame().catch(() => undefined))?.args;
   let header: string | undefined;
   // gdb names the thread once the process has had two: 'Thread 2 "worker-1" hit Breakpoint 1, ...'.
   const t = stop.thread;

@@ -73,6 +73,20 @@ async function computeEntryValue(session: Session, frame: Frame, param: EntryPar
   const pc = lookupPc(frame);
   const callee = session.programAt(pc).functionAt(pc);
   const calleeText = callee ? `0x${callee.entryPc.toString(16)} (${callee.name})` : `0x${pc.toString(16)}`;
+  // A stop report's frame 0 holds only the stop reply's registers. The caller's registers are unwound from all
+  // of them, but whether its call site exists needs the return address alone: where there is none (every call at
+  // -O0) the answer is known without reading the rest. (No call site there means no tail-call frames either.)
+  if (frame.completeRegisters && !frame.inlined) {
+    const next = await session.unwinder.callerOf(frame);
+    if (next) {
+      const prog = session.programAt(next.pc - 1n);
+      const f = prog.functionAt(next.pc - 1n);
+      if (!(f && callSiteAt(prog.dwarf.dieAt(f.dieOffset), next.pc))) {
+        return { error: `DW_OP_entry_value resolving cannot find DW_TAG_call_site 0x${next.pc.toString(16)} in ${f?.name ?? prog.symbolLabel(next.pc) ?? '??'}` };
+      }
+    }
+    await frame.completeRegisters?.();
+  }
   // gdb passes inline frames: the call site is the real caller's, for the real function.
   const caller = await session.realCaller(frame);
   if (!caller) return { error: `DW_OP_entry_value resolving requires caller of ${calleeText}` };

@@ -16,11 +16,15 @@ export { lookupPc };
 export function frameAccess(session: Session, frame: Frame): FrameAccess {
   const inFrame = (f: Frame, e: Uint8Array, u: Unit) => frameAccess(session, f).evaluateExpression!(e, u);
   const pc = lookupPc(frame);
-  const reg = (n: number): bigint => {
+  const known = (n: number): bigint => {
     const v = frame.regs.get(n);
     if (v === undefined) throw new UserError(`value has been optimized out`);
     return v;
   };
+  // A stop report's frame 0 holds the stop reply's registers only: the rest are read when first needed.
+  const complete = async (): Promise<void> => frame.completeRegisters?.();
+  const reg = (n: number): bigint | Promise<bigint> =>
+    frame.regs.has(n) || !frame.completeRegisters ? known(n) : complete().then(() => known(n));
   const readMemory = (a: bigint, n: number) => session.readMemory(a, n);
   const evaluate = (expr: Uint8Array, unit: Unit): Promise<Piece[]> => {
     const fn = session.programAt(pc).functionAt(pc);
@@ -55,6 +59,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
     writeMemory: (a, d) => session.writeMemory(a, d),
     readRegister: async (name) => {
       const n = dwarfRegNumber(name);
+      if (n !== undefined && !frame.regs.has(n)) await complete();
       const v = n === undefined ? undefined : frame.regs.get(n);
       if (v !== undefined || (n !== undefined && n <= DW_REG_RIP)) return v;
       // What CFI never describes (vector, x87, flags, segments...) is the innermost value in every frame:
@@ -63,7 +68,7 @@ export function frameAccess(session: Session, frame: Frame): FrameAccess {
     },
     writeRegister: (name, value) => session.writeRegister(name, value),
     registerUnavailable: (name) => session.unavailableRegisters().has(name),
-    readDwarfRegister: async (n) => bigIntToBytes(reg(n), n >= 17 && n <= 32 ? 16 : 8),
+    readDwarfRegister: async (n) => bigIntToBytes(await reg(n), n >= 17 && n <= 32 ? 16 : 8),
     locate: async (v: Variable) => {
       const expr = locationBytesAt(v, pc);
       if (!expr || expr.length === 0) return [{ kind: 'optimized-out' }];

@@ -32,6 +32,11 @@ export interface Frame {
   inlineDepth?: number;
   /** The inlined block called from this frame (the next inner frame, or one hidden at a stop): its call site is this frame's line. */
   callee?: Block;
+  /**
+   * Frame 0 of a stop report, built from the registers the stop reply carried (rip, rsp, rbp): fills `regs`
+   * in place with the full set, once, the first time a register it lacks is asked for (frame-access.ts).
+   */
+  completeRegisters?: () => Promise<void>;
 }
 
 /**
@@ -206,6 +211,11 @@ export class Unwinder {
       }
     }
     return out;
+  }
+
+  /** The frame `frame` returns to, unwound from its own registers (a stop report's frame 0 has rip, rsp and rbp). */
+  async callerOf(frame: Frame): Promise<Frame | undefined> {
+    return (await this.unwindOne(frame).catch(() => undefined))?.caller;
   }
 
   /** Marks a signal trampoline: its CFI says so ('S' augmentation, as glibc's __restore_rt), or its code does. */

@@ -168,9 +168,10 @@ export class RunControl {
    * Used by stepi and by the stepping algorithms.
    */
   async stepInstruction(vcpu: number): Promise<RawStop> {
+    // A hardware step needs the pc alone (the stop reply's): no full register read.
+    if (this.strategy.name === 'trap' && this.target.capabilities.hardwareStep) return this.hardwareStepFrom(vcpu, await this.pcOf(vcpu));
     const regs = await this.target.readRegisters(vcpu);
     const pc = regs.get(x86_64.pcRegister)!;
-    if (this.strategy.name === 'trap' && this.target.capabilities.hardwareStep) return this.hardwareStepFrom(vcpu, pc);
     const plan = await this.stepper.plan(regs, (a, n) => this.patches.read(a, n));
     if (!plan) throw new Error(`cannot predict where the instruction at 0x${pc.toString(16)} goes; stepping it is not possible with spin breakpoints`);
     if ('emulate' in plan) {

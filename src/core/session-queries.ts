@@ -8,7 +8,7 @@ import { UserError } from '../util/errors.js';
 import type { CodeLocation, FrameInfo, Listener, RegisterValue, SessionEvent, SessionState, StopInfo, StopThread, ThreadInfo } from './api.js';
 import { BreakpointTable } from './breakpoints.js';
 import type { EvaluationPort } from './evaluation-port.js';
-import { lookupPc, Unwinder, type Frame } from './frames.js';
+import { frameZeroRegs, lookupPc, Unwinder, type Frame } from './frames.js';
 import { isSigtrampCode } from './sigtramp.js';
 import { hiddenInlineCalls, withInlineFrames } from './inline-frames.js';
 import { PatchTable } from './patches.js';
@@ -370,15 +370,52 @@ export class SessionQueries {
   async backtrace(limit?: number): Promise<FrameInfo[]> {
     const fs = await this.frames(limit);
     const out: FrameInfo[] = [];
-    for (const f of limit === undefined ? fs : fs.slice(0, limit)) {
-      const args = this.evaluationPort ? await this.evaluationPort.frameArguments(f).catch(() => []) : [];
-      const location = this.frameLocation(f);
-      if (f.sigtramp) location.signalTrampoline = true;
-      out.push({ level: f.level, pc: f.pc, ...(f.cfa !== undefined ? { cfa: f.cfa } : {}), ...(f.caller ? { caller: true } : {}), ...(f.inlined ? { inlined: true } : {}), ...(f.interrupted ? { interrupted: true } : {}), location, args });
-    }
-    // Callers' pcs are return addresses; show them as gdb does, but locate them by the call (pc-1).
-    for (const fi of out) fi.location.address = fi.pc;
+    for (const f of limit === undefined ? fs : fs.slice(0, limit)) out.push(await this.frameInfo(f));
     return out;
+  }
+
+  private async frameInfo(f: Frame): Promise<FrameInfo> {
+    const args = this.evaluationPort ? await this.evaluationPort.frameArguments(f).catch(() => []) : [];
+    const location = this.frameLocation(f);
+    if (f.sigtramp) location.signalTrampoline = true;
+    // Callers' pcs are return addresses; show them as gdb does, but locate them by the call (pc-1).
+    location.address = f.pc;
+    return { level: f.level, pc: f.pc, ...(f.cfa !== undefined ? { cfa: f.cfa } : {}), ...(f.caller ? { caller: true } : {}), ...(f.inlined ? { inlined: true } : {}), ...(f.interrupted ? { interrupted: true } : {}), location, args };
+  }
+
+  /**
+   * Frame 0 with its arguments, as a stop report prints it ("Breakpoint 1, hit (i=3) at ..."). At a fresh stop
+   * it is built from the registers the stop reply carried (rip, rsp, rbp) when they give its CFA: a breakpoint
+   * hit then costs no full register read (on an AVX-512 machine gdbserver's g reply is 5 KB of hex) unless an
+   * argument's location names another register, which completes the set then (Frame.completeRegisters).
+   * Not cached: every other use of frames reads the full set.
+   */
+  async stopReportFrame(): Promise<FrameInfo | undefined> {
+    const partial = this.frameCache || !this.target.readRegister ? undefined : await this.partialFrameZero().catch(() => undefined);
+    if (!partial) return (await this.backtrace(1))[0];
+    return this.frameInfo(partial);
+  }
+
+  private async partialFrameZero(): Promise<Frame | undefined> {
+    const target = this.target;
+    const vcpu = this.vcpu;
+    const few = new Map<string, bigint>();
+    for (const name of [x86_64.pcRegister, x86_64.spRegister, x86_64.fpRegister]) {
+      const v = await target.readRegister!(vcpu, name);
+      if (v === undefined) return undefined;
+      few.set(name, v);
+    }
+    const { frames } = await this.unwindFrom(few, 1);
+    const f = frames[0];
+    if (!f || f.cfa === undefined) return undefined;
+    const regs = f.regs;
+    let completing: Promise<void> | undefined;
+    f.completeRegisters = () =>
+      (completing ??= target.readRegisters(vcpu).then((all) => {
+        for (const [n, v] of frameZeroRegs(all)) regs.set(n, v);
+        delete f.completeRegisters;
+      }));
+    return f;
   }
 
   // ---- threads -----------------------------------------------------------------------------
