@@ -145,6 +145,14 @@ export function bigIntToLeBytes(value: bigint, size: number): Buffer {
   return out;
 }
 
+/** Value of an ASCII hex digit, or a negative number for any other byte (a checksum that can never match). */
+function hexValue(b: number): number {
+  if (b >= 0x30 && b <= 0x39) return b - 0x30;
+  if (b >= 0x61 && b <= 0x66) return b - 0x57;
+  if (b >= 0x41 && b <= 0x46) return b - 0x37;
+  return -1024;
+}
+
 /** A short printable excerpt of a packet, for error messages. */
 export function preview(text: string, max = 40): string {
   const clean = text.replace(/[^\x20-\x7e]/g, '.');
@@ -177,6 +185,22 @@ export class PacketReader {
     let garbage = 0;
     let i = 0;
     while (i < chunk.length) {
+      // The usual case, a whole packet in the chunk: taken as a view of it, checked and summed in one pass.
+      if (this.state === 'idle' && (chunk[i] === DOLLAR || chunk[i] === PERCENT)) {
+        const hash = chunk.indexOf(HASH, i + 1);
+        if (hash >= 0 && hash + 2 < chunk.length && hash - i - 1 <= this.maxPacket) {
+          const dollar = chunk.indexOf(DOLLAR, i + 1);
+          if (dollar < 0 || dollar > hash) {
+            const raw = chunk.subarray(i + 1, hash);
+            const sum = hexValue(chunk[hash + 1]!) * 16 + hexValue(chunk[hash + 2]!);
+            if (garbage) events.push({ kind: 'garbage', count: garbage });
+            garbage = 0;
+            events.push(chunk[i] === PERCENT ? { kind: 'notification', raw } : { kind: 'packet', raw, checksumOk: sum === checksum(raw) });
+            i = hash + 3;
+            continue;
+          }
+        }
+      }
       if (this.state === 'body') {
         // A '$' cannot occur inside a body (it is escaped): one means the old packet was cut off.
         const hash = chunk.indexOf(HASH, i);
