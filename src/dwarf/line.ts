@@ -110,10 +110,9 @@ export class LineTable {
       }
       switch (op) {
         case DW_LNS.extended_op: {
-          const len = r.uleb();
-          if (len === 0) break;
-          const body = r.sub(len);
-          const sub = body.u8();
+          const ext = readExtendedOp(r);
+          if (!ext) break;
+          const { sub, body, len } = ext;
           if (sub === DW_LNE.end_sequence) {
             row();
             spans.push({ start: start!, end: base + BigInt(off) });
@@ -200,10 +199,9 @@ export class LineTable {
       }
       switch (op) {
         case DW_LNS.extended_op: {
-          const len = r.uleb();
-          if (len === 0) break;
-          const body = r.sub(len);
-          const sub = body.u8();
+          const ext = readExtendedOp(r);
+          if (!ext) break;
+          const { sub, body, len } = ext;
           switch (sub) {
             case DW_LNE.end_sequence:
               s.endSequence = true;
@@ -254,6 +252,14 @@ export class LineTable {
       endSequence: false, prologueEnd: false, epilogueBegin: false, isa: 0, discriminator: 0,
     };
   }
+}
+
+/** An extended opcode at `r` (after its 0 byte): its sub-opcode and operand bytes, or undefined for an empty one. */
+function readExtendedOp(r: ByteReader): { sub: number; body: ByteReader; len: number } | undefined {
+  const len = r.uleb();
+  if (len === 0) return undefined;
+  const body = r.sub(len);
+  return { sub: body.u8(), body, len };
 }
 
 function makeFile(name: string, dirIndex: number, dirs: string[], compDir: string, md5?: Uint8Array, rawDir?: string): LineFile {

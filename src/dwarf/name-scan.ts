@@ -3,6 +3,7 @@ import { DW_AT, DW_FORM, DW_TAG } from './constants.js';
 import { readForm, skipForm } from './forms.js';
 import { readerAtFirstChild, skipChildren, type IndexEntry } from './index.js';
 import type { DwarfSections } from './sections.js';
+import type { ByteReader } from '../util/byte-reader.js';
 
 /** The file being scanned: its units and the bytes of .debug_str. */
 type ScannedFile = DwarfSections & { readonly units: readonly Unit[]; soundly<T>(unit: Unit, work: () => T): T | undefined };
@@ -85,17 +86,7 @@ function scanUnit(u: Unit, name: Buffer, offsets: Set<number>, found: IndexEntry
     let sibling: number | undefined;
     for (const s of a.specs) {
       if (s.at === DW_AT.name) {
-        if (s.form === DW_FORM.strp && u.offsetSize === 4) {
-          match = offsets.has(r.u32());
-        } else if (s.form === DW_FORM.string) {
-          const end = r.bytes.indexOf(0, r.pos);
-          if (end < 0 || end >= r.end) r.fail('unterminated string');
-          match = end - r.pos === name.length && Buffer.from(r.bytes.buffer, r.bytes.byteOffset + r.pos, name.length).equals(name);
-          r.pos = end + 1;
-        } else {
-          const v = u.resolve(readForm(r, s.form, u, s.implicitConst));
-          match = v.kind === 'string' && v.value === name.toString('utf8');
-        }
+        match = readNameIs(r, s, u, name, offsets);
       } else if (s.at === DW_AT.declaration) {
         const v = readForm(r, s.form, u, s.implicitConst);
         declaration = v.kind === 'flag' && v.value;
@@ -119,31 +110,33 @@ function scanUnit(u: Unit, name: Buffer, offsets: Set<number>, found: IndexEntry
  */
 export function unitHasName(u: Unit, name: Buffer, offsets: ReadonlySet<number>): boolean {
   const r = u.reader(u.firstDieOffset);
-  const text = name.toString('utf8');
   while (r.pos < r.end) {
     const at = r.pos;
     const code = r.uleb();
     if (code === 0) continue; // the end of some DIE's children
     const a = u.abbrev(code, r, at);
     for (const s of a.specs) {
-      if (s.at !== DW_AT.name) {
-        skipForm(r, s.form, u);
-        continue;
-      }
-      let match: boolean;
-      if (s.form === DW_FORM.strp && u.offsetSize === 4) match = offsets.has(r.u32());
-      else if (s.form === DW_FORM.string) {
-        const end = r.bytes.indexOf(0, r.pos);
-        if (end < 0 || end >= r.end) r.fail('unterminated string');
-        match = end - r.pos === name.length && Buffer.from(r.bytes.buffer, r.bytes.byteOffset + r.pos, name.length).equals(name);
-        r.pos = end + 1;
-      } else {
-        const v = u.resolve(readForm(r, s.form, u, s.implicitConst));
-        match = v.kind === 'string' && v.value === text;
-      }
-      if (match) return true;
+      if (s.at !== DW_AT.name) skipForm(r, s.form, u);
+      else if (readNameIs(r, s, u, name, offsets)) return true;
     }
   }
   return false;
+}
+
+/**
+ * Reads the DW_AT_name value at `r` (form `spec.form`) and says whether it is `name`: a strp as its offset
+ * (one of `offsets`), an inline string byte by byte, other forms resolved. No string is decoded for the first two.
+ */
+function readNameIs(r: ByteReader, spec: { form: number; implicitConst?: bigint }, u: Unit, name: Buffer, offsets: ReadonlySet<number>): boolean {
+  if (spec.form === DW_FORM.strp && u.offsetSize === 4) return offsets.has(r.u32());
+  if (spec.form === DW_FORM.string) {
+    const end = r.bytes.indexOf(0, r.pos);
+    if (end < 0 || end >= r.end) r.fail('unterminated string');
+    const match = end - r.pos === name.length && Buffer.from(r.bytes.buffer, r.bytes.byteOffset + r.pos, name.length).equals(name);
+    r.pos = end + 1;
+    return match;
+  }
+  const v = u.resolve(readForm(r, spec.form, u, spec.implicitConst));
+  return v.kind === 'string' && v.value === name.toString('utf8');
 }
 

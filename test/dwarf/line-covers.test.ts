@@ -2,12 +2,12 @@
 // themselves (every sequence from its first row to its end) on the fixtures and on the dynamic linker's debug file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { openElf } from '../../src/elf/elf.js';
 import { DwarfFile } from '../../src/dwarf/dwarf.js';
 import { Program } from '../../src/symbols/program.js';
 import { findPcLine } from '../../src/symbols/lines.js';
 import { compileFixture, MATRIX } from '../helpers/build.js';
+import { dynamicLinkerDebugFile } from '../helpers/system-debug.js';
 
 /** Sequences as the decoded rows give them. */
 function spansFromRows(dwarf: DwarfFile, unit: DwarfFile['compileUnits'][number]): { start: bigint; end: bigint }[] {
@@ -66,16 +66,6 @@ for (const b of MATRIX) {
   });
 }
 
-function dynamicLinkerDebugFile(): string | undefined {
-  try {
-    const bytes = openElf('/lib64/ld-linux-x86-64.so.2').buildId();
-    const id = bytes ? Buffer.from(bytes).toString('hex') : undefined;
-    const path = id ? `/usr/lib/debug/.build-id/${id.slice(0, 2)}/${id.slice(2)}.debug` : undefined;
-    return path && existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 test('covers() equals the decoded rows\' sequences in the dynamic linker\'s debug file (libc6-dbg)', { skip: dynamicLinkerDebugFile() ? false : 'libc6-dbg is not installed' }, () => {
   assert.ok(check(dynamicLinkerDebugFile()!) > 100);

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DwarfFile } from '../../src/dwarf/dwarf.js';
-import { existsSync } from 'node:fs';
 import { openElf } from '../../src/elf/elf.js';
 import { compileFixture, MATRIX } from '../helpers/build.js';
+import { dynamicLinkerDebugFile } from '../helpers/system-debug.js';
 
 for (const b of MATRIX) {
   test(`[${b.label}] every name the index holds passes the string test; names absent from the debug info do not`, () => {
@@ -21,17 +21,6 @@ for (const b of MATRIX) {
   });
 }
 
-/** The separate debug file of the system's dynamic linker (libc6-dbg), found by its build-id. */
-function dynamicLinkerDebugFile(): string | undefined {
-  try {
-    const bytes = openElf('/lib64/ld-linux-x86-64.so.2').buildId();
-    const id = bytes ? Buffer.from(bytes).toString('hex') : undefined;
-    const path = id ? `/usr/lib/debug/.build-id/${id.slice(0, 2)}/${id.slice(2)}.debug` : undefined;
-    return path && existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 // A real linked file: its .debug_str merges tails ("main" read from "dl_main"), so most short names occur somewhere.
 test('the dynamic linker\'s debug file (libc6-dbg): every name its index holds passes; tails no DIE reads do not', { skip: dynamicLinkerDebugFile() ? false : 'libc6-dbg is not installed' }, () => {
