@@ -1,9 +1,20 @@
 // The blessed boundary: creates the screen (with a terminfo blessed can parse), one box per pane, and pushes rendered lines.
-import blessed from 'blessed';
+import { createRequire } from 'node:module';
 import type { Widgets } from 'blessed';
 import { prepareTerminal, type TerminalSetup } from './terminfo.js';
 import type { Rect } from './layout.js';
 import { keyOf } from './keymap.js';
+
+/**
+ * The three parts of blessed we use, required one by one: `require('blessed')` loads all ~40 of its widgets,
+ * ~15 ms of every start-up, for the screen and the box.
+ */
+const requireBlessed = createRequire(import.meta.url);
+const blessed = {
+  screen: requireBlessed('blessed/lib/widgets/screen') as (options: Widgets.IScreenOptions) => Widgets.Screen,
+  box: requireBlessed('blessed/lib/widgets/box') as (options: Widgets.BoxOptions) => Widgets.BoxElement,
+  Tput: requireBlessed('blessed/lib/tput') as unknown,
+};
 
 export interface ScreenOptions {
   input?: NodeJS.ReadableStream;
