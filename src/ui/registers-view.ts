@@ -25,10 +25,19 @@ export function formatRegister(r: RegisterValue, radix: Radix): string {
 
 export interface RegisterCell {
   name: string;
-  text: string;
+  /** The value as shown: formatted when first read (a paint reads only the visible rows' cells). */
+  readonly text: string;
+  /** Cells `text` takes, known without formatting it in hex (`0x` and two digits a byte, or `<not saved>`). */
+  width: number;
   changed: boolean;
   /** Takes a whole row (rflags with its decoded flags). */
   wide?: boolean;
+}
+
+/** The text of a hex cell, formatted on first use; its width is known before. */
+function hexCell(name: string, r: RegisterValue, changed: boolean): RegisterCell {
+  let text: string | undefined;
+  return { name, changed, width: r.notSaved ? '<not saved>'.length : 2 + r.size * 2, get text(): string { return (text ??= formatRegister(r, 'hex')); } };
 }
 
 /** Orders registers into groups: rip and rflags first (visible in the shortest pane), general purpose, segments, bases, others. */
@@ -41,8 +50,13 @@ export function registerCells(regs: readonly RegisterValue[], previous: Readonly
     used.add(name);
     const prev = previous.get(name);
     const changed = prev !== undefined && !r.notSaved && prev !== r.value;
-    if (FLAG_NAMES.includes(name) && !r.notSaved) return { name, text: `${formatRegister(r, 'hex').replace(/^0x0+(?=.)/, '0x')} ${formatEflags(r.value)}`, changed, wide: true };
-    return { name, text: formatRegister(r, radix), changed };
+    if (FLAG_NAMES.includes(name) && !r.notSaved) {
+      const text = `${formatRegister(r, 'hex').replace(/^0x0+(?=.)/, '0x')} ${formatEflags(r.value)}`;
+      return { name, text, width: text.length, changed, wide: true };
+    }
+    if (radix === 'hex' || ADDRESS_REGISTERS.has(name)) return hexCell(name, r, changed);
+    const text = formatRegister(r, radix);
+    return { name, text, width: text.length, changed };
   };
   const group = (names: string[]): RegisterCell[] => names.map(cell).filter((c): c is RegisterCell => !!c);
   const groups = [group([PC_REGISTER, ...FLAG_NAMES]), group([...GDB_GPR_ORDER]), group([...SEGMENT_REGISTERS]), group([...SEGMENT_BASES])];
@@ -84,7 +98,7 @@ function planRows(v: Omit<RegistersViewInput, 'height' | 'top' | 'theme'>): Plan
   const l = lastPlan;
   if (l && l.regs === v.regs && l.previous === v.previous && l.radix === v.radix && l.width === v.width) return l.plan;
   const groups = registerCells(v.regs, v.previous, v.radix);
-  const valueW = Math.max(...groups.flat().filter((c) => !c.wide).map((c) => c.text.length), 4);
+  const valueW = Math.max(...groups.flat().filter((c) => !c.wide).map((c) => c.width), 4);
   const rows: RowPlan[] = [];
   for (const g of groups) {
     // Names are as wide as the group's widest (rax..r15: 3; fs_base: 7), so more columns fit.

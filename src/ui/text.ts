@@ -33,6 +33,23 @@ export function merge(base: Style, over: Style): Style {
   };
 }
 
+/**
+ * sgr(merge(base, over)), remembered by the merged style's fields: every segment of every pane line asks, from
+ * a few dozen distinct styles, and each paint would otherwise build a style object and a string per segment.
+ */
+const sgrByStyle = new Map<number, string>();
+function mergedSgr(base: Style, over: Style): string {
+  const fg = over.fg ?? base.fg;
+  const bg = over.bg ?? base.bg;
+  const bold = !!(base.bold || over.bold);
+  const underline = !!(base.underline || over.underline);
+  const inverse = !!(base.inverse || over.inverse);
+  const key = (fg ?? 256) + (bg ?? 256) * 512 + (bold ? 1 << 18 : 0) + (underline ? 1 << 19 : 0) + (inverse ? 1 << 20 : 0);
+  let code = sgrByStyle.get(key);
+  if (code === undefined) sgrByStyle.set(key, (code = sgr({ fg, bg, bold, underline, inverse })));
+  return code;
+}
+
 /** Removes SGR sequences (for tests and width checks). */
 export function stripSgr(s: string): string {
   return s.replace(/\x1b\[[\d;]*m/g, '');
@@ -48,7 +65,8 @@ const ZERO_WIDTH = /[\u0300-\u036f\u200b-\u200f\u20d0-\u20ff\ufe00-\ufe0f]/g;
  */
 export function sanitize(text: string, tabStop = 8, startCol = 0): string {
   let t = text;
-  if (/[^\x20-\x7e]/.test(t) && /[^\x00-\u02ff]/.test(t)) t = t.replace(ZERO_WIDTH, '').replace(WIDE, '?');
+  if (!/[^\x20-\x7e]/.test(t)) return t; // printable ASCII, nearly every call
+  if (/[^\x00-\u02ff]/.test(t)) t = t.replace(ZERO_WIDTH, '').replace(WIDE, '?');
   if (!/[\x00-\x1f\x7f-\x9f\t]/.test(t)) return t;
   let out = '';
   for (const ch of t) {
@@ -91,7 +109,7 @@ export class Line {
       if (!t) return this;
     }
     const cut = t.length > this.width - this.used ? t.slice(0, this.width - this.used) : t;
-    this.parts += sgr(merge(this.base, style)) + cut;
+    this.parts += mergedSgr(this.base, style) + cut;
     this.used += cut.length;
     return this;
   }
