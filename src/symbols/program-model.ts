@@ -239,8 +239,9 @@ export class ProgramModel {
     const found = this.lineByPc.get(pc, () => {
       const u = this.dwarf.unitForPc(pc);
       if (!u) return undefined;
-      // No sequence there: no line, without building the unit's per-file tables (rtld.c's, to describe _start).
-      const table = this.dwarf.lineTable(u);
+      // Outside every function (asm at file scope: ld.so's _start in rtld.c) a pc usually has no line: the light
+      // pass says so without building the unit's per-file tables. In a function, where it has one, it is not run.
+      const table = this.functionAt(pc) ? undefined : this.dwarf.lineTable(u);
       if (table && !table.covers(pc - this.elf.bias)) return undefined;
       const r = findPcLine(this.model(u).files, pc, () => this.functionAt(pc)?.high ?? pc + 1n);
       return r ? { ...r, unit: u } : undefined;
