@@ -69,6 +69,15 @@ export function entryValueOf(session: Session, frame: Frame, param: EntryParamet
 
 const computed = new WeakMap<Frame, Map<string, Promise<EntryValue>>>();
 
+/** The call site whose return address is `pc` (the caller frame's pc), and the caller's name as gdb's messages give it. */
+function callSiteAtReturn(session: Session, pc: bigint): { site: ReturnType<typeof callSiteAt>; callerName: string; where: string } {
+  const prog = session.programAt(pc - 1n);
+  const fn = prog.functionAt(pc - 1n);
+  const site = fn ? callSiteAt(prog.dwarf.dieAt(fn.dieOffset), pc) : undefined;
+  const callerName = fn?.name ?? prog.symbolLabel(pc) ?? '??';
+  return { site, callerName, where: `0x${pc.toString(16)} in ${callerName}` };
+}
+
 async function computeEntryValue(session: Session, frame: Frame, param: EntryParameter, derefSize: number | undefined, evaluate: EvaluateIn): Promise<EntryValue> {
   const pc = lookupPc(frame);
   const callee = session.programAt(pc).functionAt(pc);
@@ -78,23 +87,14 @@ async function computeEntryValue(session: Session, frame: Frame, param: EntryPar
   // -O0) the answer is known without reading the rest. (No call site there means no tail-call frames either.)
   if (frame.completeRegisters && !frame.inlined) {
     const next = await session.unwinder.callerOf(frame);
-    if (next) {
-      const prog = session.programAt(next.pc - 1n);
-      const f = prog.functionAt(next.pc - 1n);
-      if (!(f && callSiteAt(prog.dwarf.dieAt(f.dieOffset), next.pc))) {
-        return { error: `DW_OP_entry_value resolving cannot find DW_TAG_call_site 0x${next.pc.toString(16)} in ${f?.name ?? prog.symbolLabel(next.pc) ?? '??'}` };
-      }
-    }
+    const early = next && callSiteAtReturn(session, next.pc);
+    if (early && !early.site) return { error: `DW_OP_entry_value resolving cannot find DW_TAG_call_site ${early.where}` };
     await frame.completeRegisters?.();
   }
   // gdb passes inline frames: the call site is the real caller's, for the real function.
   const caller = await session.realCaller(frame);
   if (!caller) return { error: `DW_OP_entry_value resolving requires caller of ${calleeText}` };
-  const callerProg = session.programAt(caller.pc - 1n);
-  const fn = callerProg.functionAt(caller.pc - 1n);
-  const site = fn ? callSiteAt(callerProg.dwarf.dieAt(fn.dieOffset), caller.pc) : undefined;
-  const callerName = fn?.name ?? callerProg.symbolLabel(caller.pc) ?? '??';
-  const where = `0x${caller.pc.toString(16)} in ${callerName}`;
+  const { site, callerName, where } = callSiteAtReturn(session, caller.pc);
   if (!site) return { error: `DW_OP_entry_value resolving cannot find DW_TAG_call_site ${where}` };
   const addressOfSymbol = (name: string): bigint | undefined => {
     for (const p of session.images.set.programs()) {

@@ -237,7 +237,10 @@ export class DwarfFile implements UnitFile {
     if (!positions.length) return false;
     // Short offsets often occur by chance (ld.so's "main", a tail of "remain"): only the units holding such
     // bytes are read, for a DIE really named so. A unit found corrupt may hold it.
-    const units = new Set(positions.map((p) => this.units.find((u) => !u.isTypeUnit && p >= u.offset && p < u.end)));
+    const units = new Set(positions.map((p) => {
+      const u = this.unitAt(p);
+      return u && !u.isTypeUnit ? u : undefined;
+    }));
     for (const u of units) if (!u || (this.soundly(u, () => unitHasName(u, needle.subarray(0, -1), offsets)) ?? true)) return true;
     return false;
   }

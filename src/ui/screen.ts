@@ -13,7 +13,7 @@ const requireBlessed = createRequire(import.meta.url);
 const blessed = {
   screen: requireBlessed('blessed/lib/widgets/screen') as (options: Widgets.IScreenOptions) => Widgets.Screen,
   box: requireBlessed('blessed/lib/widgets/box') as (options: Widgets.BoxOptions) => Widgets.BoxElement,
-  Tput: requireBlessed('blessed/lib/tput') as unknown,
+  Tput: requireBlessed('blessed/lib/tput') as TputStatic,
 };
 
 export interface ScreenOptions {
@@ -244,7 +244,7 @@ export class TuiScreen {
     const env = opts.env ?? process.env;
     this.setup = prepareTerminal(opts.term ?? env.TERM, env);
     if (this.setup.note) this.warnings.push(this.setup.note);
-    const tput = (blessed as unknown as { Tput: TputStatic }).Tput;
+    const tput = blessed.Tput;
     if (this.setup.dir && !tput.ipaths.includes(this.setup.dir)) tput.ipaths.unshift(this.setup.dir);
     compileCapabilitiesLazily(tput);
     // Inside tmux, blessed runs `tmux -V` synchronously while it starts (~25 ms of every launch) for a version it

@@ -145,6 +145,11 @@ export function bigIntToLeBytes(value: bigint, size: number): Buffer {
   return out;
 }
 
+/** Whether the two checksum digits after '#' (bytes, hex) give `raw`'s checksum. */
+function checksumMatches(high: number, low: number, raw: Uint8Array): boolean {
+  return hexValue(high) * 16 + hexValue(low) === checksum(raw);
+}
+
 /** Value of an ASCII hex digit, or a negative number for any other byte (a checksum that can never match). */
 function hexValue(b: number): number {
   if (b >= 0x30 && b <= 0x39) return b - 0x30;
@@ -176,7 +181,8 @@ export class PacketReader {
   private notification = false;
   private parts: Buffer[] = [];
   private size = 0;
-  private sumText = '';
+  /** The first checksum digit, while the second is awaited. */
+  private sumHigh = 0;
 
   constructor(private readonly maxPacket: number) {}
 
@@ -192,10 +198,9 @@ export class PacketReader {
           const dollar = chunk.indexOf(DOLLAR, i + 1);
           if (dollar < 0 || dollar > hash) {
             const raw = chunk.subarray(i + 1, hash);
-            const sum = hexValue(chunk[hash + 1]!) * 16 + hexValue(chunk[hash + 2]!);
             if (garbage) events.push({ kind: 'garbage', count: garbage });
             garbage = 0;
-            events.push(chunk[i] === PERCENT ? { kind: 'notification', raw } : { kind: 'packet', raw, checksumOk: sum === checksum(raw) });
+            events.push(chunk[i] === PERCENT ? { kind: 'notification', raw } : { kind: 'packet', raw, checksumOk: checksumMatches(chunk[hash + 1]!, chunk[hash + 2]!, raw) });
             i = hash + 3;
             continue;
           }
@@ -229,8 +234,8 @@ export class PacketReader {
       }
       const b = chunk[i++]!;
       if (this.state === 'sum1' || this.state === 'sum2') {
-        this.sumText += String.fromCharCode(b);
         if (this.state === 'sum1') {
+          this.sumHigh = b;
           this.state = 'sum2';
           continue;
         }
@@ -238,8 +243,7 @@ export class PacketReader {
         this.parts = [];
         this.size = 0;
         this.state = 'idle';
-        const ok = /^[0-9a-fA-F]{2}$/.test(this.sumText) && parseInt(this.sumText, 16) === checksum(raw);
-        this.sumText = '';
+        const ok = checksumMatches(this.sumHigh, b, raw);
         if (garbage) events.push({ kind: 'garbage', count: garbage });
         garbage = 0;
         events.push(this.notification ? { kind: 'notification', raw } : { kind: 'packet', raw, checksumOk: ok });
